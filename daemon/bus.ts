@@ -1,0 +1,45 @@
+/**
+ * The one typed bus. Every capability talks through it; a subscription returns its
+ * unsubscribe function; one throwing handler is reported and never stops the others.
+ */
+import type { DeviceInfo, Sample } from '../drivers/sample.js';
+
+export interface BusEvents {
+  sample: [sample: Sample];
+  device: [device: DeviceInfo];
+}
+
+type Handler<A extends unknown[]> = (...args: A) => void;
+
+export class Bus<E extends { [K in keyof E]: unknown[] } = BusEvents> {
+  private readonly handlers = new Map<keyof E, Set<Handler<never[]>>>();
+
+  /** `onError` is told about a handler that threw; the bus itself never throws from `emit`. */
+  constructor(private readonly onError: (event: string, err: unknown) => void) {}
+
+  on<K extends keyof E>(event: K, handler: Handler<E[K]>): () => void {
+    let set = this.handlers.get(event);
+    if (!set) this.handlers.set(event, (set = new Set()));
+    const h = handler as unknown as Handler<never[]>;
+    set.add(h);
+    return () => {
+      set.delete(h);
+    };
+  }
+
+  emit<K extends keyof E>(event: K, ...args: E[K]): void {
+    const set = this.handlers.get(event);
+    if (!set) return;
+    for (const h of set) {
+      try {
+        (h as unknown as Handler<E[K]>)(...args);
+      } catch (err) {
+        this.onError(String(event), err);
+      }
+    }
+  }
+
+  listenerCount<K extends keyof E>(event: K): number {
+    return this.handlers.get(event)?.size ?? 0;
+  }
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * The `codance` command. Exit codes: 0 success; 1 a runtime failure; 2 invalid
+ * configuration or usage (so scripts can tell "fix the file" from "fix the box").
+ */
+import { Command, CommanderError } from 'commander';
+import { stringify } from 'yaml';
+import { ConfigError, formatProblem, loadConfig, redact, type Config } from '../../config/index.js';
+import { doctorChecks } from '../doctor/checks.js';
+import { renderReport, runChecks } from '../doctor/report.js';
+import { backupDatabase } from '../store/backup.js';
+import { openDatabase } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { packageVersion } from '../version.js';
+import { configFor } from './load-config.js';
+import { runDaemon } from './run-daemon.js';
+import type { Kysely } from 'kysely';
+
+const EXIT_CONFIG = 2;
+
+function withConfig(file: string | undefined): Config {
+  try {
+    return configFor(file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`codance: ${file ?? process.env.CODANCE_CONFIG ?? 'configuration'} is invalid:`);
+      for (const p of err.problems) console.error(`  ${formatProblem(p)}`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw err;
+  }
+}
+
+const program = new Command()
+  .name('codance')
+  .description('The Codance venue appliance: wearables in; lights, sound and haptics out; sessions kept and synced.')
+  .version(packageVersion())
+  .showHelpAfterError()
+  .addHelpText('after', '\nConfiguration: --config FILE, else $CODANCE_CONFIG, else embedded defaults; then CODANCE_<PATH> overrides (e.g. CODANCE_HTTP__PORT=8081).');
+
+program
+  .command('daemon')
+  .description('run the box: drivers, store, outputs and the local API, until SIGTERM/SIGINT')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (opts: { config?: string }) => {
+    await runDaemon(withConfig(opts.config));
+  });
+
+const config = program.command('config').description('check and show configuration');
+config
+  .command('check')
+  .description('validate FILE (exit 0 valid, 2 invalid), printing each problem as `path: what is wrong`')
+  .argument('<file>', 'YAML configuration file')
+  .option('--env', 'also apply CODANCE_* environment overrides, as the daemon would')
+  .action((file: string, opts: { env?: boolean }) => {
+    try {
+      loadConfig({ file, env: opts.env ? process.env : undefined });
+      console.log(`${file}: valid`);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const p of err.problems) console.log(formatProblem(p));
+      process.exit(EXIT_CONFIG);
+    }
+  });
+config
+  .command('print')
+  .description('print the effective configuration (defaults + file + environment), secrets redacted')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action((opts: { config?: string }) => {
+    process.stdout.write(stringify(redact(withConfig(opts.config))));
+  });
+
+program
+  .command('doctor')
+  .description('check this machine for what the daemon needs, with what to do about each failure')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (opts: { config?: string }) => {
+    let cfg: Config;
+    let configRow: string | undefined;
+    try {
+      cfg = configFor(opts.config);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      configRow = err.problems.map(formatProblem).join('; ');
+      cfg = loadConfig();
+    }
+    const checks = doctorChecks({ config: cfg, minNode: [20, 19], nodeVersion: process.version, sysfsRoot: '/sys', devRoot: '/dev' });
+    checks.unshift({
+      name: 'configuration',
+      fatal: true,
+      run: () => Promise.resolve(configRow ? { status: 'fail', detail: configRow, fix: 'fix the file (codance config check FILE)' } : { status: 'ok', detail: opts.config ?? process.env.CODANCE_CONFIG ?? 'embedded defaults' }),
+    });
+    const report = await runChecks(checks);
+    process.stdout.write(renderReport(report));
+    process.exitCode = report.blocking ? 1 : 0;
+  });
+
+const db = program.command('db').description('the store (SQLite)');
+db.command('migrate')
+  .description('apply pending migrations to the store and report them')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (opts: { config?: string }) => {
+    const cfg = withConfig(opts.config);
+    const opened = openDatabase(cfg.store.path);
+    try {
+      const report = await migrateToLatest(opened.db as Kysely<unknown>);
+      console.log(report.applied.length > 0 ? `applied: ${report.applied.join(', ')}` : 'up to date');
+      console.log(`schema: ${report.current ?? 'none'} (${opened.path})`);
+    } finally {
+      await opened.close();
+    }
+  });
+db.command('backup')
+  .description('write a consistent online backup of the store to FILE (safe while the daemon runs)')
+  .argument('<file>', 'where to write the backup')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (file: string, opts: { config?: string }) => {
+    const cfg = withConfig(opts.config);
+    const result = await backupDatabase(cfg.store.path, file);
+    console.log(`backup written: ${result.file} (${result.pages} pages, integrity ${result.integrity})`);
+  });
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 1 ? EXIT_CONFIG : err.exitCode);
+  console.error(`codance: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

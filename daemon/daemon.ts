@@ -1,0 +1,125 @@
+/**
+ * The composition root: builds every service from the configuration and wires them through
+ * the bus. One lifecycle: `start(signal)` brings the box up in order and registers each
+ * teardown; a failed start undoes what it did; `stop()` is idempotent and bounded.
+ */
+import type { Config } from '../config/index.js';
+import { redact } from '../config/index.js';
+import type { Driver } from '../drivers/driver.js';
+import { HealthRegistry } from '../drivers/health/registry.js';
+import { SimulatedVenueDriver } from '../drivers/sim/venue-driver.js';
+import { Bus } from './bus.js';
+import { createApp } from './http/app.js';
+import { listen, type RunningServer } from './http/server.js';
+import { Teardowns } from './lifecycle.js';
+import type { Logger } from './logger.js';
+import { Store } from './store/store.js';
+import { SystemdNotifier } from './systemd/notify.js';
+import { packageVersion } from './version.js';
+
+export interface DaemonDeps {
+  config: Config;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+}
+
+/** Per-step bound on teardown, so the whole stop fits well inside systemd's and our 5 s. */
+const TEARDOWN_STEP_MS = 1500;
+
+export class Daemon {
+  readonly bus: Bus;
+  readonly health: HealthRegistry;
+  readonly store: Store;
+  readonly version = packageVersion();
+  private readonly notifier: SystemdNotifier;
+  private readonly teardowns: Teardowns;
+  private server: RunningServer | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: DaemonDeps) {
+    const { config, log } = deps;
+    this.now = deps.now ?? Date.now;
+    this.bus = new Bus((event, err) => log.error({ err, event }, 'bus handler failed'));
+    this.health = new HealthRegistry(this.now);
+    this.store = new Store(config.store, this.now);
+    this.notifier = new SystemdNotifier(deps.env ?? process.env, log);
+    this.teardowns = new Teardowns(log, TEARDOWN_STEP_MS);
+  }
+
+  get httpPort(): number | undefined {
+    return this.server?.port;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const { config, log } = this.deps;
+    const startedAt = this.now();
+    log.info({ version: this.version, config: redact(config) }, 'codance daemon starting');
+    try {
+      await this.notifier.start();
+      this.teardowns.add('systemd-notify', () => this.notifier.close());
+
+      await this.store.start(signal);
+      this.teardowns.add('store', () => this.store.stop());
+      this.health.report('store', { type: 'subsystem', state: 'connected', detail: this.store.health()?.path });
+      log.info({ path: this.store.health()?.path, applied: this.store.migrations?.applied, boxId: this.store.boxId }, 'store ready');
+
+      this.teardowns.add('bus', this.bus.on('device', (d) => this.store.registerDevice(d)));
+      this.teardowns.add('bus', this.bus.on('sample', (s) => this.store.write(s)));
+
+      const app = createApp({
+        version: this.version,
+        boxName: config.box.name,
+        boxId: () => this.store.boxId,
+        startedAt,
+        now: this.now,
+        storeHealth: () => this.store.health(),
+        components: () => this.health.snapshot(),
+        log,
+      });
+      this.server = await listen(app, config.http.host, config.http.port);
+      this.teardowns.add('http', () => this.server?.close());
+      this.health.report('http', { type: 'subsystem', state: 'connected', detail: `${config.http.host}:${this.server.port}` });
+      log.info({ host: config.http.host, port: this.server.port }, 'http listening');
+
+      for (const driver of this.inputDrivers()) {
+        await driver.start(signal);
+        this.teardowns.add(`driver:${driver.name}`, () => driver.stop());
+      }
+
+      await this.notifier.ready(`serving on ${config.http.host}:${this.server.port}`);
+      log.info({ ms: this.now() - startedAt }, 'codance daemon ready');
+    } catch (err) {
+      await this.teardowns.run();
+      throw err;
+    }
+  }
+
+  /** Idempotent; resolves when every resource is released (each step bounded). */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.deps.log.info('codance daemon stopping');
+      await this.notifier.stopping();
+      await this.teardowns.run();
+      this.deps.log.info('codance daemon stopped');
+    })();
+    return this.stopping;
+  }
+
+  private inputDrivers(): Driver[] {
+    const { config } = this.deps;
+    const drivers: Driver[] = [];
+    const driverDeps = {
+      emit: (s: Parameters<Store['write']>[0]) => this.bus.emit('sample', s),
+      announce: (d: Parameters<Store['registerDevice']>[0]) => this.bus.emit('device', d),
+      health: this.health,
+    };
+    if (config.simulation.dancers > 0) {
+      // Simulation is only ever on because the configuration says so (never a silent fallback).
+      this.deps.log.warn({ dancers: config.simulation.dancers }, 'simulated venue enabled (simulation.dancers > 0)');
+      drivers.push(new SimulatedVenueDriver(config.simulation, driverDeps));
+    }
+    return drivers;
+  }
+}

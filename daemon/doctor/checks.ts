@@ -1,0 +1,178 @@
+/**
+ * What `codance doctor` checks, each with what to do when it fails. Only checks whose
+ * failure stops the daemon are `fatal` (they decide the exit code); the rest are warnings
+ * about capabilities the box will run without (no Bluetooth = no real wearables, etc.).
+ */
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statfsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Config } from '../../config/index.js';
+
+const run = promisify(execFile);
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface CheckResult {
+  status: CheckStatus;
+  detail: string;
+  /** What the technician should do; shown only when status is not ok. */
+  fix?: string;
+}
+
+export interface Check {
+  name: string;
+  /** A failure here stops the daemon, so doctor exits non-zero. */
+  fatal: boolean;
+  run(): Promise<CheckResult>;
+}
+
+export interface DoctorEnv {
+  config: Config;
+  /** The minimum Node version the daemon supports. */
+  minNode: [number, number];
+  nodeVersion: string;
+  sysfsRoot: string;
+  devRoot: string;
+}
+
+const MIN_FREE_FAIL_BYTES = 64 * 1024 * 1024;
+const MIN_FREE_WARN_BYTES = 1024 * 1024 * 1024;
+
+function mb(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
+}
+
+async function commandVersion(cmd: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await run(cmd, args, { timeout: 5000 });
+    return stdout.split('\n')[0]?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function doctorChecks(env: DoctorEnv): Check[] {
+  const storePath = resolve(env.config.store.path);
+  const storeDir = dirname(storePath);
+  return [
+    {
+      name: 'node version',
+      fatal: true,
+      run() {
+        const [major = 0, minor = 0] = env.nodeVersion.replace(/^v/, '').split('.').map(Number);
+        const [wantMajor, wantMinor] = env.minNode;
+        const ok = major > wantMajor || (major === wantMajor && minor >= wantMinor);
+        return Promise.resolve(
+          ok
+            ? { status: 'ok', detail: env.nodeVersion }
+            : { status: 'fail', detail: `${env.nodeVersion} < ${wantMajor}.${wantMinor}`, fix: `install Node.js ${wantMajor}.${wantMinor} or newer (Debian: nodejs from NodeSource, or the node tarball)` },
+        );
+      },
+    },
+    {
+      name: 'store writable',
+      fatal: true,
+      run() {
+        try {
+          mkdirSync(storeDir, { recursive: true });
+          accessSync(storeDir, constants.W_OK);
+          if (existsSync(storePath)) accessSync(storePath, constants.R_OK | constants.W_OK);
+          return Promise.resolve({ status: 'ok', detail: storePath });
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code ?? String(err);
+          return Promise.resolve({ status: 'fail', detail: `${storePath}: ${code}`, fix: `make ${storeDir} writable by the daemon's user (systemd: StateDirectory=codance gives /var/lib/codance), or set store.path` });
+        }
+      },
+    },
+    {
+      name: 'free disk',
+      fatal: true,
+      run() {
+        try {
+          const dir = existsSync(storeDir) ? storeDir : dirname(storeDir);
+          const s = statfsSync(dir);
+          const free = s.bavail * s.bsize;
+          if (free < MIN_FREE_FAIL_BYTES) return Promise.resolve({ status: 'fail', detail: `${mb(free)} free at ${dir}`, fix: 'free disk space: the store cannot write; back up and prune old sessions (codance db backup)' });
+          if (free < MIN_FREE_WARN_BYTES) return Promise.resolve({ status: 'warn', detail: `${mb(free)} free at ${dir}`, fix: 'less than 1 GiB free: a busy night writes ~100 MiB per hour per 24 dancers; make room' });
+          return Promise.resolve({ status: 'ok', detail: `${mb(free)} free at ${dir}` });
+        } catch (err) {
+          return Promise.resolve({ status: 'warn', detail: `cannot stat: ${(err as Error).message}`, fix: 'check that the store directory exists' });
+        }
+      },
+    },
+    {
+      name: 'ffmpeg',
+      fatal: false,
+      async run() {
+        const v = await commandVersion('ffmpeg', ['-hide_banner', '-version']);
+        return v ? { status: 'ok', detail: v } : { status: 'warn', detail: 'not found on PATH', fix: 'apt-get install ffmpeg (needed for song analysis and video)' };
+      },
+    },
+    {
+      name: 'onnxruntime',
+      fatal: false,
+      async run() {
+        try {
+          const ort = await import('onnxruntime-node');
+          const version = (ort as { env?: { versions?: { common?: string } } }).env?.versions?.common;
+          return { status: 'ok', detail: `onnxruntime-node ${version ?? ''} loads`.trim() };
+        } catch (err) {
+          return { status: 'warn', detail: `does not load: ${(err as Error).message.split('\n')[0]}`, fix: 'run npm ci again on this machine (the native library must match its CPU and glibc); models fall back to off' };
+        }
+      },
+    },
+    {
+      name: 'bluetooth adapter',
+      fatal: false,
+      run() {
+        const dir = `${env.sysfsRoot}/class/bluetooth`;
+        const adapters = existsSync(dir) ? readdirSync(dir).filter((n) => /^hci\d+$/.test(n)) : [];
+        return Promise.resolve(
+          adapters.length > 0
+            ? { status: 'ok', detail: adapters.join(', ') }
+            : { status: 'warn', detail: 'no HCI adapter', fix: 'plug in a Bluetooth LE adapter (or enable the onboard one: rfkill unblock bluetooth); without it only simulated and serial devices work' },
+        );
+      },
+    },
+    {
+      name: 'serial ports',
+      fatal: false,
+      async run() {
+        try {
+          const { SerialPort } = await import('serialport');
+          const ports = await SerialPort.list();
+          return ports.length > 0
+            ? { status: 'ok', detail: ports.map((p) => p.path).join(', ') }
+            : { status: 'warn', detail: 'none found', fix: 'plug in the haptic controller; check `dmesg` and that systemd/99-codance-serial.rules is installed' };
+        } catch (err) {
+          return { status: 'warn', detail: `cannot list: ${(err as Error).message}`, fix: 'run npm ci again (serialport native binding)' };
+        }
+      },
+    },
+    {
+      name: 'ALSA MIDI',
+      fatal: false,
+      run() {
+        const seq = `${env.devRoot}/snd/seq`;
+        return Promise.resolve(
+          existsSync(seq)
+            ? { status: 'ok', detail: seq }
+            : { status: 'warn', detail: `${seq} missing`, fix: 'load the ALSA sequencer (modprobe snd-seq) or attach a USB MIDI interface; MIDI output is off until then' },
+        );
+      },
+    },
+    {
+      name: 'clock sync',
+      fatal: false,
+      async run() {
+        const synced = await commandVersion('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']);
+        if (synced === 'yes') return { status: 'ok', detail: 'NTP synchronized' };
+        if (existsSync('/run/systemd/timesync/synchronized')) return { status: 'ok', detail: 'systemd-timesyncd synchronized' };
+        const chrony = await commandVersion('chronyc', ['-n', 'tracking']);
+        if (chrony && !/not synchronised/i.test(chrony)) return { status: 'ok', detail: 'chrony tracking' };
+        return { status: 'warn', detail: synced === 'no' ? 'NTP not synchronized' : 'unknown (no timedatectl/chrony answer)', fix: 'enable time sync (timedatectl set-ntp true) so session times line up with the cloud and other boxes' };
+      },
+    },
+  ];
+}

@@ -1,0 +1,58 @@
+/** Wire contracts of the root routes: the responses are built and tested against these. */
+import { z } from 'zod';
+
+export const componentHealthSchema = z.object({
+  id: z.string(),
+  type: z.enum(['device', 'subsystem']),
+  state: z.enum(['starting', 'connected', 'retrying', 'error', 'stopped', 'unavailable']),
+  detail: z.string().optional(),
+  lastSampleAt: z.number().optional(),
+  batteryPercent: z.number().optional(),
+  rssi: z.number().optional(),
+  errors: z.record(z.string(), z.number()).optional(),
+  updatedAt: z.number(),
+});
+
+export const storeHealthSchema = z.object({
+  path: z.string(),
+  boxId: z.string(),
+  journalMode: z.string(),
+  sizeBytes: z.number(),
+  queued: z.number(),
+  rowsWritten: z.number(),
+  batches: z.number(),
+  lastFlushAt: z.number().nullable(),
+  lastFlushMs: z.number().nullable(),
+  failedFlushes: z.number(),
+  droppedRows: z.number(),
+  lastError: z.string().nullable(),
+  openChunks: z.number(),
+  migration: z.string().optional(),
+});
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'down']),
+  version: z.string(),
+  uptimeS: z.number(),
+  box: z.object({ name: z.string(), id: z.string() }),
+  store: storeHealthSchema.nullable(),
+  drivers: z.object({
+    total: z.number(),
+    byState: z.record(z.string(), z.number()),
+    components: z.array(componentHealthSchema),
+  }),
+});
+
+export const apiInfoSchema = z.object({
+  name: z.literal('codance'),
+  version: z.string(),
+  box: z.string(),
+  links: z.record(z.string(), z.string()),
+});
+
+export const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+export type Health = z.infer<typeof healthSchema>;
+export type ApiInfo = z.infer<typeof apiInfoSchema>;

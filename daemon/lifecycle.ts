@@ -1,0 +1,48 @@
+/**
+ * Teardown bookkeeping for `start(signal)` / `stop()`: each resource taken during start
+ * registers how to release it; stop (or a failed start) releases them in reverse order,
+ * each bounded by a timeout so one stuck peer cannot hold the daemon past systemd's limit.
+ */
+export interface TeardownLog {
+  warn(obj: object, msg: string): void;
+}
+
+interface Teardown {
+  name: string;
+  fn: () => void | Promise<void>;
+}
+
+export class Teardowns {
+  private readonly stack: Teardown[] = [];
+  constructor(
+    private readonly log: TeardownLog,
+    private readonly timeoutMs = 2000,
+  ) {}
+
+  add(name: string, fn: () => void | Promise<void>): void {
+    this.stack.push({ name, fn });
+  }
+
+  get size(): number {
+    return this.stack.length;
+  }
+
+  /** Runs every teardown, newest first; failures and time-outs are logged, never thrown. */
+  async run(): Promise<void> {
+    while (this.stack.length > 0) {
+      const { name, fn } = this.stack.pop() as Teardown;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timedOut = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
+        });
+        const result = await Promise.race([Promise.resolve().then(fn), timedOut]);
+        if (result === 'timeout') this.log.warn({ component: name, timeoutMs: this.timeoutMs }, 'teardown timed out');
+      } catch (err) {
+        this.log.warn({ component: name, err }, 'teardown failed');
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+}

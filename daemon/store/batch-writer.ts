@@ -1,0 +1,147 @@
+/**
+ * The store's write path. Samples are queued in memory and written in one transaction
+ * every `batchMs` (≤100 ms), or sooner when `maxBatchRows` wait. Each row that must reach
+ * the cloud gets its outbox entry in the same transaction, so a row is never stored without
+ * being queued for sync, nor queued without being stored.
+ *
+ * If a flush fails (disk full, I/O error) the batch stays queued and is retried on the next
+ * tick; the queue is bounded, and what overflows is counted and dropped oldest-first so a
+ * dead disk cannot exhaust memory and take the outputs down with it.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { ScalarSample } from '../../drivers/sample.js';
+import type { Chunk } from './chunker.js';
+import type { DeviceDirectory } from './devices.js';
+
+export type WriteOp = { t: 'scalar'; sample: ScalarSample; eventId: number | null } | { t: 'chunk'; chunk: Chunk; eventId: number | null };
+
+export interface FlushStats {
+  rows: number;
+  ms: number;
+}
+
+export interface WriterStats {
+  queued: number;
+  rowsWritten: number;
+  batches: number;
+  lastFlushAt: number | null;
+  lastFlushMs: number | null;
+  failedFlushes: number;
+  droppedRows: number;
+  lastError: string | null;
+}
+
+/** How many batches' worth of rows may wait while the disk refuses writes. */
+const MAX_QUEUE_BATCHES = 20;
+
+export class BatchWriter {
+  private queue: WriteOp[] = [];
+  private readonly stats: WriterStats = { queued: 0, rowsWritten: 0, batches: 0, lastFlushAt: null, lastFlushMs: null, failedFlushes: 0, droppedRows: 0, lastError: null };
+  private readonly insertBio: BetterSqlite3.Statement;
+  private readonly insertChunk: BetterSqlite3.Statement;
+  private readonly updateBattery: BetterSqlite3.Statement;
+  private readonly insertOutbox: BetterSqlite3.Statement;
+  private readonly writeBatch: (ops: WriteOp[]) => number;
+
+  constructor(
+    sqlite: BetterSqlite3.Database,
+    private readonly devices: DeviceDirectory,
+    private readonly maxBatchRows: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.insertBio = sqlite.prepare(
+      `INSERT INTO biometric_data (device_id, event_id, recorded_at, stream_index, heart_rate, rr_1024, sensor_contact, energy_kj, gsr_us, skin_temp_c, source)
+       VALUES (@device_id, @event_id, @recorded_at, @stream_index, @heart_rate, @rr_1024, @sensor_contact, @energy_kj, @gsr_us, @skin_temp_c, @source)`,
+    );
+    this.insertChunk = sqlite.prepare(
+      `INSERT INTO stream_chunks (device_id, event_id, stream, started_at, first_index, rate_hz, channels, sample_count, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.updateBattery = sqlite.prepare('UPDATE devices SET battery_pct = ?, last_seen_at = ? WHERE id = ?');
+    this.insertOutbox = sqlite.prepare(`INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, 'upsert', ?)`);
+    this.writeBatch = sqlite.transaction((ops: WriteOp[]) => {
+      const t = this.now();
+      for (const op of ops) this.writeOne(op, t);
+      return ops.length;
+    });
+  }
+
+  enqueue(op: WriteOp): void {
+    this.queue.push(op);
+    if (this.queue.length >= this.maxBatchRows) this.flush();
+  }
+
+  /** Writes everything queued in one transaction. Never throws: failures are kept and counted. */
+  flush(): FlushStats | undefined {
+    if (this.queue.length === 0) return undefined;
+    const batch = this.queue;
+    this.queue = [];
+    const started = performance.now();
+    try {
+      const rows = this.writeBatch(batch);
+      const ms = performance.now() - started;
+      this.stats.rowsWritten += rows;
+      this.stats.batches++;
+      this.stats.lastFlushAt = this.now();
+      this.stats.lastFlushMs = ms;
+      return { rows, ms };
+    } catch (err) {
+      this.stats.failedFlushes++;
+      this.stats.lastError = err instanceof Error ? err.message : String(err);
+      // Put the batch back in front of anything queued meanwhile, keeping the newest rows.
+      const kept = batch.concat(this.queue);
+      const limit = this.maxBatchRows * MAX_QUEUE_BATCHES;
+      if (kept.length > limit) this.stats.droppedRows += kept.length - limit;
+      this.queue = kept.length > limit ? kept.slice(kept.length - limit) : kept;
+      return undefined;
+    }
+  }
+
+  snapshot(): WriterStats {
+    return { ...this.stats, queued: this.queue.length };
+  }
+
+  private writeOne(op: WriteOp, t: number): void {
+    if (op.t === 'chunk') {
+      const c = op.chunk;
+      const r = this.insertChunk.run(this.devices.lookup(c.deviceKey).id, op.eventId, c.stream, Math.round(c.startedAt), c.firstIndex, c.rateHz, c.channels, c.sampleCount, c.data);
+      this.insertOutbox.run('stream_chunks', r.lastInsertRowid, t);
+      return;
+    }
+    const s = op.sample;
+    const device = this.devices.lookup(s.deviceKey);
+    if (s.kind === 'battery') {
+      this.updateBattery.run(s.percent, s.receivedAt, device.id);
+      return;
+    }
+    const row = {
+      device_id: device.id,
+      event_id: op.eventId,
+      recorded_at: s.receivedAt,
+      stream_index: s.index,
+      heart_rate: null as number | null,
+      rr_1024: null as string | null,
+      sensor_contact: null as number | null,
+      energy_kj: null as number | null,
+      gsr_us: null as number | null,
+      skin_temp_c: null as number | null,
+      source: device.simulated ? 'sim' : 'sensor',
+    };
+    switch (s.kind) {
+      case 'heart_rate':
+        row.heart_rate = s.bpm;
+        row.rr_1024 = s.rr1024.length > 0 ? JSON.stringify(s.rr1024) : null;
+        row.sensor_contact = s.contact === undefined ? null : s.contact ? 1 : 0;
+        row.energy_kj = s.energyKj ?? null;
+        break;
+      case 'eda':
+        row.gsr_us = s.microsiemens;
+        break;
+      case 'skin_temp':
+        row.skin_temp_c = s.celsius;
+        break;
+    }
+    const r = this.insertBio.run(row);
+    this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
+  }
+}

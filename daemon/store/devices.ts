@@ -1,0 +1,41 @@
+/**
+ * Maps a driver's device key (BLE address, serial path, sim id) to the store's device row,
+ * creating the row the first time a device is seen. Cached: the hot path never queries.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { DeviceInfo } from '../../drivers/sample.js';
+
+export class DeviceDirectory {
+  private readonly known = new Map<string, { id: number; simulated: boolean }>();
+  private readonly upsert: BetterSqlite3.Statement<[string, string, string, string, string, number, number]>;
+  private readonly select: BetterSqlite3.Statement<[string], { id: number }>;
+
+  constructor(sqlite: BetterSqlite3.Database, private readonly now: () => number) {
+    this.upsert = sqlite.prepare(
+      `INSERT INTO devices (device_key, kind, transport, model, name, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (device_key) DO UPDATE SET kind = excluded.kind, transport = excluded.transport,
+         model = excluded.model, name = excluded.name, updated_at = excluded.updated_at`,
+    );
+    this.select = sqlite.prepare('SELECT id FROM devices WHERE device_key = ?');
+  }
+
+  /** Records (or refreshes) a device and returns its id. */
+  register(info: DeviceInfo): number {
+    const t = this.now();
+    this.upsert.run(info.key, info.kind, info.transport, info.model, info.name, t, t);
+    const id = (this.select.get(info.key) as { id: number }).id;
+    this.known.set(info.key, { id, simulated: info.transport === 'sim' });
+    return id;
+  }
+
+  /** A known device's id, and whether its data is simulated; an unannounced key is registered as an unknown BLE wearable. */
+  lookup(key: string): { id: number; simulated: boolean } {
+    let d = this.known.get(key);
+    if (!d) {
+      this.register({ key, kind: 'wearable', transport: 'ble', model: 'unknown', name: key });
+      d = this.known.get(key) as { id: number; simulated: boolean };
+    }
+    return d;
+  }
+}

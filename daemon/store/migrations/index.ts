@@ -1,0 +1,7 @@
+/** Every migration in order of its ISO-date name. Add new ones here; never edit old ones. */
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-22T00-00-00-initial.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-22T00-00-00-initial': initial,
+};

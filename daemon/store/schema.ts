@@ -1,0 +1,233 @@
+/** Kysely's view of the store's tables (kept in step with the migrations by test/unit/store-schema.test.ts). */
+import type { Generated } from 'kysely';
+
+type Id = Generated<number>;
+type Ms = number;
+
+export interface UsersTable {
+  id: Id;
+  username: string;
+  email: string;
+  password_hash: string;
+  role: 'admin' | 'technician' | 'dancer';
+  is_active: Generated<number>;
+  pseudonym: string;
+  consent_biometrics: Generated<number>;
+  consent_updated_at: Ms | null;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface EventsTable {
+  id: Id;
+  name: string;
+  description: string | null;
+  location: string | null;
+  starts_at: Ms;
+  ends_at: Ms;
+  is_active: Generated<number>;
+  capacity: number | null;
+  config: Generated<string>;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface RegistrationsTable {
+  id: Id;
+  event_id: number;
+  user_id: number;
+  registered_at: Ms;
+  checked_in_at: Ms | null;
+  checked_out_at: Ms | null;
+  is_active: Generated<number>;
+}
+
+export interface DevicesTable {
+  id: Id;
+  device_key: string;
+  kind: 'wearable' | 'haptic_controller';
+  transport: 'ble' | 'serial' | 'firmata' | 'sim' | 'replay';
+  model: Generated<string>;
+  name: Generated<string>;
+  is_active: Generated<number>;
+  battery_pct: number | null;
+  last_seen_at: Ms | null;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface DeviceAssignmentsTable {
+  id: Id;
+  device_id: number;
+  user_id: number;
+  event_id: number | null;
+  assigned_at: Ms;
+  released_at: Ms | null;
+}
+
+export interface StreamChunksTable {
+  id: Id;
+  device_id: number;
+  event_id: number | null;
+  stream: string;
+  started_at: Ms;
+  first_index: number;
+  rate_hz: number;
+  channels: number;
+  sample_count: number;
+  encoding: Generated<string>;
+  data: Buffer;
+}
+
+export type DataSource = 'sensor' | 'api' | 'sim';
+
+export interface BiometricDataTable {
+  id: Id;
+  user_id: number | null;
+  event_id: number | null;
+  device_id: number | null;
+  recorded_at: Ms;
+  stream_index: number | null;
+  heart_rate: number | null;
+  rr_1024: string | null;
+  sensor_contact: number | null;
+  energy_kj: number | null;
+  gsr_us: number | null;
+  skin_temp_c: number | null;
+  energy_level: number | null;
+  emotional_state: string | null;
+  source: Generated<DataSource>;
+}
+
+export interface MovementDataTable {
+  id: Id;
+  event_id: number | null;
+  user_id: number | null;
+  device_id: number | null;
+  recorded_at: Ms;
+  data_type: string;
+  coordinates: string | null;
+  velocity: number | null;
+  acceleration: number | null;
+  crowd_density: number | null;
+  intensity: number | null;
+  source: Generated<DataSource>;
+}
+
+export interface NamedParametersTable {
+  id: Id;
+  name: string;
+  description: string | null;
+  parameters: Generated<string>;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface MovementPatternsTable {
+  id: Id;
+  name: string;
+  description: string | null;
+  pattern_data: Generated<string>;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface DetectedPatternsTable {
+  id: Id;
+  event_id: number | null;
+  pattern_id: number;
+  user_id: number | null;
+  detected_at: Ms;
+  confidence: number;
+}
+
+export interface SoundEventsTable {
+  id: Id;
+  event_id: number | null;
+  movement_data_id: number | null;
+  occurred_at: Ms;
+  sound_type: string;
+  parameters: Generated<string>;
+  duration_ms: number | null;
+  intensity: number | null;
+}
+
+export interface SongSelectionsTable {
+  id: Id;
+  user_id: number;
+  event_id: number | null;
+  title: string;
+  artist: string | null;
+  duration_s: number | null;
+  audio_features: Generated<string>;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  selected_at: Ms;
+  updated_at: Ms;
+}
+
+export interface SoundSamplesTable {
+  id: Id;
+  name: string;
+  category: string;
+  mime_type: string;
+  size_bytes: number;
+  duration_s: number | null;
+  sample_rate: number | null;
+  data: Buffer;
+  created_at: Ms;
+}
+
+export interface VisualizationEventsTable {
+  id: Id;
+  event_id: number | null;
+  occurred_at: Ms;
+  viz_type: string;
+  parameters: Generated<string>;
+  duration_ms: number | null;
+  intensity: number | null;
+}
+
+export type OutboxEntity =
+  | 'biometric_data'
+  | 'stream_chunks'
+  | 'movement_data'
+  | 'detected_patterns'
+  | 'sound_events'
+  | 'visualization_events'
+  | 'events'
+  | 'registrations'
+  | 'song_selections';
+
+export interface OutboxTable {
+  seq: Generated<number>;
+  entity: OutboxEntity;
+  entity_id: number;
+  op: 'upsert' | 'delete';
+  created_at: Ms;
+}
+
+export interface BoxMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  events: EventsTable;
+  registrations: RegistrationsTable;
+  devices: DevicesTable;
+  device_assignments: DeviceAssignmentsTable;
+  stream_chunks: StreamChunksTable;
+  biometric_data: BiometricDataTable;
+  movement_data: MovementDataTable;
+  movement_patterns: MovementPatternsTable;
+  detected_patterns: DetectedPatternsTable;
+  sound_events: SoundEventsTable;
+  song_selections: SongSelectionsTable;
+  sound_samples: SoundSamplesTable;
+  sound_presets: NamedParametersTable;
+  visualization_events: VisualizationEventsTable;
+  visualization_presets: NamedParametersTable;
+  outbox: OutboxTable;
+  box_meta: BoxMetaTable;
+}

@@ -1,0 +1,141 @@
+/**
+ * The box's store: opens SQLite, runs the migrations, and owns the batched write path.
+ * Samples come in through `write()` (called from the bus); repositories for the API use
+ * `db` (Kysely). The store never calls a driver.
+ */
+import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { Kysely } from 'kysely';
+import type { DeviceInfo, Sample } from '../../drivers/sample.js';
+import { BatchWriter, type WriterStats } from './batch-writer.js';
+import { Chunker } from './chunker.js';
+import { DeviceDirectory } from './devices.js';
+import { openDatabase, type OpenedDatabase } from './database.js';
+import { migrateToLatest, type MigrationReport } from './migrate.js';
+import type { Database } from './schema.js';
+
+export interface StoreOptions {
+  path: string;
+  batchMs: number;
+  maxBatchRows: number;
+  chunkMs: number;
+}
+
+export interface StoreHealth extends WriterStats {
+  path: string;
+  boxId: string;
+  journalMode: string;
+  sizeBytes: number;
+  openChunks: number;
+  migration: string | undefined;
+}
+
+export class Store {
+  private opened: OpenedDatabase | undefined;
+  private writer: BatchWriter | undefined;
+  private devices: DeviceDirectory | undefined;
+  private chunker: Chunker;
+  private timer: NodeJS.Timeout | undefined;
+  private migration: MigrationReport | undefined;
+  private boxIdValue = '';
+  private eventId: number | null = null;
+
+  constructor(
+    private readonly options: StoreOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.chunker = new Chunker(options.chunkMs);
+  }
+
+  /** Opens and migrates; throws `StoreOpenError` or `MigrationError` with a clear message. */
+  async start(_signal?: AbortSignal): Promise<void> {
+    if (this.opened) return;
+    const opened = openDatabase(this.options.path);
+    try {
+      this.migration = await migrateToLatest(opened.db as Kysely<unknown>);
+      this.boxIdValue = ensureBoxId(opened);
+      this.devices = new DeviceDirectory(opened.sqlite, this.now);
+      this.writer = new BatchWriter(opened.sqlite, this.devices, this.options.maxBatchRows, this.now);
+    } catch (err) {
+      await opened.close();
+      throw err;
+    }
+    this.opened = opened;
+    this.timer = setInterval(() => this.writer?.flush(), this.options.batchMs);
+  }
+
+  /** Flushes open chunks and queued rows, then closes the database. Idempotent. */
+  async stop(): Promise<void> {
+    if (!this.opened) return;
+    clearInterval(this.timer);
+    for (const chunk of this.chunker.drain()) this.writer?.enqueue({ t: 'chunk', chunk, eventId: this.eventId });
+    this.writer?.flush();
+    const opened = this.opened;
+    this.opened = undefined;
+    await opened.close();
+  }
+
+  get db(): Kysely<Database> {
+    if (!this.opened) throw new Error('store is not started');
+    return this.opened.db;
+  }
+
+  get boxId(): string {
+    return this.boxIdValue;
+  }
+
+  get migrations(): MigrationReport | undefined {
+    return this.migration;
+  }
+
+  /** The venue session new samples belong to (null between sessions). */
+  setActiveEvent(eventId: number | null): void {
+    this.eventId = eventId;
+  }
+
+  registerDevice(info: DeviceInfo): void {
+    this.devices?.register(info);
+  }
+
+  write(sample: Sample): void {
+    const writer = this.writer;
+    if (!writer) return;
+    if (sample.kind === 'raw') {
+      for (const chunk of this.chunker.add(sample)) writer.enqueue({ t: 'chunk', chunk, eventId: this.eventId });
+    } else {
+      writer.enqueue({ t: 'scalar', sample, eventId: this.eventId });
+    }
+  }
+
+  /** Writes what is queued now (tests and shutdown; the timer does it otherwise). */
+  flush(): void {
+    this.writer?.flush();
+  }
+
+  health(): StoreHealth | undefined {
+    if (!this.opened || !this.writer) return undefined;
+    let sizeBytes = 0;
+    for (const suffix of ['', '-wal']) {
+      try {
+        sizeBytes += statSync(this.opened.path + suffix).size;
+      } catch {
+        // the -wal file may not exist between checkpoints
+      }
+    }
+    return {
+      ...this.writer.snapshot(),
+      path: this.opened.path,
+      boxId: this.boxIdValue,
+      journalMode: String(this.opened.sqlite.pragma('journal_mode', { simple: true })),
+      sizeBytes,
+      openChunks: this.chunker.openCount,
+      migration: this.migration?.current,
+    };
+  }
+}
+
+/** Each box has a stable random id, made once; the cloud keys its outbox sequence by it. */
+function ensureBoxId(opened: OpenedDatabase): string {
+  opened.sqlite.prepare(`INSERT OR IGNORE INTO box_meta (key, value) VALUES ('box_id', ?)`).run(randomUUID());
+  return (opened.sqlite.prepare(`SELECT value FROM box_meta WHERE key = 'box_id'`).get() as { value: string }).value;
+}

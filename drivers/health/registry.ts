@@ -1,0 +1,51 @@
+/**
+ * One health registry for every device and subsystem. Drivers write to it; the HTTP API,
+ * metrics, logs and MQTT read snapshots of it. Writing is cheap (an object merge), so it
+ * can be called from hot paths.
+ */
+export type HealthState = 'starting' | 'connected' | 'retrying' | 'error' | 'stopped' | 'unavailable';
+
+export interface ComponentHealth {
+  id: string;
+  /** `device` for wearables and controllers, `subsystem` for store, http, outputs. */
+  type: 'device' | 'subsystem';
+  state: HealthState;
+  detail?: string;
+  /** Wall-clock ms of the last sample received (devices). */
+  lastSampleAt?: number;
+  batteryPercent?: number;
+  rssi?: number;
+  /** Rejected payloads, failed writes, etc., by reason. */
+  errors?: Record<string, number>;
+  updatedAt: number;
+}
+
+export interface HealthReporter {
+  report(id: string, patch: Partial<Omit<ComponentHealth, 'id' | 'updatedAt'>>): void;
+  countError(id: string, reason: string): void;
+}
+
+export class HealthRegistry implements HealthReporter {
+  private readonly components = new Map<string, ComponentHealth>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  report(id: string, patch: Partial<Omit<ComponentHealth, 'id' | 'updatedAt'>>): void {
+    const prev = this.components.get(id);
+    const next: ComponentHealth = { type: 'device', state: 'starting', ...prev, ...patch, id, updatedAt: this.now() };
+    this.components.set(id, next);
+  }
+
+  countError(id: string, reason: string): void {
+    const prev = this.components.get(id);
+    const errors = { ...prev?.errors, [reason]: (prev?.errors?.[reason] ?? 0) + 1 };
+    this.report(id, { errors });
+  }
+
+  get(id: string): ComponentHealth | undefined {
+    return this.components.get(id);
+  }
+
+  snapshot(): ComponentHealth[] {
+    return [...this.components.values()].map((c) => ({ ...c, errors: c.errors && { ...c.errors } }));
+  }
+}
