@@ -4,7 +4,7 @@
  * `store.batchMs`. Values are read as YAML scalars/flow collections (`8081` is a number,
  * `[{name: a, host: h, port: 1}]` a list); numeric segments index arrays.
  */
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { ConfigProblem } from './problems.js';
 
 export const ENV_PREFIX = 'CODANCE_';
@@ -33,11 +33,15 @@ export function readEnvOverrides(env: NodeJS.ProcessEnv): { overrides: EnvOverri
       problems.push({ path: '', message: `malformed variable name (empty path segment)`, source: `env ${envName}` });
       continue;
     }
-    let value: unknown;
-    try {
-      value = parse(raw);
-    } catch {
-      value = raw; // not YAML: take it as the plain string it is
+    let value: unknown = raw;
+    const doc = parseDocument(raw, { logLevel: 'silent' });
+    // Not clean YAML: take it as the plain string it is.
+    if (doc.errors.length === 0 && doc.warnings.length === 0) {
+      try {
+        value = doc.toJS({ maxAliasCount: 10 }) as unknown;
+      } catch {
+        value = raw; // e.g. `*x`, an alias to nothing
+      }
     }
     overrides.push({ envName, path: segs.map(segmentToKey), raw, value: value ?? raw });
   }

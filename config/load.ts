@@ -32,16 +32,24 @@ function readYaml(file: string): ParsedFile {
     throw new ConfigError([{ path: '', message: `cannot read ${file} (${code})` }]);
   }
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
+  // Warnings (unknown directives, unresolved tags) mean the file does not say what it seems to.
+  const trouble = [...doc.errors, ...doc.warnings];
+  if (trouble.length > 0) {
     throw new ConfigError(
-      doc.errors.map((e) => {
+      trouble.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
         return { path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, source: `${basename(file)} line ${pos.line}:${pos.col}` };
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    // e.g. an alias bomb past maxAliasCount
+    throw new ConfigError([{ path: '', message: `YAML: ${(err as Error).message}`, source: basename(file) }]);
+  }
   if (!isMap(doc.contents) && doc.contents !== null) {
     throw new ConfigError([{ path: '', message: 'expected a mapping of sections (http:, store:, ...)', source: basename(file) }]);
   }
@@ -76,6 +84,18 @@ function toProblems(
   return problems;
 }
 
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `over` laid on `base`: objects merge key by key, anything else (arrays too) replaces. */
+function overlay(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return structuredClone(over);
+  const out: Record<string, unknown> = structuredClone(base);
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? overlay(out[k], v) : structuredClone(v);
+  return out;
+}
+
 function samePath(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
@@ -83,7 +103,9 @@ function samePath(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean
 /** Throws `ConfigError` listing every problem; returns the validated configuration. */
 export function loadConfig(options: LoadOptions = {}): Config {
   const file = options.file ? readYaml(options.file) : undefined;
-  const raw: Record<string, unknown> = structuredClone(file?.data ?? {});
+  // Overrides land on defaults + file, so CODANCE_OSC__TARGETS__0__PORT edits the default
+  // target rather than creating a target with only a port.
+  const raw = overlay(configSchema.parse({}), file?.data ?? {}) as Record<string, unknown>;
   const { overrides, problems: envProblems } = options.env ? readEnvOverrides(options.env) : { overrides: [], problems: [] };
   envProblems.push(...applyEnvOverrides(raw, overrides));
   if (envProblems.length > 0) throw new ConfigError(envProblems);

@@ -79,6 +79,7 @@ export class BatchWriter {
     const started = performance.now();
     try {
       const rows = this.writeBatch(batch);
+      this.devices.committed();
       const ms = performance.now() - started;
       this.stats.rowsWritten += rows;
       this.stats.batches++;
@@ -86,6 +87,7 @@ export class BatchWriter {
       this.stats.lastFlushMs = ms;
       return { rows, ms };
     } catch (err) {
+      this.devices.rolledBack();
       this.stats.failedFlushes++;
       this.stats.lastError = err instanceof Error ? err.message : String(err);
       // Put the batch back in front of anything queued meanwhile, keeping the newest rows.

@@ -10,7 +10,10 @@ export class DeviceDirectory {
   private readonly upsert: BetterSqlite3.Statement<[string, string, string, string, string, number, number]>;
   private readonly select: BetterSqlite3.Statement<[string], { id: number }>;
 
-  constructor(sqlite: BetterSqlite3.Database, private readonly now: () => number) {
+  /** Keys first registered inside the current write transaction: forgotten if it rolls back. */
+  private readonly uncommitted = new Set<string>();
+
+  constructor(private readonly sqlite: BetterSqlite3.Database, private readonly now: () => number) {
     this.upsert = sqlite.prepare(
       `INSERT INTO devices (device_key, kind, transport, model, name, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -25,8 +28,20 @@ export class DeviceDirectory {
     const t = this.now();
     this.upsert.run(info.key, info.kind, info.transport, info.model, info.name, t, t);
     const id = (this.select.get(info.key) as { id: number }).id;
+    if (this.sqlite.inTransaction && !this.known.has(info.key)) this.uncommitted.add(info.key);
     this.known.set(info.key, { id, simulated: info.transport === 'sim' });
     return id;
+  }
+
+  /** The batch that registered devices committed: their ids are real. */
+  committed(): void {
+    this.uncommitted.clear();
+  }
+
+  /** The batch rolled back: ids handed out inside it no longer exist. */
+  rolledBack(): void {
+    for (const key of this.uncommitted) this.known.delete(key);
+    this.uncommitted.clear();
   }
 
   /** A known device's id, and whether its data is simulated; an unannounced key is registered as an unknown BLE wearable. */

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createApp, type AppDeps } from '../../daemon/http/app.js';
+import { apiInfoSchema, errorSchema, healthSchema } from '../../daemon/http/contracts.js';
+import type { StoreHealth } from '../../daemon/store/store.js';
+
+const okStore: StoreHealth = {
+  path: '/x.db', boxId: 'b', journalMode: 'wal', sizeBytes: 1, queued: 0, rowsWritten: 10, batches: 1, lastFlushAt: 1000,
+  lastFlushMs: 1, failedFlushes: 0, droppedRows: 0, lastError: null, openChunks: 0, migration: 'm',
+};
+
+function deps(over: Partial<AppDeps> = {}): AppDeps {
+  const logged: object[] = [];
+  return {
+    version: '1.2.3', boxName: 'test-box', boxId: () => 'box-1', startedAt: 0, now: () => 12_345,
+    storeHealth: () => okStore,
+    components: () => [{ id: 'sim-band-001', type: 'device', state: 'connected', updatedAt: 1 }],
+    log: { error: (o) => logged.push(o) },
+    ...over,
+  };
+}
+
+describe('root routes', () => {
+  it('GET / answers API info', async () => {
+    const res = await createApp(deps()).request('/');
+    expect(res.status).toBe(200);
+    expect(apiInfoSchema.parse(await res.json())).toMatchObject({ name: 'codance', version: '1.2.3', box: 'test-box' });
+  });
+
+  it('GET /health answers 200 with status, version, uptime, store and driver health', async () => {
+    const res = await createApp(deps()).request('/health');
+    expect(res.status).toBe(200);
+    const body = healthSchema.parse(await res.json());
+    expect(body).toMatchObject({ status: 'ok', version: '1.2.3', uptimeS: 12.3, box: { name: 'test-box', id: 'box-1' } });
+    expect(body.drivers).toMatchObject({ total: 1, byState: { connected: 1 } });
+  });
+
+  it('reports degraded when a device is retrying, and 503 down when the store cannot write', async () => {
+    const retrying = await createApp(deps({ components: () => [{ id: 'h10', type: 'device', state: 'retrying', updatedAt: 1 }] })).request('/health');
+    expect(((await retrying.json()) as { status: string }).status).toBe('degraded');
+    const down = await createApp(deps({ storeHealth: () => ({ ...okStore, failedFlushes: 3, lastError: 'disk I/O error', lastFlushAt: 1000 }) })).request('/health');
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { status: string }).status).toBe('down');
+  });
+
+  it('answers unknown routes and route failures with the one error envelope, no stack trace', async () => {
+    const app = createApp(deps());
+    const missing = await app.request('/nope');
+    expect(missing.status).toBe(404);
+    expect(errorSchema.parse(await missing.json()).error.code).toBe('not_found');
+    const failing = createApp(deps({ storeHealth: () => { throw new Error('secret internals'); } }));
+    const res = await failing.request('/health');
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toMatch(/secret internals|at .*\.ts/);
+    expect(errorSchema.parse(JSON.parse(text)).error.code).toBe('internal');
+  });
+});

@@ -1,0 +1,138 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { backupDatabase } from '../../daemon/store/backup.js';
+import { MigrationError } from '../../daemon/store/migrate.js';
+import { migrations } from '../../daemon/store/migrations/index.js';
+import { Store } from '../../daemon/store/store.js';
+import type { Sample } from '../../drivers/sample.js';
+import { tempDir } from '../helpers/daemon-process.js';
+
+const ENTITY_TABLES = [
+  'users', 'events', 'registrations', 'devices', 'device_assignments', 'stream_chunks', 'biometric_data', 'movement_data',
+  'movement_patterns', 'detected_patterns', 'sound_events', 'song_selections', 'sound_samples', 'sound_presets',
+  'visualization_events', 'visualization_presets', 'outbox', 'box_meta',
+];
+
+function newStore(path = join(tempDir(), 'codance.db')) {
+  return { path, store: new Store({ path, batchMs: 10, maxBatchRows: 1000, chunkMs: 1000 }) };
+}
+
+const hr = (i: number): Sample => ({ kind: 'heart_rate', deviceKey: 'band-1', receivedAt: 1_000 + i, index: i, bpm: 120, rr1024: [512, 510], contact: true });
+
+describe('store', () => {
+  it('migrates a new file to one schema covering every entity, in WAL mode', async () => {
+    const { path, store } = newStore();
+    await store.start();
+    expect(store.migrations?.applied).toEqual(Object.keys(migrations));
+    expect(store.health()?.journalMode).toBe('wal');
+    await store.stop();
+    const db = new BetterSqlite3(path, { readonly: true });
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table'`).all() as { name: string }[]).map((r) => r.name);
+    for (const t of ENTITY_TABLES) expect(tables).toContain(t);
+    db.close();
+  });
+
+  it('is a no-op to start again: migrations run once, box id is stable', async () => {
+    const { path, store } = newStore();
+    await store.start();
+    const id = store.boxId;
+    await store.stop();
+    const again = new Store({ path, batchMs: 10, maxBatchRows: 1000, chunkMs: 1000 });
+    await again.start();
+    expect(again.migrations?.applied).toEqual([]);
+    expect(again.boxId).toBe(id);
+    await again.stop();
+  });
+
+  it('writes each synced row and its outbox entry in the same batch', async () => {
+    const { path, store } = newStore();
+    await store.start();
+    store.registerDevice({ key: 'band-1', kind: 'wearable', transport: 'ble', model: 'H10', name: 'strap' });
+    for (let i = 0; i < 10; i++) store.write(hr(i));
+    store.write({ kind: 'raw', deviceKey: 'band-1', stream: 'acc', receivedAt: 0, firstIndex: 0, startedAt: 5, rateHz: 50, channels: 3, values: new Float32Array(150) });
+    store.write({ kind: 'battery', deviceKey: 'band-1', receivedAt: 7, index: 0, percent: 80 });
+    store.flush();
+    expect(store.health()?.rowsWritten).toBe(12);
+    await store.stop();
+    const db = new BetterSqlite3(path, { readonly: true });
+    const bio = db.prepare('SELECT heart_rate, rr_1024, sensor_contact, source FROM biometric_data ORDER BY id').all();
+    expect(bio).toHaveLength(10);
+    expect(bio[0]).toEqual({ heart_rate: 120, rr_1024: '[512,510]', sensor_contact: 1, source: 'sensor' });
+    expect(db.prepare('SELECT sample_count, channels, length(data) AS bytes FROM stream_chunks').get()).toEqual({ sample_count: 50, channels: 3, bytes: 600 });
+    const outbox = db.prepare('SELECT entity, count(*) AS n FROM outbox GROUP BY entity ORDER BY entity').all();
+    expect(outbox).toEqual([{ entity: 'biometric_data', n: 10 }, { entity: 'stream_chunks', n: 1 }]);
+    expect(db.prepare(`SELECT battery_pct FROM devices WHERE device_key='band-1'`).get()).toEqual({ battery_pct: 80 });
+    db.close();
+  });
+
+  it('keeps rows queued when a flush fails, and writes them once the database recovers', async () => {
+    const { path, store } = newStore();
+    await store.start();
+    const raw = new BetterSqlite3(path);
+    raw.exec('ALTER TABLE outbox RENAME TO outbox_away');
+    store.write(hr(1));
+    store.flush();
+    const h = store.health();
+    expect(h?.failedFlushes).toBe(1);
+    expect(h?.queued).toBe(1);
+    expect(h?.lastError).toMatch(/outbox/);
+    raw.exec('ALTER TABLE outbox_away RENAME TO outbox');
+    raw.close();
+    store.write(hr(2));
+    store.flush();
+    expect(store.health()).toMatchObject({ queued: 0, rowsWritten: 2 });
+    await store.stop();
+  });
+
+  it('stops the start with a clear message naming the failed migration, leaving the file unchanged', async () => {
+    const path = join(tempDir(), 'codance.db');
+    const pre = new BetterSqlite3(path);
+    pre.exec('CREATE TABLE sound_presets (x INTEGER)'); // a stray table in the way of the migration
+    pre.close();
+    const { store } = newStore(path);
+    const err = await store.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as Error).message).toMatch(/^store migration 2026-11-22T00-00-00-initial failed: .*sound_presets already exists/);
+    const db = new BetterSqlite3(path, { readonly: true });
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table'`).all() as { name: string }[]).map((r) => r.name);
+    expect(tables).not.toContain('users'); // rolled back as one transaction
+    db.close();
+  });
+
+  it('refuses a database written by a newer version, saying so', async () => {
+    const { path, store } = newStore();
+    await store.start();
+    await store.stop();
+    const db = new BetterSqlite3(path);
+    db.prepare(`INSERT INTO kysely_migration (name, timestamp) VALUES ('2099-01-01T00-00-00-future', '2099')`).run();
+    db.close();
+    const { store: again } = newStore(path);
+    await expect(again.start()).rejects.toThrow(/newer Codance version/);
+  });
+
+  it('makes a consistent online backup while the store is open', async () => {
+    const dir = tempDir();
+    const { path, store } = newStore(join(dir, 'codance.db'));
+    await store.start();
+    for (let i = 0; i < 500; i++) store.write(hr(i));
+    store.flush();
+    const result = await backupDatabase(path, join(dir, 'backup.db'));
+    expect(result.integrity).toBe('ok');
+    const b = new BetterSqlite3(result.file, { readonly: true });
+    expect(b.prepare('SELECT count(*) AS n FROM biometric_data').get()).toEqual({ n: 500 });
+    b.close();
+    await store.stop();
+  });
+
+  it('refuses to open something that is not a database, with the path in the message', async () => {
+    const path = join(tempDir(), 'codance.db');
+    writeFileSync(path, 'this is not sqlite, it is a text file that is long enough to have a header');
+    const { store } = newStore(path);
+    await expect(store.start()).rejects.toThrow(/codance\.db.*not a database/);
+  });
+});
