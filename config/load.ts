@@ -84,6 +84,12 @@ function toProblems(
   return problems;
 }
 
+/** Problems in the order a technician reads the file: by line, then environment ones, by path. */
+function inFileOrder(problems: ConfigProblem[]): ConfigProblem[] {
+  const line = (p: ConfigProblem) => Number(/ line (\d+)/.exec(p.source ?? '')?.[1] ?? Number.MAX_SAFE_INTEGER);
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => line(a.p) - line(b.p) || a.i - b.i).map(({ p }) => p);
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -133,6 +139,6 @@ export function loadConfig(options: LoadOptions = {}): Config {
     }
     if (retried) result = configSchema.safeParse(raw);
   }
-  if (!result.success) throw new ConfigError(toProblems(result.error, sourceOf));
+  if (!result.success) throw new ConfigError(inFileOrder(toProblems(result.error, sourceOf)));
   return result.data;
 }

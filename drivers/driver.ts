@@ -15,8 +15,8 @@ export interface Driver {
 /** What an input driver is given to talk to the rest of the box, without knowing the bus. */
 export interface InputDriverDeps {
   /** Called for every sample; must not throw (the bus catches handler errors). */
-  emit(sample: Sample): void;
+  emit(this: void, sample: Sample): void;
   /** Called once per device when it is first seen. */
-  announce(device: DeviceInfo): void;
+  announce(this: void, device: DeviceInfo): void;
   health: HealthReporter;
 }

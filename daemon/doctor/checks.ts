@@ -4,10 +4,11 @@
  * about capabilities the box will run without (no Bluetooth = no real wearables, etc.).
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../../config/index.js';
+import { ensureDir } from '../store/ensure-dir.js';
 
 const run = promisify(execFile);
 
@@ -75,7 +76,7 @@ export function doctorChecks(env: DoctorEnv): Check[] {
       fatal: true,
       run() {
         try {
-          mkdirSync(storeDir, { recursive: true });
+          ensureDir(storeDir);
           accessSync(storeDir, constants.W_OK);
           if (existsSync(storePath)) accessSync(storePath, constants.R_OK | constants.W_OK);
           return Promise.resolve({ status: 'ok', detail: storePath });
@@ -146,7 +147,10 @@ export function doctorChecks(env: DoctorEnv): Check[] {
             ? { status: 'ok', detail: ports.map((p) => p.path).join(', ') }
             : { status: 'warn', detail: 'none found', fix: 'plug in the haptic controller; check `dmesg` and that systemd/99-codance-serial.rules is installed' };
         } catch (err) {
-          return { status: 'warn', detail: `cannot list: ${(err as Error).message}`, fix: 'run npm ci again (serialport native binding)' };
+          const message = (err as Error).message;
+          // serialport lists Linux ports through udevadm; minimal images lack it.
+          const fix = /udevadm/.test(message) ? 'apt-get install udev (serial ports are listed through udevadm)' : 'run npm ci again (serialport native binding)';
+          return { status: 'warn', detail: `cannot list: ${message}`, fix };
         }
       },
     },

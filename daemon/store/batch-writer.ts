@@ -51,7 +51,7 @@ export class BatchWriter {
   ) {
     this.insertBio = sqlite.prepare(
       `INSERT INTO biometric_data (device_id, event_id, recorded_at, stream_index, heart_rate, rr_1024, sensor_contact, energy_kj, gsr_us, skin_temp_c, source)
-       VALUES (@device_id, @event_id, @recorded_at, @stream_index, @heart_rate, @rr_1024, @sensor_contact, @energy_kj, @gsr_us, @skin_temp_c, @source)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertChunk = sqlite.prepare(
       `INSERT INTO stream_chunks (device_id, event_id, stream, started_at, first_index, rate_hz, channels, sample_count, data)
@@ -116,34 +116,28 @@ export class BatchWriter {
       this.updateBattery.run(s.percent, s.receivedAt, device.id);
       return;
     }
-    const row = {
-      device_id: device.id,
-      event_id: op.eventId,
-      recorded_at: s.receivedAt,
-      stream_index: s.index,
-      heart_rate: null as number | null,
-      rr_1024: null as string | null,
-      sensor_contact: null as number | null,
-      energy_kj: null as number | null,
-      gsr_us: null as number | null,
-      skin_temp_c: null as number | null,
-      source: device.simulated ? 'sim' : 'sensor',
-    };
+    // Positional binding: better-sqlite3 binds arrays faster than named-parameter objects.
+    let heartRate: number | null = null;
+    let rr: string | null = null;
+    let contact: number | null = null;
+    let energyKj: number | null = null;
+    let gsr: number | null = null;
+    let temp: number | null = null;
     switch (s.kind) {
       case 'heart_rate':
-        row.heart_rate = s.bpm;
-        row.rr_1024 = s.rr1024.length > 0 ? JSON.stringify(s.rr1024) : null;
-        row.sensor_contact = s.contact === undefined ? null : s.contact ? 1 : 0;
-        row.energy_kj = s.energyKj ?? null;
+        heartRate = s.bpm;
+        rr = s.rr1024.length > 0 ? JSON.stringify(s.rr1024) : null;
+        contact = s.contact === undefined ? null : s.contact ? 1 : 0;
+        energyKj = s.energyKj ?? null;
         break;
       case 'eda':
-        row.gsr_us = s.microsiemens;
+        gsr = s.microsiemens;
         break;
       case 'skin_temp':
-        row.skin_temp_c = s.celsius;
+        temp = s.celsius;
         break;
     }
-    const r = this.insertBio.run(row);
+    const r = this.insertBio.run(device.id, op.eventId, s.receivedAt, s.index, heartRate, rr, contact, energyKj, gsr, temp, device.simulated ? 'sim' : 'sensor');
     this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
   }
 }

@@ -4,11 +4,11 @@
  * process crashes; an OS crash may lose the last few hundred ms, which the batching
  * window already accepts), foreign keys on, and a busy timeout for the backup CLI.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import type { Database } from './schema.js';
+import { ensureDir } from './ensure-dir.js';
 
 /**
  * SQLite runs DDL inside transactions, but Kysely's adapter says it cannot (to be safe
@@ -45,7 +45,7 @@ export function openDatabase(path: string, options: { mustExist?: boolean } = {}
   const abs = resolve(path);
   let sqlite: BetterSqlite3.Database;
   try {
-    if (!options.mustExist) mkdirSync(dirname(abs), { recursive: true });
+    if (!options.mustExist) ensureDir(dirname(abs));
     sqlite = new BetterSqlite3(abs, { fileMustExist: options.mustExist ?? false });
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');

@@ -46,11 +46,8 @@ export class DeviceDirectory {
 
   /** A known device's id, and whether its data is simulated; an unannounced key is registered as an unknown BLE wearable. */
   lookup(key: string): { id: number; simulated: boolean } {
-    let d = this.known.get(key);
-    if (!d) {
-      this.register({ key, kind: 'wearable', transport: 'ble', model: 'unknown', name: key });
-      d = this.known.get(key) as { id: number; simulated: boolean };
-    }
-    return d;
+    const d = this.known.get(key);
+    if (d) return d;
+    return { id: this.register({ key, kind: 'wearable', transport: 'ble', model: 'unknown', name: key }), simulated: false };
   }
 }

@@ -30,7 +30,7 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRep
   }
   const failed = result.results?.find((r) => r.status === 'Error');
   if (result.error) {
-    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     const which = failed ? `migration ${failed.migrationName} failed` : 'migrations could not run';
     // Kysely reports a database made by a newer Codance as "corrupted migrations".
     const hint = /corrupted migrations/i.test(reason)

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: prints ONE JSON object mapping each figure's stable name to
+ * { value, unit } (+ baseline and ratio where measured against one in the same run).
+ * Each figure is the median of RUNS runs after a warm-up. Names are listed in the README.
+ */
+import { imuIngest, rawIngest, storeIngest } from './store-ingest.js';
+
+interface Figure {
+  value: number;
+  unit: string;
+  baseline?: number;
+  ratio?: number;
+}
+
+const RUNS = 3;
+const N = 100_000;
+
+async function median(fn: () => Promise<number>): Promise<number> {
+  await fn(); // warm-up: JIT, page cache
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) xs.push(await fn());
+  xs.sort((a, b) => a - b);
+  return xs[Math.floor(xs.length / 2)] as number;
+}
+
+const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+const figures: Record<string, Figure> = {};
+
+const rssBefore = process.memoryUsage().rss;
+const store = await median(() => storeIngest(N));
+const raw = await median(() => rawIngest(N));
+figures['store.ingest.samples_per_s'] = { value: round(store), unit: 'samples/s', baseline: round(raw), ratio: round(store / raw, 3) };
+
+let imuRows = 0;
+const imu = await median(async () => {
+  const r = await imuIngest(120);
+  imuRows = r.rowsPerS;
+  return r.samplesPerS;
+});
+figures['store.ingest.imu_samples_per_s'] = { value: round(imu), unit: 'samples/s' };
+figures['store.ingest.imu_chunk_rows_per_s'] = { value: round(imuRows), unit: 'rows/s' };
+figures['store.ingest.rss_growth_mb'] = { value: round((process.memoryUsage().rss - rssBefore) / 1024 / 1024, 1), unit: 'MiB' };
+
+console.log(JSON.stringify(figures, null, 2));

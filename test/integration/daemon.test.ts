@@ -1,0 +1,88 @@
+/**
+ * The built daemon as a real process: it serves /health quickly, writes the simulated venue
+ * to disk, talks sd_notify to a real AF_UNIX socket, and stops cleanly on SIGTERM/SIGINT.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { createSocket } from 'unix-dgram';
+import { describe, expect, it } from 'vitest';
+import { healthSchema } from '../../daemon/http/contracts.js';
+import { freePort, sleep, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
+
+describe('daemon process', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`serves /health, stores the simulated venue, and on ${signal} exits 0 within 5 s with the database closed`, async () => {
+      const dir = tempDir();
+      const db = join(dir, 'codance.db');
+      const port = await freePort();
+      const d = startDaemon({ port, env: { CODANCE_STORE__PATH: db, CODANCE_SIMULATION__DANCERS: '24' } });
+      const { body, ms } = await waitForHealth(port);
+      expect(ms).toBeLessThan(15_000);
+      const health = healthSchema.parse(body);
+      expect(health.store?.journalMode).toBe('wal');
+      expect(health.drivers.byState.connected).toBe(26); // 24 bands + store + http
+      await sleep(1500);
+      const sentAt = performance.now();
+      d.child.kill(signal);
+      const { code, atMs } = await d.exited;
+      expect(code, d.output()).toBe(0);
+      expect(atMs - sentAt).toBeLessThan(5000);
+      // A clean close checkpoints and removes the WAL; the data is all in the main file.
+      expect(existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0).toBe(0);
+      const check = new BetterSqlite3(db, { readonly: true });
+      expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+      const bio = check.prepare('SELECT count(*) AS n FROM biometric_data').get() as { n: number };
+      const chunks = check.prepare('SELECT count(*) AS n FROM stream_chunks').get() as { n: number };
+      const outbox = check.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number };
+      check.close();
+      expect(bio.n).toBeGreaterThan(24 * 9); // ≥ 1 s of 4 Hz EDA+temp and 1 Hz HR per dancer
+      expect(chunks.n).toBeGreaterThanOrEqual(24); // at least the chunks drained on stop
+      expect(outbox.n).toBe(bio.n + chunks.n);
+      const logs = d.output().split('\n').filter(Boolean);
+      for (const line of logs) expect(() => JSON.parse(line) as unknown, line).not.toThrow(); // structured JSON only
+      expect(logs.some((l) => l.includes('"codance daemon stopped"'))).toBe(true);
+    });
+  }
+
+  it('tells systemd READY, keeps the watchdog fed at half of WATCHDOG_USEC, and says STOPPING', async () => {
+    const dir = tempDir();
+    const sock = join(dir, 'notify.sock');
+    const got: { msg: string; at: number }[] = [];
+    const server = createSocket('unix_dgram', (m) => got.push({ msg: m.toString(), at: performance.now() }));
+    server.bind(sock);
+    const port = await freePort();
+    const d = startDaemon({ port, env: { CODANCE_STORE__PATH: join(dir, 'c.db'), NOTIFY_SOCKET: sock, WATCHDOG_USEC: '600000' } });
+    await waitForHealth(port);
+    await sleep(1600);
+    d.child.kill('SIGTERM');
+    expect((await d.exited).code).toBe(0);
+    server.close();
+    const msgs = got.map((g) => g.msg);
+    expect(msgs[0]).toMatch(/^READY=1\nSTATUS=serving on 127\.0\.0\.1:\d+$/);
+    const pings = got.filter((g) => g.msg === 'WATCHDOG=1');
+    expect(pings.length).toBeGreaterThanOrEqual(4); // every 300 ms over ~1.6 s
+    expect(msgs.at(-1)).toBe('STOPPING=1');
+  });
+
+  it('refuses a bad environment override at start, naming the path, with exit code 2', async () => {
+    const port = await freePort();
+    const d = startDaemon({ port, env: { CODANCE_STORE__BATCH_MS: '500' } });
+    const { code } = await d.exited;
+    expect(code).toBe(2);
+    expect(d.output()).toMatch(/store\.batchMs: .*100.*\(env CODANCE_STORE__BATCH_MS\)/);
+  });
+
+  it('fails its start with one clear line when the port is taken, and leaves the store closed', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const first = startDaemon({ port, env: { CODANCE_STORE__PATH: join(dir, 'a.db') } });
+    await waitForHealth(port);
+    const second = startDaemon({ port, env: { CODANCE_STORE__PATH: join(dir, 'b.db') } });
+    const { code } = await second.exited;
+    expect(code).toBe(1);
+    expect(second.output()).toMatch(/codance: start failed: http: cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+  });
+});

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm test`: install the peers the tests need, then type-check (tests included), lint,
+# build the runnable JS the process tests spawn, and run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# command:package pairs of the real peers the suite talks to
+bash test/peers/install.sh \
+  systemd-analyze:systemd \
+  sqlite3:sqlite3
+
+echo "== type-check"; npx tsc -p tsconfig.json
+echo "== lint";       npx eslint .
+echo "== build";      npm run build --silent
+echo "== tests"
+mkdir -p var
+rc=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=var/vitest-report.json || rc=$?
+# One plain closing line, whatever the reporter's colours: "N passed, N failed[, N skipped]".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("var/vitest-report.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' || true
+exit "$rc"
