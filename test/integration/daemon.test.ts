@@ -16,7 +16,8 @@ describe('daemon process', () => {
       const dir = tempDir();
       const db = join(dir, 'codance.db');
       const port = await freePort();
-      const d = startDaemon({ port, env: { CODANCE_STORE__PATH: db, CODANCE_SIMULATION__DANCERS: '24' } });
+      const secret = 'do-not-log-me-'.repeat(3);
+      const d = startDaemon({ port, env: { CODANCE_STORE__PATH: db, CODANCE_SIMULATION__DANCERS: '24', CODANCE_AUTH__JWT_SECRET: secret } });
       const { body, ms } = await waitForHealth(port);
       expect(ms).toBeLessThan(15_000);
       const health = healthSchema.parse(body);
@@ -42,6 +43,8 @@ describe('daemon process', () => {
       const logs = d.output().split('\n').filter(Boolean);
       for (const line of logs) expect(() => JSON.parse(line) as unknown, line).not.toThrow(); // structured JSON only
       expect(logs.some((l) => l.includes('"codance daemon stopped"'))).toBe(true);
+      expect(d.output()).not.toContain(secret); // the start-up line logs the config, redacted
+      expect(d.output()).toContain('"jwtSecret":"[redacted]"');
     });
   }
 
