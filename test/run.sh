@@ -6,8 +6,7 @@ cd "$(dirname "$0")/.."
 
 # command:package pairs of the real peers the suite talks to
 bash test/peers/install.sh \
-  systemd-analyze:systemd \
-  sqlite3:sqlite3
+  systemd-analyze:systemd
 
 echo "== type-check"; npx tsc -p tsconfig.json
 echo "== lint";       npx eslint .
