@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/index.js';
 import { redact } from '../config/index.js';
-import type { Driver } from '../drivers/driver.js';
+import type { Driver, InputDriverDeps } from '../drivers/driver.js';
 import { HealthRegistry } from '../drivers/health/registry.js';
 import { SimulatedVenueDriver } from '../drivers/sim/venue-driver.js';
 import { Bus } from './bus.js';
@@ -62,8 +62,8 @@ export class Daemon {
 
       await this.store.start(signal);
       this.teardowns.add('store', () => this.store.stop());
-      this.health.report('store', { type: 'subsystem', state: 'connected', detail: this.store.health()?.path });
-      log.info({ path: this.store.health()?.path, applied: this.store.migrations?.applied, boxId: this.store.boxId }, 'store ready');
+      this.health.report('store', { type: 'subsystem', state: 'connected', detail: this.store.path });
+      log.info({ path: this.store.path, applied: this.store.migrations?.applied, boxId: this.store.boxId }, 'store ready');
 
       this.teardowns.add('bus', this.bus.on('device', (d) => this.store.registerDevice(d)));
       this.teardowns.add('bus', this.bus.on('sample', (s) => this.store.write(s)));
@@ -110,9 +110,9 @@ export class Daemon {
   private inputDrivers(): Driver[] {
     const { config } = this.deps;
     const drivers: Driver[] = [];
-    const driverDeps = {
-      emit: (s: Parameters<Store['write']>[0]) => this.bus.emit('sample', s),
-      announce: (d: Parameters<Store['registerDevice']>[0]) => this.bus.emit('device', d),
+    const driverDeps: InputDriverDeps = {
+      emit: (s) => this.bus.emit('sample', s),
+      announce: (d) => this.bus.emit('device', d),
       health: this.health,
     };
     if (config.simulation.dancers > 0) {

@@ -13,12 +13,7 @@ import type { ScalarSample } from '../../drivers/sample.js';
 import type { Chunk } from './chunker.js';
 import type { DeviceDirectory } from './devices.js';
 
-export type WriteOp = { t: 'scalar'; sample: ScalarSample; eventId: number | null } | { t: 'chunk'; chunk: Chunk; eventId: number | null };
-
-export interface FlushStats {
-  rows: number;
-  ms: number;
-}
+export type WriteOp = { t: 'scalar'; sample: ScalarSample } | { t: 'chunk'; chunk: Chunk };
 
 export interface WriterStats {
   queued: number;
@@ -50,12 +45,12 @@ export class BatchWriter {
     private readonly now: () => number = Date.now,
   ) {
     this.insertBio = sqlite.prepare(
-      `INSERT INTO biometric_data (device_id, event_id, recorded_at, stream_index, heart_rate, rr_1024, sensor_contact, energy_kj, gsr_us, skin_temp_c, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO biometric_data (device_id, recorded_at, stream_index, heart_rate, rr_1024, sensor_contact, energy_kj, gsr_us, skin_temp_c, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertChunk = sqlite.prepare(
-      `INSERT INTO stream_chunks (device_id, event_id, stream, started_at, first_index, rate_hz, channels, sample_count, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO stream_chunks (device_id, stream, started_at, first_index, rate_hz, channels, sample_count, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateBattery = sqlite.prepare('UPDATE devices SET battery_pct = ?, last_seen_at = ? WHERE id = ?');
     this.insertOutbox = sqlite.prepare(`INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, 'upsert', ?)`);
@@ -72,8 +67,8 @@ export class BatchWriter {
   }
 
   /** Writes everything queued in one transaction. Never throws: failures are kept and counted. */
-  flush(): FlushStats | undefined {
-    if (this.queue.length === 0) return undefined;
+  flush(): void {
+    if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
     const started = performance.now();
@@ -85,7 +80,6 @@ export class BatchWriter {
       this.stats.batches++;
       this.stats.lastFlushAt = this.now();
       this.stats.lastFlushMs = ms;
-      return { rows, ms };
     } catch (err) {
       this.devices.rolledBack();
       this.stats.failedFlushes++;
@@ -95,7 +89,6 @@ export class BatchWriter {
       const limit = this.maxBatchRows * MAX_QUEUE_BATCHES;
       if (kept.length > limit) this.stats.droppedRows += kept.length - limit;
       this.queue = kept.length > limit ? kept.slice(kept.length - limit) : kept;
-      return undefined;
     }
   }
 
@@ -106,7 +99,7 @@ export class BatchWriter {
   private writeOne(op: WriteOp, t: number): void {
     if (op.t === 'chunk') {
       const c = op.chunk;
-      const r = this.insertChunk.run(this.devices.lookup(c.deviceKey).id, op.eventId, c.stream, Math.round(c.startedAt), c.firstIndex, c.rateHz, c.channels, c.sampleCount, c.data);
+      const r = this.insertChunk.run(this.devices.lookup(c.deviceKey).id, c.stream, Math.round(c.startedAt), c.firstIndex, c.rateHz, c.channels, c.sampleCount, c.data);
       this.insertOutbox.run('stream_chunks', r.lastInsertRowid, t);
       return;
     }
@@ -137,7 +130,7 @@ export class BatchWriter {
         temp = s.celsius;
         break;
     }
-    const r = this.insertBio.run(device.id, op.eventId, s.receivedAt, s.index, heartRate, rr, contact, energyKj, gsr, temp, device.simulated ? 'sim' : 'sensor');
+    const r = this.insertBio.run(device.id, s.receivedAt, s.index, heartRate, rr, contact, energyKj, gsr, temp, device.simulated ? 'sim' : 'sensor');
     this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
   }
 }

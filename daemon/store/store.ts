@@ -38,7 +38,7 @@ export class Store {
   private timer: NodeJS.Timeout | undefined;
   private migration: MigrationReport | undefined;
   private boxIdValue = '';
-  private eventId: number | null = null;
+  private journalMode = '';
 
   constructor(
     private readonly options: StoreOptions,
@@ -54,6 +54,7 @@ export class Store {
     try {
       this.migration = await migrateToLatest(opened.db as Kysely<unknown>);
       this.boxIdValue = ensureBoxId(opened);
+      this.journalMode = String(opened.sqlite.pragma('journal_mode', { simple: true }));
       this.devices = new DeviceDirectory(opened.sqlite, this.now);
       this.writer = new BatchWriter(opened.sqlite, this.devices, this.options.maxBatchRows, this.now);
     } catch (err) {
@@ -68,7 +69,7 @@ export class Store {
   async stop(): Promise<void> {
     if (!this.opened) return;
     clearInterval(this.timer);
-    for (const chunk of this.chunker.drain()) this.writer?.enqueue({ t: 'chunk', chunk, eventId: this.eventId });
+    for (const chunk of this.chunker.drain()) this.writer?.enqueue({ t: 'chunk', chunk });
     this.writer?.flush();
     const opened = this.opened;
     this.opened = undefined;
@@ -80,17 +81,17 @@ export class Store {
     return this.opened.db;
   }
 
+  /** Absolute path of the open database file. */
+  get path(): string | undefined {
+    return this.opened?.path;
+  }
+
   get boxId(): string {
     return this.boxIdValue;
   }
 
   get migrations(): MigrationReport | undefined {
     return this.migration;
-  }
-
-  /** The venue session new samples belong to (null between sessions). */
-  setActiveEvent(eventId: number | null): void {
-    this.eventId = eventId;
   }
 
   registerDevice(info: DeviceInfo): void {
@@ -101,9 +102,9 @@ export class Store {
     const writer = this.writer;
     if (!writer) return;
     if (sample.kind === 'raw') {
-      for (const chunk of this.chunker.add(sample)) writer.enqueue({ t: 'chunk', chunk, eventId: this.eventId });
+      for (const chunk of this.chunker.add(sample)) writer.enqueue({ t: 'chunk', chunk });
     } else {
-      writer.enqueue({ t: 'scalar', sample, eventId: this.eventId });
+      writer.enqueue({ t: 'scalar', sample });
     }
   }
 
@@ -126,7 +127,7 @@ export class Store {
       ...this.writer.snapshot(),
       path: this.opened.path,
       boxId: this.boxIdValue,
-      journalMode: String(this.opened.sqlite.pragma('journal_mode', { simple: true })),
+      journalMode: this.journalMode,
       sizeBytes,
       openChunks: this.chunker.openCount,
       migration: this.migration?.current,
