@@ -29,6 +29,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: hostname.default('127.0.0.1'),
       port: port.default(8080),
+      /** Largest JSON request body; bigger bodies get 413 before they are read whole. */
+      maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+      /** Largest sound sample upload (audio file plus form fields). */
+      maxSampleBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(20 * 1024 * 1024),
     })
     .prefault({}),
   store: z
@@ -74,6 +78,17 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Signs the API's tokens (HS256). Secret: never printed or logged. Generated and kept in the store when unset. */
       jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+      /** Lifetime of an access token; short, because a stolen one cannot be revoked. */
+      accessTokenTtlS: z.number().int().min(60).max(86_400).default(900),
+      /** Lifetime of a refresh token (rotated on every use, revocable). */
+      refreshTokenTtlS: z.number().int().min(300).max(90 * 86_400).default(14 * 86_400),
+      /** Failed logins allowed per username in `loginWindowS` before that username is locked for the rest of the window. */
+      loginFailuresPerUser: z.number().int().min(1).max(100).default(5),
+      /** Login attempts allowed per client address in `loginWindowS`. */
+      loginAttemptsPerAddress: z.number().int().min(1).max(10_000).default(30),
+      loginWindowS: z.number().int().min(1).max(86_400).default(900),
+      /** Whether anyone who can reach the box may self-register as a dancer (POST /api/v1/users/register). */
+      openRegistration: z.boolean().default(true),
     })
     .prefault({}),
   log: z

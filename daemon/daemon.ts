@@ -9,6 +9,7 @@ import type { Driver, InputDriverDeps } from '../drivers/driver.js';
 import { HealthRegistry } from '../drivers/health/registry.js';
 import { SimulatedVenueDriver } from '../drivers/sim/venue-driver.js';
 import { Bus } from './bus.js';
+import { apiDeps } from './api/setup.js';
 import { createApp } from './http/app.js';
 import { listen, type RunningServer } from './http/server.js';
 import { Teardowns } from './lifecycle.js';
@@ -68,7 +69,7 @@ export class Daemon {
       this.teardowns.add('bus', this.bus.on('device', (d) => this.store.registerDevice(d)));
       this.teardowns.add('bus', this.bus.on('sample', (s) => this.store.write(s)));
 
-      const app = createApp({
+      const { app } = createApp({
         version: this.version,
         boxName: config.box.name,
         boxId: () => this.store.boxId,
@@ -77,6 +78,7 @@ export class Daemon {
         storeHealth: () => this.store.health(),
         components: () => this.health.snapshot(),
         log,
+        api: apiDeps(config, this.store, this.now),
       });
       this.server = await listen(app, config.http.host, config.http.port);
       this.teardowns.add('http', () => this.server?.close());

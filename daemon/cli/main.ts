@@ -14,6 +14,7 @@ import { migrateToLatest } from '../store/migrate.js';
 import { packageVersion } from '../version.js';
 import { configFor } from './load-config.js';
 import { runDaemon } from './run-daemon.js';
+import { createUserCommand, readPasswordFromStdin, roleFrom, UsageError } from './users.js';
 import type { Kysely } from 'kysely';
 
 const EXIT_CONFIG = 2;
@@ -118,6 +119,33 @@ db.command('backup')
     const cfg = withConfig(opts.config);
     const result = await backupDatabase(cfg.store.path, file);
     console.log(`backup written: ${result.file} (${result.pages} pages, integrity ${result.integrity})`);
+  });
+
+const users = program.command('users').description('accounts of the local API');
+users
+  .command('create')
+  .description('create a user (the first admin: --admin); the password is read from stdin, never from the command line')
+  .requiredOption('--username <name>', 'login name (3-50 letters, digits, ".", "_" or "-")')
+  .requiredOption('--email <address>', 'email address')
+  .option('--admin', 'make an admin (same as --role admin)')
+  .option('--role <role>', 'admin, technician or dancer', 'dancer')
+  .option('--password-stdin', 'read the password from the first line of stdin (required)')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (opts: { username: string; email: string; admin?: boolean; role?: string; passwordStdin?: boolean; config?: string }) => {
+    const cfg = withConfig(opts.config);
+    try {
+      if (!opts.passwordStdin) throw new UsageError('--password-stdin is required (a password on the command line would end up in shell history and ps)');
+      const role = roleFrom(opts);
+      const password = await readPasswordFromStdin();
+      const { id, path } = await createUserCommand(cfg.store.path, { username: opts.username, email: opts.email, role, password });
+      console.log(`created ${role} "${opts.username}" (id ${id}) in ${path}`);
+    } catch (err) {
+      if (err instanceof UsageError) {
+        console.error(`codance users create: ${err.message}`);
+        process.exit(EXIT_CONFIG);
+      }
+      throw err;
+    }
   });
 
 program.exitOverride();

@@ -2,11 +2,14 @@
  * The box's HTTP app (hono). Routes are plain functions of injected deps, so tests call
  * `app.request()` with no socket. Every failure answers with the one error envelope.
  */
-import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ComponentHealth } from '../../drivers/health/registry.js';
 import type { StoreHealth } from '../store/store.js';
 import type { ApiInfo, Health } from './contracts.js';
+import { mountDocs } from '../api/docs.js';
+import { errorJson, toApiError } from '../api/errors.js';
+import { mountApi, type ApiDeps } from '../api/index.js';
+import { newApiApp, type ApiEnv, type ApiRouter } from '../api/router.js';
 
 export interface AppDeps {
   version: string;
@@ -16,7 +19,21 @@ export interface AppDeps {
   now(): number;
   storeHealth(): StoreHealth | undefined;
   components(): ComponentHealth[];
-  log: { error(obj: object, msg: string): void };
+  log: AppLog;
+  /** The /api/v1 routes; absent when the store is not open (e.g. unit tests of the root routes). */
+  api?: ApiDeps & { maxBodyBytes: number };
+}
+
+export interface AppLog {
+  error(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
+  debug?(obj: object, msg: string): void;
+}
+
+export interface App {
+  app: OpenAPIHono<ApiEnv>;
+  /** The route table with each route's access rule (undefined without the API). */
+  router: ApiRouter | undefined;
 }
 
 /** The store is "down" when writes have failed and nothing has landed for this long. */
@@ -40,15 +57,25 @@ export function buildHealth(deps: AppDeps): Health {
   };
 }
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): App {
+  const app = newApiApp();
+
+  // One line per request: method, path (never the query or body), status, time, user id.
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    const line = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10, user: c.get('user')?.id };
+    if (status >= 400 && status < 500) deps.log.info?.(line, 'http request refused');
+    else deps.log.debug?.(line, 'http request');
+  });
 
   app.get('/', (c) => {
     const info: ApiInfo = {
       name: 'codance',
       version: deps.version,
       box: deps.boxName,
-      links: { health: '/health' },
+      links: { health: '/health', api: '/api/v1', openapi: '/openapi.json', docs: '/docs' },
     };
     return c.json(info);
   });
@@ -59,16 +86,24 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(health, health.status === 'down' ? 503 : 200);
   });
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  let router: ApiRouter | undefined;
+  if (deps.api) {
+    router = mountApi(app, deps.api);
+    mountDocs(app, { version: deps.version, boxName: deps.boxName });
+  }
+
+  app.notFound((c) => errorJson(c, 404, { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }));
 
   app.onError((err, c) => {
-    if (err instanceof HTTPException) {
-      return c.json({ error: { code: 'http_error', message: err.message } }, err.status);
+    const known = toApiError(err);
+    if (known) {
+      const { code, message, field } = known;
+      return errorJson(c, known.status, field ? { code, message, field } : { code, message }, known.headers);
     }
     // Log the cause for the technician; never send a stack trace to the client.
-    deps.log.error({ err, path: c.req.path }, 'unhandled error in HTTP route');
-    return c.json({ error: { code: 'internal', message: 'internal error; see the box log' } }, 500);
+    deps.log.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error in HTTP route');
+    return errorJson(c, 500, { code: 'internal', message: 'internal error; see the box log' });
   });
 
-  return app;
+  return { app, router };
 }

@@ -1,7 +1,7 @@
 /** Binds the hono app to a TCP port, with a listen failure turned into a sentence a technician can act on. */
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { Http2Bindings, HttpBindings } from '@hono/node-server';
 
 export class ListenError extends Error {
   constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
@@ -23,8 +23,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function listen(app: Hono, host: string, port: number): Promise<RunningServer> {
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+export function listen(app: { fetch(request: Request, env: HttpBindings | Http2Bindings): Response | Promise<Response> }, host: string, port: number): Promise<RunningServer> {
+  const server = createAdaptorServer({ fetch: (request, env) => app.fetch(request, env) }) as Server;
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(host, port, err)));
     server.listen(port, host, () => {

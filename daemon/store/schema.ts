@@ -196,7 +196,14 @@ export type OutboxEntity =
   | 'visualization_events'
   | 'events'
   | 'registrations'
-  | 'song_selections';
+  | 'song_selections'
+  | 'users'
+  | 'devices'
+  | 'device_assignments'
+  | 'movement_patterns'
+  | 'sound_samples'
+  | 'sound_presets'
+  | 'visualization_presets';
 
 export interface OutboxTable {
   seq: Generated<number>;
@@ -204,6 +211,16 @@ export interface OutboxTable {
   entity_id: number;
   op: 'upsert' | 'delete';
   created_at: Ms;
+}
+
+export interface RefreshTokensTable {
+  id: Id;
+  token_hash: string;
+  family: string;
+  user_id: number;
+  created_at: Ms;
+  expires_at: Ms;
+  revoked_at: Ms | null;
 }
 
 export interface BoxMetaTable {
@@ -230,4 +247,5 @@ export interface Database {
   visualization_presets: NamedParametersTable;
   outbox: OutboxTable;
   box_meta: BoxMetaTable;
+  refresh_tokens: RefreshTokensTable;
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DeviceInfo, Sample } from '../../drivers/sample.js';
 import { BatchWriter, type WriterStats } from './batch-writer.js';
@@ -79,6 +80,12 @@ export class Store {
   get db(): Kysely<Database> {
     if (!this.opened) throw new Error('store is not started');
     return this.opened.db;
+  }
+
+  /** The raw handle, for synchronous transactions (see daemon/api/sql.ts for why). */
+  get sqlite(): BetterSqlite3.Database {
+    if (!this.opened) throw new Error('store is not started');
+    return this.opened.sqlite;
   }
 
   /** Absolute path of the open database file. */

@@ -21,13 +21,13 @@ function deps(over: Partial<AppDeps> = {}): AppDeps {
 
 describe('root routes', () => {
   it('GET / answers API info', async () => {
-    const res = await createApp(deps()).request('/');
+    const res = await createApp(deps()).app.request('/');
     expect(res.status).toBe(200);
     expect(apiInfoSchema.parse(await res.json())).toMatchObject({ name: 'codance', version: '1.2.3', box: 'test-box' });
   });
 
   it('GET /health answers 200 with status, version, uptime, store and driver health', async () => {
-    const res = await createApp(deps()).request('/health');
+    const res = await createApp(deps()).app.request('/health');
     expect(res.status).toBe(200);
     const body = healthSchema.parse(await res.json());
     expect(body).toMatchObject({ status: 'ok', version: '1.2.3', uptimeS: 12.3, box: { name: 'test-box', id: 'box-1' } });
@@ -35,19 +35,19 @@ describe('root routes', () => {
   });
 
   it('reports degraded when a device is retrying, and 503 down when the store cannot write', async () => {
-    const retrying = await createApp(deps({ components: () => [{ id: 'h10', type: 'device', state: 'retrying', updatedAt: 1 }] })).request('/health');
+    const retrying = await createApp(deps({ components: () => [{ id: 'h10', type: 'device', state: 'retrying', updatedAt: 1 }] })).app.request('/health');
     expect(((await retrying.json()) as { status: string }).status).toBe('degraded');
-    const down = await createApp(deps({ storeHealth: () => ({ ...okStore, failedFlushes: 3, lastError: 'disk I/O error', lastFlushAt: 1000 }) })).request('/health');
+    const down = await createApp(deps({ storeHealth: () => ({ ...okStore, failedFlushes: 3, lastError: 'disk I/O error', lastFlushAt: 1000 }) })).app.request('/health');
     expect(down.status).toBe(503);
     expect(((await down.json()) as { status: string }).status).toBe('down');
   });
 
   it('answers unknown routes and route failures with the one error envelope, no stack trace', async () => {
-    const app = createApp(deps());
+    const app = createApp(deps()).app;
     const missing = await app.request('/nope');
     expect(missing.status).toBe(404);
     expect(errorSchema.parse(await missing.json()).error.code).toBe('not_found');
-    const failing = createApp(deps({ storeHealth: () => { throw new Error('secret internals'); } }));
+    const failing = createApp(deps({ storeHealth: () => { throw new Error('secret internals'); } })).app;
     const res = await failing.request('/health');
     expect(res.status).toBe(500);
     const text = await res.text();

@@ -1,7 +1,9 @@
 /** Every migration in order of its ISO-date name. Add new ones here; never edit old ones. */
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-22T00-00-00-initial.js';
+import * as auth from './2026-11-22T01-00-00-auth.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00-00-initial': initial,
+  '2026-11-22T01-00-00-auth': auth,
 };

@@ -1,0 +1,60 @@
+/**
+ * Creating and reading users, shared by the API and `codance users create`. Pseudonyms are
+ * random ids that stand in for a person in anything that leaves the box.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../access.js';
+import { conflict } from '../errors.js';
+import type { Sql } from '../sql.js';
+import { hashPassword } from './passwords.js';
+
+export interface NewUser {
+  username: string;
+  email: string;
+  password: string;
+  role: Role;
+  is_active?: boolean;
+  consent_biometrics?: boolean;
+}
+
+export const newPseudonym = (): string => `p_${randomBytes(9).toString('base64url')}`;
+
+export async function createUser(sql: Sql, input: NewUser): Promise<number> {
+  assertFree(sql, input.username, input.email);
+  const passwordHash = await hashPassword(input.password);
+  const now = sql.now();
+  return sql.tx(() => {
+    // checked again inside the transaction: the hash took ~35 ms in which another request may have won
+    assertFree(sql, input.username, input.email);
+    const { id } = sql.run(
+      sql.db.insertInto('users').values({
+        username: input.username,
+        email: input.email,
+        password_hash: passwordHash,
+        role: input.role,
+        is_active: input.is_active === false ? 0 : 1,
+        pseudonym: newPseudonym(),
+        consent_biometrics: input.consent_biometrics ? 1 : 0,
+        consent_updated_at: input.consent_biometrics === undefined ? null : now,
+        created_at: now,
+        updated_at: now,
+      }),
+    );
+    sql.outbox('users', id);
+    return id;
+  });
+}
+
+export function assertFree(sql: Sql, username: string | undefined, email: string | undefined, exceptId = 0): void {
+  if (username !== undefined && sql.first(sql.db.selectFrom('users').select('id').where('username', '=', username).where('id', '!=', exceptId))) {
+    throw conflict('already_exists', `username "${username}" is already taken`, 'body.username');
+  }
+  if (email !== undefined && sql.first(sql.db.selectFrom('users').select('id').where('email', '=', email).where('id', '!=', exceptId))) {
+    throw conflict('already_exists', `email "${email}" is already registered`, 'body.email');
+  }
+}
+
+export function activeAdminCount(sql: Sql): number {
+  const row = sql.first(sql.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('is_active', '=', 1));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,36 @@
+/** Builds the API's dependencies from the configuration and an open store. */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config/index.js';
+import type { Database } from '../store/schema.js';
+import { LoginLimiter } from './auth/login-limiter.js';
+import { jwtSecret } from './auth/secret.js';
+import { Tokens } from './auth/tokens.js';
+import type { ApiDeps } from './deps.js';
+import type { ApiContext } from './router.js';
+import { Sql } from './sql.js';
+
+/** The peer address of the TCP connection (X-Forwarded-For is not trusted: the box is not behind a proxy). */
+function socketAddress(c: ApiContext): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+export function apiDeps(
+  config: Pick<Config, 'auth' | 'http'>,
+  store: { sqlite: BetterSqlite3.Database; db: Kysely<Database> },
+  now: () => number,
+  clientAddress: (c: ApiContext) => string = socketAddress,
+): ApiDeps & { maxBodyBytes: number } {
+  const sql = new Sql(store.sqlite, store.db, now);
+  const secret = jwtSecret(config.auth.jwtSecret, store.sqlite);
+  return {
+    sql,
+    tokens: new Tokens({ secret, accessTokenTtlS: config.auth.accessTokenTtlS, refreshTokenTtlS: config.auth.refreshTokenTtlS }, sql),
+    limiter: new LoginLimiter(config.auth),
+    clientAddress,
+    openRegistration: config.auth.openRegistration,
+    maxSampleBytes: config.http.maxSampleBytes,
+    maxBodyBytes: config.http.maxBodyBytes,
+  };
+}

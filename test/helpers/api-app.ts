@@ -1,0 +1,106 @@
+/**
+ * The real app on a real store in a temp dir, with one user per role and their tokens,
+ * for driving /api/v1 through `app.request()` (no socket). Records every log line so
+ * tests can assert what never reaches the logs.
+ */
+import { join } from 'node:path';
+import { configSchema, type ConfigInput } from '../../config/index.js';
+import type { Role } from '../../daemon/api/access.js';
+import { createUser } from '../../daemon/api/auth/users.js';
+import { apiDeps } from '../../daemon/api/setup.js';
+import type { Sql } from '../../daemon/api/sql.js';
+import { createApp } from '../../daemon/http/app.js';
+import type { RouteRule } from '../../daemon/api/router.js';
+import { Store } from '../../daemon/store/store.js';
+import { tempDir } from './daemon-process.js';
+
+export type Who = 'anonymous' | Role | 'other';
+
+export const PASSWORD = 'dance-all-night-42';
+
+export interface Call {
+  method?: string;
+  token?: string | undefined;
+  body?: unknown;
+  form?: FormData;
+  raw?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number>;
+}
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  text: string;
+  headers: Headers;
+}
+
+export interface ApiHarness {
+  app: ReturnType<typeof createApp>['app'];
+  rules: RouteRule[];
+  sql: Sql;
+  store: Store;
+  ids: Record<Exclude<Who, 'anonymous'>, number>;
+  tokens: Record<Exclude<Who, 'anonymous'>, string>;
+  logs: string[];
+  call(path: string, init?: Call): Promise<Reply>;
+  login(username: string, password?: string, address?: string): Promise<Reply>;
+  stop(): Promise<void>;
+}
+
+export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarness> {
+  const dir = tempDir('codance-api-');
+  const config = configSchema.parse({ ...overrides, store: { path: join(dir, 'box.db') } });
+  const store = new Store(config.store);
+  await store.start();
+  const logs: string[] = [];
+  const record = (level: string) => (obj: object, msg: string) => logs.push(`${level} ${msg} ${JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack } : v))}`);
+  const deps = apiDeps(config, store, Date.now, (c) => c.req.header('x-test-client') ?? '10.0.0.1');
+  const { app, router } = createApp({
+    version: 'test', boxName: 'test-box', boxId: () => store.boxId, startedAt: Date.now(), now: Date.now,
+    storeHealth: () => store.health(), components: () => [],
+    log: { error: record('error'), info: record('info'), debug: record('debug') },
+    api: deps,
+  });
+  if (!router) throw new Error('api not mounted');
+
+  const call = async (path: string, init: Call = {}): Promise<Reply> => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    let body: FormData | string | undefined;
+    if (init.form) body = init.form;
+    else if (init.raw !== undefined) body = init.raw;
+    else if (init.body !== undefined) {
+      body = JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const qs = init.query ? `?${new URLSearchParams(Object.entries(init.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
+    const res = await app.request(path + qs, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // binary or empty body
+    }
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+
+  const ids = {} as ApiHarness['ids'];
+  const tokens = {} as ApiHarness['tokens'];
+  const accounts: [Exclude<Who, 'anonymous'>, Role][] = [['admin', 'admin'], ['technician', 'technician'], ['dancer', 'dancer'], ['other', 'dancer']];
+  for (const [who, role] of accounts) {
+    ids[who] = await createUser(deps.sql, { username: who, email: `${who}@example.org`, password: PASSWORD, role, consent_biometrics: true });
+  }
+  const login = (username: string, password = PASSWORD, address = '10.0.0.1'): Promise<Reply> =>
+    call('/api/v1/users/token', { body: { username, password }, headers: { 'x-test-client': address } });
+  for (const [who] of accounts) {
+    const res = await login(who, PASSWORD, `10.1.0.${ids[who]}`);
+    tokens[who] = (res.body as { access_token: string }).access_token;
+  }
+
+  return {
+    app, rules: router.rules, sql: deps.sql, store, ids, tokens, logs, call, login,
+    stop: () => store.stop(),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Fresh records for API tests, written straight into the store, and a request builder for
+ * every route: `requestFor(rule, owner)` makes a request that should succeed for someone
+ * allowed, acting on a record that belongs to `owner`.
+ */
+import type { Call } from './api-app.js';
+import type { Sql } from '../../daemon/api/sql.js';
+
+let seq = 0;
+const uniq = (): string => `${Date.now().toString(36)}${(seq++).toString(36)}`;
+const t = (): number => Date.now();
+
+/** A tiny valid PCM WAV (8 kHz mono 16-bit, 0.1 s of silence). */
+export function wavBytes(seconds = 0.1, rate = 8000): Uint8Array {
+  const samples = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write('RIFF', 0); buf.writeUInt32LE(36 + samples * 2, 4); buf.write('WAVE', 8);
+  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 2, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
+  buf.write('data', 36); buf.writeUInt32LE(samples * 2, 40);
+  return new Uint8Array(buf);
+}
+
+export function sampleForm(name = 'kick', bytes: Uint8Array = wavBytes()): FormData {
+  const form = new FormData();
+  form.set('file', new File([bytes], `${name}.wav`, { type: 'audio/wav' }));
+  form.set('name', name);
+  form.set('category', 'percussion');
+  return form;
+}
+
+export function makers(sql: Sql) {
+  const { db } = sql;
+  const event = (over: { capacity?: number | null } = {}): number =>
+    sql.run(db.insertInto('events').values({ name: `night ${uniq()}`, starts_at: t() - 3600_000, ends_at: t() + 3600_000, capacity: over.capacity ?? null, created_at: t(), updated_at: t() })).id;
+  const registration = (userId: number, eventId = event(), checkedIn = false): number =>
+    sql.run(db.insertInto('registrations').values({ event_id: eventId, user_id: userId, registered_at: t(), checked_in_at: checkedIn ? t() : null })).id;
+  const pattern = (): number => sql.run(db.insertInto('movement_patterns').values({ name: `spin ${uniq()}`, created_at: t(), updated_at: t() })).id;
+  const device = (): number => sql.run(db.insertInto('devices').values({ device_key: `band-${uniq()}`, kind: 'wearable', transport: 'ble', created_at: t(), updated_at: t() })).id;
+  return {
+    user: (role: 'admin' | 'technician' | 'dancer' = 'dancer'): number =>
+      sql.run(db.insertInto('users').values({ username: `x${uniq()}`, email: `x${uniq()}@example.org`, password_hash: 'not-a-hash', role, pseudonym: `p_${uniq()}`, created_at: t(), updated_at: t() })).id,
+    event,
+    registration,
+    pattern,
+    device,
+    movement: (userId: number | null): number => sql.run(db.insertInto('movement_data').values({ user_id: userId, recorded_at: t(), data_type: 'position', intensity: 0.5, source: 'api' })).id,
+    detected: (userId: number | null): number => sql.run(db.insertInto('detected_patterns').values({ pattern_id: pattern(), user_id: userId, detected_at: t(), confidence: 0.9 })).id,
+    biometric: (userId: number | null): number => sql.run(db.insertInto('biometric_data').values({ user_id: userId, recorded_at: t(), heart_rate: 120, source: 'api' })).id,
+    song: (userId: number): number => sql.run(db.insertInto('song_selections').values({ user_id: userId, title: `Obsesión ${uniq()}`, selected_at: t(), updated_at: t() })).id,
+    sample: (): number => sql.run(db.insertInto('sound_samples').values({ name: `kick ${uniq()}`, category: 'percussion', mime_type: 'audio/wav', size_bytes: 44, data: Buffer.from(wavBytes(0)), created_at: t() })).id,
+    soundEvent: (): number => sql.run(db.insertInto('sound_events').values({ occurred_at: t(), sound_type: 'pad' })).id,
+    vizEvent: (): number => sql.run(db.insertInto('visualization_events').values({ occurred_at: t(), viz_type: 'wash' })).id,
+    soundPreset: (): number => sql.run(db.insertInto('sound_presets').values({ name: `warm ${uniq()}`, created_at: t(), updated_at: t() })).id,
+    vizPreset: (): number => sql.run(db.insertInto('visualization_presets').values({ name: `blue ${uniq()}`, created_at: t(), updated_at: t() })).id,
+    assignedDevice: (userId: number): number => {
+      const id = device();
+      sql.run(db.insertInto('device_assignments').values({ device_id: id, user_id: userId, assigned_at: t() }));
+      return id;
+    },
+  };
+}
+
+type Makers = ReturnType<typeof makers>;
+export interface Built extends Call {
+  path: string;
+}
+
+interface ResourceFixture {
+  make(m: Makers, owner: number): number;
+  create(m: Makers, owner: number): unknown;
+}
+
+/** The generic CRUD resources: base path → how to make one and a body that creates one. */
+const resources: Record<string, ResourceFixture> = {
+  '/api/v1/events': { make: (m) => m.event(), create: () => ({ name: `gala ${uniq()}`, starts_at: '2030-01-01T20:00:00Z', ends_at: '2030-01-02T02:00:00Z' }) },
+  '/api/v1/events/registrations': { make: (m, o) => m.registration(o), create: () => ({}) },
+  '/api/v1/movement/data': { make: (m, o) => m.movement(o), create: (_m, o) => ({ user_id: o, data_type: 'position', coordinates: { x: 1, y: 2 }, intensity: 0.4 }) },
+  '/api/v1/movement/patterns': { make: (m) => m.pattern(), create: () => ({ name: `dip ${uniq()}`, pattern_data: { axis: 'z' } }) },
+  '/api/v1/movement/detected-patterns': { make: (m, o) => m.detected(o), create: (m, o) => ({ pattern_id: m.pattern(), user_id: o, confidence: 0.8 }) },
+  '/api/v1/biometrics/data': { make: (m, o) => m.biometric(o), create: (_m, o) => ({ user_id: o, heart_rate: 128, gsr_us: 4.2 }) },
+  '/api/v1/biometrics/devices': { make: (m) => m.device(), create: () => ({ device_key: `AA:BB:${uniq()}`, kind: 'wearable', transport: 'ble', model: 'Polar H10' }) },
+  '/api/v1/sound/events': { make: (m) => m.soundEvent(), create: () => ({ sound_type: 'pad', intensity: 0.3 }) },
+  '/api/v1/sound/songs': { make: (m, o) => m.song(o), create: (_m, o) => ({ user_id: o, title: 'Propuesta Indecente', artist: 'Romeo Santos' }) },
+  '/api/v1/sound/presets': { make: (m) => m.soundPreset(), create: () => ({ name: `night ${uniq()}`, parameters: { reverb: 0.4 } }) },
+  '/api/v1/visualization/events': { make: (m) => m.vizEvent(), create: () => ({ viz_type: 'pulse', intensity: 0.8 }) },
+  '/api/v1/visualization/presets': { make: (m) => m.vizPreset(), create: () => ({ name: `amber ${uniq()}`, parameters: { hue: 40 } }) },
+};
+
+type Special = (m: Makers, owner: number, ctx: { password: string; ownerName: string }) => Built;
+
+/** Routes that are not plain CRUD, keyed by `METHOD path`. */
+const special: Record<string, Special> = {
+  'POST /api/v1/users/register': () => ({ path: '/api/v1/users/register', body: { username: `new${uniq()}`, email: `n${uniq()}@example.org`, password: 'long enough pw' } }),
+  'POST /api/v1/users/token': (_m, _o, ctx) => ({ path: '/api/v1/users/token', body: { username: ctx.ownerName, password: ctx.password } }),
+  'POST /api/v1/users/token/refresh': () => ({ path: '/api/v1/users/token/refresh', body: { refresh_token: 'filled-in-by-the-test' } }),
+  'GET /api/v1/users/me': () => ({ path: '/api/v1/users/me' }),
+  'POST /api/v1/users': () => ({ path: '/api/v1/users', body: { username: `u${uniq()}`, email: `u${uniq()}@example.org`, password: 'long enough pw', role: 'technician' } }),
+  'GET /api/v1/users': () => ({ path: '/api/v1/users' }),
+  'GET /api/v1/users/{id}': (_m, o) => ({ path: `/api/v1/users/${o}` }),
+  'PUT /api/v1/users/{id}': (_m, o) => ({ path: `/api/v1/users/${o}`, method: 'PUT', body: {} }),
+  // admin-only: the target is a fresh account (an admin deleting themself is the last-admin case)
+  'DELETE /api/v1/users/{id}': (m) => ({ path: `/api/v1/users/${m.user()}`, method: 'DELETE' }),
+  'GET /api/v1/events/upcoming': () => ({ path: '/api/v1/events/upcoming' }),
+  'POST /api/v1/events/register': (m, o) => ({ path: '/api/v1/events/register', body: { event_id: m.event(), user_id: o } }),
+  'POST /api/v1/events/checkin': (m, o) => {
+    const eventId = m.event();
+    m.registration(o, eventId);
+    return { path: '/api/v1/events/checkin', body: { event_id: eventId, user_id: o } };
+  },
+  'POST /api/v1/events/checkout': (m, o) => {
+    const eventId = m.event();
+    m.registration(o, eventId, true);
+    return { path: '/api/v1/events/checkout', body: { event_id: eventId, user_id: o } };
+  },
+  'POST /api/v1/movement/simulate': (m) => ({ path: '/api/v1/movement/simulate', body: { event_id: m.event(), duration_s: 5, dancers: 2 } }),
+  'POST /api/v1/biometrics/simulate': (m, o) => ({ path: '/api/v1/biometrics/simulate', body: { event_id: m.event(), user_id: o, duration_s: 5 } }),
+  'GET /api/v1/biometrics/devices/assignments': () => ({ path: '/api/v1/biometrics/devices/assignments' }),
+  'POST /api/v1/biometrics/devices/{id}/assign': (m, o) => ({ path: `/api/v1/biometrics/devices/${m.device()}/assign`, body: { user_id: o } }),
+  'POST /api/v1/biometrics/devices/{id}/release': (m, o) => ({ path: `/api/v1/biometrics/devices/${m.assignedDevice(o)}/release` }),
+  'POST /api/v1/sound/songs/{id}/approve': (m, o) => ({ path: `/api/v1/sound/songs/${m.song(o)}/approve` }),
+  'POST /api/v1/sound/songs/{id}/reject': (m, o) => ({ path: `/api/v1/sound/songs/${m.song(o)}/reject` }),
+  'GET /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples' }),
+  'POST /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples', form: sampleForm() }),
+  'GET /api/v1/sound/samples/{id}': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}` }),
+  'GET /api/v1/sound/samples/{id}/audio': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}/audio` }),
+  'DELETE /api/v1/sound/samples/{id}': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}`, method: 'DELETE' }),
+  'POST /api/v1/sound/simulate': (m) => ({ path: '/api/v1/sound/simulate', body: { event_id: m.event() } }),
+  'POST /api/v1/visualization/simulate': (m) => ({ path: '/api/v1/visualization/simulate', body: { event_id: m.event() } }),
+};
+
+/** A request for `method path` that an allowed caller can make succeed, on a record owned by `owner`; undefined if no builder is known. */
+export function requestFor(m: Makers, method: string, path: string, owner: number, ctx: { password: string; ownerName: string }): Built | undefined {
+  const key = `${method} ${path}`;
+  const s = special[key];
+  if (s) return { method, ...s(m, owner, ctx) };
+  const withId = path.endsWith('/{id}');
+  const base = withId ? path.slice(0, -'/{id}'.length) : path;
+  const r = resources[base];
+  if (!r) return undefined;
+  if (!withId && method === 'GET') return { method, path };
+  if (!withId && method === 'POST') return { method, path, body: r.create(m, owner) };
+  const id = r.make(m, owner);
+  if (method === 'PUT') return { method, path: `${base}/${id}`, body: {} };
+  return { method, path: `${base}/${id}` };
+}
