@@ -62,18 +62,20 @@ export class Tokens {
   consumeRefresh(token: string): { userId: number; family: string } {
     const { sql } = this;
     const now = sql.now();
-    return sql.tx(() => {
+    const outcome = sql.tx(() => {
       const row = sql.first(sql.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', sha256(token)));
-      if (!row) throw invalid();
+      if (!row || row.expires_at <= now) return undefined;
       if (row.revoked_at !== null) {
         // Someone holds a copy of an already-rotated token: end that whole login.
+        // (Returned, not thrown: a throw would roll this revocation back.)
         sql.run(sql.db.updateTable('refresh_tokens').set({ revoked_at: now }).where('family', '=', row.family).where('revoked_at', 'is', null));
-        throw invalid();
+        return undefined;
       }
-      if (row.expires_at <= now) throw invalid();
       sql.run(sql.db.updateTable('refresh_tokens').set({ revoked_at: now }).where('id', '=', row.id));
       return { userId: row.user_id, family: row.family };
     });
+    if (!outcome) throw invalid();
+    return outcome;
   }
 
   revokeUser(userId: number): void {
