@@ -39,6 +39,12 @@ export interface App {
 /** The store is "down" when writes have failed and nothing has landed for this long. */
 const STORE_STALE_MS = 5000;
 
+function describeError(err: unknown): { type: string; message: string; at?: string } {
+  if (!(err instanceof Error)) return { type: typeof err, message: String(err) };
+  const at = err.stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim().slice(3);
+  return at ? { type: err.name, message: err.message, at } : { type: err.name, message: err.message };
+}
+
 export function buildHealth(deps: AppDeps): Health {
   const store = deps.storeHealth() ?? null;
   const components = deps.components();
@@ -100,8 +106,9 @@ export function createApp(deps: AppDeps): App {
       const { code, message, field } = known;
       return errorJson(c, known.status, field ? { code, message, field } : { code, message }, known.headers);
     }
-    // Log the cause for the technician; never send a stack trace to the client.
-    deps.log.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error in HTTP route');
+    // The technician gets the cause and where it was thrown; no full stack trace goes to the
+    // log or the client (it can carry values from the request).
+    deps.log.error({ error: describeError(err), method: c.req.method, path: c.req.path }, 'unhandled error in HTTP route');
     return errorJson(c, 500, { code: 'internal', message: 'internal error; see the box log' });
   });
 

@@ -56,10 +56,17 @@ describe('every route survives hostile input', () => {
         fc.dictionary(fc.oneof(known, fc.string({ maxLength: 10 })), nasty, { maxKeys: 4 }),
       );
       const contentType = fc.constantFrom('application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', '');
+      const extraHeaders = fc.dictionary(
+        fc.constantFrom('authorization', 'accept', 'content-length', 'x-forwarded-for', 'cookie', 'origin', 'accept-encoding', 'x-anything'),
+        fc.oneof(fc.string({ maxLength: 100 }).map((v) => v.replace(/[^\x20-\x7e]/g, '')), fc.constantFrom('Bearer', 'Bearer ', 'Basic YWRtaW46YWRtaW4=', 'Bearer a.b.c', '-1', '99999999999')),
+        { maxKeys: 3 },
+      );
       await fc.assert(
-        fc.asyncProperty(nasty, body, query, contentType, fc.oneof({ weight: 3, arbitrary: fc.constant(h.tokens.admin) }, { weight: 2, arbitrary: fc.constantFrom(...tokens) }), async (param, b, q, ct, token) => {
+        fc.asyncProperty(extraHeaders, nasty, body, query, contentType, fc.oneof({ weight: 3, arbitrary: fc.constant(h.tokens.admin) }, { weight: 2, arbitrary: fc.constantFrom(...tokens) }), async (extra, param, b, q, ct, token) => {
           const path = rule.path.replace('{id}', encodeURIComponent(param));
-          const headers: Record<string, string> = ct ? { 'content-type': ct } : {};
+          const headers: Record<string, string> = { ...extra, ...(ct ? { 'content-type': ct } : {}) };
+          // a random authorization header replaces the token some of the time
+          if (extra.authorization !== undefined) token = undefined;
           const raw = rule.method === 'GET' ? undefined : b.kind === 'json' ? JSON.stringify(b.b) : b.kind === 'raw' ? b.b : undefined;
           const res = await h.call(path, { method: rule.method, token, headers, ...(raw === undefined ? {} : { raw }), query: q });
           requests++;

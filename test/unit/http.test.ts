@@ -47,11 +47,16 @@ describe('root routes', () => {
     const missing = await app.request('/nope');
     expect(missing.status).toBe(404);
     expect(errorSchema.parse(await missing.json()).error.code).toBe('not_found');
-    const failing = createApp(deps({ storeHealth: () => { throw new Error('secret internals'); } })).app;
+    const logged: object[] = [];
+    const failing = createApp(deps({ storeHealth: () => { throw new Error('secret internals'); }, log: { error: (o) => logged.push(o) } })).app;
     const res = await failing.request('/health');
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).not.toMatch(/secret internals|at .*\.ts/);
     expect(errorSchema.parse(JSON.parse(text)).error.code).toBe('internal');
+    // the log names the cause and the throwing frame, but holds no stack trace
+    const line = JSON.stringify(logged);
+    expect(line).toMatch(/"message":"secret internals","at":"Object.storeHealth .*http\.test\.ts/);
+    expect(line.match(/\bat /g) ?? []).toHaveLength(0);
   });
 });
