@@ -3,6 +3,7 @@
  * { value, unit } (+ baseline and ratio where measured against one in the same run).
  * Each figure is the median of RUNS runs after a warm-up. Names are listed in the README.
  */
+import { apiPaging, rawPaging, setupApi } from './api.js';
 import { imuIngest, rawIngest, storeIngest } from './store-ingest.js';
 
 interface Figure {
@@ -41,5 +42,18 @@ const imu = await median(async () => {
 figures['store.ingest.imu_samples_per_s'] = { value: round(imu), unit: 'samples/s' };
 figures['store.ingest.imu_chunk_rows_per_s'] = { value: round(imuRows), unit: 'rows/s' };
 figures['store.ingest.rss_growth_mb'] = { value: round((process.memoryUsage().rss - rssBefore) / 1024 / 1024, 1), unit: 'MiB' };
+
+const { h, eventId } = await setupApi();
+const apiPages = await median(() => apiPaging(h, eventId));
+const rawPages = await median(() => rawPaging(h, eventId));
+figures['api.list.pages_per_s'] = { value: round(apiPages), unit: 'pages/s (100 records)', baseline: round(rawPages), ratio: round(apiPages / rawPages, 3) };
+const loginMs = await median(async () => {
+  const started = performance.now();
+  const res = await h.login('technician', undefined, `10.99.0.${Math.floor(Math.random() * 250)}`);
+  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  return performance.now() - started;
+});
+figures['api.login_ms'] = { value: round(loginMs, 1), unit: 'ms (argon2id verify + tokens)' };
+await h.stop();
 
 console.log(JSON.stringify(figures, null, 2));
