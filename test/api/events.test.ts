@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiHarness, type ApiHarness } from '../helpers/api-app.js';
+import { apiHarness, type ApiHarness, errorOf } from '../helpers/api-app.js';
 import { makers } from '../helpers/api-fixtures.js';
 
 let h: ApiHarness;
@@ -10,8 +10,7 @@ afterAll(async () => {
   await h.stop();
 });
 
-type Err = { error: { code: string; message: string; field?: string } };
-const err = (b: unknown): Err['error'] => (b as Err).error;
+const err = errorOf;
 const iso = (offsetH: number): string => new Date(Date.now() + offsetH * 3600_000).toISOString();
 
 async function newEvent(over: Record<string, unknown> = {}): Promise<number> {

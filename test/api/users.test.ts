@@ -1,6 +1,6 @@
 import { sign } from 'hono/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiHarness, PASSWORD, type ApiHarness } from '../helpers/api-app.js';
+import { apiHarness, PASSWORD, type ApiHarness, errorOf } from '../helpers/api-app.js';
 import { makers } from '../helpers/api-fixtures.js';
 
 let h: ApiHarness;
@@ -11,9 +11,8 @@ afterAll(async () => {
   await h.stop();
 });
 
-type Err = { error: { code: string; message: string; field?: string } };
 type Tok = { access_token: string; refresh_token: string; token_type: string; expires_in: number };
-const err = (b: unknown): Err['error'] => (b as Err).error;
+const err = errorOf;
 
 describe('users: registration and login', () => {
   it('registers a dancer without ever showing the password or its hash', async () => {

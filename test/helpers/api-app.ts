@@ -104,3 +104,8 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     stop: () => store.stop(),
   };
 }
+
+/** The error of an envelope reply. */
+export function errorOf(body: unknown): { code: string; message: string; field?: string } {
+  return (body as { error: { code: string; message: string; field?: string } }).error;
+}
