@@ -40,6 +40,8 @@ export interface ResourceSpec {
   update: z.ZodType<Row>;
   timeColumn: string;
   eventColumn?: string;
+  /** For records tied to events only through another table: narrows a list to one event. */
+  eventFilter?(q: LooseSelect, eventId: number): LooseSelect;
   /** Column naming the dancer a record belongs to (for `own` access). */
   ownerColumn?: string;
   references?: Readonly<Record<string, Reference>>;
@@ -69,7 +71,7 @@ export function listRows(
   const t = opts.timeColumn;
   let q: LooseSelect = loose(sql).selectFrom(table);
   if (query.event_id !== undefined) {
-    if (!opts.eventColumn) throw new ApiError(422, 'validation_failed', 'query.event_id: this list is not tied to events', 'query.event_id');
+    if (!opts.eventColumn) throw new ApiError(422, 'validation_failed', 'query.event_id: this list is not tied to events (presets and samples belong to the whole box)', 'query.event_id');
     q = q.where(opts.eventColumn, '=', query.event_id);
   }
   if (query.from) q = q.where(t, '>=', Date.parse(query.from));
@@ -127,7 +129,13 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
       (c: ApiContext, { query }) => {
         const user = userOf(c);
         const own = spec.ownerColumn && isOwnOnly(access, user) ? spec.ownerColumn : undefined;
-        const { rows, next_cursor } = listRows(sql, spec.table, { timeColumn: spec.timeColumn, eventColumn: spec.eventColumn }, query, own ? (q) => q.where(own, '=', user.id) : undefined);
+        const { eventFilter } = spec;
+        const eventId = query.event_id;
+        const byEvent = eventFilter && eventId !== undefined;
+        const { rows, next_cursor } = listRows(sql, spec.table, { timeColumn: spec.timeColumn, eventColumn: spec.eventColumn }, byEvent ? { ...query, event_id: undefined } : query, (q) => {
+          const mine = own ? q.where(own, '=', user.id) : q;
+          return byEvent ? eventFilter(mine, eventId) : mine;
+        });
         return c.json({ items: rows.map((r) => toApi(spec.columns, r)), next_cursor }, 200);
       },
     );

@@ -51,6 +51,12 @@ describe('movement', () => {
     expect(err(dup.body).field).toBe('name');
     const det = await h.call('/api/v1/movement/detected-patterns', { token: h.tokens.technician, body: { pattern_id: (pattern.body as { id: number }).id, user_id: h.ids.dancer, confidence: 0.91 } });
     expect(det.body).toMatchObject({ confidence: 0.91, user_id: h.ids.dancer });
+    // patterns filtered by event: those detected there
+    const event = makers(h.sql).event();
+    await h.call('/api/v1/movement/detected-patterns', { token: h.tokens.technician, body: { pattern_id: (pattern.body as { id: number }).id, event_id: event, confidence: 0.5 } });
+    const atEvent = (await h.call('/api/v1/movement/patterns', { token: h.tokens.dancer, query: { event_id: event } })).body as { items: { name: string }[] };
+    expect(atEvent.items.map((p) => p.name)).toEqual(['right turn']);
+    expect(errorOf((await h.call('/api/v1/sound/presets', { token: h.tokens.dancer, query: { event_id: event } })).body).field).toBe('query.event_id');
     const tooSure = await h.call('/api/v1/movement/detected-patterns', { token: h.tokens.technician, body: { pattern_id: 1, confidence: 1.5 } });
     expect(err(tooSure.body).field).toBe('body.confidence');
   });
@@ -98,7 +104,10 @@ describe('biometrics', () => {
     expect(dev.status).toBe(201);
     const id = (dev.body as { id: number }).id;
     expect((await h.call(`/api/v1/biometrics/devices/${id}/assign`, { token: h.tokens.technician, body: { user_id: h.ids.dancer } })).status).toBe(201);
-    expect((await h.call(`/api/v1/biometrics/devices/${id}/assign`, { token: h.tokens.technician, body: { user_id: h.ids.other } })).status).toBe(201);
+    const event = makers(h.sql).event();
+    expect((await h.call(`/api/v1/biometrics/devices/${id}/assign`, { token: h.tokens.technician, body: { user_id: h.ids.other, event_id: event } })).status).toBe(201);
+    const atEvent = (await h.call('/api/v1/biometrics/devices', { token: h.tokens.technician, query: { event_id: event } })).body as { items: { id: number }[] };
+    expect(atEvent.items.map((d) => d.id)).toEqual([id]);
     const list = (await h.call('/api/v1/biometrics/devices/assignments', { token: h.tokens.admin, query: { limit: 500 } })).body as { items: { device_id: number; user_id: number; released_at: string | null }[] };
     const mine = list.items.filter((a) => a.device_id === id);
     expect(mine.map((a) => [a.user_id, a.released_at === null])).toEqual([[h.ids.dancer, false], [h.ids.other, true]]);

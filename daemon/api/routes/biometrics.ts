@@ -92,6 +92,8 @@ export function registerBiometricRoutes(router: ApiRouter, deps: ApiDeps): void 
   registerResource(router, {
     table: 'devices', path: '/biometrics/devices', tag: 'biometrics', noun: 'device',
     columns: deviceColumns, out: deviceOut, create: deviceCreate, update: deviceUpdate, timeColumn: 'created_at',
+    // event_id: the devices assigned to someone for that event
+    eventFilter: (q, eventId) => q.where('id', 'in', sql.db.selectFrom('device_assignments').select('device_id').where('event_id', '=', eventId)),
     access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: STAFF },
   }, deps);
 }

@@ -40,6 +40,8 @@ export function registerMovementRoutes(router: ApiRouter, deps: ApiDeps): void {
   registerResource(router, {
     table: 'movement_patterns', path: '/movement/patterns', tag: 'movement', noun: 'movement pattern',
     columns: patternColumns, out: patternOut, create: patternCreate, update: patternUpdate, timeColumn: 'created_at',
+    // event_id: the patterns detected at that event
+    eventFilter: (q, eventId) => q.where('id', 'in', sql.db.selectFrom('detected_patterns').select('pattern_id').where('event_id', '=', eventId)),
     access: { list: ANY, get: ANY, create: ADMIN, update: ADMIN, delete: ADMIN },
   }, deps);
 
