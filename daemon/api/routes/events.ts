@@ -119,8 +119,9 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
       access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: STAFF },
       check: (e, _user, before) => {
         if (Date.parse(String(e.ends_at)) < Date.parse(String(e.starts_at))) throw new ApiError(422, 'validation_failed', 'body.ends_at: must not be before starts_at', 'body.ends_at');
-        if (before && typeof e.capacity === 'number' && e.capacity < activeRegistrations(Number(e.id))) {
-          throw conflict('capacity_below_registrations', `capacity ${e.capacity} is below the ${activeRegistrations(Number(e.id))} active registrations`, 'body.capacity');
+        const registered = before && typeof e.capacity === 'number' ? activeRegistrations(Number(e.id)) : 0;
+        if (typeof e.capacity === 'number' && e.capacity < registered) {
+          throw conflict('capacity_below_registrations', `capacity ${e.capacity} is below the ${registered} active registrations`, 'body.capacity');
         }
         return undefined;
       },
