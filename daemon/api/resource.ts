@@ -41,7 +41,7 @@ export interface ResourceSpec {
   timeColumn: string;
   eventColumn?: string;
   /** For records tied to events only through another table: narrows a list to one event. */
-  eventFilter?(q: LooseSelect, eventId: number): LooseSelect;
+  eventFilter?: (q: LooseSelect, eventId: number) => LooseSelect;
   /** Column naming the dancer a record belongs to (for `own` access). */
   ownerColumn?: string;
   references?: Readonly<Record<string, Reference>>;
