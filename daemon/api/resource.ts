@@ -60,19 +60,25 @@ export interface Scope {
 
 const isOwnOnly = (access: Access | undefined, user: CurrentUser): boolean => access !== undefined && access !== 'public' && (access.own?.includes(user.role) ?? false);
 
-/** A page of rows of `table` under the list query; `narrow` adds resource-specific filters. */
-export function listRows(
-  sql: Sql,
-  table: string,
-  opts: { timeColumn: string; eventColumn?: string | undefined; columns?: readonly string[] },
-  query: ListQuery,
-  narrow?: (q: LooseSelect) => LooseSelect,
-): { rows: Row[]; next_cursor: string | null } {
-  const t = opts.timeColumn;
+export interface ListSource {
+  timeColumn: string;
+  /** The column holding the record's event, or a filter for records tied to events through another table. */
+  eventColumn?: string | undefined;
+  eventFilter?: ((q: LooseSelect, eventId: number) => LooseSelect) | undefined;
+  /** How rows become API records. */
+  columns: Columns;
+  /** Select only these columns (e.g. leave out a blob); default all. */
+  select?: readonly string[];
+}
+
+/** A page of `table` under the list query, as API records; `narrow` adds route-specific filters. */
+export function listPage(sql: Sql, table: string, src: ListSource, query: ListQuery, narrow?: (q: LooseSelect) => LooseSelect): { items: Row[]; next_cursor: string | null } {
+  const t = src.timeColumn;
   let q: LooseSelect = loose(sql).selectFrom(table);
   if (query.event_id !== undefined) {
-    if (!opts.eventColumn) throw new ApiError(422, 'validation_failed', 'query.event_id: this list is not tied to events (presets and samples belong to the whole box)', 'query.event_id');
-    q = q.where(opts.eventColumn, '=', query.event_id);
+    if (src.eventFilter) q = src.eventFilter(q, query.event_id);
+    else if (src.eventColumn) q = q.where(src.eventColumn, '=', query.event_id);
+    else throw new ApiError(422, 'validation_failed', 'query.event_id: this list is not tied to events (presets and samples belong to the whole box)', 'query.event_id');
   }
   if (query.from) q = q.where(t, '>=', Date.parse(query.from));
   if (query.to) q = q.where(t, '<', Date.parse(query.to));
@@ -82,13 +88,13 @@ export function listRows(
     const op = query.order === 'asc' ? '>' : '<';
     q = q.where((eb) => eb.or([eb(t, op, c.t), eb.and([eb(t, '=', c.t), eb('id', op, c.id)])]));
   }
-  let sel = (opts.columns ? q.select([...opts.columns]) : q.selectAll()).orderBy(t, query.order).orderBy('id', query.order).limit(query.limit + 1);
+  let sel = (src.select ? q.select([...src.select]) : q.selectAll()).orderBy(t, query.order).orderBy('id', query.order).limit(query.limit + 1);
   if (query.offset) sel = sel.offset(query.offset);
   const rows = sql.all(sel);
   const more = rows.length > query.limit;
   if (more) rows.pop();
   const last = rows.at(-1);
-  return { rows, next_cursor: more && last ? encodeCursor({ t: Number(last[t]), id: Number(last.id) }) : null };
+  return { items: rows.map((r) => toApi(src.columns, r)), next_cursor: more && last ? encodeCursor({ t: Number(last[t]), id: Number(last.id) }) : null };
 }
 
 export function getRow(sql: Sql, table: string, id: number, noun: string): Row {
@@ -129,14 +135,7 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
       (c: ApiContext, { query }) => {
         const user = userOf(c);
         const own = spec.ownerColumn && isOwnOnly(access, user) ? spec.ownerColumn : undefined;
-        const { eventFilter } = spec;
-        const eventId = query.event_id;
-        const byEvent = eventFilter && eventId !== undefined;
-        const { rows, next_cursor } = listRows(sql, spec.table, { timeColumn: spec.timeColumn, eventColumn: spec.eventColumn }, byEvent ? { ...query, event_id: undefined } : query, (q) => {
-          const mine = own ? q.where(own, '=', user.id) : q;
-          return byEvent ? eventFilter(mine, eventId) : mine;
-        });
-        return c.json({ items: rows.map((r) => toApi(spec.columns, r)), next_cursor }, 200);
+        return c.json(listPage(sql, spec.table, spec, query, own ? (q) => q.where(own, '=', user.id) : undefined), 200);
       },
     );
   }

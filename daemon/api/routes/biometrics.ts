@@ -2,10 +2,10 @@
 import { ANY, OWN, STAFF } from '../access.js';
 import { toApi } from '../codec.js';
 import type { ApiDeps } from '../deps.js';
-import { conflict, notFound } from '../errors.js';
+import { conflict } from '../errors.js';
 import { body, errors, idParam, json } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
-import { checkReferences, getRow, listRows, registerResource } from '../resource.js';
+import { checkReferences, getRow, listPage, registerResource } from '../resource.js';
 import type { ApiRouter } from '../router.js';
 import {
   assignIn, assignmentColumns, assignmentOut, biometricColumns, biometricCreate, biometricOut, biometricUpdate,
@@ -48,8 +48,7 @@ export function registerBiometricRoutes(router: ApiRouter, deps: ApiDeps): void 
   router.add(
     { method: 'get', path: `${base}/devices/assignments`, tags, summary: 'Device assignments, open and released (event_id, from/to on assigned_at)', access: STAFF, request: { query: listQuery }, responses: { 200: json(pageSchema(assignmentOut), 'a page of assignments'), ...errors(401, 403, 422) } },
     (c, { query }) => {
-      const page = listRows(sql, 'device_assignments', { timeColumn: 'assigned_at', eventColumn: 'event_id' }, query);
-      return c.json({ items: page.rows.map((r) => toApi(assignmentColumns, r)), next_cursor: page.next_cursor }, 200);
+      return c.json(listPage(sql, 'device_assignments', { timeColumn: 'assigned_at', eventColumn: 'event_id', columns: assignmentColumns }, query), 200);
     },
   );
 
@@ -83,9 +82,7 @@ export function registerBiometricRoutes(router: ApiRouter, deps: ApiDeps): void 
         sql.run(sql.db.updateTable('device_assignments').set({ released_at: sql.now() }).where('id', '=', open.id));
         sql.outbox('device_assignments', open.id);
       });
-      const row = sql.first(sql.db.selectFrom('device_assignments').selectAll().where('id', '=', open.id));
-      if (!row) throw notFound('assignment', open.id);
-      return c.json(toApi(assignmentColumns, row), 200);
+      return c.json(toApi(assignmentColumns, getRow(sql, 'device_assignments', open.id, 'assignment')), 200);
     },
   );
 

@@ -2,10 +2,10 @@
 import { ANY, OWN, STAFF, isStaff, roles, type CurrentUser } from '../access.js';
 import { toApi, type Row } from '../codec.js';
 import type { ApiDeps } from '../deps.js';
-import { ApiError, conflict, forbidden, notFound } from '../errors.js';
+import { ApiError, conflict, forbidden } from '../errors.js';
 import { body, errors, json } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
-import { getRow, listRows, registerResource } from '../resource.js';
+import { getRow, listPage, registerResource } from '../resource.js';
 import { userOf, type ApiRouter } from '../router.js';
 import { attendanceIn, eventColumns, eventCreate, eventOut, eventUpdate, registrationColumns, registrationOut, registrationUpdate } from '../schemas/events.js';
 
@@ -16,11 +16,6 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
   const { sql } = deps;
   const activeRegistrations = (eventId: number): number =>
     sql.first(sql.db.selectFrom('registrations').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', '=', eventId).where('is_active', '=', 1))?.n ?? 0;
-  const eventRow = (id: number): Row => {
-    const row = sql.first(sql.db.selectFrom('events').selectAll().where('id', '=', id));
-    if (!row) throw notFound('event', id);
-    return row;
-  };
   const target = (me: CurrentUser, userId: number | undefined, who: 'admin' | 'staff'): number => {
     const id = userId ?? me.id;
     if (id !== me.id && !(who === 'admin' ? me.role === 'admin' : isStaff(me))) throw forbidden(`only ${who === 'admin' ? 'an admin' : 'admin or technician'} may do this for someone else`);
@@ -36,8 +31,7 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
     { method: 'get', path: `${base}/upcoming`, tags, summary: 'Active events that have not ended, soonest first', access: ANY, request: { query: listQuery }, responses: { 200: json(pageSchema(eventOut), 'a page of events'), ...errors(401, 422) } },
     (c, { query }) => {
       const now = sql.now();
-      const page = listRows(sql, 'events', { timeColumn: 'starts_at', eventColumn: 'id' }, query, (q) => q.where('ends_at', '>', now).where('is_active', '=', 1));
-      return c.json({ items: page.rows.map((r) => toApi(eventColumns, r)), next_cursor: page.next_cursor }, 200);
+      return c.json(listPage(sql, 'events', { timeColumn: 'starts_at', eventColumn: 'id', columns: eventColumns }, query, (q) => q.where('ends_at', '>', now).where('is_active', '=', 1)), 200);
     },
   );
 
@@ -47,7 +41,7 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
       const me = userOf(c);
       const userId = target(me, input.user_id, 'admin');
       const id = sql.tx(() => {
-        const event = eventRow(input.event_id);
+        const event = getRow(sql, 'events', input.event_id, 'event');
         if (event.is_active !== 1) throw conflict('event_inactive', `event ${input.event_id} is not open for registration`, 'body.event_id');
         if (Number(event.ends_at) <= sql.now()) throw conflict('event_over', `event ${input.event_id} has already ended`, 'body.event_id');
         const existing = registration(input.event_id, userId);
@@ -78,7 +72,7 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
       (c, { body: input }) => {
         const userId = target(userOf(c), input.user_id, 'staff');
         const id = sql.tx(() => {
-          eventRow(input.event_id);
+          getRow(sql, 'events', input.event_id, 'event');
           const reg = registration(input.event_id, userId);
           if (reg?.is_active !== 1) throw conflict('not_registered', `user ${userId} is not registered for event ${input.event_id}`, 'body.event_id');
           const inside = reg.checked_in_at !== null && reg.checked_out_at === null;

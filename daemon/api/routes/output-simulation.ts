@@ -4,7 +4,7 @@
  * movement has been recorded, from the simulated crowd model at this moment.
  */
 import { DancerModel } from '../../../drivers/sim/dancer-model.js';
-import { notFound } from '../errors.js';
+import { getRow } from '../resource.js';
 import type { Sql } from '../sql.js';
 
 export interface CrowdReading {
@@ -16,7 +16,7 @@ export interface CrowdReading {
 }
 
 export function readCrowd(sql: Sql, eventId: number, windowS: number): CrowdReading {
-  if (!sql.first(sql.db.selectFrom('events').select('id').where('id', '=', eventId))) throw notFound('event', eventId);
+  getRow(sql, 'events', eventId, 'event');
   const since = sql.now() - windowS * 1000;
   const agg = sql.first(
     sql.db

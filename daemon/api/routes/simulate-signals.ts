@@ -1,6 +1,7 @@
 /** Stores a simulated stretch of an event (movement or biometrics) through the outbox. */
 import { simulateSession } from '../../../drivers/sim/session-records.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError } from '../errors.js';
+import { getRow } from '../resource.js';
 import type { Sql } from '../sql.js';
 
 export interface SimulateInput {
@@ -21,8 +22,7 @@ export interface SimulateResult {
 }
 
 export function simulateSignals(sql: Sql, input: SimulateInput, kind: 'movement' | 'biometrics'): SimulateResult {
-  const event = sql.first(sql.db.selectFrom('events').select(['id']).where('id', '=', input.event_id));
-  if (!event) throw notFound('event', input.event_id);
+  getRow(sql, 'events', input.event_id, 'event');
   let dancers: (number | null)[];
   if (input.user_id !== undefined) {
     const user = sql.first(sql.db.selectFrom('users').select(['id', 'consent_biometrics']).where('id', '=', input.user_id));

@@ -4,10 +4,10 @@ import { ANY, OWN, STAFF, isStaff } from '../access.js';
 import { sniffAudio } from '../audio-sniff.js';
 import { toApi } from '../codec.js';
 import type { ApiDeps } from '../deps.js';
-import { ApiError, forbidden } from '../errors.js';
+import { ApiError, forbidden, notFound } from '../errors.js';
 import { errors, idParam, json } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
-import { deleteRow, getRow, listRows, registerResource } from '../resource.js';
+import { deleteRow, getRow, listPage, registerResource } from '../resource.js';
 import { userOf, type ApiRouter } from '../router.js';
 import { sampleColumns, sampleOut, sampleUpload, songColumns, songCreate, songOut, songUpdate } from '../schemas/output.js';
 
@@ -51,8 +51,7 @@ export function registerSoundRoutes(router: ApiRouter, deps: ApiDeps): void {
   router.add(
     { method: 'get', path: `${base}/samples`, tags, summary: 'List sound samples (metadata; from/to on created_at)', access: ANY, request: { query: listQuery }, responses: { 200: json(pageSchema(sampleOut), 'a page of samples'), ...errors(401, 422) } },
     (c, { query }) => {
-      const page = listRows(sql, 'sound_samples', { timeColumn: 'created_at', columns: sampleMeta }, query);
-      return c.json({ items: page.rows.map((r) => toApi(sampleColumns, r)), next_cursor: page.next_cursor }, 200);
+      return c.json(listPage(sql, 'sound_samples', { timeColumn: 'created_at', columns: sampleColumns, select: sampleMeta }, query), 200);
     },
   );
 
@@ -91,7 +90,7 @@ export function registerSoundRoutes(router: ApiRouter, deps: ApiDeps): void {
     { method: 'get', path: `${base}/samples/{id}`, tags, summary: "A sample's metadata", access: ANY, request: { params: idParam }, responses: { 200: json(sampleOut, 'the sample'), ...errors(401, 404, 422) } },
     (c, { params }) => {
       const row = sql.first(sql.db.selectFrom('sound_samples').select([...sampleMeta]).where('id', '=', params.id));
-      if (!row) throw new ApiError(404, 'not_found', `no sound sample with id ${params.id}`);
+      if (!row) throw notFound('sound sample', params.id);
       return c.json(toApi(sampleColumns, row), 200);
     },
   );
@@ -103,7 +102,7 @@ export function registerSoundRoutes(router: ApiRouter, deps: ApiDeps): void {
     },
     (c, { params }) => {
       const row = sql.first(sql.db.selectFrom('sound_samples').select(['data', 'mime_type', 'name']).where('id', '=', params.id));
-      if (!row) throw new ApiError(404, 'not_found', `no sound sample with id ${params.id}`);
+      if (!row) throw notFound('sound sample', params.id);
       const file = `${row.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.${row.mime_type.split('/')[1] ?? 'bin'}`;
       return c.body(new Uint8Array(row.data), 200, { 'Content-Type': row.mime_type, 'Content-Disposition': `attachment; filename="${file}"`, 'Content-Length': String(row.data.length) });
     },

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, conflict, forbidden } from '../errors.js';
 import { body, errors, idParam, json } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
-import { getRow, listRows } from '../resource.js';
+import { getRow, listPage, type LooseSelect } from '../resource.js';
 import { userOf, type ApiRouter } from '../router.js';
 import { createUserIn, loginIn, refreshIn, registerIn, tokenOut, updateUserIn, userColumns, userOut } from '../schemas/users.js';
 
@@ -69,11 +69,8 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
   router.add(
     { method: 'get', path: base, tags, summary: 'List users (event_id: those registered for it; from/to: created)', access: ADMIN, request: { query: listQuery }, responses: { 200: json(pageSchema(userOut), 'a page of users'), ...errors(401, 403, 422) } },
     (c, { query }) => {
-      const eventId = query.event_id;
-      const page = listRows(sql, 'users', { timeColumn: 'created_at' }, { ...query, event_id: undefined }, (q) =>
-        eventId === undefined ? q : q.where('id', 'in', sql.db.selectFrom('registrations').select('user_id').where('event_id', '=', eventId)),
-      );
-      return c.json({ items: page.rows.map((r) => toApi(userColumns, r)), next_cursor: page.next_cursor }, 200);
+      const registeredFor = (q: LooseSelect, eventId: number): LooseSelect => q.where('id', 'in', sql.db.selectFrom('registrations').select('user_id').where('event_id', '=', eventId));
+      return c.json(listPage(sql, 'users', { timeColumn: 'created_at', eventFilter: registeredFor, columns: userColumns }, query), 200);
     },
   );
 
