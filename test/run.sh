@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # command:package pairs of the real peers the suite talks to
 bash test/peers/install.sh \
-  systemd-analyze:systemd
+  systemd-analyze:systemd \
+  socat:socat
 
 echo "== type-check"; npx tsc -p tsconfig.json
 echo "== lint";       npx eslint .
