@@ -15,6 +15,8 @@ export interface ComponentHealth {
   lastSampleAt?: number;
   batteryPercent?: number;
   rssi?: number;
+  /** The most recent rejection or failure, in words (the counts are in `errors`). */
+  lastError?: string;
   /** Rejected payloads, failed writes, etc., by reason. */
   errors?: Record<string, number>;
   updatedAt: number;
