@@ -22,5 +22,10 @@ export default tseslint.config(
     files: ['daemon/cli/**', 'test/bench/**', 'test/peers/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Ambient declarations of untyped packages: names inside `declare module` are exports, not unused locals.
+    files: ['**/*.d.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

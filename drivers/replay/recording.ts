@@ -67,7 +67,7 @@ export function parseRecording(text: string): { ok: true; value: Recording } | {
   return { ok: true, value: { header, events } };
 }
 
-type EventInput = RecordingEvent extends infer E ? (E extends RecordingEvent ? Omit<E, 't'> : never) : never;
+export type RecordingEventInput = RecordingEvent extends infer E ? (E extends RecordingEvent ? Omit<E, 't'> : never) : never;
 
 /** Appends events to a recording file as they happen. */
 export class Recorder {
@@ -90,7 +90,7 @@ export class Recorder {
     });
   }
 
-  write(event: EventInput): void {
+  write(event: RecordingEventInput): void {
     if (!this.stream) return;
     this.stream.write(JSON.stringify({ t: this.now() - this.t0, ...event }) + '\n');
     this.written++;
@@ -105,4 +105,4 @@ export class Recorder {
 }
 
 /** What a driver hands the recorder: an event without its time (the recorder stamps it). */
-export type RecordingTap = (event: EventInput) => void;
+export type RecordingTap = (event: RecordingEventInput) => void;

@@ -184,7 +184,7 @@ export class ReplayBle extends EventEmitter implements BleAdapter {
    * a peripheral starts when a driver first subscribes to it: one never connected never finishes.
    */
   finished(ids: string[] = [...this.peripherals.keys()]): Promise<void> {
-    return Promise.all(ids.map((id) => this.peripherals.get(id)?.finished)).then(() => undefined);
+    return Promise.all(ids.map((id) => this.peripherals.get(id)?.finished ?? Promise.resolve())).then(() => undefined);
   }
 
   startScanningAsync(): Promise<void> {

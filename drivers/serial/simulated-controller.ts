@@ -133,10 +133,11 @@ export function simulatedSerial(controller: SimulatedHapticController): { open: 
 }
 
 /**
- * Serves `controller` on a real serial device (the far end of a tty pair, or a USB-serial
- * adapter looped to the box), reopening it whenever it disappears. Returns the stop function.
+ * Serves a simulated device (haptic controller or Firmata board) on a real serial device (the
+ * far end of a tty pair, or a USB-serial adapter looped to the box), reopening it whenever it
+ * disappears. Returns the stop function.
  */
-export function serveOnSerial(controller: SimulatedHapticController, path: string, openSerial: OpenSerial = openSerialPort, retryMs = 20): () => Promise<void> {
+export function serveOnSerial(controller: { attach(link: SerialLink): void }, path: string, openSerial: OpenSerial = openSerialPort, retryMs = 20): () => Promise<void> {
   let running = true;
   let link: SerialLink | undefined;
   let timer: NodeJS.Timeout | undefined;

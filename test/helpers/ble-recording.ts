@@ -5,7 +5,7 @@
  */
 import { encodeWristbandEda, encodeWristbandImu, encodeWristbandTemp } from '../../drivers/ble/wristband-profile.js';
 import { PMD_DATA, PMD_SERVICE } from '../../drivers/ble/pmd/measurement.js';
-import type { Recording, RecordingEvent } from '../../drivers/replay/recording.js';
+import type { Recording, RecordingEvent, RecordingEventInput } from '../../drivers/replay/recording.js';
 import { readJsonl } from './data.js';
 
 export const H10 = { id: 'a0:9e:1a:00:8c:4e', name: 'Polar H10 8C4E2F21' };
@@ -31,7 +31,7 @@ export function buildRecording(): BuiltRecording {
   const ecgRaw = pmd.find((v) => v.test.includes('ecg'))!.hex;
   const events: RecordingEvent[] = [];
   let t = 0;
-  const push = (e: Omit<RecordingEvent, 't'>): void => void events.push({ t: (t += 5), ...e } as RecordingEvent);
+  const push = (e: RecordingEventInput): void => void events.push({ t: (t += 5), ...e });
 
   push({ type: 'advert', id: H10.id, address: H10.id, name: H10.name, rssi: -58, services: ['180d', PMD_SERVICE] });
   push({ type: 'advert', id: BAND.id, address: BAND.id, name: BAND.name, rssi: -64, services: ['180d'] });

@@ -1,0 +1,206 @@
+/**
+ * Haptic motors (or LEDs) on an Arduino running StandardFirmata, through johnny-five, behind
+ * the same `HapticOutput` as the serial controllers. Each channel is a PWM pin driven as a
+ * johnny-five `Led` (a motor behind a transistor dims like an LED). The serial line comes from
+ * the same injected binding as the serial driver, so unplug/replug is handled the same way:
+ * reopen with capped backoff, a new Firmata session, channels restored.
+ *
+ * Firmata has no acknowledgements: `ok` means the bytes were handed to the line.
+ */
+import { EventEmitter } from 'node:events';
+import bindFirmata from 'firmata-io';
+import five from 'johnny-five';
+import type { HealthReporter } from '../health/registry.js';
+import type { HapticOutput, HapticPulse, PulseOutcome } from '../haptic.js';
+import { patternSteps } from '../haptic-patterns.js';
+import { Retry, type BackoffLimits } from '../backoff.js';
+import { openSerialPort, type OpenSerial, type SerialLink } from '../serial/link.js';
+
+export interface FirmataHapticOptions {
+  name: string;
+  path: string;
+  baudRate: number;
+  /** PWM pin of each channel, in channel order. */
+  pins: number[];
+  /** How long the board may take to answer firmata.js's handshake. */
+  readyTimeoutMs: number;
+  reopen: BackoffLimits;
+}
+
+/** firmata.js wants a serialport-like emitter; this adapts any `SerialLink` to it. */
+class LinkTransport extends EventEmitter {
+  constructor(private readonly link: SerialLink) {
+    super();
+    link.onData((chunk) => this.emit('data', Buffer.from(chunk)));
+  }
+  write(data: Buffer, done?: () => void): void {
+    this.link.write(data);
+    done?.();
+  }
+}
+
+interface Session {
+  link: SerialLink;
+  board: InstanceType<typeof five.Board>;
+  leds: InstanceType<typeof five.Led>[];
+}
+
+export class FirmataHapticDriver implements HapticOutput {
+  readonly name: string;
+  private running = false;
+  private session: Session | undefined;
+  private readonly retry: Retry;
+  private readonly channelTimers = new Map<number, NodeJS.Timeout>();
+
+  constructor(
+    private readonly options: FirmataHapticOptions,
+    private readonly health: HealthReporter,
+    private readonly openSerial: OpenSerial = openSerialPort,
+  ) {
+    this.name = `haptic:${options.name}`;
+    this.retry = new Retry(options.reopen);
+  }
+
+  get channels(): number {
+    return this.options.pins.length;
+  }
+
+  get connected(): boolean {
+    return this.session !== undefined;
+  }
+
+  start(signal: AbortSignal): Promise<void> {
+    if (this.running) return Promise.resolve();
+    this.running = true;
+    signal.addEventListener('abort', () => void this.stop(), { once: true });
+    this.health.report(this.name, { type: 'device', state: 'starting', detail: this.options.path });
+    void this.open();
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.retry.cancel();
+    const s = this.session;
+    if (s) for (const led of s.leds) led.off();
+    this.endSession();
+    await s?.link.close();
+    this.health.report(this.name, { state: 'stopped' });
+  }
+
+  pulse(pulse: HapticPulse): Promise<PulseOutcome> {
+    const started = performance.now();
+    const s = this.session;
+    const led = s?.leds[pulse.channel];
+    if (!Number.isInteger(pulse.channel) || pulse.channel < 0 || pulse.channel >= this.channels) {
+      this.health.countError(this.name, 'bad_command');
+      return Promise.resolve({ ok: false, reason: `channel ${pulse.channel} is not on this board (0..${this.channels - 1})` });
+    }
+    if (!led) {
+      this.health.countError(this.name, 'not_connected');
+      return Promise.resolve({ ok: false, reason: 'not_connected' });
+    }
+    clearTimeout(this.channelTimers.get(pulse.channel));
+    const steps = patternSteps(pulse.pattern, pulse.durationMs);
+    const intensity = Math.min(1, Math.max(0, pulse.intensity));
+    const play = (i: number): void => {
+      const step = steps[i];
+      if (!step || this.session !== s) {
+        this.channelTimers.delete(pulse.channel);
+        if (this.session === s) led.off();
+        return;
+      }
+      led.brightness(Math.round(step[0] * intensity * 255));
+      this.channelTimers.set(pulse.channel, setTimeout(() => play(i + 1), step[1]));
+    };
+    play(0);
+    return Promise.resolve({ ok: true, latencyMs: performance.now() - started, attempts: 1 });
+  }
+
+  stopChannel(channel?: number): Promise<PulseOutcome> {
+    const s = this.session;
+    if (!s) return Promise.resolve({ ok: false, reason: 'not_connected' });
+    const channels = channel === undefined ? s.leds.map((_, i) => i) : [channel];
+    for (const c of channels) {
+      clearTimeout(this.channelTimers.get(c));
+      this.channelTimers.delete(c);
+      s.leds[c]?.off();
+    }
+    return Promise.resolve({ ok: true, latencyMs: 0, attempts: 1 });
+  }
+
+  private async open(): Promise<void> {
+    if (!this.running || this.session) return;
+    let link: SerialLink;
+    try {
+      link = await this.openSerial(this.options.path, this.options.baudRate);
+    } catch (err) {
+      this.retrying(`cannot open ${this.options.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return;
+    }
+    if (!this.running) {
+      await link.close();
+      return;
+    }
+    const transport = new LinkTransport(link);
+    let closed = false;
+    link.onClose(() => {
+      closed = true;
+      transport.emit('close');
+      if (this.session?.link === link) {
+        this.endSession();
+        this.health.countError(this.name, 'unplugged');
+        this.retrying(`${this.options.path} closed`);
+      }
+    });
+    try {
+      const { Firmata } = bindFirmata;
+      const io = new Firmata(transport, { reportVersionTimeout: Math.min(1000, this.options.readyTimeoutMs) });
+      io.on('error', () => undefined); // surfaced through the ready timeout and health instead
+      const board = new five.Board({ io, repl: false, sigint: false, debug: false, timeout: this.options.readyTimeoutMs });
+      // The line is already open; johnny-five waits for Firmata's "connect", which follows the transport's "open".
+      transport.emit('open');
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no Firmata handshake within ${this.options.readyTimeoutMs} ms`)), this.options.readyTimeoutMs);
+        board.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        link.onClose(() => {
+          clearTimeout(timer);
+          reject(new Error('line closed during the handshake'));
+        });
+      });
+      if (closed || !this.running) throw new Error('line closed during the handshake');
+      const leds = this.options.pins.map((pin) => new five.Led({ pin, board }));
+      this.session = { link, board, leds };
+      this.retry.reset();
+      const fw = io.firmware;
+      this.health.report(this.name, { state: 'connected', detail: `${this.options.path}: ${fw.name ?? 'Firmata'} ${fw.version ? `${fw.version.major}.${fw.version.minor}` : ''}, pins ${this.options.pins.join(', ')}`.trim() });
+    } catch (err) {
+      this.health.countError(this.name, 'handshake_failed');
+      this.health.report(this.name, { lastError: (err as Error).message });
+      await link.close();
+      if (!closed) this.retrying((err as Error).message);
+    }
+  }
+
+  private retrying(why: string): void {
+    if (!this.running) return;
+    const delay = this.retry.schedule(() => void this.open());
+    if (delay !== undefined) this.health.report(this.name, { state: 'retrying', detail: `${why}; next try in ${delay} ms` });
+  }
+
+  /** Forgets the board: johnny-five caches every Board it makes, so a replug must not pile them up. */
+  private endSession(): void {
+    for (const t of this.channelTimers.values()) clearTimeout(t);
+    this.channelTimers.clear();
+    const s = this.session;
+    this.session = undefined;
+    if (!s) return;
+    const i = five.Board.cache.indexOf(s.board);
+    if (i >= 0) five.Board.cache.splice(i, 1);
+    s.board.removeAllListeners();
+  }
+}
