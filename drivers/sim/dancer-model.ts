@@ -7,6 +7,16 @@
  */
 import { gaussian, seededRandom } from './random.js';
 
+/**
+ * What the whole room shares: the tempo of the music playing and the crowd's mood
+ * (0 = calm, 0.5 = a normal night, 1 = the floor is on fire). Mutable, so the venue driver
+ * can follow the music clock and a mood control live; every dancer reads it.
+ */
+export interface CrowdState {
+  bpm: number;
+  mood: number;
+}
+
 export interface DancerParams {
   restingBpm: number;
   /** bpm gained at full energy */
@@ -27,7 +37,10 @@ export class DancerModel {
   private temp: number;
   battery: number;
 
-  constructor(seed: number, startMs: number, private readonly songBpm: number) {
+  private readonly crowd: CrowdState;
+
+  constructor(seed: number, startMs: number, crowd: number | CrowdState) {
+    this.crowd = typeof crowd === 'number' ? { bpm: crowd, mood: 0.5 } : crowd;
     this.rand = seededRandom(seed);
     const r = this.rand;
     this.params = {
@@ -44,10 +57,14 @@ export class DancerModel {
     this.battery = 60 + Math.floor(r() * 40);
   }
 
-  /** Crowd energy 0..1: song sections of ~3 min with a slower build across the night. */
+  /**
+   * Crowd energy 0..1: song sections of ~3 min around a level set by the crowd's mood, lifted
+   * by fast music (dancers work harder at 140 bpm than at 90).
+   */
   energy(tMs: number): number {
     const t = tMs / 1000;
-    const sections = 0.5 + 0.35 * Math.sin((2 * Math.PI * t) / 180 + this.params.phase * 0.2);
+    const level = 0.15 + 0.7 * this.crowd.mood + 0.15 * Math.max(-1, Math.min(1, (this.crowd.bpm - 115) / 40));
+    const sections = level + 0.35 * Math.sin((2 * Math.PI * t) / 180 + this.params.phase * 0.2);
     return Math.min(1, Math.max(0, sections + 0.1 * Math.sin((2 * Math.PI * t) / 37 + this.params.phase)));
   }
 
@@ -84,7 +101,7 @@ export class DancerModel {
   /** Wrist acceleration in g (x, y, z) at time t: gravity, bounce on the beat, hip sway, noise. */
   acceleration(tMs: number): [number, number, number] {
     const t = tMs / 1000;
-    const beat = (2 * Math.PI * this.songBpm) / 60;
+    const beat = (2 * Math.PI * this.crowd.bpm) / 60;
     const amp = this.params.groove * (0.2 + this.energy(tMs));
     const bounce = amp * Math.max(0, Math.sin(beat * t + this.params.phase)) ** 2;
     const sway = 0.5 * amp * Math.sin((beat / 2) * t + this.params.phase);

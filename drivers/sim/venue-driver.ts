@@ -6,7 +6,7 @@
  * drivers, so `npm start` runs the whole product on any laptop.
  */
 import type { Driver, InputDriverDeps } from '../driver.js';
-import { DancerModel } from './dancer-model.js';
+import { DancerModel, type CrowdState } from './dancer-model.js';
 
 /** The clock binding: real timers by default, a manual clock in tests. */
 export interface SimClock {
@@ -28,6 +28,8 @@ export interface SimulatedVenueOptions {
   seed: number;
   imuRateHz: number;
   bpm: number;
+  /** 0 calm .. 1 wild; the dancers' effort follows it (and the tempo). */
+  mood?: number;
   /** How often the wristbands "notify"; 200 ms is typical of BLE IMU streams. */
   tickMs?: number;
 }
@@ -54,12 +56,26 @@ export class SimulatedVenueDriver implements Driver {
   private cancel: (() => void) | undefined;
   private bands: Band[] = [];
   private t0 = 0;
+  /** Shared by every simulated dancer: change it and the whole floor responds. */
+  readonly crowd: CrowdState;
 
   constructor(
     private readonly options: SimulatedVenueOptions,
     private readonly deps: InputDriverDeps,
     private readonly clock: SimClock = realClock,
-  ) {}
+  ) {
+    this.crowd = { bpm: options.bpm, mood: options.mood ?? 0.5 };
+  }
+
+  /** The music changed tempo (from the music clock or a song change). */
+  setTempo(bpm: number): void {
+    if (Number.isFinite(bpm) && bpm >= 40 && bpm <= 220) this.crowd.bpm = bpm;
+  }
+
+  /** The crowd's mood, 0 calm .. 1 wild. */
+  setMood(mood: number): void {
+    if (Number.isFinite(mood)) this.crowd.mood = Math.min(1, Math.max(0, mood));
+  }
 
   start(signal: AbortSignal): Promise<void> {
     if (this.cancel) return Promise.resolve();
@@ -68,7 +84,7 @@ export class SimulatedVenueDriver implements Driver {
       const key = simulatedDeviceKey(i);
       this.deps.announce({ key, kind: 'wearable', transport: 'sim', model: 'Codance sim wristband', name: `Simulated dancer ${i + 1}` });
       this.deps.health.report(key, { type: 'device', state: 'connected' });
-      return { key, model: new DancerModel(this.options.seed * 10_007 + i, this.t0, this.options.bpm), accNext: 0, slowNext: 0, hrNext: 1, batteryNextAt: this.t0, lastHrAt: this.t0 };
+      return { key, model: new DancerModel(this.options.seed * 10_007 + i, this.t0, this.crowd), accNext: 0, slowNext: 0, hrNext: 1, batteryNextAt: this.t0, lastHrAt: this.t0 };
     });
     this.cancel = this.clock.every(this.options.tickMs ?? 200, () => this.tick());
     signal.addEventListener('abort', () => void this.stop(), { once: true });

@@ -30,12 +30,12 @@ function manualClock(start: number) {
   };
 }
 
-function runVenue(seconds: number, seed = 1) {
+function runVenue(seconds: number, seed = 1, crowd: { bpm?: number; mood?: number } = {}) {
   const samples: Sample[] = [];
   const devices: DeviceInfo[] = [];
   const health = new HealthRegistry(() => 0);
   const mc = manualClock(1_700_000_000_000);
-  const driver = new SimulatedVenueDriver({ dancers: 3, seed, imuRateHz: 50, bpm: 128 }, { emit: (s) => samples.push(s), announce: (d) => devices.push(d), health }, mc.clock);
+  const driver = new SimulatedVenueDriver({ dancers: 3, seed, imuRateHz: 50, bpm: crowd.bpm ?? 128, ...(crowd.mood === undefined ? {} : { mood: crowd.mood }) }, { emit: (s) => samples.push(s), announce: (d) => devices.push(d), health }, mc.clock);
   return { samples, devices, health, mc, driver, seconds };
 }
 
@@ -98,5 +98,46 @@ describe('simulated venue', () => {
     await v.driver.start(ac.signal);
     ac.abort();
     expect(v.mc.running).toBe(false);
+  });
+
+  it('responds to the crowd mood: a wild crowd works harder than a calm one', async () => {
+    const meanHr = async (mood: number): Promise<number> => {
+      const v = runVenue(300, 1, { mood });
+      await v.driver.start(new AbortController().signal);
+      v.mc.advance(300_000);
+      await v.driver.stop();
+      const hr = v.samples.filter((s) => s.kind === 'heart_rate' && s.index >= 120).map((s) => (s.kind === 'heart_rate' ? s.bpm : 0));
+      return hr.reduce((a, b) => a + b, 0) / hr.length;
+    };
+    const calm = await meanHr(0);
+    const wild = await meanHr(1);
+    expect(wild - calm).toBeGreaterThan(20);
+  });
+
+  it('moves to the music: wrist bounce follows the tempo, and a live tempo change is followed', async () => {
+    // Power of the vertical acceleration at the bounce frequency (twice the beat: sin² per beat).
+    const power = (z: number[], rateHz: number, bpm: number): number => {
+      const w = (2 * Math.PI * 2 * bpm) / 60 / rateHz;
+      let re = 0;
+      let im = 0;
+      z.forEach((v, i) => {
+        re += v * Math.cos(w * i);
+        im += v * Math.sin(w * i);
+      });
+      return Math.hypot(re, im) / z.length;
+    };
+    const v = runVenue(20, 2, { bpm: 100 });
+    await v.driver.start(new AbortController().signal);
+    v.mc.advance(20_000);
+    const zOf = (from: number) =>
+      v.samples.flatMap((s) => (s.kind === 'raw' && s.deviceKey === 'sim-band-001' && s.firstIndex >= from ? Array.from(s.values.filter((_, i) => i % 3 === 2)) : []));
+    const slow = zOf(0);
+    expect(power(slow, 50, 100)).toBeGreaterThan(3 * power(slow, 50, 140));
+    v.driver.setTempo(140);
+    const before = v.samples.length;
+    v.mc.advance(20_000);
+    await v.driver.stop();
+    const fast = v.samples.slice(before).flatMap((s) => (s.kind === 'raw' && s.deviceKey === 'sim-band-001' ? Array.from(s.values.filter((_, i) => i % 3 === 2)) : []));
+    expect(power(fast, 50, 140)).toBeGreaterThan(3 * power(fast, 50, 100));
   });
 });
