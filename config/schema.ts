@@ -16,6 +16,84 @@ export const oscTargetSchema = z.strictObject({
   port,
 });
 
+const backoff = (initialMs: number, maxMs: number) =>
+  z
+    .strictObject({
+      /** First wait after a loss. */
+      initialMs: z.number().int().min(10).max(60_000).default(initialMs),
+      /** The wait never grows past this. */
+      maxMs: z.number().int().min(10).max(600_000).default(maxMs),
+      /** Each failed attempt multiplies the wait by this. */
+      factor: z.number().min(1).max(10).default(2),
+    })
+    .refine((b) => b.maxMs >= b.initialMs, { message: 'maxMs must be at least initialMs', path: ['maxMs'] })
+    .prefault({});
+
+const bleAddress = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^[0-9a-f]{12,32}$/i, 'must be a BLE address (aa:bb:cc:dd:ee:ff) or a peripheral id (hex)');
+
+export const allowEntrySchema = z
+  .strictObject({
+    /** BLE address or the platform's peripheral id. */
+    address: bleAddress.optional(),
+    /** Prefix of the advertised name, e.g. "Polar H10" (any device whose name starts with it). */
+    name: z.string().min(1).max(64).optional(),
+  })
+  .refine((e) => e.address !== undefined || e.name !== undefined, { message: 'give an address or a name prefix' });
+
+const pmdStream = (enabled: boolean, sampleRate: number, resolution: number, range?: number) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(enabled),
+      sampleRate: z.number().int().min(1).max(10_000).default(sampleRate),
+      resolution: z.number().int().min(1).max(32).default(resolution),
+      /** ±g for accelerometers; absent for streams without a range (ECG). */
+      range: range === undefined ? z.number().int().min(1).max(64).optional() : z.number().int().min(1).max(64).default(range),
+    })
+    .prefault({});
+
+export const hapticControllerSchema = z.discriminatedUnion('transport', [
+  z.strictObject({
+    name: slug,
+    /** A controller speaking the Codance haptic serial protocol (README). */
+    transport: z.literal('serial'),
+    path: z.string().min(1),
+    baudRate: z.number().int().min(1200).max(4_000_000).default(115_200),
+    channels: z.number().int().min(1).max(255).default(8),
+  }),
+  z.strictObject({
+    name: slug,
+    /** An Arduino running StandardFirmata; each channel is a PWM pin. */
+    transport: z.literal('firmata'),
+    path: z.string().min(1),
+    baudRate: z.number().int().min(1200).max(4_000_000).default(57_600),
+    pins: z.array(z.number().int().min(0).max(127)).min(1).max(64),
+  }),
+  z.strictObject({
+    name: slug,
+    /** The simulated controller on an in-memory line (demo and laptops). */
+    transport: z.literal('sim'),
+    channels: z.number().int().min(1).max(255).default(8),
+  }),
+]);
+
+export const replaySourceSchema = z.discriminatedUnion('format', [
+  z.strictObject({
+    /** A recording made by this box (recording.path). */
+    format: z.literal('codance'),
+    path: z.string().min(1),
+    /** 1 = real time; larger plays faster. */
+    speed: z.number().min(0.1).max(1000).default(1),
+  }),
+  z.strictObject({
+    /** An Empatica E4 CSV folder (EDA.csv, TEMP.csv, HR.csv, IBI.csv, ACC.csv, BVP.csv). */
+    format: z.literal('e4'),
+    path: z.string().min(1),
+    speed: z.number().min(0.1).max(1000).default(1),
+    /** The wristband the samples are stored under. */
+    deviceKey: slug.default('e4-replay'),
+  }),
+]);
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const configSchema = z.strictObject({
@@ -57,6 +135,66 @@ export const configSchema = z.strictObject({
       imuRateHz: z.number().int().min(1).max(400).default(50),
       /** Tempo the simulated crowd dances to. */
       bpm: z.number().min(40).max(220).default(128),
+      /** The simulated crowd's mood, 0 calm .. 1 wild: how hard they dance. */
+      mood: z.number().min(0).max(1).default(0.5),
+    })
+    .prefault({}),
+  ble: z
+    .strictObject({
+      /** Off by default: a box without Bluetooth should not report a failure it was never asked for. */
+      enabled: z.boolean().default(false),
+      /** Only these wearables are connected; everything else is only listed by `codance scan`. */
+      allowlist: z.array(allowEntrySchema).max(500).default([]),
+      /** Typical adapters manage 7-10 simultaneous links reliably. */
+      maxConnected: z.number().int().min(1).max(64).default(7),
+      connectTimeoutMs: z.number().int().min(500).max(60_000).default(10_000),
+      /** How long to wait for the adapter to power on before reporting BLE unavailable. */
+      poweredOnTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+      reconnect: backoff(1000, 30_000),
+      rssiEveryMs: z.number().int().min(100).max(600_000).default(5000),
+      /** Polar Measurement Data streams started on Polar devices (H10: acc 25/50/100/200 Hz, ECG 130 Hz). */
+      pmd: z
+        .strictObject({
+          acc: pmdStream(true, 50, 16, 8),
+          ecg: pmdStream(false, 130, 14),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  haptics: z
+    .strictObject({
+      controllers: z
+        .array(hapticControllerSchema)
+        .max(32)
+        .default([])
+        .superRefine((list, ctx) => {
+          const seen = new Set<string>();
+          list.forEach((c, i) => {
+            if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate controller name "${c.name}"` });
+            seen.add(c.name);
+          });
+        }),
+      /** Wait this long for an acknowledgement before resending (serial controllers). */
+      ackTimeoutMs: z.number().int().min(5).max(5000).default(50),
+      retries: z.number().int().min(0).max(10).default(3),
+      heartbeatMs: z.number().int().min(100).max(60_000).default(1000),
+      /** A command older than this when it could finally be sent is dropped: a late haptic is worse than none. */
+      deadlineMs: z.number().int().min(10).max(60_000).default(500),
+      /** Commands waiting while a line is down; the oldest is dropped when full. */
+      maxQueued: z.number().int().min(1).max(10_000).default(64),
+      reopen: backoff(100, 1000),
+    })
+    .prefault({}),
+  recording: z
+    .strictObject({
+      /** When set, raw BLE notifications and serial frames are recorded to this file (JSON lines) for replay. */
+      path: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  replay: z
+    .strictObject({
+      /** Recordings and E4 folders played back as if their wearables were in the room. */
+      sources: z.array(replaySourceSchema).max(32).default([]),
     })
     .prefault({}),
   osc: z
@@ -107,4 +245,6 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type OscTarget = z.infer<typeof oscTargetSchema>;
+export type HapticControllerConfig = z.infer<typeof hapticControllerSchema>;
+export type ReplaySource = z.infer<typeof replaySourceSchema>;
 export type LogLevel = (typeof logLevels)[number];

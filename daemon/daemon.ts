@@ -5,9 +5,10 @@
  */
 import type { Config } from '../config/index.js';
 import { redact } from '../config/index.js';
-import type { Driver, InputDriverDeps } from '../drivers/driver.js';
-import { HealthRegistry } from '../drivers/health/registry.js';
-import { SimulatedVenueDriver } from '../drivers/sim/venue-driver.js';
+import type { InputDriverDeps } from '../drivers/driver.js';
+import { HealthRegistry, type ComponentHealth } from '../drivers/health/registry.js';
+import { Recorder } from '../drivers/replay/recording.js';
+import { buildHardware, type Hardware } from './hardware.js';
 import { Bus } from './bus.js';
 import { apiDeps } from './api/setup.js';
 import { createApp } from './http/app.js';
@@ -38,12 +39,14 @@ export class Daemon {
   private server: RunningServer | undefined;
   private stopping: Promise<void> | undefined;
   private readonly now: () => number;
+  private recorder: Recorder | undefined;
+  private hardware: Hardware | undefined;
 
   constructor(private readonly deps: DaemonDeps) {
     const { config, log } = deps;
     this.now = deps.now ?? Date.now;
     this.bus = new Bus((event, err) => log.error({ err, event }, 'bus handler failed'));
-    this.health = new HealthRegistry(this.now);
+    this.health = new HealthRegistry(this.now, (next, prev) => logTransition(log, next, prev));
     this.store = new Store(config.store, this.now);
     this.notifier = new SystemdNotifier(deps.env ?? process.env, log);
     this.teardowns = new Teardowns(log, TEARDOWN_STEP_MS);
@@ -69,6 +72,15 @@ export class Daemon {
       this.teardowns.add('bus', this.bus.on('device', (d) => this.store.registerDevice(d)));
       this.teardowns.add('bus', this.bus.on('sample', (s) => this.store.write(s)));
 
+      if (config.recording.path) {
+        const recorder = new Recorder(config.recording.path);
+        await recorder.open();
+        this.recorder = recorder;
+        this.teardowns.add('recording', () => recorder.close());
+        log.info({ path: config.recording.path }, 'recording raw BLE notifications and serial frames');
+      }
+      const hardware = this.buildHardware();
+
       const { app } = createApp({
         version: this.version,
         boxName: config.box.name,
@@ -78,15 +90,21 @@ export class Daemon {
         storeHealth: () => this.store.health(),
         components: () => this.health.snapshot(),
         log,
-        api: apiDeps(config, this.store, this.now),
+        api: apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics }),
       });
       this.server = await listen(app, config.http.host, config.http.port);
       this.teardowns.add('http', () => this.server?.close());
       this.health.report('http', { type: 'subsystem', state: 'connected', detail: `${config.http.host}:${this.server.port}` });
       log.info({ host: config.http.host, port: this.server.port }, 'http listening');
 
-      for (const driver of this.inputDrivers()) {
-        await driver.start(signal);
+      for (const driver of [...hardware.inputs, ...hardware.haptics.values()]) {
+        try {
+          await driver.start(signal);
+        } catch (err) {
+          // One broken source (an unreadable replay file) must not keep the rest of the box down.
+          log.error({ driver: driver.name, err: (err as Error).message }, 'driver failed to start');
+          continue;
+        }
         this.teardowns.add(`driver:${driver.name}`, () => driver.stop());
       }
 
@@ -109,9 +127,17 @@ export class Daemon {
     return this.stopping;
   }
 
-  private inputDrivers(): Driver[] {
-    const { config } = this.deps;
-    const drivers: Driver[] = [];
+  /** The simulated venue, when configured (tests and the console change its tempo and mood). */
+  get venue(): Hardware['venue'] {
+    return this.hardware?.venue;
+  }
+
+  get haptics(): Hardware['haptics'] {
+    return this.hardware?.haptics ?? new Map();
+  }
+
+  private buildHardware(): Hardware {
+    const { config, log } = this.deps;
     const driverDeps: InputDriverDeps = {
       emit: (s) => this.bus.emit('sample', s),
       announce: (d) => this.bus.emit('device', d),
@@ -119,9 +145,17 @@ export class Daemon {
     };
     if (config.simulation.dancers > 0) {
       // Simulation is only ever on because the configuration says so (never a silent fallback).
-      this.deps.log.warn({ dancers: config.simulation.dancers }, 'simulated venue enabled (simulation.dancers > 0)');
-      drivers.push(new SimulatedVenueDriver(config.simulation, driverDeps));
+      log.warn({ dancers: config.simulation.dancers }, 'simulated venue enabled (simulation.dancers > 0)');
     }
-    return drivers;
+    const recorder = this.recorder;
+    this.hardware = buildHardware(config, driverDeps, recorder && ((e) => recorder.write(e)));
+    return this.hardware;
   }
+}
+
+/** One log line per state change of a device or subsystem: what a technician greps for. */
+function logTransition(log: Logger, next: ComponentHealth, prev: ComponentHealth | undefined): void {
+  const fields = { component: next.id, state: next.state, from: prev?.state, detail: next.detail };
+  if (next.state === 'retrying' || next.state === 'error' || next.state === 'unavailable') log.warn(fields, `${next.id} ${next.state}`);
+  else log.info(fields, `${next.id} ${next.state}`);
 }

@@ -3,6 +3,14 @@ import type { ApiContext } from './router.js';
 import type { Sql } from './sql.js';
 import type { Tokens } from './auth/tokens.js';
 import type { LoginLimiter } from './auth/login-limiter.js';
+import type { ComponentHealth } from '../../drivers/health/registry.js';
+import type { HapticOutput } from '../../drivers/haptic.js';
+
+/** The live hardware side the API reads: the health registry and the haptic outputs by name. */
+export interface HardwareView {
+  health(): ComponentHealth[];
+  haptics: ReadonlyMap<string, HapticOutput>;
+}
 
 export interface ApiDeps {
   sql: Sql;
@@ -12,4 +20,5 @@ export interface ApiDeps {
   clientAddress(c: ApiContext): string;
   openRegistration: boolean;
   maxSampleBytes: number;
+  hardware: HardwareView;
 }

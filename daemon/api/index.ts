@@ -6,6 +6,7 @@ import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
 import { ApiRouter, type ApiEnv } from './router.js';
 import { registerBiometricRoutes } from './routes/biometrics.js';
+import { registerDeviceRoutes } from './routes/devices.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMovementRoutes } from './routes/movement.js';
 import { registerOutputRoutes } from './routes/outputs.js';
@@ -31,6 +32,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerEventRoutes(router, deps);
   registerMovementRoutes(router, deps);
   registerBiometricRoutes(router, deps);
+  registerDeviceRoutes(router, deps);
   registerSoundRoutes(router, deps);
   registerOutputRoutes(router, deps, 'sound');
   registerOutputRoutes(router, deps, 'visualization');

@@ -6,7 +6,7 @@ import type { Database } from '../store/schema.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { jwtSecret } from './auth/secret.js';
 import { Tokens } from './auth/tokens.js';
-import type { ApiDeps } from './deps.js';
+import type { ApiDeps, HardwareView } from './deps.js';
 import type { ApiContext } from './router.js';
 import { Sql } from './sql.js';
 
@@ -20,6 +20,7 @@ export function apiDeps(
   config: Pick<Config, 'auth' | 'http'>,
   store: { sqlite: BetterSqlite3.Database; db: Kysely<Database> },
   now: () => number,
+  hardware: HardwareView = { health: () => [], haptics: new Map() },
   clientAddress: (c: ApiContext) => string = socketAddress,
 ): ApiDeps & { maxBodyBytes: number } {
   const sql = new Sql(store.sqlite, store.db, now);
@@ -32,5 +33,6 @@ export function apiDeps(
     openRegistration: config.auth.openRegistration,
     maxSampleBytes: config.http.maxSampleBytes,
     maxBodyBytes: config.http.maxBodyBytes,
+    hardware,
   };
 }

@@ -28,6 +28,8 @@ export interface BleOptions {
   reconnect: BackoffLimits;
   rssiEveryMs: number;
   pmd: { acc: PmdStreamSettings; ecg: PmdStreamSettings };
+  /** What the store records as the device's transport: `replay` when the radio is a recording. */
+  transport?: 'ble' | 'replay';
 }
 
 export interface SeenWearable {
@@ -157,7 +159,7 @@ export class BleWearableDriver implements Driver {
   }
 
   private announce(k: Known, model: string): void {
-    const info: DeviceInfo = { key: k.key, kind: 'wearable', transport: 'ble', model, name: k.peripheral.advertisement.localName ?? k.key };
+    const info: DeviceInfo = { key: k.key, kind: 'wearable', transport: this.options.transport ?? 'ble', model, name: k.peripheral.advertisement.localName ?? k.key };
     this.deps.announce(info);
   }
 

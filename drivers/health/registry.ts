@@ -27,14 +27,27 @@ export interface HealthReporter {
   countError(id: string, reason: string): void;
 }
 
+/** Told when a component changes state (connected → retrying, ...), so transitions are logged once, here. */
+export type StateChange = (next: ComponentHealth, previous: ComponentHealth | undefined) => void;
+
 export class HealthRegistry implements HealthReporter {
   private readonly components = new Map<string, ComponentHealth>();
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly onStateChange?: StateChange,
+  ) {}
 
   report(id: string, patch: Partial<Omit<ComponentHealth, 'id' | 'updatedAt'>>): void {
     const prev = this.components.get(id);
     const next: ComponentHealth = { type: 'device', state: 'starting', ...prev, ...patch, id, updatedAt: this.now() };
     this.components.set(id, next);
+    if (this.onStateChange && (prev?.state !== next.state || (patch.detail !== undefined && patch.detail !== prev.detail && next.state !== 'connected'))) {
+      try {
+        this.onStateChange(next, prev);
+      } catch {
+        // Logging must never break a driver's hot path.
+      }
+    }
   }
 
   countError(id: string, reason: string): void {

@@ -12,6 +12,7 @@
 import type { HealthReporter } from '../health/registry.js';
 import type { HapticOutput, HapticPulse, PulseOutcome } from '../haptic.js';
 import { Retry, type BackoffLimits } from '../backoff.js';
+import type { RecordingTap } from '../replay/recording.js';
 import { encodeFrame, FrameDecoder, type Frame } from './frame.js';
 import { openSerialPort, type OpenSerial, type SerialLink } from './link.js';
 import { ALL_CHANNELS, decodeHello, encodePulse, MSG, REPLY, STATUS, type ControllerHello } from './protocol.js';
@@ -77,6 +78,8 @@ export class SerialHapticDriver implements HapticOutput {
     private readonly health: HealthReporter,
     private readonly openSerial: OpenSerial = openSerialPort,
     private readonly now: () => number = () => performance.now(),
+    /** Sees every frame in and out (the recorder). */
+    private readonly tap?: RecordingTap,
   ) {
     this.name = `haptic:${options.name}`;
     this.healthId = this.name;
@@ -178,7 +181,9 @@ export class SerialHapticDriver implements HapticOutput {
     p.attempts++;
     this.stats.sent++;
     this.inFlight.set(p.seq, p);
-    link.write(encodeFrame({ seq: p.seq, type: p.type, payload: p.payload }));
+    const frame = encodeFrame({ seq: p.seq, type: p.type, payload: p.payload });
+    link.write(frame);
+    this.tap?.({ type: 'serial', port: this.options.name, dir: 'out', hex: frame.toString('hex') });
     p.timer = setTimeout(() => this.timedOut(p), this.options.ackTimeoutMs);
   }
 
@@ -261,7 +266,10 @@ export class SerialHapticDriver implements HapticOutput {
       (f) => this.onFrame(f),
       (problem) => this.health.countError(this.healthId, problem),
     );
-    link.onData((chunk) => decoder.push(chunk));
+    link.onData((chunk) => {
+      this.tap?.({ type: 'serial', port: this.options.name, dir: 'in', hex: Buffer.from(chunk).toString('hex') });
+      decoder.push(chunk);
+    });
     link.onClose((err) => this.lost(link, err));
     const reply = await this.request(MSG.hello, new Uint8Array(0), true);
     if (this.link !== link) return;

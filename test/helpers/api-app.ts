@@ -12,6 +12,9 @@ import type { Sql } from '../../daemon/api/sql.js';
 import { createApp } from '../../daemon/http/app.js';
 import type { RouteRule } from '../../daemon/api/router.js';
 import { Store } from '../../daemon/store/store.js';
+import { HealthRegistry } from '../../drivers/health/registry.js';
+import { SerialHapticDriver, serialHapticDefaults } from '../../drivers/serial/serial-haptic-driver.js';
+import { SimulatedHapticController, simulatedSerial } from '../../drivers/serial/simulated-controller.js';
 import { tempDir } from './daemon-process.js';
 
 export type Who = 'anonymous' | Role | 'other';
@@ -45,6 +48,8 @@ export interface ApiHarness {
   logs: string[];
   call(path: string, init?: Call): Promise<Reply>;
   login(username: string, password?: string, address?: string): Promise<Reply>;
+  health: HealthRegistry;
+  controller: SimulatedHapticController;
   stop(): Promise<void>;
 }
 
@@ -55,7 +60,12 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
   await store.start();
   const logs: string[] = [];
   const record = (level: string) => (obj: object, msg: string) => logs.push(`${level} ${msg} ${JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack } : v))}`);
-  const deps = apiDeps(config, store, Date.now, (c) => c.req.header('x-test-client') ?? '10.0.0.1');
+  // The hardware side: one health registry and the simulated haptic controller `npm start` uses.
+  const health = new HealthRegistry();
+  const controller = new SimulatedHapticController({ channels: 4 });
+  const haptic = new SerialHapticDriver({ ...serialHapticDefaults, name: 'floor', path: 'sim://floor' }, health, simulatedSerial(controller).open);
+  await haptic.start(new AbortController().signal);
+  const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]) }, (c) => c.req.header('x-test-client') ?? '10.0.0.1');
   const { app, router } = createApp({
     version: 'test', boxName: 'test-box', boxId: () => store.boxId, startedAt: Date.now(), now: Date.now,
     storeHealth: () => store.health(), components: () => [],
@@ -101,7 +111,12 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
 
   return {
     app, rules: router.rules, sql: deps.sql, store, ids, tokens, logs, call, login,
-    stop: () => store.stop(),
+    health,
+    controller,
+    stop: async () => {
+      await haptic.stop();
+      await store.stop();
+    },
   };
 }
 

@@ -126,6 +126,9 @@ const special: Record<string, Special> = {
   'GET /api/v1/sound/samples/{id}/audio': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}/audio` }),
   'DELETE /api/v1/sound/samples/{id}': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}`, method: 'DELETE' }),
   'POST /api/v1/sound/simulate': (m) => ({ path: '/api/v1/sound/simulate', body: { event_id: m.event() } }),
+  'GET /api/v1/devices/health': () => ({ path: '/api/v1/devices/health' }),
+  'GET /api/v1/devices/haptics': () => ({ path: '/api/v1/devices/haptics' }),
+  'POST /api/v1/devices/haptics/{name}/pulse': () => ({ path: '/api/v1/devices/haptics/floor/pulse', body: { channel: 1, pattern: 'tick', intensity: 0.5, duration_ms: 40 } }),
   'POST /api/v1/visualization/simulate': (m) => ({ path: '/api/v1/visualization/simulate', body: { event_id: m.event() } }),
 };
 

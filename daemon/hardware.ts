@@ -1,0 +1,66 @@
+/**
+ * Builds the box's hardware side from the configuration: input drivers (simulated venue, BLE
+ * wearables, replays) and haptic outputs (serial, Firmata, simulated), all behind the driver
+ * contract. Simulation only ever runs because the configuration asks for it.
+ */
+import type { Config, HapticControllerConfig, ReplaySource } from '../config/index.js';
+import { BleWearableDriver } from '../drivers/ble/ble-driver.js';
+import type { Driver, InputDriverDeps } from '../drivers/driver.js';
+import { FirmataHapticDriver } from '../drivers/firmata/firmata-haptic-driver.js';
+import type { HapticOutput } from '../drivers/haptic.js';
+import type { HealthReporter } from '../drivers/health/registry.js';
+import { E4ReplayDriver } from '../drivers/replay/e4-replay-driver.js';
+import { RecordingReplayDriver } from '../drivers/replay/recording-replay-driver.js';
+import type { RecordingTap } from '../drivers/replay/recording.js';
+import { SerialHapticDriver } from '../drivers/serial/serial-haptic-driver.js';
+import { SimulatedHapticController, simulatedSerial } from '../drivers/serial/simulated-controller.js';
+import { SimulatedVenueDriver } from '../drivers/sim/venue-driver.js';
+
+export interface Hardware {
+  inputs: Driver[];
+  haptics: Map<string, HapticOutput>;
+  /** The simulated venue, when configured: its tempo and mood can be changed live. */
+  venue: SimulatedVenueDriver | undefined;
+}
+
+function bleOptions(config: Config) {
+  const { allowlist, maxConnected, connectTimeoutMs, poweredOnTimeoutMs, reconnect, rssiEveryMs, pmd } = config.ble;
+  return { allowlist, maxConnected, connectTimeoutMs, poweredOnTimeoutMs, reconnect, rssiEveryMs, pmd };
+}
+
+function replayDriver(source: ReplaySource, config: Config, deps: InputDriverDeps): Driver {
+  if (source.format === 'e4') return new E4ReplayDriver({ path: source.path, deviceKey: source.deviceKey, speed: source.speed }, deps);
+  const { allowlist: _allowlist, ...ble } = bleOptions(config);
+  return new RecordingReplayDriver({ path: source.path, speed: source.speed, ble }, deps);
+}
+
+function hapticOutput(c: HapticControllerConfig, config: Config, health: HealthReporter, tap: RecordingTap | undefined): HapticOutput {
+  const { ackTimeoutMs, retries, heartbeatMs, deadlineMs, maxQueued, reopen } = config.haptics;
+  const common = { ackTimeoutMs, retries, heartbeatMs, deadlineMs, maxQueued, reopen };
+  switch (c.transport) {
+    case 'serial':
+      return new SerialHapticDriver({ ...common, name: c.name, path: c.path, baudRate: c.baudRate, channels: c.channels }, health, undefined, undefined, tap);
+    case 'sim': {
+      const line = simulatedSerial(new SimulatedHapticController({ channels: c.channels, firmware: 'codance-sim-haptic 1.0.0' }));
+      return new SerialHapticDriver({ ...common, name: c.name, path: `sim://${c.name}`, baudRate: 115_200, channels: c.channels }, health, line.open, undefined, tap);
+    }
+    case 'firmata':
+      return new FirmataHapticDriver({ name: c.name, path: c.path, baudRate: c.baudRate, pins: c.pins, readyTimeoutMs: 5000, reopen }, health);
+    default:
+      throw new Error(`unknown haptic transport ${(c as { transport: string }).transport}`);
+  }
+}
+
+export function buildHardware(config: Config, deps: InputDriverDeps, tap: RecordingTap | undefined): Hardware {
+  const inputs: Driver[] = [];
+  let venue: SimulatedVenueDriver | undefined;
+  if (config.simulation.dancers > 0) {
+    venue = new SimulatedVenueDriver(config.simulation, deps);
+    inputs.push(venue);
+  }
+  if (config.ble.enabled) inputs.push(new BleWearableDriver(bleOptions(config), deps, undefined, tap));
+  for (const source of config.replay.sources) inputs.push(replayDriver(source, config, deps));
+  const haptics = new Map<string, HapticOutput>();
+  for (const c of config.haptics.controllers) haptics.set(c.name, hapticOutput(c, config, deps.health, tap));
+  return { inputs, haptics, venue };
+}
