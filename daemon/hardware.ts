@@ -28,10 +28,10 @@ function bleOptions(config: Config) {
   return { allowlist, maxConnected, connectTimeoutMs, poweredOnTimeoutMs, reconnect, rssiEveryMs, pmd };
 }
 
-function replayDriver(source: ReplaySource, config: Config, deps: InputDriverDeps): Driver {
+function replayDriver(source: ReplaySource, config: Config, deps: InputDriverDeps, tap: RecordingTap | undefined): Driver {
   if (source.format === 'e4') return new E4ReplayDriver({ path: source.path, deviceKey: source.deviceKey, speed: source.speed }, deps);
   const { allowlist: _allowlist, ...ble } = bleOptions(config);
-  return new RecordingReplayDriver({ path: source.path, speed: source.speed, ble }, deps);
+  return new RecordingReplayDriver({ path: source.path, speed: source.speed, ble }, deps, tap);
 }
 
 function hapticOutput(c: HapticControllerConfig, config: Config, health: HealthReporter, tap: RecordingTap | undefined): HapticOutput {
@@ -59,7 +59,7 @@ export function buildHardware(config: Config, deps: InputDriverDeps, tap: Record
     inputs.push(venue);
   }
   if (config.ble.enabled) inputs.push(new BleWearableDriver(bleOptions(config), deps, undefined, tap));
-  for (const source of config.replay.sources) inputs.push(replayDriver(source, config, deps));
+  for (const source of config.replay.sources) inputs.push(replayDriver(source, config, deps, tap));
   const haptics = new Map<string, HapticOutput>();
   for (const c of config.haptics.controllers) haptics.set(c.name, hapticOutput(c, config, deps.health, tap));
   return { inputs, haptics, venue };

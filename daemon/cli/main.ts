@@ -13,8 +13,10 @@ import { openDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { packageVersion } from '../version.js';
 import { configFor } from './load-config.js';
-import { runDaemon } from './run-daemon.js';
-import { createUserCommand, readPasswordFromStdin, roleFrom, UsageError } from './users.js';
+import { decodeCommand } from './decode.js';
+import { listDevices, renderDevices } from './devices.js';
+import { renderScan, scan } from './scan.js';
+import { serveOnSerial, SimulatedHapticController } from '../../drivers/serial/simulated-controller.js';
 import type { Kysely } from 'kysely';
 
 const EXIT_CONFIG = 2;
@@ -44,6 +46,8 @@ program
   .description('run the box: drivers, store, outputs and the local API, until SIGTERM/SIGINT')
   .option('-c, --config <file>', 'YAML configuration file')
   .action(async (opts: { config?: string }) => {
+    // Loaded on demand: the daemon pulls in the whole box, which quick commands (decode) should not pay for.
+    const { runDaemon } = await import('./run-daemon.js');
     await runDaemon(withConfig(opts.config));
   });
 
@@ -133,6 +137,7 @@ users
   .option('-c, --config <file>', 'YAML configuration file')
   .action(async (opts: { username: string; email: string; admin?: boolean; role?: string; passwordStdin?: boolean; config?: string }) => {
     const cfg = withConfig(opts.config);
+    const { createUserCommand, readPasswordFromStdin, roleFrom, UsageError } = await import('./users.js');
     try {
       if (!opts.passwordStdin) throw new UsageError('--password-stdin is required (a password on the command line would end up in shell history and ps)');
       const role = roleFrom(opts);
@@ -146,6 +151,70 @@ users
       }
       throw err;
     }
+  });
+
+program
+  .command('decode')
+  .description('decode a BLE payload and print it as JSON (exit 2 with the reason when it is invalid)')
+  .argument('<kind>', 'hrm (Heart Rate Measurement 0x2A37) or pmd (Polar PMD data frame)')
+  .argument('<hex>', 'the payload bytes in hex (spaces and colons allowed)')
+  .option('--factor <f>', 'pmd: the conversion factor the device reported (compressed accelerometer frames)')
+  .action((kind: string, hex: string, opts: { factor?: string }) => {
+    const r = decodeCommand(kind, hex, opts.factor);
+    if (r.stdout) console.log(r.stdout);
+    if (r.stderr) console.error(r.stderr);
+    process.exitCode = r.code;
+  });
+
+program
+  .command('scan')
+  .description('list the BLE wearables in range with RSSI and services, and whether ble.allowlist lets them connect')
+  .option('-s, --seconds <n>', 'how long to listen', '10')
+  .option('--replay <file>', 'scan a recording instead of the radio')
+  .option('--json', 'print JSON instead of a table')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (opts: { seconds: string; replay?: string; json?: boolean; config?: string }) => {
+    const cfg = withConfig(opts.config);
+    const seconds = Number(opts.seconds);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
+      console.error(`codance scan: --seconds "${opts.seconds}" must be a number of seconds in (0, 600]`);
+      process.exit(EXIT_CONFIG);
+    }
+    const rows = await scan({ seconds, replay: opts.replay, allowlist: cfg.ble.allowlist });
+    process.stdout.write(opts.json ? `${JSON.stringify(rows)}\n` : renderScan(rows));
+  });
+
+program
+  .command('devices')
+  .description('the devices this box knows, who wears each, and their live state when the daemon runs')
+  .option('--json', 'print JSON instead of a table')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (opts: { json?: boolean; config?: string }) => {
+    const result = await listDevices(withConfig(opts.config));
+    process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : renderDevices(result));
+  });
+
+const haptics = program.command('haptics').description('haptic controllers');
+haptics
+  .command('simulate')
+  .description('act as a haptic controller on a serial port (the far end of a tty pair or a looped adapter) until interrupted')
+  .requiredOption('--port <path>', 'serial device to serve, e.g. /dev/ttyUSB1 or a socat pty')
+  .option('--channels <n>', 'motor channels', '8')
+  .action(async (opts: { port: string; channels: string }) => {
+    const channels = Number(opts.channels);
+    if (!Number.isInteger(channels) || channels < 1 || channels > 255) {
+      console.error(`codance haptics simulate: --channels "${opts.channels}" must be an integer 1..255`);
+      process.exit(EXIT_CONFIG);
+    }
+    const controller = new SimulatedHapticController({ channels });
+    const stop = serveOnSerial(controller, opts.port);
+    console.log(`simulated haptic controller (${channels} channels) serving ${opts.port}; Ctrl-C to stop`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await stop();
+    console.log(`${controller.log.length} pulse(s) played`);
   });
 
 program.exitOverride();

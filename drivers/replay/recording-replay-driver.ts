@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Driver, InputDriverDeps } from '../driver.js';
 import { BleWearableDriver, type BleOptions } from '../ble/ble-driver.js';
-import { parseRecording } from './recording.js';
+import { parseRecording, type RecordingTap } from './recording.js';
 import { ReplayBle } from './replay-ble.js';
 
 export interface RecordingReplayOptions {
@@ -24,6 +24,8 @@ export class RecordingReplayDriver implements Driver {
   constructor(
     private readonly options: RecordingReplayOptions,
     private readonly deps: InputDriverDeps,
+    /** A replay can itself be recorded (e.g. a demo session re-recorded with live devices). */
+    private readonly tap?: RecordingTap,
   ) {
     this.name = `replay:${options.path}`;
   }
@@ -47,7 +49,7 @@ export class RecordingReplayDriver implements Driver {
     this.adapter = adapter;
     const allowlist = [...adapter.peripherals.keys()].map((address) => ({ address }));
     // Keys in a recording are already normalised BLE addresses or ids; anything else is matched by id.
-    this.inner = new BleWearableDriver({ ...this.options.ble, allowlist, transport: 'replay' }, this.deps, () => Promise.resolve(adapter));
+    this.inner = new BleWearableDriver({ ...this.options.ble, allowlist, transport: 'replay' }, this.deps, () => Promise.resolve(adapter), this.tap);
     this.deps.health.report(id, { type: 'subsystem', state: 'connected', detail: `replaying ${adapter.peripherals.size} device(s) at ${this.options.speed}x` });
     void adapter.finished().then(() => this.deps.health.report(id, { detail: `replay of ${this.options.path} finished` }));
     await this.inner.start(signal);
