@@ -5,6 +5,7 @@
  */
 import { apiPaging, rawPaging, setupApi } from './api.js';
 import { imuIngest, rawIngest, storeIngest } from './store-ingest.js';
+import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 
 interface Figure {
   value: number;
@@ -55,5 +56,14 @@ const loginMs = await median(async () => {
 });
 figures['api.login_ms'] = { value: round(loginMs, 1), unit: 'ms (argon2id verify + tokens)' };
 await h.stop();
+
+const hr = await median(() => Promise.resolve(hrParseRate()));
+const hrBase = await median(() => Promise.resolve(hrBaselineRate()));
+figures['ble.parse.hr_frames_per_s'] = { value: round(hr), unit: 'frames/s (0x2A37)', baseline: round(hrBase), ratio: round(hr / hrBase, 3) };
+const pmd = await median(() => Promise.resolve(pmdParseRate()));
+const pmdBase = await median(() => Promise.resolve(pmdBaselineRate()));
+figures['ble.parse.pmd_frames_per_s'] = { value: round(pmd), unit: 'frames/s (ACC, 36 samples)', baseline: round(pmdBase), ratio: round(pmd / pmdBase, 3) };
+const compressed = await median(() => Promise.resolve(pmdCompressedRate(process.env.CODANCE_DATA__PATH ?? '../shared/data') ?? 0));
+if (compressed > 0) figures['ble.parse.pmd_compressed_frames_per_s'] = { value: round(compressed), unit: 'frames/s (ACC delta, 57 samples)' };
 
 console.log(JSON.stringify(figures, null, 2));

@@ -7,6 +7,10 @@
 import { fail, ok, type Parsed } from '../../parsed.js';
 
 export function readSignedLE(bytes: Uint8Array, offset: number, size: number): number {
+  // The common widths with 32-bit integer arithmetic (sign-extended by the shifts): the hot path.
+  if (size === 2) return ((bytes[offset]! | (bytes[offset + 1]! << 8)) << 16) >> 16;
+  if (size === 3) return ((bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) << 8) >> 8;
+  if (size === 1) return (bytes[offset]! << 24) >> 24;
   let v = 0;
   for (let i = 0; i < size; i++) v += bytes[offset + i]! * 2 ** (8 * i);
   const bits = 8 * size;
