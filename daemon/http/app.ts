@@ -10,6 +10,7 @@ import { mountDocs } from '../api/docs.js';
 import { errorJson, toApiError } from '../api/errors.js';
 import { mountApi, type ApiDeps } from '../api/index.js';
 import { newApiApp, type ApiEnv, type ApiRouter } from '../api/router.js';
+import { metricsRegistry } from './metrics.js';
 
 export interface AppDeps {
   version: string;
@@ -81,7 +82,7 @@ export function createApp(deps: AppDeps): App {
       name: 'codance',
       version: deps.version,
       box: deps.boxName,
-      links: { health: '/health', api: '/api/v1', openapi: '/openapi.json', docs: '/docs' },
+      links: { health: '/health', metrics: '/metrics', api: '/api/v1', openapi: '/openapi.json', docs: '/docs' },
     };
     return c.json(info);
   });
@@ -91,6 +92,10 @@ export function createApp(deps: AppDeps): App {
     // 503 only when the store cannot take data: a supervisor or load balancer should act then.
     return c.json(health, health.status === 'down' ? 503 : 200);
   });
+
+  // Prometheus text format; public like /health (the box serves localhost unless told otherwise).
+  const metrics = metricsRegistry(deps);
+  app.get('/metrics', async (c) => c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType }));
 
   let router: ApiRouter | undefined;
   if (deps.api) {

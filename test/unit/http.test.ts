@@ -20,6 +20,26 @@ function deps(over: Partial<AppDeps> = {}): AppDeps {
 }
 
 describe('root routes', () => {
+  it('GET /metrics exposes device health and store figures in Prometheus text format', async () => {
+    const components = () => [
+      { id: 'a0:9e:1a:00:8c:4e', type: 'device' as const, state: 'connected' as const, lastSampleAt: 10_345, batteryPercent: 77, rssi: -61, errors: { invalid_heart_rate: 3 }, updatedAt: 1 },
+      { id: 'haptic:floor', type: 'device' as const, state: 'retrying' as const, updatedAt: 1 },
+    ];
+    const res = await createApp(deps({ components })).app.request('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('codance_component_up{id="a0:9e:1a:00:8c:4e",type="device"} 1');
+    expect(text).toContain('codance_component_up{id="haptic:floor",type="device"} 0');
+    expect(text).toContain('codance_component_state{id="haptic:floor",type="device",state="retrying"} 1');
+    expect(text).toContain('codance_device_last_sample_age_seconds{id="a0:9e:1a:00:8c:4e"} 2');
+    expect(text).toContain('codance_device_battery_percent{id="a0:9e:1a:00:8c:4e"} 77');
+    expect(text).toContain('codance_device_rssi_dbm{id="a0:9e:1a:00:8c:4e"} -61');
+    expect(text).toContain('codance_component_errors{id="a0:9e:1a:00:8c:4e",reason="invalid_heart_rate"} 3');
+    expect(text).toContain('codance_store_rows_written 10');
+    expect(text).toContain('codance_process_resident_memory_bytes');
+  });
+
   it('GET / answers API info', async () => {
     const res = await createApp(deps()).app.request('/');
     expect(res.status).toBe(200);
