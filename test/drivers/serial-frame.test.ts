@@ -17,7 +17,7 @@ describe('haptic serial framing', () => {
     const problems: string[] = [];
     const d = new FrameDecoder((f) => got.push(f), (p) => problems.push(p));
     const bad = Buffer.from(frame);
-    bad[6] ^= 0xff;
+    bad[6] = bad[6]! ^ 0xff;
     d.push(Buffer.concat([Buffer.from([1, 2, 3]), bad, frame]));
     expect(problems).toEqual(['garbage', 'bad_crc', 'garbage']);
     expect(got).toHaveLength(1);
