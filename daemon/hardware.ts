@@ -45,7 +45,7 @@ function hapticOutput(c: HapticControllerConfig, config: Config, health: HealthR
       return new SerialHapticDriver({ ...common, name: c.name, path: `sim://${c.name}`, baudRate: 115_200, channels: c.channels }, health, line.open, undefined, tap);
     }
     case 'firmata':
-      return new FirmataHapticDriver({ name: c.name, path: c.path, baudRate: c.baudRate, pins: c.pins, readyTimeoutMs: 5000, reopen }, health);
+      return new FirmataHapticDriver({ name: c.name, path: c.path, baudRate: c.baudRate, pins: c.pins, readyTimeoutMs: 5000, heartbeatMs, reopen }, health);
     default:
       throw new Error(`unknown haptic transport ${(c as { transport: string }).transport}`);
   }

@@ -24,6 +24,11 @@ export interface FirmataHapticOptions {
   pins: number[];
   /** How long the board may take to answer firmata.js's handshake. */
   readyTimeoutMs: number;
+  /**
+   * A version query every this often; three unanswered in a row close the line and reopen it
+   * (an unplugged board does not always make the port report a close).
+   */
+  heartbeatMs: number;
   reopen: BackoffLimits;
 }
 
@@ -41,6 +46,8 @@ class LinkTransport extends EventEmitter {
 
 interface Session {
   link: SerialLink;
+  io: { reportVersion(callback: () => void): void };
+  lastAlive: number;
   board: InstanceType<typeof five.Board>;
   leds: InstanceType<typeof five.Led>[];
 }
@@ -51,6 +58,7 @@ export class FirmataHapticDriver implements HapticOutput {
   private session: Session | undefined;
   private readonly retry: Retry;
   private readonly channelTimers = new Map<number, NodeJS.Timeout>();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: FirmataHapticOptions,
@@ -74,14 +82,31 @@ export class FirmataHapticDriver implements HapticOutput {
     this.running = true;
     signal.addEventListener('abort', () => void this.stop(), { once: true });
     this.health.report(this.name, { type: 'device', state: 'starting', detail: this.options.path });
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
     void this.open();
     return Promise.resolve();
+  }
+
+  private beat(): void {
+    const s = this.session;
+    if (!s) return;
+    if (performance.now() - s.lastAlive > 3 * this.options.heartbeatMs) {
+      this.health.countError(this.name, 'heartbeat_lost');
+      this.health.report(this.name, { lastError: 'the board stopped answering version queries' });
+      void s.link.close(); // the close handler ends the session and schedules the reopen
+      return;
+    }
+    s.io.reportVersion(() => {
+      s.lastAlive = performance.now();
+    });
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.retry.cancel();
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     const s = this.session;
     if (s) for (const led of s.leds) led.off();
     this.endSession();
@@ -145,6 +170,7 @@ export class FirmataHapticDriver implements HapticOutput {
     }
     const transport = new LinkTransport(link);
     let closed = false;
+    let candidate: InstanceType<typeof five.Board> | undefined;
     link.onClose(() => {
       closed = true;
       transport.emit('close');
@@ -156,9 +182,17 @@ export class FirmataHapticDriver implements HapticOutput {
     });
     try {
       const { Firmata } = bindFirmata;
-      const io = new Firmata(transport, { reportVersionTimeout: Math.min(1000, this.options.readyTimeoutMs) });
+      // A board announces itself when the port opens (it resets); if that was missed, ask soon.
+      const io = new Firmata(transport, { reportVersionTimeout: Math.min(250, this.options.readyTimeoutMs) });
       io.on('error', () => undefined); // surfaced through the ready timeout and health instead
-      const board = new five.Board({ io, repl: false, sigint: false, debug: false, timeout: this.options.readyTimeoutMs });
+      // johnny-five's own connect timeout is left far beyond ours: ours decides, and its late timer must find nothing to fail.
+      const board = new five.Board({ io, repl: false, sigint: false, debug: false, timeout: 10 * this.options.readyTimeoutMs });
+      candidate = board;
+      // An 'error' event without a listener would throw out of the daemon.
+      board.on('error', (e: unknown) => {
+        this.health.countError(this.name, 'board_error');
+        this.health.report(this.name, { lastError: `johnny-five: ${(e as { message?: string } | undefined)?.message ?? String(e)}` });
+      });
       // The line is already open; johnny-five waits for Firmata's "connect", which follows the transport's "open".
       transport.emit('open');
       await new Promise<void>((resolve, reject) => {
@@ -174,15 +208,17 @@ export class FirmataHapticDriver implements HapticOutput {
       });
       if (closed || !this.running) throw new Error('line closed during the handshake');
       const leds = this.options.pins.map((pin) => new five.Led({ pin, board }));
-      this.session = { link, board, leds };
+      this.session = { link, io, board, leds, lastAlive: performance.now() };
       this.retry.reset();
       const fw = io.firmware;
       this.health.report(this.name, { state: 'connected', detail: `${this.options.path}: ${fw.name ?? 'Firmata'} ${fw.version ? `${fw.version.major}.${fw.version.minor}` : ''}, pins ${this.options.pins.join(', ')}`.trim() });
     } catch (err) {
       this.health.countError(this.name, 'handshake_failed');
       this.health.report(this.name, { lastError: (err as Error).message });
+      if (candidate) forgetBoard(candidate);
       await link.close();
-      if (!closed) this.retrying((err as Error).message);
+      // Whether the board stayed silent or the line went away mid-handshake, try again later.
+      this.retrying((err as Error).message);
     }
   }
 
@@ -198,9 +234,17 @@ export class FirmataHapticDriver implements HapticOutput {
     this.channelTimers.clear();
     const s = this.session;
     this.session = undefined;
-    if (!s) return;
-    const i = five.Board.cache.indexOf(s.board);
-    if (i >= 0) five.Board.cache.splice(i, 1);
-    s.board.removeAllListeners();
+    if (s) forgetBoard(s.board);
   }
+}
+
+/** johnny-five keeps every Board in a module-level cache; a replugged board must leave it. */
+function forgetBoard(board: InstanceType<typeof five.Board>): void {
+  const i = five.Board.cache.indexOf(board);
+  if (i >= 0) five.Board.cache.splice(i, 1);
+  if (board.timer) clearTimeout(board.timer);
+  board.timer = null;
+  // Keep an error listener: johnny-five's connect timer may still fire on a board we gave up on.
+  board.removeAllListeners();
+  board.on('error', () => undefined);
 }

@@ -10,6 +10,7 @@ declare module 'firmata-io' {
     isReady: boolean;
     firmware: { name?: string; version?: { major: number; minor: number } };
     pins: { supportedModes: number[] }[];
+    reportVersion(callback: () => void): void;
   }
   const bindTransport: { (transport: unknown): typeof Firmata; Firmata: typeof Firmata };
   export default bindTransport;

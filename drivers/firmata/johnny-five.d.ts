@@ -11,6 +11,8 @@ declare module 'johnny-five' {
   class Board extends EventEmitter {
     constructor(options: BoardOptions);
     isReady: boolean;
+    /** johnny-five's connect timeout, cleared only by 'ready'. */
+    timer: ReturnType<typeof setTimeout> | null;
     static readonly cache: Board[];
   }
   class Led {

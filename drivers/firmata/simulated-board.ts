@@ -21,6 +21,10 @@ export class SimulatedFirmataBoard {
   readonly modes = new Map<number, number>();
   private link: SerialLink | undefined;
   private pending: number[] = [];
+  /** How many times a line was attached (each replug is one). */
+  attachments = 0;
+  /** Bytes received from the host, for diagnostics. */
+  received = 0;
 
   constructor(
     private readonly firmware = 'StandardFirmata.ino',
@@ -30,7 +34,9 @@ export class SimulatedFirmataBoard {
   attach(link: SerialLink): void {
     this.link = link;
     this.pending = [];
+    this.attachments++;
     link.onData((chunk) => {
+      this.received += chunk.length;
       for (const b of chunk) this.byte(b);
     });
     link.onClose(() => {

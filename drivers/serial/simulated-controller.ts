@@ -3,6 +3,7 @@
  * far end of the in-memory line `npm start` uses, and of the socat tty pair in tests. It keeps
  * a bounded log of what its motors did, and can be told to lose replies to exercise retries.
  */
+import { existsSync } from 'node:fs';
 import type { HapticPulse } from '../haptic.js';
 import { decodePulse, encodeHello, MSG, PROTOCOL_VERSION, REPLY, ALL_CHANNELS } from './protocol.js';
 import { encodeFrame, FrameDecoder, type Frame } from './frame.js';
@@ -141,6 +142,11 @@ export function serveOnSerial(controller: { attach(link: SerialLink): void }, pa
   let running = true;
   let link: SerialLink | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // A port whose device vanished does not always report it: when the device node itself is
+  // gone, the link is dead whatever the port says.
+  const watch = setInterval(() => {
+    if (link && !existsSync(path)) void link.close();
+  }, 10);
   const attempt = async (): Promise<void> => {
     timer = undefined;
     if (!running) return;
@@ -164,6 +170,7 @@ export function serveOnSerial(controller: { attach(link: SerialLink): void }, pa
   return async () => {
     running = false;
     clearTimeout(timer);
+    clearInterval(watch);
     await link?.close();
   };
 }

@@ -21,12 +21,23 @@ describe('Firmata haptic board over a socat tty pair', () => {
     await socat.start();
     cleanups.push(() => socat.kill());
     const board = new SimulatedFirmataBoard();
-    cleanups.push(serveOnSerial(board, socat.b));
+    // The far end is test equipment: it is re-served on every replug (a board powers up with
+    // its cable), so only the driver under test has to notice the unplug by itself.
+    let stopServing = serveOnSerial(board, socat.b);
+    cleanups.push(() => stopServing());
+    const unplug = async () => {
+      await socat.kill();
+      await stopServing();
+    };
+    const replug = async () => {
+      await socat.start();
+      stopServing = serveOnSerial(board, socat.b);
+    };
     const health = new HealthRegistry();
-    const driver = new FirmataHapticDriver({ name: 'arduino', path: socat.a, baudRate: 57600, pins: [9, 10, 3], readyTimeoutMs: 3000, reopen: { initialMs: 50, maxMs: 400, factor: 2 } }, health);
+    const driver = new FirmataHapticDriver({ name: 'arduino', path: socat.a, baudRate: 57600, pins: [9, 10, 3], readyTimeoutMs: 1500, heartbeatMs: 200, reopen: { initialMs: 50, maxMs: 400, factor: 2 } }, health);
     await driver.start(new AbortController().signal);
     cleanups.push(() => driver.stop());
-    return { socat, board, health, driver };
+    return { unplug, replug, board, health, driver };
   }
 
   it('handshakes, sets the channel pins to PWM and plays a pulse as PWM levels, then off', async () => {
@@ -34,7 +45,8 @@ describe('Firmata haptic board over a socat tty pair', () => {
     await waitFor(() => driver.connected, 'Firmata ready');
     expect(health.get('haptic:arduino')).toMatchObject({ state: 'connected' });
     expect(health.get('haptic:arduino')!.detail).toContain('StandardFirmata');
-    expect([board.modes.get(9), board.modes.get(10), board.modes.get(3)]).toEqual([3, 3, 3]);
+    // The pin modes travel over the tty after the handshake.
+    await waitFor(() => [9, 10, 3].every((pin) => board.modes.get(pin) === 3), 'channel pins set to PWM (mode 3)');
     expect(await driver.pulse({ channel: 1, pattern: 'double', intensity: 0.5, durationMs: 90 })).toMatchObject({ ok: true });
     await waitFor(() => board.level(10) === 128, 'pin 10 at half power');
     await waitFor(() => board.writes.filter((w) => w.pin === 10 && w.value === 128).length === 2 && board.level(10) === 0, 'double pulse then off');
@@ -42,15 +54,17 @@ describe('Firmata haptic board over a socat tty pair', () => {
   });
 
   it('survives unplug and replug: a new Firmata session, pulses flowing again', async () => {
-    const { socat, board, health, driver } = await rig();
+    const { unplug, replug, board, health, driver } = await rig();
     await waitFor(() => driver.connected, 'Firmata ready');
     for (let cycle = 0; cycle < 3; cycle++) {
-      await socat.kill();
+      await unplug();
       await waitFor(() => !driver.connected, 'unplug noticed');
       expect(await driver.pulse({ channel: 0, pattern: 'tick', intensity: 1, durationMs: 20 })).toEqual({ ok: false, reason: 'not_connected' });
       await sleep(30);
-      await socat.start();
-      await waitFor(() => driver.connected, 'Firmata ready again', 4000);
+      await replug();
+      await waitFor(() => driver.connected, 'Firmata ready again', 6000).catch((e: Error) => {
+        throw new Error(`${e.message}; health: ${JSON.stringify(health.get('haptic:arduino'))}; board attachments ${board.attachments} (cycle ${cycle}), bytes in ${board.received}`);
+      });
       expect(await driver.pulse({ channel: 0, pattern: 'tick', intensity: 1, durationMs: 20 })).toMatchObject({ ok: true });
       await waitFor(() => board.level(9) === 0 && board.writes.some((w) => w.pin === 9 && w.value === 255), 'tick played');
       board.writes.length = 0;

@@ -46,7 +46,8 @@ const serialRig: MakeRig = async (controllerOptions) => {
   const socat = new SocatPair();
   await socat.start();
   const controller = new SimulatedHapticController(controllerOptions);
-  const stopServing = serveOnSerial(controller, socat.b);
+  // The far end is test equipment, re-served on every replug; the driver must notice alone.
+  let stopServing = serveOnSerial(controller, socat.b);
   const health = new HealthRegistry();
   const driver = new SerialHapticDriver({ ...options, path: socat.a }, health, openSerialPort);
   await driver.start(new AbortController().signal);
@@ -54,8 +55,14 @@ const serialRig: MakeRig = async (controllerOptions) => {
     driver,
     controller,
     health,
-    unplug: () => socat.kill(),
-    replug: () => socat.start(),
+    unplug: async () => {
+      await socat.kill();
+      await stopServing();
+    },
+    replug: async () => {
+      await socat.start();
+      stopServing = serveOnSerial(controller, socat.b);
+    },
     close: async () => {
       await driver.stop();
       await stopServing();
