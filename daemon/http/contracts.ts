@@ -25,6 +25,7 @@ export const storeHealthSchema = z.object({
   lastFlushMs: z.number().nullable(),
   failedFlushes: z.number(),
   droppedRows: z.number(),
+  withheldNoConsent: z.number(),
   lastError: z.string().nullable(),
   openChunks: z.number(),
   migration: z.string().optional(),

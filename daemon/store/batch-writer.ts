@@ -4,6 +4,11 @@
  * the cloud gets its outbox entry in the same transaction, so a row is never stored without
  * being queued for sync, nor queued without being stored.
  *
+ * Consent is applied here, before anything is stored or queued for sync: biometrics (HR,
+ * EDA, temperature, ECG and PPG chunks) from a device worn by a dancer who has not consented
+ * are withheld and counted; from a consenting wearer they are stored with the dancer and
+ * event of the device's assignment. Movement (IMU) chunks carry the event only.
+ *
  * If a flush fails (disk full, I/O error) the batch stays queued and is retried on the next
  * tick; the queue is bounded, and what overflows is counted and dropped oldest-first so a
  * dead disk cannot exhaust memory and take the outputs down with it.
@@ -23,15 +28,20 @@ export interface WriterStats {
   lastFlushMs: number | null;
   failedFlushes: number;
   droppedRows: number;
+  /** Biometric samples not stored because their wearer has not consented. */
+  withheldNoConsent: number;
   lastError: string | null;
 }
+
+/** Raw streams that are biometrics (consent-gated); acc and gyro are movement. */
+const BIOMETRIC_STREAMS = new Set(['ecg', 'ppg']);
 
 /** How many batches' worth of rows may wait while the disk refuses writes. */
 const MAX_QUEUE_BATCHES = 20;
 
 export class BatchWriter {
   private queue: WriteOp[] = [];
-  private readonly stats: WriterStats = { queued: 0, rowsWritten: 0, batches: 0, lastFlushAt: null, lastFlushMs: null, failedFlushes: 0, droppedRows: 0, lastError: null };
+  private readonly stats: WriterStats = { queued: 0, rowsWritten: 0, batches: 0, lastFlushAt: null, lastFlushMs: null, failedFlushes: 0, droppedRows: 0, withheldNoConsent: 0, lastError: null };
   private readonly insertBio: BetterSqlite3.Statement;
   private readonly insertChunk: BetterSqlite3.Statement;
   private readonly updateBattery: BetterSqlite3.Statement;
@@ -45,12 +55,12 @@ export class BatchWriter {
     private readonly now: () => number = Date.now,
   ) {
     this.insertBio = sqlite.prepare(
-      `INSERT INTO biometric_data (device_id, recorded_at, stream_index, heart_rate, rr_1024, sensor_contact, energy_kj, gsr_us, skin_temp_c, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO biometric_data (device_id, user_id, event_id, recorded_at, stream_index, heart_rate, rr_1024, sensor_contact, energy_kj, gsr_us, skin_temp_c, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertChunk = sqlite.prepare(
-      `INSERT INTO stream_chunks (device_id, stream, started_at, first_index, rate_hz, channels, sample_count, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO stream_chunks (device_id, event_id, stream, started_at, first_index, rate_hz, channels, sample_count, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateBattery = sqlite.prepare('UPDATE devices SET battery_pct = ?, last_seen_at = ? WHERE id = ?');
     this.insertOutbox = sqlite.prepare(`INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, 'upsert', ?)`);
@@ -99,7 +109,13 @@ export class BatchWriter {
   private writeOne(op: WriteOp, t: number): void {
     if (op.t === 'chunk') {
       const c = op.chunk;
-      const r = this.insertChunk.run(this.devices.lookup(c.deviceKey).id, c.stream, Math.round(c.startedAt), c.firstIndex, c.rateHz, c.channels, c.sampleCount, c.data);
+      const deviceId = this.devices.lookup(c.deviceKey).id;
+      const wearer = this.devices.wearer(deviceId);
+      if (wearer && !wearer.consent && BIOMETRIC_STREAMS.has(c.stream)) {
+        this.stats.withheldNoConsent += c.sampleCount;
+        return;
+      }
+      const r = this.insertChunk.run(deviceId, wearer?.eventId ?? null, c.stream, Math.round(c.startedAt), c.firstIndex, c.rateHz, c.channels, c.sampleCount, c.data);
       this.insertOutbox.run('stream_chunks', r.lastInsertRowid, t);
       return;
     }
@@ -107,6 +123,11 @@ export class BatchWriter {
     const device = this.devices.lookup(s.deviceKey);
     if (s.kind === 'battery') {
       this.updateBattery.run(s.percent, s.receivedAt, device.id);
+      return;
+    }
+    const wearer = this.devices.wearer(device.id);
+    if (wearer && !wearer.consent) {
+      this.stats.withheldNoConsent++;
       return;
     }
     // Positional binding: better-sqlite3 binds arrays faster than named-parameter objects.
@@ -130,7 +151,7 @@ export class BatchWriter {
         temp = s.celsius;
         break;
     }
-    const r = this.insertBio.run(device.id, s.receivedAt, s.index, heartRate, rr, contact, energyKj, gsr, temp, device.simulated ? 'sim' : 'sensor');
+    const r = this.insertBio.run(device.id, wearer?.userId ?? null, wearer?.eventId ?? null, s.receivedAt, s.index, heartRate, rr, contact, energyKj, gsr, temp, device.simulated ? 'sim' : 'sensor');
     this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
   }
 }

@@ -1,12 +1,26 @@
 /**
  * Maps a driver's device key (BLE address, serial path, sim id) to the store's device row,
- * creating the row the first time a device is seen. Cached: the hot path never queries.
+ * creating the row the first time a device is seen, and tells the write path who wears the
+ * device now and whether they consented to biometrics. Cached: the hot path queries a
+ * device's wearer at most once every OWNER_TTL_MS, so a new assignment or a withdrawn
+ * consent takes effect within that time.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DeviceInfo } from '../../drivers/sample.js';
 
+/** Who wears a device: its open assignment and the wearer's biometric consent. */
+export interface Wearer {
+  userId: number;
+  eventId: number | null;
+  consent: boolean;
+}
+
+export const OWNER_TTL_MS = 2000;
+
 export class DeviceDirectory {
   private readonly known = new Map<string, { id: number; simulated: boolean }>();
+  private readonly wearers = new Map<number, { wearer: Wearer | undefined; checkedAt: number }>();
+  private readonly selectWearer: BetterSqlite3.Statement<[number], { user_id: number; event_id: number | null; consent_biometrics: number }>;
   private readonly upsert: BetterSqlite3.Statement<[string, string, string, string, string, number, number]>;
   private readonly select: BetterSqlite3.Statement<[string], { id: number }>;
 
@@ -21,6 +35,21 @@ export class DeviceDirectory {
          model = excluded.model, name = excluded.name, updated_at = excluded.updated_at`,
     );
     this.select = sqlite.prepare('SELECT id FROM devices WHERE device_key = ?');
+    this.selectWearer = sqlite.prepare(
+      `SELECT a.user_id, a.event_id, u.consent_biometrics FROM device_assignments a JOIN users u ON u.id = a.user_id
+       WHERE a.device_id = ? AND a.released_at IS NULL`,
+    );
+  }
+
+  /** The device's current wearer, if it is assigned to someone (refreshed every OWNER_TTL_MS). */
+  wearer(deviceId: number): Wearer | undefined {
+    const t = this.now();
+    const cached = this.wearers.get(deviceId);
+    if (cached && t - cached.checkedAt < OWNER_TTL_MS) return cached.wearer;
+    const row = this.selectWearer.get(deviceId);
+    const wearer = row ? { userId: row.user_id, eventId: row.event_id, consent: row.consent_biometrics === 1 } : undefined;
+    this.wearers.set(deviceId, { wearer, checkedAt: t });
+    return wearer;
   }
 
   /** Records (or refreshes) a device and returns its id. */

@@ -130,6 +130,8 @@ export class BleWearableDriver implements Driver {
     await Promise.all(
       [...this.known.values()].map(async (k) => {
         k.retry.cancel();
+        // A Polar device keeps measuring (and draining its battery) until told to stop.
+        if (k.state === 'connected' && k.session) await withTimeout(k.session.stopStreams(), 500, 'PMD stop').catch(() => undefined);
         this.endSession(k);
         if (k.state === 'connected' || k.state === 'connecting') await withTimeout(k.peripheral.disconnectAsync(), 1000, 'disconnect').catch(() => undefined);
         k.state = 'idle';

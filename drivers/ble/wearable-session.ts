@@ -11,7 +11,7 @@ import type { BleCharacteristic, BlePeripheral } from './binding.js';
 import { parseBatteryLevel } from './battery.js';
 import { BATTERY_LEVEL, BATTERY_SERVICE, HEART_RATE_MEASUREMENT, HEART_RATE_SERVICE, normalizeUuid } from './gatt-uuids.js';
 import { parseHeartRateMeasurement } from './heart-rate.js';
-import { encodeStart, parseControlPointResponse, parseSettings } from './pmd/control-point.js';
+import { encodeStart, encodeStop, parseControlPointResponse, parseSettings } from './pmd/control-point.js';
 import { parsePmdFrame } from './pmd/frame.js';
 import { PMD_CONTROL_POINT, PMD_DATA, PMD_SERVICE, PMD_TYPES } from './pmd/measurement.js';
 import { StreamClock, WrappingClock } from './stream-clock.js';
@@ -58,6 +58,8 @@ export class WearableStreams {
 export interface OpenSession {
   model: string;
   characteristics: string[];
+  /** Asks a Polar device to stop the PMD streams this session started (before a clean disconnect). */
+  stopStreams(): Promise<void>;
   close(): void;
 }
 
@@ -111,17 +113,22 @@ export async function openSession(peripheral: BlePeripheral, streams: WearableSt
     handlers.battery(value);
   }
   const cp = byUuid.get(PMD_CONTROL_POINT);
+  const started: ('acc' | 'ecg')[] = [];
   if (cp && byUuid.has(PMD_DATA)) {
     for (const type of ['acc', 'ecg'] as const) {
       const s = o.pmd[type];
       if (!s.enabled) continue;
       await cp.writeAsync(Buffer.from(encodeStart(type, { sampleRate: s.sampleRate, resolution: s.resolution, range: s.range })), false);
+      started.push(type);
     }
   }
   const found = new Set(byUuid.keys());
   return {
     model: modelOf(peripheral.advertisement.localName, found),
     characteristics: [...found],
+    stopStreams: async () => {
+      for (const type of started) await cp?.writeAsync(Buffer.from(encodeStop(type)), false);
+    },
     close: () => {
       for (const c of attached) c.removeAllListeners('data');
     },

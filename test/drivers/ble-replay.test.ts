@@ -7,24 +7,15 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../daemon/store/store.js';
-import { BleWearableDriver, type BleOptions } from '../../drivers/ble/ble-driver.js';
+import { BleWearableDriver } from '../../drivers/ble/ble-driver.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { ReplayBle } from '../../drivers/replay/replay-ble.js';
 import type { DeviceInfo, Sample } from '../../drivers/sample.js';
-import { BAND, buildRecording, H10, STRANGER } from '../helpers/ble-recording.js';
+import { BAND, bleTestOptions, buildRecording, H10, STRANGER } from '../helpers/ble-recording.js';
 import { hasData, noDataReason } from '../helpers/data.js';
 import { tempDir } from '../helpers/daemon-process.js';
 import { activeTimers, sleep, waitFor } from '../helpers/wait.js';
 
-export const bleTestOptions: BleOptions = {
-  allowlist: [{ address: H10.id }, { name: 'Codance Band' }],
-  maxConnected: 4,
-  connectTimeoutMs: 2000,
-  poweredOnTimeoutMs: 1000,
-  reconnect: { initialMs: 10, maxMs: 80, factor: 2 },
-  rssiEveryMs: 50,
-  pmd: { acc: { enabled: true, sampleRate: 52, resolution: 16, range: 8 }, ecg: { enabled: true, sampleRate: 130, resolution: 14 } },
-};
 
 interface ChunkRow { stream: string; first_index: number; sample_count: number; device_key: string }
 

@@ -135,4 +135,47 @@ describe('store', () => {
     const { store } = newStore(path);
     await expect(store.start()).rejects.toThrow(/codance\.db.*not a database/);
   });
+
+  it('applies consent before storing: a wearer without consent gets nothing stored or queued, a consenting one gets their rows', async () => {
+    let now = 1_000_000;
+    const path = join(tempDir(), 'codance.db');
+    const store = new Store({ path, batchMs: 10, maxBatchRows: 1000, chunkMs: 1000 }, () => now);
+    await store.start();
+    const db = store.sqlite;
+    const user = (name: string, consent: number): number =>
+      Number(db.prepare(`INSERT INTO users (username, email, password_hash, role, pseudonym, consent_biometrics, created_at, updated_at) VALUES (?, ?, 'x', 'dancer', ?, ?, 0, 0)`).run(name, `${name}@example.org`, `p_${name}`, consent).lastInsertRowid);
+    const ana = user('ana', 0);
+    const ben = user('ben', 1);
+    const eventId = Number(db.prepare(`INSERT INTO events (name, starts_at, ends_at, created_at, updated_at) VALUES ('night', 0, 1, 0, 0)`).run().lastInsertRowid);
+    store.registerDevice({ key: 'band-a', kind: 'wearable', transport: 'ble', model: 'x', name: 'a' });
+    store.registerDevice({ key: 'band-b', kind: 'wearable', transport: 'ble', model: 'x', name: 'b' });
+    store.flush();
+    const dev = (k: string): number => (db.prepare('SELECT id FROM devices WHERE device_key = ?').get(k) as { id: number }).id;
+    db.prepare('INSERT INTO device_assignments (device_id, user_id, event_id, assigned_at) VALUES (?, ?, ?, 0)').run(dev('band-a'), ana, eventId);
+    db.prepare('INSERT INTO device_assignments (device_id, user_id, event_id, assigned_at) VALUES (?, ?, ?, 0)').run(dev('band-b'), ben, eventId);
+    const hrOf = (key: string, i: number): Sample => ({ kind: 'heart_rate', deviceKey: key, receivedAt: now, index: i, bpm: 120, rr1024: [512] });
+    const ecgOf = (key: string): Sample => ({ kind: 'raw', deviceKey: key, stream: 'ecg', receivedAt: now, firstIndex: 0, startedAt: now, rateHz: 130, channels: 1, values: new Float32Array(130) });
+    for (let i = 0; i < 5; i++) {
+      store.write(hrOf('band-a', i));
+      store.write(hrOf('band-b', i));
+    }
+    store.write(ecgOf('band-a'));
+    store.write(ecgOf('band-b'));
+    store.flush();
+    const rows = db.prepare('SELECT device_id, user_id, event_id FROM biometric_data').all() as { device_id: number; user_id: number; event_id: number }[];
+    expect(rows).toHaveLength(5);
+    expect(rows.every((r) => r.device_id === dev('band-b') && r.user_id === ben && r.event_id === eventId)).toBe(true);
+    const chunks = db.prepare('SELECT device_id, event_id FROM stream_chunks').all() as { device_id: number; event_id: number }[];
+    expect(chunks).toEqual([{ device_id: dev('band-b'), event_id: eventId }]);
+    expect(store.health()?.withheldNoConsent).toBe(5 + 130);
+    const outbox = (db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE entity IN ('biometric_data', 'stream_chunks')").get() as { n: number }).n;
+    expect(outbox).toBe(6);
+    // Ana consents: within the refresh time her band's data is stored, with her as its owner.
+    db.prepare('UPDATE users SET consent_biometrics = 1 WHERE id = ?').run(ana);
+    now += 2500;
+    store.write(hrOf('band-a', 5));
+    store.flush();
+    expect(db.prepare('SELECT user_id FROM biometric_data WHERE device_id = ?').all(dev('band-a'))).toEqual([{ user_id: ana }]);
+    await store.stop();
+  });
 });
