@@ -13,7 +13,8 @@ import five from 'johnny-five';
 import type { HealthReporter } from '../health/registry.js';
 import type { HapticOutput, HapticPulse, PulseOutcome } from '../haptic.js';
 import { patternSteps } from '../haptic-patterns.js';
-import { Retry, type BackoffLimits } from '../backoff.js';
+import type { BackoffLimits } from '../backoff.js';
+import { ReopeningLine } from '../reopening-line.js';
 import { openSerialPort, type OpenSerial, type SerialLink } from '../serial/link.js';
 
 export interface FirmataHapticOptions {
@@ -52,21 +53,16 @@ interface Session {
   leds: InstanceType<typeof five.Led>[];
 }
 
-export class FirmataHapticDriver implements HapticOutput {
-  readonly name: string;
-  private running = false;
+export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
   private session: Session | undefined;
-  private readonly retry: Retry;
   private readonly channelTimers = new Map<number, NodeJS.Timeout>();
-  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: FirmataHapticOptions,
-    private readonly health: HealthReporter,
+    health: HealthReporter,
     private readonly openSerial: OpenSerial = openSerialPort,
   ) {
-    this.name = `haptic:${options.name}`;
-    this.retry = new Retry(options.reopen);
+    super(`haptic:${options.name}`, health, options);
   }
 
   get channels(): number {
@@ -77,17 +73,7 @@ export class FirmataHapticDriver implements HapticOutput {
     return this.session !== undefined;
   }
 
-  start(signal: AbortSignal): Promise<void> {
-    if (this.running) return Promise.resolve();
-    this.running = true;
-    signal.addEventListener('abort', () => void this.stop(), { once: true });
-    this.health.report(this.name, { type: 'device', state: 'starting', detail: this.options.path });
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
-    void this.open();
-    return Promise.resolve();
-  }
-
-  private beat(): void {
+  protected beat(): void {
     const s = this.session;
     if (!s) return;
     if (performance.now() - s.lastAlive > 3 * this.options.heartbeatMs) {
@@ -101,17 +87,11 @@ export class FirmataHapticDriver implements HapticOutput {
     });
   }
 
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.retry.cancel();
-    clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
+  protected async release(): Promise<void> {
     const s = this.session;
     if (s) for (const led of s.leds) led.off();
     this.endSession();
     await s?.link.close();
-    this.health.report(this.name, { state: 'stopped' });
   }
 
   pulse(pulse: HapticPulse): Promise<PulseOutcome> {
@@ -155,7 +135,7 @@ export class FirmataHapticDriver implements HapticOutput {
     return Promise.resolve({ ok: true, latencyMs: 0, attempts: 1 });
   }
 
-  private async open(): Promise<void> {
+  protected async open(): Promise<void> {
     if (!this.running || this.session) return;
     let link: SerialLink;
     try {
@@ -220,12 +200,6 @@ export class FirmataHapticDriver implements HapticOutput {
       // Whether the board stayed silent or the line went away mid-handshake, try again later.
       this.retrying((err as Error).message);
     }
-  }
-
-  private retrying(why: string): void {
-    if (!this.running) return;
-    const delay = this.retry.schedule(() => void this.open());
-    if (delay !== undefined) this.health.report(this.name, { state: 'retrying', detail: `${why}; next try in ${delay} ms` });
   }
 
   /** Forgets the board: johnny-five caches every Board it makes, so a replug must not pile them up. */

@@ -11,7 +11,8 @@
  */
 import type { HealthReporter } from '../health/registry.js';
 import type { HapticOutput, HapticPulse, PulseOutcome } from '../haptic.js';
-import { Retry, type BackoffLimits } from '../backoff.js';
+import type { BackoffLimits } from '../backoff.js';
+import { ReopeningLine } from '../reopening-line.js';
 import type { RecordingTap } from '../replay/recording.js';
 import { encodeFrame, FrameDecoder, type Frame } from './frame.js';
 import { openSerialPort, type OpenSerial, type SerialLink } from './link.js';
@@ -58,32 +59,27 @@ interface Pending {
   resolve: (outcome: PulseOutcome & { reply?: Uint8Array }) => void;
 }
 
-export class SerialHapticDriver implements HapticOutput {
-  readonly name: string;
+export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
   private readonly healthId: string;
-  private running = false;
   private link: SerialLink | undefined;
   private ready = false;
   private queue: Pending[] = [];
   private readonly inFlight = new Map<number, Pending>();
   private nextSeq = 0;
-  private readonly retry: Retry;
-  private heartbeat: NodeJS.Timeout | undefined;
   private hello: ControllerHello | undefined;
   /** Counters for metrics and tests. */
   readonly stats = { opened: 0, lost: 0, sent: 0, acked: 0, resent: 0, stale: 0, noAck: 0, dropped: 0, rejected: 0 };
 
   constructor(
     private readonly options: SerialHapticOptions,
-    private readonly health: HealthReporter,
+    health: HealthReporter,
     private readonly openSerial: OpenSerial = openSerialPort,
     private readonly now: () => number = () => performance.now(),
     /** Sees every frame in and out (the recorder). */
     private readonly tap?: RecordingTap,
   ) {
-    this.name = `haptic:${options.name}`;
+    super(`haptic:${options.name}`, health, options);
     this.healthId = this.name;
-    this.retry = new Retry(options.reopen);
   }
 
   get channels(): number {
@@ -98,28 +94,12 @@ export class SerialHapticDriver implements HapticOutput {
     return this.hello;
   }
 
-  start(signal: AbortSignal): Promise<void> {
-    if (this.running) return Promise.resolve();
-    this.running = true;
-    this.health.report(this.healthId, { type: 'device', state: 'starting', detail: this.options.path });
-    signal.addEventListener('abort', () => void this.stop(), { once: true });
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
-    void this.open();
-    return Promise.resolve();
-  }
-
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.retry.cancel();
-    clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
+  protected async release(): Promise<void> {
     this.failAll('stopped');
     const link = this.link;
     this.link = undefined;
     this.ready = false;
     await link?.close();
-    this.health.report(this.healthId, { state: 'stopped' });
   }
 
   pulse(pulse: HapticPulse): Promise<PulseOutcome> {
@@ -245,15 +225,13 @@ export class SerialHapticDriver implements HapticOutput {
     this.pump();
   }
 
-  private async open(): Promise<void> {
+  protected async open(): Promise<void> {
     if (!this.running || this.link) return;
     let link: SerialLink;
     try {
       link = await this.openSerial(this.options.path, this.options.baudRate);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      this.health.report(this.healthId, { state: 'retrying', detail: `cannot open ${this.options.path}: ${code ?? (err as Error).message}; next try in ${this.retry.nextDelayMs} ms` });
-      this.retry.schedule(() => void this.open());
+      this.retrying(`cannot open ${this.options.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
     }
     if (!this.running) {
@@ -314,11 +292,10 @@ export class SerialHapticDriver implements HapticOutput {
     if (!this.running) return;
     const disconnected = (err as { disconnected?: boolean } | null)?.disconnected === true;
     this.health.countError(this.healthId, disconnected ? 'unplugged' : 'line_closed');
-    this.health.report(this.healthId, { state: 'retrying', detail: `${this.options.path} ${disconnected ? 'unplugged' : 'closed'}; reopening in ${this.retry.nextDelayMs} ms` });
-    this.retry.schedule(() => void this.open());
+    this.retrying(`${this.options.path} ${disconnected ? 'unplugged' : 'closed'}`);
   }
 
-  private beat(): void {
+  protected beat(): void {
     if (!this.ready || this.inFlight.size > 0 || this.queue.length > 0) return;
     void this.request(MSG.ping, new Uint8Array(0));
   }
