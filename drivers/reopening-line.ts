@@ -6,6 +6,7 @@
  */
 import type { HealthReporter } from './health/registry.js';
 import { Retry, type BackoffLimits } from './backoff.js';
+import type { OpenSerial, SerialLink } from './serial/link.js';
 
 export abstract class ReopeningLine {
   protected running = false;
@@ -46,6 +47,20 @@ export abstract class ReopeningLine {
     if (!this.running) return;
     const delay = this.retry.schedule(() => void this.open());
     if (delay !== undefined) this.health.report(this.name, { state: 'retrying', detail: `${why}; next try in ${delay} ms` });
+  }
+
+  /** Opens the line; on failure (unplugged: ENOENT) schedules the retry and gives undefined. */
+  protected async openLink(openSerial: OpenSerial, baudRate: number): Promise<SerialLink | undefined> {
+    let link: SerialLink;
+    try {
+      link = await openSerial(this.line.path, baudRate);
+    } catch (err) {
+      this.retrying(`cannot open ${this.line.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return undefined;
+    }
+    if (this.running) return link;
+    await link.close(); // stopped while opening
+    return undefined;
   }
 
   protected abstract open(): Promise<void>;

@@ -137,17 +137,8 @@ export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
 
   protected async open(): Promise<void> {
     if (!this.running || this.session) return;
-    let link: SerialLink;
-    try {
-      link = await this.openSerial(this.options.path, this.options.baudRate);
-    } catch (err) {
-      this.retrying(`cannot open ${this.options.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      return;
-    }
-    if (!this.running) {
-      await link.close();
-      return;
-    }
+    const link = await this.openLink(this.openSerial, this.options.baudRate);
+    if (!link) return;
     const transport = new LinkTransport(link);
     let closed = false;
     let candidate: InstanceType<typeof five.Board> | undefined;

@@ -227,17 +227,8 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
 
   protected async open(): Promise<void> {
     if (!this.running || this.link) return;
-    let link: SerialLink;
-    try {
-      link = await this.openSerial(this.options.path, this.options.baudRate);
-    } catch (err) {
-      this.retrying(`cannot open ${this.options.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      return;
-    }
-    if (!this.running) {
-      await link.close();
-      return;
-    }
+    const link = await this.openLink(this.openSerial, this.options.baudRate);
+    if (!link) return;
     this.link = link;
     this.stats.opened++;
     const decoder = new FrameDecoder(
