@@ -217,6 +217,28 @@ haptics
     console.log(`${controller.log.length} pulse(s) played`);
   });
 
+const model = program.command('model').description('the trained models');
+model
+  .command('eval')
+  .description('score a committed model on a data folder and print JSON (arousal: a folder laid out like Stress-Predict)')
+  .argument('<name>', 'arousal')
+  .requiredOption('--data <dir>', 'folder with labels.csv and Raw_data/Sxx/*.csv')
+  .option('--model <file>', 'an ONNX file other than the committed one')
+  .action(async (name: string, opts: { data: string; model?: string }) => {
+    if (name !== 'arousal') {
+      console.error(`codance model eval: unknown model "${name}" (arousal)`);
+      process.exit(EXIT_CONFIG);
+    }
+    const { evaluateArousal, EvalDataError } = await import('../../models/arousal/eval.js');
+    try {
+      console.log(JSON.stringify(await evaluateArousal(opts.data, opts.model)));
+    } catch (err) {
+      if (!(err instanceof EvalDataError)) throw err;
+      console.error(`codance model eval arousal: ${err.message}`);
+      process.exit(EXIT_CONFIG);
+    }
+  });
+
 program.exitOverride();
 try {
   await program.parseAsync(process.argv);

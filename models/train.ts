@@ -1,0 +1,20 @@
+/**
+ * `npm run train`: trains every model from the shared data (data.path, env
+ * CODANCE_DATA__PATH, default ../shared/data) and writes the model files and cards next to
+ * their code. Deterministic: running it again on the same data changes no byte.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { trainArousal } from './arousal/train.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dataRoot = resolve(process.env.CODANCE_DATA__PATH ?? '../shared/data');
+
+const started = performance.now();
+const arousal = trainArousal(resolve(dataRoot, 'physio/stress-predict'));
+writeFileSync(resolve(here, 'arousal/arousal.onnx'), arousal.onnx);
+writeFileSync(resolve(here, 'arousal/MODEL_CARD.md'), arousal.card);
+writeFileSync(resolve(here, 'arousal/metrics.json'), `${JSON.stringify(arousal.metrics, null, 2)}\n`);
+writeFileSync(resolve(here, 'arousal/regression.json'), `${JSON.stringify(arousal.regression)}\n`);
+process.stdout.write(`arousal: test AUROC ${arousal.metrics.test.auroc}, balanced accuracy ${arousal.metrics.test.balancedAccuracy} (${arousal.metrics.test.subjects} held-out subjects); cross-validation AUROC ${arousal.metrics.crossValidation.auroc} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
