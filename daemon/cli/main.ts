@@ -239,6 +239,28 @@ model
     }
   });
 
+const patterns = program.command('patterns').description('movement patterns learned from examples');
+patterns
+  .command('eval')
+  .description('few-shot evaluation on a folder laid out like shared/data/imu/hmp: learn each class from K recordings of the first volunteers, score the others; prints JSON')
+  .requiredOption('--data <dir>', 'one folder per class, recordings named …-<volunteer>.txt')
+  .option('--shots <k>', 'examples per class', '3')
+  .action(async (opts: { data: string; shots: string }) => {
+    const shots = Number(opts.shots);
+    if (!Number.isInteger(shots) || shots < 1 || shots > 50) {
+      console.error(`codance patterns eval: --shots "${opts.shots}" must be an integer 1..50`);
+      process.exit(EXIT_CONFIG);
+    }
+    const { evaluatePatterns, PatternDataError } = await import('../../models/patterns/eval.js');
+    try {
+      console.log(JSON.stringify(await evaluatePatterns(opts.data, shots)));
+    } catch (err) {
+      if (!(err instanceof PatternDataError)) throw err;
+      console.error(`codance patterns eval: ${err.message}`);
+      process.exit(EXIT_CONFIG);
+    }
+  });
+
 program.exitOverride();
 try {
   await program.parseAsync(process.argv);

@@ -61,3 +61,9 @@ export function encodeModel(g: GraphSpec): Uint8Array {
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/** The key/value metadata a model was written with (training facts, calibration constants). */
+export function readMetadata(bytes: Uint8Array): Record<string, string> {
+  const model = onnx.ModelProto.decode(bytes);
+  return Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
+}
