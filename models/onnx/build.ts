@@ -65,5 +65,6 @@ export function encodeModel(g: GraphSpec): Uint8Array {
 /** The key/value metadata a model was written with (training facts, calibration constants). */
 export function readMetadata(bytes: Uint8Array): Record<string, string> {
   const model = onnx.ModelProto.decode(bytes);
-  return Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
+  const entries: [string, string][] = model.metadataProps.map((p) => [String(p.key), String(p.value)]);
+  return Object.fromEntries(entries);
 }
