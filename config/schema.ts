@@ -185,6 +185,27 @@ export const configSchema = z.strictObject({
       reopen: backoff(100, 1000),
     })
     .prefault({}),
+  pipeline: z
+    .strictObject({
+      /** Features, models and the crowd state; off leaves only storage. */
+      enabled: z.boolean().default(true),
+      /** Crowd states per second. */
+      crowdHz: z.number().min(0.1).max(20).default(1),
+      /** Seconds of wrist acceleration behind each movement reading. */
+      movementWindowS: z.number().min(1).max(10).default(4),
+      /** How often each active dancer is matched against the learned movement patterns. */
+      patternEveryMs: z.number().int().min(100).max(10_000).default(500),
+      /** A pattern is reported at this confidence or above (0..1). */
+      patternConfidence: z.number().min(0).max(1).default(0.6),
+      /** A dancer counts as active with movement this recent (ms) and this strong (g RMS). */
+      activeWithinMs: z.number().int().min(500).max(60_000).default(5000),
+      activeIntensityG: z.number().min(0).max(4).default(0.05),
+      /** Arousal readings older than this are left out of the crowd state. */
+      arousalMaxAgeMs: z.number().int().min(1000).max(600_000).default(30_000),
+      /** Movement intensity (g RMS) that counts as full energy. */
+      fullEnergyG: z.number().min(0.05).max(4).default(0.6),
+    })
+    .prefault({}),
   recording: z
     .strictObject({
       /** When set, raw BLE notifications and serial frames are recorded to this file (JSON lines) for replay. */

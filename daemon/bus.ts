@@ -3,10 +3,17 @@
  * unsubscribe function; one throwing handler is reported and never stops the others.
  */
 import type { DeviceInfo, Sample } from '../drivers/sample.js';
+import type { CrowdRow, DetectionRow, InferenceRow } from './store/batch-writer.js';
 
 export interface BusEvents {
   sample: [sample: Sample];
   device: [device: DeviceInfo];
+  /** A model's output for one dancer (arousal). */
+  inference: [row: InferenceRow];
+  /** The crowd state, at its fixed rate. */
+  crowd: [row: CrowdRow];
+  /** A learned movement pattern detected on a dancer. */
+  pattern: [row: DetectionRow & { name: string }];
 }
 
 type Handler<A extends unknown[]> = (...args: A) => void;

@@ -9,6 +9,9 @@ import type { InputDriverDeps } from '../drivers/driver.js';
 import { HealthRegistry, type ComponentHealth } from '../drivers/health/registry.js';
 import { Recorder } from '../drivers/replay/recording.js';
 import { buildHardware, type Hardware } from './hardware.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import { loadPipelineModels } from './pipeline/models.js';
+import { currentEvent, loadPatterns, type DetectablePattern } from './pipeline/pattern-store.js';
 import { Bus } from './bus.js';
 import { apiDeps } from './api/setup.js';
 import { createApp } from './http/app.js';
@@ -41,6 +44,8 @@ export class Daemon {
   private readonly now: () => number;
   private recorder: Recorder | undefined;
   private hardware: Hardware | undefined;
+  /** The local intelligence (features, models, crowd state), when `pipeline.enabled`. */
+  pipeline: Pipeline | undefined;
 
   constructor(private readonly deps: DaemonDeps) {
     const { config, log } = deps;
@@ -80,6 +85,7 @@ export class Daemon {
         log.info({ path: config.recording.path }, 'recording raw BLE notifications and serial frames');
       }
       const hardware = this.buildHardware();
+      if (config.pipeline.enabled) await this.startPipeline();
 
       const { app } = createApp({
         version: this.version,
@@ -125,6 +131,49 @@ export class Daemon {
       this.deps.log.info('codance daemon stopped');
     })();
     return this.stopping;
+  }
+
+  private async startPipeline(): Promise<void> {
+    const { config, log } = this.deps;
+    const models = await loadPipelineModels(this.health);
+    const sqlite = this.store.sqlite;
+    // Patterns and the current event change rarely: read them at most every 10 s, off the hot path.
+    let patterns: DetectablePattern[] = [];
+    let event: number | null = null;
+    let readAt = -Infinity;
+    const refresh = (): void => {
+      if (this.now() - readAt < 10_000) return;
+      readAt = this.now();
+      patterns = loadPatterns(sqlite);
+      event = currentEvent(sqlite, readAt);
+    };
+    const { enabled: _enabled, ...options } = config.pipeline;
+    const pipeline = new Pipeline({
+      bus: this.bus,
+      write: (op) => this.store.writeDerived(op),
+      health: this.health,
+      now: this.now,
+      // The music clock arrives with the OSC/MIDI and song work; until then the simulated venue's tempo is the beat.
+      tempo: () => (this.hardware?.venue ? { bpm: this.hardware.venue.crowd.bpm, originS: 0 } : undefined),
+      patterns: () => {
+        refresh();
+        return patterns;
+      },
+      currentEvent: () => {
+        refresh();
+        return event;
+      },
+      models,
+      options,
+    });
+    pipeline.start();
+    this.pipeline = pipeline;
+    this.teardowns.add('pipeline', async () => {
+      pipeline.stop();
+      await models.arousal?.close();
+      await models.gesture?.close();
+    });
+    log.info({ arousal: models.arousal !== undefined, gesture: models.gesture !== undefined }, 'pipeline started');
   }
 
   /** The simulated venue, when configured (tests and the console change its tempo and mood). */

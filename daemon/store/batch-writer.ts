@@ -18,7 +18,41 @@ import type { ScalarSample } from '../../drivers/sample.js';
 import type { Chunk } from './chunker.js';
 import type { DeviceDirectory } from './devices.js';
 
-export type WriteOp = { t: 'scalar'; sample: ScalarSample } | { t: 'chunk'; chunk: Chunk };
+/** One model output for one dancer's device (arousal), with the inputs it was given. */
+export interface InferenceRow {
+  deviceKey: string;
+  at: number;
+  model: string;
+  value: number;
+  inputs: number[];
+}
+
+/** The whole floor at one moment (daemon/pipeline/crowd-state.ts). */
+export interface CrowdRow {
+  at: number;
+  eventId: number | null;
+  bpm: number | null;
+  activeDancers: number;
+  energy: number | null;
+  arousal: { mean: number; p10: number; p50: number; p90: number; highShare: number } | null;
+  beatSynchrony: number | null;
+  interSynchrony: number | null;
+  density: number | null;
+}
+
+export interface DetectionRow {
+  deviceKey: string;
+  patternId: number;
+  at: number;
+  confidence: number;
+}
+
+export type WriteOp =
+  | { t: 'scalar'; sample: ScalarSample }
+  | { t: 'chunk'; chunk: Chunk }
+  | { t: 'inference'; row: InferenceRow }
+  | { t: 'crowd'; row: CrowdRow }
+  | { t: 'detection'; row: DetectionRow };
 
 export interface WriterStats {
   queued: number;
@@ -46,6 +80,9 @@ export class BatchWriter {
   private readonly insertChunk: BetterSqlite3.Statement;
   private readonly updateBattery: BetterSqlite3.Statement;
   private readonly insertOutbox: BetterSqlite3.Statement;
+  private readonly insertInference: BetterSqlite3.Statement;
+  private readonly insertCrowd: BetterSqlite3.Statement;
+  private readonly insertDetection: BetterSqlite3.Statement;
   private readonly writeBatch: (ops: WriteOp[]) => number;
 
   constructor(
@@ -64,6 +101,12 @@ export class BatchWriter {
     );
     this.updateBattery = sqlite.prepare('UPDATE devices SET battery_pct = ?, last_seen_at = ? WHERE id = ?');
     this.insertOutbox = sqlite.prepare(`INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, 'upsert', ?)`);
+    this.insertInference = sqlite.prepare('INSERT INTO inferences (device_id, user_id, event_id, at, model, value, inputs) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertCrowd = sqlite.prepare(
+      `INSERT INTO crowd_states (event_id, at, bpm, active_dancers, energy, arousal_mean, arousal_p10, arousal_p50, arousal_p90, arousal_high_share, beat_synchrony, inter_synchrony, density)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertDetection = sqlite.prepare('INSERT INTO detected_patterns (event_id, pattern_id, user_id, detected_at, confidence) VALUES (?, ?, ?, ?, ?)');
     this.writeBatch = sqlite.transaction((ops: WriteOp[]) => {
       const t = this.now();
       for (const op of ops) this.writeOne(op, t);
@@ -107,6 +150,10 @@ export class BatchWriter {
   }
 
   private writeOne(op: WriteOp, t: number): void {
+    if (op.t === 'inference' || op.t === 'crowd' || op.t === 'detection') {
+      this.writeDerived(op, t);
+      return;
+    }
     if (op.t === 'chunk') {
       const c = op.chunk;
       const deviceId = this.devices.lookup(c.deviceKey).id;
@@ -153,5 +200,31 @@ export class BatchWriter {
     }
     const r = this.insertBio.run(device.id, wearer?.userId ?? null, wearer?.eventId ?? null, s.receivedAt, s.index, heartRate, rr, contact, energyKj, gsr, temp, device.simulated ? 'sim' : 'sensor');
     this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
+  }
+
+  /** Model outputs: an inference is derived biometrics, so the wearer's consent applies to it too. */
+  private writeDerived(op: Extract<WriteOp, { t: 'inference' | 'crowd' | 'detection' }>, t: number): void {
+    if (op.t === 'crowd') {
+      const c = op.row;
+      const a = c.arousal;
+      const r = this.insertCrowd.run(c.eventId, c.at, c.bpm, c.activeDancers, c.energy, a?.mean ?? null, a?.p10 ?? null, a?.p50 ?? null, a?.p90 ?? null, a?.highShare ?? null, c.beatSynchrony, c.interSynchrony, c.density);
+      this.insertOutbox.run('crowd_states', r.lastInsertRowid, t);
+      return;
+    }
+    const device = this.devices.lookup(op.row.deviceKey);
+    const wearer = this.devices.wearer(device.id);
+    if (op.t === 'inference') {
+      if (wearer && !wearer.consent) {
+        this.stats.withheldNoConsent++;
+        return;
+      }
+      const i = op.row;
+      const r = this.insertInference.run(device.id, wearer?.userId ?? null, wearer?.eventId ?? null, i.at, i.model, i.value, JSON.stringify(i.inputs.map((v) => Math.round(v * 1000) / 1000)));
+      this.insertOutbox.run('inferences', r.lastInsertRowid, t);
+      return;
+    }
+    const d = op.row;
+    const r = this.insertDetection.run(wearer?.eventId ?? null, d.patternId, wearer?.userId ?? null, d.at, Math.min(1, Math.max(0, d.confidence)));
+    this.insertOutbox.run('detected_patterns', r.lastInsertRowid, t);
   }
 }

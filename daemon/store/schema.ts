@@ -203,7 +203,9 @@ export type OutboxEntity =
   | 'movement_patterns'
   | 'sound_samples'
   | 'sound_presets'
-  | 'visualization_presets';
+  | 'visualization_presets'
+  | 'inferences'
+  | 'crowd_states';
 
 export interface OutboxTable {
   seq: Generated<number>;
@@ -221,6 +223,34 @@ export interface RefreshTokensTable {
   created_at: Ms;
   expires_at: Ms;
   revoked_at: Ms | null;
+}
+
+export interface InferencesTable {
+  id: Id;
+  device_id: number | null;
+  user_id: number | null;
+  event_id: number | null;
+  at: Ms;
+  model: string;
+  value: number;
+  inputs: Generated<string>;
+}
+
+export interface CrowdStatesTable {
+  id: Id;
+  event_id: number | null;
+  at: Ms;
+  bpm: number | null;
+  active_dancers: number;
+  energy: number | null;
+  arousal_mean: number | null;
+  arousal_p10: number | null;
+  arousal_p50: number | null;
+  arousal_p90: number | null;
+  arousal_high_share: number | null;
+  beat_synchrony: number | null;
+  inter_synchrony: number | null;
+  density: number | null;
 }
 
 export interface BoxMetaTable {
@@ -248,4 +278,6 @@ export interface Database {
   outbox: OutboxTable;
   box_meta: BoxMetaTable;
   refresh_tokens: RefreshTokensTable;
+  inferences: InferencesTable;
+  crowd_states: CrowdStatesTable;
 }

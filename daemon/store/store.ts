@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DeviceInfo, Sample } from '../../drivers/sample.js';
-import { BatchWriter, type WriterStats } from './batch-writer.js';
+import { BatchWriter, type WriteOp, type WriterStats } from './batch-writer.js';
 import { Chunker } from './chunker.js';
 import { DeviceDirectory } from './devices.js';
 import { openDatabase, type OpenedDatabase } from './database.js';
@@ -113,6 +113,11 @@ export class Store {
     } else {
       writer.enqueue({ t: 'scalar', sample });
     }
+  }
+
+  /** Queues a model output, crowd state or pattern detection with the next batch. */
+  writeDerived(op: Extract<WriteOp, { t: 'inference' | 'crowd' | 'detection' }>): void {
+    this.writer?.enqueue(op);
   }
 
   /** Writes what is queued now (tests and shutdown; the timer does it otherwise). */

@@ -1,0 +1,46 @@
+/** Everything the pipeline keeps about one wristband: bounded per-stream buffers and its latest outputs. */
+import { NORM_HALF_LIFE } from '../../models/arousal/dataset.js';
+import type { MovementFeatures } from '../../models/features/movement.js';
+import { PHYSIO_FLOORS, RunningNorm } from '../../models/features/running-norm.js';
+import type { Sample } from '../../drivers/sample.js';
+import { TimeRing, XyzRing } from './rings.js';
+
+export class Dancer {
+  readonly eda = new TimeRing(4 * 90);
+  readonly hr = new TimeRing(120);
+  readonly rr = new TimeRing(300);
+  readonly temp = new TimeRing(4 * 90);
+  /** 12 s of accelerometer at up to ~340 Hz. */
+  readonly acc = new XyzRing(4096);
+  readonly norm = new RunningNorm(PHYSIO_FLOORS, NORM_HALF_LIFE);
+  arousal: { value: number; at: number } | undefined;
+  movement: (MovementFeatures & { at: number }) | undefined;
+  /** pattern id → time (ms) before which it is not reported again for this dancer */
+  readonly cooldowns = new Map<number, number>();
+  lastSampleAt = 0;
+
+  constructor(readonly key: string) {}
+
+  /** O(1) per sample (O(block) for raw blocks): this is the sensor hot path. */
+  ingest(s: Sample): void {
+    const t = (s.kind === 'raw' ? s.startedAt : s.receivedAt) / 1000;
+    this.lastSampleAt = s.receivedAt;
+    switch (s.kind) {
+      case 'eda':
+        this.eda.push(t, s.microsiemens);
+        break;
+      case 'skin_temp':
+        this.temp.push(t, s.celsius);
+        break;
+      case 'heart_rate':
+        this.hr.push(t, s.bpm);
+        for (const rr of s.rr1024) this.rr.push(t, (rr * 1000) / 1024);
+        break;
+      case 'raw':
+        if (s.stream === 'acc' && s.channels === 3) this.acc.push(s.values, s.rateHz, t);
+        break;
+      case 'battery':
+        break;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Loads the committed models for the pipeline. A model that cannot load (no onnxruntime on
+ * this machine, a missing file) is reported unavailable in health and left out: the box
+ * keeps storing everything and computing the crowd state without it.
+ */
+import { readFileSync } from 'node:fs';
+import { AROUSAL_FEATURES, AROUSAL_MODEL_PATH } from '../../models/arousal/model.js';
+import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
+import { readMetadata } from '../../models/onnx/build.js';
+import { GESTURE_MODEL_PATH, radius2Of } from '../../models/patterns/model.js';
+import { OnnxModel } from '../../models/runtime/batch-model.js';
+import type { HealthReporter } from '../../drivers/health/registry.js';
+import type { PipelineModels } from './pipeline.js';
+
+export async function loadPipelineModels(health: HealthReporter, paths = { arousal: AROUSAL_MODEL_PATH, gesture: GESTURE_MODEL_PATH }): Promise<PipelineModels> {
+  const models: PipelineModels = {};
+  try {
+    models.arousal = await OnnxModel.load('arousal', paths.arousal, AROUSAL_FEATURES.length, 1);
+    health.report('model:arousal', { type: 'subsystem', state: 'connected', detail: paths.arousal });
+  } catch (err) {
+    health.report('model:arousal', { type: 'subsystem', state: 'unavailable', detail: `${paths.arousal}: ${(err as Error).message}` });
+  }
+  try {
+    const bytes = readFileSync(paths.gesture);
+    const radius2 = radius2Of(readMetadata(bytes));
+    const gesture = await OnnxModel.load('gesture', bytes, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
+    models.gesture = Object.assign(gesture, { radius2 });
+    health.report('model:gesture', { type: 'subsystem', state: 'connected', detail: paths.gesture });
+  } catch (err) {
+    health.report('model:gesture', { type: 'subsystem', state: 'unavailable', detail: `${paths.gesture}: ${(err as Error).message}` });
+  }
+  return models;
+}

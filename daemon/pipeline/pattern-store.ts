@@ -1,0 +1,45 @@
+/**
+ * Movement patterns as the pipeline needs them: the learned prototype and typical duration
+ * kept in `movement_patterns.pattern_data` (written by the API or `codance patterns learn`).
+ * Patterns without a prototype (defined by name only) are not detected.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { z } from 'zod';
+import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
+
+export const learnedPatternSchema = z.object({
+  model: z.literal('gesture-v1'),
+  prototype: z.array(z.number().finite()).length(GESTURE_FEATURE_COUNT),
+  durationS: z.number().min(0.5).max(30),
+  examples: z.number().int().min(1),
+});
+export type LearnedPattern = z.infer<typeof learnedPatternSchema>;
+
+export interface DetectablePattern {
+  id: number;
+  name: string;
+  vector: Float32Array;
+  durationS: number;
+}
+
+export function loadPatterns(sqlite: BetterSqlite3.Database): DetectablePattern[] {
+  const rows = sqlite.prepare('SELECT id, name, pattern_data FROM movement_patterns ORDER BY id').all() as { id: number; name: string; pattern_data: string }[];
+  const out: DetectablePattern[] = [];
+  for (const r of rows) {
+    let json: unknown;
+    try {
+      json = JSON.parse(r.pattern_data);
+    } catch {
+      continue;
+    }
+    const p = learnedPatternSchema.safeParse(json);
+    if (p.success) out.push({ id: r.id, name: r.name, vector: Float32Array.from(p.data.prototype), durationS: p.data.durationS });
+  }
+  return out;
+}
+
+/** The event happening now (the latest started one that has not ended), for crowd states. */
+export function currentEvent(sqlite: BetterSqlite3.Database, now: number): number | null {
+  const row = sqlite.prepare('SELECT id FROM events WHERE starts_at <= ? AND (ends_at IS NULL OR ends_at >= ?) ORDER BY starts_at DESC LIMIT 1').get(now, now) as { id: number } | undefined;
+  return row?.id ?? null;
+}
