@@ -11,6 +11,7 @@ import { Recorder } from '../drivers/replay/recording.js';
 import { buildHardware, type Hardware } from './hardware.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { loadPipelineModels } from './pipeline/models.js';
+import { embedWith, type Embed } from './pipeline/learn-pattern.js';
 import { currentEvent, loadPatterns, type DetectablePattern } from './pipeline/pattern-store.js';
 import { Bus } from './bus.js';
 import { apiDeps } from './api/setup.js';
@@ -46,6 +47,7 @@ export class Daemon {
   private hardware: Hardware | undefined;
   /** The local intelligence (features, models, crowd state), when `pipeline.enabled`. */
   pipeline: Pipeline | undefined;
+  private gestureEmbed: Embed | undefined;
 
   constructor(private readonly deps: DaemonDeps) {
     const { config, log } = deps;
@@ -96,7 +98,7 @@ export class Daemon {
         storeHealth: () => this.store.health(),
         components: () => this.health.snapshot(),
         log,
-        api: apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics }),
+        api: apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics }, undefined, this.gestureEmbed),
       });
       this.server = await listen(app, config.http.host, config.http.port);
       this.teardowns.add('http', () => this.server?.close());
@@ -136,6 +138,7 @@ export class Daemon {
   private async startPipeline(): Promise<void> {
     const { config, log } = this.deps;
     const models = await loadPipelineModels(this.health);
+    if (models.gesture) this.gestureEmbed = embedWith(models.gesture);
     const sqlite = this.store.sqlite;
     // Patterns and the current event change rarely: read them at most every 10 s, off the hot path.
     let patterns: DetectablePattern[] = [];

@@ -5,6 +5,7 @@ import type { Tokens } from './auth/tokens.js';
 import type { LoginLimiter } from './auth/login-limiter.js';
 import type { ComponentHealth } from '../../drivers/health/registry.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
+import type { Embed } from '../pipeline/learn-pattern.js';
 
 /** The live hardware side the API reads: the health registry and the haptic outputs by name. */
 export interface HardwareView {
@@ -21,4 +22,6 @@ export interface ApiDeps {
   openRegistration: boolean;
   maxSampleBytes: number;
   hardware: HardwareView;
+  /** Embeds gesture features for learning patterns by example; absent when the gesture model is not loaded. */
+  gestures: Embed | undefined;
 }

@@ -51,7 +51,7 @@ export interface ResourceSpec {
   /** Values a new record starts from (the body overrides them), e.g. a timestamp of now. */
   defaults?(): Row;
   /** Checks a record as it would be after a create or update (API shape); throws ApiError, or returns fields to set as well. */
-  check?(record: Row, user: CurrentUser, before: Row | undefined): Row | undefined;
+  check?(record: Row, user: CurrentUser, before: Row | undefined): Row | undefined | Promise<Row | undefined>;
 }
 
 export interface Scope {
@@ -144,14 +144,14 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
     const access = spec.access.create;
     router.add(
       { method: 'post', path: base, tags: [spec.tag], summary: `Create a ${spec.noun}`, access, request: { body: body(spec.create) }, responses: { 201: json(spec.out, `the new ${spec.noun}`), ...errors(401, 403, 409, 422) } },
-      (c: ApiContext, input) => {
+      async (c: ApiContext, input) => {
         const user = userOf(c);
         const record: Row = { ...spec.defaults?.(), ...(input.body) };
         if (spec.ownerColumn) {
           if (spec.ownerDefaultsToSelf || isOwnOnly(access, user)) record[spec.ownerColumn] ??= user.id;
           if (isOwnOnly(access, user) && record[spec.ownerColumn] !== user.id) throw forbidden(`you may only create ${spec.noun}s for yourself`);
         }
-        Object.assign(record, spec.check?.(record, user, undefined));
+        Object.assign(record, await spec.check?.(record, user, undefined));
         checkReferences(sql, spec.references, record);
         const values = toRow(spec.columns, record);
         stamp(values, true);
@@ -181,7 +181,7 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
     const access = spec.access.update;
     router.add(
       { method: 'put', path: `${base}/{id}`, tags: [spec.tag], summary: `Update a ${spec.noun} (only the fields given)`, access, request: { params: idParam, body: body(spec.update) }, responses: { 200: json(spec.out, `the updated ${spec.noun}`), ...errors(401, 403, 404, 409, 422) } },
-      (c: ApiContext, { params, body: patch }) => {
+      async (c: ApiContext, { params, body: patch }) => {
         const user = userOf(c);
         const before = getRow(sql, spec.table, params.id, spec.noun);
         assertOwner(spec, 'update', user, before);
@@ -190,7 +190,7 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
           throw forbidden(`you may not give a ${spec.noun} to someone else`);
         }
         const beforeApi = toApi(spec.columns, before);
-        Object.assign(changes, spec.check?.({ ...beforeApi, ...changes }, user, beforeApi));
+        Object.assign(changes, await spec.check?.({ ...beforeApi, ...changes }, user, beforeApi));
         checkReferences(sql, spec.references, changes);
         const values = toRow(spec.columns, changes);
         delete values.id;

@@ -7,6 +7,7 @@ import { LoginLimiter } from './auth/login-limiter.js';
 import { jwtSecret } from './auth/secret.js';
 import { Tokens } from './auth/tokens.js';
 import type { ApiDeps, HardwareView } from './deps.js';
+import type { Embed } from '../pipeline/learn-pattern.js';
 import type { ApiContext } from './router.js';
 import { Sql } from './sql.js';
 
@@ -22,6 +23,7 @@ export function apiDeps(
   now: () => number,
   hardware: HardwareView = { health: () => [], haptics: new Map() },
   clientAddress: (c: ApiContext) => string = socketAddress,
+  gestures?: Embed,
 ): ApiDeps & { maxBodyBytes: number } {
   const sql = new Sql(store.sqlite, store.db, now);
   const secret = jwtSecret(config.auth.jwtSecret, store.sqlite);
@@ -34,5 +36,6 @@ export function apiDeps(
     maxSampleBytes: config.http.maxSampleBytes,
     maxBodyBytes: config.http.maxBodyBytes,
     hardware,
+    gestures,
   };
 }

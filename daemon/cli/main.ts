@@ -241,6 +241,39 @@ model
 
 const patterns = program.command('patterns').description('movement patterns learned from examples');
 patterns
+  .command('learn')
+  .description('teach a movement pattern from example recordings of wrist acceleration; the running daemon picks it up within 10 s')
+  .requiredOption('--name <name>', 'the pattern\'s name (unique)')
+  .argument('<files...>', 'one recording per file')
+  .option('--format <f>', 'hmp (coded 0..63 as in shared/data/imu/hmp) or g (x y z in g per line)', 'hmp')
+  .option('--rate <hz>', 'sample rate of the recordings', '32')
+  .option('--description <text>', 'what the pattern is')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (files: string[], opts: { name: string; format: string; rate: string; description?: string; config?: string }) => {
+    const cfg = withConfig(opts.config);
+    const { UsageError } = await import('./users.js');
+    const { learnPatternCommand, readExample } = await import('./patterns.js');
+    try {
+      const rate = Number(opts.rate);
+      if (!Number.isFinite(rate) || rate < 1 || rate > 1000) throw new UsageError(`--rate "${opts.rate}" must be a sample rate in Hz (1..1000)`);
+      if (opts.format !== 'hmp' && opts.format !== 'g') throw new UsageError(`--format "${opts.format}" must be hmp or g`);
+      const format = opts.format;
+      const examples = files.map((f) => {
+        try {
+          return readExample(f, format, rate);
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+      });
+      const { id, durationS } = await learnPatternCommand(cfg.store.path, { name: opts.name, description: opts.description, examples });
+      console.log(`learned pattern "${opts.name}" (id ${id}) from ${examples.length} example(s), typical duration ${durationS} s`);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`codance patterns learn: ${err.message}`);
+      process.exit(EXIT_CONFIG);
+    }
+  });
+patterns
   .command('eval')
   .description('few-shot evaluation on a folder laid out like shared/data/imu/hmp: learn each class from K recordings of the first volunteers, score the others; prints JSON')
   .requiredOption('--data <dir>', 'one folder per class, recordings named …-<volunteer>.txt')

@@ -26,6 +26,9 @@ import { crowdState, type CrowdOptions } from './crowd-state.js';
 import { Dancer } from './dancer.js';
 import type { DetectablePattern } from './pattern-store.js';
 
+/** Where "no pattern" sits, in units of the typical within-pattern squared distance (see classify). */
+const NONE_AT = 3;
+
 export interface PipelineModels {
   arousal?: BatchModel;
   gesture?: BatchModel & { radius2: number };
@@ -180,12 +183,13 @@ export class Pipeline {
     const patterns = this.deps.patterns();
     if (!model || patterns.length === 0) return;
     const now = this.deps.now();
-    // One window per dancer, as long as the longest pattern; shorter patterns see its tail.
+    // One window per dancer, as long as the longest pattern (or as much as is buffered, if at
+    // least half of that): gesture features describe a whole gesture, whatever its length.
     const windowS = Math.max(...patterns.map((p) => p.durationS));
     const cands: Dancer[] = [];
     const feats: Float32Array[] = [];
     for (const d of this.dancers.values()) {
-      if (d.acc.size < d.acc.rateHz * windowS || now / 1000 - d.acc.lastTime > 2) continue;
+      if (d.acc.size < d.acc.rateHz * windowS * 0.5 || now / 1000 - d.acc.lastTime > 2) continue;
       const { xyz } = d.acc.last(windowS);
       cands.push(d);
       feats.push(gestureFeatures(xyz, d.acc.rateHz));
@@ -198,7 +202,7 @@ export class Pipeline {
     this.stats.lastModelMs.gesture = performance.now() - started;
     const prototypes = patterns.map((p) => ({ name: String(p.id), vector: p.vector }));
     cands.forEach((d, i) => {
-      const match = classify(emb, prototypes, model.radius2, 4, i * GESTURE_FEATURE_COUNT);
+      const match = classify(emb, prototypes, model.radius2, { noneAt: NONE_AT, offset: i * GESTURE_FEATURE_COUNT });
       if (!match || match.confidence < this.deps.options.patternConfidence) return;
       const pattern = patterns.find((p) => String(p.id) === match.name)!;
       if ((d.cooldowns.get(pattern.id) ?? 0) > now) return;

@@ -28,14 +28,27 @@ export interface Match {
   distance2: number;
 }
 
-/** The best prototype for one embedding; `undefined` if it is farther than `rejectFactor` × radius2 from all. */
-export function classify(embedding: ArrayLike<number>, prototypes: readonly Prototype[], radius2: number, rejectFactor = Infinity, offset = 0): Match | undefined {
+export interface ClassifyOptions {
+  /**
+   * Open-set use (live detection): an implicit "no pattern" candidate at this squared
+   * distance, in units of radius2, takes its share of the softmax, so a window merely nearest
+   * to the only pattern taught does not score 1. Leave out for closed-set evaluation.
+   */
+  noneAt?: number;
+  /** Offset of the embedding in a batch buffer. */
+  offset?: number;
+}
+
+/** The best prototype for one embedding, with its confidence. */
+export function classify(embedding: ArrayLike<number>, prototypes: readonly Prototype[], radius2: number, options: ClassifyOptions = {}): Match | undefined {
   if (prototypes.length === 0) return undefined;
+  const offset = options.offset ?? 0;
   const d2 = prototypes.map((p) => squaredDistance(embedding, p.vector, offset));
   let best = 0;
   for (let i = 1; i < d2.length; i++) if (d2[i]! < d2[best]!) best = i;
-  if (d2[best]! > rejectFactor * radius2) return undefined;
+  const base = d2[best]!;
   let sum = 0;
-  for (const d of d2) sum += Math.exp(-(d - d2[best]!) / radius2);
-  return { name: prototypes[best]!.name, confidence: 1 / sum, distance2: d2[best]! };
+  for (const d of d2) sum += Math.exp(-(d - base) / radius2);
+  if (options.noneAt !== undefined) sum += Math.exp(-(options.noneAt * radius2 - base) / radius2);
+  return { name: prototypes[best]!.name, confidence: 1 / sum, distance2: base };
 }

@@ -97,5 +97,10 @@ ${m.fewShot.map((r) => `| ${r.shots} | ${r.macroF1.toFixed(3)} | ${r.accuracy.to
   with examples from several dancers where possible.
 - Live detection slides a window of the pattern's typical length over the stream: gestures
   much shorter or longer than their examples score lower.
+- Live detection is open-set: a "no pattern" candidate sits at 3 × radius2 and a pattern is
+  reported at confidence ≥ \`pipeline.patternConfidence\` (0.6). Other movements of a person
+  whose examples taught the pattern can still come close: in HMP, volunteer f2's walking scores
+  0.85 against "drink glass" taught from f1, f2 and m4. Treat detections as cues for lights and
+  sound, not as facts about a person.
 `;
 }

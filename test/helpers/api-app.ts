@@ -15,6 +15,10 @@ import { Store } from '../../daemon/store/store.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { SerialHapticDriver, serialHapticDefaults } from '../../drivers/serial/serial-haptic-driver.js';
 import { SimulatedHapticController, simulatedSerial } from '../../drivers/serial/simulated-controller.js';
+import { embedWith } from '../../daemon/pipeline/learn-pattern.js';
+import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
+import { GESTURE_MODEL_PATH } from '../../models/patterns/model.js';
+import { OnnxModel } from '../../models/runtime/batch-model.js';
 import { tempDir } from './daemon-process.js';
 
 export type Who = 'anonymous' | Role | 'other';
@@ -65,7 +69,8 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
   const controller = new SimulatedHapticController({ channels: 4 });
   const haptic = new SerialHapticDriver({ ...serialHapticDefaults, name: 'floor', path: 'sim://floor' }, health, simulatedSerial(controller).open);
   await haptic.start(new AbortController().signal);
-  const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]) }, (c) => c.req.header('x-test-client') ?? '10.0.0.1');
+  const gesture = await OnnxModel.load('gesture', GESTURE_MODEL_PATH, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
+  const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]) }, (c) => c.req.header('x-test-client') ?? '10.0.0.1', embedWith(gesture));
   const { app, router } = createApp({
     version: 'test', boxName: 'test-box', boxId: () => store.boxId, startedAt: Date.now(), now: Date.now,
     storeHealth: () => store.health(), components: () => [],
@@ -114,6 +119,7 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     health,
     controller,
     stop: async () => {
+      await gesture.close();
       await haptic.stop();
       await store.stop();
     },

@@ -1,5 +1,6 @@
 /** The gesture embedding and the few-shot protocol of `codance patterns eval`. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GESTURE_FEATURE_COUNT, dominantFrequency, gestureFeatures } from '../../models/features/gesture.js';
@@ -60,5 +61,20 @@ describe('gesture embedding model', () => {
     expect(out).toMatchObject({ classes: expect.any(Number) as unknown, macroF1: expect.any(Number) as unknown, accuracy: expect.any(Number) as unknown });
     expect(runCli(['patterns', 'eval', '--data', tempDir()])).toMatchObject({ code: 2, stderr: expect.stringContaining('has no gesture folders') as unknown });
     expect(runCli(['patterns', 'eval', '--data', dataFile('imu', 'hmp'), '--shots', '0']).code).toBe(2);
+  }, 60_000);
+
+  it.skipIf(!hasData)(`codance patterns learn teaches a pattern into the store from example files, refusing a duplicate name and a bad file${skipped}`, () => {
+    const db = join(tempDir(), 'box.db');
+    const dir = dataFile('imu', 'hmp', 'Drink_glass');
+    const files = readdirSync(dir).filter((f) => f.endsWith('-f1.txt')).slice(0, 3).map((f) => join(dir, f));
+    const env = { CODANCE_STORE__PATH: db };
+    const r = runCli(['patterns', 'learn', '--name', 'drink', '--description', 'raise a glass', ...files], env);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^learned pattern "drink" \(id 1\) from 3 example\(s\)/);
+    const row = new BetterSqlite3(db, { readonly: true }).prepare("SELECT name, description, pattern_data FROM movement_patterns").get() as { name: string; description: string; pattern_data: string };
+    expect(row).toMatchObject({ name: 'drink', description: 'raise a glass' });
+    expect(JSON.parse(row.pattern_data)).toMatchObject({ model: 'gesture-v1', examples: 3 });
+    expect(runCli(['patterns', 'learn', '--name', 'drink', files[0]!], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('exists already') as unknown });
+    expect(runCli(['patterns', 'learn', '--name', 'x', join(ROOT, 'package.json')], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('expected three codes 0..63') as unknown });
   }, 60_000);
 });

@@ -9,6 +9,8 @@ import {
   patternColumns, patternCreate, patternOut, patternUpdate, simulateIn, simulateOut,
 } from '../schemas/signals.js';
 import { simulateSignals } from './simulate-signals.js';
+import { ApiError } from '../errors.js';
+import { learnPattern } from '../../pipeline/learn-pattern.js';
 
 const refs = {
   event_id: { table: 'events', noun: 'event' },
@@ -40,9 +42,18 @@ export function registerMovementRoutes(router: ApiRouter, deps: ApiDeps): void {
   registerResource(router, {
     table: 'movement_patterns', path: '/movement/patterns', tag: 'movement', noun: 'movement pattern',
     columns: patternColumns, out: patternOut, create: patternCreate, update: patternUpdate, timeColumn: 'created_at',
+    // Examples, when given, become the learned prototype in pattern_data (the examples themselves are not kept).
+    check: async (record) => {
+      const examples = record.examples as { rate_hz: number; samples: [number, number, number][] }[] | undefined;
+      if (!examples) return undefined;
+      if (!deps.gestures) throw new ApiError(503, 'model_unavailable', 'the gesture model is not loaded on this box (see GET /health, model:gesture), so patterns cannot be learned from examples');
+      const learned = await learnPattern(examples.map((e) => ({ rateHz: e.rate_hz, xyz: Float32Array.from(e.samples.flat()) })), deps.gestures);
+      return { pattern_data: learned, examples: undefined };
+    },
     // event_id: the patterns detected at that event
     eventFilter: (q, eventId) => q.where('id', 'in', sql.db.selectFrom('detected_patterns').select('pattern_id').where('event_id', '=', eventId)),
-    access: { list: ANY, get: ANY, create: ADMIN, update: ADMIN, delete: ADMIN },
+    // Technicians teach patterns by example (issue 5, over the design's admin-only writes); deleting stays admin.
+    access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: ADMIN },
   }, deps);
 
   registerResource(router, {

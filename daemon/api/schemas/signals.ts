@@ -41,7 +41,23 @@ export const patternColumns: Columns = { id: 'plain', name: 'plain', description
 export const patternOut = z
   .object({ id: z.number().int(), name: z.string(), description: z.string().nullable(), pattern_data: z.record(z.string(), z.unknown()), created_at: z.string(), updated_at: z.string() })
   .openapi('MovementPattern');
-const patternFields = { name, description: text.nullable().optional(), pattern_data: jsonObject.optional() };
+export const patternExample = z
+  .strictObject({
+    rate_hz: z.number().min(1).max(1000).openapi({ example: 50 }),
+    samples: z
+      .array(z.tuple([z.number().min(-32).max(32), z.number().min(-32).max(32), z.number().min(-32).max(32)]))
+      .min(16)
+      .max(30_000)
+      .openapi({ description: 'wrist acceleration in g, one [x, y, z] per sample' }),
+  })
+  .refine((e) => e.samples.length / e.rate_hz >= 0.5 && e.samples.length / e.rate_hz <= 30, { message: 'an example must last 0.5 to 30 s', path: ['samples'] })
+  .openapi('MovementExample');
+const patternFields = {
+  name,
+  description: text.nullable().optional(),
+  pattern_data: jsonObject.optional(),
+  examples: z.array(patternExample).min(1).max(50).optional().openapi({ description: 'teach the pattern by example: the box learns its prototype and detects it live (pattern_data is then written by the box)' }),
+};
 export const patternCreate = z.strictObject(patternFields).openapi('MovementPatternCreate');
 export const patternUpdate = z.strictObject(patternFields).partial().openapi('MovementPatternUpdate');
 

@@ -1,0 +1,56 @@
+/** `codance patterns learn`: teach a movement pattern from example recordings, straight into the store. */
+import { readFileSync } from 'node:fs';
+import type { Kysely } from 'kysely';
+import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
+import { parseHmpFile } from '../../models/patterns/hmp.js';
+import { GESTURE_MODEL_PATH } from '../../models/patterns/model.js';
+import { OnnxModel } from '../../models/runtime/batch-model.js';
+import { Sql } from '../api/sql.js';
+import { embedWith, learnPattern, type Example } from '../pipeline/learn-pattern.js';
+import { openDatabase } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { UsageError } from './users.js';
+
+/** An example file: HMP's coded "x y z" lines (0..63), or plain "x y z" / "x,y,z" in g. */
+export function readExample(file: string, format: 'hmp' | 'g', rateHz: number): Example {
+  const text = readFileSync(file, 'utf8');
+  if (format === 'hmp') return { rateHz, xyz: parseHmpFile(text, file) };
+  const values: number[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const parts = line.trim().split(/[\s,;]+/).map(Number);
+    if (parts.length !== 3 || !parts.every((v) => Number.isFinite(v) && Math.abs(v) <= 32)) throw new UsageError(`${file} line ${i + 1}: expected three accelerations in g`);
+    values.push(...parts);
+  });
+  return { rateHz, xyz: Float32Array.from(values) };
+}
+
+export async function learnPatternCommand(dbPath: string, opts: { name: string; description?: string; examples: Example[] }): Promise<{ id: number; durationS: number }> {
+  for (const e of opts.examples) {
+    const seconds = e.xyz.length / 3 / e.rateHz;
+    if (seconds < 0.5 || seconds > 30) throw new UsageError(`an example must last 0.5 to 30 s (one lasts ${seconds.toFixed(1)} s)`);
+  }
+  const model = await OnnxModel.load('gesture', GESTURE_MODEL_PATH, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
+  let learned;
+  try {
+    learned = await learnPattern(opts.examples, embedWith(model));
+  } finally {
+    await model.close();
+  }
+  const opened = openDatabase(dbPath);
+  try {
+    await migrateToLatest(opened.db as Kysely<unknown>);
+    const sql = new Sql(opened.sqlite, opened.db, Date.now);
+    const now = Date.now();
+    const id = sql.tx(() => {
+      const taken = opened.sqlite.prepare('SELECT id FROM movement_patterns WHERE name = ?').get(opts.name);
+      if (taken) throw new UsageError(`a pattern named "${opts.name}" exists already`);
+      const { id: newId } = sql.run(sql.db.insertInto('movement_patterns').values({ name: opts.name, description: opts.description ?? null, pattern_data: JSON.stringify(learned), created_at: now, updated_at: now }));
+      sql.outbox('movement_patterns', newId);
+      return newId;
+    });
+    return { id, durationS: learned.durationS };
+  } finally {
+    await opened.close();
+  }
+}
