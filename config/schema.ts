@@ -189,6 +189,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Features, models and the crowd state; off leaves only storage. */
       enabled: z.boolean().default(true),
+      /** Which runtime runs the arousal model: onnxruntime-node, or TensorFlow.js on its WASM backend. */
+      arousalRuntime: z.enum(['onnx', 'tfjs']).default('onnx'),
       /** Crowd states per second. */
       crowdHz: z.number().min(0.1).max(20).default(1),
       /** Seconds of wrist acceleration behind each movement reading. */

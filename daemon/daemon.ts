@@ -137,7 +137,7 @@ export class Daemon {
 
   private async startPipeline(): Promise<void> {
     const { config, log } = this.deps;
-    const models = await loadPipelineModels(this.health);
+    const models = await loadPipelineModels(this.health, config.pipeline.arousalRuntime);
     if (models.gesture) this.gestureEmbed = embedWith(models.gesture);
     const sqlite = this.store.sqlite;
     // Patterns and the current event change rarely: read them at most every 10 s, off the hot path.
@@ -150,7 +150,7 @@ export class Daemon {
       patterns = loadPatterns(sqlite);
       event = currentEvent(sqlite, readAt);
     };
-    const { enabled: _enabled, ...options } = config.pipeline;
+    const { enabled: _enabled, arousalRuntime: _runtime, ...options } = config.pipeline;
     const pipeline = new Pipeline({
       bus: this.bus,
       write: (op) => this.store.writeDerived(op),

@@ -3,9 +3,11 @@
  * CODANCE_DATA__PATH, default ../shared/data) and writes the model files and cards next to
  * their code. Deterministic: running it again on the same data changes no byte.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AROUSAL_FEATURES } from './arousal/model.js';
+import { arousalTfjs } from './arousal/tfjs-export.js';
 import { trainArousal } from './arousal/train.js';
 import { trainGesture } from './patterns/train.js';
 
@@ -18,6 +20,10 @@ writeFileSync(resolve(here, 'arousal/arousal.onnx'), arousal.onnx);
 writeFileSync(resolve(here, 'arousal/MODEL_CARD.md'), arousal.card);
 writeFileSync(resolve(here, 'arousal/metrics.json'), `${JSON.stringify(arousal.metrics, null, 2)}\n`);
 writeFileSync(resolve(here, 'arousal/regression.json'), `${JSON.stringify(arousal.regression)}\n`);
+const tfjs = await arousalTfjs(arousal.model, AROUSAL_FEATURES.length);
+mkdirSync(resolve(here, 'arousal/tfjs'), { recursive: true });
+writeFileSync(resolve(here, 'arousal/tfjs/model.json'), `${JSON.stringify(tfjs.manifest)}\n`);
+writeFileSync(resolve(here, 'arousal/tfjs/weights.bin'), tfjs.weights);
 process.stdout.write(`arousal: test AUROC ${arousal.metrics.test.auroc}, balanced accuracy ${arousal.metrics.test.balancedAccuracy} (${arousal.metrics.test.subjects} held-out subjects); cross-validation AUROC ${arousal.metrics.crossValidation.auroc} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
 
 const gestureStarted = performance.now();

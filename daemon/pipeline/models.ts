@@ -4,7 +4,8 @@
  * keeps storing everything and computing the crowd state without it.
  */
 import { readFileSync } from 'node:fs';
-import { AROUSAL_FEATURES, AROUSAL_MODEL_PATH } from '../../models/arousal/model.js';
+import { AROUSAL_FEATURES, AROUSAL_MODEL_PATH, AROUSAL_TFJS_DIR } from '../../models/arousal/model.js';
+import { TfjsModel } from '../../models/runtime/tfjs-model.js';
 import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
 import { readMetadata } from '../../models/onnx/build.js';
 import { GESTURE_MODEL_PATH, radius2Of } from '../../models/patterns/model.js';
@@ -12,13 +13,14 @@ import { OnnxModel } from '../../models/runtime/batch-model.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { PipelineModels } from './pipeline.js';
 
-export async function loadPipelineModels(health: HealthReporter, paths = { arousal: AROUSAL_MODEL_PATH, gesture: GESTURE_MODEL_PATH }): Promise<PipelineModels> {
+export async function loadPipelineModels(health: HealthReporter, runtime: 'onnx' | 'tfjs' = 'onnx', paths = { arousal: AROUSAL_MODEL_PATH, arousalTfjs: AROUSAL_TFJS_DIR, gesture: GESTURE_MODEL_PATH }): Promise<PipelineModels> {
   const models: PipelineModels = {};
+  const arousalPath = runtime === 'tfjs' ? paths.arousalTfjs : paths.arousal;
   try {
-    models.arousal = await OnnxModel.load('arousal', paths.arousal, AROUSAL_FEATURES.length, 1);
-    health.report('model:arousal', { type: 'subsystem', state: 'connected', detail: paths.arousal });
+    models.arousal = runtime === 'tfjs' ? await TfjsModel.load('arousal', arousalPath, AROUSAL_FEATURES.length, 1) : await OnnxModel.load('arousal', arousalPath, AROUSAL_FEATURES.length, 1);
+    health.report('model:arousal', { type: 'subsystem', state: 'connected', detail: `${runtime}: ${arousalPath}` });
   } catch (err) {
-    health.report('model:arousal', { type: 'subsystem', state: 'unavailable', detail: `${paths.arousal}: ${(err as Error).message}` });
+    health.report('model:arousal', { type: 'subsystem', state: 'unavailable', detail: `${runtime}: ${arousalPath}: ${(err as Error).message}` });
   }
   try {
     const bytes = readFileSync(paths.gesture);

@@ -9,6 +9,7 @@ import type { Logistic } from './logistic.js';
 
 export const AROUSAL_MODEL_PATH = fileURLToPath(new URL('./arousal.onnx', import.meta.url)).replace(/\/dist\/models\//, '/models/');
 export const AROUSAL_FEATURES = PHYSIO_FEATURES;
+export const AROUSAL_TFJS_DIR = AROUSAL_MODEL_PATH.replace(/arousal\.onnx$/, 'tfjs');
 
 export function arousalOnnx(m: Logistic, metadata: Record<string, string>): Uint8Array {
   const f = AROUSAL_FEATURES.length;

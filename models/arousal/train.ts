@@ -47,6 +47,8 @@ export function score(m: Logistic, sets: SubjectWindows[]): Scores {
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 export interface TrainedArousal {
+  /** The fitted weights (also exported for the TensorFlow.js runtime). */
+  model: Logistic;
   onnx: Uint8Array;
   card: string;
   /** Fixed inputs and what the trained model answers, for the regression test of the ONNX file. */
@@ -94,7 +96,7 @@ export function trainArousal(dataRoot: string): TrainedArousal {
   // Fixed probe inputs: all-usual, each feature alone at +2 and -2 standard deviations.
   const inputs = [new Array<number>(f).fill(0), ...AROUSAL_FEATURES.flatMap((_, i) => [2, -2].map((v) => Array.from({ length: f }, (_, j) => (j === i ? v : 0))))];
   const outputs = Array.from(predictLogistic(model, Float32Array.from(inputs.flat()), f), (v) => Math.round(v * 1e6) / 1e6);
-  return { onnx, metrics, card: modelCard(metrics, train, test), regression: { inputs, outputs } };
+  return { model, onnx, metrics, card: modelCard(metrics, train, test), regression: { inputs, outputs } };
 }
 
 function modelCard(m: TrainedArousal['metrics'], train: SubjectWindows[], test: SubjectWindows[]): string {

@@ -6,7 +6,9 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AROUSAL_MODEL_PATH } from '../../models/arousal/model.js';
+import { AROUSAL_FEATURES, AROUSAL_MODEL_PATH, AROUSAL_TFJS_DIR } from '../../models/arousal/model.js';
+import { arousalTfjs } from '../../models/arousal/tfjs-export.js';
+import { TfjsModel, tfjsWasm } from '../../models/runtime/tfjs-model.js';
 import { TEST_SUBJECTS, trainArousal } from '../../models/arousal/train.js';
 import { OnnxModel } from '../../models/runtime/batch-model.js';
 import { auroc, balancedAccuracy } from '../../models/metrics.js';
@@ -29,17 +31,30 @@ describe('arousal model', () => {
     expect(outputs[1]!).toBeGreaterThan(outputs[0]!);
   });
 
+  it('runs the same on the TensorFlow.js runtime (WASM backend) as on ONNX', async () => {
+    const { inputs, outputs } = JSON.parse(committed('regression.json').toString()) as { inputs: number[][]; outputs: number[] };
+    const model = await TfjsModel.load('arousal', AROUSAL_TFJS_DIR, 8, 1);
+    const got = await model.run(Float32Array.from(inputs.flat()), inputs.length);
+    await model.close();
+    got.forEach((v, i) => expect(Math.abs(v - outputs[i]!), `probe ${i}`).toBeLessThan(1e-5));
+    const { tf } = { tf: await tfjsWasm() };
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
   it('metrics are computed right (AUROC with ties, balanced accuracy)', () => {
     expect(auroc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBe(0.75);
     expect(auroc([0.5, 0.5, 0.5, 0.5], [0, 1, 0, 1])).toBe(0.5);
     expect(balancedAccuracy([0.9, 0.2, 0.6, 0.1], [1, 1, 0, 0])).toBe(0.5);
   });
 
-  it.skipIf(!hasData)(`npm run train reproduces the committed ONNX file, model card and regression probes${skipped}`, () => {
+  it.skipIf(!hasData)(`npm run train reproduces the committed ONNX file, TensorFlow.js files, model card and regression probes${skipped}`, async () => {
     const trained = trainArousal(dataFile('physio', 'stress-predict'));
     expect(Buffer.from(trained.onnx).equals(committed('arousal.onnx'))).toBe(true);
     expect(trained.card).toBe(committed('MODEL_CARD.md').toString());
     expect(`${JSON.stringify(trained.regression)}\n`).toBe(committed('regression.json').toString());
+    const tfjs = await arousalTfjs(trained.model, AROUSAL_FEATURES.length);
+    expect(`${JSON.stringify(tfjs.manifest)}\n`).toBe(committed('tfjs/model.json').toString());
+    expect(tfjs.weights.equals(committed('tfjs/weights.bin'))).toBe(true);
     expect(trained.metrics.test.subjects).toBe(TEST_SUBJECTS.length);
     expect(trained.metrics.test.auroc).toBeGreaterThan(0.65);
   }, 60_000);

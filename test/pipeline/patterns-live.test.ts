@@ -14,7 +14,7 @@ import { loadHmp, type Recording } from '../../models/patterns/hmp.js';
 import { apiHarness, type ApiHarness } from '../helpers/api-app.js';
 import { dataFile, hasData, noDataReason } from '../helpers/data.js';
 
-const { enabled: _enabled, ...options } = configSchema.parse({}).pipeline;
+const { enabled: _enabled, arousalRuntime: _runtime, ...options } = configSchema.parse({}).pipeline;
 let h: ApiHarness;
 let models: PipelineModels;
 beforeAll(async () => {

@@ -20,7 +20,7 @@ import { SimulatedVenueDriver, type SimClock } from '../../drivers/sim/venue-dri
 import { tempDir } from '../helpers/daemon-process.js';
 import { dataFile, hasData, noDataReason } from '../helpers/data.js';
 
-const { enabled: _enabled, ...options } = configSchema.parse({}).pipeline;
+const { enabled: _enabled, arousalRuntime: _runtime, ...options } = configSchema.parse({}).pipeline;
 
 function manualClock(start: number) {
   let now = start;
