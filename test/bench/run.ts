@@ -5,6 +5,7 @@
  */
 import { apiPaging, rawPaging, setupApi } from './api.js';
 import { imuIngest, rawIngest, storeIngest } from './store-ingest.js';
+import { batchLatencyMs, models, rssAfterTenMinutes, sustained } from './pipeline.js';
 import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 
 interface Figure {
@@ -65,5 +66,21 @@ const pmdBase = await median(() => Promise.resolve(pmdBaselineRate()));
 figures['ble.parse.pmd_frames_per_s'] = { value: round(pmd), unit: 'frames/s (ACC, 36 samples)', baseline: round(pmdBase), ratio: round(pmd / pmdBase, 3) };
 const compressed = await median(() => Promise.resolve(pmdCompressedRate(process.env.CODANCE_DATA__PATH ?? '../shared/data') ?? 0));
 if (compressed > 0) figures['ble.parse.pmd_compressed_frames_per_s'] = { value: round(compressed), unit: 'frames/s (ACC delta, 57 samples)' };
+
+// ---- the pipeline, 200 dancers
+const onnx = await models('onnx');
+const tfjs = await models('tfjs');
+if (!onnx.arousal || !onnx.gesture || !tfjs.arousal) throw new Error('models did not load');
+figures['pipeline.arousal_batch200_ms'] = { value: round(await batchLatencyMs(onnx.arousal), 3), unit: 'ms per batch of 200 dancers (onnxruntime)' };
+figures['pipeline.arousal_batch200_tfjs_ms'] = { value: round(await batchLatencyMs(tfjs.arousal), 3), unit: 'ms per batch of 200 dancers (TensorFlow.js WASM)' };
+figures['pipeline.gesture_batch200_ms'] = { value: round(await batchLatencyMs(onnx.gesture), 3), unit: 'ms per batch of 200 windows (onnxruntime)' };
+const live = await sustained(onnx, 20);
+figures['pipeline.samples_per_s'] = { value: round(live.samplesPerS), unit: 'samples/s sustained, 200 dancers (IMU 50 Hz, HR 1 Hz, EDA+temp 4 Hz) through store and pipeline' };
+figures['pipeline.cpu_share'] = { value: round(live.cpuShare, 3), unit: 'CPU seconds per second (1 = one core), same run' };
+figures['pipeline.sample_to_state_p50_ms'] = { value: round(live.latencyP50Ms, 1), unit: 'ms from a sample to the crowd state that includes it (1 Hz states)' };
+figures['pipeline.sample_to_state_p99_ms'] = { value: round(live.latencyP99Ms, 1), unit: 'ms, p99' };
+figures['pipeline.crowd_tick_ms'] = { value: round(live.crowdTickMs, 2), unit: 'ms to compute one crowd state for 200 dancers' };
+const ten = await rssAfterTenMinutes(onnx);
+figures['pipeline.rss_after_10min_mb'] = { value: round(ten.rssMb, 1), unit: `MiB RSS after 10 min of 200-dancer data (simulated in ${round(ten.wallS, 1)} s)` };
 
 console.log(JSON.stringify(figures, null, 2));
