@@ -208,6 +208,24 @@ export const configSchema = z.strictObject({
       fullEnergyG: z.number().min(0.05).max(4).default(0.6),
     })
     .prefault({}),
+  retention: z
+    .strictObject({
+      /** How often expired rows are deleted. */
+      everyMinutes: z.number().int().min(1).max(10_080).default(60),
+      /** Days each stream is kept on the box; 0 = forever. */
+      days: z
+        .strictObject({
+          acc: z.number().int().min(0).max(3650).default(30),
+          gyro: z.number().int().min(0).max(3650).default(30),
+          ecg: z.number().int().min(0).max(3650).default(30),
+          ppg: z.number().int().min(0).max(3650).default(30),
+          biometrics: z.number().int().min(0).max(3650).default(90),
+          inferences: z.number().int().min(0).max(3650).default(90),
+          crowd: z.number().int().min(0).max(3650).default(365),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   recording: z
     .strictObject({
       /** When set, raw BLE notifications and serial frames are recorded to this file (JSON lines) for replay. */

@@ -10,6 +10,7 @@ import { HealthRegistry, type ComponentHealth } from '../drivers/health/registry
 import { Recorder } from '../drivers/replay/recording.js';
 import { buildHardware, type Hardware } from './hardware.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { pruneExpired } from './store/retention.js';
 import { loadPipelineModels } from './pipeline/models.js';
 import { embedWith, type Embed } from './pipeline/learn-pattern.js';
 import { currentEvent, loadPatterns, type DetectablePattern } from './pipeline/pattern-store.js';
@@ -76,6 +77,7 @@ export class Daemon {
       this.health.report('store', { type: 'subsystem', state: 'connected', detail: this.store.path });
       log.info({ path: this.store.path, applied: this.store.migrations?.applied, boxId: this.store.boxId }, 'store ready');
 
+      this.startRetention();
       this.teardowns.add('bus', this.bus.on('device', (d) => this.store.registerDevice(d)));
       this.teardowns.add('bus', this.bus.on('sample', (s) => this.store.write(s)));
 
@@ -133,6 +135,23 @@ export class Daemon {
       this.deps.log.info('codance daemon stopped');
     })();
     return this.stopping;
+  }
+
+  /** Deletes expired rows now and then every `retention.everyMinutes`. */
+  private startRetention(): void {
+    const { config, log } = this.deps;
+    const prune = (): void => {
+      try {
+        const deleted = pruneExpired(this.store.sqlite, this.now(), config.retention.days);
+        this.health.report('retention', { type: 'subsystem', state: 'connected', detail: `last run deleted ${JSON.stringify(deleted)}` });
+        if (Object.keys(deleted).length > 0) log.info({ deleted }, 'expired rows deleted (retention)');
+      } catch (err) {
+        this.health.report('retention', { type: 'subsystem', state: 'error', detail: (err as Error).message });
+      }
+    };
+    prune();
+    const timer = setInterval(prune, config.retention.everyMinutes * 60_000);
+    this.teardowns.add('retention', () => clearInterval(timer));
   }
 
   private async startPipeline(): Promise<void> {

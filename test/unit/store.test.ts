@@ -6,6 +6,7 @@ import { backupDatabase } from '../../daemon/store/backup.js';
 import { MigrationError } from '../../daemon/store/migrate.js';
 import { migrations } from '../../daemon/store/migrations/index.js';
 import { Store } from '../../daemon/store/store.js';
+import { pruneExpired } from '../../daemon/store/retention.js';
 import type { Sample } from '../../drivers/sample.js';
 import { tempDir } from '../helpers/daemon-process.js';
 
@@ -177,5 +178,27 @@ describe('store', () => {
     store.flush();
     expect(db.prepare('SELECT user_id FROM biometric_data WHERE device_id = ?').all(dev('band-a'))).toEqual([{ user_id: ana }]);
     await store.stop();
+  });
+
+  it('retention deletes each stream after its own number of days, and keeps a stream set to 0 forever', async () => {
+    const path = join(tempDir(), 'codance.db');
+    const store = new Store({ path, batchMs: 10, maxBatchRows: 1000, chunkMs: 1000 });
+    await store.start();
+    const day = 86_400_000;
+    const now = 400 * day;
+    store.registerDevice({ key: 'band-r', kind: 'wearable', transport: 'ble', model: 'x', name: 'r' });
+    for (const age of [1, 40, 100, 400]) {
+      store.write({ kind: 'eda', deviceKey: 'band-r', receivedAt: now - age * day, index: age, microsiemens: 2 });
+      store.write({ kind: 'raw', deviceKey: 'band-r', stream: 'acc', receivedAt: now - age * day, firstIndex: age * 1000, startedAt: now - age * day, rateHz: 50, channels: 3, values: new Float32Array(150) });
+      store.writeDerived({ t: 'crowd', row: { at: now - age * day, eventId: null, bpm: 120, activeDancers: 1, energy: 0.5, arousal: null, beatSynchrony: null, interSynchrony: null, density: null } });
+    }
+    await store.stop(); // drains the open chunks
+    const db = new BetterSqlite3(path);
+    const deleted = pruneExpired(db, now, { acc: 30, gyro: 30, ecg: 30, ppg: 30, biometrics: 90, inferences: 90, crowd: 0 });
+    expect(deleted).toEqual({ acc: 3, biometrics: 2 });
+    expect((db.prepare('SELECT COUNT(*) AS n FROM crowd_states').get() as { n: number }).n).toBe(4);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM stream_chunks').get() as { n: number }).n).toBe(1);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM biometric_data').get() as { n: number }).n).toBe(2);
+    db.close();
   });
 });

@@ -1,0 +1,42 @@
+/**
+ * Retention per stream: rows older than the configured days are deleted, a few thousand at a
+ * time so the write path never waits long for the lock. 0 days keeps a stream forever.
+ * Biometrics are personal data: keeping them no longer than needed is the point.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Config } from '../../config/index.js';
+
+export type RetentionDays = Config['retention']['days'];
+
+const DAY_MS = 86_400_000;
+const SLICE = 5000;
+
+const targets: { key: keyof RetentionDays; table: string; time: string; where?: string }[] = [
+  { key: 'acc', table: 'stream_chunks', time: 'started_at', where: "stream = 'acc'" },
+  { key: 'gyro', table: 'stream_chunks', time: 'started_at', where: "stream = 'gyro'" },
+  { key: 'ecg', table: 'stream_chunks', time: 'started_at', where: "stream = 'ecg'" },
+  { key: 'ppg', table: 'stream_chunks', time: 'started_at', where: "stream = 'ppg'" },
+  { key: 'biometrics', table: 'biometric_data', time: 'recorded_at' },
+  { key: 'inferences', table: 'inferences', time: 'at' },
+  { key: 'crowd', table: 'crowd_states', time: 'at' },
+];
+
+/** Deletes what has expired; returns how many rows per stream. */
+export function pruneExpired(sqlite: BetterSqlite3.Database, now: number, days: RetentionDays): Record<string, number> {
+  const deleted: Record<string, number> = {};
+  for (const t of targets) {
+    const d = days[t.key];
+    if (d === 0) continue;
+    const cutoff = now - d * DAY_MS;
+    const where = `${t.where ? `${t.where} AND ` : ''}${t.time} < ?`;
+    const stmt = sqlite.prepare(`DELETE FROM ${t.table} WHERE id IN (SELECT id FROM ${t.table} WHERE ${where} LIMIT ${SLICE})`);
+    let total = 0;
+    for (;;) {
+      const n = stmt.run(cutoff).changes;
+      total += n;
+      if (n < SLICE) break;
+    }
+    if (total > 0) deleted[t.key] = total;
+  }
+  return deleted;
+}
