@@ -20,8 +20,12 @@ function inspect(path: string) {
       bio: count('SELECT count(*) AS n FROM biometric_data'),
       chunks: count('SELECT count(*) AS n FROM stream_chunks'),
       outbox: count('SELECT count(*) AS n FROM outbox'),
+      // model outputs and crowd states, which the pipeline writes with their outbox entries too
+      derived: count('SELECT (SELECT count(*) FROM inferences) + (SELECT count(*) FROM crowd_states) AS n'),
       orphanOutbox: count(`SELECT count(*) AS n FROM outbox o WHERE (o.entity='biometric_data' AND NOT EXISTS (SELECT 1 FROM biometric_data b WHERE b.id=o.entity_id))
-                                                            OR (o.entity='stream_chunks' AND NOT EXISTS (SELECT 1 FROM stream_chunks c WHERE c.id=o.entity_id))`),
+                                                            OR (o.entity='stream_chunks' AND NOT EXISTS (SELECT 1 FROM stream_chunks c WHERE c.id=o.entity_id))
+                                                            OR (o.entity='crowd_states' AND NOT EXISTS (SELECT 1 FROM crowd_states c WHERE c.id=o.entity_id))
+                                                            OR (o.entity='inferences' AND NOT EXISTS (SELECT 1 FROM inferences i WHERE i.id=o.entity_id))`),
       maxSeq: count('SELECT coalesce(max(seq),0) AS n FROM outbox'),
     };
   } finally {
@@ -46,7 +50,7 @@ describe('crash safety', () => {
       expect(s.integrity, `round ${round}`).toBe('ok');
       expect(s.fkViolations, `round ${round}`).toBe(0);
       expect(s.orphanOutbox, `round ${round}`).toBe(0);
-      expect(s.outbox, `round ${round}`).toBe(s.bio + s.chunks); // every synced row has its outbox entry
+      expect(s.outbox, `round ${round}`).toBe(s.bio + s.chunks + s.derived); // every synced row has its outbox entry
       expect(s.bio, `round ${round}: rows grow, none lost`).toBeGreaterThan(previous.bio);
       expect(s.chunks).toBeGreaterThanOrEqual(previous.chunks);
       expect(s.maxSeq).toBeGreaterThan(previous.maxSeq);

@@ -36,10 +36,13 @@ describe('daemon process', () => {
       const bio = check.prepare('SELECT count(*) AS n FROM biometric_data').get() as { n: number };
       const chunks = check.prepare('SELECT count(*) AS n FROM stream_chunks').get() as { n: number };
       const outbox = check.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number };
+      const crowd = check.prepare('SELECT count(*) AS n FROM crowd_states').get() as { n: number };
+      const inferences = check.prepare('SELECT count(*) AS n FROM inferences').get() as { n: number };
       check.close();
       expect(bio.n).toBeGreaterThan(24 * 9); // ≥ 1 s of 4 Hz EDA+temp and 1 Hz HR per dancer
       expect(chunks.n).toBeGreaterThanOrEqual(24); // at least the chunks drained on stop
-      expect(outbox.n).toBe(bio.n + chunks.n);
+      expect(crowd.n).toBeGreaterThanOrEqual(1); // the pipeline ran: crowd states at 1 Hz
+      expect(outbox.n).toBe(bio.n + chunks.n + crowd.n + inferences.n);
       const logs = d.output().split('\n').filter(Boolean);
       for (const line of logs) expect(() => JSON.parse(line) as unknown, line).not.toThrow(); // structured JSON only
       expect(logs.some((l) => l.includes('"codance daemon stopped"'))).toBe(true);
