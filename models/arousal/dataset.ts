@@ -108,3 +108,17 @@ export function loadStressPredict(root: string): SubjectWindows[] {
   const subjects = readdirSync(join(root, 'Raw_data')).filter((s) => labels.has(s)).sort();
   return subjects.map((s) => subjectWindows(root, s, labels.get(s)!));
 }
+
+/** All windows of these subjects as one matrix [windows × features] and their labels. */
+export function stack(sets: readonly SubjectWindows[], features = PHYSIO_FLOORS.length): { x: Float32Array; y: Uint8Array } {
+  const n = sets.reduce((a, s) => a + s.count, 0);
+  const x = new Float32Array(n * features);
+  const y = new Uint8Array(n);
+  let o = 0;
+  for (const s of sets) {
+    x.set(s.x, o * features);
+    y.set(s.y, o);
+    o += s.count;
+  }
+  return { x, y };
+}

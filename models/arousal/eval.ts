@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { auroc, balancedAccuracy } from '../metrics.js';
 import { OnnxModel } from '../runtime/batch-model.js';
-import { loadStressPredict } from './dataset.js';
+import { loadStressPredict, stack } from './dataset.js';
 import { AROUSAL_FEATURES, AROUSAL_MODEL_PATH } from './model.js';
 
 export class EvalDataError extends Error {}
@@ -15,15 +15,8 @@ export async function evaluateArousal(dataDir: string, modelPath = AROUSAL_MODEL
   const sets = loadStressPredict(dataDir);
   if (sets.length === 0) throw new EvalDataError(`${dataDir}: no subject folder in Raw_data/ has labels in labels.csv`);
   const f = AROUSAL_FEATURES.length;
-  const n = sets.reduce((a, s) => a + s.count, 0);
-  const x = new Float32Array(n * f);
-  const y = new Uint8Array(n);
-  let o = 0;
-  for (const s of sets) {
-    x.set(s.x, o * f);
-    y.set(s.y, o);
-    o += s.count;
-  }
+  const { x, y } = stack(sets, f);
+  const n = y.length;
   const model = await OnnxModel.load('arousal', modelPath, f, 1);
   try {
     const p = await model.run(x, n);

@@ -11,7 +11,7 @@
  */
 import { auroc, balancedAccuracy } from '../metrics.js';
 import { AROUSAL_FEATURES, arousalOnnx } from './model.js';
-import { loadStressPredict, NORM_HALF_LIFE, STEP_S, WINDOW_S, type SubjectWindows } from './dataset.js';
+import { loadStressPredict, NORM_HALF_LIFE, stack, STEP_S, WINDOW_S, type SubjectWindows } from './dataset.js';
 import { predictLogistic, trainLogistic, type Logistic } from './logistic.js';
 
 export const TEST_SUBJECTS = ['S22', 'S23', 'S24', 'S25', 'S26', 'S27'];
@@ -22,20 +22,6 @@ export interface Scores {
   balancedAccuracy: number;
   subjects: number;
   windows: number;
-}
-
-function stack(sets: SubjectWindows[]): { x: Float32Array; y: Uint8Array } {
-  const f = AROUSAL_FEATURES.length;
-  const n = sets.reduce((a, s) => a + s.count, 0);
-  const x = new Float32Array(n * f);
-  const y = new Uint8Array(n);
-  let o = 0;
-  for (const s of sets) {
-    x.set(s.x, o * f);
-    y.set(s.y, o);
-    o += s.count;
-  }
-  return { x, y };
 }
 
 export function score(m: Logistic, sets: SubjectWindows[]): Scores {
