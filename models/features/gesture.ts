@@ -40,11 +40,11 @@ function stats(v: Float64Array): number[] {
   return [mean, sd, q(0.1), q(0.5), q(0.9), (jerk / Math.max(1, n - 1)) * GESTURE_RATE_HZ, dominantFrequency(v, mean)];
 }
 
-/** The frequency (Hz) of the strongest autocorrelation peak between 0.3 and 8 Hz; 0 when there is no rhythm. */
-export function dominantFrequency(v: ArrayLike<number>, mean: number, rateHz = GESTURE_RATE_HZ): number {
+/** The frequency (Hz) of the strongest autocorrelation peak between `minHz` and 8 Hz; 0 when there is no rhythm. */
+export function dominantFrequency(v: ArrayLike<number>, mean: number, rateHz = GESTURE_RATE_HZ, minHz = 0.3): number {
   const n = v.length;
   const minLag = Math.max(1, Math.floor(rateHz / 8));
-  const maxLag = Math.min(n - 2, Math.ceil(rateHz / 0.3));
+  const maxLag = Math.min(n - 2, Math.ceil(rateHz / minHz));
   let energy = 0;
   for (let i = 0; i < n; i++) energy += (v[i]! - mean) ** 2;
   if (energy === 0 || maxLag <= minLag) return 0;

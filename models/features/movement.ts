@@ -55,7 +55,8 @@ export function movementFeatures(xyz: ArrayLike<number>, rateHz: number, startS:
   return {
     intensity: Math.sqrt(dynSq / n),
     jerk: (jerk / (n - 1)) * rateHz,
-    frequencyHz: dominantFrequency(mag, magMean, rateHz),
+    // Dance moves repeat at 0.7 Hz (42 bpm) or faster; the shorter lag search keeps the 1 Hz crowd tick cheap.
+    frequencyHz: dominantFrequency(mag, magMean, rateHz, 0.7),
     beatPhase: Math.atan2(im, re),
     beatLock: lock,
   };
