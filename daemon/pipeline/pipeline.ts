@@ -26,6 +26,9 @@ import { crowdState, type CrowdOptions } from './crowd-state.js';
 import { Dancer } from './dancer.js';
 import type { DetectablePattern } from './pattern-store.js';
 
+/** A dancer with no sample for this long is forgotten (its normalisation history with it). */
+const FORGET_AFTER_MS = 10 * 60_000;
+
 /** Where "no pattern" sits, in units of the typical within-pattern squared distance (see classify). */
 const NONE_AT = 3;
 
@@ -165,7 +168,13 @@ export class Pipeline {
     const now = this.deps.now();
     const tempo = this.deps.tempo();
     const o = this.deps.options;
-    for (const d of this.dancers.values()) {
+    for (const [key, d] of this.dancers) {
+      // A wristband silent for this long has left: forget its buffers, so a long night with
+      // wearables coming and going keeps a bounded state.
+      if (now - d.lastSampleAt > FORGET_AFTER_MS) {
+        this.dancers.delete(key);
+        continue;
+      }
       if (d.acc.size < 8 || now / 1000 - d.acc.lastTime > o.activeWithinMs / 1000) continue;
       const { xyz, startS } = d.acc.last(o.movementWindowS);
       d.movement = { ...movementFeatures(xyz, d.acc.rateHz, startS, (tempo?.bpm ?? 0) / 60, tempo?.originS ?? 0), at: now };

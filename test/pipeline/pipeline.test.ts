@@ -161,4 +161,15 @@ describe('pipeline', () => {
     db.close();
     await store.stop();
   });
+
+  it('forgets a wristband silent for ten minutes, so its state stays bounded', () => {
+    let now = 1_800_000_000_000;
+    const r = rig({}, () => now, () => undefined);
+    r.pipeline.ingest({ kind: 'eda', deviceKey: 'band-gone', receivedAt: now, index: 0, microsiemens: 2 });
+    r.pipeline.crowdTick();
+    expect(r.pipeline.dancers.has('band-gone')).toBe(true);
+    now += 10 * 60_000 + 1;
+    r.pipeline.crowdTick();
+    expect(r.pipeline.dancers.has('band-gone')).toBe(false);
+  });
 });
