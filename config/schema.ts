@@ -185,6 +185,18 @@ export const configSchema = z.strictObject({
       reopen: backoff(100, 1000),
     })
     .prefault({}),
+  midi: z
+    .strictObject({
+      clockIn: z
+        .strictObject({
+          /** MIDI input port to follow clock from (24 ppqn, start/stop/continue); unset = off. */
+          port: z.string().min(1).max(200).optional(),
+          /** While the port (or ALSA) is missing, try again this often. */
+          retryMs: z.number().int().min(200).max(600_000).default(5000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   pipeline: z
     .strictObject({
       /** Features, models and the crowd state; off leaves only storage. */

@@ -4,6 +4,7 @@
  */
 import type { DeviceInfo, Sample } from '../drivers/sample.js';
 import type { CrowdRow, DetectionRow, InferenceRow } from './store/batch-writer.js';
+import type { ClockEvent } from '../drivers/midi/clock-tracker.js';
 
 export interface BusEvents {
   sample: [sample: Sample];
@@ -12,6 +13,8 @@ export interface BusEvents {
   inference: [row: InferenceRow];
   /** The crowd state, at its fixed rate. */
   crowd: [row: CrowdRow];
+  /** Music clock in (MIDI clock: tempo, beats, transport). */
+  clock: [event: ClockEvent];
   /** A learned movement pattern detected on a dancer. */
   pattern: [row: DetectionRow & { name: string }];
 }

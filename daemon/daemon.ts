@@ -219,7 +219,7 @@ export class Daemon {
       log.warn({ dancers: config.simulation.dancers }, 'simulated venue enabled (simulation.dancers > 0)');
     }
     const recorder = this.recorder;
-    this.hardware = buildHardware(config, driverDeps, recorder && ((e) => recorder.write(e)));
+    this.hardware = buildHardware(config, driverDeps, recorder && ((e) => recorder.write(e)), (e) => this.bus.emit('clock', e));
     return this.hardware;
   }
 }

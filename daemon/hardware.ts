@@ -15,6 +15,8 @@ import type { RecordingTap } from '../drivers/replay/recording.js';
 import { SerialHapticDriver } from '../drivers/serial/serial-haptic-driver.js';
 import { SimulatedHapticController, simulatedSerial } from '../drivers/serial/simulated-controller.js';
 import { SimulatedVenueDriver } from '../drivers/sim/venue-driver.js';
+import { MidiClockInDriver } from '../drivers/midi/clock-in-driver.js';
+import type { ClockEvent } from '../drivers/midi/clock-tracker.js';
 
 export interface Hardware {
   inputs: Driver[];
@@ -51,8 +53,10 @@ function hapticOutput(c: HapticControllerConfig, config: Config, health: HealthR
   }
 }
 
-export function buildHardware(config: Config, deps: InputDriverDeps, tap: RecordingTap | undefined): Hardware {
+export function buildHardware(config: Config, deps: InputDriverDeps, tap: RecordingTap | undefined, onClock: (e: ClockEvent) => void = () => undefined): Hardware {
   const inputs: Driver[] = [];
+  const { port, retryMs } = config.midi.clockIn;
+  if (port) inputs.push(new MidiClockInDriver({ port, retryMs }, deps.health, onClock));
   let venue: SimulatedVenueDriver | undefined;
   if (config.simulation.dancers > 0) {
     venue = new SimulatedVenueDriver(config.simulation, deps);

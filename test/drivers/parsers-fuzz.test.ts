@@ -18,6 +18,7 @@ import { parseRecording } from '../../drivers/replay/recording.js';
 import { encodeFrame, FrameDecoder, type Frame } from '../../drivers/serial/frame.js';
 import { decodeHello, decodePulse } from '../../drivers/serial/protocol.js';
 import { hasData, readJsonl } from '../helpers/data.js';
+import { MidiClockTracker } from '../../drivers/midi/clock-tracker.js';
 
 const RUNS = 400;
 
@@ -58,12 +59,18 @@ const parsers: [string, (b: Uint8Array) => Parsed<unknown>][] = [
   ['haptic hello payload', decodeHello],
 ];
 
+const midi = new MidiClockTracker();
+
 describe('parsers under fuzz', () => {
   for (const [name, parse] of parsers) {
     it(`${name}: random and mutated payloads never throw, and a rejection has a reason`, () => {
       fc.assert(fc.property(payloads, (b) => wellFormed(parse(b))), { numRuns: RUNS });
     });
   }
+
+  it('the MIDI clock tracker takes any bytes at any times without throwing', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 8 }), fc.double({ min: 0, max: 1e9, noNaN: true }), (b, t) => void midi.feed(b, t)), { numRuns: RUNS });
+  });
 
   it('text parsers (hex, E4 CSV, recordings) never throw on arbitrary text', () => {
     const text = fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('1644227574\n4\n0.1\n0.2\n', '1644227574, IBI\n1.5,0.8\n', '{"format":"codance-recording","version":1,"startedAt":1}\n{"t":0,"type":"disconnect","id":"a"}\n').chain((s) => fc.tuple(fc.nat(), fc.string({ maxLength: 5 })).map(([at, ins]) => s.slice(0, at % (s.length + 1)) + ins + s.slice(at % (s.length + 1)))));

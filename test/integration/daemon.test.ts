@@ -71,6 +71,20 @@ describe('daemon process', () => {
     expect(msgs.at(-1)).toBe('STOPPING=1');
   });
 
+  it('runs with no ALSA: a configured MIDI clock input shows unavailable with the reason, and the box serves on', async () => {
+    const port = await freePort();
+    const d = startDaemon({ port, env: { CODANCE_STORE__PATH: join(tempDir(), 'codance.db'), CODANCE_MIDI__CLOCK_IN__PORT: 'Desk MIDI 1', CODANCE_MIDI__CLOCK_IN__RETRY_MS: '300' } });
+    const { body } = await waitForHealth(port);
+    const health = healthSchema.parse(body);
+    const midi = health.drivers.components.find((c) => c.id === 'midi:clock-in');
+    expect(midi, d.output()).toMatchObject({ state: 'unavailable' });
+    expect(midi!.detail).toContain('Desk MIDI 1');
+    await sleep(1000); // it keeps trying (every 300 ms) without falling over
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    d.child.kill('SIGTERM');
+    expect((await d.exited).code).toBe(0);
+  });
+
   it('refuses a bad environment override at start, naming the path, with exit code 2', async () => {
     const port = await freePort();
     const d = startDaemon({ port, env: { CODANCE_STORE__BATCH_MS: '500' } });

@@ -1,0 +1,10 @@
+// The part of easymidi the MIDI drivers use (the package ships no types).
+declare module 'easymidi' {
+  import type { EventEmitter } from 'node:events';
+  class Input extends EventEmitter {
+    constructor(name: string, virtual?: boolean);
+    close(): void;
+  }
+  const easymidi: { Input: typeof Input; getInputs(): string[] };
+  export default easymidi;
+}
