@@ -14,12 +14,17 @@ import { trainGesture } from './patterns/train.js';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dataRoot = resolve(process.env.CODANCE_DATA__PATH ?? '../shared/data');
 
+/** What every trainer leaves next to its code: the model file, its card, metrics and regression probes. */
+function writeModel(dir: string, file: string, m: { onnx: Uint8Array; card: string; metrics: unknown; regression: unknown }): void {
+  writeFileSync(resolve(here, dir, file), m.onnx);
+  writeFileSync(resolve(here, dir, 'MODEL_CARD.md'), m.card);
+  writeFileSync(resolve(here, dir, 'metrics.json'), `${JSON.stringify(m.metrics, null, 2)}\n`);
+  writeFileSync(resolve(here, dir, 'regression.json'), `${JSON.stringify(m.regression)}\n`);
+}
+
 const started = performance.now();
 const arousal = trainArousal(resolve(dataRoot, 'physio/stress-predict'));
-writeFileSync(resolve(here, 'arousal/arousal.onnx'), arousal.onnx);
-writeFileSync(resolve(here, 'arousal/MODEL_CARD.md'), arousal.card);
-writeFileSync(resolve(here, 'arousal/metrics.json'), `${JSON.stringify(arousal.metrics, null, 2)}\n`);
-writeFileSync(resolve(here, 'arousal/regression.json'), `${JSON.stringify(arousal.regression)}\n`);
+writeModel('arousal', 'arousal.onnx', arousal);
 const tfjs = await arousalTfjs(arousal.model, AROUSAL_FEATURES.length);
 mkdirSync(resolve(here, 'arousal/tfjs'), { recursive: true });
 writeFileSync(resolve(here, 'arousal/tfjs/model.json'), `${JSON.stringify(tfjs.manifest)}\n`);
@@ -28,8 +33,5 @@ process.stdout.write(`arousal: test AUROC ${arousal.metrics.test.auroc}, balance
 
 const gestureStarted = performance.now();
 const gesture = trainGesture(resolve(dataRoot, 'imu/hmp'));
-writeFileSync(resolve(here, 'patterns/gesture.onnx'), gesture.onnx);
-writeFileSync(resolve(here, 'patterns/MODEL_CARD.md'), gesture.card);
-writeFileSync(resolve(here, 'patterns/metrics.json'), `${JSON.stringify(gesture.metrics, null, 2)}\n`);
-writeFileSync(resolve(here, 'patterns/regression.json'), `${JSON.stringify(gesture.regression)}\n`);
+writeModel('patterns', 'gesture.onnx', gesture);
 process.stdout.write(`gesture: ${gesture.metrics.fewShot.map((r) => `K=${r.shots} macro F1 ${r.macroF1} accuracy ${r.accuracy}`).join('; ')} on held-out volunteers (${((performance.now() - gestureStarted) / 1000).toFixed(1)} s)\n`);

@@ -34,6 +34,14 @@ function withConfig(file: string | undefined): Config {
   }
 }
 
+/** A whole-number option within bounds, or exit 2 naming the command, the flag and the range. */
+function integerOption(command: string, flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  console.error(`codance ${command}: ${flag} "${text}" must be an integer ${min}..${max}`);
+  process.exit(EXIT_CONFIG);
+}
+
 const program = new Command()
   .name('codance')
   .description('The Codance venue appliance: wearables in; lights, sound and haptics out; sessions kept and synced.')
@@ -201,11 +209,7 @@ haptics
   .requiredOption('--port <path>', 'serial device to serve, e.g. /dev/ttyUSB1 or a socat pty')
   .option('--channels <n>', 'motor channels', '8')
   .action(async (opts: { port: string; channels: string }) => {
-    const channels = Number(opts.channels);
-    if (!Number.isInteger(channels) || channels < 1 || channels > 255) {
-      console.error(`codance haptics simulate: --channels "${opts.channels}" must be an integer 1..255`);
-      process.exit(EXIT_CONFIG);
-    }
+    const channels = integerOption('haptics simulate', '--channels', opts.channels, 1, 255);
     const controller = new SimulatedHapticController({ channels });
     const stop = serveOnSerial(controller, opts.port);
     console.log(`simulated haptic controller (${channels} channels) serving ${opts.port}; Ctrl-C to stop`);
@@ -279,11 +283,7 @@ patterns
   .requiredOption('--data <dir>', 'one folder per class, recordings named …-<volunteer>.txt')
   .option('--shots <k>', 'examples per class', '3')
   .action(async (opts: { data: string; shots: string }) => {
-    const shots = Number(opts.shots);
-    if (!Number.isInteger(shots) || shots < 1 || shots > 50) {
-      console.error(`codance patterns eval: --shots "${opts.shots}" must be an integer 1..50`);
-      process.exit(EXIT_CONFIG);
-    }
+    const shots = integerOption('patterns eval', '--shots', opts.shots, 1, 50);
     const { evaluatePatterns, PatternDataError } = await import('../../models/patterns/eval.js');
     try {
       console.log(JSON.stringify(await evaluatePatterns(opts.data, shots)));

@@ -209,11 +209,11 @@ export class Pipeline {
     const started = performance.now();
     const emb = await model.run(x, cands.length);
     this.stats.lastModelMs.gesture = performance.now() - started;
-    const prototypes = patterns.map((p) => ({ name: String(p.id), vector: p.vector }));
     cands.forEach((d, i) => {
-      const match = classify(emb, prototypes, model.radius2, { noneAt: NONE_AT, offset: i * GESTURE_FEATURE_COUNT });
+      // Pattern names are unique (a column constraint), so the match names its pattern.
+      const match = classify(emb, patterns, model.radius2, { noneAt: NONE_AT, offset: i * GESTURE_FEATURE_COUNT });
       if (!match || match.confidence < this.deps.options.patternConfidence) return;
-      const pattern = patterns.find((p) => String(p.id) === match.name)!;
+      const pattern = patterns.find((p) => p.name === match.name)!;
       if ((d.cooldowns.get(pattern.id) ?? 0) > now) return;
       d.cooldowns.set(pattern.id, now + pattern.durationS * 1000);
       const row: DetectionRow = { deviceKey: d.key, patternId: pattern.id, at: now, confidence: match.confidence };

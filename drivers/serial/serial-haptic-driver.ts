@@ -60,7 +60,6 @@ interface Pending {
 }
 
 export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
-  private readonly healthId: string;
   private link: SerialLink | undefined;
   private ready = false;
   private queue: Pending[] = [];
@@ -79,7 +78,6 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
     private readonly tap?: RecordingTap,
   ) {
     super(`haptic:${options.name}`, health, options);
-    this.healthId = this.name;
   }
 
   get channels(): number {
@@ -115,7 +113,7 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
 
   private reject(reason: string): PulseOutcome {
     this.stats.rejected++;
-    this.health.countError(this.healthId, 'bad_command');
+    this.health.countError(this.name, 'bad_command');
     return { ok: false, reason };
   }
 
@@ -130,7 +128,7 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
       if (this.queue.length >= this.options.maxQueued) {
         const oldest = this.queue.shift()!;
         this.stats.dropped++;
-        this.health.countError(this.healthId, 'queue_full');
+        this.health.countError(this.name, 'queue_full');
         oldest.resolve({ ok: false, reason: 'queue_full' });
       }
       this.queue.push(p);
@@ -188,7 +186,7 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
     p.timer = undefined;
     if (reason === 'stale') this.stats.stale++;
     if (reason === 'no_ack') this.stats.noAck++;
-    if (reason !== 'stopped') this.health.countError(this.healthId, reason);
+    if (reason !== 'stopped') this.health.countError(this.name, reason);
     p.resolve({ ok: false, reason });
   }
 
@@ -201,13 +199,13 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
 
   private onFrame(f: Frame): void {
     if ((f.type & REPLY) === 0) {
-      this.health.countError(this.healthId, 'unexpected_frame');
+      this.health.countError(this.name, 'unexpected_frame');
       return;
     }
     const p = this.inFlight.get(f.seq);
     if (!p || p.type !== (f.type & 0x7f)) {
       // A late reply to a request already resent or dropped: harmless, but visible.
-      this.health.countError(this.healthId, 'unmatched_reply');
+      this.health.countError(this.name, 'unmatched_reply');
       return;
     }
     if (p.timer) clearTimeout(p.timer);
@@ -215,11 +213,11 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
     this.inFlight.delete(f.seq);
     const status = f.payload[0];
     if (status !== 0) {
-      this.health.countError(this.healthId, 'controller_refused');
+      this.health.countError(this.name, 'controller_refused');
       p.resolve({ ok: false, reason: `controller refused: ${status === undefined ? 'empty reply' : (STATUS[status] ?? `status ${status}`)}` });
     } else {
       this.stats.acked++;
-      this.health.report(this.healthId, { lastSampleAt: Date.now() });
+      this.health.report(this.name, { lastSampleAt: Date.now() });
       p.resolve({ ok: true, latencyMs: this.now() - p.issuedAt, attempts: p.attempts, reply: f.payload });
     }
     this.pump();
@@ -233,7 +231,7 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
     this.stats.opened++;
     const decoder = new FrameDecoder(
       (f) => this.onFrame(f),
-      (problem) => this.health.countError(this.healthId, problem),
+      (problem) => this.health.countError(this.name, problem),
     );
     link.onData((chunk) => {
       this.tap?.({ type: 'serial', port: this.options.name, dir: 'in', hex: Buffer.from(chunk).toString('hex') });
@@ -245,14 +243,14 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
     if (!reply.ok) return; // lineDead already closed the link and scheduled a reopen
     const hello = reply.reply ? decodeHello(reply.reply) : undefined;
     if (!hello?.ok) {
-      this.health.countError(this.healthId, 'bad_hello');
+      this.health.countError(this.name, 'bad_hello');
       this.lineDead(hello ? hello.reason : 'empty hello');
       return;
     }
     this.hello = hello.value;
     this.ready = true;
     this.retry.reset();
-    this.health.report(this.healthId, { state: 'connected', detail: `${this.options.path}: ${hello.value.firmware}, protocol ${hello.value.protocol}, ${hello.value.channels} channels` });
+    this.health.report(this.name, { state: 'connected', detail: `${this.options.path}: ${hello.value.firmware}, protocol ${hello.value.protocol}, ${hello.value.channels} channels` });
     this.pump();
   }
 
@@ -260,7 +258,7 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
   private lineDead(why: string): void {
     const link = this.link;
     if (!link) return;
-    this.health.report(this.healthId, { state: 'retrying', detail: why });
+    this.health.report(this.name, { state: 'retrying', detail: why });
     void link.close();
   }
 
@@ -282,7 +280,7 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
     for (const p of inFlight.filter((q) => q.control)) p.resolve({ ok: false, reason: 'line lost' });
     if (!this.running) return;
     const disconnected = (err as { disconnected?: boolean } | null)?.disconnected === true;
-    this.health.countError(this.healthId, disconnected ? 'unplugged' : 'line_closed');
+    this.health.countError(this.name, disconnected ? 'unplugged' : 'line_closed');
     this.retrying(`${this.options.path} ${disconnected ? 'unplugged' : 'closed'}`);
   }
 

@@ -34,10 +34,6 @@ function writeSetting(out: number[], name: SettingName, value: number): void {
   for (let i = 0; i < size; i++) out.push((value >> (8 * i)) & 0xff);
 }
 
-export function encodeGetSettings(type: PmdTypeName): Uint8Array {
-  return Uint8Array.from([1, PMD_TYPES[type]]);
-}
-
 /** Online (streaming) start; PPI and HR take no settings. */
 export function encodeStart(type: PmdTypeName, settings: PmdSettings = {}): Uint8Array {
   const out = [2, PMD_TYPES[type]];

@@ -117,9 +117,3 @@ function parsePpi(header: FrameHeader, content: Uint8Array): Parsed<PmdFrame> {
   }
   return ok({ ...header, type: 'ppi', unit: 'ms', samples });
 }
-
-/** ns since 2000-01-01T00:00:00Z (the PMD epoch) → Unix ms. */
-export const PMD_EPOCH_MS = Date.UTC(2000, 0, 1);
-export function pmdTimestampToUnixMs(ns: bigint): number {
-  return PMD_EPOCH_MS + Number(ns / 1_000_000n);
-}
