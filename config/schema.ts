@@ -4,6 +4,7 @@
  * complete configuration (the "embedded defaults").
  */
 import { z } from 'zod';
+import { defaultRules, mappingRulesSchema, presetSchema } from './mapping.js';
 
 const port = z.number().int().min(1).max(65535);
 const hostname = z.string().min(1).max(253);
@@ -14,6 +15,16 @@ export const oscTargetSchema = z.strictObject({
   name: slug,
   host: hostname,
   port,
+  /** udp, or tcp with SLIP framing (OSC 1.1, as ETC Eos prefers). */
+  transport: z.enum(['udp', 'tcp']).default('udp'),
+  /** Continuous values (levels, heart rates) go out at this steady rate, as bundles. */
+  rateHz: z.number().min(1).max(200).default(30),
+  /** Per-target cap on messages per second (triggers and continuous together); the excess is dropped and counted. */
+  maxMessagesPerS: z.number().int().min(1).max(100_000).default(2000),
+  /** Send beat-synchronous events early, in bundles time-tagged for the beat (for receivers that honour time tags); otherwise the box holds them and sends each when due. */
+  timeTags: z.boolean().default(false),
+  /** Largest datagram (UDP) or frame (TCP) built; bundles are split to fit. Ethernet-safe default. */
+  maxPacketBytes: z.number().int().min(256).max(65_507).default(1400),
 });
 
 const backoff = (initialMs: number, maxMs: number) =>
@@ -178,6 +189,8 @@ export const configSchema = z.strictObject({
       ackTimeoutMs: z.number().int().min(5).max(5000).default(50),
       retries: z.number().int().min(0).max(10).default(3),
       heartbeatMs: z.number().int().min(100).max(60_000).default(1000),
+      /** Beat-synchronous cues are sent this much before the beat, so the motor is felt on it. */
+      leadMs: z.number().int().min(0).max(1000).default(40),
       /** A command older than this when it could finally be sent is dropped: a late haptic is worse than none. */
       deadlineMs: z.number().int().min(10).max(60_000).default(500),
       /** Commands waiting while a line is down; the oldest is dropped when full. */
@@ -195,6 +208,52 @@ export const configSchema = z.strictObject({
           retryMs: z.number().int().min(200).max(600_000).default(5000),
         })
         .prefault({}),
+      out: z
+        .strictObject({
+          /** MIDI output port for mapped CC and notes (and clock); unset = off. */
+          port: z.string().min(1).max(200).optional(),
+          /** Send MIDI clock (24 ppqn) and start/stop from the music clock on this port. */
+          clock: z.boolean().default(false),
+          retryMs: z.number().int().min(200).max(600_000).default(5000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  clock: z
+    .strictObject({
+      /**
+       * Where the music clock follows: auto = the most recent live source (MIDI clock, OSC in,
+       * line-in, a playing song), else the simulated venue's tempo, else `bpm`.
+       */
+      source: z.enum(['auto', 'midi', 'osc', 'audio', 'song', 'fixed']).default('auto'),
+      /** Tempo when no source is live. */
+      bpm: z.number().min(40).max(240).default(120),
+      beatsPerBar: z.number().int().min(2).max(12).default(4),
+      /** An 8-count phrase is two bars of four. */
+      beatsPerPhrase: z.number().int().min(2).max(64).default(8),
+      /** A source silent this long stops counting as live. */
+      staleMs: z.number().int().min(500).max(60_000).default(4000),
+      /** Beat events are put on the bus this early, so outputs can schedule to land on the beat. */
+      lookaheadMs: z.number().int().min(0).max(500).default(100),
+      audio: z
+        .strictObject({
+          /** An ffmpeg input followed live: a capture device (`-f alsa hw:0`), a stream URL or a file. Unset = off. */
+          input: z.string().min(1).max(1000).optional(),
+          /** ffmpeg options before -i, e.g. ["-f", "alsa"] or ["-re"] to play a file in real time. */
+          inputOptions: z.array(z.string().max(200)).max(32).default([]),
+          retryMs: z.number().int().min(200).max(600_000).default(5000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  mapping: z
+    .strictObject({
+      /** Always-on rules (the default address space); live edits through the API replace them. */
+      rules: mappingRulesSchema.prefault(defaultRules),
+      /** Named sound and visualization presets; stored presets (API) with `parameters.rules` are found too. */
+      presets: z.record(slug, presetSchema).default({}),
+      /** Presets active at start, one per kind. */
+      active: z.strictObject({ sound: slug.optional(), visualization: slug.optional() }).prefault({}),
     })
     .prefault({}),
   pipeline: z
@@ -255,7 +314,7 @@ export const configSchema = z.strictObject({
       targets: z
         .array(oscTargetSchema)
         .max(32)
-        .default([{ name: 'desk', host: '127.0.0.1', port: 9000 }])
+        .prefault([{ name: 'desk', host: '127.0.0.1', port: 9000 }])
         .superRefine((targets, ctx) => {
           const seen = new Set<string>();
           targets.forEach((t, i) => {
@@ -263,6 +322,23 @@ export const configSchema = z.strictObject({
             seen.add(t.name);
           });
         }),
+      in: z
+        .strictObject({
+          /** UDP port for clock, preset, haptic and mapping commands; 0 = off. */
+          port: z.number().int().min(0).max(65535).default(8000),
+          /** 0.0.0.0 so desks on the venue network reach it. */
+          host: hostname.default('0.0.0.0'),
+        })
+        .prefault({}),
+      query: z
+        .strictObject({
+          /** HTTP port of the OSCQuery server (its JSON must be at the root); 0 = off. */
+          port: z.number().int().min(0).max(65535).default(8001),
+          host: hostname.default('0.0.0.0'),
+          /** Advertise _oscjson._tcp and _osc._udp over mDNS. */
+          mdns: z.boolean().default(true),
+        })
+        .prefault({}),
     })
     .prefault({}),
   auth: z

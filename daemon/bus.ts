@@ -5,6 +5,7 @@
 import type { DeviceInfo, Sample } from '../drivers/sample.js';
 import type { CrowdRow, DetectionRow, InferenceRow } from './store/batch-writer.js';
 import type { ClockEvent } from '../drivers/midi/clock-tracker.js';
+import type { BeatEvent } from './clock/music-clock.js';
 
 export interface BusEvents {
   sample: [sample: Sample];
@@ -15,6 +16,10 @@ export interface BusEvents {
   crowd: [row: CrowdRow];
   /** Music clock in (MIDI clock: tempo, beats, transport). */
   clock: [event: ClockEvent];
+  /** The music clock's beats, announced `clock.lookaheadMs` before `at` (bars and phrases flagged on them). */
+  beat: [beat: BeatEvent];
+  /** A choreography cue (played choreographies, issue 8). */
+  cue: [cue: { name: string; at?: number }];
   /** A learned movement pattern detected on a dancer. */
   pattern: [row: DetectionRow & { name: string }];
 }

@@ -10,6 +10,7 @@ import { HealthRegistry, type ComponentHealth } from '../drivers/health/registry
 import { Recorder } from '../drivers/replay/recording.js';
 import { buildHardware, type Hardware } from './hardware.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { Room } from './room/room.js';
 import { pruneExpired } from './store/retention.js';
 import { loadPipelineModels } from './pipeline/models.js';
 import { embedWith, type Embed } from './pipeline/learn-pattern.js';
@@ -49,6 +50,8 @@ export class Daemon {
   /** The local intelligence (features, models, crowd state), when `pipeline.enabled`. */
   pipeline: Pipeline | undefined;
   private gestureEmbed: Embed | undefined;
+  /** The music clock, mapping rules and outputs. */
+  room: Room | undefined;
 
   constructor(private readonly deps: DaemonDeps) {
     const { config, log } = deps;
@@ -89,7 +92,10 @@ export class Daemon {
         log.info({ path: config.recording.path }, 'recording raw BLE notifications and serial frames');
       }
       const hardware = this.buildHardware();
+      const room = this.buildRoom(hardware);
       if (config.pipeline.enabled) await this.startPipeline();
+      await room.start(signal);
+      this.teardowns.add('room', () => room.stop());
 
       const { app } = createApp({
         version: this.version,
@@ -100,7 +106,8 @@ export class Daemon {
         storeHealth: () => this.store.health(),
         components: () => this.health.snapshot(),
         log,
-        api: apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics }, undefined, this.gestureEmbed),
+        metrics: [room.metrics],
+        api: apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics, room }, undefined, this.gestureEmbed),
       });
       this.server = await listen(app, config.http.host, config.http.port);
       this.teardowns.add('http', () => this.server?.close());
@@ -175,8 +182,7 @@ export class Daemon {
       write: (op) => this.store.writeDerived(op),
       health: this.health,
       now: this.now,
-      // The music clock arrives with the OSC/MIDI and song work; until then the simulated venue's tempo is the beat.
-      tempo: () => (this.hardware?.venue ? { bpm: this.hardware.venue.crowd.bpm, originS: 0 } : undefined),
+      tempo: () => this.room?.clock.tempo(),
       patterns: () => {
         refresh();
         return patterns;
@@ -196,6 +202,27 @@ export class Daemon {
       await models.gesture?.close();
     });
     log.info({ arousal: models.arousal !== undefined, gesture: models.gesture !== undefined }, 'pipeline started');
+  }
+
+  private buildRoom(hardware: Hardware): Room {
+    const { config, log } = this.deps;
+    const venue = hardware.venue;
+    const sqlite = this.store.sqlite;
+    let event: number | null = null;
+    let readAt = -Infinity;
+    this.room = new Room({
+      config, bus: this.bus, health: this.health, log, store: this.store, haptics: hardware.haptics,
+      ...(venue ? { venueBpm: () => venue.crowd.bpm } : {}),
+      // Read at most every 10 s: outputs never read the database on the hot path.
+      currentEvent: () => {
+        if (this.now() - readAt >= 10_000) {
+          readAt = this.now();
+          event = currentEvent(sqlite, readAt);
+        }
+        return event;
+      },
+    });
+    return this.room;
   }
 
   /** The simulated venue, when configured (tests and the console change its tempo and mood). */

@@ -6,11 +6,21 @@ import type { LoginLimiter } from './auth/login-limiter.js';
 import type { ComponentHealth } from '../../drivers/health/registry.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
 import type { Embed } from '../pipeline/learn-pattern.js';
+import type { LiveMapping } from '../mapping/live-mapping.js';
+import type { MusicClock } from '../clock/music-clock.js';
 
 /** The live hardware side the API reads: the health registry and the haptic outputs by name. */
 export interface HardwareView {
   health(): ComponentHealth[];
   haptics: ReadonlyMap<string, HapticOutput>;
+  /** The music clock and mapping rules; absent in tests of other routes. */
+  room?: RoomView;
+}
+
+/** What the mapping and clock routes use of the room. */
+export interface RoomView {
+  mapping: LiveMapping;
+  clock: MusicClock;
 }
 
 export interface ApiDeps {

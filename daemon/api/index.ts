@@ -8,6 +8,7 @@ import { ApiRouter, type ApiEnv } from './router.js';
 import { registerBiometricRoutes } from './routes/biometrics.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerMappingRoutes } from './routes/mapping.js';
 import { registerMovementRoutes } from './routes/movement.js';
 import { registerOutputRoutes } from './routes/outputs.js';
 import { registerSoundRoutes } from './routes/sound.js';
@@ -33,6 +34,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerMovementRoutes(router, deps);
   registerBiometricRoutes(router, deps);
   registerDeviceRoutes(router, deps);
+  registerMappingRoutes(router, deps);
   registerSoundRoutes(router, deps);
   registerOutputRoutes(router, deps, 'sound');
   registerOutputRoutes(router, deps, 'visualization');

@@ -10,6 +10,7 @@ import { mountDocs } from '../api/docs.js';
 import { errorJson, toApiError } from '../api/errors.js';
 import { mountApi, type ApiDeps } from '../api/index.js';
 import { newApiApp, type ApiEnv, type ApiRouter } from '../api/router.js';
+import { Registry } from 'prom-client';
 import { metricsRegistry } from './metrics.js';
 
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   storeHealth(): StoreHealth | undefined;
   components(): ComponentHealth[];
   log: AppLog;
+  /** More metrics registries served at /metrics with the daemon's own. */
+  metrics?: Registry[];
   /** The /api/v1 routes; absent when the store is not open (e.g. unit tests of the root routes). */
   api?: ApiDeps & { maxBodyBytes: number };
 }
@@ -94,7 +97,8 @@ export function createApp(deps: AppDeps): App {
   });
 
   // Prometheus text format; public like /health (the box serves localhost unless told otherwise).
-  const metrics = metricsRegistry(deps);
+  // Other parts of the box (the room's latency histograms) own their metrics; one endpoint serves all.
+  const metrics = deps.metrics?.length ? Registry.merge([metricsRegistry(deps), ...deps.metrics]) : metricsRegistry(deps);
   app.get('/metrics', async (c) => c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType }));
 
   let router: ApiRouter | undefined;

@@ -47,12 +47,24 @@ export interface DetectionRow {
   confidence: number;
 }
 
+/** A sound or visualization event a mapping rule made (the platform's output records). */
+export interface OutputEventRow {
+  kind: 'sound' | 'visualization';
+  eventId: number | null;
+  at: number;
+  type: string;
+  intensity: number | null;
+  durationMs: number | null;
+  parameters: Record<string, unknown>;
+}
+
 export type WriteOp =
   | { t: 'scalar'; sample: ScalarSample }
   | { t: 'chunk'; chunk: Chunk }
   | { t: 'inference'; row: InferenceRow }
   | { t: 'crowd'; row: CrowdRow }
-  | { t: 'detection'; row: DetectionRow };
+  | { t: 'detection'; row: DetectionRow }
+  | { t: 'output'; row: OutputEventRow };
 
 export interface WriterStats {
   queued: number;
@@ -83,6 +95,8 @@ export class BatchWriter {
   private readonly insertInference: BetterSqlite3.Statement;
   private readonly insertCrowd: BetterSqlite3.Statement;
   private readonly insertDetection: BetterSqlite3.Statement;
+  private readonly insertSound: BetterSqlite3.Statement;
+  private readonly insertVisual: BetterSqlite3.Statement;
   private readonly writeBatch: (ops: WriteOp[]) => number;
 
   constructor(
@@ -107,6 +121,8 @@ export class BatchWriter {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertDetection = sqlite.prepare('INSERT INTO detected_patterns (event_id, pattern_id, user_id, detected_at, confidence) VALUES (?, ?, ?, ?, ?)');
+    this.insertSound = sqlite.prepare('INSERT INTO sound_events (event_id, occurred_at, sound_type, parameters, duration_ms, intensity) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertVisual = sqlite.prepare('INSERT INTO visualization_events (event_id, occurred_at, viz_type, parameters, duration_ms, intensity) VALUES (?, ?, ?, ?, ?, ?)');
     this.writeBatch = sqlite.transaction((ops: WriteOp[]) => {
       const t = this.now();
       for (const op of ops) this.writeOne(op, t);
@@ -152,6 +168,13 @@ export class BatchWriter {
   private writeOne(op: WriteOp, t: number): void {
     if (op.t === 'inference' || op.t === 'crowd' || op.t === 'detection') {
       this.writeDerived(op, t);
+      return;
+    }
+    if (op.t === 'output') {
+      const o = op.row;
+      const table = o.kind === 'sound' ? 'sound_events' : 'visualization_events';
+      const r = (o.kind === 'sound' ? this.insertSound : this.insertVisual).run(o.eventId, Math.round(o.at), o.type, JSON.stringify(o.parameters), o.durationMs, o.intensity);
+      this.insertOutbox.run(table, r.lastInsertRowid, t);
       return;
     }
     if (op.t === 'chunk') {

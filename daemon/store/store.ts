@@ -116,7 +116,7 @@ export class Store {
   }
 
   /** Queues a model output, crowd state or pattern detection with the next batch. */
-  writeDerived(op: Extract<WriteOp, { t: 'inference' | 'crowd' | 'detection' }>): void {
+  writeDerived(op: Extract<WriteOp, { t: 'inference' | 'crowd' | 'detection' | 'output' }>): void {
     this.writer?.enqueue(op);
   }
 

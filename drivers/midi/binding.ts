@@ -10,6 +10,32 @@ export interface MidiInputPort {
 
 export type OpenMidiInput = (portName: string) => Promise<MidiInputPort>;
 
+/** Raw MIDI bytes out: what reaches the ALSA port, so tests check the wire bytes. */
+export interface MidiOutputPort {
+  send(bytes: number[]): void;
+  close(): void;
+}
+
+export type OpenMidiOutput = (portName: string) => Promise<MidiOutputPort>;
+
+export const openEasymidiOutput: OpenMidiOutput = async (portName) => {
+  const easymidi = (await import('easymidi')).default;
+  let output: InstanceType<typeof easymidi.Output>;
+  try {
+    output = new easymidi.Output(portName);
+  } catch (err) {
+    let ports: string[] = [];
+    try {
+      ports = easymidi.getOutputs();
+    } catch {
+      // no ALSA at all
+    }
+    throw new Error(`${(err as Error).message}${ports.length > 0 ? ` (available outputs: ${ports.join(', ')})` : ''}`);
+  }
+  const raw = output as unknown as { _output: { sendMessage(bytes: number[]): void } };
+  return { send: (bytes) => raw._output.sendMessage(bytes), close: () => output.close() };
+};
+
 export const openEasymidiInput: OpenMidiInput = async (portName) => {
   const easymidi = (await import('easymidi')).default;
   let input: InstanceType<typeof easymidi.Input>;

@@ -5,6 +5,10 @@ declare module 'easymidi' {
     constructor(name: string, virtual?: boolean);
     close(): void;
   }
-  const easymidi: { Input: typeof Input; getInputs(): string[] };
+  class Output {
+    constructor(name: string, virtual?: boolean);
+    close(): void;
+  }
+  const easymidi: { Input: typeof Input; Output: typeof Output; getInputs(): string[]; getOutputs(): string[] };
   export default easymidi;
 }

@@ -39,7 +39,7 @@ describe('authorisation matrix', () => {
   });
 
   it('every declared rule holds for anonymous, dancer, technician and admin', async () => {
-    const m = makers(h.sql);
+    const m = makers(h.sql, h.room.mapping);
     const failures: string[] = [];
     for (const rule of h.rules) {
       const name = `${rule.method} ${rule.path}`;

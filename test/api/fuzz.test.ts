@@ -37,7 +37,7 @@ function mutate(valid: unknown): fc.Arbitrary<unknown> {
 
 describe('every route survives hostile input', () => {
   it('answers random and mutated requests without a 5xx, always with the error envelope', async () => {
-    const m = makers(h.sql);
+    const m = makers(h.sql, h.room.mapping);
     const tokens = [undefined, h.tokens.dancer, h.tokens.technician, h.tokens.admin, 'garbage', `${h.tokens.admin}x`];
     let requests = 0;
     for (const rule of h.rules) {

@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import { configSchema, type ConfigInput } from '../../config/index.js';
+import { LiveMapping } from '../../daemon/mapping/live-mapping.js';
+import { MusicClock } from '../../daemon/clock/music-clock.js';
 import type { Role } from '../../daemon/api/access.js';
 import { createUser } from '../../daemon/api/auth/users.js';
 import { apiDeps } from '../../daemon/api/setup.js';
@@ -54,6 +56,7 @@ export interface ApiHarness {
   login(username: string, password?: string, address?: string): Promise<Reply>;
   health: HealthRegistry;
   controller: SimulatedHapticController;
+  room: { mapping: LiveMapping; clock: MusicClock };
   stop(): Promise<void>;
 }
 
@@ -70,7 +73,9 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
   const haptic = new SerialHapticDriver({ ...serialHapticDefaults, name: 'floor', path: 'sim://floor' }, health, simulatedSerial(controller).open);
   await haptic.start(new AbortController().signal);
   const gesture = await OnnxModel.load('gesture', GESTURE_MODEL_PATH, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
-  const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]) }, (c) => c.req.header('x-test-client') ?? '10.0.0.1', embedWith(gesture));
+  // The room's API side without its sockets: the live rules and the music clock.
+  const room = { mapping: new LiveMapping(config.mapping, store.sqlite, () => undefined), clock: new MusicClock({ ...config.clock, mode: config.clock.source }, () => undefined) };
+  const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]), room }, (c) => c.req.header('x-test-client') ?? '10.0.0.1', embedWith(gesture));
   const { app, router } = createApp({
     version: 'test', boxName: 'test-box', boxId: () => store.boxId, startedAt: Date.now(), now: Date.now,
     storeHealth: () => store.health(), components: () => [],
@@ -118,6 +123,7 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     app, rules: router.rules, sql: deps.sql, store, ids, tokens, logs, call, login,
     health,
     controller,
+    room,
     stop: async () => {
       await gesture.close();
       await haptic.stop();

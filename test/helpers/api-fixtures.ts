@@ -4,6 +4,7 @@
  * allowed, acting on a record that belongs to `owner`.
  */
 import type { Call } from './api-app.js';
+import type { LiveMapping } from '../../daemon/mapping/live-mapping.js';
 import type { Sql } from '../../daemon/api/sql.js';
 
 let seq = 0;
@@ -29,8 +30,14 @@ export function sampleForm(name = 'kick', bytes: Uint8Array = wavBytes()): FormD
   return form;
 }
 
-export function makers(sql: Sql) {
+export function makers(sql: Sql, mapping?: LiveMapping) {
   const { db } = sql;
+  /** A live mapping rule of its own (routes that edit or delete one). */
+  const mappingRule = (): string => {
+    const id = `rule-${uniq()}`;
+    mapping?.putRule({ id, source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: `/test/${id}` } });
+    return id;
+  };
   const event = (over: { capacity?: number | null } = {}): number =>
     sql.run(db.insertInto('events').values({ name: `night ${uniq()}`, starts_at: t() - 3600_000, ends_at: t() + 3600_000, capacity: over.capacity ?? null, created_at: t(), updated_at: t() })).id;
   const registration = (userId: number, eventId = event(), checkedIn = false): number =>
@@ -38,6 +45,7 @@ export function makers(sql: Sql) {
   const pattern = (): number => sql.run(db.insertInto('movement_patterns').values({ name: `spin ${uniq()}`, created_at: t(), updated_at: t() })).id;
   const device = (): number => sql.run(db.insertInto('devices').values({ device_key: `band-${uniq()}`, kind: 'wearable', transport: 'ble', created_at: t(), updated_at: t() })).id;
   return {
+    mappingRule,
     user: (role: 'admin' | 'technician' | 'dancer' = 'dancer'): number =>
       sql.run(db.insertInto('users').values({ username: `x${uniq()}`, email: `x${uniq()}@example.org`, password_hash: 'not-a-hash', role, pseudonym: `p_${uniq()}`, created_at: t(), updated_at: t() })).id,
     event,
@@ -121,6 +129,14 @@ const special: Record<string, Special> = {
   'POST /api/v1/sound/songs/{id}/approve': (m, o) => ({ path: `/api/v1/sound/songs/${m.song(o)}/approve` }),
   'POST /api/v1/sound/songs/{id}/reject': (m, o) => ({ path: `/api/v1/sound/songs/${m.song(o)}/reject` }),
   'GET /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples' }),
+  'GET /api/v1/mapping': () => ({ path: '/api/v1/mapping' }),
+  'PUT /api/v1/mapping/rules': () => ({ path: '/api/v1/mapping/rules', method: 'PUT', body: [{ id: 'energy', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: '/codance/crowd/energy' } }] }),
+  'PUT /api/v1/mapping/rules/{rule}': () => ({ path: '/api/v1/mapping/rules/hr', method: 'PUT', body: { id: 'hr', source: { kind: 'dancer', signal: 'hr' }, target: { kind: 'osc', address: '/codance/dancer/{id}/hr' } } }),
+  'DELETE /api/v1/mapping/rules/{rule}': (m) => ({ path: `/api/v1/mapping/rules/${m.mappingRule()}`, method: 'DELETE' }),
+  'POST /api/v1/mapping/reset': () => ({ path: '/api/v1/mapping/reset' }),
+  'GET /api/v1/mapping/presets': () => ({ path: '/api/v1/mapping/presets' }),
+  'PUT /api/v1/mapping/active': () => ({ path: '/api/v1/mapping/active', method: 'PUT', body: { sound: null } }),
+  'GET /api/v1/clock': () => ({ path: '/api/v1/clock' }),
   'POST /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples', form: sampleForm() }),
   'GET /api/v1/sound/samples/{id}': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}` }),
   'GET /api/v1/sound/samples/{id}/audio': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}/audio` }),

@@ -22,7 +22,7 @@ describe('daemon process', () => {
       expect(ms).toBeLessThan(15_000);
       const health = healthSchema.parse(body);
       expect(health.store?.journalMode).toBe('wal');
-      expect(health.drivers.byState.connected).toBe(30); // 24 bands + store + http + retention + pipeline + 2 models
+      expect(health.drivers.byState.connected).toBe(31); // 24 bands + store + http + retention + pipeline + 2 models + OSC target "desk"
       await sleep(1500);
       const sentAt = performance.now();
       d.child.kill(signal);

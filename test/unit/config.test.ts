@@ -28,7 +28,7 @@ describe('configuration', () => {
     expect(c.auth).toMatchObject({ accessTokenTtlS: 900, loginFailuresPerUser: 5, openRegistration: true });
     expect(c.store.path).toBe('./var/codance.db');
     expect(c.simulation.dancers).toBe(0);
-    expect(c.osc.targets).toEqual([{ name: 'desk', host: '127.0.0.1', port: 9000 }]);
+    expect(c.osc.targets).toMatchObject([{ name: 'desk', host: '127.0.0.1', port: 9000, transport: 'udp' }]);
   });
 
   it('ships a default.yaml equal to the embedded defaults, and a 24-dancer demo', () => {
@@ -44,7 +44,7 @@ describe('configuration', () => {
     expect(c.http.port).toBe(8081);
     expect(c.store.batchMs).toBe(20);
     expect(c.simulation.dancers).toBe(3);
-    expect(c.osc.targets[0]).toEqual({ name: 'desk', host: '127.0.0.1', port: 9100 });
+    expect(c.osc.targets[0]).toMatchObject({ name: 'desk', host: '127.0.0.1', port: 9100 });
   });
 
   it('lets the environment win over the file', () => {

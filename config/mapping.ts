@@ -1,0 +1,160 @@
+/**
+ * Mapping rules: source → scaling → target. One schema for the config file, the live-edit
+ * API, OSC-in mapping parameters and stored presets, so a rule means the same everywhere.
+ */
+import { z } from 'zod';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'must be 1-63 letters, digits, "-" or "_"');
+
+export const CROWD_METRICS = ['energy', 'arousal_mean', 'arousal_high', 'beat_synchrony', 'synchrony', 'active_dancers', 'bpm'] as const;
+/** Per-dancer signals: `movement` is the peak |acc − 1 g| of each accelerometer block, in g. */
+export const DANCER_SIGNALS = ['hr', 'movement', 'eda', 'skin_temp', 'arousal'] as const;
+export const CLOCK_EVENTS = ['beat', 'bar', 'phrase'] as const;
+
+export const ruleSourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('crowd'), metric: z.enum(CROWD_METRICS) }),
+  z.strictObject({ kind: z.literal('dancer'), signal: z.enum(DANCER_SIGNALS) }),
+  /** A learned movement pattern detected on a dancer; any pattern when `name` is unset. */
+  z.strictObject({ kind: z.literal('pattern'), name: z.string().min(1).max(100).optional() }),
+  /** The music clock; value: beat = count in the 8-count phrase (1..8), bar = bar in the phrase (1..2), phrase = phrases since the clock started (1..). */
+  z.strictObject({ kind: z.literal('clock'), on: z.enum(CLOCK_EVENTS) }),
+  /** A choreography cue (issue 8 plays them); any cue when `name` is unset. */
+  z.strictObject({ kind: z.literal('cue'), name: z.string().min(1).max(100).optional() }),
+]);
+
+const range = z.tuple([z.number(), z.number()]).refine(([a, b]) => a !== b, { message: 'the two ends must differ' });
+
+export const ruleScaleSchema = z
+  .strictObject({
+    /** Source range; values outside are clamped. Without `in` and `out` the value passes unchanged. */
+    in: range.optional(),
+    /** Output range (reversed to invert). */
+    out: range.optional(),
+    /** linear; exp (slow start, for brightness); log (fast start); s (ease in and out). */
+    curve: z.enum(['linear', 'exp', 'log', 's']).default('linear'),
+    /** Exponential smoothing time constant; 0 = none. */
+    smoothingMs: z.number().min(0).max(60_000).default(0),
+    /**
+     * Turns a continuous source into a trigger: fires when the scaled value rises to `on`
+     * and re-arms only once it has fallen to `off` (hysteresis, so noise cannot chatter).
+     */
+    threshold: z
+      .strictObject({ on: z.number(), off: z.number() })
+      .refine((t) => t.off <= t.on, { message: 'off must be at most on', path: ['off'] })
+      .optional(),
+    /** At most one output per this many ms (per dancer for dancer sources); 0 = no limit. */
+    minIntervalMs: z.number().int().min(0).max(3_600_000).default(0),
+  })
+  .refine((s) => (s.in === undefined) === (s.out === undefined), { message: 'give both in and out, or neither', path: ['out'] })
+  .prefault({});
+
+/** `{id}` in an address is the dancer's device key, `{name}` the pattern or cue name. */
+const oscAddress = z
+  .string()
+  .regex(/^\/[^\s#*,?[\]{}]*(\{(id|name)\}[^\s#*,?[\]{}]*)*$/, 'must start with "/" and contain no spaces or # * , ? [ ] (placeholders: {id}, {name})')
+  .max(200);
+
+export const ruleTargetSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('osc'),
+    /** `osc.targets[].name`; every target when unset. */
+    target: slug.optional(),
+    address: oscAddress,
+    /** f float32, i int32, T/F by threshold (trigger only), dmx: one channel of a 512-byte DMX frame sent as a blob. */
+    type: z.enum(['f', 'i', 'bool', 'dmx']).default('f'),
+    /** DMX channel 1..512 when type is dmx; the value is scaled to 0..255. */
+    channel: z.number().int().min(1).max(512).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('midi'),
+    message: z.enum(['cc', 'note']),
+    /** 1..16 as desks print it. */
+    channel: z.number().int().min(1).max(16).default(1),
+    /** Controller number (cc) or note number (note). */
+    number: z.number().int().min(0).max(127),
+    /** How long a note is held. */
+    durationMs: z.number().int().min(1).max(10_000).default(100),
+  }),
+  z.strictObject({
+    kind: z.literal('haptic'),
+    controller: slug,
+    /** Motor channels (0-based), or every channel of the controller. */
+    channels: z.union([z.literal('all'), z.array(z.number().int().min(0).max(255)).min(1).max(256)]).default('all'),
+    pattern: z.enum(['constant', 'double', 'ramp_up', 'ramp_down', 'heartbeat', 'tick']).default('tick'),
+    durationMs: z.number().int().min(10).max(5000).default(120),
+    /** Land on the next beat of the music clock (sent `haptics.leadMs` ahead) rather than now. */
+    onBeat: z.boolean().default(false),
+  }),
+  /** A sound or visualization event record (the platform's output events), stored and synced. */
+  z.strictObject({ kind: z.literal('sound'), type: z.string().min(1).max(50) }),
+  z.strictObject({ kind: z.literal('visualization'), type: z.string().min(1).max(50) }),
+]);
+
+export const mappingRuleSchema = z
+  .strictObject({
+    id: slug,
+    enabled: z.boolean().default(true),
+    description: z.string().max(500).optional(),
+    source: ruleSourceSchema,
+    scale: ruleScaleSchema,
+    target: ruleTargetSchema,
+  })
+  .superRefine((r, ctx) => {
+    const continuous = r.source.kind === 'crowd' || r.source.kind === 'dancer';
+    const needsTrigger = r.target.kind === 'haptic' || r.target.kind === 'sound' || r.target.kind === 'visualization' || (r.target.kind === 'midi' && r.target.message === 'note');
+    if (continuous && !r.scale.threshold && needsTrigger) {
+      ctx.addIssue({ code: 'custom', path: ['scale', 'threshold'], message: `a ${r.target.kind} target fires on events: give a threshold to a ${r.source.kind} source` });
+    }
+    if (r.target.kind === 'osc' && r.target.type === 'dmx' && r.target.channel === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['target', 'channel'], message: 'a dmx target needs its channel (1..512)' });
+    }
+    if (r.target.kind === 'osc' && r.target.address.includes('{id}') && r.source.kind !== 'dancer' && r.source.kind !== 'pattern') {
+      ctx.addIssue({ code: 'custom', path: ['target', 'address'], message: '{id} is only known for dancer and pattern sources' });
+    }
+  });
+
+export const mappingRulesSchema = z
+  .array(mappingRuleSchema)
+  .max(500)
+  .superRefine((rules, ctx) => {
+    const seen = new Set<string>();
+    rules.forEach((r, i) => {
+      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule id "${r.id}"` });
+      seen.add(r.id);
+    });
+  });
+
+export const presetSchema = z.strictObject({
+  kind: z.enum(['sound', 'visualization']),
+  description: z.string().max(500).optional(),
+  rules: mappingRulesSchema,
+});
+
+/** The documented default address space (README "OSC address space"). */
+export const defaultRules: z.input<typeof mappingRuleSchema>[] = [
+  { id: 'crowd-energy', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: '/codance/crowd/energy' } },
+  { id: 'crowd-arousal', source: { kind: 'crowd', metric: 'arousal_mean' }, target: { kind: 'osc', address: '/codance/crowd/arousal' } },
+  { id: 'crowd-sync', source: { kind: 'crowd', metric: 'beat_synchrony' }, target: { kind: 'osc', address: '/codance/crowd/sync' } },
+  { id: 'crowd-active', source: { kind: 'crowd', metric: 'active_dancers' }, target: { kind: 'osc', address: '/codance/crowd/active', type: 'i' } },
+  { id: 'dancer-hr', source: { kind: 'dancer', signal: 'hr' }, target: { kind: 'osc', address: '/codance/dancer/{id}/hr' } },
+  { id: 'dancer-movement', source: { kind: 'dancer', signal: 'movement' }, scale: { in: [0, 4], out: [0, 1], smoothingMs: 100 }, target: { kind: 'osc', address: '/codance/dancer/{id}/movement' } },
+  { id: 'dancer-arousal', source: { kind: 'dancer', signal: 'arousal' }, target: { kind: 'osc', address: '/codance/dancer/{id}/arousal' } },
+  {
+    id: 'dancer-hit',
+    description: 'a sharp movement (over 2 g beyond gravity) fires at once',
+    source: { kind: 'dancer', signal: 'movement' },
+    scale: { in: [0, 4], out: [0, 1], threshold: { on: 0.5, off: 0.3 }, minIntervalMs: 250 },
+    target: { kind: 'osc', address: '/codance/dancer/{id}/hit' },
+  },
+  { id: 'pattern', source: { kind: 'pattern' }, target: { kind: 'osc', address: '/codance/pattern/{name}' } },
+  { id: 'beat', source: { kind: 'clock', on: 'beat' }, target: { kind: 'osc', address: '/codance/beat', type: 'i' } },
+  { id: 'bar', source: { kind: 'clock', on: 'bar' }, target: { kind: 'osc', address: '/codance/bar', type: 'i' } },
+  { id: 'phrase', source: { kind: 'clock', on: 'phrase' }, target: { kind: 'osc', address: '/codance/phrase', type: 'i' } },
+  { id: 'cue', source: { kind: 'cue' }, target: { kind: 'osc', address: '/codance/cue/{name}' } },
+];
+
+export type MappingRule = z.infer<typeof mappingRuleSchema>;
+export type MappingRuleInput = z.input<typeof mappingRuleSchema>;
+export type RuleSource = MappingRule['source'];
+export type RuleTarget = MappingRule['target'];
+export type Preset = z.infer<typeof presetSchema>;

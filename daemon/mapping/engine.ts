@@ -1,0 +1,273 @@
+/**
+ * Runs the mapping rules: bus events in (samples, inferences, crowd states, patterns, beats,
+ * cues), each through its rule's scaling, out to OSC targets, MIDI, haptic controllers and
+ * sound/visualization records. Everything here is in memory; it never reads the store.
+ */
+import type { MappingRule, RuleSource } from '../../config/mapping.js';
+import type { HapticOutput } from '../../drivers/haptic.js';
+import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
+import type { OutArg } from '../../drivers/osc/encode.js';
+import type { OscTarget, Origin } from '../../drivers/osc/osc-target.js';
+import type { Sample } from '../../drivers/sample.js';
+import type { BeatEvent } from '../clock/music-clock.js';
+import type { CrowdRow, InferenceRow, OutputEventRow } from '../store/batch-writer.js';
+import { freshState, step, type ScaleState } from './scale.js';
+
+export interface MappingOutputs {
+  /** Every OSC target, by name. */
+  osc: ReadonlyMap<string, OscTarget>;
+  midi?: MidiOutDriver;
+  haptics: ReadonlyMap<string, HapticOutput>;
+  record(row: OutputEventRow): void;
+  currentEvent(): number | null;
+  /** The next beat after `t` on the music clock, for cues that must land on it. */
+  nextBeatAfter(t: number): number | undefined;
+  hapticLeadMs: number;
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Age of each output when handed to its socket or driver. */
+  latency(output: 'osc' | 'midi' | 'haptic', kind: 'trigger' | 'continuous', origin: Origin, sentAt: number): void;
+}
+
+export interface MappingStats {
+  fired: number;
+  values: number;
+  dropped: number;
+}
+
+/** OSC address characters a dancer key or pattern name may not bring in. */
+const UNSAFE = /[\s#*,/?[\]{}]/g;
+const safePart = (s: string): string => s.replace(UNSAFE, '_');
+/** Bound on remembered concrete addresses (OSCQuery), so a night of passing wearables cannot grow it forever. */
+const MAX_SENT = 10_000;
+
+export interface SentAddress {
+  type: string;
+  value: number | boolean | null;
+  rule: string;
+}
+
+type SourceKind = RuleSource['kind'];
+
+export class MappingEngine {
+  private rules: MappingRule[] = [];
+  private readonly byKind = new Map<SourceKind, MappingRule[]>();
+  private readonly states = new Map<string, Map<string, ScaleState>>();
+  readonly stats: MappingStats = { fired: 0, values: 0, dropped: 0 };
+  /** Every OSC address sent, with its type and last value (for OSCQuery). */
+  readonly sent = new Map<string, SentAddress>();
+
+  constructor(private readonly out: MappingOutputs) {}
+
+  /** Replaces the running rule set; a rule that kept its id and definition keeps its state. */
+  setRules(rules: MappingRule[]): void {
+    const before = new Map(this.rules.map((r) => [r.id, JSON.stringify(r)]));
+    for (const r of rules) if (before.get(r.id) !== JSON.stringify(r)) this.states.delete(r.id);
+    const ids = new Set(rules.map((r) => r.id));
+    for (const id of this.states.keys()) if (!ids.has(id)) this.states.delete(id);
+    this.rules = rules;
+    this.byKind.clear();
+    for (const r of rules) {
+      if (!r.enabled) continue;
+      const list = this.byKind.get(r.source.kind) ?? [];
+      list.push(r);
+      this.byKind.set(r.source.kind, list);
+    }
+  }
+
+  get activeRules(): readonly MappingRule[] {
+    return this.rules;
+  }
+
+  /** Sensor samples: HR, EDA, skin temperature, and movement from accelerometer blocks. */
+  onSample(s: Sample, arrivedAt = this.out.now()): void {
+    const rules = this.byKind.get('dancer');
+    if (!rules) return;
+    let signal: string;
+    let value: number;
+    switch (s.kind) {
+      case 'heart_rate':
+        signal = 'hr';
+        value = s.bpm;
+        break;
+      case 'eda':
+        signal = 'eda';
+        value = s.microsiemens;
+        break;
+      case 'skin_temp':
+        signal = 'skin_temp';
+        value = s.celsius;
+        break;
+      case 'raw':
+        if (s.stream !== 'acc' || s.channels !== 3) return;
+        signal = 'movement';
+        value = peakMovement(s.values);
+        break;
+      case 'battery':
+        return;
+    }
+    const origin = { at: arrivedAt, path: 'sample' };
+    for (const r of rules) if (r.source.kind === 'dancer' && r.source.signal === signal) this.apply(r, s.deviceKey, value, origin, false);
+  }
+
+  onInference(row: InferenceRow): void {
+    const rules = this.byKind.get('dancer');
+    if (!rules) return;
+    const origin = { at: this.out.now(), path: 'inference' };
+    for (const r of rules) if (r.source.kind === 'dancer' && r.source.signal === 'arousal') this.apply(r, row.deviceKey, row.value, origin, false);
+  }
+
+  onCrowd(c: CrowdRow): void {
+    const rules = this.byKind.get('crowd');
+    if (!rules) return;
+    const origin = { at: this.out.now(), path: 'crowd' };
+    for (const r of rules) {
+      if (r.source.kind !== 'crowd') continue;
+      const v = crowdMetric(c, r.source.metric);
+      if (v !== null) this.apply(r, '', v, origin, false);
+    }
+  }
+
+  onPattern(deviceKey: string, name: string, confidence: number): void {
+    const rules = this.byKind.get('pattern');
+    if (!rules) return;
+    const origin = { at: this.out.now(), path: 'pattern' };
+    for (const r of rules) {
+      if (r.source.kind !== 'pattern' || (r.source.name !== undefined && r.source.name !== name)) continue;
+      this.apply(r, deviceKey, confidence, origin, true, undefined, name);
+    }
+  }
+
+  /** Beats arrive ahead of time; their outputs are scheduled for `beat.at`. */
+  onBeat(beat: BeatEvent): void {
+    const rules = this.byKind.get('clock');
+    if (!rules) return;
+    for (const r of rules) {
+      if (r.source.kind !== 'clock') continue;
+      const on = r.source.on;
+      if (on === 'bar' && !beat.barStart) continue;
+      if (on === 'phrase' && !beat.phraseStart) continue;
+      const value = on === 'beat' ? beat.count : on === 'bar' ? beat.bar : beat.phrase;
+      this.apply(r, '', value, undefined, true, beat.at);
+    }
+  }
+
+  onCue(name: string, at?: number): void {
+    const rules = this.byKind.get('cue');
+    if (!rules) return;
+    const origin = { at: this.out.now(), path: 'cue' };
+    for (const r of rules) {
+      if (r.source.kind !== 'cue' || (r.source.name !== undefined && r.source.name !== name)) continue;
+      this.apply(r, '', 1, origin, true, at, name);
+    }
+  }
+
+  private state(rule: MappingRule, key: string): ScaleState {
+    let perRule = this.states.get(rule.id);
+    if (!perRule) this.states.set(rule.id, (perRule = new Map<string, ScaleState>()));
+    let s = perRule.get(key);
+    if (!s) perRule.set(key, (s = freshState()));
+    return s;
+  }
+
+  private apply(rule: MappingRule, key: string, raw: number, origin: Origin | undefined, trigger: boolean, atMs?: number, name?: string): void {
+    const result = step(this.state(rule, key), raw, this.out.now(), rule.scale, trigger);
+    if (result.kind === 'none') return;
+    const fire = result.kind === 'fire';
+    if (fire) this.stats.fired++;
+    else this.stats.values++;
+    this.send(rule, result.value, fire, key, name, origin, atMs);
+  }
+
+  private send(rule: MappingRule, value: number, fire: boolean, key: string, name: string | undefined, origin: Origin | undefined, atMs: number | undefined): void {
+    const t = rule.target;
+    switch (t.kind) {
+      case 'osc': {
+        const address = t.address.replaceAll('{id}', safePart(key)).replaceAll('{name}', safePart(name ?? ''));
+        const last = this.sent.get(address);
+        const shown = t.type === 'bool' ? fire || value >= 0.5 : t.type === 'i' ? Math.round(value) : t.type === 'dmx' ? null : value;
+        if (last) last.value = shown;
+        else if (this.sent.size < MAX_SENT) this.sent.set(address, { type: t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f', value: shown, rule: rule.id });
+        const targets = t.target === undefined ? [...this.out.osc.values()] : [this.out.osc.get(t.target)].filter((x) => x !== undefined);
+        for (const target of targets) {
+          if (t.type === 'dmx') {
+            target.setDmx(address, t.channel ?? 1, clamp01(value) * 255, origin);
+            continue;
+          }
+          const arg: OutArg = t.type === 'i' ? { type: 'i', value: Math.round(value) } : t.type === 'bool' ? { type: fire || value >= 0.5 ? 'T' : 'F' } : { type: 'f', value };
+          if (fire) {
+            if (!target.trigger(address, [arg], origin, atMs)) this.stats.dropped++;
+          } else target.set(address, arg, origin);
+        }
+        return;
+      }
+      case 'midi': {
+        const midi = this.out.midi;
+        if (!midi) return;
+        const ok = t.message === 'cc' ? midi.cc(t.channel, t.number, clamp01(value) * 127) : midi.note(t.channel, t.number, clamp01(value) * 127, t.durationMs, atMs);
+        if (!ok) this.stats.dropped++;
+        else if (origin) this.out.latency('midi', fire ? 'trigger' : 'continuous', origin, this.out.now());
+        return;
+      }
+      case 'haptic': {
+        const controller = this.out.haptics.get(t.controller);
+        if (!controller) {
+          this.stats.dropped++;
+          return;
+        }
+        const channels = t.channels === 'all' ? Array.from({ length: controller.channels }, (_, i) => i) : t.channels.filter((c) => c < controller.channels);
+        const pulse = (): void => {
+          for (const channel of channels) void controller.pulse({ channel, pattern: t.pattern, intensity: clamp01(value > 1 ? 1 : value), durationMs: t.durationMs });
+          if (origin) this.out.latency('haptic', 'trigger', origin, this.out.now());
+        };
+        // On the beat: the cue leaves `leadMs` early so the motor is felt on it.
+        const landAt = atMs ?? (t.onBeat ? this.out.nextBeatAfter(this.out.now() + this.out.hapticLeadMs) : undefined);
+        const delay = landAt === undefined ? 0 : landAt - this.out.hapticLeadMs - this.out.now();
+        if (delay > 1) this.out.setTimeout(pulse, delay);
+        else pulse();
+        return;
+      }
+      case 'sound':
+      case 'visualization':
+        this.out.record({
+          kind: t.kind, eventId: this.out.currentEvent(), at: atMs ?? Date.now(), type: t.type, intensity: clamp01(value), durationMs: null,
+          parameters: { rule: rule.id, value, ...(key ? { device: key } : {}), ...(name ? { name } : {}) },
+        });
+        return;
+    }
+  }
+}
+
+const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** Peak |acceleration| beyond gravity in a block of x,y,z samples (g). */
+export function peakMovement(values: Float32Array): number {
+  let peak = 0;
+  for (let i = 0; i + 2 < values.length; i += 3) {
+    const x = values[i]!;
+    const y = values[i + 1]!;
+    const z = values[i + 2]!;
+    const dev = Math.abs(Math.sqrt(x * x + y * y + z * z) - 1);
+    if (dev > peak) peak = dev;
+  }
+  return peak;
+}
+
+function crowdMetric(c: CrowdRow, metric: Extract<RuleSource, { kind: 'crowd' }>['metric']): number | null {
+  switch (metric) {
+    case 'energy':
+      return c.energy;
+    case 'arousal_mean':
+      return c.arousal?.mean ?? null;
+    case 'arousal_high':
+      return c.arousal?.highShare ?? null;
+    case 'beat_synchrony':
+      return c.beatSynchrony;
+    case 'synchrony':
+      return c.interSynchrony;
+    case 'active_dancers':
+      return c.activeDancers;
+    case 'bpm':
+      return c.bpm;
+  }
+}

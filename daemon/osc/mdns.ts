@@ -1,0 +1,33 @@
+/**
+ * mDNS/DNS-SD advertisement (bonjour-service): `_oscjson._tcp` for the OSCQuery server and
+ * `_osc._udp` for OSC in, so desks and tools find the box without anyone typing an address.
+ * A network without multicast only loses discovery: errors are reported, never thrown.
+ */
+import { Bonjour } from 'bonjour-service';
+
+export interface Advertisement {
+  stop(): Promise<void>;
+}
+
+export function advertise(opts: { name: string; queryPort: number; oscPort: number | undefined }, onError: (err: Error) => void): Advertisement {
+  const bonjour = new Bonjour({}, (err: unknown) => onError(err instanceof Error ? err : new Error(String(err))));
+  const service = (type: string, protocol: 'tcp' | 'udp', port: number) => {
+    const s = bonjour.publish({ name: opts.name, type, protocol, port, txt: { txtvers: '1' } });
+    s.on('error', (err: unknown) => onError(err instanceof Error ? err : new Error(String(err))));
+  };
+  service('oscjson', 'tcp', opts.queryPort);
+  if (opts.oscPort !== undefined) service('osc', 'udp', opts.oscPort);
+  return {
+    stop: () =>
+      new Promise<void>((res) => {
+        // Goodbye packets first, so browsers drop the box at once rather than after the TTL.
+        const timer = setTimeout(res, 1000);
+        bonjour.unpublishAll(() => {
+          bonjour.destroy(() => {
+            clearTimeout(timer);
+            res();
+          });
+        });
+      }),
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * Driving the room: the music clock, the mapping rules and every output they drive (OSC
+ * targets, MIDI out, haptic cues, sound/visualization records), OSC in, and OSCQuery with its
+ * mDNS advertisement. Built by the daemon after the hardware; talks to the rest only through
+ * the bus. One lifecycle: nothing opens before `start`, `stop` releases everything.
+ */
+import { Histogram, Registry } from 'prom-client';
+import type { Config } from '../../config/index.js';
+import type { HapticOutput } from '../../drivers/haptic.js';
+import type { HealthReporter } from '../../drivers/health/registry.js';
+import { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
+import type { OpenMidiOutput } from '../../drivers/midi/binding.js';
+import { OscInDriver } from '../../drivers/osc/osc-in.js';
+import { OscTarget, type Origin } from '../../drivers/osc/osc-target.js';
+import { TcpSlipTransport, UdpTransport } from '../../drivers/osc/transport.js';
+import type { Bus } from '../bus.js';
+import { MusicClock, realTimebase, type ClockTimebase } from '../clock/music-clock.js';
+import { listen, type RunningServer } from '../http/server.js';
+import type { Logger } from '../logger.js';
+import { MappingEngine } from '../mapping/engine.js';
+import { LiveMapping } from '../mapping/live-mapping.js';
+import { dispatch } from '../osc/commands.js';
+import { advertise, type Advertisement } from '../osc/mdns.js';
+import { oscQueryApp } from '../osc/oscquery.js';
+import type { OutputEventRow } from '../store/batch-writer.js';
+import type { Store } from '../store/store.js';
+
+export interface RoomDeps {
+  config: Config;
+  bus: Bus;
+  health: HealthReporter;
+  log: Logger;
+  store: Store;
+  haptics: ReadonlyMap<string, HapticOutput>;
+  /** The simulated venue's tempo, when one runs: the clock's fallback follows it. */
+  venueBpm?: () => number;
+  currentEvent: () => number | null;
+  time?: ClockTimebase;
+  openMidiOutput?: OpenMidiOutput;
+}
+
+/** Sub-millisecond to 0.25 s: triggers should sit in the lowest buckets. */
+const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
+
+export class Room {
+  readonly clock: MusicClock;
+  readonly engine: MappingEngine;
+  readonly mapping: LiveMapping;
+  readonly targets = new Map<string, OscTarget>();
+  readonly metrics = new Registry();
+  readonly oscIn: OscInDriver | undefined;
+  readonly midiOut: MidiOutDriver | undefined;
+  private readonly latency: Histogram<'output' | 'kind' | 'path'>;
+  private readonly teardown: (() => unknown)[] = [];
+  private query: RunningServer | undefined;
+  private mdns: Advertisement | undefined;
+  private readonly time: ClockTimebase;
+
+  constructor(private readonly deps: RoomDeps) {
+    const { config, bus, health } = deps;
+    this.time = deps.time ?? realTimebase;
+    this.latency = new Histogram({
+      name: 'codance_output_latency_seconds',
+      help: 'sample arrival (or crowd tick, detection, cue) to the moment the output is handed to its socket or driver',
+      labelNames: ['output', 'kind', 'path'],
+      buckets: LATENCY_BUCKETS,
+      registers: [this.metrics],
+    });
+    const observe = (output: string, kind: string, origin: Origin, sentAt: number): void => this.latency.observe({ output, kind, path: origin.path }, Math.max(0, sentAt - origin.at) / 1000);
+
+    const c = config.clock;
+    this.clock = new MusicClock(
+      { mode: c.source, bpm: deps.venueBpm?.() ?? c.bpm, beatsPerBar: c.beatsPerBar, beatsPerPhrase: c.beatsPerPhrase, staleMs: c.staleMs, lookaheadMs: c.lookaheadMs },
+      (beat) => bus.emit('beat', beat),
+      this.time,
+    );
+    // The simulated venue dances on beats at whole multiples of its period since the epoch.
+    if (deps.venueBpm) this.clock.setFallback(deps.venueBpm(), 0);
+
+    for (const t of config.osc.targets) {
+      const id = `osc:${t.name}`;
+      const spec = { id, host: t.host, port: t.port, maxPacketBytes: t.maxPacketBytes };
+      const transport = t.transport === 'tcp' ? new TcpSlipTransport(spec, health) : new UdpTransport(spec, health);
+      this.targets.set(t.name, new OscTarget({ id, rateHz: t.rateHz, maxMessagesPerS: t.maxMessagesPerS, maxPacketBytes: t.maxPacketBytes, timeTags: t.timeTags }, transport, health, this.time, (kind, origin, sentAt) => observe('osc', kind, origin, sentAt)));
+    }
+    const midiPort = config.midi.out.port;
+    if (midiPort) this.midiOut = new MidiOutDriver({ port: midiPort, retryMs: config.midi.out.retryMs }, health, deps.openMidiOutput, this.time);
+
+    this.engine = new MappingEngine({
+      osc: this.targets,
+      ...(this.midiOut ? { midi: this.midiOut } : {}),
+      haptics: deps.haptics,
+      record: (row: OutputEventRow) => deps.store.writeDerived({ t: 'output', row }),
+      currentEvent: deps.currentEvent,
+      nextBeatAfter: (t) => this.clock.nextBeatAfter(t).at,
+      hapticLeadMs: config.haptics.leadMs,
+      now: () => this.time.now(),
+      setTimeout: (fn, ms) => this.time.setTimeout(fn, ms),
+      latency: observe,
+    });
+    this.mapping = new LiveMapping(config.mapping, deps.store.sqlite, (rules) => this.engine.setRules(rules));
+
+    if (config.osc.in.port > 0) {
+      this.oscIn = new OscInDriver({ host: config.osc.in.host, port: config.osc.in.port }, health, (m) =>
+        dispatch(m, { clock: this.clock, mapping: this.mapping, haptics: deps.haptics, now: () => this.time.now() }),
+      );
+    }
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const { config, bus, log } = this.deps;
+    const e = this.engine;
+    this.teardown.push(
+      bus.on('sample', (s) => e.onSample(s)),
+      bus.on('inference', (row) => e.onInference(row)),
+      bus.on('crowd', (row) => e.onCrowd(row)),
+      bus.on('pattern', (row) => e.onPattern(row.deviceKey, row.name, row.confidence)),
+      bus.on('cue', (cue) => e.onCue(cue.name, cue.at)),
+      bus.on('beat', (beat) => {
+        e.onBeat(beat);
+        if (config.midi.out.clock) this.midiOut?.clockBeat(beat.at, 60_000 / beat.bpm);
+        const bpm = this.deps.venueBpm?.();
+        if (bpm !== undefined && bpm !== this.clock.snapshot().bpm) this.clock.setFallback(bpm);
+      }),
+      bus.on('clock', (m) => {
+        switch (m.type) {
+          case 'tempo':
+            this.clock.setTempo(m.bpm, 'midi');
+            return;
+          case 'beat':
+            this.clock.beatAt(m.atMs, 'midi', (m.beat % config.clock.beatsPerPhrase) + 1);
+            return;
+          case 'stop':
+            this.midiOut?.clockStop();
+            this.clock.transport(m.type, m.atMs, 'midi');
+            return;
+          case 'start':
+          case 'continue':
+            this.clock.transport(m.type, m.atMs, 'midi');
+        }
+      }),
+    );
+    for (const t of this.targets.values()) t.start();
+    await this.midiOut?.start(signal);
+    await this.oscIn?.start();
+    this.clock.start();
+    if (config.osc.query.port > 0) {
+      try {
+        this.query = await listen(oscQueryApp({ name: config.box.name, oscPort: () => this.oscIn?.port, rules: () => this.engine.activeRules, sent: () => this.engine.sent }), config.osc.query.host, config.osc.query.port);
+        this.deps.health.report('osc:query', { type: 'subsystem', state: 'connected', detail: `http ${config.osc.query.host}:${this.query.port}` });
+      } catch (err) {
+        this.deps.health.report('osc:query', { type: 'subsystem', state: 'error', detail: (err as Error).message.replace(/^http:/, 'oscquery:') });
+      }
+    }
+    if (config.osc.query.mdns && this.query) {
+      this.mdns = advertise({ name: config.box.name, queryPort: this.query.port, oscPort: this.oscIn?.port }, (err) => this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'error', detail: err.message }));
+      this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'connected', detail: `_oscjson._tcp ${this.query.port}${this.oscIn?.port ? `, _osc._udp ${this.oscIn.port}` : ''}` });
+    }
+    log.info({ rules: this.engine.activeRules.length, restoredFrom: this.mapping.restoredFrom, targets: [...this.targets.keys()], oscIn: this.oscIn?.port ?? null, oscQuery: this.query?.port ?? null }, 'room outputs started');
+  }
+
+  /** The OSCQuery HTTP port actually bound. */
+  get queryPort(): number | undefined {
+    return this.query?.port;
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.teardown.splice(0)) off();
+    this.clock.stop();
+    await this.mdns?.stop();
+    await this.query?.close();
+    await this.oscIn?.stop();
+    await this.midiOut?.stop();
+    await Promise.all([...this.targets.values()].map((t) => t.stop()));
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * One OSC target (a desk, a media server, OLA): continuous values go out at a steady rate as
+ * bundles of what changed (everything once a second, so a desk that restarts catches up);
+ * triggers go out at once. A per-target budget of messages per second protects a desk from
+ * floods: continuous values wait for the next tick, triggers over budget are dropped and counted.
+ */
+import type { HealthReporter } from '../health/registry.js';
+import { encodeMessage, packBundles, type OutArg } from './encode.js';
+import type { OscTransport } from './transport.js';
+
+export interface OscTargetOptions {
+  id: string;
+  rateHz: number;
+  maxMessagesPerS: number;
+  maxPacketBytes: number;
+  /** Send future events early in time-tagged bundles (true), or hold them and send when due. */
+  timeTags: boolean;
+}
+
+/** Told the age of every value or trigger as it is handed to the socket. */
+export type LatencySink = (kind: 'trigger' | 'continuous', origin: Origin, sentAt: number) => void;
+
+/** Where a value came from and when it arrived (wall-clock ms, fractional), for the latency histograms. */
+export interface Origin {
+  at: number;
+  path: string;
+}
+
+export interface OscTargetTime {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+interface Pending {
+  encoded: Uint8Array;
+  origin: Origin | undefined;
+  changed: boolean;
+}
+
+const REFRESH_MS = 1000;
+const DMX_CHANNELS = 512;
+
+export class OscTarget {
+  private readonly values = new Map<string, Pending>();
+  private readonly dmx = new Map<string, { frame: Uint8Array; origin: Origin | undefined; changed: boolean }>();
+  private tokens: number;
+  private lastRefill: number;
+  private lastRefresh = 0;
+  private timer: unknown;
+  private tickNo = 0;
+  private startedAt = 0;
+  private running = false;
+  sent = { messages: 0, packets: 0, dropped: 0 };
+
+  constructor(
+    readonly options: OscTargetOptions,
+    private readonly transport: OscTransport,
+    private readonly health: HealthReporter,
+    private readonly time: OscTargetTime,
+    private readonly onLatency?: LatencySink,
+  ) {
+    this.tokens = options.maxMessagesPerS;
+    this.lastRefill = time.now();
+  }
+
+  start(): void {
+    this.transport.start();
+    this.running = true;
+    this.startedAt = this.time.now();
+    this.tickNo = 0;
+    this.scheduleTick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) this.time.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.transport.stop();
+  }
+
+  /** A continuous value: the latest one per address goes out on the next tick. */
+  set(address: string, arg: OutArg, origin?: Origin): void {
+    const encoded = encodeMessage({ address, args: [arg] });
+    this.values.set(address, { encoded, origin, changed: true });
+  }
+
+  /** One channel (1..512) of a DMX frame sent as a 512-byte blob to `address` (OLA's OSC plugin). */
+  setDmx(address: string, channel: number, level: number, origin?: Origin): void {
+    let entry = this.dmx.get(address);
+    if (!entry) this.dmx.set(address, (entry = { frame: new Uint8Array(DMX_CHANNELS), origin, changed: true }));
+    const v = Math.max(0, Math.min(255, Math.round(level)));
+    if (entry.frame[channel - 1] !== v) entry.changed = true;
+    entry.frame[channel - 1] = v;
+    entry.origin = origin;
+  }
+
+  /** A trigger: sent now (or at `atMs`, a wall-clock time in the near future). False when dropped. */
+  trigger(address: string, args: OutArg[], origin?: Origin, atMs?: number): boolean {
+    if (!this.take(1)) {
+      this.drop('rate_limited');
+      return false;
+    }
+    const encoded = encodeMessage({ address, args });
+    const delay = atMs === undefined ? 0 : atMs - this.time.now();
+    if (delay > 1 && !this.options.timeTags) {
+      this.time.setTimeout(() => this.emit([encoded], 'trigger', origin), delay);
+      return true;
+    }
+    this.emit([encoded], 'trigger', origin, delay > 1 ? atMs : undefined, delay > 1);
+    return true;
+  }
+
+  /** The latest values, for OSCQuery's VALUE. */
+  currentAddresses(): string[] {
+    return [...this.values.keys(), ...this.dmx.keys()];
+  }
+
+  private emit(encoded: Uint8Array[], kind: 'trigger' | 'continuous', origin: Origin | undefined, atMs?: number, asBundle = kind === 'continuous'): void {
+    const packets = asBundle ? packBundles(encoded, this.options.maxPacketBytes, atMs) : encoded;
+    for (const p of packets) {
+      if (this.transport.send(p)) this.sent.packets++;
+      else this.sent.dropped++;
+    }
+    this.sent.messages += encoded.length;
+    if (origin && this.onLatency) this.onLatency(kind, origin, this.time.now());
+  }
+
+  private drop(reason: string): void {
+    this.sent.dropped++;
+    this.health.countError(this.options.id, reason);
+  }
+
+  private take(n: number): boolean {
+    const now = this.time.now();
+    const max = this.options.maxMessagesPerS;
+    this.tokens = Math.min(max, this.tokens + ((now - this.lastRefill) / 1000) * max);
+    this.lastRefill = now;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
+    return true;
+  }
+
+  /** Deadlines are absolute (start + n periods), so timer lateness never accumulates into drift. */
+  private scheduleTick(): void {
+    if (!this.running) return;
+    const period = 1000 / this.options.rateHz;
+    const now = this.time.now();
+    this.tickNo++;
+    let due = this.startedAt + this.tickNo * period;
+    if (due < now - period) {
+      // Fell far behind (a long GC, a suspended VM): skip the missed ticks instead of bursting.
+      this.tickNo = Math.ceil((now - this.startedAt) / period);
+      due = this.startedAt + this.tickNo * period;
+    }
+    this.timer = this.time.setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+      this.scheduleTick();
+    }, Math.max(0, due - now));
+  }
+
+  /** Sends what changed (or everything, once a second) as bundles. */
+  flush(): void {
+    const now = this.time.now();
+    const refresh = now - this.lastRefresh >= REFRESH_MS;
+    if (refresh) this.lastRefresh = now;
+    const out: Uint8Array[] = [];
+    let oldest: Origin | undefined;
+    const note = (origin: Origin | undefined): void => {
+      if (origin && (!oldest || origin.at < oldest.at)) oldest = origin;
+    };
+    for (const [address, d] of this.dmx) {
+      if (!d.changed && !refresh) continue;
+      out.push(encodeMessage({ address, args: [{ type: 'b', value: d.frame }] }));
+      if (d.changed) note(d.origin);
+      d.changed = false;
+    }
+    for (const v of this.values.values()) {
+      if (!v.changed && !refresh) continue;
+      out.push(v.encoded);
+      if (v.changed) note(v.origin);
+      v.changed = false;
+    }
+    if (out.length === 0) return;
+    // Over budget: send what the budget allows now; the rest goes out with the next once-a-second refresh.
+    const allowed = this.take(out.length) ? out.length : Math.floor(this.tokens);
+    if (allowed < out.length) {
+      this.tokens -= allowed;
+      this.health.countError(this.options.id, 'deferred');
+    }
+    this.emit(out.slice(0, allowed), 'continuous', oldest);
+  }
+}
