@@ -7,7 +7,12 @@ cd "$(dirname "$0")/.."
 # command:package pairs of the real peers the suite talks to
 bash test/peers/install.sh \
   systemd-analyze:systemd \
-  socat:socat
+  socat:socat \
+  oscdump:liblo-tools \
+  pd:puredata-core \
+  olad:ola \
+  ffmpeg:ffmpeg \
+  ip:iproute2
 
 echo "== type-check"; npx tsc -p tsconfig.json
 echo "== lint";       npx eslint .

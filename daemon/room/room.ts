@@ -4,7 +4,7 @@
  * mDNS advertisement. Built by the daemon after the hardware; talks to the rest only through
  * the bus. One lifecycle: nothing opens before `start`, `stop` releases everything.
  */
-import { Histogram, Registry } from 'prom-client';
+import { Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
@@ -65,6 +65,18 @@ export class Room {
       labelNames: ['output', 'kind', 'path'],
       buckets: LATENCY_BUCKETS,
       registers: [this.metrics],
+    });
+    const clockOf = () => this.clock;
+    new Gauge({
+      name: 'codance_clock_bpm',
+      help: 'the music clock\'s tempo, labelled with the source it follows',
+      labelNames: ['source'],
+      registers: [this.metrics],
+      collect() {
+        this.reset();
+        const s = clockOf().snapshot();
+        this.set({ source: s.source }, s.bpm);
+      },
     });
     const observe = (output: string, kind: string, origin: Origin, sentAt: number): void => this.latency.observe({ output, kind, path: origin.path }, Math.max(0, sentAt - origin.at) / 1000);
 
