@@ -71,14 +71,21 @@ describe('daemon process', () => {
     expect(msgs.at(-1)).toBe('STOPPING=1');
   });
 
-  it('runs with no ALSA: a configured MIDI clock input shows unavailable with the reason, and the box serves on', async () => {
+  it('runs with no ALSA: configured MIDI clock in and MIDI out show unavailable with the reason, and the box serves on', async () => {
     const port = await freePort();
-    const d = startDaemon({ port, env: { CODANCE_STORE__PATH: join(tempDir(), 'codance.db'), CODANCE_MIDI__CLOCK_IN__PORT: 'Desk MIDI 1', CODANCE_MIDI__CLOCK_IN__RETRY_MS: '300' } });
-    const { body } = await waitForHealth(port);
-    const health = healthSchema.parse(body);
+    const d = startDaemon({
+      port,
+      env: { CODANCE_STORE__PATH: join(tempDir(), 'codance.db'), CODANCE_MIDI__CLOCK_IN__PORT: 'Desk MIDI 1', CODANCE_MIDI__CLOCK_IN__RETRY_MS: '300', CODANCE_MIDI__OUT__PORT: 'Synth 2', CODANCE_MIDI__OUT__CLOCK: 'true', CODANCE_MIDI__OUT__RETRY_MS: '300' },
+    });
+    await waitForHealth(port);
+    await sleep(300); // the MIDI ports are opened after HTTP is up
+    const health = healthSchema.parse(await (await fetch(`http://127.0.0.1:${port}/health`)).json());
     const midi = health.drivers.components.find((c) => c.id === 'midi:clock-in');
     expect(midi, d.output()).toMatchObject({ state: 'unavailable' });
     expect(midi!.detail).toContain('Desk MIDI 1');
+    const out = health.drivers.components.find((c) => c.id === 'midi:out');
+    expect(out, d.output()).toMatchObject({ state: 'unavailable' });
+    expect(out!.detail).toContain('Synth 2');
     await sleep(1000); // it keeps trying (every 300 ms) without falling over
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     d.child.kill('SIGTERM');

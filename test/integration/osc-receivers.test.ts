@@ -135,7 +135,7 @@ describe('OSC out to real receivers', () => {
       else if (p.address) messages.push({ address: p.address, types: (p.args ?? []).map((a) => a.type).join(''), args: (p.args ?? []).map((a) => a.value) });
     };
     // An independent SLIP decoder (the slip package) and osc.js's reader.
-    const decoder = new slip.Decoder({ onMessage: (frame: Uint8Array) => collect((osc as unknown as { readPacket(b: Uint8Array, o: object): never }).readPacket(frame, { metadata: true })) });
+    const decoder = new slip.Decoder({ onMessage: (frame: Uint8Array) => collect((osc as { readPacket(b: Uint8Array, o: object): never }).readPacket(frame, { metadata: true })) });
     decoder.decode(tcp.bytes());
     const udp = parseOscdump(dump.output());
     const signature = (list: { address: string; types: string }[]) => new Set(list.map((m) => `${m.address.replace(/dancer\/[^/]+\//, 'dancer/*/')} ${m.types}`));
