@@ -50,6 +50,8 @@ export interface ClockOptions {
 }
 
 export interface ClockTimebase {
+  /** True for the real clock (see OscTarget's tick). */
+  precise?: boolean;
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -59,6 +61,7 @@ export interface ClockTimebase {
 export const preciseNow = (): number => performance.timeOrigin + performance.now();
 
 export const realTimebase: ClockTimebase = {
+  precise: true,
   now: preciseNow,
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),

@@ -27,6 +27,8 @@ export interface Origin {
 }
 
 export interface OscTargetTime {
+  /** True for the real clock: time passes while the target yields to the event loop. */
+  precise?: boolean;
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -39,6 +41,8 @@ interface Pending {
 }
 
 const REFRESH_MS = 1000;
+const EARLY_WAKE_MS = 2;
+const SPIN_SLACK_MS = 0.05;
 const DMX_CHANNELS = 512;
 
 export class OscTarget {
@@ -52,6 +56,8 @@ export class OscTarget {
   private startedAt = 0;
   private running = false;
   sent = { messages: 0, packets: 0, dropped: 0 };
+  /** Off with a manual clock (tests), where time does not pass while yielding. */
+  private readonly spinning: boolean;
 
   constructor(
     readonly options: OscTargetOptions,
@@ -62,6 +68,7 @@ export class OscTarget {
   ) {
     this.tokens = options.maxMessagesPerS;
     this.lastRefill = time.now();
+    this.spinning = time.precise === true;
   }
 
   start(): void {
@@ -153,11 +160,21 @@ export class OscTarget {
       this.tickNo = Math.ceil((now - this.startedAt) / period);
       due = this.startedAt + this.tickNo * period;
     }
+    // Timers fire on whole milliseconds of a cached loop clock: wake a little early and yield
+    // (setImmediate) until the deadline, so the stream keeps its spacing to a fraction of a ms.
     this.timer = this.time.setTimeout(() => {
       this.timer = undefined;
-      this.flush();
-      this.scheduleTick();
-    }, Math.max(0, due - now));
+      const fire = (): void => {
+        if (!this.running) return;
+        if (this.time.now() < due - SPIN_SLACK_MS && this.spinning) {
+          setImmediate(fire);
+          return;
+        }
+        this.flush();
+        this.scheduleTick();
+      };
+      fire();
+    }, Math.max(0, due - now - EARLY_WAKE_MS));
   }
 
   /** Sends what changed (or everything, once a second) as bundles. */

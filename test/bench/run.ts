@@ -6,6 +6,7 @@
 import { apiPaging, rawPaging, setupApi } from './api.js';
 import { imuIngest, rawIngest, storeIngest } from './store-ingest.js';
 import { batchLatencyMs, models, rssAfterTenMinutes, sustained } from './pipeline.js';
+import { outputLatency } from './outputs.js';
 import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 
 interface Figure {
@@ -82,5 +83,14 @@ figures['pipeline.sample_to_state_p99_ms'] = { value: round(live.latencyP99Ms, 1
 figures['pipeline.crowd_tick_ms'] = { value: round(live.crowdTickMs, 2), unit: 'ms to compute one crowd state for 200 dancers' };
 const ten = await rssAfterTenMinutes(onnx);
 figures['pipeline.rss_after_10min_mb'] = { value: round(ten.rssMb, 1), unit: `MiB RSS after 10 min of 200-dancer data (simulated in ${round(ten.wallS, 1)} s)` };
+
+// ---- outputs: trigger latency and a steady stream, received by a separate process
+const o = await outputLatency(200, 10);
+figures['osc.trigger_latency_p50_ms'] = { value: round(o.p50, 3), unit: `ms from sample arrival to the OSC datagram received by another process (200 dancers, ${o.triggers} triggers, ${o.lost} lost)` };
+figures['osc.trigger_latency_p99_ms'] = { value: round(o.p99, 3), unit: 'ms, p99' };
+figures['osc.trigger_latency_max_ms'] = { value: round(o.max, 3), unit: 'ms, max' };
+figures['osc.stream60_jitter_p99_ms'] = { value: round(o.jitterP99Ms, 3), unit: `ms |interval − 16.67 ms| p99 of a 60 Hz stream at the receiver (${o.streamIntervals} intervals, std ${round(o.jitterStdMs, 2)} ms)` };
+figures['osc.stream60_jitter_max_ms'] = { value: round(o.jitterMaxMs, 3), unit: 'ms, max' };
+figures['osc.messages_per_s'] = { value: round(o.messagesPerS), unit: 'OSC messages/s received during that run' };
 
 console.log(JSON.stringify(figures, null, 2));
