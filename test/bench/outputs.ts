@@ -34,7 +34,7 @@ export interface OutputFigures {
 }
 
 export async function outputLatency(dancers = 200, seconds = 10): Promise<OutputFigures> {
-  const receiver = spawn(process.execPath, [join(import.meta.dirname, 'udp-receiver.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const receiver = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'udp-receiver.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   receiver.stdout.on('data', (d: Buffer) => (out += d.toString()));
   while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 10));
@@ -50,7 +50,7 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
   const stream = target('stream', 60);
   const engine = new MappingEngine({
     osc: new Map([['desk', desk], ['stream', stream]]), haptics: new Map(), record: () => undefined, currentEvent: () => null,
-    nextBeatAfter: () => undefined, hapticLeadMs: 40, now: realTimebase.now, setTimeout: realTimebase.setTimeout, latency: () => undefined,
+    nextBeatAfter: () => undefined, hapticLeadMs: 40, now: () => realTimebase.now(), setTimeout: (fn, ms) => realTimebase.setTimeout(fn, ms), latency: () => undefined,
   });
   engine.setRules(
     mappingRulesSchema.parse([

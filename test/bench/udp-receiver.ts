@@ -3,11 +3,11 @@
 // the sender's stamps and these compare directly. Prints one JSON object when stdin closes.
 import { createSocket } from 'node:dgram';
 
-const arrivals = {};
+const arrivals: Record<string, number[]> = {};
 const sock = createSocket('udp4');
-const record = (address, t) => (arrivals[address] ??= []).push(t);
+const record = (address: string, t: number): number => (arrivals[address] ??= []).push(t);
 
-function walk(buf, t) {
+function walk(buf: Buffer, t: number): void {
   if (buf.subarray(0, 8).toString('latin1') === '#bundle\0') {
     let at = 16;
     while (at + 4 <= buf.length) {
@@ -21,7 +21,7 @@ function walk(buf, t) {
   record(buf.subarray(0, end < 0 ? buf.length : end).toString('latin1'), t);
 }
 
-sock.on('message', (buf) => walk(buf, Number(process.hrtime.bigint()) / 1e6));
+sock.on('message', (buf: Buffer) => walk(buf, Number(process.hrtime.bigint()) / 1e6));
 sock.bind(0, '127.0.0.1', () => process.stdout.write(`${sock.address().port}\n`));
 process.stdin.resume();
 process.stdin.on('end', () => {
