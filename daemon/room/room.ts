@@ -8,6 +8,7 @@ import { Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
+import { AudioClockDriver } from '../../drivers/media/audio-clock-driver.js';
 import { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
 import type { OpenMidiOutput } from '../../drivers/midi/binding.js';
 import { OscInDriver } from '../../drivers/osc/osc-in.js';
@@ -50,6 +51,7 @@ export class Room {
   readonly metrics = new Registry();
   readonly oscIn: OscInDriver | undefined;
   readonly midiOut: MidiOutDriver | undefined;
+  readonly audio: AudioClockDriver | undefined;
   private readonly latency: Histogram<'output' | 'kind' | 'path'>;
   private readonly teardown: (() => unknown)[] = [];
   private query: RunningServer | undefined;
@@ -94,6 +96,12 @@ export class Room {
       const spec = { id, host: t.host, port: t.port, maxPacketBytes: t.maxPacketBytes };
       const transport = t.transport === 'tcp' ? new TcpSlipTransport(spec, health) : new UdpTransport(spec, health);
       this.targets.set(t.name, new OscTarget({ id, rateHz: t.rateHz, maxMessagesPerS: t.maxMessagesPerS, maxPacketBytes: t.maxPacketBytes, timeTags: t.timeTags }, transport, health, this.time, (kind, origin, sentAt) => observe('osc', kind, origin, sentAt)));
+    }
+    if (c.audio.input) {
+      this.audio = new AudioClockDriver({ input: c.audio.input, inputOptions: c.audio.inputOptions, retryMs: c.audio.retryMs }, health, {
+        tempo: (bpm) => this.clock.setTempo(bpm, 'audio'),
+        beat: (at) => this.clock.beatAt(at, 'audio'),
+      });
     }
     const midiPort = config.midi.out.port;
     if (midiPort) this.midiOut = new MidiOutDriver({ port: midiPort, retryMs: config.midi.out.retryMs }, health, deps.openMidiOutput, this.time);
@@ -154,6 +162,7 @@ export class Room {
     );
     for (const t of this.targets.values()) t.start();
     await this.midiOut?.start(signal);
+    await this.audio?.start(signal);
     await this.oscIn?.start();
     this.clock.start();
     if (config.osc.query.port > 0) {
@@ -183,6 +192,7 @@ export class Room {
     await this.query?.close();
     await this.oscIn?.stop();
     await this.midiOut?.stop();
+    await this.audio?.stop();
     await Promise.all([...this.targets.values()].map((t) => t.stop()));
   }
 }
