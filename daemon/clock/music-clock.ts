@@ -250,7 +250,8 @@ export class MusicClock {
     this.schedule();
   }
 
-  private describe(index: number, at: number): BeatEvent {
+  /** Everything about beat `index` on the current grid (its count, bar, phrase). */
+  describe(index: number, at = this.beatTime(index)): BeatEvent {
     const { beatsPerBar, beatsPerPhrase } = this.options;
     const rel = index - this.state.originIndex;
     const inPhrase = ((rel % beatsPerPhrase) + beatsPerPhrase) % beatsPerPhrase;

@@ -93,10 +93,8 @@ export function registerMappingRoutes(router: ApiRouter, deps: ApiDeps): void {
       const { clock } = room(deps);
       const s = clock.snapshot();
       const now = performance.timeOrigin + performance.now();
-      const next = clock.nextBeatAfter(now);
-      const rel = next.index - s.originIndex;
-      const count = (((rel % 8) + 8) % 8) + 1;
-      return c.json({ bpm: Math.round(s.bpm * 100) / 100, source: s.source, running: s.running, live_sources: s.live, next_beat: { at: new Date(next.at).toISOString(), count, in_ms: Math.round(next.at - now) }, beats_announced: clock.beats }, 200);
+      const next = clock.describe(clock.nextBeatAfter(now).index);
+      return c.json({ bpm: Math.round(s.bpm * 100) / 100, source: s.source, running: s.running, live_sources: s.live, next_beat: { at: new Date(next.at).toISOString(), count: next.count, in_ms: Math.round(next.at - now) }, beats_announced: clock.beats }, 200);
     },
   );
 }
