@@ -5,8 +5,8 @@
  */
 import type { Driver } from '../driver.js';
 import type { HealthReporter } from '../health/registry.js';
-import { Retry } from '../backoff.js';
 import { openEasymidiInput, type MidiInputPort, type OpenMidiInput } from './binding.js';
+import { MidiPortKeeper } from './port-keeper.js';
 import { MidiClockTracker, type ClockEvent } from './clock-tracker.js';
 
 export interface MidiClockInOptions {
@@ -17,52 +17,27 @@ export interface MidiClockInOptions {
 export class MidiClockInDriver implements Driver {
   readonly name = 'midi:clock-in';
   readonly tracker = new MidiClockTracker();
-  private running = false;
-  private input: MidiInputPort | undefined;
-  private readonly retry: Retry;
+  private readonly keeper: MidiPortKeeper<MidiInputPort>;
 
   constructor(
     private readonly options: MidiClockInOptions,
     private readonly health: HealthReporter,
     private readonly onClock: (e: ClockEvent) => void,
-    private readonly openInput: OpenMidiInput = openEasymidiInput,
+    openInput: OpenMidiInput = openEasymidiInput,
     private readonly now: () => number = Date.now,
   ) {
-    this.retry = new Retry({ initialMs: options.retryMs, maxMs: options.retryMs, factor: 1 });
+    this.keeper = new MidiPortKeeper(this.name, `MIDI input "${options.port}"`, options.retryMs, health, () => openInput(options.port), (input) => input.onMessage((bytes) => this.receive(bytes)));
   }
 
   start(signal: AbortSignal): Promise<void> {
-    if (this.running) return Promise.resolve();
-    this.running = true;
     signal.addEventListener('abort', () => void this.stop(), { once: true });
-    void this.open();
+    this.keeper.start();
     return Promise.resolve();
   }
 
   stop(): Promise<void> {
-    this.running = false;
-    this.retry.cancel();
-    this.input?.close();
-    this.input = undefined;
-    this.health.report(this.name, { state: 'stopped' });
+    this.keeper.stop();
     return Promise.resolve();
-  }
-
-  private async open(): Promise<void> {
-    if (!this.running) return;
-    try {
-      const input = await this.openInput(this.options.port);
-      if (!this.running) {
-        input.close();
-        return;
-      }
-      this.input = input;
-      input.onMessage((bytes) => this.receive(bytes));
-      this.health.report(this.name, { type: 'subsystem', state: 'connected', detail: `MIDI input "${this.options.port}"` });
-    } catch (err) {
-      this.health.report(this.name, { type: 'subsystem', state: 'unavailable', detail: `MIDI input "${this.options.port}": ${(err as Error).message}; trying again every ${this.options.retryMs} ms` });
-      this.retry.schedule(() => void this.open());
-    }
   }
 
   /** Raw bytes from the binding; anything malformed is ignored by the tracker, never thrown. */

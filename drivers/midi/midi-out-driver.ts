@@ -5,8 +5,8 @@
  */
 import type { Driver } from '../driver.js';
 import type { HealthReporter } from '../health/registry.js';
-import { Retry } from '../backoff.js';
 import { openEasymidiOutput, type MidiOutputPort, type OpenMidiOutput } from './binding.js';
+import { MidiPortKeeper } from './port-keeper.js';
 import { TICKS_PER_BEAT } from './clock-tracker.js';
 
 export interface MidiOutOptions {
@@ -23,19 +23,21 @@ const clamp7 = (v: number): number => Math.max(0, Math.min(127, Math.round(v)));
 
 export class MidiOutDriver implements Driver {
   readonly name = 'midi:out';
-  private running = false;
-  private output: MidiOutputPort | undefined;
-  private readonly retry: Retry;
+  private readonly keeper: MidiPortKeeper<MidiOutputPort>;
   private clockRunning = false;
   sent = 0;
 
   constructor(
     private readonly options: MidiOutOptions,
     private readonly health: HealthReporter,
-    private readonly openOutput: OpenMidiOutput = openEasymidiOutput,
+    openOutput: OpenMidiOutput = openEasymidiOutput,
     private readonly time: MidiTime = { now: () => performance.timeOrigin + performance.now(), setTimeout: (fn, ms) => setTimeout(fn, ms) },
   ) {
-    this.retry = new Retry({ initialMs: options.retryMs, maxMs: options.retryMs, factor: 1 });
+    this.keeper = new MidiPortKeeper(this.name, `MIDI output "${options.port}"`, options.retryMs, health, () => openOutput(options.port));
+  }
+
+  private get output(): MidiOutputPort | undefined {
+    return this.keeper.port;
   }
 
   get available(): boolean {
@@ -43,38 +45,16 @@ export class MidiOutDriver implements Driver {
   }
 
   start(signal: AbortSignal): Promise<void> {
-    if (this.running) return Promise.resolve();
-    this.running = true;
     signal.addEventListener('abort', () => void this.stop(), { once: true });
-    void this.open();
+    this.keeper.start();
     return Promise.resolve();
   }
 
   stop(): Promise<void> {
-    this.running = false;
-    this.retry.cancel();
     if (this.clockRunning) this.raw([0xfc]);
     this.clockRunning = false;
-    this.output?.close();
-    this.output = undefined;
-    this.health.report(this.name, { state: 'stopped' });
+    this.keeper.stop();
     return Promise.resolve();
-  }
-
-  private async open(): Promise<void> {
-    if (!this.running) return;
-    try {
-      const output = await this.openOutput(this.options.port);
-      if (!this.running) {
-        output.close();
-        return;
-      }
-      this.output = output;
-      this.health.report(this.name, { type: 'subsystem', state: 'connected', detail: `MIDI output "${this.options.port}"` });
-    } catch (err) {
-      this.health.report(this.name, { type: 'subsystem', state: 'unavailable', detail: `MIDI output "${this.options.port}": ${(err as Error).message}; trying again every ${this.options.retryMs} ms` });
-      this.retry.schedule(() => void this.open());
-    }
   }
 
   /** Channel 1..16 as desks print it; value 0..127. */

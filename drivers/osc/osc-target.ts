@@ -118,11 +118,6 @@ export class OscTarget {
     return true;
   }
 
-  /** The latest values, for OSCQuery's VALUE. */
-  currentAddresses(): string[] {
-    return [...this.values.keys(), ...this.dmx.keys()];
-  }
-
   private emit(encoded: Uint8Array[], kind: 'trigger' | 'continuous', origin: Origin | undefined, atMs?: number, asBundle = kind === 'continuous'): void {
     const packets = asBundle ? packBundles(encoded, this.options.maxPacketBytes, atMs) : encoded;
     for (const p of packets) {
