@@ -7,7 +7,7 @@
  * of stream (samples / rate), so a file decoded as fast as possible gives the same beats as
  * the same file played live.
  */
-import FFT from 'fft.js';
+import { HOP, OnsetStrength, frameTimeS } from './onset-strength.js';
 
 export interface TrackerOptions {
   sampleRate: number;
@@ -19,16 +19,8 @@ export interface TrackerOptions {
 
 export type TrackerEvent = { type: 'tempo'; bpm: number; atS: number } | { type: 'beat'; atS: number; bpm: number };
 
-const FRAME = 1024;
-const HOP = 512;
-
 export class BeatTracker {
-  private readonly fft = new FFT(FRAME);
-  private readonly window = new Float32Array(FRAME);
-  private readonly spectrum: number[];
-  private readonly frame = new Float32Array(FRAME);
-  private readonly prevMag = new Float32Array(FRAME / 2);
-  private readonly pending: number[] = [];
+  private readonly strength = new OnsetStrength();
   private readonly onset: number[] = [];
   private frames = 0;
   private periodFrames: number | undefined;
@@ -36,10 +28,7 @@ export class BeatTracker {
   private lastBeatFrame = -Infinity;
   bpm: number | undefined;
 
-  constructor(private readonly o: TrackerOptions = { sampleRate: 22_050, windowS: 8, minBpm: 60, maxBpm: 200 }) {
-    for (let i = 0; i < FRAME; i++) this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / FRAME);
-    this.spectrum = this.fft.createComplexArray() as number[];
-  }
+  constructor(private readonly o: TrackerOptions = { sampleRate: 22_050, windowS: 8, minBpm: 60, maxBpm: 200 }) {}
 
   private get frameRate(): number {
     return this.o.sampleRate / HOP;
@@ -48,36 +37,19 @@ export class BeatTracker {
   /** Feeds samples; returns the tempo changes and beats they complete. */
   push(samples: Float32Array): TrackerEvent[] {
     const events: TrackerEvent[] = [];
-    for (const s of samples) this.pending.push(s);
-    while (this.pending.length >= FRAME) {
-      for (let i = 0; i < FRAME; i++) this.frame[i] = this.pending[i]! * this.window[i]!;
-      this.pending.splice(0, HOP);
-      this.onset.push(this.flux());
+    for (const strength of this.strength.push(samples)) {
+      this.onset.push(strength);
       const max = Math.round(this.o.windowS * this.frameRate);
       if (this.onset.length > max) this.onset.shift();
       this.frames++;
       if (this.frames % Math.round(this.frameRate) === 0 && this.onset.length >= this.frameRate * 2) this.estimate(events);
       if (this.nextBeatFrame !== undefined && this.periodFrames !== undefined && this.frames >= this.nextBeatFrame) {
-        events.push({ type: 'beat', atS: (this.nextBeatFrame * HOP) / this.o.sampleRate, bpm: this.bpm! });
+        events.push({ type: 'beat', atS: frameTimeS(this.nextBeatFrame, this.o.sampleRate), bpm: this.bpm! });
         this.lastBeatFrame = this.nextBeatFrame;
         this.nextBeatFrame += this.periodFrames;
       }
     }
     return events;
-  }
-
-  private flux(): number {
-    this.fft.realTransform(this.spectrum, this.frame);
-    let sum = 0;
-    for (let k = 1; k < FRAME / 2; k++) {
-      const re = this.spectrum[2 * k]!;
-      const im = this.spectrum[2 * k + 1]!;
-      const mag = Math.log1p(100 * Math.sqrt(re * re + im * im));
-      const d = mag - this.prevMag[k]!;
-      if (d > 0) sum += d;
-      this.prevMag[k] = mag;
-    }
-    return sum;
   }
 
   private estimate(events: TrackerEvent[]): void {
