@@ -122,6 +122,8 @@ export const configSchema = z.strictObject({
       maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
       /** Largest sound sample upload (audio file plus form fields). */
       maxSampleBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(20 * 1024 * 1024),
+      /** Largest song import (audio file plus form fields). */
+      maxSongBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(100 * 1024 * 1024),
     })
     .prefault({}),
   store: z
@@ -244,6 +246,16 @@ export const configSchema = z.strictObject({
           retryMs: z.number().int().min(200).max(600_000).default(5000),
         })
         .prefault({}),
+    })
+    .prefault({}),
+  playback: z
+    .strictObject({
+      /** Where songs are played: ffmpeg output arguments (`-f alsa default`, `-f pulse codance`, or `-f null -` for no sound). */
+      output: z.array(z.string().min(1).max(200)).min(1).max(32).default(['-f', 'alsa', 'default']),
+      /** The sound card's delay from ffmpeg writing audio to it being heard; the clock adds it to song beats. */
+      latencyMs: z.number().min(0).max(2000).default(0),
+      /** Songs are written here for ffmpeg to read; relative to the store's folder. */
+      cacheDir: z.string().min(1).default('songs'),
     })
     .prefault({}),
   mapping: z

@@ -8,6 +8,8 @@ import type { HapticOutput } from '../../drivers/haptic.js';
 import type { Embed } from '../pipeline/learn-pattern.js';
 import type { LiveMapping } from '../mapping/live-mapping.js';
 import type { MusicClock } from '../clock/music-clock.js';
+import type { Playback } from '../playback/playback.js';
+import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
 
 /** The live hardware side the API reads: the health registry and the haptic outputs by name. */
 export interface HardwareView {
@@ -21,6 +23,16 @@ export interface HardwareView {
 export interface RoomView {
   mapping: LiveMapping;
   clock: MusicClock;
+  /** Song playback; absent where no room runs. */
+  playback?: Playback;
+}
+
+/** The song library's storage and analysis. */
+export interface SongDeps {
+  /** Where song files are written for ffmpeg. */
+  cacheDir: string;
+  maxBytes: number;
+  analyse(file: string): Promise<SongAnalysis>;
 }
 
 export interface ApiDeps {
@@ -31,6 +43,7 @@ export interface ApiDeps {
   clientAddress(c: ApiContext): string;
   openRegistration: boolean;
   maxSampleBytes: number;
+  songs: SongDeps;
   hardware: HardwareView;
   /** Embeds gesture features for learning patterns by example; absent when the gesture model is not loaded. */
   gestures: Embed | undefined;

@@ -11,6 +11,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerMappingRoutes } from './routes/mapping.js';
 import { registerMovementRoutes } from './routes/movement.js';
 import { registerOutputRoutes } from './routes/outputs.js';
+import { registerSongRoutes } from './routes/songs.js';
 import { registerSoundRoutes } from './routes/sound.js';
 import { registerUserRoutes } from './routes/users.js';
 
@@ -25,7 +26,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   });
   app.use('/api/v1/*', async (c, next) => {
     // Uploads have their own, larger limit on their route.
-    if (c.req.method === 'POST' && c.req.path === '/api/v1/sound/samples') return next();
+    if (c.req.method === 'POST' && (c.req.path === '/api/v1/sound/samples' || c.req.path === '/api/v1/songs')) return next();
     return limit(c as never, next);
   });
   const router = new ApiRouter(app, bearerAuthenticator(deps.sql, deps.tokens));
@@ -36,6 +37,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerDeviceRoutes(router, deps);
   registerMappingRoutes(router, deps);
   registerSoundRoutes(router, deps);
+  registerSongRoutes(router, deps);
   registerOutputRoutes(router, deps, 'sound');
   registerOutputRoutes(router, deps, 'visualization');
   return router;

@@ -10,6 +10,8 @@ import type { ApiDeps, HardwareView } from './deps.js';
 import type { Embed } from '../pipeline/learn-pattern.js';
 import type { ApiContext } from './router.js';
 import { Sql } from './sql.js';
+import { analyseSong } from '../../drivers/media/song-analysis.js';
+import { dirname, resolve } from 'node:path';
 
 /** The peer address of the TCP connection (X-Forwarded-For is not trusted: the box is not behind a proxy). */
 function socketAddress(c: ApiContext): string {
@@ -18,7 +20,7 @@ function socketAddress(c: ApiContext): string {
 }
 
 export function apiDeps(
-  config: Pick<Config, 'auth' | 'http'>,
+  config: Pick<Config, 'auth' | 'http' | 'store' | 'playback'>,
   store: { sqlite: BetterSqlite3.Database; db: Kysely<Database> },
   now: () => number,
   hardware: HardwareView = { health: () => [], haptics: new Map() },
@@ -34,6 +36,7 @@ export function apiDeps(
     clientAddress,
     openRegistration: config.auth.openRegistration,
     maxSampleBytes: config.http.maxSampleBytes,
+    songs: { cacheDir: resolve(dirname(config.store.path), config.playback.cacheDir), maxBytes: config.http.maxSongBytes, analyse: (file) => analyseSong(file) },
     maxBodyBytes: config.http.maxBodyBytes,
     hardware,
     gestures,

@@ -156,6 +156,14 @@ export class MusicClock {
     return true;
   }
 
+  /** A source that has ended (a song stopped) gives way at once instead of after `staleMs`. */
+  release(source: ClockSource): void {
+    this.lastHeard.delete(source);
+    if (this.state.source !== source) return;
+    this.fallBack();
+    this.reschedule();
+  }
+
   /** Tap tempo: the median spacing of recent taps, with the last tap as the beat. */
   tap(at: number, source: ClockSource = 'osc'): boolean {
     if (!this.accept(source)) return false;
@@ -227,14 +235,16 @@ export class MusicClock {
     this.timer = undefined;
     if (this.stopped) return;
     // Fall back to the configured grid when every live source has gone quiet.
-    if (this.state.source !== 'fallback' && this.time.now() - (this.lastHeard.get(this.state.source) ?? -Infinity) >= this.options.staleMs) {
-      this.state.source = 'fallback';
-      this.state.running = true;
-      if (this.options.mode === 'auto' || this.options.mode === 'fixed') this.state.bpm = this.options.bpm;
-    }
+    if (this.state.source !== 'fallback' && this.time.now() - (this.lastHeard.get(this.state.source) ?? -Infinity) >= this.options.staleMs) this.fallBack();
     const at = this.beatTime(this.nextIndex);
     const wait = Math.max(0, at - this.options.lookaheadMs - this.time.now());
     this.timer = this.time.setTimeout(() => this.fire(), wait);
+  }
+
+  private fallBack(): void {
+    this.state.source = 'fallback';
+    this.state.running = true;
+    if (this.options.mode === 'auto' || this.options.mode === 'fixed') this.state.bpm = this.options.bpm;
   }
 
   private fire(): void {

@@ -23,6 +23,7 @@ import { LiveMapping } from '../mapping/live-mapping.js';
 import { dispatch } from '../osc/commands.js';
 import { advertise, type Advertisement } from '../osc/mdns.js';
 import { oscQueryApp } from '../osc/oscquery.js';
+import { Playback } from '../playback/playback.js';
 import type { OutputEventRow } from '../store/batch-writer.js';
 import type { Store } from '../store/store.js';
 
@@ -52,6 +53,7 @@ export class Room {
   readonly oscIn: OscInDriver | undefined;
   readonly midiOut: MidiOutDriver | undefined;
   readonly audio: AudioClockDriver | undefined;
+  readonly playback: Playback;
   private readonly latency: Histogram<'output' | 'kind' | 'path'>;
   private readonly teardown: (() => unknown)[] = [];
   private query: RunningServer | undefined;
@@ -103,6 +105,7 @@ export class Room {
         beat: (at) => this.clock.beatAt(at, 'audio'),
       });
     }
+    this.playback = new Playback({ outputArgs: config.playback.output, latencyMs: config.playback.latencyMs, beatsPerPhrase: c.beatsPerPhrase }, this.clock, health, () => this.time.now());
     const midiPort = config.midi.out.port;
     if (midiPort) this.midiOut = new MidiOutDriver({ port: midiPort, retryMs: config.midi.out.retryMs }, health, deps.openMidiOutput, this.time);
 
@@ -187,6 +190,7 @@ export class Room {
 
   async stop(): Promise<void> {
     for (const off of this.teardown.splice(0)) off();
+    await this.playback.stop();
     this.clock.stop();
     await this.mdns?.stop();
     await this.query?.close();

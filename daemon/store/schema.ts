@@ -177,6 +177,22 @@ export interface SoundSamplesTable {
   created_at: Ms;
 }
 
+export interface SongsTable {
+  id: Id;
+  title: string;
+  artist: string | null;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  data: Buffer;
+  duration_s: number;
+  tempo: number | null;
+  /** JSON SongAnalysis */
+  analysis: string;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
 export interface VisualizationEventsTable {
   id: Id;
   event_id: number | null;
@@ -202,6 +218,7 @@ export type OutboxEntity =
   | 'device_assignments'
   | 'movement_patterns'
   | 'sound_samples'
+  | 'songs'
   | 'sound_presets'
   | 'visualization_presets'
   | 'inferences'
@@ -272,6 +289,7 @@ export interface Database {
   sound_events: SoundEventsTable;
   song_selections: SongSelectionsTable;
   sound_samples: SoundSamplesTable;
+  songs: SongsTable;
   sound_presets: NamedParametersTable;
   visualization_events: VisualizationEventsTable;
   visualization_presets: NamedParametersTable;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { configSchema, type ConfigInput } from '../../config/index.js';
 import { LiveMapping } from '../../daemon/mapping/live-mapping.js';
 import { MusicClock } from '../../daemon/clock/music-clock.js';
+import { Playback } from '../../daemon/playback/playback.js';
 import type { Role } from '../../daemon/api/access.js';
 import { createUser } from '../../daemon/api/auth/users.js';
 import { apiDeps } from '../../daemon/api/setup.js';
@@ -56,7 +57,7 @@ export interface ApiHarness {
   login(username: string, password?: string, address?: string): Promise<Reply>;
   health: HealthRegistry;
   controller: SimulatedHapticController;
-  room: { mapping: LiveMapping; clock: MusicClock };
+  room: { mapping: LiveMapping; clock: MusicClock; playback: Playback };
   stop(): Promise<void>;
 }
 
@@ -74,7 +75,10 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
   await haptic.start(new AbortController().signal);
   const gesture = await OnnxModel.load('gesture', GESTURE_MODEL_PATH, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
   // The room's API side without its sockets: the live rules and the music clock.
-  const room = { mapping: new LiveMapping(config.mapping, store.sqlite, () => undefined), clock: new MusicClock({ ...config.clock, mode: config.clock.source }, () => undefined) };
+  const clock = new MusicClock({ ...config.clock, mode: config.clock.source }, () => undefined);
+  // Songs play silently (ffmpeg's null output): there is no sound card here.
+  const playback = new Playback({ outputArgs: ['-f', 'null', '-'], latencyMs: 0, beatsPerPhrase: config.clock.beatsPerPhrase }, clock, health, Date.now);
+  const room = { mapping: new LiveMapping(config.mapping, store.sqlite, () => undefined), clock, playback };
   const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]), room }, (c) => c.req.header('x-test-client') ?? '10.0.0.1', embedWith(gesture));
   const { app, router } = createApp({
     version: 'test', boxName: 'test-box', boxId: () => store.boxId, startedAt: Date.now(), now: Date.now,
@@ -126,6 +130,7 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     room,
     stop: async () => {
       await gesture.close();
+      await playback.stop();
       await haptic.stop();
       await store.stop();
     },

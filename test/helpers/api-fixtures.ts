@@ -22,6 +22,34 @@ export function wavBytes(seconds = 0.1, rate = 8000): Uint8Array {
   return new Uint8Array(buf);
 }
 
+/**
+ * A 16-bit mono click track: a 1 kHz click of 30 ms on every beat from `firstBeatS`, with
+ * quiet noise from `seed` between them so that two tracks are never the same file.
+ */
+export function clickWav(o: { bpm?: number; seconds?: number; firstBeatS?: number; rate?: number; seed?: number } = {}): Uint8Array {
+  const { bpm = 120, seconds = 4, firstBeatS = 0.25, rate = 22_050 } = o;
+  let seed = o.seed ?? (seq++ * 7919 + (Date.now() % 100_000));
+  const bytes = wavBytes(seconds, rate);
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const period = 60 / bpm;
+  for (let i = 0; i < Math.round(seconds * rate); i++) {
+    const t = i / rate;
+    const sinceBeat = t - firstBeatS - Math.floor((t - firstBeatS) / period) * period;
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    const noise = ((seed / 2_147_483_648) - 0.5) * 0.002;
+    const click = t >= firstBeatS && sinceBeat < 0.03 ? 0.8 * Math.sin(2 * Math.PI * 1000 * t) : 0;
+    view.setInt16(44 + i * 2, Math.round((click + noise) * 32_767), true);
+  }
+  return bytes;
+}
+
+export function songForm(title = 'Click track', bytes: Uint8Array = clickWav()): FormData {
+  const form = new FormData();
+  form.set('file', new File([bytes], 'song.wav', { type: 'audio/wav' }));
+  form.set('title', title);
+  return form;
+}
+
 export function sampleForm(name = 'kick', bytes: Uint8Array = wavBytes()): FormData {
   const form = new FormData();
   form.set('file', new File([bytes], `${name}.wav`, { type: 'audio/wav' }));
@@ -56,6 +84,16 @@ export function makers(sql: Sql, mapping?: LiveMapping) {
     detected: (userId: number | null): number => sql.run(db.insertInto('detected_patterns').values({ pattern_id: pattern(), user_id: userId, detected_at: t(), confidence: 0.9 })).id,
     biometric: (userId: number | null): number => sql.run(db.insertInto('biometric_data').values({ user_id: userId, recorded_at: t(), heart_rate: 120, source: 'api' })).id,
     song: (userId: number): number => sql.run(db.insertInto('song_selections').values({ user_id: userId, title: `Obsesión ${uniq()}`, selected_at: t(), updated_at: t() })).id,
+    /** A library song: a click track at 120 bpm with the analysis that grid has. */
+    librarySong: (): number => {
+      const data = Buffer.from(clickWav({ seconds: 2 }));
+      const beats = [0.25, 0.75, 1.25, 1.75];
+      const analysis = { version: 1, durationS: 2, tempo: 120, beats, firstCountBeat: 0 };
+      return sql.run(db.insertInto('songs').values({
+        title: `click ${uniq()}`, mime_type: 'audio/wav', size_bytes: data.length, sha256: `${uniq()}`.padStart(64, '0'), data,
+        duration_s: 2, tempo: 120, analysis: JSON.stringify(analysis), created_at: t(), updated_at: t(),
+      })).id;
+    },
     sample: (): number => sql.run(db.insertInto('sound_samples').values({ name: `kick ${uniq()}`, category: 'percussion', mime_type: 'audio/wav', size_bytes: 44, data: Buffer.from(wavBytes(0)), created_at: t() })).id,
     soundEvent: (): number => sql.run(db.insertInto('sound_events').values({ occurred_at: t(), sound_type: 'pad' })).id,
     vizEvent: (): number => sql.run(db.insertInto('visualization_events').values({ occurred_at: t(), viz_type: 'wash' })).id,
@@ -137,6 +175,14 @@ const special: Record<string, Special> = {
   'GET /api/v1/mapping/presets': () => ({ path: '/api/v1/mapping/presets' }),
   'PUT /api/v1/mapping/active': () => ({ path: '/api/v1/mapping/active', method: 'PUT', body: { sound: null } }),
   'GET /api/v1/clock': () => ({ path: '/api/v1/clock' }),
+  'GET /api/v1/songs': () => ({ path: '/api/v1/songs' }),
+  'POST /api/v1/songs': () => ({ path: '/api/v1/songs', form: songForm() }),
+  'GET /api/v1/songs/{id}': (m) => ({ path: `/api/v1/songs/${m.librarySong()}` }),
+  'GET /api/v1/songs/{id}/audio': (m) => ({ path: `/api/v1/songs/${m.librarySong()}/audio` }),
+  'DELETE /api/v1/songs/{id}': (m) => ({ path: `/api/v1/songs/${m.librarySong()}`, method: 'DELETE' }),
+  'GET /api/v1/playback': () => ({ path: '/api/v1/playback' }),
+  'PUT /api/v1/playback': (m) => ({ path: '/api/v1/playback', method: 'PUT', body: { song_id: m.librarySong() } }),
+  'DELETE /api/v1/playback': () => ({ path: '/api/v1/playback', method: 'DELETE' }),
   'POST /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples', form: sampleForm() }),
   'GET /api/v1/sound/samples/{id}': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}` }),
   'GET /api/v1/sound/samples/{id}/audio': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}/audio` }),

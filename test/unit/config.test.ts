@@ -24,7 +24,7 @@ function yamlFile(text: string): string {
 describe('configuration', () => {
   it('has the documented embedded defaults', () => {
     const c = loadConfig();
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080, maxBodyBytes: 1024 * 1024, maxSampleBytes: 20 * 1024 * 1024 });
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080, maxBodyBytes: 1024 * 1024, maxSampleBytes: 20 * 1024 * 1024, maxSongBytes: 100 * 1024 * 1024 });
     expect(c.auth).toMatchObject({ accessTokenTtlS: 900, loginFailuresPerUser: 5, openRegistration: true });
     expect(c.store.path).toBe('./var/codance.db');
     expect(c.simulation.dancers).toBe(0);

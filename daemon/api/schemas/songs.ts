@@ -1,0 +1,55 @@
+/** Wire contracts of /api/v1/songs (the song library) and /api/v1/playback. */
+import { z } from '@hono/zod-openapi';
+import type { Columns } from '../codec.js';
+import { name } from '../openapi-common.js';
+
+export const songColumns: Columns = {
+  id: 'plain', title: 'plain', artist: 'plain', mime_type: 'plain', size_bytes: 'plain', sha256: 'plain', duration_s: 'plain', tempo: 'plain', created_at: 'time', updated_at: 'time',
+};
+/** Every column but the audio and the analysis (which can be long). */
+export const songMeta = ['id', 'title', 'artist', 'mime_type', 'size_bytes', 'sha256', 'duration_s', 'tempo', 'created_at', 'updated_at'] as const;
+
+const songFields = {
+  id: z.number().int(), title: z.string(), artist: z.string().nullable(), mime_type: z.string(), size_bytes: z.number().int(),
+  sha256: z.string(), duration_s: z.number(), tempo: z.number().nullable().openapi({ description: 'beats per minute; null when no steady beat was found' }),
+  created_at: z.string(), updated_at: z.string(),
+};
+export const songOut = z.object(songFields).openapi('Song');
+
+export const analysisOut = z
+  .object({
+    version: z.number().int(),
+    durationS: z.number(),
+    tempo: z.number().nullable(),
+    beats: z.array(z.number()).openapi({ description: 'beat times, seconds from the start' }),
+    firstCountBeat: z.number().int().openapi({ description: 'index in beats of a beat that counts 1 of the 8-count' }),
+  })
+  .openapi('SongAnalysis');
+export const songDetailOut = z.object({ ...songFields, analysis: analysisOut }).openapi('SongWithAnalysis');
+
+export const songUpload = z
+  .object({
+    file: z.custom<File>((v) => v instanceof File, { message: 'must be a file part named "file"' }).openapi({ type: 'string', format: 'binary' }),
+    title: name,
+    artist: z.string().trim().min(1).max(200).optional(),
+  })
+  .openapi('SongUpload');
+
+export const playIn = z
+  .strictObject({
+    song_id: z.number().int().positive(),
+    from_s: z.number().min(0).max(24 * 3600).default(0).openapi({ description: 'start this far into the song' }),
+  })
+  .openapi('PlaySong');
+
+export const playbackOut = z
+  .object({
+    state: z.enum(['idle', 'playing', 'finished', 'stopped', 'failed']),
+    song_id: z.number().int().nullable(),
+    title: z.string().nullable(),
+    position_s: z.number().nullable(),
+    duration_s: z.number().nullable(),
+    tempo: z.number().nullable(),
+    detail: z.string().nullable().openapi({ description: 'why playback failed (ffmpeg\'s words)' }),
+  })
+  .openapi('Playback');
