@@ -11,6 +11,7 @@ import { Recorder } from '../drivers/replay/recording.js';
 import { buildHardware, type Hardware } from './hardware.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { Room } from './room/room.js';
+import { MqttLink } from '../sync/mqtt/mqtt-link.js';
 import { pruneExpired } from './store/retention.js';
 import { loadPipelineModels } from './pipeline/models.js';
 import { embedWith, type Embed } from './pipeline/learn-pattern.js';
@@ -96,6 +97,7 @@ export class Daemon {
       if (config.pipeline.enabled) await this.startPipeline();
       await room.start(signal);
       this.teardowns.add('room', () => room.stop());
+      this.startMqtt(room);
 
       const { app } = createApp({
         version: this.version,
@@ -202,6 +204,27 @@ export class Daemon {
       await models.gesture?.close();
     });
     log.info({ arousal: models.arousal !== undefined, gesture: models.gesture !== undefined }, 'pipeline started');
+  }
+
+  /** The MQTT link, when a broker is configured: presence and signed remote commands. */
+  private startMqtt(room: Room): void {
+    const { config, log } = this.deps;
+    const m = config.mqtt;
+    if (!m.url) return;
+    const link = new MqttLink(
+      {
+        url: m.url, username: m.username, password: m.password, topicPrefix: m.topicPrefix, box: config.box.name, clientId: `codance-${this.store.boxId}`,
+        version: this.version, commandSecret: m.commandSecret, maxCommandAgeS: m.maxCommandAgeS, keepaliveS: m.keepaliveS, reconnectMs: m.reconnectMs,
+      },
+      { 'preset.switch': ({ kind, name }) => room.mapping.activate(kind, name) },
+      {
+        state: (state, detail) => this.health.report('mqtt', { type: 'subsystem', state, detail }),
+        command: (ack) => (ack.ok ? log.info({ command: ack.command, id: ack.id }, 'mqtt command done') : log.warn({ command: ack.command, id: ack.id, error: ack.error }, 'mqtt command refused')),
+      },
+      this.now,
+    );
+    link.start();
+    this.teardowns.add('mqtt', () => link.stop());
   }
 
   private buildRoom(hardware: Hardware): Room {

@@ -12,7 +12,8 @@ bash test/peers/install.sh \
   pd:puredata-core \
   olad:ola \
   ffmpeg:ffmpeg \
-  ip:iproute2
+  ip:iproute2 \
+  mosquitto:mosquitto
 
 echo "== type-check"; npx tsc -p tsconfig.json
 echo "== lint";       npx eslint .

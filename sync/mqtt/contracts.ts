@@ -1,0 +1,65 @@
+/**
+ * The box's MQTT contract: topics and payload schemas (one zod schema per message), shared
+ * by the box and anything that talks to it (the cloud, a venue's control system, the tests).
+ * Topics live under `<prefix>/<box>/`:
+ *
+ * | topic | direction | retained | payload |
+ * |---|---|---|---|
+ * | `status` | box → | yes | `presence` (`online`, or `offline` as the last will) |
+ * | `cmd/<command>` | → box | no | `command`, signed (user property `signature`) |
+ * | `ack` | box → | no | `ack` (or to the command's MQTT 5 response topic), with its correlation data |
+ */
+import { z } from 'zod';
+
+export const topics = (prefix: string, box: string) => {
+  const base = `${prefix}/${box}`;
+  return {
+    status: `${base}/status`,
+    commands: `${base}/cmd/+`,
+    command: (name: string) => `${base}/cmd/${name}`,
+    ack: `${base}/ack`,
+  };
+};
+
+export const presence = z.object({
+  state: z.enum(['online', 'offline']),
+  box: z.string(),
+  version: z.string(),
+  /** ISO time the state was published (the last will carries the connect time). */
+  at: z.string(),
+});
+export type Presence = z.infer<typeof presence>;
+
+export const presetSwitchArgs = z.strictObject({
+  kind: z.enum(['sound', 'visualization']),
+  /** The preset's name, or null for none. */
+  name: z.string().min(1).max(100).nullable(),
+});
+
+/** Every remote command, by name; its `args` schema. */
+export const commandArgs = {
+  'preset.switch': presetSwitchArgs,
+} as const;
+export type CommandName = keyof typeof commandArgs;
+export const commandNames = Object.keys(commandArgs) as CommandName[];
+
+export const command = z.strictObject({
+  /** Unique per command: a redelivered command with the same id is answered again, not run again. */
+  id: z.string().min(8).max(100),
+  command: z.string().min(1).max(100),
+  args: z.record(z.string(), z.unknown()).default({}),
+  /** ISO time with offset; commands far from the box's clock are refused (replay protection). */
+  issued_at: z.iso.datetime({ offset: true }),
+});
+export type Command = z.infer<typeof command>;
+
+export const ack = z.object({
+  /** The command's id (null when the payload could not be read at all). */
+  id: z.string().nullable(),
+  command: z.string().nullable(),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.enum(['invalid', 'unauthorized', 'stale', 'unknown_command', 'failed']), message: z.string() }).optional(),
+  at: z.string(),
+});
+export type Ack = z.infer<typeof ack>;
