@@ -11,9 +11,9 @@ import fc from 'fast-check';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../../sync/mqtt/command-auth.js';
-import { freePort, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
+import { tempDir, type DaemonProcess } from '../helpers/daemon-process.js';
 import { mosquitto, type Broker } from '../helpers/mosquitto.js';
-import { runCli } from '../helpers/run-cli.js';
+import { technicianDaemon } from '../helpers/technician-daemon.js';
 import { waitFor } from '../helpers/wait.js';
 
 const SECRET = 'a-long-shared-secret-for-signing-commands-0001';
@@ -25,7 +25,6 @@ let daemon: DaemonProcess | undefined;
 let client: MqttClient;
 let http: string;
 let auth: Record<string, string>;
-let env: Record<string, string>;
 const received: { topic: string; payload: string; correlation?: string; retain: boolean }[] = [];
 
 function configFile(url: string): string {
@@ -42,14 +41,7 @@ function configFile(url: string): string {
 }
 
 async function boot(url: string): Promise<void> {
-  env = { CODANCE_CONFIG: configFile(url) };
-  expect(runCli(['users', 'create', '--role', 'technician', '--username', 'tech', '--email', 'tech@venue.example', '--password-stdin'], env, undefined, 'night shift pw\n').code).toBe(0);
-  const port = await freePort();
-  daemon = startDaemon({ port, env });
-  await waitForHealth(port);
-  http = `http://127.0.0.1:${port}`;
-  const login = await fetch(`${http}/api/v1/users/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'tech', password: 'night shift pw' }) });
-  auth = { authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}` };
+  ({ daemon, base: http, auth } = await technicianDaemon(configFile(url)));
 }
 
 const mqttHealth = async (): Promise<{ state: string; detail: string } | undefined> => {

@@ -8,9 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFile } from '../helpers/data.js';
-import { freePort, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
+import { tempDir, type DaemonProcess } from '../helpers/daemon-process.js';
 import { freeUdpPort, startOscdump, type Peer } from '../helpers/osc-peers.js';
-import { runCli } from '../helpers/run-cli.js';
+import { technicianDaemon } from '../helpers/technician-daemon.js';
 import { waitFor } from '../helpers/wait.js';
 
 let daemon: DaemonProcess;
@@ -39,14 +39,7 @@ beforeAll(async () => {
     'mapping:\n  rules:\n    - {id: beat, source: {kind: clock, on: beat}, target: {kind: osc, address: /codance/beat, type: i}}',
     "playback:\n  output: [-f, 'null', '-']",
   ].join('\n'));
-  const env = { CODANCE_CONFIG: config };
-  expect(runCli(['users', 'create', '--role', 'technician', '--username', 'deejay', '--email', 'dj@venue.example', '--password-stdin'], env, undefined, 'spin the night\n').code).toBe(0);
-  const port = await freePort();
-  daemon = startDaemon({ port, env });
-  await waitForHealth(port);
-  base = `http://127.0.0.1:${port}`;
-  const login = await fetch(`${base}/api/v1/users/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'deejay', password: 'spin the night' }) });
-  auth = { authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}` };
+  ({ daemon, base, auth } = await technicianDaemon(config, { username: 'deejay', password: 'spin the night' }));
 }, 60_000);
 
 afterAll(async () => {
