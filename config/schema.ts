@@ -4,7 +4,9 @@
  * complete configuration (the "embedded defaults").
  */
 import { z } from 'zod';
+import { clockSchema, playbackSchema } from './clock.js';
 import { defaultRules, mappingRulesSchema, presetSchema } from './mapping.js';
+import { mqttSchema } from './mqtt.js';
 
 const port = z.number().int().min(1).max(65535);
 const hostname = z.string().min(1).max(253);
@@ -221,43 +223,8 @@ export const configSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
-  clock: z
-    .strictObject({
-      /**
-       * Where the music clock follows: auto = the most recent live source (MIDI clock, OSC in,
-       * line-in, a playing song), else the simulated venue's tempo, else `bpm`.
-       */
-      source: z.enum(['auto', 'midi', 'osc', 'audio', 'song', 'fixed']).default('auto'),
-      /** Tempo when no source is live. */
-      bpm: z.number().min(40).max(240).default(120),
-      beatsPerBar: z.number().int().min(2).max(12).default(4),
-      /** An 8-count phrase is two bars of four. */
-      beatsPerPhrase: z.number().int().min(2).max(64).default(8),
-      /** A source silent this long stops counting as live. */
-      staleMs: z.number().int().min(500).max(60_000).default(4000),
-      /** Beat events are put on the bus this early, so outputs can schedule to land on the beat. */
-      lookaheadMs: z.number().int().min(0).max(500).default(100),
-      audio: z
-        .strictObject({
-          /** An ffmpeg input followed live: a capture device (`-f alsa hw:0`), a stream URL or a file. Unset = off. */
-          input: z.string().min(1).max(1000).optional(),
-          /** ffmpeg options before -i, e.g. ["-f", "alsa"] or ["-re"] to play a file in real time. */
-          inputOptions: z.array(z.string().max(200)).max(32).default([]),
-          retryMs: z.number().int().min(200).max(600_000).default(5000),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  playback: z
-    .strictObject({
-      /** Where songs are played: ffmpeg output arguments (`-f alsa default`, `-f pulse codance`, or `-f null -` for no sound). */
-      output: z.array(z.string().min(1).max(200)).min(1).max(32).default(['-f', 'alsa', 'default']),
-      /** The sound card's delay from ffmpeg writing audio to it being heard; the clock adds it to song beats. */
-      latencyMs: z.number().min(0).max(2000).default(0),
-      /** Songs are written here for ffmpeg to read; relative to the store's folder. */
-      cacheDir: z.string().min(1).default('songs'),
-    })
-    .prefault({}),
+  clock: clockSchema,
+  playback: playbackSchema,
   mapping: z
     .strictObject({
       /** Always-on rules (the default address space); live edits through the API replace them. */
@@ -370,26 +337,7 @@ export const configSchema = z.strictObject({
       openRegistration: z.boolean().default(true),
     })
     .prefault({}),
-  mqtt: z
-    .strictObject({
-      /** Broker URL (mqtt://, mqtts://, ws://, wss://). Unset = no MQTT. */
-      url: z.string().regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
-      username: z.string().min(1).max(200).optional(),
-      /** Secret: never printed or logged. */
-      password: z.string().min(1).max(500).optional(),
-      /** Topics are `<topicPrefix>/<box.name>/...` (README "MQTT"). */
-      topicPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'must be topic levels of letters, digits, "_" or "-" (no wildcards)').default('codance'),
-      /**
-       * Signs remote commands (HMAC-SHA256 of the payload, in the MQTT 5 user property
-       * `signature`). Secret. Unset = every command is refused.
-       */
-      commandSecret: z.string().min(32, 'must be at least 32 characters').optional(),
-      /** A command issued further than this from the box's clock is refused (replay protection). */
-      maxCommandAgeS: z.number().int().min(5).max(3600).default(120),
-      keepaliveS: z.number().int().min(5).max(600).default(30),
-      reconnectMs: z.number().int().min(100).max(600_000).default(2000),
-    })
-    .prefault({}),
+  mqtt: mqttSchema,
   log: z
     .strictObject({
       level: z.enum(logLevels).default('info'),

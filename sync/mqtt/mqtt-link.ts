@@ -107,18 +107,22 @@ export class MqttLink {
 
   private onCommand(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const name = topic.slice(topic.lastIndexOf('/') + 1);
-    // Refusals before the signature is checked go only to the box's ack topic: an unsigned
-    // command must not make the box publish where its sender chose.
-    const reply = (a: Omit<Ack, 'at'>): void => {
+    /**
+     * Answers and logs. Refusals before the signature is checked go only to the box's ack topic
+     * (an unsigned command must not make the box publish where its sender chose); answers to
+     * signed commands are remembered by id, so a redelivery gets the same answer.
+     */
+    const finish = (a: Omit<Ack, 'at'>, signed: boolean): void => {
       const full = ackSchema.parse({ ...a, at: new Date(this.now()).toISOString() });
-      this.client?.publish(this.topics.ack, JSON.stringify(full), { qos: 1 });
+      if (signed && a.id !== null) this.seen.remember(a.id, full, this.now());
+      this.answer(full, packet, signed);
       this.events.command(full);
     };
-    const refuse = (code: NonNullable<Ack['error']>['code'], message: string, id: string | null = null): void => reply({ id, command: name, ok: false, error: { code, message } });
+    const refuse = (code: NonNullable<Ack['error']>['code'], message: string, id: string | null = null, signed = true): void => finish({ id, command: name, ok: false, error: { code, message } }, signed);
 
     const signature = packet.properties?.userProperties?.signature;
-    if (!this.o.commandSecret) return refuse('unauthorized', 'this box takes no remote commands (mqtt.commandSecret is not set)');
-    if (!verifySignature(this.o.commandSecret, payload, Array.isArray(signature) ? signature[0] : signature)) return refuse('unauthorized', 'the signature (user property "signature", HMAC-SHA256 of the payload) is missing or wrong');
+    if (!this.o.commandSecret) return refuse('unauthorized', 'this box takes no remote commands (mqtt.commandSecret is not set)', null, false);
+    if (!verifySignature(this.o.commandSecret, payload, Array.isArray(signature) ? signature[0] : signature)) return refuse('unauthorized', 'the signature (user property "signature", HMAC-SHA256 of the payload) is missing or wrong', null, false);
     let json: unknown;
     try {
       json = JSON.parse(payload.toString('utf8'));
@@ -130,31 +134,24 @@ export class MqttLink {
     const cmd = parsed.data;
     // QoS 1 may deliver twice: the same id gets the same answer, and runs once.
     const previous = this.seen.get(cmd.id, this.now());
-    if (previous) return this.answer(previous, packet);
-    const remember = (a: Omit<Ack, 'at'>): void => {
-      const full = ackSchema.parse({ ...a, at: new Date(this.now()).toISOString() });
-      this.seen.remember(cmd.id, full, this.now());
-      this.answer(full, packet);
-      this.events.command(full);
-    };
-    if (cmd.command !== name) return remember({ id: cmd.id, command: name, ok: false, error: { code: 'invalid', message: `the payload's command "${cmd.command}" is not the topic's "${name}"` } });
+    if (previous) return this.answer(previous, packet, true);
+    if (cmd.command !== name) return refuse('invalid', `the payload's command "${cmd.command}" is not the topic's "${name}"`, cmd.id);
     const age = Math.abs(this.now() - Date.parse(cmd.issued_at)) / 1000;
-    if (age > this.o.maxCommandAgeS) return remember({ id: cmd.id, command: name, ok: false, error: { code: 'stale', message: `issued_at is ${Math.round(age)} s from the box's clock (mqtt.maxCommandAgeS = ${this.o.maxCommandAgeS})` } });
-    if (!(name in commandArgs)) return remember({ id: cmd.id, command: name, ok: false, error: { code: 'unknown_command', message: `unknown command "${name}"; known: ${Object.keys(commandArgs).join(', ')}` } });
+    if (age > this.o.maxCommandAgeS) return refuse('stale', `issued_at is ${Math.round(age)} s from the box's clock (mqtt.maxCommandAgeS = ${this.o.maxCommandAgeS})`, cmd.id);
+    if (!(name in commandArgs)) return refuse('unknown_command', `unknown command "${name}"; known: ${Object.keys(commandArgs).join(', ')}`, cmd.id);
     const known = name as CommandName;
     const args = commandArgs[known].safeParse(cmd.args);
-    if (!args.success) return remember({ id: cmd.id, command: name, ok: false, error: { code: 'invalid', message: args.error.issues.map((i) => `args.${i.path.join('.')}: ${i.message}`).join('; ') } });
+    if (!args.success) return refuse('invalid', args.error.issues.map((i) => `args.${i.path.join('.')}: ${i.message}`).join('; '), cmd.id);
     try {
-      const result = this.handlers[known](args.data);
-      remember({ id: cmd.id, command: name, ok: true, result });
+      finish({ id: cmd.id, command: name, ok: true, result: this.handlers[known](args.data) }, true);
     } catch (err) {
-      remember({ id: cmd.id, command: name, ok: false, error: { code: 'failed', message: (err as Error).message } });
+      refuse('failed', (err as Error).message, cmd.id);
     }
   }
 
-  /** To the command's MQTT 5 response topic when it names one, else the box's ack topic; with its correlation data. */
-  private answer(a: Ack, packet: IPublishPacket): void {
-    const topic = packet.properties?.responseTopic ?? this.topics.ack;
+  /** To the command's MQTT 5 response topic when it is signed and names one, else the box's ack topic; with its correlation data. */
+  private answer(a: Ack, packet: IPublishPacket, signed: boolean): void {
+    const topic = (signed ? packet.properties?.responseTopic : undefined) ?? this.topics.ack;
     const correlationData = packet.properties?.correlationData;
     this.client?.publish(topic, JSON.stringify(a), { qos: 1, ...(correlationData ? { properties: { correlationData } } : {}) });
   }
