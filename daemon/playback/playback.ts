@@ -97,7 +97,8 @@ export class Playback {
     if (beats.length < 2) return;
     const posS = (this.now() - c.originAt) / 1000;
     const next = nextBeat(beats, posS);
-    if (Math.abs(next.bpm - this.clock.snapshot().bpm) / next.bpm > 0.002 || this.clock.snapshot().source !== 'song') this.clock.setTempo(next.bpm, 'song');
+    const now = this.clock.snapshot();
+    if (Math.abs(next.bpm - now.bpm) / next.bpm > 0.002 || now.source !== 'song') this.clock.setTempo(next.bpm, 'song');
     const n = this.options.beatsPerPhrase;
     const count = ((((next.index - firstCountBeat) % n) + n) % n) + 1;
     this.clock.beatAt(c.originAt + next.atS * 1000, 'song', count);

@@ -10,6 +10,7 @@ import type { Driver } from '../driver.js';
 import type { HealthReporter } from '../health/registry.js';
 import { Retry } from '../backoff.js';
 import { BeatTracker } from './beat-tracker.js';
+import { complaint, F32Chunks, pcmArgs } from './ffmpeg.js';
 
 const RATE = 22_050;
 
@@ -67,24 +68,20 @@ export class AudioClockDriver implements Driver {
     if (!this.running) return;
     const { input, inputOptions } = this.options;
     this.tracker = new BeatTracker();
-    const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', ...inputOptions, '-i', input, '-vn', '-ac', '1', '-ar', String(RATE), '-f', 'f32le', 'pipe:1'];
-    const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', pcmArgs(input, RATE, inputOptions), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let stderr = '';
     let samples = 0;
     let startedAt: number | undefined;
-    let carry = Buffer.alloc(0);
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-500)));
+    const chunks = new F32Chunks();
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.stdout.on('data', (d: Buffer) => {
       const now = this.now();
       if (startedAt === undefined) {
         startedAt = now;
         this.health.report(this.name, { type: 'subsystem', state: 'connected', detail: `ffmpeg ${input}` });
       }
-      const bytes = carry.length > 0 ? Buffer.concat([carry, d]) : d;
-      const whole = bytes.length - (bytes.length % 4);
-      carry = Buffer.from(bytes.subarray(whole));
-      const pcm = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + whole));
+      const pcm = chunks.push(d);
       samples += pcm.length;
       // Stream time → wall time: the newest sample arrived now.
       const endS = samples / RATE;
@@ -100,7 +97,7 @@ export class AudioClockDriver implements Driver {
     child.once('close', (code) => {
       if (this.child === child) this.child = undefined;
       if (!this.running) return;
-      const why = stderr.trim().split('\n').pop() ?? '';
+      const why = complaint(stderr);
       this.health.report(this.name, { type: 'subsystem', state: 'retrying', detail: `ffmpeg exited (${code ?? 'signal'})${why ? `: ${why}` : ''}; reopening ${input} in ${this.options.retryMs} ms` });
       this.retry.schedule(() => this.open());
     });

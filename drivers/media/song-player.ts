@@ -5,6 +5,7 @@
  * wall time; the earliest-arriving reports carry the least delay, so it keeps their minimum.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { complaint } from './ffmpeg.js';
 
 export interface SongPlayerOptions {
   /** ffmpeg output arguments, e.g. ['-f', 'alsa', 'default'] or ['-f', 'null', '-']. */
@@ -17,11 +18,6 @@ export interface PlaybackEvents {
   position(positionS: number, at: number): void;
   /** Playback is over: the song ended, it was stopped, or ffmpeg failed (with its reason). */
   ended(how: { reason: 'finished' | 'stopped' | 'failed'; detail?: string }): void;
-}
-
-/** ffmpeg's last few lines of complaint, without alsa-lib's configuration chatter. */
-function reason(stderr: string): string {
-  return stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('ALSA lib')).slice(-3).join('; ');
 }
 
 export class SongPlayback {
@@ -55,7 +51,7 @@ export class SongPlayback {
     this.child.once('close', (code) => {
       if (this.stopping) end({ reason: 'stopped' });
       else if (code === 0) end({ reason: 'finished' });
-      else end({ reason: 'failed', detail: `ffmpeg exited (${code ?? 'signal'}): ${reason(stderr)}` });
+      else end({ reason: 'failed', detail: `ffmpeg exited (${code ?? 'signal'}): ${complaint(stderr)}` });
     });
   }
 
