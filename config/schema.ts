@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { clockSchema, playbackSchema } from './clock.js';
 import { defaultRules, mappingRulesSchema, presetSchema } from './mapping.js';
 import { mqttSchema } from './mqtt.js';
+import { syncSchema } from './sync.js';
 
 const port = z.number().int().min(1).max(65535);
 const hostname = z.string().min(1).max(253);
@@ -338,6 +339,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   mqtt: mqttSchema,
+  sync: syncSchema,
   log: z
     .strictObject({
       level: z.enum(logLevels).default('info'),

@@ -12,6 +12,7 @@ import { buildHardware, type Hardware } from './hardware.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { Room } from './room/room.js';
 import { MqttLink } from '../sync/mqtt/mqtt-link.js';
+import { buildCloudSync, type CloudSync } from './cloud-sync.js';
 import { pruneExpired } from './store/retention.js';
 import { loadPipelineModels } from './pipeline/models.js';
 import { embedWith, type Embed } from './pipeline/learn-pattern.js';
@@ -53,6 +54,8 @@ export class Daemon {
   private gestureEmbed: Embed | undefined;
   /** The music clock, mapping rules and outputs. */
   room: Room | undefined;
+  /** Cloud sync, when `sync.enabled`. */
+  sync: CloudSync | undefined;
 
   constructor(private readonly deps: DaemonDeps) {
     const { config, log } = deps;
@@ -97,6 +100,7 @@ export class Daemon {
       if (config.pipeline.enabled) await this.startPipeline();
       await room.start(signal);
       this.teardowns.add('room', () => room.stop());
+      this.startSync();
       this.startMqtt(room);
 
       const { app } = createApp({
@@ -108,8 +112,9 @@ export class Daemon {
         storeHealth: () => this.store.health(),
         components: () => this.health.snapshot(),
         log,
-        metrics: [room.metrics],
-        api: apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics, room }, undefined, this.gestureEmbed),
+        metrics: [room.metrics, ...(this.sync ? [this.sync.metrics] : [])],
+        ...(this.sync && { sync: () => this.sync!.client.status() }),
+        api: apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics, room, ...(this.sync && { sync: this.sync.client }) }, undefined, this.gestureEmbed),
       });
       this.server = await listen(app, config.http.host, config.http.port);
       this.teardowns.add('http', () => this.server?.close());
@@ -204,6 +209,17 @@ export class Daemon {
       await models.gesture?.close();
     });
     log.info({ arousal: models.arousal !== undefined, gesture: models.gesture !== undefined }, 'pipeline started');
+  }
+
+  /** Cloud sync: drains the outbox to the enrolled cloud whenever the uplink allows. */
+  private startSync(): void {
+    const { config, log } = this.deps;
+    if (!config.sync.enabled) return;
+    const sync = buildCloudSync(config.sync, this.store, this.health, log, this.now);
+    sync.client.start();
+    this.sync = sync;
+    // Registered after the store, so it runs before the store closes.
+    this.teardowns.add('sync', () => sync.client.stop());
   }
 
   /** The MQTT link, when a broker is configured: presence and signed remote commands. */

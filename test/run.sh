@@ -13,7 +13,8 @@ bash test/peers/install.sh \
   olad:ola \
   ffmpeg:ffmpeg \
   ip:iproute2 \
-  mosquitto:mosquitto
+  mosquitto:mosquitto \
+  pg_ctlcluster:postgresql
 
 echo "== type-check"; npx tsc -p tsconfig.json
 echo "== lint";       npx eslint .

@@ -10,6 +10,7 @@ import type { LiveMapping } from '../mapping/live-mapping.js';
 import type { MusicClock } from '../clock/music-clock.js';
 import type { Playback } from '../playback/playback.js';
 import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
+import type { SyncStatus } from '../../sync/sync-client.js';
 
 /** The live hardware side the API reads: the health registry and the haptic outputs by name. */
 export interface HardwareView {
@@ -17,6 +18,8 @@ export interface HardwareView {
   haptics: ReadonlyMap<string, HapticOutput>;
   /** The music clock and mapping rules; absent in tests of other routes. */
   room?: RoomView;
+  /** Cloud sync; absent when sync.enabled is off (and in tests of other routes). */
+  sync?: { status(): SyncStatus; syncNow(): void };
 }
 
 /** What the mapping and clock routes use of the room. */

@@ -13,6 +13,7 @@ import { registerMovementRoutes } from './routes/movement.js';
 import { registerOutputRoutes } from './routes/outputs.js';
 import { registerSongRoutes } from './routes/songs.js';
 import { registerSoundRoutes } from './routes/sound.js';
+import { registerSyncRoutes } from './routes/sync.js';
 import { registerUserRoutes } from './routes/users.js';
 
 export type { ApiDeps } from './deps.js';
@@ -38,6 +39,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerMappingRoutes(router, deps);
   registerSoundRoutes(router, deps);
   registerSongRoutes(router, deps);
+  registerSyncRoutes(router, deps);
   registerOutputRoutes(router, deps, 'sound');
   registerOutputRoutes(router, deps, 'visualization');
   return router;

@@ -5,6 +5,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ComponentHealth } from '../../drivers/health/registry.js';
 import type { StoreHealth } from '../store/store.js';
+import type { SyncStatus } from '../../sync/sync-client.js';
 import type { ApiInfo, Health } from './contracts.js';
 import { mountDocs } from '../api/docs.js';
 import { errorJson, toApiError } from '../api/errors.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   now(): number;
   storeHealth(): StoreHealth | undefined;
   components(): ComponentHealth[];
+  /** Cloud sync's status, when sync is enabled. */
+  sync?(): SyncStatus;
   log: AppLog;
   /** More metrics registries served at /metrics with the daemon's own. */
   metrics?: Registry[];
@@ -63,6 +66,7 @@ export function buildHealth(deps: AppDeps): Health {
     uptimeS: Math.round((now - deps.startedAt) / 100) / 10,
     box: { name: deps.boxName, id: deps.boxId() },
     store,
+    ...(deps.sync && { sync: deps.sync() }),
     drivers: { total: components.length, byState, components },
   };
 }

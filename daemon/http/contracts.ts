@@ -26,9 +26,24 @@ export const storeHealthSchema = z.object({
   failedFlushes: z.number(),
   droppedRows: z.number(),
   withheldNoConsent: z.number(),
+  localOnly: z.number(),
   lastError: z.string().nullable(),
   openChunks: z.number(),
   migration: z.string().optional(),
+});
+
+export const syncHealthSchema = z.object({
+  state: z.enum(['idle', 'sending', 'backoff', 'not_enrolled', 'stopped']),
+  cloud: z.string().nullable(),
+  classes: z.array(z.string()),
+  backlog: z.object({ entries: z.number(), bytes: z.number(), oldestUnsentAgeS: z.number().nullable(), byClass: z.record(z.string(), z.number()) }),
+  lastSuccessAt: z.number().nullable(),
+  lastAttemptAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+  consecutiveFailures: z.number(),
+  nextAttemptAt: z.number().nullable(),
+  draining: z.boolean(),
+  sent: z.object({ batches: z.number(), records: z.number(), wireBytes: z.number(), rawBytes: z.number(), duplicates: z.number(), skipped: z.number() }),
 });
 
 export const healthSchema = z.object({
@@ -37,6 +52,8 @@ export const healthSchema = z.object({
   uptimeS: z.number(),
   box: z.object({ name: z.string(), id: z.string() }),
   store: storeHealthSchema.nullable(),
+  /** Cloud sync, when enabled. */
+  sync: syncHealthSchema.optional(),
   drivers: z.object({
     total: z.number(),
     byState: z.record(z.string(), z.number()),

@@ -7,7 +7,9 @@
  * Consent is applied here, before anything is stored or queued for sync: biometrics (HR,
  * EDA, temperature, ECG and PPG chunks) from a device worn by a dancer who has not consented
  * are withheld and counted; from a consenting wearer they are stored with the dancer and
- * event of the device's assignment. Movement (IMU) chunks carry the event only.
+ * event of the device's assignment. Movement (IMU) chunks carry the event only. A consenting
+ * wearer's biometrics get an outbox entry only if they also consented to cloud sync: without
+ * it they stay on the box (`localOnly`), and nothing the sync client could ever read names them.
  *
  * If a flush fails (disk full, I/O error) the batch stays queued and is retried on the next
  * tick; the queue is bounded, and what overflows is counted and dropped oldest-first so a
@@ -76,6 +78,8 @@ export interface WriterStats {
   droppedRows: number;
   /** Biometric samples not stored because their wearer has not consented. */
   withheldNoConsent: number;
+  /** Biometric rows stored but not enqueued for sync: the wearer has not consented to cloud sync. */
+  localOnly: number;
   lastError: string | null;
 }
 
@@ -87,7 +91,7 @@ const MAX_QUEUE_BATCHES = 20;
 
 export class BatchWriter {
   private queue: WriteOp[] = [];
-  private readonly stats: WriterStats = { queued: 0, rowsWritten: 0, batches: 0, lastFlushAt: null, lastFlushMs: null, failedFlushes: 0, droppedRows: 0, withheldNoConsent: 0, lastError: null };
+  private readonly stats: WriterStats = { queued: 0, rowsWritten: 0, batches: 0, lastFlushAt: null, lastFlushMs: null, failedFlushes: 0, droppedRows: 0, withheldNoConsent: 0, localOnly: 0, lastError: null };
   private readonly insertBio: BetterSqlite3.Statement;
   private readonly insertChunk: BetterSqlite3.Statement;
   private readonly updateBattery: BetterSqlite3.Statement;
@@ -186,7 +190,8 @@ export class BatchWriter {
         return;
       }
       const r = this.insertChunk.run(deviceId, wearer?.eventId ?? null, c.stream, Math.round(c.startedAt), c.firstIndex, c.rateHz, c.channels, c.sampleCount, c.data);
-      this.insertOutbox.run('stream_chunks', r.lastInsertRowid, t);
+      if (wearer && !wearer.cloud && BIOMETRIC_STREAMS.has(c.stream)) this.stats.localOnly++;
+      else this.insertOutbox.run('stream_chunks', r.lastInsertRowid, t);
       return;
     }
     const s = op.sample;
@@ -222,7 +227,8 @@ export class BatchWriter {
         break;
     }
     const r = this.insertBio.run(device.id, wearer?.userId ?? null, wearer?.eventId ?? null, s.receivedAt, s.index, heartRate, rr, contact, energyKj, gsr, temp, device.simulated ? 'sim' : 'sensor');
-    this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
+    if (wearer && !wearer.cloud) this.stats.localOnly++;
+    else this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
   }
 
   /** Model outputs: an inference is derived biometrics, so the wearer's consent applies to it too. */
@@ -243,7 +249,8 @@ export class BatchWriter {
       }
       const i = op.row;
       const r = this.insertInference.run(device.id, wearer?.userId ?? null, wearer?.eventId ?? null, i.at, i.model, i.value, JSON.stringify(i.inputs.map((v) => Math.round(v * 1000) / 1000)));
-      this.insertOutbox.run('inferences', r.lastInsertRowid, t);
+      if (wearer && !wearer.cloud) this.stats.localOnly++;
+      else this.insertOutbox.run('inferences', r.lastInsertRowid, t);
       return;
     }
     const d = op.row;

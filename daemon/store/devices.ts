@@ -13,6 +13,8 @@ export interface Wearer {
   userId: number;
   eventId: number | null;
   consent: boolean;
+  /** ...and to those biometrics being synced to the cloud (without it they are stored but never enqueued). */
+  cloud: boolean;
 }
 
 export const OWNER_TTL_MS = 2000;
@@ -20,7 +22,7 @@ export const OWNER_TTL_MS = 2000;
 export class DeviceDirectory {
   private readonly known = new Map<string, { id: number; simulated: boolean }>();
   private readonly wearers = new Map<number, { wearer: Wearer | undefined; checkedAt: number }>();
-  private readonly selectWearer: BetterSqlite3.Statement<[number], { user_id: number; event_id: number | null; consent_biometrics: number }>;
+  private readonly selectWearer: BetterSqlite3.Statement<[number], { user_id: number; event_id: number | null; consent_biometrics: number; consent_cloud_sync: number }>;
   private readonly upsert: BetterSqlite3.Statement<[string, string, string, string, string, number, number]>;
   private readonly select: BetterSqlite3.Statement<[string], { id: number }>;
 
@@ -36,7 +38,7 @@ export class DeviceDirectory {
     );
     this.select = sqlite.prepare('SELECT id FROM devices WHERE device_key = ?');
     this.selectWearer = sqlite.prepare(
-      `SELECT a.user_id, a.event_id, u.consent_biometrics FROM device_assignments a JOIN users u ON u.id = a.user_id
+      `SELECT a.user_id, a.event_id, u.consent_biometrics, u.consent_cloud_sync FROM device_assignments a JOIN users u ON u.id = a.user_id
        WHERE a.device_id = ? AND a.released_at IS NULL`,
     );
   }
@@ -47,7 +49,7 @@ export class DeviceDirectory {
     const cached = this.wearers.get(deviceId);
     if (cached && t - cached.checkedAt < OWNER_TTL_MS) return cached.wearer;
     const row = this.selectWearer.get(deviceId);
-    const wearer = row ? { userId: row.user_id, eventId: row.event_id, consent: row.consent_biometrics === 1 } : undefined;
+    const wearer = row ? { userId: row.user_id, eventId: row.event_id, consent: row.consent_biometrics === 1, cloud: row.consent_cloud_sync === 1 } : undefined;
     this.wearers.set(deviceId, { wearer, checkedAt: t });
     return wearer;
   }

@@ -14,6 +14,8 @@ export interface UsersTable {
   pseudonym: string;
   consent_biometrics: Generated<number>;
   consent_updated_at: Ms | null;
+  /** The dancer agreed to their biometrics being synced to the cloud (separate from recording them on the box). */
+  consent_cloud_sync: Generated<number>;
   created_at: Ms;
   updated_at: Ms;
 }
@@ -270,6 +272,12 @@ export interface CrowdStatesTable {
   density: number | null;
 }
 
+export interface SyncCursorsTable {
+  entity: OutboxEntity;
+  acked_seq: number;
+  acked_at: Ms;
+}
+
 export interface BoxMetaTable {
   key: string;
   value: string;
@@ -294,6 +302,7 @@ export interface Database {
   visualization_events: VisualizationEventsTable;
   visualization_presets: NamedParametersTable;
   outbox: OutboxTable;
+  sync_cursors: SyncCursorsTable;
   box_meta: BoxMetaTable;
   refresh_tokens: RefreshTokensTable;
   inferences: InferencesTable;

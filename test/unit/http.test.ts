@@ -5,7 +5,7 @@ import type { StoreHealth } from '../../daemon/store/store.js';
 
 const okStore: StoreHealth = {
   path: '/x.db', boxId: 'b', journalMode: 'wal', sizeBytes: 1, queued: 0, rowsWritten: 10, batches: 1, lastFlushAt: 1000,
-  lastFlushMs: 1, failedFlushes: 0, droppedRows: 0, withheldNoConsent: 0, lastError: null, openChunks: 0, migration: 'm',
+  lastFlushMs: 1, failedFlushes: 0, droppedRows: 0, withheldNoConsent: 0, localOnly: 0, lastError: null, openChunks: 0, migration: 'm',
 };
 
 function deps(over: Partial<AppDeps> = {}): AppDeps {

@@ -137,7 +137,7 @@ describe('store', () => {
     await expect(store.start()).rejects.toThrow(/codance\.db.*not a database/);
   });
 
-  it('applies consent before storing: a wearer without consent gets nothing stored or queued, a consenting one gets their rows', async () => {
+  it('applies consent before storing: a wearer without consent gets nothing stored or queued, a consenting one gets their rows, enqueued only with consent to cloud sync', async () => {
     let now = 1_000_000;
     const path = join(tempDir(), 'codance.db');
     const store = new Store({ path, batchMs: 10, maxBatchRows: 1000, chunkMs: 1000 }, () => now);
@@ -170,7 +170,14 @@ describe('store', () => {
     expect(chunks).toEqual([{ device_id: dev('band-b'), event_id: eventId }]);
     expect(store.health()?.withheldNoConsent).toBe(5 + 130);
     const outbox = (db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE entity IN ('biometric_data', 'stream_chunks')").get() as { n: number }).n;
-    expect(outbox).toBe(6);
+    // Ben consented to recording, not to cloud sync: his rows are stored but none is enqueued.
+    expect(outbox).toBe(0);
+    expect(store.health()?.localOnly).toBe(6);
+    db.prepare('UPDATE users SET consent_cloud_sync = 1 WHERE id = ?').run(ben);
+    now += 2500;
+    store.write(hrOf('band-b', 5));
+    store.flush();
+    expect((db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE entity = 'biometric_data'").get() as { n: number }).n).toBe(1);
     // Ana consents: within the refresh time her band's data is stored, with her as its owner.
     db.prepare('UPDATE users SET consent_biometrics = 1 WHERE id = ?').run(ana);
     now += 2500;

@@ -15,6 +15,7 @@ export interface NewUser {
   role: Role;
   is_active?: boolean;
   consent_biometrics?: boolean;
+  consent_cloud_sync?: boolean;
 }
 
 export const newPseudonym = (): string => `p_${randomBytes(9).toString('base64url')}`;
@@ -35,7 +36,8 @@ export async function createUser(sql: Sql, input: NewUser): Promise<number> {
         is_active: input.is_active === false ? 0 : 1,
         pseudonym: newPseudonym(),
         consent_biometrics: input.consent_biometrics ? 1 : 0,
-        consent_updated_at: input.consent_biometrics === undefined ? null : now,
+        consent_cloud_sync: input.consent_cloud_sync ? 1 : 0,
+        consent_updated_at: input.consent_biometrics === undefined && input.consent_cloud_sync === undefined ? null : now,
         created_at: now,
         updated_at: now,
       }),

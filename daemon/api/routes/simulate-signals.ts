@@ -24,11 +24,13 @@ export interface SimulateResult {
 export function simulateSignals(sql: Sql, input: SimulateInput, kind: 'movement' | 'biometrics'): SimulateResult {
   getRow(sql, 'events', input.event_id, 'event');
   let dancers: (number | null)[];
+  let cloud = true;
   if (input.user_id !== undefined) {
-    const user = sql.first(sql.db.selectFrom('users').select(['id', 'consent_biometrics']).where('id', '=', input.user_id));
+    const user = sql.first(sql.db.selectFrom('users').select(['id', 'consent_biometrics', 'consent_cloud_sync']).where('id', '=', input.user_id));
     if (!user) throw new ApiError(422, 'unknown_reference', `body.user_id: no user with id ${input.user_id}`, 'body.user_id');
     if (kind === 'biometrics' && user.consent_biometrics !== 1) throw consentMissing(input.user_id);
     dancers = [user.id];
+    cloud = user.consent_cloud_sync === 1;
   } else if (kind === 'biometrics') {
     throw new ApiError(422, 'validation_failed', 'body.user_id: required for biometrics (data is stored against a consenting dancer)', 'body.user_id');
   } else {
@@ -52,7 +54,8 @@ export function simulateSignals(sql: Sql, input: SimulateInput, kind: 'movement'
     } else {
       for (const b of session.biometrics) {
         const { id } = sql.run(sql.db.insertInto('biometric_data').values({ ...b, event_id: input.event_id, rr_1024: JSON.stringify(b.rr_1024), source: 'sim' }));
-        sql.outbox('biometric_data', id);
+        // Without the dancer's consent to cloud sync, their biometrics are kept but never enqueued.
+        if (cloud) sql.outbox('biometric_data', id);
         n++;
       }
     }

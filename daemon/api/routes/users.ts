@@ -94,7 +94,7 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
       const before = getRow(sql, 'users', params.id, 'user');
       const self = me.id === params.id;
       if (me.role !== 'admin' && (input.role !== undefined || input.is_active !== undefined)) throw forbidden('only an admin may change role or is_active');
-      if (!self && input.consent_biometrics !== undefined) throw forbidden('consent can only be given or withdrawn by the dancer themself');
+      if (!self && (input.consent_biometrics !== undefined || input.consent_cloud_sync !== undefined)) throw forbidden('consent can only be given or withdrawn by the dancer themself');
       if (self && input.password !== undefined && !(await verifyPassword(input.current_password ?? '', String(before.password_hash)))) {
         throw new ApiError(422, 'validation_failed', 'body.current_password: must be your current password to set a new one', 'body.current_password');
       }
@@ -114,6 +114,7 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
               ...(input.role !== undefined && { role: input.role }),
               ...(input.is_active !== undefined && { is_active: input.is_active ? 1 : 0 }),
               ...(input.consent_biometrics !== undefined && { consent_biometrics: input.consent_biometrics ? 1 : 0, consent_updated_at: now }),
+              ...(input.consent_cloud_sync !== undefined && { consent_cloud_sync: input.consent_cloud_sync ? 1 : 0, consent_updated_at: now }),
               updated_at: now,
             })
             .where('id', '=', params.id),

@@ -11,6 +11,7 @@ export const userColumns: Columns = {
   is_active: 'bool',
   pseudonym: 'plain',
   consent_biometrics: 'bool',
+  consent_cloud_sync: 'bool',
   consent_updated_at: 'time',
   created_at: 'time',
   updated_at: 'time',
@@ -34,6 +35,7 @@ export const userOut = z
     is_active: z.boolean(),
     pseudonym: z.string().openapi({ description: 'stands in for this person in everything synced off the box' }),
     consent_biometrics: z.boolean().openapi({ description: 'the dancer agreed to their biometrics being recorded' }),
+    consent_cloud_sync: z.boolean().openapi({ description: 'the dancer agreed to their biometrics being synced to the cloud (without it they stay on the box)' }),
     consent_updated_at: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
@@ -41,11 +43,11 @@ export const userOut = z
   .openapi('User');
 
 export const registerIn = z
-  .strictObject({ username, email, password, consent_biometrics: z.boolean().optional() })
+  .strictObject({ username, email, password, consent_biometrics: z.boolean().optional(), consent_cloud_sync: z.boolean().optional() })
   .openapi('UserRegister');
 
 export const createUserIn = z
-  .strictObject({ username, email, password, role: role.default('dancer'), is_active: z.boolean().optional(), consent_biometrics: z.boolean().optional() })
+  .strictObject({ username, email, password, role: role.default('dancer'), is_active: z.boolean().optional(), consent_biometrics: z.boolean().optional(), consent_cloud_sync: z.boolean().optional() })
   .openapi('UserCreate');
 
 export const updateUserIn = z
@@ -57,6 +59,7 @@ export const updateUserIn = z
     role: role.optional().openapi({ description: 'admin only' }),
     is_active: z.boolean().optional().openapi({ description: 'admin only' }),
     consent_biometrics: z.boolean().optional().openapi({ description: 'the dancer themself only' }),
+    consent_cloud_sync: z.boolean().optional().openapi({ description: 'the dancer themself only' }),
   })
   .openapi('UserUpdate');
 

@@ -1,0 +1,128 @@
+/**
+ * `codance sync enrol|status|now|verify`: what a technician does with cloud sync. They work on
+ * the store file directly, so they work whether or not the daemon runs; `now` drains from this
+ * process (if the daemon is draining too, the cloud's idempotency makes the overlap harmless,
+ * and the cursors only ever move forward).
+ */
+import { SingleBar } from 'cli-progress';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config/index.js';
+import { entitiesOf, tableChecksums, type TableChecksums } from '../../sync/contract.js';
+import { SyncClient } from '../../sync/sync-client.js';
+import { openDatabase, type OpenedDatabase } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { SqliteOutbox } from '../store/outbox.js';
+
+export class SyncCommandError extends Error {}
+
+async function openStore(config: Config): Promise<{ opened: OpenedDatabase; outbox: SqliteOutbox; boxId: string }> {
+  const opened = openDatabase(config.store.path);
+  await migrateToLatest(opened.db as Kysely<unknown>);
+  const row = opened.sqlite.prepare(`SELECT value FROM box_meta WHERE key = 'box_id'`).get() as { value: string } | undefined;
+  if (!row) {
+    await opened.close();
+    throw new SyncCommandError(`${opened.path} has no box id yet: start the daemon once (codance daemon) before enrolling`);
+  }
+  return { opened, outbox: new SqliteOutbox(opened.sqlite, row.value, { pseudonymise: config.sync.pseudonymise }), boxId: row.value };
+}
+
+export async function enrol(config: Config, cloud: string, code: string, name: string): Promise<string> {
+  let url: URL;
+  try {
+    url = new URL(cloud);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
+  } catch {
+    throw new SyncCommandError(`--cloud "${cloud}" is not an http(s) URL`);
+  }
+  const { opened, boxId } = await openStore(config);
+  try {
+    let res: Response;
+    try {
+      res = await fetch(new URL('/api/v1/enrol', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, box: boxId, name }), signal: AbortSignal.timeout(30_000) });
+    } catch (err) {
+      throw new SyncCommandError(`cannot reach ${url.origin}: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`);
+    }
+    const body = (await res.json().catch(() => ({}))) as { token?: string; venue_id?: number; error?: { message?: string } };
+    if (!res.ok || !body.token) throw new SyncCommandError(`the cloud refused the enrolment (${res.status}): ${body.error?.message ?? 'no reason given'}`);
+    const put = opened.sqlite.prepare('INSERT INTO box_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    opened.sqlite.transaction(() => {
+      put.run('cloud_url', url.origin);
+      put.run('cloud_token', body.token!);
+    })();
+    return `box ${boxId} enrolled at ${url.origin} (venue ${body.venue_id}); the daemon starts syncing within ${config.sync.maxDelayMs} ms`;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** The daemon's view if it runs (its /health), else the store's backlog. */
+export async function status(config: Config): Promise<{ source: 'daemon' | 'store'; status: unknown }> {
+  try {
+    const res = await fetch(`http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}/health`, { signal: AbortSignal.timeout(2000) });
+    const health = (await res.json()) as { sync?: unknown };
+    if (health.sync) return { source: 'daemon', status: health.sync };
+  } catch {
+    // not running: read the store
+  }
+  const { opened, outbox } = await openStore(config);
+  try {
+    const client = new SyncClient(config.sync, outbox);
+    return { source: 'store', status: { ...client.status(), state: 'daemon not running' } };
+  } finally {
+    await opened.close();
+  }
+}
+
+export async function syncNow(config: Config, timeoutS: number, progress: boolean): Promise<string> {
+  const { opened, outbox } = await openStore(config);
+  if (!outbox.credential()) {
+    await opened.close();
+    throw new SyncCommandError('this box is not enrolled: codance sync enrol --cloud URL --code CODE');
+  }
+  const client = new SyncClient(config.sync, outbox);
+  const start = client.status();
+  const total = start.backlog.entries;
+  const bar = progress && process.stderr.isTTY ? new SingleBar({ format: 'sync [{bar}] {percentage}% | {value}/{total} entries | {state}', stream: process.stderr }) : undefined;
+  bar?.start(Math.max(1, total), 0, { state: 'starting' });
+  client.start();
+  client.syncNow();
+  const deadline = Date.now() + timeoutS * 1000;
+  try {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 200));
+      const s = client.status();
+      const done = Math.max(0, total - s.backlog.entries);
+      bar?.setTotal(Math.max(1, done + s.backlog.entries));
+      bar?.update(done, { state: s.lastError ? `retrying: ${s.lastError.slice(0, 60)}` : s.state });
+      if (!bar && progress) process.stderr.write(`sync: ${s.backlog.entries} entries left (${s.state})\n`);
+      if (s.backlog.entries === 0 && !s.draining) return `up to date: ${s.sent.records} records in ${s.sent.batches} batches (${s.sent.wireBytes} bytes on the wire) to ${s.cloud}`;
+      if (Date.now() > deadline) throw new SyncCommandError(`gave up after ${timeoutS} s with ${s.backlog.entries} entries left; last error: ${s.lastError ?? 'none'}`);
+    }
+  } finally {
+    bar?.stop();
+    await client.stop();
+    await opened.close();
+  }
+}
+
+/** Compares the box's per-table checksums with the cloud's; lists the tables that differ. */
+export async function verify(config: Config): Promise<{ same: boolean; rows: { table: string; box: number; cloud: number; same: boolean }[] }> {
+  const { opened, outbox, boxId } = await openStore(config);
+  try {
+    const cred = outbox.credential();
+    if (!cred) throw new SyncCommandError('this box is not enrolled: codance sync enrol --cloud URL --code CODE');
+    const local = outbox.checksums(entitiesOf(config.sync.classes));
+    const res = await fetch(new URL(`/api/v1/boxes/${boxId}/checksums`, cred.url), { headers: { authorization: `Bearer ${cred.token}` }, signal: AbortSignal.timeout(60_000) }).catch((err: unknown) => {
+      throw new SyncCommandError(`cannot reach ${cred.url}: ${(err as Error).message}`);
+    });
+    if (!res.ok) throw new SyncCommandError(`the cloud answered ${res.status}: ${await res.text()}`);
+    const remote: TableChecksums = tableChecksums.parse(await res.json());
+    const tables = [...new Set([...Object.keys(local), ...Object.keys(remote)])].sort();
+    const rows = tables
+      .map((table) => ({ table, box: local[table]?.count ?? 0, cloud: remote[table]?.count ?? 0, same: (local[table]?.sha256 ?? '') === (remote[table]?.sha256 ?? '') || ((local[table]?.count ?? 0) === 0 && (remote[table]?.count ?? 0) === 0) }))
+      .filter((r) => r.box > 0 || r.cloud > 0);
+    return { same: rows.every((r) => r.same), rows };
+  } finally {
+    await opened.close();
+  }
+}

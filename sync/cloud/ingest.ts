@@ -1,0 +1,72 @@
+/**
+ * Idempotent ingest. A record is stored under (box, entity, id) together with the outbox seq
+ * it came from; a record replaces the stored one only if its seq is newer. So a batch sent
+ * twice (its acknowledgement was lost), or an older entry arriving after a newer one, changes
+ * nothing: the cloud's copy is always the box's newest.
+ */
+import type { Kysely } from 'kysely';
+import { canonicalJson, indexOf, type SyncBatch } from '../contract.js';
+import type { CloudDatabase } from './schema.js';
+
+/** Rows per INSERT: 11 parameters each stays far below PostgreSQL's 65535. */
+const CHUNK = 1000;
+
+export async function ingest(db: Kysely<CloudDatabase>, boxId: number, batch: SyncBatch, now: number): Promise<{ accepted: number; duplicates: number; max_seq: number }> {
+  // Defensive: one row per key in a statement (PostgreSQL refuses to update a row twice in one INSERT).
+  const newest = new Map<string, SyncBatch['records'][number]>();
+  for (const r of batch.records) {
+    const key = `${r.entity}:${r.id}`;
+    const seen = newest.get(key);
+    if (!seen || seen.seq < r.seq) newest.set(key, r);
+  }
+  const rows = [...newest.values()].map((r) => {
+    const ix = r.op === 'upsert' && r.data ? indexOf(r.entity, r.id, r.data) : { eventId: null, at: null, stream: null, userId: null };
+    return {
+      box_id: boxId,
+      entity: r.entity,
+      entity_id: r.id,
+      seq: r.seq,
+      deleted: r.op === 'delete' ? 1 : 0,
+      event_id: ix.eventId,
+      at: ix.at === null ? null : Math.round(ix.at),
+      stream: ix.stream,
+      user_ref: ix.userId,
+      data: r.op === 'delete' || !r.data ? '' : canonicalJson(r.data),
+      received_at: now,
+    };
+  });
+  const maxSeq = batch.records.reduce((m, r) => Math.max(m, r.seq), 0);
+  let accepted = 0;
+  await db.transaction().execute(async (tx) => {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const written = await tx
+        .insertInto('records')
+        .values(rows.slice(i, i + CHUNK))
+        .onConflict((oc) =>
+          oc
+            .columns(['box_id', 'entity', 'entity_id'])
+            .doUpdateSet((eb) => ({
+              seq: eb.ref('excluded.seq'),
+              deleted: eb.ref('excluded.deleted'),
+              event_id: eb.ref('excluded.event_id'),
+              at: eb.ref('excluded.at'),
+              stream: eb.ref('excluded.stream'),
+              user_ref: eb.ref('excluded.user_ref'),
+              data: eb.ref('excluded.data'),
+              received_at: eb.ref('excluded.received_at'),
+            }))
+            .where('records.seq', '<', (eb) => eb.ref('excluded.seq')),
+        )
+        .returning('id')
+        .execute();
+      accepted += written.length;
+    }
+    await tx
+      .updateTable('boxes')
+      // CASE rather than max()/greatest(): the one spelling both SQLite and PostgreSQL read.
+      .set((eb) => ({ last_seen_at: now, last_seq: eb.case().when('last_seq', '<', maxSeq).then(maxSeq).else(eb.ref('last_seq')).end() }))
+      .where('id', '=', boxId)
+      .execute();
+  });
+  return { accepted, duplicates: batch.records.length - accepted, max_seq: maxSeq };
+}

@@ -1,0 +1,51 @@
+/**
+ * The cloud's own migrations, one list for both dialects: the SQL differs only in how an
+ * auto-increment key is spelt. Applied by `codance cloud` at start (Kysely's Migrator takes
+ * a lock on PostgreSQL, so several cloud processes may start at once). FROZEN once released.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+function initial(dialect: Dialect): Migration {
+  const id = dialect === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY';
+  const statements = [
+    `CREATE TABLE cloud_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+    `CREATE TABLE orgs (id ${id}, name TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL)`,
+    `CREATE TABLE venues (id ${id}, org_id BIGINT NOT NULL REFERENCES orgs(id), name TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (org_id, name))`,
+    `CREATE TABLE boxes (
+      id ${id}, uid TEXT NOT NULL UNIQUE, venue_id BIGINT NOT NULL REFERENCES venues(id), name TEXT NOT NULL,
+      token_hash TEXT NOT NULL UNIQUE, enrolled_at BIGINT NOT NULL, last_seen_at BIGINT, last_seq BIGINT NOT NULL DEFAULT 0
+    )`,
+    `CREATE TABLE users (id ${id}, email TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+    `CREATE TABLE memberships (
+      user_id BIGINT NOT NULL REFERENCES users(id), org_id BIGINT NOT NULL REFERENCES orgs(id),
+      role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'viewer')), created_at BIGINT NOT NULL, PRIMARY KEY (user_id, org_id)
+    )`,
+    `CREATE TABLE enrolment_codes (
+      code_hash TEXT PRIMARY KEY, venue_id BIGINT NOT NULL REFERENCES venues(id), created_by BIGINT NOT NULL,
+      created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT, used_by_box BIGINT
+    )`,
+    `CREATE TABLE records (
+      id ${id}, box_id BIGINT NOT NULL REFERENCES boxes(id), entity TEXT NOT NULL, entity_id BIGINT NOT NULL,
+      seq BIGINT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, event_id BIGINT, at BIGINT, stream TEXT, user_ref BIGINT,
+      data TEXT NOT NULL, received_at BIGINT NOT NULL, UNIQUE (box_id, entity, entity_id)
+    )`,
+    `CREATE INDEX records_session ON records (box_id, event_id, stream, at, id)`,
+    `CREATE INDEX records_sessions ON records (entity, box_id, at)`,
+  ];
+  return {
+    async up(db: Kysely<unknown>) {
+      for (const s of statements) await sql.raw(s).execute(db);
+      // The signing key for dashboard tokens, shared by every cloud process through the database.
+      await sql`INSERT INTO cloud_meta (key, value) VALUES ('jwt_secret', ${randomBytes(32).toString('base64url')})`.execute(db);
+    },
+  };
+}
+
+export function cloudMigrations(dialect: Dialect): MigrationProvider {
+  return {
+    getMigrations: () => Promise.resolve({ '2026-11-22T00-00-00-cloud': initial(dialect) }),
+  };
+}

@@ -1,0 +1,39 @@
+/** Kysely's view of the cloud's tables (sync/cloud/migrations.ts makes them, on SQLite or PostgreSQL). */
+import type { Generated } from 'kysely';
+
+export type OrgRole = 'owner' | 'admin' | 'viewer';
+
+export interface CloudDatabase {
+  cloud_meta: { key: string; value: string };
+  orgs: { id: Generated<number>; name: string; created_at: number };
+  venues: { id: Generated<number>; org_id: number; name: string; created_at: number };
+  boxes: {
+    id: Generated<number>;
+    /** The box's own id (its store's box_meta.box_id). */
+    uid: string;
+    venue_id: number;
+    name: string;
+    token_hash: string;
+    enrolled_at: number;
+    last_seen_at: number | null;
+    last_seq: Generated<number>;
+  };
+  enrolment_codes: { code_hash: string; venue_id: number; created_by: number; created_at: number; expires_at: number; used_at: number | null; used_by_box: number | null };
+  users: { id: Generated<number>; email: string; password_hash: string; created_at: number };
+  memberships: { user_id: number; org_id: number; role: OrgRole; created_at: number };
+  records: {
+    id: Generated<number>;
+    box_id: number;
+    entity: string;
+    entity_id: number;
+    seq: number;
+    deleted: number;
+    event_id: number | null;
+    at: number | null;
+    stream: string | null;
+    user_ref: number | null;
+    /** The record's canonical JSON (sync/contract.ts), exactly as hashed; '' once deleted. */
+    data: string;
+    received_at: number;
+  };
+}

@@ -1,0 +1,330 @@
+/**
+ * The sync client: drains the box's outbox to `codance cloud` in batches, and loses nothing.
+ *
+ * - A batch is filled from the highest-priority class with a backlog (records, then
+ *   features, then raw chunks), bounded by records and bytes; it is gzip-compressed.
+ * - A small backlog waits until its oldest entry is `maxDelayMs` old, so a trickle becomes
+ *   one request every few seconds rather than many tiny ones (time-bounded batches).
+ * - The cloud upserts by (box, seq), so a retry after a lost acknowledgement is harmless;
+ *   the cursors move only after an acknowledgement, in one transaction, so a crash or a
+ *   reboot resumes at the last acknowledged entry.
+ * - Failures back off exponentially with full jitter (and honour Retry-After); a bandwidth
+ *   cap spaces requests so the uplink is shared with whatever else the venue runs.
+ */
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
+import { entitiesOf, syncAck, type SyncClass, type SyncEntity, type SyncRecord } from './contract.js';
+import type { OutboxSource } from './outbox-source.js';
+
+const gzip = promisify(gzipCb);
+
+export interface SyncClientOptions {
+  classes: SyncClass[];
+  maxBatchRecords: number;
+  maxBatchBytes: number;
+  maxDelayMs: number;
+  /** Compressed bytes per second on the wire; 0 for no cap. */
+  maxBytesPerSecond: number;
+  backoff: { initialMs: number; maxMs: number };
+  requestTimeoutMs: number;
+}
+
+export type SyncState = 'idle' | 'sending' | 'backoff' | 'not_enrolled' | 'stopped';
+
+export interface SyncStatus {
+  state: SyncState;
+  cloud: string | null;
+  classes: SyncClass[];
+  backlog: { entries: number; bytes: number; oldestUnsentAgeS: number | null; byClass: Partial<Record<SyncClass, number>> };
+  lastSuccessAt: number | null;
+  lastAttemptAt: number | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  nextAttemptAt: number | null;
+  draining: boolean;
+  sent: { batches: number; records: number; wireBytes: number; rawBytes: number; duplicates: number; skipped: number };
+}
+
+export interface SyncHooks {
+  state?: (state: SyncState, detail: string) => void;
+  now?: () => number;
+  random?: () => number;
+  fetch?: typeof fetch;
+}
+
+interface Built {
+  records: SyncRecord[];
+  cursors: Map<SyncEntity, number>;
+  body: string;
+  skipped: number;
+}
+
+class HttpFailure extends Error {
+  constructor(message: string, readonly retryAfterMs: number | undefined, readonly tooLarge = false) {
+    super(message);
+  }
+}
+
+/** Typical serialised size of one record, per entity, before anything was measured. */
+const DEFAULT_RECORD_BYTES = 300;
+
+export class SyncClient {
+  private stateValue: SyncState = 'idle';
+  private stopped = true;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private abort = new AbortController();
+  private failures = 0;
+  private lastSuccessAt: number | null = null;
+  private lastAttemptAt: number | null = null;
+  private lastError: string | null = null;
+  private nextAttemptAt: number | null = null;
+  private sendAllowedAt = 0;
+  private draining = false;
+  private batchBytesLimit: number;
+  private readonly recordBytes = new Map<SyncEntity, number>();
+  private readonly sent = { batches: 0, records: 0, wireBytes: 0, rawBytes: 0, duplicates: 0, skipped: 0 };
+  private readonly entities: SyncEntity[];
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly fetchImpl: typeof fetch;
+  private backlogCache: { at: number; status: SyncStatus['backlog'] } | undefined;
+
+  constructor(
+    private readonly options: SyncClientOptions,
+    private readonly source: OutboxSource,
+    private readonly hooks: SyncHooks = {},
+  ) {
+    this.entities = entitiesOf(options.classes);
+    this.now = hooks.now ?? (() => Date.now());
+    this.random = hooks.random ?? (() => Math.random());
+    this.fetchImpl = hooks.fetch ?? ((input, init) => fetch(input, init));
+    this.batchBytesLimit = options.maxBatchBytes;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.abort = new AbortController();
+    this.loop = this.run();
+  }
+
+  /** Stops after the request in flight (aborted); the cursors stay at the last acknowledgement. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.abort.abort();
+    this.wake?.();
+    await this.loop;
+    this.setState('stopped', 'stopped');
+  }
+
+  /** Send now, whatever the batching delay or the backoff; `status().draining` stays true until the backlog is empty. */
+  syncNow(): void {
+    this.draining = true;
+    this.nextAttemptAt = null;
+    this.wake?.();
+  }
+
+  status(): SyncStatus {
+    const cred = this.source.credential();
+    return {
+      state: this.stateValue,
+      cloud: cred?.url ?? null,
+      classes: this.options.classes,
+      backlog: this.backlog(true),
+      lastSuccessAt: this.lastSuccessAt,
+      lastAttemptAt: this.lastAttemptAt,
+      lastError: this.lastError,
+      consecutiveFailures: this.failures,
+      nextAttemptAt: this.nextAttemptAt,
+      draining: this.draining,
+      sent: { ...this.sent },
+    };
+  }
+
+  private backlog(cached: boolean): SyncStatus['backlog'] {
+    const t = this.now();
+    if (cached && this.backlogCache && t - this.backlogCache.at < 1000) return this.backlogCache.status;
+    const b = this.source.backlog(this.entities, this.source.cursors());
+    const byClass: Partial<Record<SyncClass, number>> = {};
+    let bytes = 0;
+    for (const c of this.options.classes) {
+      for (const e of entitiesOf([c])) {
+        const n = b.byEntity[e] ?? 0;
+        if (n === 0) continue;
+        byClass[c] = (byClass[c] ?? 0) + n;
+        bytes += n * (this.recordBytes.get(e) ?? DEFAULT_RECORD_BYTES);
+      }
+    }
+    const status = { entries: b.entries, bytes: Math.round(bytes), oldestUnsentAgeS: b.oldestAt === null ? null : Math.max(0, (t - b.oldestAt) / 1000), byClass };
+    this.backlogCache = { at: t, status };
+    return status;
+  }
+
+  private setState(state: SyncState, detail: string): void {
+    this.stateValue = state;
+    this.hooks.state?.(state, detail);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.wake = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const cred = this.source.credential();
+      if (!cred) {
+        this.setState('not_enrolled', 'not enrolled with a cloud (codance sync enrol --cloud URL --code CODE)');
+        this.draining = false;
+        await this.sleep(this.options.maxDelayMs);
+        continue;
+      }
+      const backlog = this.backlog(false);
+      if (backlog.entries === 0) {
+        this.draining = false;
+        if (this.stateValue !== 'idle' || this.lastError === null) this.setState('idle', `up to date with ${cred.url}`);
+        await this.sleep(this.options.maxDelayMs);
+        continue;
+      }
+      const age = backlog.oldestUnsentAgeS === null ? 0 : backlog.oldestUnsentAgeS * 1000;
+      if (!this.draining && backlog.entries < this.options.maxBatchRecords && age < this.options.maxDelayMs) {
+        await this.sleep(this.options.maxDelayMs - age);
+        continue;
+      }
+      const capWait = this.sendAllowedAt - this.now();
+      if (capWait > 0) {
+        await this.sleep(capWait);
+        continue;
+      }
+      try {
+        await this.sendOne(cred);
+        this.failures = 0;
+        this.lastError = null;
+        this.nextAttemptAt = null;
+      } catch (err) {
+        if (this.stopped) break;
+        this.failures++;
+        this.lastError = (err as Error).message;
+        if (err instanceof HttpFailure && err.tooLarge && this.batchBytesLimit > 16 * 1024) {
+          this.batchBytesLimit = Math.max(16 * 1024, Math.floor(this.batchBytesLimit / 2));
+          continue;
+        }
+        const ceiling = Math.min(this.options.backoff.maxMs, this.options.backoff.initialMs * 2 ** Math.min(this.failures - 1, 30));
+        const wait = Math.max(this.random() * ceiling, err instanceof HttpFailure ? (err.retryAfterMs ?? 0) : 0);
+        this.nextAttemptAt = this.now() + wait;
+        this.setState('backoff', `${this.lastError}; attempt ${this.failures}, next in ${Math.round(wait)} ms`);
+        await this.sleep(wait);
+        this.nextAttemptAt = null;
+      }
+    }
+  }
+
+  /** Builds one batch from the cursors, sends it, and moves the cursors on the acknowledgement. */
+  private async sendOne(cred: { url: string; token: string }): Promise<void> {
+    const built = this.build();
+    if (built.records.length === 0) {
+      // Everything examined was gone or withheld: nothing to send, but the cursors may move.
+      this.source.ack(built.cursors, this.now());
+      this.sent.skipped += built.skipped;
+      this.backlogCache = undefined;
+      return;
+    }
+    this.setState('sending', `${built.records.length} records to ${cred.url}`);
+    this.lastAttemptAt = this.now();
+    const wire = await gzip(built.body);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(new URL('/api/v1/ingest', cred.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${cred.token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: wire,
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.requestTimeoutMs)]),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new HttpFailure(`cloud unreachable: ${cause?.code ?? cause?.message ?? (err as Error).message}`, undefined);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw new HttpFailure(`connection lost reading the acknowledgement: ${(err as Error).message}`, undefined);
+    }
+    if (!res.ok) {
+      const retryAfter = Number(res.headers.get('retry-after'));
+      const detail = text.slice(0, 200).replace(/\s+/g, ' ');
+      const hint = res.status === 401 || res.status === 403 ? ' (the cloud refused this box\'s credential: enrol it again)' : '';
+      throw new HttpFailure(`cloud answered ${res.status}${hint}: ${detail}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined, res.status === 413);
+    }
+    const ack = syncAck.safeParse(safeJson(text));
+    if (!ack.success) throw new HttpFailure('cloud answered 200 without a valid acknowledgement', undefined);
+    this.source.ack(built.cursors, this.now());
+    this.backlogCache = undefined;
+    this.lastSuccessAt = this.now();
+    this.sent.batches++;
+    this.sent.records += built.records.length;
+    this.sent.wireBytes += wire.length;
+    this.sent.rawBytes += built.body.length;
+    this.sent.duplicates += ack.data.duplicates;
+    this.sent.skipped += built.skipped;
+    if (this.options.maxBytesPerSecond > 0) {
+      this.sendAllowedAt = Math.max(this.now(), this.sendAllowedAt) + (wire.length / this.options.maxBytesPerSecond) * 1000;
+    }
+  }
+
+  private build(): Built {
+    const cursors = this.source.cursors();
+    const moved = new Map<SyncEntity, number>();
+    const parts: string[] = [];
+    const records: SyncRecord[] = [];
+    let bytes = 0;
+    let skipped = 0;
+    for (const entity of this.entities) {
+      const room = this.options.maxBatchRecords - records.length;
+      if (room <= 0 || bytes >= this.batchBytesLimit) break;
+      const taken = this.source.take(entity, cursors.get(entity) ?? 0, room);
+      if (taken.records.length === 0) {
+        if (taken.lastSeq > (cursors.get(entity) ?? 0)) moved.set(entity, taken.lastSeq);
+        skipped += taken.skipped;
+        continue;
+      }
+      let last = taken.lastSeq;
+      let entityBytes = 0;
+      let kept = 0;
+      for (const r of taken.records) {
+        const json = JSON.stringify(r);
+        if (records.length > 0 && bytes + json.length > this.batchBytesLimit) {
+          last = records[records.length - 1]!.entity === entity ? records[records.length - 1]!.seq : (cursors.get(entity) ?? 0);
+          break;
+        }
+        parts.push(json);
+        records.push(r);
+        bytes += json.length + 1;
+        entityBytes += json.length;
+        kept++;
+      }
+      if (kept === taken.records.length) skipped += taken.skipped;
+      if (kept > 0) this.recordBytes.set(entity, 0.8 * (this.recordBytes.get(entity) ?? entityBytes / kept) + 0.2 * (entityBytes / kept));
+      if (last > (cursors.get(entity) ?? 0)) moved.set(entity, last);
+    }
+    const body = `{"box":${JSON.stringify(this.source.boxId)},"sent_at":${this.now()},"records":[${parts.join(',')}]}`;
+    return { records, cursors: moved, body, skipped };
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
