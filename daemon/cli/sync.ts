@@ -12,18 +12,16 @@ import { SyncClient } from '../../sync/sync-client.js';
 import { openDatabase, type OpenedDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { SqliteOutbox } from '../store/outbox.js';
+import { ensureBoxId } from '../store/store.js';
 
 export class SyncCommandError extends Error {}
 
 async function openStore(config: Config): Promise<{ opened: OpenedDatabase; outbox: SqliteOutbox; boxId: string }> {
   const opened = openDatabase(config.store.path);
   await migrateToLatest(opened.db as Kysely<unknown>);
-  const row = opened.sqlite.prepare(`SELECT value FROM box_meta WHERE key = 'box_id'`).get() as { value: string } | undefined;
-  if (!row) {
-    await opened.close();
-    throw new SyncCommandError(`${opened.path} has no box id yet: start the daemon once (codance daemon) before enrolling`);
-  }
-  return { opened, outbox: new SqliteOutbox(opened.sqlite, row.value, { pseudonymise: config.sync.pseudonymise }), boxId: row.value };
+  // A box enrolled before its first start gets its id here, as the daemon would make it.
+  const boxId = ensureBoxId(opened);
+  return { opened, outbox: new SqliteOutbox(opened.sqlite, boxId, { pseudonymise: config.sync.pseudonymise }), boxId };
 }
 
 export async function enrol(config: Config, cloud: string, code: string, name: string): Promise<string> {

@@ -148,7 +148,7 @@ export class Store {
 }
 
 /** Each box has a stable random id, made once; the cloud keys its outbox sequence by it. */
-function ensureBoxId(opened: OpenedDatabase): string {
+export function ensureBoxId(opened: Pick<OpenedDatabase, 'sqlite'>): string {
   opened.sqlite.prepare(`INSERT OR IGNORE INTO box_meta (key, value) VALUES ('box_id', ?)`).run(randomUUID());
   return (opened.sqlite.prepare(`SELECT value FROM box_meta WHERE key = 'box_id'`).get() as { value: string }).value;
 }

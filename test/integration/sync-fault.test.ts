@@ -1,0 +1,172 @@
+/**
+ * The fault drill of cloud sync, against a real PostgreSQL behind `codance cloud`: a simulated
+ * venue dances while the uplink goes down, the cloud answers 500s, connections drop halfway
+ * through a request and just before the acknowledgement, and the box is SIGKILLed three
+ * times. Afterwards the cloud must hold exactly the box's records: the same count and content
+ * checksum per table, nothing twice, and nothing of a dancer who did not consent to cloud sync.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteOutbox } from '../../daemon/store/outbox.js';
+import { openCloudDb } from '../../sync/cloud/database.js';
+import { boxChecksums } from '../../sync/cloud/sessions.js';
+import { entitiesOf } from '../../sync/contract.js';
+import { CLI, ROOT, freePort, sleep, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
+import { faultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy.js';
+import { postgres, type Postgres } from '../helpers/postgres.js';
+import { waitFor } from '../helpers/wait.js';
+
+function cli(args: string[], input?: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.end(input ?? '');
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
+let pg: Postgres | undefined;
+let cloud: ReturnType<typeof spawn> | undefined;
+let proxy: FaultProxy | undefined;
+let daemon: DaemonProcess | undefined;
+afterAll(async () => {
+  daemon?.child.kill('SIGKILL');
+  cloud?.kill('SIGTERM');
+  await proxy?.close();
+  pg?.stop();
+});
+
+describe('cloud sync under faults', () => {
+  it('delivers every record exactly once through outages, 500s, dropped connections and SIGKILLs', async () => {
+    pg = await postgres();
+    const url = pg.createDb('fault_cloud');
+    const cloudPort = await freePort();
+    cloud = spawn(process.execPath, [CLI, 'cloud', '--db', url, '--port', String(cloudPort), '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let cloudLog = '';
+    cloud.stderr?.on('data', (d: Buffer) => (cloudLog += d.toString()));
+    cloud.stdout?.on('data', (d: Buffer) => (cloudLog += d.toString()));
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${cloudPort}/health`).catch(() => undefined))?.ok === true, 'codance cloud /health', 20_000, 100);
+
+    // The operator makes the organisation (CLI), its admin a venue and a one-time code (API).
+    const org = await cli(['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url], 'a long enough password\n');
+    expect(org.code, org.out).toBe(0);
+    const api = (path: string, init: RequestInit & { token?: string } = {}) =>
+      fetch(`http://127.0.0.1:${cloudPort}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }) } }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    const token = (await api('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: 'ops@salsa.example', password: 'a long enough password' }) })).access_token as string;
+    const venue = await api('/api/v1/orgs/1/venues', { method: 'POST', token, body: JSON.stringify({ name: 'Main hall' }) });
+    const code = (await api(`/api/v1/venues/${venue.id as number}/enrolment-codes`, { method: 'POST', token })).code as string;
+
+    const proxyPort = await freePort();
+    proxy = await faultProxy(proxyPort, cloudPort);
+    const dir = tempDir('codance-fault-');
+    const dbPath = join(dir, 'codance.db');
+    const configFile = join(dir, 'box.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'box: { name: fault-venue }',
+        `store: { path: ${dbPath}, chunkMs: 500 }`,
+        'simulation: { dancers: 6, seed: 3, bpm: 124 }',
+        'sync: { maxDelayMs: 300, maxBatchRecords: 250, requestTimeoutMs: 5000, backoff: { initialMs: 100, maxMs: 1000 } }',
+        'osc: { in: { port: 0 }, query: { port: 0, mdns: false } }',
+      ].join('\n') + '\n',
+    );
+    const enrolled = await cli(['sync', 'enrol', '--cloud', `http://127.0.0.1:${proxyPort}`, '--code', code, '-c', configFile]);
+    expect(enrolled.code, enrolled.out).toBe(0);
+
+    // The session: an event, two dancers wearing bands 1 and 2. Nora consents to her
+    // biometrics being recorded, not to them leaving the box; Cleo consents to both.
+    const box = new BetterSqlite3(dbPath);
+    const now = Date.now();
+    const outbox = box.prepare('INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, ?, ?)');
+    const eventId = Number(box.prepare('INSERT INTO events (name, starts_at, ends_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('Fault night', now - 60_000, now + 3_600_000, now, now).lastInsertRowid);
+    outbox.run('events', eventId, 'upsert', now);
+    const dancer = (name: string, cloudConsent: number) => {
+      const id = Number(
+        box.prepare(`INSERT INTO users (username, email, password_hash, role, pseudonym, consent_biometrics, consent_cloud_sync, created_at, updated_at) VALUES (?, ?, 'hash', 'dancer', ?, 1, ?, ?, ?)`).run(name, `${name}@example.org`, `p_${name}`, cloudConsent, now, now).lastInsertRowid,
+      );
+      outbox.run('users', id, 'upsert', now);
+      return id;
+    };
+    const nora = dancer('nora', 0);
+    const cleo = dancer('cleo', 1);
+    for (const [band, user] of [['sim-band-001', nora], ['sim-band-002', cleo]] as const) {
+      const device = Number(box.prepare(`INSERT INTO devices (device_key, kind, transport, created_at, updated_at) VALUES (?, 'wearable', 'sim', ?, ?)`).run(band, now, now).lastInsertRowid);
+      const a = Number(box.prepare('INSERT INTO device_assignments (device_id, user_id, event_id, assigned_at) VALUES (?, ?, ?, ?)').run(device, user, eventId, now).lastInsertRowid);
+      outbox.run('device_assignments', a, 'upsert', now);
+    }
+    box.close();
+
+    // Dance for ~30 s, with a fault every 1.5 s and a SIGKILL every 9 s.
+    const port = await freePort();
+    const boot = async () => {
+      daemon = startDaemon({ port, args: ['--config', configFile] });
+      await waitForHealth(port, 20_000);
+    };
+    await boot();
+    const faults: FaultMode[] = ['500', 'up', 'cut-request', 'up', 'cut-response', 'down', 'up', 'cut-response', '500', 'down'];
+    let kills = 0;
+    for (let step = 0; step < 20; step++) {
+      await proxy.setMode(faults[step % faults.length]!);
+      await sleep(1500);
+      if (step % 6 === 5) {
+        daemon!.child.kill('SIGKILL');
+        await daemon!.exited;
+        kills++;
+        await boot();
+      }
+    }
+    await proxy.setMode('up');
+    daemon!.child.kill('SIGTERM');
+    expect((await daemon!.exited).code).toBe(0);
+    daemon = undefined;
+    expect(kills).toBe(3);
+    for (const mode of ['500', 'cut-request', 'cut-response', 'down'] as const) expect(proxy.counts[mode], `fault ${mode} happened`).toBeGreaterThan(0);
+
+    // What the box still owes goes now (the CLI, with its progress line), then the CLI checks.
+    const drained = await cli(['sync', 'now', '--timeout', '120', '-c', configFile]);
+    expect(drained.code, drained.out).toBe(0);
+    const verified = await cli(['sync', 'verify', '-c', configFile]);
+    expect(verified.code, verified.out).toBe(0);
+    expect(verified.out).toContain("the cloud holds exactly this box's records");
+
+    // And checked here, independently of the CLI: per table, the same count and checksum.
+    const check = new BetterSqlite3(dbPath, { readonly: true });
+    const boxId = (check.prepare(`SELECT value FROM box_meta WHERE key = 'box_id'`).get() as { value: string }).value;
+    const mine = new SqliteOutbox(check, boxId, { pseudonymise: true }).checksums(entitiesOf(['records', 'features', 'raw']));
+    const noraRows = (check.prepare('SELECT count(*) AS n FROM biometric_data WHERE user_id = ?').get(nora) as { n: number }).n;
+    const cleoRows = (check.prepare('SELECT count(*) AS n FROM biometric_data WHERE user_id = ?').get(cleo) as { n: number }).n;
+    check.close();
+    const db = openCloudDb(url);
+    try {
+      const cloudBox = await db.db.selectFrom('boxes').select('id').where('uid', '=', boxId).executeTakeFirstOrThrow();
+      const theirs = await boxChecksums(db.db, cloudBox.id);
+      for (const [table, sum] of Object.entries(mine)) {
+        if (sum.count === 0) expect(theirs[table], table).toBeUndefined();
+        else expect(theirs[table], table).toEqual(sum);
+      }
+      expect(Object.keys(theirs).filter((t) => !mine[t])).toEqual([]);
+      for (const table of ['events', 'users', 'device_assignments', 'biometric_data', 'stream_chunks', 'crowd_states']) expect(mine[table]!.count, table).toBeGreaterThan(0);
+      // nothing twice (also what the unique key guarantees), and the total is the box's total
+      const rows = await db.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).where('box_id', '=', cloudBox.id).where('deleted', '=', 0).executeTakeFirstOrThrow();
+      expect(Number(rows.n)).toBe(Object.values(mine).reduce((s, t) => s + t.count, 0));
+      // Consent: Nora's biometrics were recorded on the box, and none reached the cloud; Cleo's did.
+      expect(noraRows).toBeGreaterThan(0);
+      const leaked = await db.db.selectFrom('records').select('id').where('box_id', '=', cloudBox.id).where('entity', 'in', ['biometric_data', 'inferences']).where('user_ref', '=', nora).execute();
+      expect(leaked).toEqual([]);
+      const cleoCloud = await db.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).where('box_id', '=', cloudBox.id).where('entity', '=', 'biometric_data').where('user_ref', '=', cleo).executeTakeFirstOrThrow();
+      expect(Number(cleoCloud.n)).toBe(cleoRows);
+      // Pseudonymised: the users travel without username, email or password hash.
+      const users = await db.db.selectFrom('records').select('data').where('box_id', '=', cloudBox.id).where('entity', '=', 'users').execute();
+      for (const u of users) expect(Object.keys(JSON.parse(u.data) as object).filter((k) => ['username', 'email', 'password_hash'].includes(k))).toEqual([]);
+    } finally {
+      await db.close();
+    }
+    expect(cloudLog).not.toMatch(/unhandled error/);
+  }, 240_000);
+});
