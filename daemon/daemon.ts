@@ -13,6 +13,8 @@ import { Pipeline } from './pipeline/pipeline.js';
 import { Room } from './room/room.js';
 import { MqttLink } from '../sync/mqtt/mqtt-link.js';
 import { buildCloudSync, type CloudSync } from './cloud-sync.js';
+import { commandHandlers, publishTelemetry } from './remote-control.js';
+import { buildHealth } from './http/app.js';
 import { pruneExpired } from './store/retention.js';
 import { loadPipelineModels } from './pipeline/models.js';
 import { embedWith, type Embed } from './pipeline/learn-pattern.js';
@@ -56,12 +58,22 @@ export class Daemon {
   room: Room | undefined;
   /** Cloud sync, when `sync.enabled`. */
   sync: CloudSync | undefined;
+  /** Told on every health transition (MQTT health telemetry). */
+  private healthChanged: () => void = () => undefined;
+  /** Bumped when an event is started or stopped remotely: the cached current event is read again. */
+  private eventEpoch = 0;
+  private eventChanged(): void {
+    this.eventEpoch++;
+  }
 
   constructor(private readonly deps: DaemonDeps) {
     const { config, log } = deps;
     this.now = deps.now ?? Date.now;
     this.bus = new Bus((event, err) => log.error({ err, event }, 'bus handler failed'));
-    this.health = new HealthRegistry(this.now, (next, prev) => logTransition(log, next, prev));
+    this.health = new HealthRegistry(this.now, (next, prev) => {
+      logTransition(log, next, prev);
+      this.healthChanged();
+    });
     this.store = new Store(config.store, this.now);
     this.notifier = new SystemdNotifier(deps.env ?? process.env, log);
     this.teardowns = new Teardowns(log, TEARDOWN_STEP_MS);
@@ -177,9 +189,11 @@ export class Daemon {
     let patterns: DetectablePattern[] = [];
     let event: number | null = null;
     let readAt = -Infinity;
+    let epoch = this.eventEpoch;
     const refresh = (): void => {
-      if (this.now() - readAt < 10_000) return;
+      if (this.now() - readAt < 10_000 && epoch === this.eventEpoch) return;
       readAt = this.now();
+      epoch = this.eventEpoch;
       patterns = loadPatterns(sqlite);
       event = currentEvent(sqlite, readAt);
     };
@@ -232,7 +246,7 @@ export class Daemon {
         url: m.url, username: m.username, password: m.password, topicPrefix: m.topicPrefix, box: config.box.name, clientId: `codance-${this.store.boxId}`,
         version: this.version, commandSecret: m.commandSecret, maxCommandAgeS: m.maxCommandAgeS, keepaliveS: m.keepaliveS, reconnectMs: m.reconnectMs,
       },
-      { 'preset.switch': ({ kind, name }) => room.mapping.activate(kind, name) },
+      commandHandlers(room, this.store.sqlite, this.now, () => this.eventChanged()),
       {
         state: (state, detail) => this.health.report('mqtt', { type: 'subsystem', state, detail }),
         command: (ack) => (ack.ok ? log.info({ command: ack.command, id: ack.id }, 'mqtt command done') : log.warn({ command: ack.command, id: ack.id, error: ack.error }, 'mqtt command refused')),
@@ -241,6 +255,16 @@ export class Daemon {
     );
     link.start();
     this.teardowns.add('mqtt', () => link.stop());
+    const stopTelemetry = publishTelemetry(link, {
+      bus: this.bus,
+      health: this.health,
+      healthStatus: () => buildHealth({ version: this.version, boxName: config.box.name, boxId: () => this.store.boxId, startedAt: 0, now: this.now, storeHealth: () => this.store.health(), components: () => this.health.snapshot(), log }).status,
+      sync: this.sync?.client,
+      now: this.now,
+      onHealthChange: (listener) => (this.healthChanged = listener),
+    });
+    // Registered after the link: it stops before the link says goodbye.
+    this.teardowns.add('mqtt-telemetry', stopTelemetry);
   }
 
   private buildRoom(hardware: Hardware): Room {
@@ -249,13 +273,15 @@ export class Daemon {
     const sqlite = this.store.sqlite;
     let event: number | null = null;
     let readAt = -Infinity;
+    let epoch = this.eventEpoch;
     this.room = new Room({
       config, bus: this.bus, health: this.health, log, store: this.store, haptics: hardware.haptics,
       ...(venue ? { venueBpm: () => venue.crowd.bpm } : {}),
       // Read at most every 10 s: outputs never read the database on the hot path.
       currentEvent: () => {
-        if (this.now() - readAt >= 10_000) {
+        if (this.now() - readAt >= 10_000 || epoch !== this.eventEpoch) {
           readAt = this.now();
+          epoch = this.eventEpoch;
           event = currentEvent(sqlite, readAt);
         }
         return event;

@@ -143,10 +143,17 @@ export class MqttLink {
     const args = commandArgs[known].safeParse(cmd.args);
     if (!args.success) return refuse('invalid', args.error.issues.map((i) => `args.${i.path.join('.')}: ${i.message}`).join('; '), cmd.id);
     try {
-      finish({ id: cmd.id, command: name, ok: true, result: this.handlers[known](args.data) }, true);
+      finish({ id: cmd.id, command: name, ok: true, result: (this.handlers[known] as (a: unknown) => unknown)(args.data) }, true);
     } catch (err) {
       refuse('failed', (err as Error).message, cmd.id);
     }
+  }
+
+  /** Publishes telemetry (schemas in contracts.ts); dropped while disconnected, as live telemetry should be. */
+  telemetry(kind: 'crowd' | 'health' | 'sync', payload: unknown): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    client.publish(this.topics[kind], JSON.stringify(payload), { qos: kind === 'crowd' ? 0 : 1, retain: kind !== 'crowd' });
   }
 
   /** To the command's MQTT 5 response topic when it is signed and names one, else the box's ack topic; with its correlation data. */

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../../sync/mqtt/command-auth.js';
+import { crowdTelemetry, healthTelemetry, syncTelemetry } from '../../sync/mqtt/contracts.js';
 import { tempDir, type DaemonProcess } from '../helpers/daemon-process.js';
 import { mosquitto, type Broker } from '../helpers/mosquitto.js';
 import { technicianDaemon } from '../helpers/technician-daemon.js';
@@ -143,6 +144,60 @@ describe('MQTT presence and remote commands', () => {
     const mapping = (await (await fetch(`${http}/api/v1/mapping`, { headers: auth })).json()) as { active: { sound: string | null } };
     expect(mapping.active.sound).toBeNull();
   });
+
+  it('publishes crowd telemetry at 1 Hz and retained health and sync telemetry, each valid against its schema', async () => {
+    const seen: { topic: string; payload: string; retain: boolean; at: number }[] = [];
+    const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `dashboard-${randomUUID()}` });
+    watcher.on('message', (topic, payload, packet) => seen.push({ topic, payload: payload.toString(), retain: packet.retain, at: Date.now() }));
+    await watcher.subscribeAsync(`${base}/telemetry/#`, { qos: 1 });
+    try {
+      await waitFor(() => seen.filter((m) => m.topic === `${base}/telemetry/crowd`).length >= 5 && seen.some((m) => m.topic === `${base}/telemetry/health`) && seen.some((m) => m.topic === `${base}/telemetry/sync`), 'crowd, health and sync telemetry', 20_000, 50);
+      const crowd = seen.filter((m) => m.topic === `${base}/telemetry/crowd`);
+      for (const m of crowd) expect(crowdTelemetry.safeParse(JSON.parse(m.payload)).success, m.payload).toBe(true);
+      const gaps = crowd.slice(1).map((m, i) => m.at - crowd[i]!.at).sort((x, y) => x - y);
+      expect(gaps[Math.floor(gaps.length / 2)]!).toBeGreaterThan(700);
+      expect(gaps[Math.floor(gaps.length / 2)]!).toBeLessThan(1300);
+      const health = healthTelemetry.parse(JSON.parse(seen.find((m) => m.topic === `${base}/telemetry/health`)!.payload));
+      expect(health.components.find((c) => c.id === 'mqtt')?.state).toBe('connected');
+      const sync = syncTelemetry.parse(JSON.parse(seen.find((m) => m.topic === `${base}/telemetry/sync`)!.payload));
+      expect(sync.state).toBe('not_enrolled');
+      expect(sync.backlog_entries).toBeGreaterThan(0);
+    } finally {
+      await watcher.endAsync();
+    }
+    // retained: a dashboard connecting now gets the last health and sync at once
+    const late = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `late-${randomUUID()}` });
+    const retained: string[] = [];
+    late.on('message', (topic, _p, packet) => packet.retain && retained.push(topic));
+    await late.subscribeAsync(`${base}/telemetry/#`, { qos: 1 });
+    await waitFor(() => retained.includes(`${base}/telemetry/health`) && retained.includes(`${base}/telemetry/sync`), 'retained telemetry', 5000, 20);
+    expect(retained).not.toContain(`${base}/telemetry/crowd`);
+    await late.endAsync();
+  }, 40_000);
+
+  it('starts and stops an event by signed command; the crowd state then carries it', async () => {
+    const later = Date.now() + 3600_000;
+    const created = await fetch(`${http}/api/v1/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Remote night', starts_at: new Date(later).toISOString(), ends_at: new Date(later + 3600_000).toISOString() }) });
+    expect(created.status).toBe(201);
+    const eventId = ((await created.json()) as { id: number }).id;
+    const started = await send('event.start', cmd('event.start', { event_id: eventId }));
+    expect(started).toMatchObject({ ok: true, result: { event_id: eventId, name: 'Remote night' } });
+    expect(Math.abs(Date.parse((started.result as { starts_at: string }).starts_at) - Date.now())).toBeLessThan(5000);
+    const event = (await (await fetch(`${http}/api/v1/events/${eventId}`, { headers: auth })).json()) as { starts_at: string; ends_at: string };
+    expect(Date.parse(event.starts_at)).toBeLessThanOrEqual(Date.now());
+    // the box's current event follows at once: the next crowd states carry it
+    const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `crowd-${randomUUID()}` });
+    const ids: (number | null)[] = [];
+    watcher.on('message', (_t, payload) => ids.push((JSON.parse(payload.toString()) as { event_id: number | null }).event_id));
+    await watcher.subscribeAsync(`${base}/telemetry/crowd`, { qos: 0 });
+    await waitFor(() => ids.includes(eventId), 'a crowd state of the started event', 5000, 20);
+    await watcher.endAsync();
+    const stopped = await send('event.stop', cmd('event.stop', { event_id: eventId }));
+    expect(stopped.ok).toBe(true);
+    expect(Date.parse((stopped.result as { ends_at: string }).ends_at)).toBeLessThanOrEqual(Date.now());
+    expect((await send('event.stop', cmd('event.stop', { event_id: 99_999 }))).error).toMatchObject({ code: 'failed', message: expect.stringContaining('no event with id 99999') as string });
+    expect((await send('event.start', cmd('event.start', { event_id: 'x' }))).error?.code).toBe('invalid');
+  }, 30_000);
 
   it('survives random payloads and random signed commands (fuzz), refusing each', async () => {
     const before = received.length;
