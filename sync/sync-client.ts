@@ -65,6 +65,9 @@ class HttpFailure extends Error {
   }
 }
 
+/** A batch always holds at least one record, whatever this says. */
+const MIN_BATCH_BYTES = 1024;
+
 /** Typical serialised size of one record, per entity, before anything was measured. */
 const DEFAULT_RECORD_BYTES = 300;
 
@@ -214,8 +217,9 @@ export class SyncClient {
         if (this.stopped) break;
         this.failures++;
         this.lastError = (err as Error).message;
-        if (err instanceof HttpFailure && err.tooLarge && this.batchBytesLimit > 16 * 1024) {
-          this.batchBytesLimit = Math.max(16 * 1024, Math.floor(this.batchBytesLimit / 2));
+        // Too large for the cloud: halve the batch (down to about one record) and try again at once.
+        if (err instanceof HttpFailure && err.tooLarge && this.batchBytesLimit > MIN_BATCH_BYTES) {
+          this.batchBytesLimit = Math.max(MIN_BATCH_BYTES, Math.floor(this.batchBytesLimit / 2));
           continue;
         }
         const ceiling = Math.min(this.options.backoff.maxMs, this.options.backoff.initialMs * 2 ** Math.min(this.failures - 1, 30));

@@ -3,6 +3,7 @@
  * failure stops the daemon are `fatal` (they decide the exit code); the rest are warnings
  * about capabilities the box will run without (no Bluetooth = no real wearables, etc.).
  */
+import BetterSqlite3 from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -164,6 +165,33 @@ export function doctorChecks(env: DoctorEnv): Check[] {
             ? { status: 'ok', detail: seq }
             : { status: 'warn', detail: `${seq} missing`, fix: 'load the ALSA sequencer (modprobe snd-seq) or attach a USB MIDI interface; MIDI output is off until then' },
         );
+      },
+    },
+    {
+      name: 'cloud sync',
+      fatal: false,
+      async run() {
+        if (!env.config.sync.enabled) return { status: 'ok', detail: 'off (sync.enabled: false); the outbox keeps filling' };
+        const fix = 'codance sync enrol --cloud URL --code CODE (a one-time code from your organisation admin)';
+        if (!existsSync(storePath)) return { status: 'warn', detail: 'not enrolled (no store yet)', fix };
+        let url: string | undefined;
+        try {
+          const db = new BetterSqlite3(storePath, { readonly: true, fileMustExist: true });
+          try {
+            url = (db.prepare(`SELECT value FROM box_meta WHERE key = 'cloud_url'`).get() as { value: string } | undefined)?.value;
+          } finally {
+            db.close();
+          }
+        } catch (err) {
+          return { status: 'warn', detail: `cannot read ${storePath}: ${(err as Error).message}`, fix: 'run codance db migrate, then enrol' };
+        }
+        if (!url) return { status: 'warn', detail: 'not enrolled: sessions stay on this box', fix };
+        try {
+          const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(3000) });
+          return res.ok ? { status: 'ok', detail: `enrolled at ${url}, reachable` } : { status: 'warn', detail: `enrolled at ${url}, which answers ${res.status}`, fix: 'check the cloud; the box keeps every session and syncs when it answers' };
+        } catch (err) {
+          return { status: 'warn', detail: `enrolled at ${url}, unreachable now (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`, fix: 'check the uplink (DNS, firewall, proxy); the box keeps every session and syncs when it is back' };
+        }
       },
     },
     {

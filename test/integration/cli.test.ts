@@ -45,11 +45,12 @@ describe('codance CLI', () => {
   it('doctor prints a table with a row per check and exits 0 when only warnings', () => {
     const r = runCli(['doctor'], { CODANCE_STORE__PATH: join(tempDir(), 'c.db') });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    for (const check of ['configuration', 'node version', 'store writable', 'free disk', 'ffmpeg', 'onnxruntime', 'bluetooth adapter', 'serial ports', 'ALSA MIDI', 'clock sync']) {
+    for (const check of ['configuration', 'node version', 'store writable', 'free disk', 'ffmpeg', 'onnxruntime', 'bluetooth adapter', 'serial ports', 'ALSA MIDI', 'cloud sync', 'clock sync']) {
       expect(r.stdout).toContain(check);
     }
     expect(r.stdout).toMatch(/onnxruntime\s.*ok/);
     expect(r.stdout).toMatch(/bluetooth adapter\s.*WARN.*no HCI adapter/); // no radio on this machine
+    expect(r.stdout).toMatch(/cloud sync\s.*WARN.*not enrolled/);
   });
 
   it('doctor exits non-zero when the store cannot be written, saying what to do', () => {
