@@ -85,6 +85,8 @@ export async function syncNow(config: Config, timeoutS: number, progress: boolea
   client.start();
   client.syncNow();
   const deadline = Date.now() + timeoutS * 1000;
+  let lastLine = '';
+  let lastLineAt = 0;
   try {
     for (;;) {
       await new Promise((r) => setTimeout(r, 200));
@@ -92,7 +94,13 @@ export async function syncNow(config: Config, timeoutS: number, progress: boolea
       const done = Math.max(0, total - s.backlog.entries);
       bar?.setTotal(Math.max(1, done + s.backlog.entries));
       bar?.update(done, { state: s.lastError ? `retrying: ${s.lastError.slice(0, 60)}` : s.state });
-      if (!bar && progress) process.stderr.write(`sync: ${s.backlog.entries} entries left (${s.state})\n`);
+      // Without a terminal (a script, the journal): one line a second, and only when something moved.
+      const line = `sync: ${s.backlog.entries} entries left (${s.lastError ? `retrying: ${s.lastError}` : s.state})`;
+      if (!bar && progress && line !== lastLine && Date.now() - lastLineAt >= 1000) {
+        process.stderr.write(`${line}\n`);
+        lastLine = line;
+        lastLineAt = Date.now();
+      }
       if (s.backlog.entries === 0 && !s.draining) return `up to date: ${s.sent.records} records in ${s.sent.batches} batches (${s.sent.wireBytes} bytes on the wire) to ${s.cloud}`;
       if (Date.now() > deadline) throw new SyncCommandError(`gave up after ${timeoutS} s with ${s.backlog.entries} entries left; last error: ${s.lastError ?? 'none'}`);
     }
