@@ -29,5 +29,6 @@ export interface OutboxSource {
   take(entity: SyncEntity, afterSeq: number, limit: number): Taken;
   /** Moves the cursors, in one transaction, after the cloud acknowledged a batch. */
   ack(cursors: Map<SyncEntity, number>, at: number): void;
-  backlog(entities: readonly SyncEntity[], cursors: Map<SyncEntity, number>): Backlog;
+  /** With `cap`, each table's count stops at `cap` (what the send loop needs: "is there a batch's worth?"), so a huge backlog costs no more than a small one. */
+  backlog(entities: readonly SyncEntity[], cursors: Map<SyncEntity, number>, cap?: number): Backlog;
 }

@@ -191,14 +191,15 @@ export class SyncClient {
         await this.sleep(this.options.maxDelayMs);
         continue;
       }
-      const backlog = this.backlog(false);
+      // Counted up to one batch per table: enough to decide, cheap with a million entries waiting.
+      const backlog = this.source.backlog(this.entities, this.source.cursors(), this.options.maxBatchRecords);
       if (backlog.entries === 0) {
         this.draining = false;
         if (this.stateValue !== 'idle' || this.lastError === null) this.setState('idle', `up to date with ${cred.url}`);
         await this.sleep(this.options.maxDelayMs);
         continue;
       }
-      const age = backlog.oldestUnsentAgeS === null ? 0 : backlog.oldestUnsentAgeS * 1000;
+      const age = backlog.oldestAt === null ? 0 : this.now() - backlog.oldestAt;
       if (!this.draining && backlog.entries < this.options.maxBatchRecords && age < this.options.maxDelayMs) {
         await this.sleep(this.options.maxDelayMs - age);
         continue;

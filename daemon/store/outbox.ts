@@ -32,6 +32,7 @@ export class SqliteOutbox implements OutboxSource {
   private readonly ackAll: (cursors: Map<SyncEntity, number>, at: number) => void;
   private readonly entries: BetterSqlite3.Statement<[string, number, number], { seq: number; entity_id: number; op: 'upsert' | 'delete' }>;
   private readonly pending: BetterSqlite3.Statement<[string, number], { n: number; oldest: number | null }>;
+  private readonly pendingCapped: BetterSqlite3.Statement<[string, number, number], { n: number; oldest: number | null }>;
   private readonly meta: BetterSqlite3.Statement<[string], { value: string }>;
 
   constructor(
@@ -48,6 +49,7 @@ export class SqliteOutbox implements OutboxSource {
     });
     this.entries = sqlite.prepare('SELECT seq, entity_id, op FROM outbox WHERE entity = ? AND seq > ? ORDER BY seq LIMIT ?');
     this.pending = sqlite.prepare('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE entity = ? AND seq > ?');
+    this.pendingCapped = sqlite.prepare('SELECT count(*) AS n, min(created_at) AS oldest FROM (SELECT created_at FROM outbox WHERE entity = ? AND seq > ? ORDER BY seq LIMIT ?)');
     this.meta = sqlite.prepare('SELECT value FROM box_meta WHERE key = ?');
   }
 
@@ -65,12 +67,12 @@ export class SqliteOutbox implements OutboxSource {
     if (cursors.size > 0) this.ackAll(cursors, at);
   }
 
-  backlog(entities: readonly SyncEntity[], cursors: Map<SyncEntity, number>): Backlog {
+  backlog(entities: readonly SyncEntity[], cursors: Map<SyncEntity, number>, cap?: number): Backlog {
     const byEntity: Backlog['byEntity'] = {};
     let entries = 0;
     let oldestAt: number | null = null;
     for (const e of entities) {
-      const r = this.pending.get(e, cursors.get(e) ?? 0);
+      const r = cap === undefined ? this.pending.get(e, cursors.get(e) ?? 0) : this.pendingCapped.get(e, cursors.get(e) ?? 0, cap);
       if (!r || r.n === 0) continue;
       byEntity[e] = r.n;
       entries += r.n;
