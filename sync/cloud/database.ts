@@ -50,7 +50,8 @@ export async function migrateCloud(cloud: CloudDb): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(`cloud database migration ${failed ?? ''} failed on ${cloud.where}: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new Error(failed ? `cloud database migration ${failed} failed on ${cloud.where}: ${reason}` : `cannot open the cloud database ${cloud.where}: ${reason}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
