@@ -9,7 +9,7 @@ import type { Embed } from '../pipeline/learn-pattern.js';
 import type { LiveMapping } from '../mapping/live-mapping.js';
 import type { MusicClock } from '../clock/music-clock.js';
 import type { Playback } from '../playback/playback.js';
-import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
+import type { SongAnalysis, SongStyle } from '../../drivers/media/song-analysis.js';
 import type { SyncStatus } from '../../sync/sync-client.js';
 
 /** The live hardware side the API reads: the health registry and the haptic outputs by name. */
@@ -35,7 +35,7 @@ export interface SongDeps {
   /** Where song files are written for ffmpeg. */
   cacheDir: string;
   maxBytes: number;
-  analyse(file: string): Promise<SongAnalysis>;
+  analyse(file: string, style?: SongStyle): Promise<SongAnalysis>;
 }
 
 export interface ApiDeps {

@@ -36,7 +36,7 @@ export function apiDeps(
     clientAddress,
     openRegistration: config.auth.openRegistration,
     maxSampleBytes: config.http.maxSampleBytes,
-    songs: { cacheDir: resolve(dirname(config.store.path), config.playback.cacheDir), maxBytes: config.http.maxSongBytes, analyse: (file) => analyseSong(file) },
+    songs: { cacheDir: resolve(dirname(config.store.path), config.playback.cacheDir), maxBytes: config.http.maxSongBytes, analyse: (file, style) => analyseSong(file, style ? { style } : {}) },
     maxBodyBytes: config.http.maxBodyBytes,
     hardware,
     gestures,

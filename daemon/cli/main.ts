@@ -274,6 +274,28 @@ patterns
     }
   });
 
+program
+  .command('analyze')
+  .description('analyse a song (any audio ffmpeg reads): tempo, beats, downbeats, 8-count phrases, sections, loudness; a progress bar on a terminal')
+  .argument('<file>', 'the audio file')
+  .option('--json', 'print the analysis as JSON (tempo, beats, downbeats, phrases, sections, durationS, ...)')
+  .option('--style <style>', 'tempo prior: any, or bachata (95-165 bpm)', 'any')
+  .action(async (file: string, opts: { json?: boolean; style: string }) => {
+    if (opts.style !== 'any' && opts.style !== 'bachata') {
+      console.error(`codance analyze: --style "${opts.style}" must be any or bachata`);
+      process.exit(EXIT_CONFIG);
+    }
+    const { analyzeCommand, renderAnalysis } = await import('./analyze.js');
+    let analysis;
+    try {
+      analysis = await analyzeCommand(file, opts.style);
+    } catch (err) {
+      console.error(`codance analyze: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    console.log(opts.json ? JSON.stringify(analysis) : renderAnalysis(file, analysis));
+  });
+
 addSyncCommands(program);
 addCloudCommands(program);
 

@@ -1,13 +1,25 @@
 /**
- * What the box knows of a song's time: its duration, tempo and beat times, and the 8-count
- * those beats make. Decoded by ffmpeg, onset strength and beat grid in TypeScript. The count
- * starts on the first beat until downbeat and phrase detection (issue 8) places the "1".
+ * What the box knows of a song: its duration, tempo and beats, downbeats and 8-count
+ * phrases, sections and loudness. Decoded by ffmpeg to PCM once; onset strength, loudness,
+ * beat grid and structure in TypeScript (drivers/media/song-structure.ts).
+ *
+ * Style priors: `bachata` looks for the tempo between 95 and 165 bpm around 128 (Bachata is
+ * danced at ~110-150), which removes the half- and double-tempo errors a generic tracker makes
+ * on its syncopated guitar; `any` keeps the generic prior (log-normal around 120 bpm).
  */
 import { beatGrid, defaultBeatGrid, type BeatGridOptions } from './beat-grid.js';
 import { decodePcm } from './decode-pcm.js';
-import { OnsetStrength } from './onset-strength.js';
+import { HOP, OnsetStrength } from './onset-strength.js';
+import { energyCurve, songStructure, type EnergyCurve, type Section } from './song-structure.js';
 
-export const ANALYSIS_VERSION = 1;
+export const ANALYSIS_VERSION = 2;
+
+export type SongStyle = 'any' | 'bachata';
+
+export const stylePriors: Record<SongStyle, Partial<BeatGridOptions>> = {
+  any: {},
+  bachata: { minBpm: 95, maxBpm: 165, priorBpm: 128, priorOctaves: 0.35 },
+};
 
 export interface SongAnalysis {
   version: number;
@@ -16,25 +28,83 @@ export interface SongAnalysis {
   tempo: number | null;
   /** Beat times in seconds. */
   beats: number[];
-  /** Index into `beats` of a beat that counts "1". */
+  /** Index into `beats` of a beat that counts "1" (the first phrase's first beat). */
   firstCountBeat: number;
+  /** Analysis version 2 and later: */
+  style?: SongStyle;
+  /** Downbeat times (s): the "1" of each 4/4 bar. */
+  downbeats?: number[];
+  /** Phrase start times (s): the "1" of each 8-count. */
+  phrases?: number[];
+  sections?: Section[];
+  energy?: EnergyCurve;
 }
 
-export async function analyseSong(file: string, options: Partial<BeatGridOptions> & { ffmpegPath?: string; signal?: AbortSignal } = {}): Promise<SongAnalysis> {
-  const o = { ...defaultBeatGrid, ...options };
+export interface AnalyseOptions extends Partial<BeatGridOptions> {
+  style?: SongStyle;
+  ffmpegPath?: string;
+  signal?: AbortSignal;
+  /** Seconds of audio decoded so far (for a progress bar). */
+  onProgress?: (decodedS: number) => void;
+}
+
+export async function analyseSong(file: string, options: AnalyseOptions = {}): Promise<SongAnalysis> {
+  const style = options.style ?? 'any';
+  const o: BeatGridOptions = { ...defaultBeatGrid, ...stylePriors[style], ...definedGridOptions(options) };
   const onset = new OnsetStrength();
   const envelope: number[] = [];
-  const { samples, sampleRate } = await decodePcm(file, (pcm) => envelope.push(...onset.push(pcm)), {
-    sampleRate: o.sampleRate,
-    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const rms: number[] = [];
+  let carry = new Float32Array(0);
+  let decoded = 0;
+  const { samples, sampleRate } = await decodePcm(
+    file,
+    (pcm) => {
+      envelope.push(...onset.push(pcm));
+      // loudness per hop, on the same clock as the onset frames
+      const all = new Float32Array(carry.length + pcm.length);
+      all.set(carry);
+      all.set(pcm, carry.length);
+      let i = 0;
+      for (; i + HOP <= all.length; i += HOP) {
+        let sq = 0;
+        for (let j = i; j < i + HOP; j++) sq += all[j]! ** 2;
+        rms.push(Math.sqrt(sq / HOP));
+      }
+      carry = all.slice(i);
+      decoded += pcm.length;
+      options.onProgress?.(decoded / o.sampleRate);
+    },
+    { sampleRate: o.sampleRate, ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+  );
+  const durationS = Math.round((samples / sampleRate) * 1000) / 1000;
   const grid = beatGrid(envelope, o);
+  const beats = grid && grid.beats.length >= 2 ? grid.beats.map((b) => Math.round(b * 10_000) / 10_000) : [];
+  const fr = sampleRate / HOP;
+  // How hard a beat is played: the loudest hop within 100 ms of it. Loudness, not onset
+  // strength: spectral flux is logarithmic and hears a soft hi-hat almost as well as a kick.
+  const accent = (i: number): number => {
+    const f = Math.floor(beats[i]! * fr - 1);
+    let m = 0;
+    for (let k = f - 1; k <= f + Math.ceil(0.1 * fr); k++) m = Math.max(m, rms[k] ?? 0);
+    return m;
+  };
+  const structure = songStructure({ beats, durationS, energy: energyCurve(rms, HOP / sampleRate), accent });
   return {
     version: ANALYSIS_VERSION,
-    durationS: Math.round((samples / sampleRate) * 1000) / 1000,
-    tempo: grid && grid.beats.length >= 2 ? Math.round(grid.bpm * 100) / 100 : null,
-    beats: grid && grid.beats.length >= 2 ? grid.beats.map((b) => Math.round(b * 10_000) / 10_000) : [],
-    firstCountBeat: 0,
+    durationS,
+    tempo: beats.length >= 2 && grid ? Math.round(grid.bpm * 100) / 100 : null,
+    beats,
+    firstCountBeat: structure.firstCountBeat,
+    style,
+    downbeats: structure.downbeatIndexes.map((i) => beats[i]!),
+    phrases: structure.phrases,
+    sections: structure.sections,
+    energy: structure.energy,
   };
+}
+
+function definedGridOptions(o: Partial<BeatGridOptions>): Partial<BeatGridOptions> {
+  const out: Partial<BeatGridOptions> = {};
+  for (const k of ['sampleRate', 'minBpm', 'maxBpm', 'priorBpm', 'priorOctaves', 'tightness'] as const) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }

@@ -52,7 +52,7 @@ export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
       const file = songFile(songs.cacheDir, { sha256, mime_type: info.mime }, () => bytes);
       let analysis;
       try {
-        analysis = await songs.analyse(file);
+        analysis = await songs.analyse(file, input.style);
       } catch (err) {
         rmSync(file, { force: true });
         throw new ApiError(422, 'undecodable_audio', `body.file: ${(err as Error).message.replace(file, 'the upload')}`, 'body.file');

@@ -23,6 +23,14 @@ export const analysisOut = z
     tempo: z.number().nullable(),
     beats: z.array(z.number()).openapi({ description: 'beat times, seconds from the start' }),
     firstCountBeat: z.number().int().openapi({ description: 'index in beats of a beat that counts 1 of the 8-count' }),
+    style: z.enum(['any', 'bachata']).optional().openapi({ description: 'the tempo prior the analysis used (version 2+)' }),
+    downbeats: z.array(z.number()).optional().openapi({ description: 'the "1" of each 4/4 bar, seconds (version 2+)' }),
+    phrases: z.array(z.number()).optional().openapi({ description: 'the "1" of each 8-count phrase, seconds (version 2+)' }),
+    sections: z
+      .array(z.object({ start: z.number(), end: z.number(), label: z.enum(['intro', 'verse', 'chorus', 'break', 'outro']), bachata: z.enum(['derecho', 'majao']).optional(), energy: z.number() }))
+      .optional()
+      .openapi({ description: 'intro, verse (derecho), chorus (majao), break, outro; energy 0..1 (version 2+)' }),
+    energy: z.object({ stepS: z.number(), values: z.array(z.number()) }).optional().openapi({ description: 'loudness 0..1 every stepS seconds (version 2+)' }),
   })
   .openapi('SongAnalysis');
 export const songDetailOut = z.object({ ...songFields, analysis: analysisOut }).openapi('SongWithAnalysis');
@@ -32,6 +40,7 @@ export const songUpload = z
     file: z.custom<File>((v) => v instanceof File, { message: 'must be a file part named "file"' }).openapi({ type: 'string', format: 'binary' }),
     title: name,
     artist: z.string().trim().min(1).max(200).optional(),
+    style: z.enum(['any', 'bachata']).optional().openapi({ description: 'tempo prior for the analysis: bachata looks between 95 and 165 bpm (default any)' }),
   })
   .openapi('SongUpload');
 
