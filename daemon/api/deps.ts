@@ -11,6 +11,7 @@ import type { MusicClock } from '../clock/music-clock.js';
 import type { Playback } from '../playback/playback.js';
 import type { SongAnalysis, SongStyle } from '../../drivers/media/song-analysis.js';
 import type { SyncStatus } from '../../sync/sync-client.js';
+import type { Move } from '../../config/moves.js';
 
 /** The live hardware side the API reads: the health registry and the haptic outputs by name. */
 export interface HardwareView {
@@ -48,6 +49,8 @@ export interface ApiDeps {
   maxSampleBytes: number;
   songs: SongDeps;
   hardware: HardwareView;
+  /** The move library (config/moves). */
+  moves: Move[];
   /** Embeds gesture features for learning patterns by example; absent when the gesture model is not loaded. */
   gestures: Embed | undefined;
 }

@@ -14,6 +14,7 @@ import { registerOutputRoutes } from './routes/outputs.js';
 import { registerSongRoutes } from './routes/songs.js';
 import { registerSoundRoutes } from './routes/sound.js';
 import { registerSyncRoutes } from './routes/sync.js';
+import { registerChoreographyRoutes } from './routes/choreography.js';
 import { registerUserRoutes } from './routes/users.js';
 
 export type { ApiDeps } from './deps.js';
@@ -40,6 +41,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerSoundRoutes(router, deps);
   registerSongRoutes(router, deps);
   registerSyncRoutes(router, deps);
+  registerChoreographyRoutes(router, deps);
   registerOutputRoutes(router, deps, 'sound');
   registerOutputRoutes(router, deps, 'visualization');
   return router;

@@ -12,6 +12,7 @@ import type { ApiContext } from './router.js';
 import { Sql } from './sql.js';
 import { analyseSong } from '../../drivers/media/song-analysis.js';
 import { dirname, resolve } from 'node:path';
+import { loadMoveLibrary } from '../../config/moves.js';
 
 /** The peer address of the TCP connection (X-Forwarded-For is not trusted: the box is not behind a proxy). */
 function socketAddress(c: ApiContext): string {
@@ -40,5 +41,6 @@ export function apiDeps(
     maxBodyBytes: config.http.maxBodyBytes,
     hardware,
     gestures,
+    moves: loadMoveLibrary(),
   };
 }

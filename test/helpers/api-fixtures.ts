@@ -85,13 +85,13 @@ export function makers(sql: Sql, mapping?: LiveMapping) {
     biometric: (userId: number | null): number => sql.run(db.insertInto('biometric_data').values({ user_id: userId, recorded_at: t(), heart_rate: 120, source: 'api' })).id,
     song: (userId: number): number => sql.run(db.insertInto('song_selections').values({ user_id: userId, title: `Obsesión ${uniq()}`, selected_at: t(), updated_at: t() })).id,
     /** A library song: a click track at 120 bpm with the analysis that grid has. */
-    librarySong: (): number => {
-      const data = Buffer.from(clickWav({ seconds: 2 }));
-      const beats = [0.25, 0.75, 1.25, 1.75];
-      const analysis = { version: 1, durationS: 2, tempo: 120, beats, firstCountBeat: 0 };
+    librarySong: (seconds = 2): number => {
+      const data = Buffer.from(clickWav({ seconds }));
+      const beats = Array.from({ length: seconds * 2 }, (_, i) => 0.25 + i * 0.5);
+      const analysis = { version: 1, durationS: seconds, tempo: 120, beats, firstCountBeat: 0 };
       return sql.run(db.insertInto('songs').values({
         title: `click ${uniq()}`, mime_type: 'audio/wav', size_bytes: data.length, sha256: `${uniq()}`.padStart(64, '0'), data,
-        duration_s: 2, tempo: 120, analysis: JSON.stringify(analysis), created_at: t(), updated_at: t(),
+        duration_s: seconds, tempo: 120, analysis: JSON.stringify(analysis), created_at: t(), updated_at: t(),
       })).id;
     },
     sample: (): number => sql.run(db.insertInto('sound_samples').values({ name: `kick ${uniq()}`, category: 'percussion', mime_type: 'audio/wav', size_bytes: 44, data: Buffer.from(wavBytes(0)), created_at: t() })).id,
@@ -184,6 +184,9 @@ const special: Record<string, Special> = {
   'PUT /api/v1/playback': (m) => ({ path: '/api/v1/playback', method: 'PUT', body: { song_id: m.librarySong() } }),
   'DELETE /api/v1/playback': () => ({ path: '/api/v1/playback', method: 'DELETE' }),
   'GET /api/v1/sync': () => ({ path: '/api/v1/sync' }),
+  'GET /api/v1/choreography/moves': () => ({ path: '/api/v1/choreography/moves?style=sensual' }),
+  'POST /api/v1/choreography/parse-query': () => ({ path: '/api/v1/choreography/parse-query', method: 'POST', body: { query: 'romantic beginner' } }),
+  'POST /api/v1/choreography/blueprint': (m) => ({ path: '/api/v1/choreography/blueprint', method: 'POST', body: { song_id: m.librarySong(16), query: 'beginner' } }),
   'POST /api/v1/sync/now': () => ({ path: '/api/v1/sync/now', method: 'POST' }),
   'POST /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples', form: sampleForm() }),
   'GET /api/v1/sound/samples/{id}': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}` }),
