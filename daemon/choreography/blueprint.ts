@@ -99,8 +99,16 @@ export function planBlueprint(analysis: SongAnalysis, library: Move[], params: C
   );
   if (usable.length === 0) throw new BlueprintError(`no move in the library fits: difficulty ≤ ${params.maxDifficulty}${params.style ? `, style ${params.style}` : ''}${params.exclude.length ? `, without ${params.exclude.join(', ')}` : ''}`);
   const jitter = prng(seed);
+  // Which holds can still fill the remaining counts exactly: the search never walks into a dead end.
+  const fills = new Map<number, Set<Hold>>([[0, new Set(START_HOLDS.concat(usable.map((m) => m.end)))]]);
+  for (let r = 4; r <= totalCounts; r += 4) {
+    const ok = new Set<Hold>();
+    for (const m of usable) if (m.counts <= r && fills.get(r - m.counts)?.has(m.end)) ok.add(m.start);
+    fills.set(r, ok);
+  }
+  if (!START_HOLDS.some((h) => fills.get(totalCounts)!.has(h))) throw new BlueprintError('no sequence of moves fills the song with these constraints (hold continuity); allow more moves or another style');
 
-  let beam: State[] = START_HOLDS.map((hold) => ({ cost: 0, count: 0, hold, steps: [] }));
+  let beam: State[] = START_HOLDS.filter((h) => fills.get(totalCounts)!.has(h)).map((hold) => ({ cost: 0, count: 0, hold, steps: [] }));
   const done: State[] = [];
   while (beam.length > 0) {
     const next: State[] = [];
@@ -110,7 +118,7 @@ export function planBlueprint(analysis: SongAnalysis, library: Move[], params: C
         continue;
       }
       for (const m of usable) {
-        if (m.start !== s.hold || s.count + m.counts > totalCounts) continue;
+        if (m.start !== s.hold || s.count + m.counts > totalCounts || !fills.get(totalCounts - s.count - m.counts)!.has(m.end)) continue;
         const { cost, why } = moveCost(m, s, targetEnergy(s.count), params, s.count + m.counts === totalCounts);
         next.push({ cost: s.cost + cost + jitter() * 0.05, count: s.count + m.counts, hold: m.end, steps: [...s.steps, { move: m, start: s.count, cost, why }] });
       }

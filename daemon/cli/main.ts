@@ -296,6 +296,35 @@ program
     console.log(opts.json ? JSON.stringify(analysis) : renderAnalysis(file, analysis));
   });
 
+const choreo = program.command('choreo').description('choreographies to songs (Bachata)');
+choreo
+  .command('generate')
+  .description('analyse SONG, plan a blueprint for the request, and with --out render the practice video (MP4, the song as audio)')
+  .argument('<song>', 'an audio file ffmpeg reads')
+  .option('--describe <text>', 'the request in words, e.g. "romantic beginner routine, slow and smooth"', '')
+  .option('--seed <n>', 'another seed, another routine', '1')
+  .option('--style <style>', 'tempo prior: bachata or any', 'bachata')
+  .option('--out <file>', 'write the video here')
+  .option('--json', 'print { analysis, blueprint, video } as JSON')
+  .option('-c, --config <file>', 'YAML configuration file (for the clip cache next to the store)')
+  .action(async (song: string, opts: { describe: string; seed: string; style: string; out?: string; json?: boolean; config?: string }) => {
+    const seed = integerOption('choreo generate', '--seed', opts.seed, 0, 2 ** 31);
+    if (opts.style !== 'any' && opts.style !== 'bachata') {
+      console.error(`codance choreo generate: --style "${opts.style}" must be bachata or any`);
+      process.exit(EXIT_CONFIG);
+    }
+    const cfg = withConfig(opts.config);
+    const path = await import('node:path');
+    const { choreoGenerate, renderGenerated } = await import('./choreo.js');
+    try {
+      const r = await choreoGenerate(song, { describe: opts.describe, seed, style: opts.style, ...(opts.out ? { out: opts.out } : {}), cacheDir: path.resolve(path.dirname(cfg.store.path), 'video-cache') });
+      console.log(opts.json ? JSON.stringify(r) : renderGenerated(r));
+    } catch (err) {
+      console.error(`codance choreo generate: ${(err as Error).message}`);
+      process.exit(1);
+    }
+  });
+
 addSyncCommands(program);
 addCloudCommands(program);
 

@@ -129,7 +129,9 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 function sections(phrases: number[], beats: number[], durationS: number, energy: EnergyCurve): Section[] {
   // Spans: the lead-in before the first phrase, each phrase, the tail after the last beat.
   const bounds = [0, ...phrases.filter((p) => p > 0.05), Math.min(durationS, (beats[beats.length - 1] ?? durationS) + 0.5), durationS].filter((t, i, a) => i === 0 || t > a[i - 1]! + 0.05);
-  const raw = bounds.slice(0, -1).map((start, i) => ({ start, end: bounds[i + 1]!, e: meanBetween(energy, start, bounds[i + 1]!) }));
+  // A span's loudness leaves out one step at each edge: the smoothing lets the next part bleed in.
+  const inner = (a: number, b: number): number => (b - a > 4 * energy.stepS ? meanBetween(energy, a + energy.stepS, b - energy.stepS) : meanBetween(energy, a, b));
+  const raw = bounds.slice(0, -1).map((start, i) => ({ start, end: bounds[i + 1]!, e: inner(start, bounds[i + 1]!) }));
   // A lead-in or tail shorter than half a phrase belongs to its neighbour, not a section of its own.
   const phraseS = phrases.length > 1 ? (phrases[phrases.length - 1]! - phrases[0]!) / (phrases.length - 1) : 4;
   const spans = raw.filter((s, i) => !((i === 0 || i === raw.length - 1) && s.end - s.start < phraseS / 2 && raw.length > 1));
@@ -154,7 +156,7 @@ function sections(phrases: number[], beats: number[], durationS: number, energy:
   const sorted = [...es].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const loudest = sorted[sorted.length - 1] ?? 0;
-  return groups.map((g, i) => {
+  const labelled = groups.map((g, i) => {
     const e = es[i]!;
     const len = g.end - g.start;
     const neighbours = [es[i - 1], es[i + 1]].filter((x): x is number => x !== undefined);
@@ -164,9 +166,23 @@ function sections(phrases: number[], beats: number[], durationS: number, energy:
     else if (i === groups.length - 1 && groups.length > 1 && e < loudest - 0.1) label = 'outro';
     else if (neighbours.length === 2 && e < around - 0.15 && len <= 0.25 * durationS) label = 'break';
     else label = e >= median && e > loudest - 0.1 ? 'chorus' : 'verse';
-    const bachata = label === 'chorus' ? 'majao' : label === 'verse' ? 'derecho' : undefined;
-    return { start: r3(g.start), end: r3(g.end), label, ...(bachata && { bachata }), energy: r3(e) };
+    const bachata: Section['bachata'] = label === 'chorus' ? 'majao' : label === 'verse' ? 'derecho' : undefined;
+    return { start: g.start, end: g.end, label, ...(bachata && { bachata }), energy: e };
   });
+  // Neighbours with the same label are one section (a chorus whose last phrase dips is still the chorus).
+  const merged: Section[] = [];
+  for (const s of labelled) {
+    const prev = merged[merged.length - 1];
+    if (prev && prev.label === s.label) {
+      const a = prev.end - prev.start;
+      const b = s.end - s.start;
+      prev.energy = (prev.energy * a + s.energy * b) / (a + b);
+      prev.end = s.end;
+    } else {
+      merged.push({ ...s });
+    }
+  }
+  return merged.map((s) => ({ ...s, start: r3(s.start), end: r3(s.end), energy: r3(s.energy) }));
 }
 
 function weighted(g: { es: number[]; weights: number[] }): number {

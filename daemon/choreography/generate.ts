@@ -1,0 +1,57 @@
+/**
+ * One choreography, start to end: analyse the song (unless its analysis is known), turn the
+ * request into parameters, plan the blueprint, and render the practice video. Reports its
+ * stage and progress, and stops at once when its signal is aborted (the task runner and the
+ * CLI share it).
+ */
+import type { Move } from '../../config/moves.js';
+import { renderChoreoVideo, type VideoResult } from '../../drivers/media/choreo-video.js';
+import { analyseSong, type SongAnalysis, type SongStyle } from '../../drivers/media/song-analysis.js';
+import { planBlueprint, type Blueprint } from './blueprint.js';
+import { parseRequest } from './request.js';
+
+export type Stage = 'analysing' | 'planning' | 'rendering';
+
+export interface GenerateInput {
+  songFile: string;
+  /** A stored analysis; analysed afresh when absent or older than the structure (version < 2). */
+  analysis?: SongAnalysis;
+  style?: SongStyle;
+  query: string;
+  seed: number;
+  moves: Move[];
+  /** Render the video to this file, with clips cached in cacheDir. */
+  video?: { out: string; cacheDir: string };
+}
+
+export interface GenerateResult {
+  analysis: SongAnalysis;
+  blueprint: Blueprint;
+  video?: VideoResult;
+}
+
+export async function generateChoreography(input: GenerateInput, hooks: { progress?: (stage: Stage, fraction: number) => void; signal?: AbortSignal } = {}): Promise<GenerateResult> {
+  const { signal } = hooks;
+  hooks.progress?.('analysing', 0);
+  const style = input.style ?? 'bachata';
+  const analysis =
+    input.analysis && input.analysis.version >= 2
+      ? input.analysis
+      : await analyseSong(input.songFile, { style, ...(signal ? { signal } : {}) });
+  signal?.throwIfAborted();
+  hooks.progress?.('planning', 0);
+  const blueprint = planBlueprint(analysis, input.moves, parseRequest(input.query), input.seed);
+  signal?.throwIfAborted();
+  if (!input.video) return { analysis, blueprint };
+  hooks.progress?.('rendering', 0);
+  const clipOf = new Map(input.moves.map((m) => [m.id, m.clip]));
+  const video = await renderChoreoVideo({
+    steps: blueprint.steps.map((s) => ({ moveId: s.moveId, name: s.name, counts: s.counts, startCount: s.startCount, startS: s.startS, endS: s.endS, ...(clipOf.get(s.moveId) ? { clip: clipOf.get(s.moveId)! } : {}) })),
+    song: input.songFile,
+    out: input.video.out,
+    cacheDir: input.video.cacheDir,
+    ...(signal ? { signal } : {}),
+    onProgress: (done, total) => hooks.progress?.('rendering', done / total),
+  });
+  return { analysis, blueprint, video };
+}
