@@ -8,6 +8,7 @@ import { imuIngest, rawIngest, storeIngest } from './store-ingest.js';
 import { batchLatencyMs, models, rssAfterTenMinutes, sustained } from './pipeline.js';
 import { outputLatency } from './outputs.js';
 import { syncFigures } from './sync.js';
+import { choreographyFigures } from './choreography.js';
 import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 
 interface Figure {
@@ -93,6 +94,9 @@ figures['osc.trigger_latency_max_ms'] = { value: round(o.max, 3), unit: 'ms, max
 figures['osc.stream60_jitter_p99_ms'] = { value: round(o.jitterP99Ms, 3), unit: `ms |interval − 16.67 ms| p99 of a 60 Hz stream at the receiver (${o.streamIntervals} intervals, std ${round(o.jitterStdMs, 2)} ms)` };
 figures['osc.stream60_jitter_max_ms'] = { value: round(o.jitterMaxMs, 3), unit: 'ms, max' };
 figures['osc.messages_per_s'] = { value: round(o.messagesPerS), unit: 'OSC messages/s received during that run' };
+
+// ---- songs and choreography
+Object.assign(figures, await choreographyFigures(median));
 
 // ---- cloud sync: drain rate to PostgreSQL, wire bytes per dancer-hour
 Object.assign(figures, await syncFigures());
