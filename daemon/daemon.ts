@@ -14,6 +14,9 @@ import { Room } from './room/room.js';
 import { MqttLink } from '../sync/mqtt/mqtt-link.js';
 import { buildCloudSync, type CloudSync } from './cloud-sync.js';
 import { commandHandlers, publishTelemetry } from './remote-control.js';
+import { dirname, resolve } from 'node:path';
+import { TaskRunner } from './choreography/task-runner.js';
+import type { ApiDeps } from './api/deps.js';
 import { buildHealth } from './http/app.js';
 import { pruneExpired } from './store/retention.js';
 import { loadPipelineModels } from './pipeline/models.js';
@@ -126,7 +129,7 @@ export class Daemon {
         log,
         metrics: [room.metrics, ...(this.sync ? [this.sync.metrics] : [])],
         ...(this.sync && { sync: () => this.sync!.client.status() }),
-        api: apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics, room, ...(this.sync && { sync: this.sync.client }) }, undefined, this.gestureEmbed),
+        api: this.withTasks(apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics, room, ...(this.sync && { sync: this.sync.client }) }, undefined, this.gestureEmbed)),
       });
       this.server = await listen(app, config.http.host, config.http.port);
       this.teardowns.add('http', () => this.server?.close());
@@ -223,6 +226,16 @@ export class Daemon {
       await models.gesture?.close();
     });
     log.info({ arousal: models.arousal !== undefined, gesture: models.gesture !== undefined }, 'pipeline started');
+  }
+
+  /** The choreography task runner (one generation at a time), resumed from the store at start. */
+  private withTasks<T extends ApiDeps>(deps: T): T {
+    const dir = dirname(this.store.path!);
+    const runner = new TaskRunner({ sqlite: this.store.sqlite, moves: deps.moves, songCacheDir: deps.songs.cacheDir, videoDir: resolve(dir, 'videos'), now: this.now, log: this.deps.log });
+    runner.start();
+    this.teardowns.add('choreography-tasks', () => runner.stop());
+    deps.choreoTasks = runner;
+    return deps;
   }
 
   /** Cloud sync: drains the outbox to the enrolled cloud whenever the uplink allows. */

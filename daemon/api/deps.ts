@@ -51,6 +51,8 @@ export interface ApiDeps {
   hardware: HardwareView;
   /** The move library (config/moves). */
   moves: Move[];
+  /** The choreography task runner; absent where none runs. */
+  choreoTasks?: { poke(): void; cancel(id: number): boolean };
   /** Embeds gesture features for learning patterns by example; absent when the gesture model is not loaded. */
   gestures: Embed | undefined;
 }

@@ -15,6 +15,7 @@ import { registerSongRoutes } from './routes/songs.js';
 import { registerSoundRoutes } from './routes/sound.js';
 import { registerSyncRoutes } from './routes/sync.js';
 import { registerChoreographyRoutes } from './routes/choreography.js';
+import { registerChoreoTaskRoutes } from './routes/choreo-tasks.js';
 import { registerUserRoutes } from './routes/users.js';
 
 export type { ApiDeps } from './deps.js';
@@ -42,6 +43,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerSongRoutes(router, deps);
   registerSyncRoutes(router, deps);
   registerChoreographyRoutes(router, deps);
+  registerChoreoTaskRoutes(router, deps);
   registerOutputRoutes(router, deps, 'sound');
   registerOutputRoutes(router, deps, 'visualization');
   return router;

@@ -278,6 +278,28 @@ export interface SyncCursorsTable {
   acked_at: Ms;
 }
 
+export type ChoreoTaskStatus = 'pending' | 'analysing' | 'planning' | 'rendering' | 'completed' | 'failed' | 'cancelled';
+
+export interface ChoreoTasksTable {
+  id: Id;
+  user_id: number | null;
+  song_id: number | null;
+  query: string;
+  seed: number;
+  render: number;
+  status: ChoreoTaskStatus;
+  progress: Generated<number>;
+  error: string | null;
+  /** JSON Blueprint, once planned. */
+  blueprint: string | null;
+  video_path: string | null;
+  attempts: Generated<number>;
+  created_at: Ms;
+  updated_at: Ms;
+  started_at: Ms | null;
+  finished_at: Ms | null;
+}
+
 export interface BoxMetaTable {
   key: string;
   value: string;
@@ -303,6 +325,7 @@ export interface Database {
   visualization_presets: NamedParametersTable;
   outbox: OutboxTable;
   sync_cursors: SyncCursorsTable;
+  choreo_tasks: ChoreoTasksTable;
   box_meta: BoxMetaTable;
   refresh_tokens: RefreshTokensTable;
   inferences: InferencesTable;

@@ -3,9 +3,10 @@
  * for driving /api/v1 through `app.request()` (no socket). Records every log line so
  * tests can assert what never reaches the logs.
  */
+import { TaskRunner } from '../../daemon/choreography/task-runner.js';
 import { SyncClient } from '../../sync/sync-client.js';
 import { SqliteOutbox } from '../../daemon/store/outbox.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { configSchema, type ConfigInput } from '../../config/index.js';
 import { LiveMapping } from '../../daemon/mapping/live-mapping.js';
 import { MusicClock } from '../../daemon/clock/music-clock.js';
@@ -84,6 +85,10 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
   // Cloud sync over the test store, not enrolled and not started: its status is real.
   const sync = new SyncClient(config.sync, new SqliteOutbox(store.sqlite, store.boxId, { pseudonymise: true }));
   const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]), room, sync }, (c) => c.req.header('x-test-client') ?? '10.0.0.1', embedWith(gesture));
+  // The choreography task runner over the same store, as the daemon runs it.
+  const runner = new TaskRunner({ sqlite: store.sqlite, moves: deps.moves, songCacheDir: deps.songs.cacheDir, videoDir: join(dirname(store.path!), 'videos'), now: Date.now, log: { info: () => undefined, warn: () => undefined } });
+  runner.start();
+  deps.choreoTasks = runner;
   const { app, router } = createApp({
     version: 'test', boxName: 'test-box', boxId: () => store.boxId, startedAt: Date.now(), now: Date.now,
     storeHealth: () => store.health(), components: () => [],
@@ -134,6 +139,7 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     room,
     stop: async () => {
       await gesture.close();
+      await runner.stop();
       await playback.stop();
       await haptic.stop();
       await store.stop();

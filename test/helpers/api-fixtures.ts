@@ -3,6 +3,9 @@
  * every route: `requestFor(rule, owner)` makes a request that should succeed for someone
  * allowed, acting on a record that belongs to `owner`.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './daemon-process.js';
 import type { Call } from './api-app.js';
 import type { LiveMapping } from '../../daemon/mapping/live-mapping.js';
 import type { Sql } from '../../daemon/api/sql.js';
@@ -93,6 +96,12 @@ export function makers(sql: Sql, mapping?: LiveMapping) {
         title: `click ${uniq()}`, mime_type: 'audio/wav', size_bytes: data.length, sha256: `${uniq()}`.padStart(64, '0'), data,
         duration_s: seconds, tempo: 120, analysis: JSON.stringify(analysis), created_at: t(), updated_at: t(),
       })).id;
+    },
+    /** A choreography task of `owner` in a state the runner leaves alone (only pending tasks are picked up). */
+    choreoTask: (owner: number, status: 'rendering' | 'completed' = 'rendering'): number => {
+      const video = status === 'completed' ? join(tempDir(), 'task.mp4') : null;
+      if (video) writeFileSync(video, Buffer.from('not really an mp4, but bytes to stream'));
+      return sql.run(db.insertInto('choreo_tasks').values({ user_id: owner, song_id: null, query: 'beginner', seed: 1, render: 1, status, error: null, blueprint: null, video_path: video, created_at: t(), updated_at: t(), started_at: t(), finished_at: null })).id;
     },
     sample: (): number => sql.run(db.insertInto('sound_samples').values({ name: `kick ${uniq()}`, category: 'percussion', mime_type: 'audio/wav', size_bytes: 44, data: Buffer.from(wavBytes(0)), created_at: t() })).id,
     soundEvent: (): number => sql.run(db.insertInto('sound_events').values({ occurred_at: t(), sound_type: 'pad' })).id,
@@ -186,6 +195,12 @@ const special: Record<string, Special> = {
   'GET /api/v1/sync': () => ({ path: '/api/v1/sync' }),
   'GET /api/v1/choreography/moves': () => ({ path: '/api/v1/choreography/moves?style=sensual' }),
   'POST /api/v1/choreography/parse-query': () => ({ path: '/api/v1/choreography/parse-query', method: 'POST', body: { query: 'romantic beginner' } }),
+  'POST /api/v1/choreography/generate-from-song': (m) => ({ path: '/api/v1/choreography/generate-from-song', method: 'POST', body: { song_id: m.librarySong(16), render: false } }),
+  'POST /api/v1/choreography/describe': (m) => ({ path: '/api/v1/choreography/describe', method: 'POST', body: { description: 'a short beginner routine', song_id: m.librarySong(16), render: false } }),
+  'GET /api/v1/choreography/tasks': () => ({ path: '/api/v1/choreography/tasks' }),
+  'GET /api/v1/choreography/tasks/{id}': (m, o) => ({ path: `/api/v1/choreography/tasks/${m.choreoTask(o)}` }),
+  'POST /api/v1/choreography/tasks/{id}/cancel': (m, o) => ({ path: `/api/v1/choreography/tasks/${m.choreoTask(o)}/cancel`, method: 'POST' }),
+  'GET /api/v1/choreography/tasks/{id}/video': (m, o) => ({ path: `/api/v1/choreography/tasks/${m.choreoTask(o, 'completed')}/video` }),
   'POST /api/v1/choreography/blueprint': (m) => ({ path: '/api/v1/choreography/blueprint', method: 'POST', body: { song_id: m.librarySong(16), query: 'beginner' } }),
   'POST /api/v1/sync/now': () => ({ path: '/api/v1/sync/now', method: 'POST' }),
   'POST /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples', form: sampleForm() }),

@@ -74,3 +74,42 @@ export const blueprintOut = z
     ),
   })
   .openapi('Blueprint');
+
+export const generateIn = z
+  .strictObject({
+    song_id: z.number().int().positive(),
+    query: z.string().max(2000).default(''),
+    seed: z.number().int().min(0).max(2 ** 31).default(1),
+    render: z.boolean().default(true).openapi({ description: 'render the practice video (MP4) too' }),
+  })
+  .openapi('GenerateFromSong');
+
+export const describeIn = z
+  .strictObject({
+    description: z.string().min(1).max(2000).openapi({ example: 'Create a romantic beginner choreography' }),
+    song_id: z.number().int().positive(),
+    seed: z.number().int().min(0).max(2 ** 31).default(1),
+    render: z.boolean().default(true),
+  })
+  .openapi('Describe');
+
+export const taskOut = z
+  .object({
+    id: z.number().int(),
+    user_id: z.number().int().nullable(),
+    song_id: z.number().int().nullable(),
+    query: z.string(),
+    seed: z.number().int(),
+    render: z.boolean(),
+    status: z.enum(['pending', 'analysing', 'planning', 'rendering', 'completed', 'failed', 'cancelled']),
+    progress: z.number().openapi({ description: '0..1 across the stages' }),
+    error: z.string().nullable(),
+    attempts: z.number().int(),
+    blueprint: blueprintOut.nullable(),
+    video: z.string().nullable().openapi({ description: 'GET this path for the MP4 once completed' }),
+    created_at: z.string(),
+    updated_at: z.string(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+  })
+  .openapi('ChoreoTask');

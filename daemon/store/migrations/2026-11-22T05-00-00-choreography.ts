@@ -1,0 +1,36 @@
+/**
+ * Choreography tasks (a generation as a persisted job with its stage and progress, surviving
+ * a restart) and saved collections. FROZEN.
+ */
+import { sql, type Kysely } from 'kysely';
+
+const statements = [
+  `CREATE TABLE choreo_tasks (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    song_id INTEGER REFERENCES songs(id) ON DELETE SET NULL,
+    query TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    render INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'analysing', 'planning', 'rendering', 'completed', 'failed', 'cancelled')),
+    progress REAL NOT NULL DEFAULT 0,
+    error TEXT,
+    blueprint TEXT,
+    video_path TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER
+  )`,
+  `CREATE INDEX choreo_tasks_status ON choreo_tasks(status, id)`,
+  `CREATE INDEX choreo_tasks_user ON choreo_tasks(user_id, id)`,
+];
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql.raw('DROP TABLE choreo_tasks').execute(db);
+}
