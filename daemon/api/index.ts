@@ -16,6 +16,7 @@ import { registerSoundRoutes } from './routes/sound.js';
 import { registerSyncRoutes } from './routes/sync.js';
 import { registerChoreographyRoutes } from './routes/choreography.js';
 import { registerChoreoTaskRoutes } from './routes/choreo-tasks.js';
+import { registerCollectionRoutes } from './routes/collections.js';
 import { registerUserRoutes } from './routes/users.js';
 
 export type { ApiDeps } from './deps.js';
@@ -44,6 +45,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerSyncRoutes(router, deps);
   registerChoreographyRoutes(router, deps);
   registerChoreoTaskRoutes(router, deps);
+  registerCollectionRoutes(router, deps);
   registerOutputRoutes(router, deps, 'sound');
   registerOutputRoutes(router, deps, 'visualization');
   return router;

@@ -224,7 +224,8 @@ export type OutboxEntity =
   | 'sound_presets'
   | 'visualization_presets'
   | 'inferences'
-  | 'crowd_states';
+  | 'crowd_states'
+  | 'collections';
 
 export interface OutboxTable {
   seq: Generated<number>;
@@ -300,6 +301,19 @@ export interface ChoreoTasksTable {
   finished_at: Ms | null;
 }
 
+export interface CollectionsTable {
+  id: Id;
+  user_id: number | null;
+  name: string;
+  description: string | null;
+  song_id: number | null;
+  task_id: number | null;
+  /** JSON Blueprint. */
+  blueprint: string;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
 export interface BoxMetaTable {
   key: string;
   value: string;
@@ -326,6 +340,7 @@ export interface Database {
   outbox: OutboxTable;
   sync_cursors: SyncCursorsTable;
   choreo_tasks: ChoreoTasksTable;
+  collections: CollectionsTable;
   box_meta: BoxMetaTable;
   refresh_tokens: RefreshTokensTable;
   inferences: InferencesTable;

@@ -103,6 +103,7 @@ export function makers(sql: Sql, mapping?: LiveMapping) {
       if (video) writeFileSync(video, Buffer.from('not really an mp4, but bytes to stream'));
       return sql.run(db.insertInto('choreo_tasks').values({ user_id: owner, song_id: null, query: 'beginner', seed: 1, render: 1, status, error: null, blueprint: null, video_path: video, created_at: t(), updated_at: t(), started_at: t(), finished_at: null })).id;
     },
+    collection: (owner: number): number => sql.run(db.insertInto('collections').values({ user_id: owner, name: `saved ${uniq()}`, description: null, song_id: null, task_id: null, blueprint: JSON.stringify(tinyBlueprint), created_at: t(), updated_at: t() })).id,
     sample: (): number => sql.run(db.insertInto('sound_samples').values({ name: `kick ${uniq()}`, category: 'percussion', mime_type: 'audio/wav', size_bytes: 44, data: Buffer.from(wavBytes(0)), created_at: t() })).id,
     soundEvent: (): number => sql.run(db.insertInto('sound_events').values({ occurred_at: t(), sound_type: 'pad' })).id,
     vizEvent: (): number => sql.run(db.insertInto('visualization_events').values({ occurred_at: t(), viz_type: 'wash' })).id,
@@ -145,6 +146,13 @@ const resources: Record<string, ResourceFixture> = {
 type Special = (m: Makers, owner: number, ctx: { password: string; ownerName: string }) => Built;
 
 /** Routes that are not plain CRUD, keyed by `METHOD path`. */
+/** A one-move blueprint, as the planner writes them. */
+export const tinyBlueprint = {
+  seed: 1, tempo: 128, startS: 0.5, endS: 4.25, totalCounts: 8, objective: 1.2,
+  params: { level: 'beginner', maxDifficulty: 2, targetDifficulty: 1.5, style: null, energy: 0.5, durationS: null, focus: [], exclude: [], matched: {} },
+  steps: [{ moveId: 'basic-side', name: 'Side basic', counts: 8, startCount: 0, startS: 0.5, endS: 4.25, section: 'verse', from: 'closed', to: 'closed', why: ['difficulty 1 fits beginner'] }],
+};
+
 const special: Record<string, Special> = {
   'POST /api/v1/users/register': () => ({ path: '/api/v1/users/register', body: { username: `new${uniq()}`, email: `n${uniq()}@example.org`, password: 'long enough pw' } }),
   'POST /api/v1/users/token': (_m, _o, ctx) => ({ path: '/api/v1/users/token', body: { username: ctx.ownerName, password: ctx.password } }),
@@ -201,6 +209,11 @@ const special: Record<string, Special> = {
   'GET /api/v1/choreography/tasks/{id}': (m, o) => ({ path: `/api/v1/choreography/tasks/${m.choreoTask(o)}` }),
   'POST /api/v1/choreography/tasks/{id}/cancel': (m, o) => ({ path: `/api/v1/choreography/tasks/${m.choreoTask(o)}/cancel`, method: 'POST' }),
   'GET /api/v1/choreography/tasks/{id}/video': (m, o) => ({ path: `/api/v1/choreography/tasks/${m.choreoTask(o, 'completed')}/video` }),
+  'GET /api/v1/collections': () => ({ path: '/api/v1/collections' }),
+  'GET /api/v1/collections/stats': () => ({ path: '/api/v1/collections/stats' }),
+  'POST /api/v1/collections': () => ({ path: '/api/v1/collections', method: 'POST', body: { name: `Friday ${uniq()}`, blueprint: tinyBlueprint } }),
+  'GET /api/v1/collections/{id}': (m, o) => ({ path: `/api/v1/collections/${m.collection(o)}` }),
+  'DELETE /api/v1/collections/{id}': (m, o) => ({ path: `/api/v1/collections/${m.collection(o)}`, method: 'DELETE' }),
   'POST /api/v1/choreography/blueprint': (m) => ({ path: '/api/v1/choreography/blueprint', method: 'POST', body: { song_id: m.librarySong(16), query: 'beginner' } }),
   'POST /api/v1/sync/now': () => ({ path: '/api/v1/sync/now', method: 'POST' }),
   'POST /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples', form: sampleForm() }),

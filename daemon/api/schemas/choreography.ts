@@ -113,3 +113,46 @@ export const taskOut = z
     finished_at: z.string().nullable(),
   })
   .openapi('ChoreoTask');
+
+export const collectionIn = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    /** Save a completed task's blueprint... */
+    task_id: z.number().int().positive().optional(),
+    /** ...or a blueprint as given (e.g. from POST /choreography/blueprint), with its song. */
+    blueprint: blueprintOut.optional(),
+    song_id: z.number().int().positive().optional(),
+  })
+  .refine((c) => (c.task_id === undefined) !== (c.blueprint === undefined), { message: 'give either task_id or blueprint', path: ['task_id'] })
+  .openapi('CollectionSave');
+
+export const collectionOut = z
+  .object({
+    id: z.number().int(),
+    user_id: z.number().int().nullable(),
+    name: z.string(),
+    description: z.string().nullable(),
+    song_id: z.number().int().nullable(),
+    task_id: z.number().int().nullable(),
+    moves: z.number().int(),
+    duration_s: z.number(),
+    level: z.string(),
+    style: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Collection');
+
+export const collectionDetailOut = collectionOut.extend({ blueprint: blueprintOut }).openapi('CollectionWithBlueprint');
+
+export const collectionStatsOut = z
+  .object({
+    collections: z.number().int(),
+    total_moves: z.number().int(),
+    mean_duration_s: z.number().nullable(),
+    by_level: z.record(z.string(), z.number().int()),
+    by_style: z.record(z.string(), z.number().int()),
+    top_moves: z.array(z.object({ move: z.string(), times: z.number().int() })),
+  })
+  .openapi('CollectionStats');

@@ -25,6 +25,18 @@ const statements = [
   )`,
   `CREATE INDEX choreo_tasks_status ON choreo_tasks(status, id)`,
   `CREATE INDEX choreo_tasks_user ON choreo_tasks(user_id, id)`,
+  `CREATE TABLE collections (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    description TEXT,
+    song_id INTEGER REFERENCES songs(id) ON DELETE SET NULL,
+    task_id INTEGER REFERENCES choreo_tasks(id) ON DELETE SET NULL,
+    blueprint TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  )`,
+  `CREATE INDEX collections_user ON collections(user_id, id)`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -32,5 +44,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql.raw('DROP TABLE collections').execute(db);
   await sql.raw('DROP TABLE choreo_tasks').execute(db);
 }
