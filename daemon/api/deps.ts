@@ -9,6 +9,7 @@ import type { Embed } from '../pipeline/learn-pattern.js';
 import type { LiveMapping } from '../mapping/live-mapping.js';
 import type { MusicClock } from '../clock/music-clock.js';
 import type { Playback } from '../playback/playback.js';
+import type { LivePlayer } from '../choreography/live-player.js';
 import type { SongAnalysis, SongStyle } from '../../drivers/media/song-analysis.js';
 import type { SyncStatus } from '../../sync/sync-client.js';
 import type { Move } from '../../config/moves.js';
@@ -29,6 +30,8 @@ export interface RoomView {
   clock: MusicClock;
   /** Song playback; absent where no room runs. */
   playback?: Playback;
+  /** A blueprint played live; absent where no room runs. */
+  live?: LivePlayer;
 }
 
 /** The song library's storage and analysis. */

@@ -17,6 +17,7 @@ import { registerSyncRoutes } from './routes/sync.js';
 import { registerChoreographyRoutes } from './routes/choreography.js';
 import { registerChoreoTaskRoutes } from './routes/choreo-tasks.js';
 import { registerCollectionRoutes } from './routes/collections.js';
+import { registerChoreoLiveRoutes } from './routes/choreo-live.js';
 import { registerUserRoutes } from './routes/users.js';
 
 export type { ApiDeps } from './deps.js';
@@ -46,6 +47,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerChoreographyRoutes(router, deps);
   registerChoreoTaskRoutes(router, deps);
   registerCollectionRoutes(router, deps);
+  registerChoreoLiveRoutes(router, deps);
   registerOutputRoutes(router, deps, 'sound');
   registerOutputRoutes(router, deps, 'visualization');
   return router;

@@ -4,6 +4,7 @@
  * mDNS advertisement. Built by the daemon after the hardware; talks to the rest only through
  * the bus. One lifecycle: nothing opens before `start`, `stop` releases everything.
  */
+import { LivePlayer } from '../choreography/live-player.js';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
@@ -54,6 +55,8 @@ export class Room {
   readonly midiOut: MidiOutDriver | undefined;
   readonly audio: AudioClockDriver | undefined;
   readonly playback: Playback;
+  /** A blueprint played live against the clock, as cues for the mapping rules. */
+  readonly live: LivePlayer;
   private readonly latency: Histogram<'output' | 'kind' | 'path'>;
   private readonly teardown: (() => unknown)[] = [];
   private query: RunningServer | undefined;
@@ -105,6 +108,7 @@ export class Room {
         beat: (at) => this.clock.beatAt(at, 'audio'),
       });
     }
+    this.live = new LivePlayer(deps.bus);
     this.playback = new Playback({ outputArgs: config.playback.output, latencyMs: config.playback.latencyMs, beatsPerPhrase: c.beatsPerPhrase }, this.clock, health, () => this.time.now());
     const midiPort = config.midi.out.port;
     if (midiPort) this.midiOut = new MidiOutDriver({ port: midiPort, retryMs: config.midi.out.retryMs }, health, deps.openMidiOutput, this.time);
@@ -190,6 +194,7 @@ export class Room {
 
   async stop(): Promise<void> {
     for (const off of this.teardown.splice(0)) off();
+    this.live.stop();
     await this.playback.stop();
     this.clock.stop();
     await this.mdns?.stop();

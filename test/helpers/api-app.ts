@@ -3,6 +3,8 @@
  * for driving /api/v1 through `app.request()` (no socket). Records every log line so
  * tests can assert what never reaches the logs.
  */
+import { Bus } from '../../daemon/bus.js';
+import { LivePlayer } from '../../daemon/choreography/live-player.js';
 import { TaskRunner } from '../../daemon/choreography/task-runner.js';
 import { SyncClient } from '../../sync/sync-client.js';
 import { SqliteOutbox } from '../../daemon/store/outbox.js';
@@ -81,7 +83,8 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
   const clock = new MusicClock({ ...config.clock, mode: config.clock.source }, () => undefined);
   // Songs play silently (ffmpeg's null output): there is no sound card here.
   const playback = new Playback({ outputArgs: ['-f', 'null', '-'], latencyMs: 0, beatsPerPhrase: config.clock.beatsPerPhrase }, clock, health, Date.now);
-  const room = { mapping: new LiveMapping(config.mapping, store.sqlite, () => undefined), clock, playback };
+  const bus = new Bus(() => undefined);
+  const room = { mapping: new LiveMapping(config.mapping, store.sqlite, () => undefined), clock, playback, live: new LivePlayer(bus) };
   // Cloud sync over the test store, not enrolled and not started: its status is real.
   const sync = new SyncClient(config.sync, new SqliteOutbox(store.sqlite, store.boxId, { pseudonymise: true }));
   const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]), room, sync }, (c) => c.req.header('x-test-client') ?? '10.0.0.1', embedWith(gesture));

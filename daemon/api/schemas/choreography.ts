@@ -156,3 +156,23 @@ export const collectionStatsOut = z
     top_moves: z.array(z.object({ move: z.string(), times: z.number().int() })),
   })
   .openapi('CollectionStats');
+
+export const liveIn = z
+  .strictObject({
+    collection_id: z.number().int().positive().optional(),
+    task_id: z.number().int().positive().optional(),
+    with_song: z.boolean().default(false).openapi({ description: "also play the blueprint's song, from just before its first 1" }),
+  })
+  .refine((c) => (c.collection_id === undefined) !== (c.task_id === undefined), { message: 'give either collection_id or task_id', path: ['collection_id'] })
+  .openapi('LivePlay');
+
+export const liveOut = z
+  .object({
+    state: z.enum(['idle', 'waiting', 'playing', 'finished']),
+    name: z.string().nullable(),
+    count: z.number().int(),
+    totalCounts: z.number().int(),
+    move: z.object({ index: z.number().int(), id: z.string(), name: z.string(), count: z.number().int() }).nullable(),
+    startedAt: z.number().nullable(),
+  })
+  .openapi('LiveChoreography');
