@@ -8,6 +8,7 @@ import { clockSchema, playbackSchema } from './clock.js';
 import { defaultRules, mappingRulesSchema, presetSchema } from './mapping.js';
 import { mqttSchema } from './mqtt.js';
 import { syncSchema } from './sync.js';
+import { choreographySchema } from './choreography.js';
 
 const port = z.number().int().min(1).max(65535);
 const hostname = z.string().min(1).max(253);
@@ -340,6 +341,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   mqtt: mqttSchema,
   sync: syncSchema,
+  choreography: choreographySchema,
   log: z
     .strictObject({
       level: z.enum(logLevels).default('info'),

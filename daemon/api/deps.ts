@@ -13,6 +13,7 @@ import type { LivePlayer } from '../choreography/live-player.js';
 import type { SongAnalysis, SongStyle } from '../../drivers/media/song-analysis.js';
 import type { SyncStatus } from '../../sync/sync-client.js';
 import type { Move } from '../../config/moves.js';
+import type { Understood } from '../choreography/understand.js';
 
 /** The live hardware side the API reads: the health registry and the haptic outputs by name. */
 export interface HardwareView {
@@ -54,6 +55,8 @@ export interface ApiDeps {
   hardware: HardwareView;
   /** The move library (config/moves). */
   moves: Move[];
+  /** Request understanding: the configured model, falling back to the local parser. */
+  understand(text: string): Promise<Understood>;
   /** The choreography task runner; absent where none runs. */
   choreoTasks?: { poke(): void; cancel(id: number): boolean };
   /** Embeds gesture features for learning patterns by example; absent when the gesture model is not loaded. */

@@ -13,6 +13,7 @@ import { Sql } from './sql.js';
 import { analyseSong } from '../../drivers/media/song-analysis.js';
 import { dirname, resolve } from 'node:path';
 import { loadMoveLibrary } from '../../config/moves.js';
+import { understand } from '../choreography/understand.js';
 
 /** The peer address of the TCP connection (X-Forwarded-For is not trusted: the box is not behind a proxy). */
 function socketAddress(c: ApiContext): string {
@@ -21,7 +22,7 @@ function socketAddress(c: ApiContext): string {
 }
 
 export function apiDeps(
-  config: Pick<Config, 'auth' | 'http' | 'store' | 'playback'>,
+  config: Pick<Config, 'auth' | 'http' | 'store' | 'playback' | 'choreography'>,
   store: { sqlite: BetterSqlite3.Database; db: Kysely<Database> },
   now: () => number,
   hardware: HardwareView = { health: () => [], haptics: new Map() },
@@ -42,5 +43,6 @@ export function apiDeps(
     hardware,
     gestures,
     moves: loadMoveLibrary(),
+    understand: (text) => understand(text, config.choreography.llm),
   };
 }

@@ -8,7 +8,7 @@ import type { Move } from '../../config/moves.js';
 import { renderChoreoVideo, type VideoResult } from '../../drivers/media/choreo-video.js';
 import { analyseSong, type SongAnalysis, type SongStyle } from '../../drivers/media/song-analysis.js';
 import { planBlueprint, type Blueprint } from './blueprint.js';
-import { parseRequest } from './request.js';
+import { parseRequest, type ChoreoParams } from './request.js';
 
 export type Stage = 'analysing' | 'planning' | 'rendering';
 
@@ -18,6 +18,8 @@ export interface GenerateInput {
   analysis?: SongAnalysis;
   style?: SongStyle;
   query: string;
+  /** Parameters already understood (e.g. by the model); else `query` is parsed locally. */
+  params?: ChoreoParams;
   seed: number;
   moves: Move[];
   /** Render the video to this file, with clips cached in cacheDir. */
@@ -40,7 +42,7 @@ export async function generateChoreography(input: GenerateInput, hooks: { progre
       : await analyseSong(input.songFile, { style, ...(signal ? { signal } : {}) });
   signal?.throwIfAborted();
   hooks.progress?.('planning', 0);
-  const blueprint = planBlueprint(analysis, input.moves, parseRequest(input.query), input.seed);
+  const blueprint = planBlueprint(analysis, input.moves, input.params ?? parseRequest(input.query), input.seed);
   signal?.throwIfAborted();
   if (!input.video) return { analysis, blueprint };
   hooks.progress?.('rendering', 0);

@@ -13,6 +13,7 @@ import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
 import { songFile } from '../playback/song-files.js';
 import type { ChoreoTaskStatus } from '../store/schema.js';
 import { generateChoreography, type Stage } from './generate.js';
+import type { ChoreoParams } from './request.js';
 
 export interface TaskRunnerDeps {
   sqlite: BetterSqlite3.Database;
@@ -92,7 +93,7 @@ export class TaskRunner {
 
   private async runOne(id: number): Promise<void> {
     const { sqlite, now, log } = this.deps;
-    const task = sqlite.prepare('SELECT id, song_id, query, seed, render FROM choreo_tasks WHERE id = ?').get(id) as { id: number; song_id: number | null; query: string; seed: number; render: number };
+    const task = sqlite.prepare('SELECT id, song_id, query, params, seed, render FROM choreo_tasks WHERE id = ?').get(id) as { id: number; song_id: number | null; query: string; params: string | null; seed: number; render: number };
     const abort = new AbortController();
     this.running = { id, abort };
     const t0 = now();
@@ -107,7 +108,7 @@ export class TaskRunner {
       const file = songFile(this.deps.songCacheDir, song, () => (sqlite.prepare('SELECT data FROM songs WHERE id = ?').get(task.song_id) as { data: Buffer }).data);
       mkdirSync(this.deps.videoDir, { recursive: true });
       const result = await generateChoreography(
-        { songFile: file, analysis: JSON.parse(song.analysis) as SongAnalysis, query: task.query, seed: task.seed, moves: this.deps.moves, ...(task.render ? { video: { out, cacheDir: join(this.deps.videoDir, 'clips') } } : {}) },
+        { songFile: file, analysis: JSON.parse(song.analysis) as SongAnalysis, query: task.query, ...(task.params ? { params: JSON.parse(task.params) as ChoreoParams } : {}), seed: task.seed, moves: this.deps.moves, ...(task.render ? { video: { out, cacheDir: join(this.deps.videoDir, 'clips') } } : {}) },
         {
           signal: abort.signal,
           progress: (stage, f) => {

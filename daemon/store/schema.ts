@@ -286,6 +286,8 @@ export interface ChoreoTasksTable {
   user_id: number | null;
   song_id: number | null;
   query: string;
+  /** JSON ChoreoParams understood when the task was queued (null: parse `query` locally). */
+  params: string | null;
   seed: number;
   render: number;
   status: ChoreoTaskStatus;

@@ -12,7 +12,6 @@ import { ApiError, conflict, notFound } from '../errors.js';
 import { body, errors, idParam, json } from '../openapi-common.js';
 import { userOf, type ApiRouter } from '../router.js';
 import { describeIn, generateIn, paramsOut, taskOut } from '../schemas/choreography.js';
-import { parseRequest } from '../../choreography/request.js';
 import type { ChoreoTasksTable } from '../../store/schema.js';
 import type { Selectable } from 'kysely';
 
@@ -39,10 +38,10 @@ export function registerChoreoTaskRoutes(router: ApiRouter, deps: ApiDeps): void
     if (!t || (!isStaff(user) && t.user_id !== user.id)) throw notFound('task', id);
     return t;
   };
-  const queue = (user: CurrentUser, input: { song_id: number; query: string; seed: number; render: boolean }) => {
+  const queue = (user: CurrentUser, input: { song_id: number; query: string; seed: number; render: boolean }, params: object | null = null) => {
     if (!sql.first(sql.db.selectFrom('songs').select('id').where('id', '=', input.song_id))) throw new ApiError(422, 'unknown_reference', `body.song_id: no song with id ${input.song_id}`, 'body.song_id');
     const now = sql.now();
-    const { id } = sql.run(sql.db.insertInto('choreo_tasks').values({ user_id: user.id, song_id: input.song_id, query: input.query, seed: input.seed, render: input.render ? 1 : 0, status: 'pending', created_at: now, updated_at: now, started_at: null, finished_at: null, error: null, blueprint: null, video_path: null }));
+    const { id } = sql.run(sql.db.insertInto('choreo_tasks').values({ user_id: user.id, song_id: input.song_id, query: input.query, params: params === null ? null : JSON.stringify(params), seed: input.seed, render: input.render ? 1 : 0, status: 'pending', created_at: now, updated_at: now, started_at: null, finished_at: null, error: null, blueprint: null, video_path: null }));
     tasks().poke();
     return taskJson(visible(user, id));
   };
@@ -53,7 +52,10 @@ export function registerChoreoTaskRoutes(router: ApiRouter, deps: ApiDeps): void
   );
   router.add(
     { method: 'post', path: '/api/v1/choreography/describe', tags, access: ANY, summary: 'Queue a choreography described in words (parsed locally) for a library song', request: { body: body(describeIn) }, responses: { 202: json(z.object({ task: taskOut, params: paramsOut }), 'the queued task and the parameters understood'), ...errors(401, 422, 503) } },
-    (c, { body: input }) => c.json({ task: queue(userOf(c), { song_id: input.song_id, query: input.description, seed: input.seed, render: input.render }), params: parseRequest(input.description) }, 202),
+    async (c, { body: input }) => {
+      const params = await deps.understand(input.description);
+      return c.json({ task: queue(userOf(c), { song_id: input.song_id, query: input.description, seed: input.seed, render: input.render }, params), params }, 202);
+    },
   );
   router.add(
     { method: 'get', path: '/api/v1/choreography/tasks', tags, access: ANY, summary: 'Tasks, newest first (yours; staff see all)', request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) }, responses: { 200: json(taskOut.array(), 'tasks'), ...errors(401, 422) } },

@@ -6,7 +6,6 @@ import { body, errors, json } from '../openapi-common.js';
 import type { ApiRouter } from '../router.js';
 import { blueprintIn, blueprintOut, moveOut, movesQuery, paramsOut, parseQueryIn } from '../schemas/choreography.js';
 import { BlueprintError, planBlueprint } from '../../choreography/blueprint.js';
-import { parseRequest } from '../../choreography/request.js';
 import type { SongAnalysis } from '../../../drivers/media/song-analysis.js';
 
 export function registerChoreographyRoutes(router: ApiRouter, deps: ApiDeps): void {
@@ -22,7 +21,7 @@ export function registerChoreographyRoutes(router: ApiRouter, deps: ApiDeps): vo
   );
   router.add(
     { method: 'post', path: '/api/v1/choreography/parse-query', tags, access: ANY, summary: 'A request in words → planning parameters (local parser, no network)', request: { body: body(parseQueryIn) }, responses: { 200: json(paramsOut, 'the parameters and the words that set them'), ...errors(401, 422) } },
-    (c, { body: input }) => c.json(parseRequest(input.query), 200),
+    async (c, { body: input }) => c.json(await deps.understand(input.query), 200),
   );
   router.add(
     {
@@ -31,12 +30,12 @@ export function registerChoreographyRoutes(router: ApiRouter, deps: ApiDeps): vo
       request: { body: body(blueprintIn) },
       responses: { 200: json(blueprintOut, 'the blueprint, each move with why'), ...errors(401, 404, 422) },
     },
-    (c, { body: input }) => {
+    async (c, { body: input }) => {
       const row = sql.first(sql.db.selectFrom('songs').select(['analysis']).where('id', '=', input.song_id));
       if (!row) throw notFound('song', input.song_id);
       const analysis = JSON.parse(row.analysis) as SongAnalysis;
       try {
-        return c.json(planBlueprint(analysis, moves, parseRequest(input.query), input.seed), 200);
+        return c.json(planBlueprint(analysis, moves, await deps.understand(input.query), input.seed), 200);
       } catch (err) {
         if (err instanceof BlueprintError) throw new ApiError(422, 'cannot_plan', err.message, 'body');
         throw err;

@@ -38,6 +38,7 @@ export const paramsOut = z
     focus: z.array(z.string()),
     exclude: z.array(z.string()),
     matched: z.record(z.string(), z.array(z.string())).openapi({ description: 'which words set which parameter' }),
+    source: z.string().optional().openapi({ description: '`local`, `llm <model>`, or `local (the model failed: why)`' }),
   })
   .openapi('ChoreoParams');
 

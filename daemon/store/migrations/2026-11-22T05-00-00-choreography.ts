@@ -10,6 +10,7 @@ const statements = [
     user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
     song_id INTEGER REFERENCES songs(id) ON DELETE SET NULL,
     query TEXT NOT NULL,
+    params TEXT,
     seed INTEGER NOT NULL,
     render INTEGER NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('pending', 'analysing', 'planning', 'rendering', 'completed', 'failed', 'cancelled')),
