@@ -16,6 +16,9 @@ bash test/peers/install.sh \
   mosquitto:mosquitto \
   pg_ctlcluster:postgresql
 
+# drawtext (the practice video's move names and counts) needs this font; Debian's ffmpeg usually brings it
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null; }
+
 echo "== type-check"; npx tsc -p tsconfig.json
 echo "== lint";       npx eslint .
 echo "== build";      npm run build --silent
