@@ -17,6 +17,7 @@
  */
 import type { Hold, Move } from '../../config/moves.js';
 import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
+import { seededRandom } from '../../drivers/sim/random.js';
 import type { ChoreoParams } from './request.js';
 
 export interface BlueprintStep {
@@ -49,18 +50,6 @@ export class BlueprintError extends Error {}
 
 const BEAM = 48;
 const START_HOLDS: Hold[] = ['closed', 'open'];
-
-/** Mulberry32: a small seeded PRNG, so a seed always gives the same blueprint. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface State {
   cost: number;
@@ -98,7 +87,7 @@ export function planBlueprint(analysis: SongAnalysis, library: Move[], params: C
     (m) => m.difficulty <= params.maxDifficulty && (params.style === null || m.styles.includes(params.style)) && !m.tags.some((t) => params.exclude.includes(t)),
   );
   if (usable.length === 0) throw new BlueprintError(`no move in the library fits: difficulty ≤ ${params.maxDifficulty}${params.style ? `, style ${params.style}` : ''}${params.exclude.length ? `, without ${params.exclude.join(', ')}` : ''}`);
-  const jitter = prng(seed);
+  const jitter = seededRandom(seed);
   // Which holds can still fill the remaining counts exactly: the search never walks into a dead end.
   const fills = new Map<number, Set<Hold>>([[0, new Set(START_HOLDS.concat(usable.map((m) => m.end)))]]);
   for (let r = 4; r <= totalCounts; r += 4) {

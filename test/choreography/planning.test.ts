@@ -12,24 +12,14 @@ import { planBlueprint, BlueprintError } from '../../daemon/choreography/bluepri
 import { parseRequest } from '../../daemon/choreography/request.js';
 import { analyseSong, type SongAnalysis } from '../../drivers/media/song-analysis.js';
 import { tempDir } from '../helpers/daemon-process.js';
-import { drumTrack, writeDrumTrack } from '../helpers/drum-track.js';
+import { drumTrack, sectionedSong, writeDrumTrack } from '../helpers/drum-track.js';
 
 let library: Move[];
 let song: SongAnalysis;
 
 beforeAll(async () => {
   library = loadMoveLibrary();
-  const track = drumTrack(
-    [
-      { bars: 8, bpm: 128, gain: 0.15, label: 'intro' },
-      { bars: 16, bpm: 128, gain: 0.4, label: 'verse' },
-      { bars: 16, bpm: 128, gain: 1, label: 'chorus' },
-      { bars: 4, bpm: 128, gain: 0.1, kind: 'hats', label: 'break' },
-      { bars: 16, bpm: 128, gain: 1, label: 'chorus' },
-      { bars: 8, bpm: 128, gain: 0.15, label: 'outro' },
-    ],
-    { pickupBeats: 2 },
-  );
+  const track = drumTrack(sectionedSong, { pickupBeats: 2 });
   song = await analyseSong(writeDrumTrack(join(tempDir(), 'song.wav'), track), { style: 'bachata' });
 }, 30_000);
 

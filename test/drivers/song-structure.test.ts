@@ -9,17 +9,10 @@ import { analyseSong } from '../../drivers/media/song-analysis.js';
 import { downbeatPhase, energyCurve } from '../../drivers/media/song-structure.js';
 import { dataFile } from '../helpers/data.js';
 import { tempDir } from '../helpers/daemon-process.js';
-import { drumTrack, writeDrumTrack, type Part } from '../helpers/drum-track.js';
+import { drumTrack, sectionedSong, writeDrumTrack } from '../helpers/drum-track.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const song: Part[] = [
-  { bars: 8, bpm: 128, gain: 0.15, label: 'intro' },
-  { bars: 16, bpm: 128, gain: 0.4, label: 'verse' },
-  { bars: 16, bpm: 128, gain: 1, label: 'chorus' },
-  { bars: 4, bpm: 128, gain: 0.1, kind: 'hats', label: 'break' },
-  { bars: 16, bpm: 128, gain: 1, label: 'chorus' },
-  { bars: 8, bpm: 128, gain: 0.15, label: 'outro' },
-];
+const song = sectionedSong;
 
 /** Share of `truth` times with an analysed time within `tol` seconds. */
 const recall = (truth: number[], got: number[], tol: number): number => truth.filter((t) => got.some((g) => Math.abs(g - t) <= tol)).length / truth.length;

@@ -15,6 +15,16 @@ export interface Part {
   label?: string;
 }
 
+/** A Bachata-tempo song in six sections, each a whole number of phrases (the structure tests' song). */
+export const sectionedSong: Part[] = [
+  { bars: 8, bpm: 128, gain: 0.15, label: 'intro' },
+  { bars: 16, bpm: 128, gain: 0.4, label: 'verse' },
+  { bars: 16, bpm: 128, gain: 1, label: 'chorus' },
+  { bars: 4, bpm: 128, gain: 0.1, kind: 'hats', label: 'break' },
+  { bars: 16, bpm: 128, gain: 1, label: 'chorus' },
+  { bars: 8, bpm: 128, gain: 0.15, label: 'outro' },
+];
+
 export interface DrumTrack {
   wav: Uint8Array;
   beats: number[];
