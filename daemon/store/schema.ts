@@ -158,6 +158,8 @@ export interface SongSelectionsTable {
   id: Id;
   user_id: number;
   event_id: number | null;
+  /** The library song this selection is, if it is in the library. */
+  song_id: number | null;
   title: string;
   artist: string | null;
   duration_s: number | null;

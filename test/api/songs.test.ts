@@ -23,6 +23,18 @@ describe('song library', () => {
   let id: number;
   let bytes: Uint8Array;
 
+  it('is what song selections refer to: a selection names its library song, an unknown one is refused naming the field', async () => {
+    const song = await h.call('/api/v1/songs', { token: h.tokens.technician, form: songForm('For selections', clickWav({ seconds: 3 })) });
+    expect(song.status, song.text).toBe(201);
+    const songId = (song.body as { id: number }).id;
+    const pick = await h.call('/api/v1/sound/songs', { method: 'POST', token: h.tokens.dancer, body: { title: 'For selections', song_id: songId } });
+    expect(pick.status, pick.text).toBe(201);
+    expect(pick.body).toMatchObject({ song_id: songId, status: 'pending' });
+    const bad = await h.call('/api/v1/sound/songs', { method: 'POST', token: h.tokens.dancer, body: { title: 'ghost', song_id: 99_999 } });
+    expect(bad.status).toBe(422);
+    expect(err(bad.body)).toMatchObject({ field: 'body.song_id' });
+  });
+
   it('imports a click track and analyses it: tempo, and every beat on the known grid', async () => {
     bytes = clickWav({ bpm: 120, seconds: 6, firstBeatS: 0.25 });
     const up = await h.call('/api/v1/songs', { token: h.tokens.technician, form: songForm('Clicks at 120', bytes) });

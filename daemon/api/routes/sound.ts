@@ -37,7 +37,7 @@ export function registerSoundRoutes(router: ApiRouter, deps: ApiDeps): void {
     table: 'song_selections', path: '/sound/songs', tag: 'sound', noun: 'song selection',
     columns: songColumns, out: songOut, create: songCreate, update: songUpdate,
     timeColumn: 'selected_at', eventColumn: 'event_id', ownerColumn: 'user_id', ownerDefaultsToSelf: true,
-    references: { user_id: { table: 'users', noun: 'user' }, event_id: { table: 'events', noun: 'event' } },
+    references: { user_id: { table: 'users', noun: 'user' }, event_id: { table: 'events', noun: 'event' }, song_id: { table: 'songs', noun: 'song' } },
     defaults: () => ({ selected_at: new Date(sql.now()).toISOString() }),
     access: { list: OWN, get: OWN, create: OWN, update: OWN, delete: OWN },
     check: (record, user, before) => {

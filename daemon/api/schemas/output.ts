@@ -49,19 +49,20 @@ export function outputEventSchemas(prefix: string, typeColumn: 'sound_type' | 'v
 }
 
 export const songColumns: Columns = {
-  id: 'plain', user_id: 'plain', event_id: 'plain', title: 'plain', artist: 'plain', duration_s: 'plain',
+  id: 'plain', user_id: 'plain', event_id: 'plain', song_id: 'plain', title: 'plain', artist: 'plain', duration_s: 'plain',
   audio_features: 'json', status: 'plain', selected_at: 'time', updated_at: 'time',
 };
 const status = z.enum(['pending', 'approved', 'rejected']);
 export const songOut = z
   .object({
-    id: z.number().int(), user_id: z.number().int(), event_id: z.number().int().nullable(), title: z.string(), artist: z.string().nullable(),
+    id: z.number().int(), user_id: z.number().int(), event_id: z.number().int().nullable(), song_id: z.number().int().nullable().openapi({ description: 'the library song (GET /api/v1/songs/{id})' }), title: z.string(), artist: z.string().nullable(),
     duration_s: z.number().nullable(), audio_features: z.record(z.string(), z.unknown()), status, selected_at: z.string(), updated_at: z.string(),
   })
   .openapi('SongSelection');
 const songFields = {
   user_id: z.number().int().positive().optional().openapi({ description: 'default: yourself (dancers may only choose for themselves)' }),
   event_id: ref,
+  song_id: ref.openapi({ description: 'the library song, if it is in the library' }),
   title: name,
   artist: z.string().max(200).nullable().optional(),
   duration_s: z.number().min(0).max(7200).nullable().optional(),

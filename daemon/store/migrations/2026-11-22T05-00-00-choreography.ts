@@ -26,6 +26,8 @@ const statements = [
   )`,
   `CREATE INDEX choreo_tasks_status ON choreo_tasks(status, id)`,
   `CREATE INDEX choreo_tasks_user ON choreo_tasks(user_id, id)`,
+  // A song selection may name the library song it is (the platform's selections, now backed by audio).
+  `ALTER TABLE song_selections ADD COLUMN song_id INTEGER REFERENCES songs(id) ON DELETE SET NULL`,
   `CREATE TABLE collections (
     id INTEGER PRIMARY KEY,
     user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
@@ -47,4 +49,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql.raw('DROP TABLE collections').execute(db);
   await sql.raw('DROP TABLE choreo_tasks').execute(db);
+  await sql.raw('ALTER TABLE song_selections DROP COLUMN song_id').execute(db);
 }
