@@ -72,8 +72,11 @@ function clipSeconds(file: string, o: { ffmpegPath?: string }): Promise<number> 
   });
 }
 
-/** drawtext's text with its own escaping (: , ' and \ are special inside a filter argument). */
-const drawtextText = (s: string): string => s.replace(/[\\':,%]/g, (c) => `\\${c}`);
+/** A path as a filter option value: quoted, so ':' ',' and spaces are plain; a quote cannot be. */
+function filterPath(path: string): string {
+  if (path.includes("'")) throw new Error(`the clip cache path may not contain a quote: ${path}`);
+  return `'${path}'`;
+}
 
 async function clipFor(step: VideoStep, frames: number, cacheDir: string, o: { ffmpegPath?: string; signal?: AbortSignal }): Promise<{ file: string; cached: boolean }> {
   const seconds = frames / VIDEO_FPS;
@@ -82,8 +85,11 @@ async function clipFor(step: VideoStep, frames: number, cacheDir: string, o: { f
   const key = createHash('sha256').update(JSON.stringify([step.moveId, step.name, frames, offset, step.counts, step.clip ?? null, 1])).digest('hex').slice(0, 24);
   const file = join(cacheDir, `${step.moveId}-${key}.mp4`);
   if (existsSync(file)) return { file, cached: true };
+  // The name goes through a text file: no quoting rule of the filter syntax can trip over it.
+  const nameFile = `${file}.name.txt`;
+  writeFileSync(nameFile, step.name);
   const overlay = [
-    `drawtext=fontfile=${FONT}:text='${drawtextText(step.name)}':x=(w-tw)/2:y=32:fontsize=34:fontcolor=white`,
+    `drawtext=fontfile=${FONT}:textfile=${filterPath(nameFile)}:x=(w-tw)/2:y=32:fontsize=34:fontcolor=white`,
     `drawtext=fontfile=${FONT}:text='%{eif\\:mod(floor(t*${beatsPerS.toFixed(6)})+${offset}\\,8)+1\\:d}':x=(w-tw)/2:y=(h-th)/2+20:fontsize=140:fontcolor=yellow`,
   ].join(',');
   const input = step.clip
