@@ -135,7 +135,7 @@ export class SyncClient {
       state: this.stateValue,
       cloud: cred?.url ?? null,
       classes: this.options.classes,
-      backlog: this.backlog(true),
+      backlog: this.backlog(),
       lastSuccessAt: this.lastSuccessAt,
       lastAttemptAt: this.lastAttemptAt,
       lastError: this.lastError,
@@ -146,9 +146,10 @@ export class SyncClient {
     };
   }
 
-  private backlog(cached: boolean): SyncStatus['backlog'] {
+  /** The exact backlog for status (counted at most once a second; the send loop counts its own, capped). */
+  private backlog(): SyncStatus['backlog'] {
     const t = this.now();
-    if (cached && this.backlogCache && t - this.backlogCache.at < 1000) return this.backlogCache.status;
+    if (this.backlogCache && t - this.backlogCache.at < 1000) return this.backlogCache.status;
     const b = this.source.backlog(this.entities, this.source.cursors());
     const byClass: Partial<Record<SyncClass, number>> = {};
     let bytes = 0;

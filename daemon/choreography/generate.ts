@@ -12,6 +12,9 @@ import { parseRequest, type ChoreoParams } from './request.js';
 
 export type Stage = 'analysing' | 'planning' | 'rendering';
 
+/** Each stage's share of the whole (rendering dominates when there is a video). */
+const SPAN: Record<Stage, [number, number]> = { analysing: [0, 0.3], planning: [0.3, 0.35], rendering: [0.35, 1] };
+
 export interface GenerateInput {
   songFile: string;
   /** A stored analysis; analysed afresh when absent or older than the structure (version < 2). */
@@ -32,20 +35,22 @@ export interface GenerateResult {
   video?: VideoResult;
 }
 
-export async function generateChoreography(input: GenerateInput, hooks: { progress?: (stage: Stage, fraction: number) => void; signal?: AbortSignal } = {}): Promise<GenerateResult> {
+/** `progress(stage, overall)`: the stage and the fraction of the whole job done, 0..1. */
+export async function generateChoreography(input: GenerateInput, hooks: { progress?: (stage: Stage, overall: number) => void; signal?: AbortSignal } = {}): Promise<GenerateResult> {
   const { signal } = hooks;
-  hooks.progress?.('analysing', 0);
+  const report = (stage: Stage, f: number): void => hooks.progress?.(stage, SPAN[stage][0] + f * (SPAN[stage][1] - SPAN[stage][0]));
+  report('analysing', 0);
   const style = input.style ?? 'bachata';
   const analysis =
     input.analysis && input.analysis.version >= 2
       ? input.analysis
       : await analyseSong(input.songFile, { style, ...(signal ? { signal } : {}) });
   signal?.throwIfAborted();
-  hooks.progress?.('planning', 0);
+  report('planning', 0);
   const blueprint = planBlueprint(analysis, input.moves, input.params ?? parseRequest(input.query), input.seed);
   signal?.throwIfAborted();
   if (!input.video) return { analysis, blueprint };
-  hooks.progress?.('rendering', 0);
+  report('rendering', 0);
   const clipOf = new Map(input.moves.map((m) => [m.id, m.clip]));
   const video = await renderChoreoVideo({
     steps: blueprint.steps.map((s) => ({ moveId: s.moveId, name: s.name, counts: s.counts, startCount: s.startCount, startS: s.startS, endS: s.endS, ...(clipOf.get(s.moveId) ? { clip: clipOf.get(s.moveId)! } : {}) })),
@@ -53,7 +58,7 @@ export async function generateChoreography(input: GenerateInput, hooks: { progre
     out: input.video.out,
     cacheDir: input.video.cacheDir,
     ...(signal ? { signal } : {}),
-    onProgress: (done, total) => hooks.progress?.('rendering', done / total),
+    onProgress: (done, total) => report('rendering', done / total),
   });
   return { analysis, blueprint, video };
 }

@@ -29,7 +29,8 @@ const levels: [RegExp, Level][] = [
   [/\b(intermediate|improvers?|medium level)\b/, 'intermediate'],
   [/\b(advanced|expert|pro|professional|show|performance|hard|difficult|challenging)\b/, 'advanced'],
 ];
-const levelDifficulty: Record<Level, { max: number; target: number }> = { beginner: { max: 2, target: 1.5 }, intermediate: { max: 3, target: 2.5 }, advanced: { max: 5, target: 4 } };
+/** The difficulty range each level allows and aims at (shared with the model path). */
+export const levelDifficulty: Record<Level, { max: number; target: number }> = { beginner: { max: 2, target: 1.5 }, intermediate: { max: 3, target: 2.5 }, advanced: { max: 5, target: 4 } };
 
 const styles: [RegExp, DanceStyle][] = [
   [/\b(dominican|dominicana|traditional|authentic|tipica|típica)\b/, 'dominican'],

@@ -11,8 +11,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Move } from '../../config/moves.js';
 import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
 import { songFile } from '../playback/song-files.js';
-import type { ChoreoTaskStatus } from '../store/schema.js';
-import { generateChoreography, type Stage } from './generate.js';
+import { generateChoreography } from './generate.js';
 import type { ChoreoParams } from './request.js';
 
 export interface TaskRunnerDeps {
@@ -26,7 +25,6 @@ export interface TaskRunnerDeps {
 }
 
 const MAX_ATTEMPTS = 2;
-const RUNNING: ChoreoTaskStatus[] = ['analysing', 'planning', 'rendering'];
 
 export class TaskRunner {
   private running: { id: number; abort: AbortController } | undefined;
@@ -100,7 +98,6 @@ export class TaskRunner {
     sqlite.prepare(`UPDATE choreo_tasks SET status = 'analysing', progress = 0, attempts = attempts + 1, started_at = ?, updated_at = ?, error = NULL WHERE id = ? AND status = 'pending'`).run(t0, t0, id);
     const setStage = sqlite.prepare(`UPDATE choreo_tasks SET status = ?, progress = ?, updated_at = ? WHERE id = ? AND status NOT IN ('cancelled', 'completed', 'failed')`);
     let lastWrite = 0;
-    const weights: Record<Stage, [number, number]> = { analysing: [0, 0.3], planning: [0.3, 0.35], rendering: [0.35, 1] };
     const out = join(this.deps.videoDir, `task-${id}.mp4`);
     try {
       const song = task.song_id === null ? undefined : (sqlite.prepare('SELECT sha256, mime_type, analysis FROM songs WHERE id = ?').get(task.song_id) as { sha256: string; mime_type: string; analysis: string } | undefined);
@@ -111,12 +108,11 @@ export class TaskRunner {
         { songFile: file, analysis: JSON.parse(song.analysis) as SongAnalysis, query: task.query, ...(task.params ? { params: JSON.parse(task.params) as ChoreoParams } : {}), seed: task.seed, moves: this.deps.moves, ...(task.render ? { video: { out, cacheDir: join(this.deps.videoDir, 'clips') } } : {}) },
         {
           signal: abort.signal,
-          progress: (stage, f) => {
+          progress: (stage, overall) => {
             const t = now();
-            if (t - lastWrite < 250 && f > 0 && f < 1) return;
+            if (t - lastWrite < 250 && overall > 0 && overall < 1) return;
             lastWrite = t;
-            const [a, b] = weights[stage];
-            setStage.run(stage, Math.round((a + f * (b - a)) * 1000) / 1000, t, id);
+            setStage.run(stage, Math.round(overall * 1000) / 1000, t, id);
           },
         },
       );
@@ -137,5 +133,3 @@ export class TaskRunner {
     }
   }
 }
-
-export const taskRunning = (s: ChoreoTaskStatus): boolean => RUNNING.includes(s);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { danceStyles } from '../../config/moves.js';
-import { parseRequest, type ChoreoParams, type Level } from './request.js';
+import { levelDifficulty, parseRequest, type ChoreoParams } from './request.js';
 
 export interface LlmSettings {
   url?: string | undefined;
@@ -25,8 +25,6 @@ const answer = z.object({
   focus: z.array(z.string().max(40)).max(12),
   exclude: z.array(z.string().max(40)).max(12),
 });
-
-const levelDifficulty: Record<Level, { max: number; target: number }> = { beginner: { max: 2, target: 1.5 }, intermediate: { max: 3, target: 2.5 }, advanced: { max: 5, target: 4 } };
 
 const SYSTEM = `You turn a request for a Bachata choreography into JSON with exactly these keys:
 level ("beginner"|"intermediate"|"advanced"), style ("dominican"|"sensual"|"moderna"|null),

@@ -3,16 +3,15 @@ import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { loadMoveLibrary } from '../../config/moves.js';
 import type { SongStyle } from '../../drivers/media/song-analysis.js';
-import { generateChoreography, type GenerateResult, type Stage } from '../choreography/generate.js';
+import { generateChoreography, type GenerateResult } from '../choreography/generate.js';
 
 export async function choreoGenerate(song: string, o: { describe: string; seed: number; style: SongStyle; out?: string; cacheDir: string }): Promise<GenerateResult> {
   const bar = process.stderr.isTTY ? new SingleBar({ format: '{stage} [{bar}] {percentage}%', stream: process.stderr }) : undefined;
   bar?.start(100, 0, { stage: 'analysing'.padEnd(9) });
-  const weights: Record<Stage, [number, number]> = { analysing: [0, 30], planning: [30, 35], rendering: [35, 100] };
   try {
     return await generateChoreography(
       { songFile: resolve(song), style: o.style, query: o.describe, seed: o.seed, moves: loadMoveLibrary(), ...(o.out ? { video: { out: resolve(o.out), cacheDir: o.cacheDir } } : {}) },
-      { progress: (stage, f) => bar?.update(Math.round(weights[stage][0] + f * (weights[stage][1] - weights[stage][0])), { stage: stage.padEnd(9) }) },
+      { progress: (stage, overall) => bar?.update(Math.round(overall * 100), { stage: stage.padEnd(9) }) },
     );
   } finally {
     bar?.stop();

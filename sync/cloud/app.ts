@@ -44,12 +44,7 @@ export function cloudApp(deps: CloudAppDeps): OpenAPIHono<Env> {
   const enrolLimiter = new RateLimiterMemory({ points: 60, duration: 900 });
   const app = new OpenAPIHono<Env>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        const where = result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : result.target;
-        const path = [where, ...(issue?.path ?? []).map(String)].join('.');
-        throw new CloudError(422, 'validation_failed', `${path}: ${issue?.message ?? 'invalid'}`, path);
-      }
+      if (!result.success) throw invalid(result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : result.target, result.error.issues);
     },
   });
 
@@ -114,11 +109,7 @@ export function cloudApp(deps: CloudAppDeps): OpenAPIHono<Env> {
       throw new CloudError(400, 'bad_json', 'the batch is not JSON');
     }
     const batch = syncBatch.safeParse(parsed);
-    if (!batch.success) {
-      const issue = batch.error.issues[0];
-      const path = ['body', ...(issue?.path ?? []).map(String)].join('.');
-      throw new CloudError(422, 'validation_failed', `${path}: ${issue?.message ?? 'invalid'}`, path);
-    }
+    if (!batch.success) throw invalid('body', batch.error.issues);
     if (batch.data.box !== box.uid) throw forbidden(`this credential belongs to box ${box.uid}, not ${batch.data.box}`);
     const ack = await ingest(deps.db, box.id, batch.data, now());
     return ctx.json(ack, 200);
@@ -231,9 +222,14 @@ function peer(ctx: Context<Env>): string {
 function query<T extends z.ZodType>(ctx: Context<Env>, schema: T): z.output<T> {
   const r = schema.safeParse(ctx.req.query());
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const path = ['query', ...(issue?.path ?? []).map(String)].join('.');
-  throw new CloudError(422, 'validation_failed', `${path}: ${issue?.message ?? 'invalid'}`, path);
+  throw invalid('query', r.error.issues);
+}
+
+/** 422 naming the first bad field, e.g. `body.records.0.entity: Invalid option`. */
+function invalid(where: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): CloudError {
+  const issue = issues[0];
+  const path = [where, ...(issue?.path ?? []).map(String)].join('.');
+  return new CloudError(422, 'validation_failed', `${path}: ${issue?.message ?? 'invalid'}`, path);
 }
 
 async function limit(limiter: RateLimiterMemory, key: string): Promise<void> {
