@@ -15,6 +15,8 @@ export interface ComponentHealth {
   lastSampleAt?: number;
   batteryPercent?: number;
   rssi?: number;
+  /** How many times it came back to `connected` after having been connected (counted here, for every driver alike). */
+  reconnects?: number;
   /** The most recent rejection or failure, in words (the counts are in `errors`). */
   lastError?: string;
   /** Rejected payloads, failed writes, etc., by reason. */
@@ -32,6 +34,7 @@ export type StateChange = (next: ComponentHealth, previous: ComponentHealth | un
 
 export class HealthRegistry implements HealthReporter {
   private readonly components = new Map<string, ComponentHealth>();
+  private readonly connectedOnce = new Set<string>();
   constructor(
     private readonly now: () => number = Date.now,
     private readonly onStateChange?: StateChange,
@@ -40,6 +43,10 @@ export class HealthRegistry implements HealthReporter {
   report(id: string, patch: Partial<Omit<ComponentHealth, 'id' | 'updatedAt'>>): void {
     const prev = this.components.get(id);
     const next: ComponentHealth = { type: 'device', state: 'starting', ...prev, ...patch, id, updatedAt: this.now() };
+    if (next.state === 'connected' && prev && prev.state !== 'connected') {
+      if (this.connectedOnce.has(id)) next.reconnects = (prev.reconnects ?? 0) + 1;
+    }
+    if (next.state === 'connected') this.connectedOnce.add(id);
     this.components.set(id, next);
     if (this.onStateChange && (prev?.state !== next.state || (patch.detail !== undefined && patch.detail !== prev.detail && next.state !== 'connected'))) {
       try {

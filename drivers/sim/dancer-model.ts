@@ -58,6 +58,15 @@ export class DancerModel {
   }
 
   /**
+   * Received signal strength at the box (dBm) as the dancer moves about the floor: a slow sway
+   * from the phase, so it costs no draw from the PRNG (the recorded signals stay the same).
+   */
+  rssi(tMs: number): number {
+    const t = tMs / 1000;
+    return Math.round(-62 + 9 * Math.sin((2 * Math.PI * t) / 41 + this.params.phase) + 3 * Math.sin((2 * Math.PI * t) / 7 + this.params.phase * 3));
+  }
+
+  /**
    * Crowd energy 0..1: song sections of ~3 min around a level set by the crowd's mood, lifted
    * by fast music (dancers work harder at 140 bpm than at 90).
    */

@@ -131,6 +131,7 @@ export class SimulatedVenueDriver implements Driver {
       const { bpm, rr1024 } = band.model.heartbeats(band.lastHrAt, t);
       band.lastHrAt = t;
       emit({ kind: 'heart_rate', deviceKey: band.key, receivedAt: now, index: band.hrNext - 1, bpm, rr1024, contact: true });
+      this.deps.health.report(band.key, { rssi: band.model.rssi(t) });
       band.hrNext++;
     }
     if (now >= band.batteryNextAt) {

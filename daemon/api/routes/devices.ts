@@ -12,7 +12,7 @@ import type { ComponentHealth } from '../../../drivers/health/registry.js';
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
-function toApi(c: ComponentHealth, now: number) {
+export function componentJson(c: ComponentHealth, now: number) {
   return {
     id: c.id,
     type: c.type,
@@ -22,6 +22,7 @@ function toApi(c: ComponentHealth, now: number) {
     last_sample_age_ms: c.lastSampleAt === undefined ? null : Math.max(0, now - c.lastSampleAt),
     battery_percent: c.batteryPercent ?? null,
     rssi: c.rssi ?? null,
+    reconnects: c.reconnects ?? 0,
     errors: c.errors ?? {},
     last_error: c.lastError ?? null,
     updated_at: new Date(c.updatedAt).toISOString(),
@@ -34,7 +35,7 @@ export function registerDeviceRoutes(router: ApiRouter, deps: ApiDeps): void {
     { method: 'get', path: '/api/v1/devices/health', tags, access: STAFF, summary: 'Live health of every wearable, haptic controller and subsystem (connected, retrying, last sample age, battery, RSSI, errors by reason)', responses: { 200: json(devicesHealthOut, 'the health registry'), ...errors(401, 403) } },
     (c) => {
       const now = deps.sql.now();
-      const all = deps.hardware.health().map((h) => toApi(h, now));
+      const all = deps.hardware.health().map((h) => componentJson(h, now));
       const byState: Record<string, number> = {};
       for (const h of all) if (h.type === 'device') byState[h.state] = (byState[h.state] ?? 0) + 1;
       return c.json({ devices: all.filter((h) => h.type === 'device'), subsystems: all.filter((h) => h.type === 'subsystem'), by_state: byState }, 200);

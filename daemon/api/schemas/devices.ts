@@ -14,6 +14,7 @@ export const componentHealthOut = z
     last_sample_age_ms: z.number().nullable().openapi({ description: 'ms since the last sample, at the time of the response' }),
     battery_percent: z.number().nullable(),
     rssi: z.number().nullable().openapi({ description: 'dBm' }),
+    reconnects: z.number().int().openapi({ description: 'times it came back after having been connected' }),
     errors: z.record(z.string(), z.number()).openapi({ description: 'rejected payloads, drops and failures by reason', example: { invalid_heart_rate: 2, disconnected: 1 } }),
     last_error: z.string().nullable(),
     updated_at: z.string(),
