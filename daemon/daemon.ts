@@ -18,6 +18,9 @@ import { dirname, resolve } from 'node:path';
 import { TaskRunner } from './choreography/task-runner.js';
 import type { ApiDeps } from './api/deps.js';
 import { buildHealth } from './http/app.js';
+import { doctorChecks, MIN_NODE } from './doctor/checks.js';
+import { runChecks, type DoctorReport } from './doctor/report.js';
+import type { ConsoleFeed } from './console/feed.js';
 import { pruneExpired } from './store/retention.js';
 import { loadPipelineModels } from './pipeline/models.js';
 import { embedWith, type Embed } from './pipeline/learn-pattern.js';
@@ -129,7 +132,7 @@ export class Daemon {
         log,
         metrics: [room.metrics, ...(this.sync ? [this.sync.metrics] : [])],
         ...(this.sync && { sync: () => this.sync!.client.status() }),
-        api: this.withTasks(apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics, room, ...(this.sync && { sync: this.sync.client }) }, undefined, this.gestureEmbed)),
+        api: this.withTasks(apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics, room, console: this.consoleFeed(room), ...(this.sync && { sync: this.sync.client }) }, undefined, this.gestureEmbed)),
       });
       this.server = await listen(app, config.http.host, config.http.port);
       this.teardowns.add('http', () => this.server?.close());
@@ -250,6 +253,23 @@ export class Daemon {
   }
 
   /** The MQTT link, when a broker is configured: presence and signed remote commands. */
+  private healthStatus(): 'ok' | 'degraded' | 'down' {
+    const { config, log } = this.deps;
+    return buildHealth({ version: this.version, boxName: config.box.name, boxId: () => this.store.boxId, startedAt: 0, now: this.now, storeHealth: () => this.store.health(), components: () => this.health.snapshot(), log }).status;
+  }
+
+  /** What the console page reads of the running box. */
+  private consoleFeed(room: Room): ConsoleFeed {
+    const { config } = this.deps;
+    return {
+      bus: this.bus,
+      box: { name: config.box.name, id: () => this.store.boxId },
+      status: () => this.healthStatus(),
+      osc: () => room.oscMonitor.snapshot(),
+      doctor: (): Promise<DoctorReport> => runChecks(doctorChecks({ config, minNode: MIN_NODE, nodeVersion: process.version, sysfsRoot: '/sys', devRoot: '/dev' })),
+    };
+  }
+
   private startMqtt(room: Room): void {
     const { config, log } = this.deps;
     const m = config.mqtt;
@@ -271,7 +291,7 @@ export class Daemon {
     const stopTelemetry = publishTelemetry(link, {
       bus: this.bus,
       health: this.health,
-      healthStatus: () => buildHealth({ version: this.version, boxName: config.box.name, boxId: () => this.store.boxId, startedAt: 0, now: this.now, storeHealth: () => this.store.health(), components: () => this.health.snapshot(), log }).status,
+      healthStatus: () => this.healthStatus(),
       sync: this.sync?.client,
       now: this.now,
       onHealthChange: (listener) => (this.healthChanged = listener),

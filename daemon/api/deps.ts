@@ -14,6 +14,7 @@ import type { SongAnalysis, SongStyle } from '../../drivers/media/song-analysis.
 import type { SyncStatus } from '../../sync/sync-client.js';
 import type { Move } from '../../config/moves.js';
 import type { Understood } from '../choreography/understand.js';
+import type { ConsoleFeed } from '../console/feed.js';
 
 /** The live hardware side the API reads: the health registry and the haptic outputs by name. */
 export interface HardwareView {
@@ -23,6 +24,8 @@ export interface HardwareView {
   room?: RoomView;
   /** Cloud sync; absent when sync.enabled is off (and in tests of other routes). */
   sync?: { status(): SyncStatus; syncNow(): void };
+  /** The live side the console page streams; absent in tests of other routes. */
+  console?: ConsoleFeed;
 }
 
 /** What the mapping and clock routes use of the room. */

@@ -19,6 +19,7 @@ import { registerChoreoTaskRoutes } from './routes/choreo-tasks.js';
 import { registerCollectionRoutes } from './routes/collections.js';
 import { registerChoreoLiveRoutes } from './routes/choreo-live.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerConsoleRoutes } from './routes/console.js';
 
 export type { ApiDeps } from './deps.js';
 
@@ -48,6 +49,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerChoreoTaskRoutes(router, deps);
   registerCollectionRoutes(router, deps);
   registerChoreoLiveRoutes(router, deps);
+  registerConsoleRoutes(router, deps);
   registerOutputRoutes(router, deps, 'sound');
   registerOutputRoutes(router, deps, 'visualization');
   return router;

@@ -29,6 +29,9 @@ export interface Check {
   run(): Promise<CheckResult>;
 }
 
+/** The oldest Node.js the daemon supports (also package.json's engines). */
+export const MIN_NODE: [number, number] = [20, 19];
+
 export interface DoctorEnv {
   config: Config;
   /** The minimum Node version the daemon supports. */

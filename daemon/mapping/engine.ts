@@ -27,6 +27,8 @@ export interface MappingOutputs {
   setTimeout(fn: () => void, ms: number): unknown;
   /** Age of each output when handed to its socket or driver. */
   latency(output: 'osc' | 'midi' | 'haptic', kind: 'trigger' | 'continuous', origin: Origin, sentAt: number): void;
+  /** Told of every OSC message handed to a target (the console's OSC monitor). */
+  monitor?(target: string, address: string, value: number | boolean | null, rule: string, trigger: boolean): void;
 }
 
 export interface MappingStats {
@@ -188,8 +190,10 @@ export class MappingEngine {
         const shown = t.type === 'bool' ? fire || value >= 0.5 : t.type === 'i' ? Math.round(value) : t.type === 'dmx' ? null : value;
         if (last) last.value = shown;
         else if (this.sent.size < MAX_SENT) this.sent.set(address, { type: t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f', value: shown, rule: rule.id });
-        const targets = t.target === undefined ? [...this.out.osc.values()] : [this.out.osc.get(t.target)].filter((x) => x !== undefined);
-        for (const target of targets) {
+        const named = t.target === undefined ? undefined : this.out.osc.get(t.target);
+        const targets = t.target === undefined ? [...this.out.osc] : named ? [[t.target, named] as const] : [];
+        for (const [targetName, target] of targets) {
+          this.out.monitor?.(targetName, address, shown, rule.id, fire);
           if (t.type === 'dmx') {
             target.setDmx(address, t.channel ?? 1, clamp01(value) * 255, origin);
             continue;

@@ -21,6 +21,7 @@ import { listen, type RunningServer } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { LiveMapping } from '../mapping/live-mapping.js';
+import { OscMonitor } from '../console/osc-monitor.js';
 import { dispatch } from '../osc/commands.js';
 import { advertise, type Advertisement } from '../osc/mdns.js';
 import { oscQueryApp } from '../osc/oscquery.js';
@@ -57,6 +58,8 @@ export class Room {
   readonly playback: Playback;
   /** A blueprint played live against the clock, as cues for the mapping rules. */
   readonly live: LivePlayer;
+  /** What went to each OSC target, how fast and how late (the console's OSC monitor). */
+  readonly oscMonitor: OscMonitor;
   private readonly latency: Histogram<'output' | 'kind' | 'path'>;
   private readonly teardown: (() => unknown)[] = [];
   private query: RunningServer | undefined;
@@ -100,8 +103,18 @@ export class Room {
       const id = `osc:${t.name}`;
       const spec = { id, host: t.host, port: t.port, maxPacketBytes: t.maxPacketBytes };
       const transport = t.transport === 'tcp' ? new TcpSlipTransport(spec, health) : new UdpTransport(spec, health);
-      this.targets.set(t.name, new OscTarget({ id, rateHz: t.rateHz, maxMessagesPerS: t.maxMessagesPerS, maxPacketBytes: t.maxPacketBytes, timeTags: t.timeTags }, transport, health, this.time, (kind, origin, sentAt) => observe('osc', kind, origin, sentAt)));
+      this.targets.set(
+        t.name,
+        new OscTarget({ id, rateHz: t.rateHz, maxMessagesPerS: t.maxMessagesPerS, maxPacketBytes: t.maxPacketBytes, timeTags: t.timeTags }, transport, health, this.time, (kind, origin, sentAt) => {
+          observe('osc', kind, origin, sentAt);
+          this.oscMonitor.latency(t.name, Math.max(0, sentAt - origin.at));
+        }),
+      );
     }
+    this.oscMonitor = new OscMonitor(
+      config.osc.targets.map((t) => ({ name: t.name, host: t.host, port: t.port, transport: t.transport, counters: () => ({ ...(this.targets.get(t.name)?.sent ?? { messages: 0, packets: 0, dropped: 0 }) }) })),
+      () => this.time.now(),
+    );
     if (c.audio.input) {
       this.audio = new AudioClockDriver({ input: c.audio.input, inputOptions: c.audio.inputOptions, retryMs: c.audio.retryMs }, health, {
         tempo: (bpm) => this.clock.setTempo(bpm, 'audio'),
@@ -124,6 +137,7 @@ export class Room {
       now: () => this.time.now(),
       setTimeout: (fn, ms) => this.time.setTimeout(fn, ms),
       latency: observe,
+      monitor: (target, address, value, rule, trigger) => this.oscMonitor.sent(target, address, value, rule, trigger),
     });
     this.mapping = new LiveMapping(config.mapping, deps.store.sqlite, (rules) => this.engine.setRules(rules));
 
@@ -168,6 +182,9 @@ export class Room {
       }),
     );
     for (const t of this.targets.values()) t.start();
+    const sampler = setInterval(() => this.oscMonitor.sample(), 1000);
+    this.oscMonitor.sample();
+    this.teardown.push(() => clearInterval(sampler));
     await this.midiOut?.start(signal);
     await this.audio?.start(signal);
     await this.oscIn?.start();

@@ -227,6 +227,9 @@ const special: Record<string, Special> = {
   'GET /api/v1/devices/health': () => ({ path: '/api/v1/devices/health' }),
   'GET /api/v1/devices/haptics': () => ({ path: '/api/v1/devices/haptics' }),
   'POST /api/v1/devices/haptics/{name}/pulse': () => ({ path: '/api/v1/devices/haptics/floor/pulse', body: { channel: 1, pattern: 'tick', intensity: 0.5, duration_ms: 40 } }),
+  'GET /api/v1/console/state': () => ({ path: '/api/v1/console/state' }),
+  'GET /api/v1/console/doctor': () => ({ path: '/api/v1/console/doctor' }),
+  'GET /api/v1/console/stream': () => ({ path: '/api/v1/console/stream?once=true' }),
   'POST /api/v1/visualization/simulate': (m) => ({ path: '/api/v1/visualization/simulate', body: { event_id: m.event() } }),
 };
 

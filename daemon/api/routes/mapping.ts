@@ -3,7 +3,9 @@
  * whole rule and applied at once, and kept across restarts), and the active sound and
  * visualization presets. /api/v1/clock: where the music clock is and what it follows.
  */
+import type { z } from '@hono/zod-openapi';
 import { ANY, STAFF } from '../access.js';
+import type { MusicClock } from '../../clock/music-clock.js';
 import type { ApiDeps, RoomView } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { body, errors, json } from '../openapi-common.js';
@@ -90,11 +92,15 @@ export function registerMappingRoutes(router: ApiRouter, deps: ApiDeps): void {
   router.add(
     { method: 'get', path: '/api/v1/clock', tags: ['clock'], access: ANY, summary: 'The music clock: tempo, source, and the next beat', responses: { 200: json(clockOut, 'the clock'), ...errors(401) } },
     (c) => {
-      const { clock } = room(deps);
-      const s = clock.snapshot();
-      const now = performance.timeOrigin + performance.now();
-      const next = clock.describe(clock.nextBeatAfter(now).index);
-      return c.json({ bpm: Math.round(s.bpm * 100) / 100, source: s.source, running: s.running, live_sources: s.live, next_beat: { at: new Date(next.at).toISOString(), count: next.count, in_ms: Math.round(next.at - now) }, beats_announced: clock.beats }, 200);
+      return c.json(clockJson(room(deps).clock), 200);
     },
   );
+}
+
+/** The music clock as the API and the console show it. */
+export function clockJson(clock: MusicClock): z.output<typeof clockOut> {
+  const s = clock.snapshot();
+  const now = performance.timeOrigin + performance.now();
+  const next = clock.describe(clock.nextBeatAfter(now).index);
+  return { bpm: Math.round(s.bpm * 100) / 100, source: s.source, running: s.running, live_sources: s.live, next_beat: { at: new Date(next.at).toISOString(), count: next.count, in_ms: Math.round(next.at - now) }, beats_announced: clock.beats };
 }

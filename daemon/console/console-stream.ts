@@ -1,0 +1,69 @@
+/**
+ * The console's live events for one open page: every crowd state, the chosen dancer's heart
+ * rate, skin conductance, movement and arousal, and a log of detections and cues. Samples of
+ * other dancers are dropped at the first comparison, so an open console costs little even
+ * with a full floor.
+ */
+import type { Sample } from '../../drivers/sample.js';
+import type { ConsoleStreamEvents } from './contracts.js';
+import type { ConsoleFeed } from './feed.js';
+
+export type Send = <K extends keyof ConsoleStreamEvents>(event: K, data: ConsoleStreamEvents[K]) => void;
+
+const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** RMS of |a| − 1 g over an accelerometer block (interleaved x y z, in g): how hard the wrist moves. */
+export function movementOf(values: Float32Array, channels: number): number | undefined {
+  if (channels !== 3 || values.length < 3) return undefined;
+  let sum = 0;
+  const n = Math.floor(values.length / 3);
+  for (let i = 0; i < n; i++) {
+    const x = values[i * 3]!;
+    const y = values[i * 3 + 1]!;
+    const z = values[i * 3 + 2]!;
+    const d = Math.sqrt(x * x + y * y + z * z) - 1;
+    sum += d * d;
+  }
+  return Math.sqrt(sum / n);
+}
+
+/** Subscribes one console to the bus; returns the unsubscribe. `device` may change while open. */
+export function streamConsole(feed: ConsoleFeed, device: () => string | undefined, send: Send): () => void {
+  const vitals = (s: Sample): void => {
+    if (s.deviceKey !== device()) return;
+    switch (s.kind) {
+      case 'heart_rate':
+        send('vitals', { at: s.receivedAt, device: s.deviceKey, hr: s.bpm });
+        return;
+      case 'eda':
+        send('vitals', { at: s.receivedAt, device: s.deviceKey, eda: round(s.microsiemens, 3) });
+        return;
+      case 'raw': {
+        if (s.stream !== 'acc') return;
+        const m = movementOf(s.values, s.channels);
+        if (m !== undefined) send('vitals', { at: s.startedAt, device: s.deviceKey, movement: round(m, 4) });
+        return;
+      }
+      case 'skin_temp':
+      case 'battery':
+        return;
+    }
+  };
+  const offs = [
+    feed.bus.on('sample', vitals),
+    feed.bus.on('crowd', (c) =>
+      send('crowd', { at: c.at, active: c.activeDancers, energy: c.energy, arousal: c.arousal?.mean ?? null, beat_synchrony: c.beatSynchrony, inter_synchrony: c.interSynchrony }),
+    ),
+    feed.bus.on('inference', (r) => {
+      if (r.deviceKey === device() && r.model.startsWith('arousal')) send('vitals', { at: r.at, device: r.deviceKey, arousal: round(r.value, 4) });
+    }),
+    feed.bus.on('pattern', (p) => send('log', { at: Date.now(), kind: 'pattern', text: `${p.name} on ${p.deviceKey} (${Math.round(p.confidence * 100)} %)` })),
+    feed.bus.on('cue', (c) => {
+      // The per-count cues would drown the log: moves and ends only.
+      if (!c.name.startsWith('choreo.count.') && !c.name.startsWith('choreo.hold.') && !c.name.startsWith('choreo.move.')) send('log', { at: c.at ?? Date.now(), kind: 'cue', text: c.name });
+    }),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
