@@ -10,7 +10,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { syncAck, syncBatch } from '../contract.js';
 import { Accounts, type Principal } from './accounts.js';
 import * as c from './contracts.js';
@@ -18,6 +18,10 @@ import { CloudError, forbidden, notFound } from './errors.js';
 import { ingest } from './ingest.js';
 import type { CloudDatabase } from './schema.js';
 import { boxChecksums, decodeCursor, listSessions, sessionById, sessionData, sessionSummary } from './sessions.js';
+import { sessionDancers } from './session-dancers.js';
+import { sessionCsv } from './session-csv.js';
+import { sessionTimeline } from './session-timeline.js';
+import { mountPage } from './web-pages.js';
 
 export interface CloudAppDeps {
   db: Kysely<CloudDatabase>;
@@ -187,6 +191,22 @@ export function cloudApp(deps: CloudAppDeps): OpenAPIHono<Env> {
     return ctx.json(await sessionData(deps.db, s, { stream: q.stream, from: q.from, to: q.to, after: decodeCursor(q.after), limit: q.limit }), 200);
   });
 
+  route('signed-in', { method: 'get', path: '/api/v1/sessions/{id}/dancers', tags: ['sessions'], summary: "Per dancer of a session: heart rate, skin conductance, arousal and detected patterns", request: { params: c.idParam }, responses: { 200: json(c.dancerSummaryOut.array(), 'one summary per dancer'), ...errors(401, 404) } }, async (ctx) => {
+    return ctx.json(await sessionDancers(deps.db, await session(ctx)), 200);
+  });
+
+  route('signed-in', { method: 'get', path: '/api/v1/sessions/{id}/timeline', tags: ['sessions'], summary: 'Detected patterns (by name and dancer) and sound and visualization events of a session, in time order', request: { params: c.idParam, query: c.timelineQuery }, responses: { 200: json(c.timelineOut, 'the timeline'), ...errors(401, 404, 422) } }, async (ctx) => {
+    const s = await session(ctx);
+    return ctx.json(await sessionTimeline(deps.db, s, query(ctx, c.timelineQuery).limit), 200);
+  });
+
+  route('signed-in', { method: 'get', path: '/api/v1/sessions/{id}/export.csv', tags: ['sessions'], summary: "One stream of a session as CSV (time, record, the record's fields)", request: { params: c.idParam, query: c.csvQuery }, responses: { 200: { description: 'text/csv, streamed', content: { 'text/csv': { schema: z.string() } } }, ...errors(401, 404, 422) } }, async (ctx) => {
+    const s = await session(ctx);
+    const q = query(ctx, c.csvQuery);
+    const name = `${s.box_uid.slice(0, 8)}-event-${s.entity_id}-${q.stream}.csv`.replace(/[^\w.-]/g, '_');
+    return new Response(sessionCsv(deps.db, s, q.stream), { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' } });
+  });
+
   route('signed-in', { method: 'get', path: '/api/v1/boxes/{uid}/checksums', tags: ['boxes'], summary: 'Per table: how many records the cloud holds for this box, and their SHA-256 (compare with `codance sync verify`)', request: { params: c.uidParam }, responses: { 200: json(c.checksumsOut, 'per table'), ...errors(401, 404, 422) } }, async (ctx) => {
     const uid = c.uidParam.parse(ctx.req.param()).uid;
     const box = await deps.db.selectFrom('boxes').select(['id', 'venue_id']).where('uid', '=', uid).executeTakeFirst();
@@ -201,6 +221,9 @@ export function cloudApp(deps: CloudAppDeps): OpenAPIHono<Env> {
 
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Codance cloud', version: deps.version, description: 'Sync ingest for boxes and the pull API for the dashboard.' } });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'a dashboard token (POST /api/v1/auth/login) or a box credential (cbx_…)' });
+
+  mountPage(app, { path: '/dashboard', title: 'Codance dashboard', bundle: 'dashboard', noscript: 'The dashboard needs JavaScript.' });
+  app.get('/', (ctx) => ctx.redirect('/dashboard'));
 
   app.notFound((ctx) => ctx.json({ error: { code: 'not_found', message: `no route for ${ctx.req.method} ${ctx.req.path}` } }, 404));
   app.onError((err, ctx) => {

@@ -68,3 +68,28 @@ export const dataPage = z
   .openapi('SessionData');
 
 export const checksumsOut = z.record(z.string(), z.object({ count: z.number().int(), sha256: z.string() })).openapi('TableChecksums');
+
+export const dancerSummaryOut = z
+  .object({
+    user: z.number().int().openapi({ description: "the box's user id (the cloud holds no name unless the box sends one)" }),
+    label: z.string().openapi({ description: 'username, or "dancer" and the start of the pseudonym' }),
+    first: z.string().nullable(),
+    last: z.string().nullable(),
+    hr: z.object({ n: z.number().int(), mean: z.number().nullable(), max: z.number().nullable() }),
+    eda_mean_us: z.number().nullable(),
+    arousal: z.object({ n: z.number().int(), mean: z.number().nullable(), high_share: z.number().nullable() }),
+    patterns: z.number().int(),
+  })
+  .openapi('DancerSummary');
+
+export const csvQuery = z.object({
+  stream: z.string().min(1).max(64).default('crowd').openapi({ description: 'one stream of the session (see its summary); default crowd' }),
+});
+
+export const timelineOut = z
+  .object({
+    items: z.array(z.object({ at: z.string().nullable(), kind: z.enum(['pattern', 'sound', 'visualization']), text: z.string(), dancer: z.string().nullable() })),
+    truncated: z.boolean().openapi({ description: 'more items than the limit: export the streams as CSV for all of them' }),
+  })
+  .openapi('SessionTimeline');
+export const timelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(2000).default(500) });

@@ -82,7 +82,7 @@ describe.each(['sqlite', 'postgres'] as const)('codance cloud on %s', (kind) => 
     const fill = (path: string, t: Tenant, session: number): string =>
       path.replace('/orgs/{id}', `/orgs/${t.orgId}`).replace('/venues/{id}', `/venues/${t.venueId}`).replace('/sessions/{id}', `/sessions/${session}`).replace('{uid}', t.boxUid) +
       (path.endsWith('/data') ? '?stream=hr' : '');
-    const covered = ['/api/v1/orgs', '/api/v1/orgs/{id}/venues', '/api/v1/venues/{id}/boxes', '/api/v1/venues/{id}/sessions', '/api/v1/sessions/{id}', '/api/v1/sessions/{id}/data', '/api/v1/boxes/{uid}/checksums'];
+    const covered = ['/api/v1/orgs', '/api/v1/orgs/{id}/venues', '/api/v1/venues/{id}/boxes', '/api/v1/venues/{id}/sessions', '/api/v1/sessions/{id}', '/api/v1/sessions/{id}/data', '/api/v1/sessions/{id}/dancers', '/api/v1/sessions/{id}/timeline', '/api/v1/sessions/{id}/export.csv', '/api/v1/boxes/{uid}/checksums'];
     expect(pullRoutes.sort()).toEqual(covered.sort()); // a new pull route must be added here, and so gets this test
     const callers = { 'owner of A': a.owner, 'viewer of A': a.viewer, 'box of A': a.boxToken };
     let checked = 0;
@@ -96,7 +96,7 @@ describe.each(['sqlite', 'postgres'] as const)('codance cloud on %s', (kind) => 
         checked++;
       }
     }
-    expect(checked).toBe(6 * 3);
+    expect(checked).toBe(9 * 3);
     // the list of organisations shows only one's own
     const orgs = await cloud.call('GET', '/api/v1/orgs', a.owner);
     expect((orgs.json as unknown as { id: number }[]).map((o) => o.id)).toEqual([a.orgId]);
