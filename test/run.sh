@@ -14,12 +14,13 @@ bash test/peers/install.sh \
   ffmpeg:ffmpeg \
   ip:iproute2 \
   mosquitto:mosquitto \
-  pg_ctlcluster:postgresql
+  pg_ctlcluster:postgresql \
+  chromium:chromium
 
 # drawtext (the practice video's move names and counts) needs this font; Debian's ffmpeg usually brings it
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null; }
 
-echo "== type-check"; npx tsc -p tsconfig.json
+echo "== type-check"; npx tsc -p tsconfig.json && npx tsc -p daemon/console/web && npx tsc -p sync/cloud/web
 echo "== lint";       npx eslint .
 echo "== build";      npm run build --silent
 echo "== tests"

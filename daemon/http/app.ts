@@ -8,6 +8,7 @@ import type { StoreHealth } from '../store/store.js';
 import type { SyncStatus } from '../../sync/sync-client.js';
 import type { ApiInfo, Health } from './contracts.js';
 import { mountDocs } from '../api/docs.js';
+import { mountPage } from '../../sync/cloud/web-pages.js';
 import { errorJson, toApiError } from '../api/errors.js';
 import { mountApi, type ApiDeps } from '../api/index.js';
 import { newApiApp, type ApiEnv, type ApiRouter } from '../api/router.js';
@@ -89,7 +90,7 @@ export function createApp(deps: AppDeps): App {
       name: 'codance',
       version: deps.version,
       box: deps.boxName,
-      links: { health: '/health', metrics: '/metrics', api: '/api/v1', openapi: '/openapi.json', docs: '/docs' },
+      links: { console: '/console', health: '/health', metrics: '/metrics', api: '/api/v1', openapi: '/openapi.json', docs: '/docs' },
     };
     return c.json(info);
   });
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): App {
   if (deps.api) {
     router = mountApi(app, deps.api);
     mountDocs(app, { version: deps.version, boxName: deps.boxName });
+    mountPage(app, { path: '/console', title: `${deps.boxName} · Codance console`, bundle: 'console', noscript: 'The console needs JavaScript.' });
   }
 
   app.notFound((c) => errorJson(c, 404, { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }));

@@ -1,0 +1,46 @@
+/** The first view: each organisation's venues with their boxes (last seen) and sessions. */
+import type { Session } from './kit/api.js';
+import { ago, h, scroller } from './kit/dom.js';
+import type { Box, Org, SessionsPage, Venue } from './wire.js';
+
+const SESSIONS_SHOWN = 20;
+
+export async function homeView(api: Session): Promise<HTMLElement> {
+  const orgs = await api.json<Org[]>('/api/v1/orgs');
+  const now = Date.now();
+  const sections = await Promise.all(
+    orgs.map(async (org) => {
+      const venues = await api.json<Venue[]>(`/api/v1/orgs/${org.id}/venues`);
+      const blocks = await Promise.all(
+        venues.map(async (v) => {
+          const [boxes, sessions] = await Promise.all([api.json<Box[]>(`/api/v1/venues/${v.id}/boxes`), api.json<SessionsPage>(`/api/v1/venues/${v.id}/sessions?limit=${SESSIONS_SHOWN}`)]);
+          return h(
+            'section',
+            { class: 'card', 'aria-labelledby': `venue-${v.id}` },
+            h('h3', { id: `venue-${v.id}` }, v.name),
+            scroller(h(
+                'table',
+                { class: 'boxes' },
+                h('caption', { class: 'sr-only' }, `Boxes at ${v.name}`),
+                h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Box'), h('th', { scope: 'col' }, 'Last seen'), h('th', { scope: 'col', class: 'num' }, 'Last seq'))),
+                h(
+                  'tbody',
+                  {},
+                  ...(boxes.length
+                    ? boxes.map((b) => h('tr', {}, h('th', { scope: 'row' }, b.name, h('div', { class: 'muted mono' }, b.uid)), h('td', { title: b.last_seen_at ?? 'never' }, b.last_seen_at ? ago(now - Date.parse(b.last_seen_at)) : 'never'), h('td', { class: 'num' }, b.last_seq)))
+                    : [h('tr', {}, h('td', { colspan: 3, class: 'muted' }, 'no box enrolled yet'))]),
+                ),
+              ),
+            ),
+            h('h4', {}, 'Sessions'),
+            sessions.items.length
+              ? h('ul', { class: 'sessions' }, ...sessions.items.map((s) => h('li', {}, h('a', { href: `#/sessions/${s.id}` }, s.name || `event ${s.event_id}`), h('span', { class: 'muted' }, ` ${s.starts_at ? new Date(s.starts_at).toLocaleString() : ''}${s.location ? ` · ${s.location}` : ''}`))))
+              : h('p', { class: 'muted' }, 'no sessions synced yet'),
+          );
+        }),
+      );
+      return h('section', { class: 'org', 'aria-labelledby': `org-${org.id}` }, h('h2', { id: `org-${org.id}` }, `${org.name} `, h('span', { class: 'badge' }, org.role)), venues.length ? h('div', { class: 'venues' }, ...blocks) : h('p', { class: 'muted' }, 'no venues yet'));
+    }),
+  );
+  return h('div', { class: 'home' }, h('h1', { class: 'page-title' }, 'Venues'), ...(sections.length ? sections : [h('p', {}, 'You are not a member of any organisation yet.')]));
+}
