@@ -59,8 +59,9 @@ export function streamConsole(feed: ConsoleFeed, device: () => string | undefine
     }),
     feed.bus.on('pattern', (p) => send('log', { at: Date.now(), kind: 'pattern', text: `${p.name} on ${p.deviceKey} (${Math.round(p.confidence * 100)} %)` })),
     feed.bus.on('cue', (c) => {
-      // The per-count cues would drown the log: moves and ends only.
-      if (!c.name.startsWith('choreo.count.') && !c.name.startsWith('choreo.hold.') && !c.name.startsWith('choreo.move.')) send('log', { at: c.at ?? Date.now(), kind: 'cue', text: c.name });
+      // The per-count cues would drown the log: each move (by its id) and the end only.
+      if (c.name === 'choreo.move' || c.name.startsWith('choreo.count.') || c.name.startsWith('choreo.hold.')) return;
+      send('log', { at: c.at ?? Date.now(), kind: 'cue', text: c.name });
     }),
   ];
   return () => {

@@ -65,6 +65,8 @@ export interface ApiHarness {
   health: HealthRegistry;
   controller: SimulatedHapticController;
   room: { mapping: LiveMapping; clock: MusicClock; playback: Playback };
+  /** The bus the console stream and the live player listen on. */
+  bus: Bus;
   stop(): Promise<void>;
 }
 
@@ -116,7 +118,8 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     }
     const qs = init.query ? `?${new URLSearchParams(Object.entries(init.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
     const res = await app.request(path + qs, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
-    const text = await res.text();
+    // A live event stream never ends by itself: take its first chunk and hang up, as a client leaving.
+    const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? await firstChunk(res) : await res.text();
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
@@ -144,6 +147,7 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     health,
     controller,
     room,
+    bus,
     stop: async () => {
       await gesture.close();
       await runner.stop();
@@ -152,6 +156,14 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
       await store.stop();
     },
   };
+}
+
+async function firstChunk(res: Response): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const { value } = (await reader.read()) as { value?: Uint8Array };
+  await reader.cancel();
+  return value ? new TextDecoder().decode(value) : '';
 }
 
 /** The error of an envelope reply. */

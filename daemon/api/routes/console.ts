@@ -66,6 +66,10 @@ export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
         if (row.user_id !== null && row.consent_biometrics !== 1) throw new ApiError(403, 'no_consent', `the dancer wearing ${device} has not consented to biometric recording`, 'query.device');
       }
       return streamSSE(c, async (stream) => {
+        if (query.once) {
+          await stream.writeSSE({ event: 'state', data: JSON.stringify(buildConsoleState(deps, f)) });
+          return;
+        }
         let pending = 0;
         const write = (event: string, data: unknown, droppable: boolean): void => {
           if (stream.aborted || stream.closed || (droppable && pending > MAX_PENDING_WRITES)) return;
@@ -84,10 +88,6 @@ export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
           }
         };
         sendState();
-        if (query.once) {
-          off();
-          return;
-        }
         const timer = setInterval(sendState, STATE_EVERY_MS);
         await new Promise<void>((resolve) => {
           const end = setTimeout(resolve, STREAM_MAX_MS);

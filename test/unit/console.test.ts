@@ -1,0 +1,97 @@
+/** The console's server-side pieces: the OSC monitor, the movement figure, reconnect counting, and CSV cells. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OscMonitor } from '../../daemon/console/osc-monitor.js';
+import { movementOf } from '../../daemon/console/console-stream.js';
+import { HealthRegistry } from '../../drivers/health/registry.js';
+import { csvCell } from '../../sync/cloud/session-csv.js';
+
+/** One RFC 4180 field back to its text. */
+function parseCell(cell: string): string {
+  if (!cell.startsWith('"')) return cell;
+  expect(cell.endsWith('"')).toBe(true);
+  const inner = cell.slice(1, -1);
+  expect(inner.replaceAll('""', '')).not.toContain('"');
+  return inner.replaceAll('""', '"');
+}
+
+describe('OSC monitor', () => {
+  it('keeps one row per rule with its last address, counts distinct addresses, and measures rate and latency', () => {
+    let now = 1000;
+    const counters = { messages: 0, packets: 0, dropped: 0 };
+    const m = new OscMonitor([{ name: 'desk', host: '127.0.0.1', port: 9000, transport: 'udp', counters: () => counters }], () => now);
+    m.sample();
+    for (let i = 0; i < 30; i++) {
+      now += 100;
+      m.sent('desk', `/codance/dancer/band-${i % 3}/hr`, 100 + i, 'dancer-hr', false);
+      if (i % 10 === 0) m.sent('desk', '/codance/crowd/energy', 0.5, 'crowd-energy', false);
+      counters.messages += 2;
+      m.latency('desk', i / 10);
+    }
+    m.sent('nowhere', '/x', 1, 'x', true); // an unknown target is ignored
+    m.sample();
+    const [desk] = m.snapshot();
+    expect(desk!.last.map((r) => [r.rule, r.address, r.value, r.count, r.addresses])).toEqual([
+      ['dancer-hr', '/codance/dancer/band-2/hr', 129, 30, 3],
+      ['crowd-energy', '/codance/crowd/energy', 0.5, 3, 1],
+    ]);
+    expect(desk!.messagesPerS).toBe(20); // 60 messages in 3 s
+    expect(desk!.latencyMs).toEqual({ n: 30, p50: 1.4, p95: 2.8, p99: 2.9, max: 2.9 });
+  });
+
+  it('forgets the least recently sent rule past 256 and keeps its latency ring bounded', () => {
+    let now = 0;
+    const m = new OscMonitor([{ name: 'desk', host: 'h', port: 1, transport: 'udp', counters: () => ({ messages: 0, packets: 0, dropped: 0 }) }], () => now++);
+    for (let i = 0; i < 300; i++) m.sent('desk', `/r/${i}`, i, `rule-${i}`, true);
+    for (let i = 0; i < 5000; i++) m.latency('desk', i);
+    const [desk] = m.snapshot();
+    expect(desk!.last).toHaveLength(256);
+    expect(desk!.last[0]!.rule).toBe('rule-299');
+    expect(desk!.last.at(-1)!.rule).toBe('rule-44');
+    expect(desk!.latencyMs.n).toBe(2048);
+    expect(desk!.latencyMs.max).toBe(4999);
+  });
+});
+
+describe('movement figure', () => {
+  it('is the RMS of |a| − 1 g: zero at rest, the swing when moving, nothing for other shapes', () => {
+    expect(movementOf(new Float32Array([0, 0, 1, 0, 1, 0, 1, 0, 0]), 3)).toBeCloseTo(0, 6);
+    expect(movementOf(new Float32Array([0, 0, 1.5, 0, 0, 0.5]), 3)).toBeCloseTo(0.5, 6);
+    expect(movementOf(new Float32Array([1, 2]), 2)).toBeUndefined();
+    expect(movementOf(new Float32Array([]), 3)).toBeUndefined();
+  });
+});
+
+describe('reconnects', () => {
+  it('counts returns to connected after the first connection, not the first one', () => {
+    const h = new HealthRegistry(() => 0);
+    h.report('band', { state: 'starting' });
+    h.report('band', { state: 'connected' });
+    h.report('band', { lastSampleAt: 5 });
+    expect(h.get('band')!.reconnects).toBeUndefined();
+    for (let i = 0; i < 3; i++) {
+      h.report('band', { state: 'retrying' });
+      h.report('band', { state: 'connected' });
+    }
+    expect(h.get('band')!.reconnects).toBe(3);
+  });
+});
+
+describe('CSV cells', () => {
+  it('round-trip any text, and never hand a spreadsheet a formula', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        const cell = csvCell(text);
+        const back = parseCell(cell);
+        expect(back === text || back === `'${text}`).toBe(true);
+        expect(/^[=+\-@\t\r]/.test(back)).toBe(false);
+        // a cell never breaks the row: separators and line ends only inside quotes
+        if (!cell.startsWith('"')) expect(cell).not.toMatch(/[",\r\n]/);
+      }),
+      { numRuns: 500 },
+    );
+    expect(csvCell(-1.5)).toBe('-1.5');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell({ a: [1, 'x'] })).toBe('"{""a"":[1,""x""]}"');
+  });
+});
