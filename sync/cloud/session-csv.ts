@@ -1,6 +1,6 @@
 /**
  * A session's stream as CSV (RFC 4180), streamed page by page so a long session never sits in
- * memory. Columns: `at` (ISO time), `record` (table and id), then the record's fields in a
+ * memory. Columns: `time` (ISO), `record` (table and id), then the record's fields in a
  * fixed order: those of the first page, then any that appear later are listed in a last
  * `extra` column as JSON. Text that a spreadsheet would run as a formula is prefixed with '.
  */
@@ -30,7 +30,7 @@ export function sessionCsv(db: Kysely<CloudDatabase>, s: SessionRow, stream: str
       let out = '';
       if (!columns) {
         columns = [...new Set(page.items.flatMap((i) => Object.keys(i.data)))].sort();
-        out += `${['at', 'record', ...columns, 'extra'].join(',')}\r\n`;
+        out += `${['time', 'record', ...columns, 'extra'].join(',')}\r\n`;
       }
       const known = new Set(columns);
       for (const item of page.items) {

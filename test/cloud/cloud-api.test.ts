@@ -75,6 +75,50 @@ describe.each(['sqlite', 'postgres'] as const)('codance cloud on %s', (kind) => 
     expect(bad.json.error!.field).toBe('query.after');
   });
 
+  it('summarises each dancer, lists the timeline, and exports a stream as CSV a spreadsheet cannot run', async () => {
+    const dancers = await cloud.call('GET', `/api/v1/sessions/${sessionA}/dancers`, a.viewer);
+    expect(dancers.status).toBe(200);
+    // users 1 and 2 alternate: 100, 102, … 118 and 101, 103, … 119 bpm
+    expect(dancers.json).toMatchObject([
+      { user: 1, label: 'dancer 1', hr: { n: 10, mean: 109, max: 118 }, patterns: 0, arousal: { n: 0, mean: null } },
+      { user: 2, label: 'dancer 2', hr: { n: 10, mean: 110, max: 119 }, first: '2026-11-21T21:00:01.000Z', last: '2026-11-21T21:00:19.000Z' },
+    ]);
+    // an output event whose type is a formula, and a pattern detection with its pattern's name
+    const extra = await cloud.call('POST', '/api/v1/ingest', a.boxToken, {
+      box: a.boxUid,
+      sent_at: 0,
+      records: [
+        { seq: 200, entity: 'visualization_events', id: 1, op: 'upsert', data: { id: 1, event_id: 1, occurred_at: Date.parse('2026-11-21T21:00:03Z'), viz_type: '=HYPERLINK("http://x","a,b")' } },
+        { seq: 201, entity: 'movement_patterns', id: 4, op: 'upsert', data: { id: 4, name: 'dip' } },
+        { seq: 202, entity: 'detected_patterns', id: 9, op: 'upsert', data: { id: 9, event_id: 1, pattern_id: 4, user_id: 2, detected_at: Date.parse('2026-11-21T21:00:02Z'), confidence: 0.875 } },
+      ],
+    });
+    expect(extra.status, JSON.stringify(extra.json)).toBe(200);
+    const timeline = await cloud.call('GET', `/api/v1/sessions/${sessionA}/timeline`, a.viewer);
+    expect(timeline.json).toEqual({
+      items: [
+        { at: '2026-11-21T21:00:02.000Z', kind: 'pattern', text: 'dip (88 %)', dancer: 'dancer 2' },
+        { at: '2026-11-21T21:00:03.000Z', kind: 'visualization', text: '=HYPERLINK("http://x","a,b")', dancer: null },
+      ],
+      truncated: false,
+    });
+    expect((await cloud.call('GET', `/api/v1/sessions/${sessionA}/timeline?limit=1`, a.viewer)).json.truncated).toBe(true);
+
+    const crowd = await cloud.app.request(`/api/v1/sessions/${sessionA}/export.csv?stream=crowd`, { headers: { authorization: `Bearer ${a.viewer}` } });
+    expect(crowd.status).toBe(200);
+    expect(crowd.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(crowd.headers.get('content-disposition')).toMatch(/^attachment; filename="[0-9a-f]{8}-event-1-crowd\.csv"$/);
+    const lines = (await crowd.text()).split('\r\n');
+    expect(lines[0]).toBe('time,record,active_dancers,arousal_mean,at,energy,event_id,id,extra');
+    expect(lines[1]).toBe(`2026-11-21T21:00:00.000Z,crowd_states/1000,2,0.4,${Date.parse('2026-11-21T21:00:00Z')},0.5,1,1000,`);
+    expect(lines.length).toBe(1 + 20 + 1); // header, 20 states, and the final CRLF
+    const viz = await (await cloud.app.request(`/api/v1/sessions/${sessionA}/export.csv?stream=visualization`, { headers: { authorization: `Bearer ${a.viewer}` } })).text();
+    expect(viz.split('\r\n')[1]).toContain(`,"'=HYPERLINK(""http://x"",""a,b"")",`);
+    const bad = await cloud.call('GET', `/api/v1/sessions/${sessionA}/export.csv?stream=`, a.viewer);
+    expect(bad.status).toBe(422);
+    expect(bad.json.error!.field).toBe('query.stream');
+  });
+
   it('gives a user or box of one organisation 403/404 for every resource of another, on every pull route', async () => {
     const doc = (await cloud.call('GET', '/openapi.json')).json as unknown as { paths: Record<string, Record<string, unknown>> };
     const pullRoutes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => m === 'get').map(() => path));
