@@ -123,6 +123,14 @@ mapping:
     expect(await desk.textContent()).toMatch(/p50 \d+\.\d{3} · p95/);
     await waitFor(() => oscdump!.output().includes('/club/wash'), 'oscdump receives /club/wash', 5000);
 
+    // A saved routine played live from the next "1": the Playing panel follows its moves, the log its cues.
+    const step = (i: number) => ({ moveId: 'basic-side', name: 'Side basic', counts: 8, startCount: i * 8, startS: i * 3.87, endS: (i + 1) * 3.87, section: 'verse', from: 'closed', to: 'closed', why: ['test'] });
+    const blueprint = { seed: 1, tempo: 124, startS: 0, endS: 15.5, totalCounts: 32, objective: 1, params: { level: 'beginner', maxDifficulty: 2, targetDifficulty: 1.5, style: null, energy: 0.5, durationS: null, focus: [], exclude: [], matched: {} }, steps: [0, 1, 2, 3].map(step) };
+    const saved = await api('/api/v1/collections', { body: { name: 'Warm-up', blueprint } });
+    await api('/api/v1/choreography/live', { method: 'PUT', body: { collection_id: saved.id } });
+    await expect.poll(() => page.locator('#playing-now').textContent(), { timeout: 10_000 }).toMatch(/RoutineWarm-upStateplayingMove\d\. Side basicCount\d+ \/ 32/);
+    await expect.poll(() => page.locator('#log-lines').textContent(), { timeout: 10_000 }).toContain('choreo.move.basic-side');
+
     // Doctor's checks, run by the daemon.
     await page.getByRole('button', { name: 'Run doctor' }).click();
     await expect.poll(() => page.locator('#doctor-report tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(5);

@@ -86,6 +86,7 @@ export async function sessionView(api: Session, id: number): Promise<{ el: HTMLE
         'section',
         { class: 'card wide', 'aria-labelledby': 'dancers-title' },
         h('h2', { id: 'dancers-title' }, 'Dancers'),
+        h('p', { class: 'muted', id: 'dancers-note' }, `${summary.dancers} dancers took part; ${dancers.length} with biometrics synced. The others did not consent to cloud sync: their data stays on the box.`),
         scroller(h(
             'table',
             { id: 'dancer-table' },
