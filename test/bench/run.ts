@@ -9,6 +9,7 @@ import { batchLatencyMs, models, rssAfterTenMinutes, sustained } from './pipelin
 import { outputLatency } from './outputs.js';
 import { syncFigures } from './sync.js';
 import { choreographyFigures } from './choreography.js';
+import { pageFigures } from './pages.js';
 import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 
 interface Figure {
@@ -97,6 +98,9 @@ figures['osc.messages_per_s'] = { value: round(o.messagesPerS), unit: 'OSC messa
 
 // ---- songs and choreography
 Object.assign(figures, await choreographyFigures(median));
+
+// ---- the console and the dashboard
+Object.assign(figures, await pageFigures(median));
 
 // ---- cloud sync: drain rate to PostgreSQL, wire bytes per dancer-hour
 Object.assign(figures, await syncFigures());
