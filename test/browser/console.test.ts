@@ -131,7 +131,9 @@ mapping:
     await expect.poll(() => page.locator('#playing-now').textContent(), { timeout: 10_000 }).toMatch(/RoutineWarm-upStateplayingMove\d\. Side basicCount\d+ \/ 32/);
     await expect.poll(() => page.locator('#log-lines').textContent(), { timeout: 10_000 }).toContain('choreo.move.basic-side');
 
-    // Doctor's checks, run by the daemon.
+    // Doctor's checks, run by the daemon — with an access token the box no longer accepts: the
+    // page renews it with its refresh token and carries on, instead of signing the technician out.
+    await page.evaluate(`sessionStorage.setItem('codance.console.token', 'expired.or.revoked')`);
     await page.getByRole('button', { name: 'Run doctor' }).click();
     await expect.poll(() => page.locator('#doctor-report tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(5);
     expect(await page.locator('#doctor-report').textContent()).toContain('store writable');
@@ -155,9 +157,12 @@ mapping:
     await page.locator('#devices').scrollIntoViewIfNeeded();
     await browser.shot('console-phone-devices', false);
 
+    expect(await page.evaluate(`sessionStorage.getItem('codance.console.token')`)).not.toBe('expired.or.revoked');
+    expect(await page.locator('#live').textContent()).toBe('live');
+
     // Nothing left the box, and the page threw nothing.
     expect(browser.external).toEqual([]);
-    // (Chromium logs the one refused sign-in above as a failed resource; nothing else.)
-    expect(browser.errors).toEqual(['console: Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+    // (Chromium logs the refused sign-in and the refused stale token as failed resources; nothing else.)
+    expect(browser.errors).toEqual(['console: Failed to load resource: the server responded with a status of 401 (Unauthorized)', 'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
   });
 });

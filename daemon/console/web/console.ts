@@ -17,7 +17,28 @@ import { oscPanel } from './osc-panel.js';
 import { clockPanel, playingPanel, presetsPanel } from './room-panels.js';
 import { dancersPanel, healthPanel, logPanel, syncPanel } from './system-panels.js';
 
-const api = session('codance.console.token');
+const REFRESH_KEY = 'codance.console.refresh';
+interface Tokens {
+  access_token: string;
+  refresh_token: string;
+}
+
+// Access tokens last 15 minutes; the console renews them with the refresh token, so a
+// technician is not sent back to the sign-in form in the middle of a night.
+const api = session('codance.console.token', {
+  async refresh() {
+    const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+    if (!refreshToken) return null;
+    const res = await fetch('/api/v1/users/token/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: refreshToken }) });
+    if (!res.ok) {
+      sessionStorage.removeItem(REFRESH_KEY);
+      return null;
+    }
+    const t = (await res.json()) as Tokens;
+    sessionStorage.setItem(REFRESH_KEY, t.refresh_token);
+    return t.access_token;
+  },
+});
 const root = byId('app');
 
 function showLogin(): void {
@@ -29,8 +50,9 @@ function showLogin(): void {
       userLabel: 'Username or email',
       userType: 'text',
       async submit(username, password) {
-        const t = await api.json<{ access_token: string }>('/api/v1/users/token', { method: 'POST', jsonBody: { username, password } });
+        const t = await api.json<Tokens>('/api/v1/users/token', { method: 'POST', jsonBody: { username, password } });
         api.setToken(t.access_token);
+        sessionStorage.setItem(REFRESH_KEY, t.refresh_token);
         const me = await api.json<{ role: string }>('/api/v1/users/me');
         if (me.role !== 'technician' && me.role !== 'admin') {
           api.setToken(null);
@@ -128,6 +150,7 @@ function showConsole(): void {
   signOut.addEventListener('click', () => {
     stopStream?.();
     api.setToken(null);
+    sessionStorage.removeItem(REFRESH_KEY);
     showLogin();
   });
 }

@@ -22,16 +22,38 @@ export interface Session {
   json<T>(path: string, init?: RequestInit & { body?: BodyInit | null; jsonBody?: unknown }): Promise<T>;
 }
 
-export function session(storageKey: string): Session {
+export interface SessionOptions {
+  /**
+   * Gets a fresh access token when the current one is refused (the box's refresh tokens);
+   * resolves to it, or to null when the user must sign in again.
+   */
+  refresh?(): Promise<string | null>;
+}
+
+export function session(storageKey: string, options: SessionOptions = {}): Session {
   let unauthorized: () => void = () => undefined;
   const token = (): string | null => sessionStorage.getItem(storageKey);
-  const doFetch = async (path: string, init: RequestInit = {}): Promise<Response> => {
+  // One refresh at a time: refresh tokens are spent on use, and a second use of a spent one
+  // would end the whole login (the box treats it as theft).
+  let refreshing: Promise<string | null> | undefined;
+  const refreshed = (): Promise<string | null> => {
+    refreshing ??= (options.refresh?.() ?? Promise.resolve(null)).catch(() => null).finally(() => (refreshing = undefined));
+    return refreshing;
+  };
+  const doFetch = async (path: string, init: RequestInit = {}, retried = false): Promise<Response> => {
     const headers = new Headers(init.headers);
     const t = token();
     if (t) headers.set('authorization', `Bearer ${t}`);
     const res = await fetch(path, { ...init, headers });
     // A 401 with a token means it expired or was revoked; without one (signing in) it is the form's to show.
     if (res.status === 401 && t) {
+      if (!retried && options.refresh) {
+        const fresh = await refreshed();
+        if (fresh) {
+          sessionStorage.setItem(storageKey, fresh);
+          return doFetch(path, init, true);
+        }
+      }
       sessionStorage.removeItem(storageKey);
       unauthorized();
     }
@@ -46,7 +68,7 @@ export function session(storageKey: string): Session {
     onUnauthorized(fn) {
       unauthorized = fn;
     },
-    fetch: doFetch,
+    fetch: (path, init) => doFetch(path, init),
     async json<T>(path: string, init: RequestInit & { jsonBody?: unknown } = {}): Promise<T> {
       const { jsonBody, ...rest } = init;
       const req: RequestInit = jsonBody === undefined ? rest : { ...rest, body: JSON.stringify(jsonBody), headers: { ...Object.fromEntries(new Headers(rest.headers)), 'content-type': 'application/json' } };
