@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleState } from '../../daemon/console/contracts.js';
+import { takeSseEvents } from '../../sync/cloud/web/kit/sse.js';
 import { apiHarness, errorOf, type ApiHarness } from '../helpers/api-app.js';
 
 let h: ApiHarness;
@@ -32,15 +33,9 @@ async function readEvents(res: Response, until: (events: { event: string; data: 
   while (!until(events) && Date.now() < deadline) {
     const { value, done } = await reader.read();
     if (done) break;
-    buffer += value;
-    let cut: number;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (data) events.push({ event, data: JSON.parse(data) });
-    }
+    const taken = takeSseEvents(buffer + value);
+    buffer = taken.rest;
+    events.push(...taken.events.map((e) => ({ event: e.event, data: JSON.parse(e.data) as unknown })));
   }
   await reader.cancel();
   return events;

@@ -10,19 +10,12 @@ import { gzipSync } from 'node:zlib';
 import { apiHarness } from '../helpers/api-app.js';
 import { ROOT } from '../helpers/daemon-process.js';
 import { cloudFixture } from '../cloud/cloud-fixture.js';
+import { round, type Figure, type Median } from './figure.js';
 
-type Median = (fn: () => Promise<number>) => Promise<number>;
-interface Figure {
-  value: number;
-  unit: string;
-  baseline?: number;
-  ratio?: number;
-}
 
 const BANDS = 200;
 const CALLS = 50;
 const CROWD_ROWS = 50_000;
-const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export async function pageFigures(median: Median): Promise<Record<string, Figure>> {
   const figures: Record<string, Figure> = {};

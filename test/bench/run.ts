@@ -10,14 +10,9 @@ import { outputLatency } from './outputs.js';
 import { syncFigures } from './sync.js';
 import { choreographyFigures } from './choreography.js';
 import { pageFigures } from './pages.js';
+import { round, type Figure } from './figure.js';
 import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 
-interface Figure {
-  value: number;
-  unit: string;
-  baseline?: number;
-  ratio?: number;
-}
 
 const RUNS = 3;
 const N = 100_000;
@@ -30,7 +25,6 @@ async function median(fn: () => Promise<number>): Promise<number> {
   return xs[Math.floor(xs.length / 2)] as number;
 }
 
-const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 const figures: Record<string, Figure> = {};
 

@@ -15,17 +15,8 @@ import { describeViolations, openBrowser, seriousViolations, type Browser } from
 import { CLI, ROOT, freePort, sleep, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
 import { postgres, type Postgres } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
-
-function cli(args: string[], input = ''): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdin.end(input);
-    child.once('exit', (code) => resolve({ code, out }));
-  });
-}
+import { runCliAsync } from '../helpers/run-cli.js';
+import { seedSession } from '../helpers/box-session.js';
 
 let pg: Postgres | undefined;
 let cloud: ChildProcess | undefined;
@@ -46,7 +37,7 @@ describe('cloud dashboard', () => {
     const origin = `http://127.0.0.1:${cloudPort}`;
     cloud = spawn(process.execPath, [CLI, 'cloud', '--db', url, '--port', String(cloudPort), '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     await waitFor(async () => (await fetch(`${origin}/health`).catch(() => undefined))?.ok === true, 'codance cloud /health', 20_000, 100);
-    const org = await cli(['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url], 'a long enough password\n');
+    const org = await runCliAsync(['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url], 'a long enough password\n');
     expect(org.code, org.out).toBe(0);
     const api = (path: string, init: RequestInit & { token?: string } = {}) =>
       fetch(`${origin}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }) } }).then((r) => r.json() as Promise<Record<string, unknown>>);
@@ -71,29 +62,13 @@ mapping:
   active: { visualization: flash }
 `,
     );
-    const enrolled = await cli(['sync', 'enrol', '--cloud', origin, '--code', code, '-c', configFile]);
+    const enrolled = await runCliAsync(['sync', 'enrol', '--cloud', origin, '--code', code, '-c', configFile]);
     expect(enrolled.code, enrolled.out).toBe(0);
     // Friday's session: Nora (biometrics recorded, not synced) wears band 1, Cleo (both) band 2.
-    const box = new BetterSqlite3(dbPath);
-    const now = Date.now();
-    const outbox = box.prepare('INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, ?, ?)');
-    const eventId = Number(box.prepare('INSERT INTO events (name, location, starts_at, ends_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run('Friday social', 'Main hall', now - 60_000, now + 3_600_000, now, now).lastInsertRowid);
-    outbox.run('events', eventId, 'upsert', now);
-    const dancer = (name: string, cloudConsent: number) => {
-      const id = Number(
-        box.prepare(`INSERT INTO users (username, email, password_hash, role, pseudonym, consent_biometrics, consent_cloud_sync, created_at, updated_at) VALUES (?, ?, 'hash', 'dancer', ?, 1, ?, ?, ?)`).run(name, `${name}@example.org`, `p${name}9876543`, cloudConsent, now, now).lastInsertRowid,
-      );
-      outbox.run('users', id, 'upsert', now);
-      return id;
-    };
-    const nora = dancer('nora', 0);
-    const cleo = dancer('cleo', 1);
-    for (const [band, user] of [['sim-band-001', nora], ['sim-band-002', cleo]] as const) {
-      const device = Number(box.prepare(`INSERT INTO devices (device_key, kind, transport, created_at, updated_at) VALUES (?, 'wearable', 'sim', ?, ?)`).run(band, now, now).lastInsertRowid);
-      const a = Number(box.prepare('INSERT INTO device_assignments (device_id, user_id, event_id, assigned_at) VALUES (?, ?, ?, ?)').run(device, user, eventId, now).lastInsertRowid);
-      outbox.run('device_assignments', a, 'upsert', now);
-    }
-    box.close();
+    const { eventId, users: { cleo } } = seedSession(dbPath, { name: 'Friday social', location: 'Main hall' }, [
+      { name: 'nora', cloudConsent: false, band: 'sim-band-001', pseudonym: 'pnora9876543' },
+      { name: 'cleo', cloudConsent: true, band: 'sim-band-002', pseudonym: 'pcleo9876543' },
+    ]);
 
     const port = await freePort();
     daemon = startDaemon({ port, args: ['--config', configFile] });
@@ -117,7 +92,7 @@ mapping:
     after.close();
     expect(boxCrowd).toBeGreaterThan(8);
     expect(boxFlashes).toBeGreaterThan(1);
-    const drained = await cli(['sync', 'now', '--timeout', '60', '-c', configFile]);
+    const drained = await runCliAsync(['sync', 'now', '--timeout', '60', '-c', configFile]);
     expect(drained.code, drained.out).toBe(0);
 
     // The dashboard, with the uplink cut: only the cloud's own origin answers.

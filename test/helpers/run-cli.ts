@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI, ROOT } from './daemon-process.js';
 
 export interface CliResult {
@@ -17,4 +17,16 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `codance ARGS` without blocking the test's event loop (for when this process serves a peer the CLI talks to). */
+export function runCliAsync(args: string[], input = ''): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.end(input);
+    child.once('exit', (code) => resolve({ code, out }));
+  });
 }

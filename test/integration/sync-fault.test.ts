@@ -18,17 +18,8 @@ import { CLI, ROOT, freePort, sleep, startDaemon, tempDir, waitForHealth, type D
 import { faultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy.js';
 import { postgres, type Postgres } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
-
-function cli(args: string[], input?: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdin.end(input ?? '');
-    child.once('exit', (code) => resolve({ code, out }));
-  });
-}
+import { runCliAsync } from '../helpers/run-cli.js';
+import { seedSession } from '../helpers/box-session.js';
 
 let pg: Postgres | undefined;
 let cloud: ReturnType<typeof spawn> | undefined;
@@ -53,7 +44,7 @@ describe('cloud sync under faults', () => {
     await waitFor(async () => (await fetch(`http://127.0.0.1:${cloudPort}/health`).catch(() => undefined))?.ok === true, 'codance cloud /health', 20_000, 100);
 
     // The operator makes the organisation (CLI), its admin a venue and a one-time code (API).
-    const org = await cli(['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url], 'a long enough password\n');
+    const org = await runCliAsync(['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url], 'a long enough password\n');
     expect(org.code, org.out).toBe(0);
     const api = (path: string, init: RequestInit & { token?: string } = {}) =>
       fetch(`http://127.0.0.1:${cloudPort}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }) } }).then((r) => r.json() as Promise<Record<string, unknown>>);
@@ -76,31 +67,15 @@ describe('cloud sync under faults', () => {
         'osc: { in: { port: 0 }, query: { port: 0, mdns: false } }',
       ].join('\n') + '\n',
     );
-    const enrolled = await cli(['sync', 'enrol', '--cloud', `http://127.0.0.1:${proxyPort}`, '--code', code, '-c', configFile]);
+    const enrolled = await runCliAsync(['sync', 'enrol', '--cloud', `http://127.0.0.1:${proxyPort}`, '--code', code, '-c', configFile]);
     expect(enrolled.code, enrolled.out).toBe(0);
 
     // The session: an event, two dancers wearing bands 1 and 2. Nora consents to her
     // biometrics being recorded, not to them leaving the box; Cleo consents to both.
-    const box = new BetterSqlite3(dbPath);
-    const now = Date.now();
-    const outbox = box.prepare('INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, ?, ?)');
-    const eventId = Number(box.prepare('INSERT INTO events (name, starts_at, ends_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('Fault night', now - 60_000, now + 3_600_000, now, now).lastInsertRowid);
-    outbox.run('events', eventId, 'upsert', now);
-    const dancer = (name: string, cloudConsent: number) => {
-      const id = Number(
-        box.prepare(`INSERT INTO users (username, email, password_hash, role, pseudonym, consent_biometrics, consent_cloud_sync, created_at, updated_at) VALUES (?, ?, 'hash', 'dancer', ?, 1, ?, ?, ?)`).run(name, `${name}@example.org`, `p_${name}`, cloudConsent, now, now).lastInsertRowid,
-      );
-      outbox.run('users', id, 'upsert', now);
-      return id;
-    };
-    const nora = dancer('nora', 0);
-    const cleo = dancer('cleo', 1);
-    for (const [band, user] of [['sim-band-001', nora], ['sim-band-002', cleo]] as const) {
-      const device = Number(box.prepare(`INSERT INTO devices (device_key, kind, transport, created_at, updated_at) VALUES (?, 'wearable', 'sim', ?, ?)`).run(band, now, now).lastInsertRowid);
-      const a = Number(box.prepare('INSERT INTO device_assignments (device_id, user_id, event_id, assigned_at) VALUES (?, ?, ?, ?)').run(device, user, eventId, now).lastInsertRowid);
-      outbox.run('device_assignments', a, 'upsert', now);
-    }
-    box.close();
+    const { users: { nora, cleo } } = seedSession(dbPath, { name: 'Fault night' }, [
+      { name: 'nora', cloudConsent: false, band: 'sim-band-001' },
+      { name: 'cleo', cloudConsent: true, band: 'sim-band-002' },
+    ]);
 
     // Dance for ~30 s, with a fault every 1.5 s and a SIGKILL every 9 s.
     const port = await freePort();
@@ -129,9 +104,9 @@ describe('cloud sync under faults', () => {
     for (const mode of ['500', 'cut-request', 'cut-response', 'down'] as const) expect(proxy.counts[mode], `fault ${mode} happened`).toBeGreaterThan(0);
 
     // What the box still owes goes now (the CLI, with its progress line), then the CLI checks.
-    const drained = await cli(['sync', 'now', '--timeout', '120', '-c', configFile]);
+    const drained = await runCliAsync(['sync', 'now', '--timeout', '120', '-c', configFile]);
     expect(drained.code, drained.out).toBe(0);
-    const verified = await cli(['sync', 'verify', '-c', configFile]);
+    const verified = await runCliAsync(['sync', 'verify', '-c', configFile]);
     expect(verified.code, verified.out).toBe(0);
     expect(verified.out).toContain("the cloud holds exactly this box's records");
 

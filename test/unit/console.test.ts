@@ -5,6 +5,7 @@ import { OscMonitor } from '../../daemon/console/osc-monitor.js';
 import { movementOf } from '../../daemon/console/console-stream.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { csvCell } from '../../sync/cloud/session-csv.js';
+import { takeSseEvents } from '../../sync/cloud/web/kit/sse.js';
 
 /** One RFC 4180 field back to its text. */
 function parseCell(cell: string): string {
@@ -93,5 +94,33 @@ describe('CSV cells', () => {
     expect(csvCell(-1.5)).toBe('-1.5');
     expect(csvCell(null)).toBe('');
     expect(csvCell({ a: [1, 'x'] })).toBe('"{""a"":[1,""x""]}"');
+  });
+});
+
+describe('SSE framing', () => {
+  const encode = (e: { event: string; data: string }) => `event: ${e.event}\n${e.data.split('\n').map((l) => `data: ${l}`).join('\n')}\n\n`;
+  it('gives back every event however the stream is cut into chunks, and never throws on garbage', () => {
+    const name = fc.stringMatching(/^[a-z]{1,8}$/);
+    const data = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v, null, 1));
+    fc.assert(
+      fc.property(fc.array(fc.record({ event: name, data }), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (events, cuts) => {
+        const wire = events.map(encode).join('');
+        const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b);
+        const got: { event: string; data: string }[] = [];
+        let buffer = '';
+        let from = 0;
+        for (const at of [...points, wire.length]) {
+          const taken = takeSseEvents(buffer + wire.slice(from, at));
+          buffer = taken.rest;
+          got.push(...taken.events);
+          from = at;
+        }
+        expect(got).toEqual(events);
+        expect(buffer).toBe('');
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (junk) => void takeSseEvents(junk)), { numRuns: 300 });
+    expect(takeSseEvents('event: state\r\ndata: {"a":1}\r\n\r\nevent: x\ndata: 2')).toEqual({ events: [{ event: 'state', data: '{"a":1}' }], rest: 'event: x\ndata: 2' });
   });
 });

@@ -3,6 +3,8 @@
  * sessionStorage (gone when the tab closes); a 401 sends the user back to the login form.
  * Errors carry the server's envelope message, so the page can show what was wrong.
  */
+import { takeSseEvents } from './sse.js';
+
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
@@ -115,19 +117,9 @@ export function eventStream(s: Session, path: () => string, on: (event: string, 
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        buffer += value;
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-          }
-          if (data.length) on(event, JSON.parse(data.join('\n')));
-        }
+        const taken = takeSseEvents(buffer + value);
+        buffer = taken.rest;
+        for (const e of taken.events) on(e.event, JSON.parse(e.data));
       }
       onState(false, 'the stream ended; reconnecting');
     } catch (err) {
