@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeViolations, openBrowser, seriousViolations, type Browser } from '../helpers/browser.js';
-import { tempDir, type DaemonProcess } from '../helpers/daemon-process.js';
+import { startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
 import { freeUdpPort, startOscdump, type Peer } from '../helpers/osc-peers.js';
 import { technicianDaemon } from '../helpers/technician-daemon.js';
 import { waitFor } from '../helpers/wait.js';
@@ -159,6 +159,23 @@ mapping:
 
     expect(await page.evaluate(`sessionStorage.getItem('codance.console.token')`)).not.toBe('expired.or.revoked');
     expect(await page.locator('#live').textContent()).toBe('live');
+
+    // The box restarts (a `systemctl restart` at 1 a.m.) with the console open: it stops within
+    // its usual bound, the page says it is offline, and comes back live by itself.
+    const errorsBefore = browser.errors.length;
+    const stopping = performance.now();
+    daemon.child.kill('SIGTERM');
+    expect((await daemon.exited).code).toBe(0);
+    expect(performance.now() - stopping).toBeLessThan(5000);
+    await expect.poll(() => page.locator('#live').textContent(), { timeout: 10_000 }).toBe('offline');
+    daemon = startDaemon({ port: tech.daemon.port, env: { CODANCE_CONFIG: configFile } });
+    await waitForHealth(tech.daemon.port);
+    await expect.poll(() => page.locator('#live').textContent(), { timeout: 20_000 }).toBe('live');
+    const crowdAfter = await page.locator('#crowd-now').textContent();
+    await expect.poll(() => page.locator('#crowd-now').textContent(), { timeout: 10_000 }).not.toBe(crowdAfter);
+    // What Chromium logged meanwhile is the refused connections, nothing else.
+    const restartErrors = browser.errors.splice(errorsBefore);
+    expect(restartErrors.filter((e) => !/net::ERR_(CONNECTION_REFUSED|INCOMPLETE_CHUNKED_ENCODING|EMPTY_RESPONSE|CONNECTION_RESET)/.test(e))).toEqual([]);
 
     // Nothing left the box, and the page threw nothing.
     expect(browser.external).toEqual([]);

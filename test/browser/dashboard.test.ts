@@ -87,6 +87,12 @@ mapping:
       const d = Number(after.prepare('INSERT INTO detected_patterns (event_id, pattern_id, user_id, detected_at, confidence) VALUES (?, ?, ?, ?, ?)').run(eventId, pattern, cleo, t + dt, confidence).lastInsertRowid);
       after.prepare('INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, ?, ?)').run('detected_patterns', d, 'upsert', t);
     }
+    // Twenty-four earlier weeks, so the venue's session list has a second page.
+    for (let week = 1; week <= 24; week++) {
+      const starts = t - week * 7 * 86_400_000;
+      const e = Number(after.prepare('INSERT INTO events (name, starts_at, ends_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(`Week ${week}`, starts, starts + 3_600_000, t, t).lastInsertRowid);
+      after.prepare('INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, ?, ?)').run('events', e, 'upsert', t);
+    }
     const boxCrowd = (after.prepare('SELECT count(*) AS n FROM crowd_states WHERE event_id = ?').get(eventId) as { n: number }).n;
     const boxFlashes = (after.prepare(`SELECT count(*) AS n FROM visualization_events WHERE event_id = ? AND viz_type = 'flash'`).get(eventId) as { n: number }).n;
     after.close();
@@ -109,6 +115,14 @@ mapping:
     // Venues: the box and when it was last seen, and the session.
     await page.getByRole('heading', { name: 'Main hall' }).waitFor();
     expect(await page.locator('table.boxes tbody').textContent()).toMatch(/dash-venue.*(s|min) ago/);
+    // The newest 20 sessions, then the rest on demand.
+    const sessions = page.locator('ul.sessions li');
+    expect(await sessions.count()).toBe(20);
+    expect(await sessions.first().textContent()).toMatch(/^Friday social/);
+    await page.getByRole('button', { name: 'Older sessions' }).click();
+    await expect.poll(() => sessions.count()).toBe(25);
+    expect(await sessions.last().textContent()).toMatch(/^Week 24/);
+    expect(await page.getByRole('button', { name: 'Older sessions' }).isHidden()).toBe(true);
     violations = await seriousViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
     await browser.shot('dashboard-venues');

@@ -88,9 +88,10 @@ export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
           }
         };
         sendState();
-        const timer = setInterval(sendState, STATE_EVERY_MS);
+        // Unref'd: an open console never holds the daemon up when it stops.
+        const timer = setInterval(sendState, STATE_EVERY_MS).unref();
         await new Promise<void>((resolve) => {
-          const end = setTimeout(resolve, STREAM_MAX_MS);
+          const end = setTimeout(resolve, STREAM_MAX_MS).unref();
           stream.onAbort(() => {
             clearTimeout(end);
             resolve();

@@ -5,6 +5,31 @@ import type { Box, Org, SessionsPage, Venue } from './wire.js';
 
 const SESSIONS_SHOWN = 20;
 
+const sessionItem = (s: SessionsPage['items'][number]): HTMLLIElement =>
+  h('li', {}, h('a', { href: `#/sessions/${s.id}` }, s.name || `event ${s.event_id}`), h('span', { class: 'muted' }, ` ${s.starts_at ? new Date(s.starts_at).toLocaleString() : ''}${s.location ? ` · ${s.location}` : ''}`));
+
+/** A venue's sessions, newest first, with a button that pages further back (keyset cursor). */
+function sessionList(api: Session, venueId: number, first: SessionsPage): HTMLElement {
+  if (!first.items.length) return h('p', { class: 'muted' }, 'no sessions synced yet');
+  const list = h('ul', { class: 'sessions' }, ...first.items.map(sessionItem));
+  let next = first.next;
+  const more = h('button', { type: 'button', class: 'secondary', hidden: !next }, 'Older sessions');
+  more.addEventListener('click', () => {
+    if (!next) return;
+    more.disabled = true;
+    api
+      .json<SessionsPage>(`/api/v1/venues/${venueId}/sessions?limit=${SESSIONS_SHOWN}&after=${encodeURIComponent(next)}`)
+      .then((page) => {
+        list.append(...page.items.map(sessionItem));
+        next = page.next;
+        more.hidden = !next;
+      })
+      .catch((err: unknown) => list.after(h('p', { class: 'error', role: 'alert' }, (err as Error).message)))
+      .finally(() => (more.disabled = false));
+  });
+  return h('div', {}, list, more);
+}
+
 export async function homeView(api: Session): Promise<HTMLElement> {
   const orgs = await api.json<Org[]>('/api/v1/orgs');
   const now = Date.now();
@@ -33,9 +58,7 @@ export async function homeView(api: Session): Promise<HTMLElement> {
               ),
             ),
             h('h4', {}, 'Sessions'),
-            sessions.items.length
-              ? h('ul', { class: 'sessions' }, ...sessions.items.map((s) => h('li', {}, h('a', { href: `#/sessions/${s.id}` }, s.name || `event ${s.event_id}`), h('span', { class: 'muted' }, ` ${s.starts_at ? new Date(s.starts_at).toLocaleString() : ''}${s.location ? ` · ${s.location}` : ''}`))))
-              : h('p', { class: 'muted' }, 'no sessions synced yet'),
+            sessionList(api, v.id, sessions),
           );
         }),
       );
