@@ -27,7 +27,7 @@ export function movementOf(values: Float32Array, channels: number): number | und
   return Math.sqrt(sum / n);
 }
 
-/** Subscribes one console to the bus; returns the unsubscribe. `device` may change while open. */
+/** Subscribes one console to the bus; returns the unsubscribe. `device` may become undefined while open (consent withdrawn). */
 export function streamConsole(feed: ConsoleFeed, device: () => string | undefined, send: Send): () => void {
   const vitals = (s: Sample): void => {
     if (s.deviceKey !== device()) return;

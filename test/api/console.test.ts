@@ -109,6 +109,27 @@ describe('console API', () => {
     expect(h.bus.listenerCount('crowd')).toBe(0);
   });
 
+  it('stops a dancer\'s vitals within a second of her withdrawing consent, and says so', async () => {
+    const t = h.tokens.technician;
+    const res = await h.app.request('/api/v1/console/stream?device=sim-band-001', { headers: { authorization: `Bearer ${t}` } });
+    expect(res.status).toBe(200);
+    let withdrawnAt = Infinity;
+    const emit = setInterval(() => h.bus.emit('sample', { kind: 'heart_rate', deviceKey: 'sim-band-001', receivedAt: Date.now(), index: 1, bpm: 120, rr1024: [] }), 50);
+    const withdraw = setTimeout(() => {
+      withdrawnAt = Date.now();
+      void h.call(`/api/v1/users/${h.ids.dancer}`, { method: 'PUT', token: h.tokens.dancer, body: { consent_biometrics: false } });
+    }, 300);
+    const events = await readEvents(res, (es) => es.some((e) => e.event === 'log') && es.filter((e) => e.event === 'state').length >= 4);
+    clearInterval(emit);
+    clearTimeout(withdraw);
+    const stopped = events.findIndex((e) => e.event === 'log');
+    expect(events[stopped]!.data).toMatchObject({ kind: 'device', text: 'vitals of sim-band-001 stopped: its wearer has not consented to biometric recording' });
+    expect((events[stopped]!.data as { at: number }).at - withdrawnAt).toBeLessThan(1500);
+    expect(events.slice(0, stopped).some((e) => e.event === 'vitals')).toBe(true);
+    expect(events.slice(stopped).some((e) => e.event === 'vitals')).toBe(false);
+    await h.call(`/api/v1/users/${h.ids.dancer}`, { method: 'PUT', token: h.tokens.dancer, body: { consent_biometrics: true } });
+  });
+
   it('GET /console/doctor runs doctor\'s checks in the daemon', async () => {
     const res = await h.call('/api/v1/console/doctor', { token: h.tokens.admin });
     expect(res.status).toBe(200);

@@ -14,6 +14,7 @@ import type { ApiRouter } from '../router.js';
 import { consoleState, doctorOut } from '../../console/contracts.js';
 import { buildConsoleState } from '../../console/console-state.js';
 import { streamConsole } from '../../console/console-stream.js';
+import { vitalsPermission } from '../../console/vitals-consent.js';
 import type { ConsoleFeed } from '../../console/feed.js';
 
 /** A stream ends after this long and the page reconnects, so an expired token stops being served. */
@@ -52,18 +53,11 @@ export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
     },
     (c, { query }) => {
       const f = feed();
-      const device = query.device;
+      let device = query.device;
       if (device !== undefined) {
-        const row = deps.sql.sqlite
-          .prepare(
-            `SELECT d.id, u.id AS user_id, u.consent_biometrics FROM devices d
-             LEFT JOIN device_assignments a ON a.device_id = d.id AND a.released_at IS NULL LEFT JOIN users u ON u.id = a.user_id
-             WHERE d.device_key = ?`,
-          )
-          .get(device) as { id: number; user_id: number | null; consent_biometrics: number | null } | undefined;
-        if (!row) throw new ApiError(404, 'not_found', `no device ${device}`, 'query.device');
-        // Biometrics of a named dancer are shown only with their consent (an unassigned band carries no identity).
-        if (row.user_id !== null && row.consent_biometrics !== 1) throw new ApiError(403, 'no_consent', `the dancer wearing ${device} has not consented to biometric recording`, 'query.device');
+        const permission = vitalsPermission(deps.sql.sqlite, device);
+        if (permission === 'no_device') throw new ApiError(404, 'not_found', `no device ${device}`, 'query.device');
+        if (permission === 'no_consent') throw new ApiError(403, 'no_consent', `the dancer wearing ${device} has not consented to biometric recording`, 'query.device');
       }
       return streamSSE(c, async (stream) => {
         if (query.once) {
@@ -82,6 +76,11 @@ export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
         const off = streamConsole(f, () => device, (event, data) => write(event, data, event !== 'crowd'));
         const sendState = (): void => {
           try {
+            // Consent withdrawn (or the band given to someone without it) since the stream began: vitals stop now.
+            if (device !== undefined && vitalsPermission(deps.sql.sqlite, device) !== 'ok') {
+              write('log', { at: Date.now(), kind: 'device', text: `vitals of ${device} stopped: its wearer has not consented to biometric recording` }, false);
+              device = undefined;
+            }
             write('state', buildConsoleState(deps, f), false);
           } catch (err) {
             write('log', { at: Date.now(), kind: 'device', text: `console state failed: ${(err as Error).message}` }, true);
