@@ -18,7 +18,7 @@ import { dirname, resolve } from 'node:path';
 import { TaskRunner } from './choreography/task-runner.js';
 import type { ApiDeps } from './api/deps.js';
 import { buildHealth } from './http/app.js';
-import { doctorChecks, MIN_NODE } from './doctor/checks.js';
+import { machineDoctorChecks } from './doctor/checks.js';
 import { runChecks, type DoctorReport } from './doctor/report.js';
 import type { ConsoleFeed } from './console/feed.js';
 import { pruneExpired } from './store/retention.js';
@@ -266,7 +266,7 @@ export class Daemon {
       box: { name: config.box.name, id: () => this.store.boxId },
       status: () => this.healthStatus(),
       osc: () => room.oscMonitor.snapshot(),
-      doctor: (): Promise<DoctorReport> => runChecks(doctorChecks({ config, minNode: MIN_NODE, nodeVersion: process.version, sysfsRoot: '/sys', devRoot: '/dev' })),
+      doctor: (): Promise<DoctorReport> => runChecks(machineDoctorChecks(config)),
     };
   }
 

@@ -17,17 +17,12 @@
  */
 import type { Hold, Move } from '../../config/moves.js';
 import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
+import type { VideoStep } from '../../drivers/media/choreo-video.js';
 import { seededRandom } from '../../drivers/sim/random.js';
 import type { ChoreoParams } from './request.js';
 
-export interface BlueprintStep {
-  moveId: string;
-  name: string;
-  counts: number;
-  /** Counts from the first phrase's "1". */
-  startCount: number;
-  startS: number;
-  endS: number;
+/** A move placed on the song: the video's step (its timing; startCount from the first phrase's "1") plus why and where. */
+export interface BlueprintStep extends Omit<VideoStep, 'clip'> {
   section: string;
   from: Hold;
   to: Hold;

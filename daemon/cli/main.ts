@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { stringify } from 'yaml';
 import { ConfigError, formatProblem, loadConfig, redact, type Config } from '../../config/index.js';
-import { doctorChecks, MIN_NODE } from '../doctor/checks.js';
+import { machineDoctorChecks } from '../doctor/checks.js';
 import { renderReport, runChecks } from '../doctor/report.js';
 import { backupDatabase } from '../store/backup.js';
 import { openDatabase } from '../store/database.js';
@@ -77,7 +77,7 @@ program
       configRow = err.problems.map(formatProblem).join('; ');
       cfg = loadConfig();
     }
-    const checks = doctorChecks({ config: cfg, minNode: MIN_NODE, nodeVersion: process.version, sysfsRoot: '/sys', devRoot: '/dev' });
+    const checks = machineDoctorChecks(cfg);
     checks.unshift({
       name: 'configuration',
       fatal: true,

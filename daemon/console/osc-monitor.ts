@@ -89,7 +89,15 @@ export class OscMonitor {
     let seen = s.addresses.get(rule);
     if (!seen) s.addresses.set(rule, (seen = new Set()));
     if (seen.size < MAX_ADDRESSES_PER_RULE) seen.add(address);
-    s.last.set(rule, { address, value, rule, trigger, at: this.now(), count: (prev?.count ?? 0) + 1, addresses: seen.size });
+    // This runs per message: a rule's row is made once and then updated in place.
+    const row = prev ?? { address, value, rule, trigger, at: 0, count: 0, addresses: 0 };
+    row.address = address;
+    row.value = value;
+    row.trigger = trigger;
+    row.at = this.now();
+    row.count++;
+    row.addresses = seen.size;
+    s.last.set(rule, row);
   }
 
   latency(target: string, ms: number): void {
@@ -124,7 +132,7 @@ export class OscMonitor {
         ...c,
         messagesPerS: span > 0 && first && lastReading ? Math.round(((lastReading.messages - first.messages) / span) * 10_000) / 10 : 0,
         latencyMs: n === 0 ? { n, p50: null, p95: null, p99: null, max: null } : { n, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) },
-        last: [...s.last.values()].reverse(),
+        last: [...s.last.values()].reverse().map((row) => ({ ...row })),
       };
     });
   }

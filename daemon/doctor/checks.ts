@@ -57,6 +57,11 @@ async function commandVersion(cmd: string, args: string[]): Promise<string | und
   }
 }
 
+/** The checks for the machine this process runs on (the CLI's doctor, the console's, the tests'). */
+export function machineDoctorChecks(config: Config): Check[] {
+  return doctorChecks({ config, minNode: MIN_NODE, nodeVersion: process.version, sysfsRoot: '/sys', devRoot: '/dev' });
+}
+
 export function doctorChecks(env: DoctorEnv): Check[] {
   const storePath = resolve(env.config.store.path);
   const storeDir = dirname(storePath);

@@ -3,7 +3,7 @@
  * for driving /api/v1 through `app.request()` (no socket). Records every log line so
  * tests can assert what never reaches the logs.
  */
-import { doctorChecks, MIN_NODE } from '../../daemon/doctor/checks.js';
+import { machineDoctorChecks } from '../../daemon/doctor/checks.js';
 import { runChecks } from '../../daemon/doctor/report.js';
 import { Bus } from '../../daemon/bus.js';
 import { LivePlayer } from '../../daemon/choreography/live-player.js';
@@ -92,7 +92,7 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
   // Cloud sync over the test store, not enrolled and not started: its status is real.
   const sync = new SyncClient(config.sync, new SqliteOutbox(store.sqlite, store.boxId, { pseudonymise: true }));
   // The console's feed: this bus, no OSC targets, and doctor's real checks of this config.
-  const consoleFeed = { bus, box: { name: 'test-box', id: () => store.boxId }, status: () => 'ok' as const, osc: () => [], doctor: () => runChecks(doctorChecks({ config, minNode: MIN_NODE, nodeVersion: process.version, sysfsRoot: '/sys', devRoot: '/dev' })) };
+  const consoleFeed = { bus, box: { name: 'test-box', id: () => store.boxId }, status: () => 'ok' as const, osc: () => [], doctor: () => runChecks(machineDoctorChecks(config)) };
   const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]), room, sync, console: consoleFeed }, (c) => c.req.header('x-test-client') ?? '10.0.0.1', embedWith(gesture));
   // The choreography task runner over the same store, as the daemon runs it.
   const runner = new TaskRunner({ sqlite: store.sqlite, moves: deps.moves, songCacheDir: deps.songs.cacheDir, videoDir: join(dirname(store.path!), 'videos'), now: Date.now, log: { info: () => undefined, warn: () => undefined } });

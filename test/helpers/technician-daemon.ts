@@ -1,6 +1,9 @@
 /** The built daemon on a config file, with a technician made by the CLI and logged in over HTTP. */
 import { expect } from 'vitest';
-import { freePort, startDaemon, waitForHealth, type DaemonProcess } from './daemon-process.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, startDaemon, tempDir, waitForHealth, type DaemonProcess } from './daemon-process.js';
+import { freeUdpPort, startOscdump, type Peer } from './osc-peers.js';
 import { runCli } from './run-cli.js';
 
 export interface TechnicianDaemon {
@@ -22,4 +25,32 @@ export async function technicianDaemon(configFile: string, user = { username: 't
   const login = await fetch(`${base}/api/v1/users/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
   const { access_token: token } = (await login.json()) as { access_token: string };
   return { daemon, base, auth: { authorization: `Bearer ${token}` } };
+}
+
+export interface DeskDaemon extends TechnicianDaemon {
+  /** oscdump, the desk every rule sends to. */
+  dump: Peer;
+}
+
+/**
+ * The built daemon of a small simulated venue (2 dancers at 100 bpm, silent playback) whose
+ * only OSC target is oscdump, running `rules` (YAML flow mappings, one per line).
+ */
+export async function deskDaemon(rules: string[], user: { username: string; password: string }): Promise<DeskDaemon> {
+  const dir = tempDir();
+  const oscPort = await freeUdpPort();
+  const dump = await startOscdump(oscPort);
+  const config = join(dir, 'box.yaml');
+  writeFileSync(
+    config,
+    [
+      `store:\n  path: ${join(dir, 'box.db')}`,
+      'simulation:\n  dancers: 2\n  bpm: 100',
+      `osc:\n  targets:\n    - {name: desk, host: 127.0.0.1, port: ${oscPort}}`,
+      'mapping:\n  rules:',
+      ...rules.map((r) => `    - ${r}`),
+      "playback:\n  output: [-f, 'null', '-']",
+    ].join('\n'),
+  );
+  return { ...(await technicianDaemon(config, user)), dump };
 }

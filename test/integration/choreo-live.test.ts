@@ -4,13 +4,11 @@
  * rules with `cue` sources send each move and each count to a real OSC receiver (oscdump),
  * on the song's beats.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, type DaemonProcess } from '../helpers/daemon-process.js';
+import type { DaemonProcess } from '../helpers/daemon-process.js';
 import { drumTrack } from '../helpers/drum-track.js';
-import { freeUdpPort, startOscdump, type Peer } from '../helpers/osc-peers.js';
-import { technicianDaemon } from '../helpers/technician-daemon.js';
+import type { Peer } from '../helpers/osc-peers.js';
+import { deskDaemon } from '../helpers/technician-daemon.js';
 import { waitFor } from '../helpers/wait.js';
 
 let daemon: DaemonProcess;
@@ -19,21 +17,14 @@ let base: string;
 let auth: Record<string, string>;
 
 beforeAll(async () => {
-  const dir = tempDir();
-  const oscPort = await freeUdpPort();
-  dump = await startOscdump(oscPort);
-  const config = join(dir, 'box.yaml');
-  writeFileSync(config, [
-    `store:\n  path: ${join(dir, 'box.db')}`,
-    'simulation:\n  dancers: 2\n  bpm: 100',
-    `osc:\n  targets:\n    - {name: desk, host: 127.0.0.1, port: ${oscPort}}`,
-    'mapping:\n  rules:',
-    '    - {id: move, source: {kind: cue, name: choreo.move}, target: {kind: osc, address: /choreo/move}}',
-    '    - {id: count1, source: {kind: cue, name: choreo.count.1}, target: {kind: osc, address: /choreo/one}}',
-    '    - {id: end, source: {kind: cue, name: choreo.end}, target: {kind: osc, address: /choreo/end}}',
-    "playback:\n  output: [-f, 'null', '-']",
-  ].join('\n'));
-  ({ daemon, base, auth } = await technicianDaemon(config, { username: 'choreo', password: 'dance the night' }));
+  ({ daemon, base, auth, dump } = await deskDaemon(
+    [
+      '{id: move, source: {kind: cue, name: choreo.move}, target: {kind: osc, address: /choreo/move}}',
+      '{id: count1, source: {kind: cue, name: choreo.count.1}, target: {kind: osc, address: /choreo/one}}',
+      '{id: end, source: {kind: cue, name: choreo.end}, target: {kind: osc, address: /choreo/end}}',
+    ],
+    { username: 'choreo', password: 'dance the night' },
+  ));
 }, 60_000);
 
 afterAll(async () => {

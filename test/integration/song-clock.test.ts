@@ -4,13 +4,12 @@
  * ffmpeg's null output, as there is no sound card here), and oscdump receives /codance/beat
  * at the song's tempo with the 8-count stepping; stopping hands the clock back.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFile } from '../helpers/data.js';
-import { tempDir, type DaemonProcess } from '../helpers/daemon-process.js';
-import { freeUdpPort, startOscdump, type Peer } from '../helpers/osc-peers.js';
-import { technicianDaemon } from '../helpers/technician-daemon.js';
+import type { DaemonProcess } from '../helpers/daemon-process.js';
+import type { Peer } from '../helpers/osc-peers.js';
+import { deskDaemon } from '../helpers/technician-daemon.js';
 import { waitFor } from '../helpers/wait.js';
 
 let daemon: DaemonProcess;
@@ -28,18 +27,7 @@ function beatsFrom(text: string): { t: number; count: number }[] {
 }
 
 beforeAll(async () => {
-  const dir = tempDir();
-  const oscPort = await freeUdpPort();
-  dump = await startOscdump(oscPort);
-  const config = join(dir, 'box.yaml');
-  writeFileSync(config, [
-    `store:\n  path: ${join(dir, 'box.db')}`,
-    'simulation:\n  dancers: 2\n  bpm: 100',
-    `osc:\n  targets:\n    - {name: desk, host: 127.0.0.1, port: ${oscPort}}`,
-    'mapping:\n  rules:\n    - {id: beat, source: {kind: clock, on: beat}, target: {kind: osc, address: /codance/beat, type: i}}',
-    "playback:\n  output: [-f, 'null', '-']",
-  ].join('\n'));
-  ({ daemon, base, auth } = await technicianDaemon(config, { username: 'deejay', password: 'spin the night' }));
+  ({ daemon, base, auth, dump } = await deskDaemon(['{id: beat, source: {kind: clock, on: beat}, target: {kind: osc, address: /codance/beat, type: i}}'], { username: 'deejay', password: 'spin the night' }));
 }, 60_000);
 
 afterAll(async () => {
