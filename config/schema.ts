@@ -66,6 +66,30 @@ const pmdStream = (enabled: boolean, sampleRate: number, resolution: number, ran
     })
     .prefault({});
 
+/**
+ * One Bluetooth LE radio the box reads wearables through. Each runs in its own supervised
+ * process (README "Radios"), so a radio that fails or is unplugged never stops the others.
+ */
+export const bleAdapterSchema = z.discriminatedUnion('transport', [
+  z.strictObject({
+    name: slug,
+    /** A Linux HCI socket: the onboard controller or a USB dongle the kernel knows as hciN. */
+    transport: z.literal('socket'),
+    device: z.number().int().min(0).max(63).default(0),
+    /** Links on this radio at once; default `ble.maxConnected`. */
+    maxConnected: z.number().int().min(1).max(64).optional(),
+  }),
+  z.strictObject({
+    name: slug,
+    /** A controller running HCI-over-UART firmware (H4), e.g. an nRF52 (Zephyr hci_uart) or an ESP32. */
+    transport: z.literal('uart'),
+    path: z.string().min(1),
+    /** Must match the firmware; RTS/CTS flow control is always on. */
+    baudRate: z.number().int().min(9600).max(4_000_000).default(1_000_000),
+    maxConnected: z.number().int().min(1).max(64).optional(),
+  }),
+]);
+
 export const hapticControllerSchema = z.discriminatedUnion('transport', [
   z.strictObject({
     name: slug,
@@ -162,12 +186,30 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(false),
       /** Only these wearables are connected; everything else is only listed by `codance scan`. */
       allowlist: z.array(allowEntrySchema).max(500).default([]),
-      /** Typical adapters manage 7-10 simultaneous links reliably. */
+      /** The radios; none listed = one socket radio on hci0. Wearables are spread over them. */
+      adapters: z
+        .array(bleAdapterSchema)
+        .max(16)
+        .default([])
+        .superRefine((list, ctx) => {
+          const names = new Set<string>();
+          const places = new Set<string>();
+          list.forEach((a, i) => {
+            if (names.has(a.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate radio name "${a.name}"` });
+            names.add(a.name);
+            const place = a.transport === 'socket' ? `hci${a.device}` : a.path;
+            if (places.has(place)) ctx.addIssue({ code: 'custom', path: [i, a.transport === 'socket' ? 'device' : 'path'], message: `${place} is already used by another radio` });
+            places.add(place);
+          });
+        }),
+      /** Links per radio at once: typical controllers manage 7-10 reliably. */
       maxConnected: z.number().int().min(1).max(64).default(7),
       connectTimeoutMs: z.number().int().min(500).max(60_000).default(10_000),
       /** How long to wait for the adapter to power on before reporting BLE unavailable. */
       poweredOnTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
       reconnect: backoff(1000, 30_000),
+      /** A radio that fails or is unplugged is restarted with this backoff. */
+      adapterRetry: backoff(1000, 30_000),
       rssiEveryMs: z.number().int().min(100).max(600_000).default(5000),
       /** Polar Measurement Data streams started on Polar devices (H10: acc 25/50/100/200 Hz, ECG 130 Hz). */
       pmd: z
@@ -359,5 +401,6 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type OscTarget = z.infer<typeof oscTargetSchema>;
 export type HapticControllerConfig = z.infer<typeof hapticControllerSchema>;
+export type BleAdapterConfig = z.infer<typeof bleAdapterSchema>;
 export type ReplaySource = z.infer<typeof replaySourceSchema>;
 export type LogLevel = (typeof logLevels)[number];

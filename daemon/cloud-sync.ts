@@ -1,7 +1,7 @@
 /**
  * Wires cloud sync into the box: the SQLite outbox, the sync client, its health component
  * (`sync`) and its metrics. The client runs whether or not the uplink is up; with no
- * enrolment it reports `unavailable` and waits for `codance sync enrol`.
+ * enrolment it reports `stopped` and waits for `codance sync enrol`.
  */
 import { Gauge, Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
@@ -17,11 +17,12 @@ export interface CloudSync {
   metrics: Registry;
 }
 
-const healthState: Record<SyncState, 'connected' | 'retrying' | 'unavailable' | 'stopped'> = {
+/** Not enrolled is the box's choice (it works offline), not a fault: `stopped`, which leaves /health ok. */
+const healthState: Record<SyncState, 'connected' | 'retrying' | 'stopped'> = {
   idle: 'connected',
   sending: 'connected',
   backoff: 'retrying',
-  not_enrolled: 'unavailable',
+  not_enrolled: 'stopped',
   stopped: 'stopped',
 };
 

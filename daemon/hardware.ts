@@ -5,6 +5,7 @@
  */
 import type { Config, HapticControllerConfig, ReplaySource } from '../config/index.js';
 import { BleWearableDriver } from '../drivers/ble/ble-driver.js';
+import { radiosFromConfig } from '../drivers/ble/radio/radios.js';
 import type { Driver, InputDriverDeps } from '../drivers/driver.js';
 import { FirmataHapticDriver } from '../drivers/firmata/firmata-haptic-driver.js';
 import type { HapticOutput } from '../drivers/haptic.js';
@@ -26,14 +27,14 @@ export interface Hardware {
 }
 
 function bleOptions(config: Config) {
-  const { allowlist, maxConnected, connectTimeoutMs, poweredOnTimeoutMs, reconnect, rssiEveryMs, pmd } = config.ble;
-  return { allowlist, maxConnected, connectTimeoutMs, poweredOnTimeoutMs, reconnect, rssiEveryMs, pmd };
+  const { allowlist, connectTimeoutMs, poweredOnTimeoutMs, reconnect, rssiEveryMs, pmd } = config.ble;
+  return { allowlist, connectTimeoutMs, poweredOnTimeoutMs, reconnect, rssiEveryMs, pmd };
 }
 
 function replayDriver(source: ReplaySource, config: Config, deps: InputDriverDeps, tap: RecordingTap | undefined): Driver {
   if (source.format === 'e4') return new E4ReplayDriver({ path: source.path, deviceKey: source.deviceKey, speed: source.speed }, deps);
   const { allowlist: _allowlist, ...ble } = bleOptions(config);
-  return new RecordingReplayDriver({ path: source.path, speed: source.speed, ble }, deps, tap);
+  return new RecordingReplayDriver({ path: source.path, speed: source.speed, ble, maxConnected: config.ble.maxConnected }, deps, tap);
 }
 
 function hapticOutput(c: HapticControllerConfig, config: Config, health: HealthReporter, tap: RecordingTap | undefined): HapticOutput {
@@ -62,7 +63,7 @@ export function buildHardware(config: Config, deps: InputDriverDeps, tap: Record
     venue = new SimulatedVenueDriver(config.simulation, deps);
     inputs.push(venue);
   }
-  if (config.ble.enabled) inputs.push(new BleWearableDriver(bleOptions(config), deps, undefined, tap));
+  if (config.ble.enabled) inputs.push(new BleWearableDriver(bleOptions(config), deps, radiosFromConfig(config.ble), tap));
   for (const source of config.replay.sources) inputs.push(replayDriver(source, config, deps, tap));
   const haptics = new Map<string, HapticOutput>();
   for (const c of config.haptics.controllers) haptics.set(c.name, hapticOutput(c, config, deps.health, tap));

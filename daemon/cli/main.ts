@@ -17,7 +17,7 @@ import { EXIT_CONFIG, integerOption, withConfig } from './options.js';
 import { addCloudCommands, addSyncCommands } from './sync-commands.js';
 import { decodeCommand } from './decode.js';
 import { listDevices, renderDevices } from './devices.js';
-import { renderScan, scan } from './scan.js';
+import { renderScan, renderScanProblems, scan } from './scan.js';
 import { serveOnSerial, SimulatedHapticController } from '../../drivers/serial/simulated-controller.js';
 import type { Kysely } from 'kysely';
 
@@ -158,7 +158,7 @@ program
   .command('scan')
   .description('list the BLE wearables in range with RSSI and services, and whether ble.allowlist lets them connect')
   .option('-s, --seconds <n>', 'how long to listen', '10')
-  .option('--replay <file>', 'scan a recording instead of the radio')
+  .option('--replay <file>', 'scan a recording instead of the radios')
   .option('--json', 'print JSON instead of a table')
   .option('-c, --config <file>', 'YAML configuration file')
   .action(async (opts: { seconds: string; replay?: string; json?: boolean; config?: string }) => {
@@ -168,8 +168,9 @@ program
       console.error(`codance scan: --seconds "${opts.seconds}" must be a number of seconds in (0, 600]`);
       process.exit(EXIT_CONFIG);
     }
-    const rows = await scan({ seconds, replay: opts.replay, allowlist: cfg.ble.allowlist });
-    process.stdout.write(opts.json ? `${JSON.stringify(rows)}\n` : renderScan(rows));
+    const result = await scan({ seconds, replay: opts.replay, ble: cfg.ble });
+    process.stderr.write(renderScanProblems(result));
+    process.stdout.write(opts.json ? `${JSON.stringify(result.rows)}\n` : renderScan(result));
   });
 
 program

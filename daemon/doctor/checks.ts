@@ -5,11 +5,12 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../../config/index.js';
 import { ensureDir } from '../store/ensure-dir.js';
+import { loadBleBinding, radioCheck } from './bluetooth.js';
 
 const run = promisify(execFile);
 
@@ -133,16 +134,23 @@ export function doctorChecks(env: DoctorEnv): Check[] {
       },
     },
     {
+      name: 'bluetooth binding',
+      fatal: false,
+      run() {
+        const loaded = loadBleBinding();
+        if (loaded.ok) return Promise.resolve({ status: 'ok', detail: loaded.detail });
+        return Promise.resolve({
+          status: env.config.ble.enabled ? 'fail' : 'warn',
+          detail: `does not load: ${loaded.detail}`,
+          fix: 'run npm ci again on this machine (the HCI socket ships prebuilt for Linux x64, arm64 and arm; elsewhere it builds with make and g++); until then no wearable can be read',
+        });
+      },
+    },
+    {
       name: 'bluetooth adapter',
       fatal: false,
       run() {
-        const dir = `${env.sysfsRoot}/class/bluetooth`;
-        const adapters = existsSync(dir) ? readdirSync(dir).filter((n) => /^hci\d+$/.test(n)) : [];
-        return Promise.resolve(
-          adapters.length > 0
-            ? { status: 'ok', detail: adapters.join(', ') }
-            : { status: 'warn', detail: 'no HCI adapter', fix: 'plug in a Bluetooth LE adapter (or enable the onboard one: rfkill unblock bluetooth); without it only simulated and serial devices work' },
-        );
+        return Promise.resolve(radioCheck(env));
       },
     },
     {

@@ -60,7 +60,8 @@ export function buildHealth(deps: AppDeps): Health {
   for (const c of components) byState[c.state] = (byState[c.state] ?? 0) + 1;
   const now = deps.now();
   const storeDown = !store || (store.lastError !== null && store.failedFlushes > 0 && (store.lastFlushAt === null || now - store.lastFlushAt > STORE_STALE_MS));
-  const degraded = components.some((c) => c.state === 'error' || c.state === 'retrying') || (store?.droppedRows ?? 0) > 0;
+  // Any component that was asked for and cannot do its job (a radio missing, a port without ALSA) degrades the box.
+  const degraded = components.some((c) => c.state === 'error' || c.state === 'retrying' || c.state === 'unavailable') || (store?.droppedRows ?? 0) > 0;
   return {
     status: storeDown ? 'down' : degraded ? 'degraded' : 'ok',
     version: deps.version,

@@ -1,8 +1,7 @@
 /**
- * The slice of @abandonware/noble's async API the BLE driver uses, so the same driver runs
- * against the radio, a replayed recording, or a test double. The real module is imported
- * lazily inside `loadNoble`: on a box without Bluetooth the import fails (EAFNOSUPPORT) and
- * the driver reports BLE as unavailable instead of taking the daemon down.
+ * The slice of noble's async API the BLE driver uses, so the same driver runs against a radio
+ * (`radio/radio-process.ts`: noble in a process of its own), a replayed recording, or a test
+ * double. Nothing here loads a native module: a box without Bluetooth still starts.
  */
 export interface BleCharacteristic {
   uuid: string;
@@ -32,12 +31,20 @@ export interface BlePeripheral {
 export interface BleAdapter {
   /** 'poweredOn' when usable. */
   state: string;
+  /** Why it is not powered on, in one line with what to do (radios say; test doubles may not). */
+  readonly detail?: string;
+  /** True when retrying cannot help (e.g. the binding does not load). */
+  readonly permanent?: boolean;
+  /** When it will try again by itself, if it is down and does. */
+  readonly retryInMs?: number;
   on(event: 'stateChange', listener: (state: string) => void): unknown;
   on(event: 'discover', listener: (peripheral: BlePeripheral) => void): unknown;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter's own listener type
   removeListener(event: 'stateChange' | 'discover', listener: (...args: any[]) => void): unknown;
   startScanningAsync(serviceUuids?: string[], allowDuplicates?: boolean): Promise<void>;
   stopScanningAsync(): Promise<void>;
+  /** Releases the radio (a radio process exits); adapters that hold nothing omit it. */
+  close?(): void | Promise<void>;
 }
 
 export type LoadBle = () => Promise<BleAdapter>;
@@ -50,23 +57,19 @@ export class BleUnavailableError extends Error {
   }
 }
 
-export const loadNoble: LoadBle = async () => {
-  try {
-    const mod = (await import('@abandonware/noble')) as unknown as { default: BleAdapter };
-    return mod.default;
-  } catch (err) {
-    throw new BleUnavailableError(err);
-  }
-};
-
 /** Waits until the adapter is powered on, or fails naming the state it is stuck in. */
 export function waitPoweredOn(adapter: BleAdapter, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   if (adapter.state === 'poweredOn') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onState = (state: string): void => {
-      if (state !== 'poweredOn') return;
-      done();
-      resolve();
+      if (state === 'poweredOn') {
+        done();
+        resolve();
+      } else if (adapter.detail !== undefined) {
+        // A radio that says why it is down has failed this attempt: no point waiting out the timer.
+        done();
+        reject(new Error(adapter.detail));
+      }
     };
     const timer = setTimeout(() => {
       done();

@@ -1,17 +1,23 @@
 /**
- * BLE wearables: scans, connects the allowlisted ones through a queue (one GATT connect at
- * a time, at most `maxConnected` at once), reconnects each lost one with capped backoff and
- * exactly one pending retry, polls RSSI, and hands each connection to a `WearableSession`.
- * The radio comes in as a noble-like binding: the real one, a replayed recording, or a test
- * double. A box without Bluetooth reports BLE `unavailable` and carries on.
+ * BLE wearables over one or more radios: scans on every radio, spreads the allowlisted
+ * wearables over them (at most `maxConnected` links per radio, one connect in flight per
+ * radio, the emptiest radio that heard the wearable first), reconnects each lost one with
+ * capped backoff and exactly one pending retry, polls RSSI, and hands each link to a
+ * `WearableSession`. A wearable's stream state outlives its links, so indices carry on when
+ * it comes back, on the same radio or another. Each radio comes in as a noble-like binding:
+ * a radio process, a replayed recording, or a test double. A radio that is missing or gone
+ * is reported on its own health component and never stops the others.
  */
 import type { Driver, InputDriverDeps } from '../driver.js';
 import type { DeviceInfo } from '../sample.js';
 import { Retry, type BackoffLimits } from '../backoff.js';
 import type { RecordingTap } from '../replay/recording.js';
-import { loadNoble, waitPoweredOn, type BleAdapter, type BlePeripheral, type LoadBle } from './binding.js';
+import type { BlePeripheral } from './binding.js';
 import { normalizeUuid } from './gatt-uuids.js';
+import { RadioSlot, type BleRadio } from './radio-slot.js';
 import { modelOf, openSession, WearableStreams, type OpenSession, type PmdStreamSettings } from './wearable-session.js';
+
+export type { BleRadio } from './radio-slot.js';
 
 export interface BleAllowEntry {
   /** BLE address (aa:bb:cc:dd:ee:ff) or the platform's peripheral id. */
@@ -22,7 +28,6 @@ export interface BleAllowEntry {
 
 export interface BleOptions {
   allowlist: BleAllowEntry[];
-  maxConnected: number;
   connectTimeoutMs: number;
   poweredOnTimeoutMs: number;
   reconnect: BackoffLimits;
@@ -43,12 +48,19 @@ export interface SeenWearable {
   lastSeenAt: number;
 }
 
+/** A wearable is only connected through a radio that heard it advertise this recently. */
+const ADVERT_FRESH_MS = 10_000;
+
 interface Known {
   key: string;
-  peripheral: BlePeripheral;
+  name: string | undefined;
   streams: WearableStreams;
   retry: Retry;
   state: 'idle' | 'queued' | 'connecting' | 'connected';
+  /** The latest advert each radio heard from it. */
+  adverts: Map<RadioSlot, { p: BlePeripheral; at: number }>;
+  /** The radio and peripheral of the current link (connecting or connected). */
+  link: { slot: RadioSlot; p: BlePeripheral } | undefined;
   session: OpenSession | undefined;
   onDisconnect: (() => void) | undefined;
 }
@@ -73,20 +85,30 @@ export class BleWearableDriver implements Driver {
   readonly name = 'ble';
   readonly seen = new Map<string, SeenWearable>();
   private readonly known = new Map<string, Known>();
+  private readonly slots: RadioSlot[];
   private queue: Known[] = [];
-  private connecting = false;
   private running = false;
-  private adapter: BleAdapter | undefined;
   private rssiTimer: NodeJS.Timeout | undefined;
-  private readonly onDiscover = (p: BlePeripheral): void => this.discovered(p);
 
   constructor(
     private readonly options: BleOptions,
     private readonly deps: InputDriverDeps,
-    private readonly loadBle: LoadBle = loadNoble,
+    radios: readonly BleRadio[],
     private readonly tap?: RecordingTap,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    const hooks = {
+      health: deps.health,
+      poweredOnTimeoutMs: options.poweredOnTimeoutMs,
+      onUp: (slot: RadioSlot) => {
+        slot.report(this.links(slot));
+        this.pump();
+      },
+      onDown: (slot: RadioSlot) => this.radioDown(slot),
+      onDiscover: (slot: RadioSlot, p: BlePeripheral) => this.discovered(slot, p),
+    };
+    this.slots = radios.map((r) => new RadioSlot(r, hooks));
+  }
 
   get connectedCount(): number {
     let n = 0;
@@ -94,26 +116,20 @@ export class BleWearableDriver implements Driver {
     return n;
   }
 
+  /** Which radio each connected wearable is on (key → radio name). */
+  get placement(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const k of this.known.values()) if (k.state === 'connected' && k.link) out.set(k.key, k.link.slot.name);
+    return out;
+  }
+
   async start(signal: AbortSignal): Promise<void> {
     if (this.running) return;
     this.running = true;
     signal.addEventListener('abort', () => void this.stop(), { once: true });
-    const { health } = this.deps;
-    health.report('ble', { type: 'subsystem', state: 'starting' });
-    try {
-      this.adapter = await this.loadBle();
-      await waitPoweredOn(this.adapter, this.options.poweredOnTimeoutMs, signal);
-    } catch (err) {
-      this.adapter = undefined;
-      health.report('ble', { state: 'unavailable', detail: (err as Error).message });
-      return;
-    }
-    if (!this.running) return;
-    this.adapter.on('discover', this.onDiscover);
-    // Duplicates on: every advert refreshes RSSI for `codance scan` and tells us a lost device is back.
-    await this.adapter.startScanningAsync([], true);
+    // Radios come up on their own time; start() waits only for each to be loaded.
+    await Promise.all(this.slots.map((s) => s.start()));
     this.rssiTimer = setInterval(() => this.pollRssi(), this.options.rssiEveryMs);
-    health.report('ble', { state: 'connected', detail: `scanning; ${this.options.allowlist.length} allowlist entr${this.options.allowlist.length === 1 ? 'y' : 'ies'}, at most ${this.options.maxConnected} connected` });
   }
 
   async stop(): Promise<void> {
@@ -122,46 +138,53 @@ export class BleWearableDriver implements Driver {
     clearInterval(this.rssiTimer);
     this.rssiTimer = undefined;
     this.queue = [];
-    const adapter = this.adapter;
-    if (adapter) {
-      adapter.removeListener('discover', this.onDiscover);
-      await adapter.stopScanningAsync().catch(() => undefined);
-    }
     await Promise.all(
       [...this.known.values()].map(async (k) => {
         k.retry.cancel();
+        const link = k.link;
         // A Polar device keeps measuring (and draining its battery) until told to stop.
         if (k.state === 'connected' && k.session) await withTimeout(k.session.stopStreams(), 500, 'PMD stop').catch(() => undefined);
         this.endSession(k);
-        if (k.state === 'connected' || k.state === 'connecting') await withTimeout(k.peripheral.disconnectAsync(), 1000, 'disconnect').catch(() => undefined);
+        if (link && (k.state === 'connected' || k.state === 'connecting')) await withTimeout(link.p.disconnectAsync(), 1000, 'disconnect').catch(() => undefined);
         k.state = 'idle';
+        k.link = undefined;
         this.deps.health.report(k.key, { state: 'stopped' });
       }),
     );
-    this.deps.health.report('ble', { state: 'stopped' });
+    await Promise.all(this.slots.map((s) => s.stop()));
   }
 
-  private discovered(p: BlePeripheral): void {
+  private links(slot: RadioSlot): number {
+    let n = 0;
+    for (const k of this.known.values()) if (k.link?.slot === slot) n++;
+    return n;
+  }
+
+  private discovered(slot: RadioSlot, p: BlePeripheral): void {
     if (!this.running) return;
     const key = deviceKeyOf(p);
     const allowed = isAllowed(this.options.allowlist, p);
+    const at = this.now();
     const first = !this.seen.has(key);
-    this.seen.set(key, { key, id: p.id, address: p.address, name: p.advertisement.localName, rssi: p.rssi, services: (p.advertisement.serviceUuids ?? []).map(normalizeUuid), allowed, lastSeenAt: this.now() });
+    const services = (p.advertisement.serviceUuids ?? []).map(normalizeUuid);
+    this.seen.set(key, { key, id: p.id, address: p.address, name: p.advertisement.localName, rssi: p.rssi, services, allowed, lastSeenAt: at });
     if (!allowed) return;
     let k = this.known.get(key);
-    if (first || !k) this.tap?.({ type: 'advert', id: key, address: p.address ?? '', ...(p.advertisement.localName ? { name: p.advertisement.localName } : {}), rssi: Math.max(-127, Math.min(20, Math.round(p.rssi))), services: (p.advertisement.serviceUuids ?? []).map(normalizeUuid) });
+    if (first || !k) this.tap?.({ type: 'advert', id: key, address: p.address ?? '', ...(p.advertisement.localName ? { name: p.advertisement.localName } : {}), rssi: Math.max(-127, Math.min(20, Math.round(p.rssi))), services });
     if (!k) {
-      k = { key, peripheral: p, streams: new WearableStreams(), retry: new Retry(this.options.reconnect), state: 'idle', session: undefined, onDisconnect: undefined };
+      k = { key, name: p.advertisement.localName, streams: new WearableStreams(), retry: new Retry(this.options.reconnect), state: 'idle', adverts: new Map(), link: undefined, session: undefined, onDisconnect: undefined };
       this.known.set(key, k);
-      this.announce(k, modelOf(p.advertisement.localName, new Set()));
+      this.announce(k, modelOf(k.name, new Set()));
     }
-    k.peripheral = p;
-    this.deps.health.report(key, { rssi: p.rssi });
+    k.name = p.advertisement.localName ?? k.name;
+    k.adverts.set(slot, { p, at });
+    if (!k.link) this.deps.health.report(key, { rssi: p.rssi });
     if (k.state === 'idle' && !k.retry.pending) this.enqueue(k);
+    else if (k.state === 'queued') this.pump();
   }
 
   private announce(k: Known, model: string): void {
-    const info: DeviceInfo = { key: k.key, kind: 'wearable', transport: this.options.transport ?? 'ble', model, name: k.peripheral.advertisement.localName ?? k.key };
+    const info: DeviceInfo = { key: k.key, kind: 'wearable', transport: this.options.transport ?? 'ble', model, name: k.name ?? k.key };
     this.deps.announce(info);
   }
 
@@ -173,27 +196,61 @@ export class BleWearableDriver implements Driver {
     this.pump();
   }
 
-  private pump(): void {
-    if (this.connecting || !this.running || this.queue.length === 0) return;
-    if (this.connectedCount >= this.options.maxConnected) {
-      for (const k of this.queue) this.deps.health.report(k.key, { detail: `waiting for a free connection slot (at most ${this.options.maxConnected})` });
-      return;
+  /** The radio for this wearable now: up, free to connect, a free link, heard it lately; the emptiest first, then the loudest. */
+  private radioFor(k: Known): { slot: RadioSlot; p: BlePeripheral } | 'busy' | 'full' | 'unheard' {
+    let best: { slot: RadioSlot; p: BlePeripheral; free: number; rssi: number } | undefined;
+    let busy = false;
+    let heard = false;
+    const now = this.now();
+    for (const [slot, advert] of k.adverts) {
+      if (!slot.up || now - advert.at > ADVERT_FRESH_MS) continue;
+      heard = true;
+      const free = slot.radio.maxConnected - this.links(slot);
+      if (free <= 0) continue;
+      if (slot.connecting) {
+        busy = true;
+        continue;
+      }
+      if (!best || free > best.free || (free === best.free && advert.p.rssi > best.rssi)) best = { slot, p: advert.p, free, rssi: advert.p.rssi };
     }
-    const k = this.queue.shift()!;
-    this.connecting = true;
-    void this.connect(k).finally(() => {
-      this.connecting = false;
-      this.pump();
-    });
+    if (best) return { slot: best.slot, p: best.p };
+    return busy ? 'busy' : heard ? 'full' : 'unheard';
   }
 
-  private async connect(k: Known): Promise<void> {
-    const p = k.peripheral;
+  private pump(): void {
+    if (!this.running) return;
+    const waiting: Known[] = [];
+    for (const k of this.queue) {
+      const choice = this.radioFor(k);
+      if (typeof choice === 'object') void this.connect(k, choice.slot, choice.p);
+      else {
+        waiting.push(k);
+        if (choice === 'full') this.deps.health.report(k.key, { detail: `waiting for a free connection slot (at most ${this.maxLinksText()})` });
+      }
+    }
+    this.queue = waiting;
+  }
+
+  private maxLinksText(): string {
+    return this.slots.map((s) => `${s.radio.maxConnected} on ${s.name}`).join(', ');
+  }
+
+  private async connect(k: Known, slot: RadioSlot, p: BlePeripheral): Promise<void> {
     k.state = 'connecting';
-    this.deps.health.report(k.key, { state: 'starting', detail: 'connecting' });
+    k.link = { slot, p };
+    slot.connecting = true;
+    slot.report(this.links(slot));
+    this.deps.health.report(k.key, { state: 'starting', detail: `connecting via ${slot.name}` });
     try {
-      await withTimeout(p.connectAsync(), this.options.connectTimeoutMs, 'connect');
-      const onDisconnect = (): void => this.disconnected(k);
+      try {
+        await withTimeout(p.connectAsync(), this.options.connectTimeoutMs, 'connect');
+      } finally {
+        // The link layer is done with this radio; discovery runs beside the next connect.
+        if (k.link?.slot === slot) slot.connecting = false;
+        this.pump();
+      }
+      if (k.link?.p !== p) return;
+      const onDisconnect = (): void => this.disconnected(k, p);
       k.onDisconnect = onDisconnect;
       p.once('disconnect', onDisconnect);
       const session = await withTimeout(
@@ -201,7 +258,7 @@ export class BleWearableDriver implements Driver {
         this.options.connectTimeoutMs,
         'service discovery',
       );
-      if (k.state !== 'connecting' || !this.running) {
+      if (k.state !== 'connecting' || k.link?.p !== p || !this.running) {
         session.close();
         return;
       }
@@ -209,32 +266,46 @@ export class BleWearableDriver implements Driver {
       k.state = 'connected';
       k.retry.reset();
       this.announce(k, session.model);
-      this.deps.health.report(k.key, { state: 'connected', detail: `${session.model}: ${session.characteristics.length} characteristics`, rssi: p.rssi });
+      this.deps.health.report(k.key, { state: 'connected', detail: `${session.model} via ${slot.name}: ${session.characteristics.length} characteristics`, rssi: p.rssi });
     } catch (err) {
-      if (!this.running) return;
+      if (!this.running || k.link?.p !== p) return;
       this.deps.health.countError(k.key, 'connect_failed');
-      this.deps.health.report(k.key, { lastError: (err as Error).message });
+      this.deps.health.report(k.key, { lastError: `via ${slot.name}: ${(err as Error).message}` });
       this.endSession(k);
       k.state = 'idle';
+      k.link = undefined;
+      slot.report(this.links(slot));
       await p.disconnectAsync().catch(() => undefined);
       this.scheduleReconnect(k);
+      this.pump();
     }
   }
 
-  private disconnected(k: Known): void {
-    k.onDisconnect = undefined;
+  private disconnected(k: Known, p: BlePeripheral): void {
+    if (k.link?.p !== p) return;
+    const slot = k.link.slot;
     this.endSession(k);
     const was = k.state;
     k.state = 'idle';
+    k.link = undefined;
     if (!this.running) return;
+    slot.report(this.links(slot));
     this.tap?.({ type: 'disconnect', id: k.key });
     if (was === 'connected') this.deps.health.countError(k.key, 'disconnected');
     this.scheduleReconnect(k);
     this.pump();
   }
 
+  /** Every link on a radio that went away is lost; its adverts no longer count. */
+  private radioDown(slot: RadioSlot): void {
+    for (const k of this.known.values()) {
+      k.adverts.delete(slot);
+      if (k.link?.slot === slot) this.disconnected(k, k.link.p);
+    }
+  }
+
   private endSession(k: Known): void {
-    if (k.onDisconnect) k.peripheral.removeListener('disconnect', k.onDisconnect);
+    if (k.onDisconnect && k.link) k.link.p.removeListener('disconnect', k.onDisconnect);
     k.onDisconnect = undefined;
     k.session?.close();
     k.session = undefined;
@@ -248,8 +319,8 @@ export class BleWearableDriver implements Driver {
 
   private pollRssi(): void {
     for (const k of this.known.values()) {
-      if (k.state !== 'connected') continue;
-      k.peripheral.updateRssiAsync().then(
+      if (k.state !== 'connected' || !k.link) continue;
+      k.link.p.updateRssiAsync().then(
         (rssi) => this.deps.health.report(k.key, { rssi }),
         () => undefined,
       );

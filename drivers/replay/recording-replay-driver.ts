@@ -14,6 +14,8 @@ export interface RecordingReplayOptions {
   path: string;
   speed: number;
   ble: Omit<BleOptions, 'allowlist' | 'transport'>;
+  /** Links at once, as on a radio. */
+  maxConnected: number;
 }
 
 export class RecordingReplayDriver implements Driver {
@@ -49,9 +51,9 @@ export class RecordingReplayDriver implements Driver {
     this.adapter = adapter;
     const allowlist = [...adapter.peripherals.keys()].map((address) => ({ address }));
     // Keys in a recording are already normalised BLE addresses or ids; anything else is matched by id.
-    this.inner = new BleWearableDriver({ ...this.options.ble, allowlist, transport: 'replay' }, this.deps, () => Promise.resolve(adapter), this.tap);
-    this.deps.health.report(id, { type: 'subsystem', state: 'connected', detail: `replaying ${adapter.peripherals.size} device(s) at ${this.options.speed}x` });
-    void adapter.finished().then(() => this.deps.health.report(id, { detail: `replay of ${this.options.path} finished` }));
+    // The recording is this replay's one radio; its health component is the replay's own.
+    const radio = { name: 'replay', id, label: `replaying ${adapter.peripherals.size} device(s) from ${this.options.path} at ${this.options.speed}x`, maxConnected: this.options.maxConnected, load: () => Promise.resolve(adapter) };
+    this.inner = new BleWearableDriver({ ...this.options.ble, allowlist, transport: 'replay' }, this.deps, [radio], this.tap);
     await this.inner.start(signal);
   }
 

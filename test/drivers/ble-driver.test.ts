@@ -10,15 +10,15 @@ import type { RecordingEvent } from '../../drivers/replay/recording.js';
 import type { Sample } from '../../drivers/sample.js';
 import { hasData, noDataReason, readJsonl } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait.js';
-import { bleTestOptions } from '../helpers/ble-recording.js';
+import { bleTestOptions, testRadio } from '../helpers/ble-recording.js';
 
 const header = { format: 'codance-recording' as const, version: 1 as const, startedAt: 0 };
 
-function run(events: RecordingEvent[], options: Partial<typeof bleTestOptions> = {}) {
+function run(events: RecordingEvent[], options: Partial<typeof bleTestOptions> = {}, maxConnected = 4) {
   const adapter = new ReplayBle({ header, events }, Infinity);
   const health = new HealthRegistry();
   const samples: Sample[] = [];
-  const driver = new BleWearableDriver({ ...bleTestOptions, ...options }, { emit: (s) => samples.push(s), announce: () => undefined, health }, () => Promise.resolve(adapter));
+  const driver = new BleWearableDriver({ ...bleTestOptions, ...options }, { emit: (s) => samples.push(s), announce: () => undefined, health }, [testRadio(adapter, maxConnected)]);
   return { adapter, health, samples, driver };
 }
 
@@ -60,7 +60,8 @@ describe('BLE driver', () => {
         { t: i, type: 'advert', id, address: id, name: `Codance Band ${i}`, rssi: -60, services: [] },
         { t: 10 + i, type: 'notify', id, char: '2a37', hex: '0050' },
       ]),
-      { maxConnected: 1 },
+      {},
+      1,
     );
     await driver.start(new AbortController().signal);
     await waitFor(() => driver.connectedCount === 1 && ids.some((id) => health.get(id)?.detail?.includes('waiting for a free connection slot')), 'one connected, one waiting');
@@ -70,9 +71,9 @@ describe('BLE driver', () => {
 
   it('reports BLE unavailable, without throwing, on a box with no radio', async () => {
     const health = new HealthRegistry();
-    const driver = new BleWearableDriver(bleTestOptions, { emit: () => undefined, announce: () => undefined, health }, () => Promise.reject(new BleUnavailableError(new Error('EAFNOSUPPORT'))));
+    const driver = new BleWearableDriver(bleTestOptions, { emit: () => undefined, announce: () => undefined, health }, [testRadio(() => Promise.reject(new BleUnavailableError(new Error('EAFNOSUPPORT'))))]);
     await driver.start(new AbortController().signal);
-    expect(health.get('ble')).toMatchObject({ state: 'unavailable', detail: expect.stringContaining('Bluetooth is not available on this machine (EAFNOSUPPORT)') as unknown });
+    expect(health.get('ble:test')).toMatchObject({ state: 'unavailable', detail: expect.stringContaining('Bluetooth is not available on this machine (EAFNOSUPPORT)') as unknown });
     await driver.stop();
   });
 });

@@ -11,7 +11,7 @@ import { BleWearableDriver } from '../../drivers/ble/ble-driver.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { ReplayBle } from '../../drivers/replay/replay-ble.js';
 import type { DeviceInfo, Sample } from '../../drivers/sample.js';
-import { BAND, bleTestOptions, buildRecording, H10, STRANGER } from '../helpers/ble-recording.js';
+import { BAND, bleTestOptions, buildRecording, H10, STRANGER, testRadio } from '../helpers/ble-recording.js';
 import { hasData, noDataReason } from '../helpers/data.js';
 import { tempDir } from '../helpers/daemon-process.js';
 import { activeTimers, sleep, waitFor } from '../helpers/wait.js';
@@ -53,7 +53,7 @@ describe.skipIf(!hasData)(`BLE replay into the store${hasData ? '' : ` (skipped:
         store.registerDevice(d);
       },
       health,
-    }, () => Promise.resolve(adapter));
+    }, [testRadio(adapter)]);
     await driver.start(new AbortController().signal);
     await adapter.finished([H10.id, BAND.id]);
     await waitFor(() => health.get(H10.id)?.state === 'connected' && health.get(BAND.id)?.state === 'connected', 'both wearables connected at the end');

@@ -3,7 +3,8 @@
  * (PMD frames re-stamped so a stream runs on in time), and open-wristband notifications
  * encoded as firmware would send them.
  */
-import type { BleOptions } from '../../drivers/ble/ble-driver.js';
+import type { BleAdapter } from '../../drivers/ble/binding.js';
+import type { BleOptions, BleRadio } from '../../drivers/ble/ble-driver.js';
 import { encodeWristbandEda, encodeWristbandImu, encodeWristbandTemp } from '../../drivers/ble/wristband-profile.js';
 import { PMD_DATA, PMD_SERVICE } from '../../drivers/ble/pmd/measurement.js';
 import type { Recording, RecordingEvent, RecordingEventInput } from '../../drivers/replay/recording.js';
@@ -94,10 +95,14 @@ export function toJsonl(r: Recording): string {
 /** Driver options for replay tests: fast reconnects, the two allowlisted wearables above. */
 export const bleTestOptions: BleOptions = {
   allowlist: [{ address: H10.id }, { name: 'Codance Band' }],
-  maxConnected: 4,
   connectTimeoutMs: 2000,
   poweredOnTimeoutMs: 1000,
   reconnect: { initialMs: 10, maxMs: 80, factor: 2 },
   rssiEveryMs: 50,
   pmd: { acc: { enabled: true, sampleRate: 52, resolution: 16, range: 8 }, ecg: { enabled: true, sampleRate: 130, resolution: 14 } },
 };
+
+/** One radio around an adapter (a replay, a test double), as the driver takes it. */
+export function testRadio(adapter: BleAdapter | (() => Promise<BleAdapter>), maxConnected = 4, name = 'test'): BleRadio {
+  return { name, id: `ble:${name}`, label: `${name} radio`, maxConnected, load: typeof adapter === 'function' ? adapter : () => Promise.resolve(adapter) };
+}
