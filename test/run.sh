@@ -17,6 +17,9 @@ bash test/peers/install.sh \
   pg_ctlcluster:postgresql \
   chromium:chromium
 
+# the emulated BLE venue (Bumble): a venv from the vendored wheels, offline
+bash test/peers/bumble/setup.sh
+
 # drawtext (the practice video's move names and counts) needs this font; Debian's ffmpeg usually brings it
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null; }
 

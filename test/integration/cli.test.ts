@@ -45,12 +45,27 @@ describe('codance CLI', () => {
   it('doctor prints a table with a row per check and exits 0 when only warnings', () => {
     const r = runCli(['doctor'], { CODANCE_STORE__PATH: join(tempDir(), 'c.db') });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    for (const check of ['configuration', 'node version', 'store writable', 'free disk', 'ffmpeg', 'onnxruntime', 'bluetooth adapter', 'serial ports', 'ALSA MIDI', 'cloud sync', 'clock sync']) {
+    for (const check of ['configuration', 'node version', 'store writable', 'free disk', 'ffmpeg', 'onnxruntime', 'bluetooth binding', 'bluetooth adapter', 'serial ports', 'ALSA MIDI', 'cloud sync', 'clock sync']) {
       expect(r.stdout).toContain(check);
     }
     expect(r.stdout).toMatch(/onnxruntime\s.*ok/);
-    expect(r.stdout).toMatch(/bluetooth adapter\s.*WARN.*no HCI adapter/); // no radio on this machine
+    // The binding is built (npm ci), distinct from the radio, which this machine does not have.
+    expect(r.stdout).toMatch(/bluetooth binding\s.*ok\s.*@stoprocent\/noble \d+\.\d+\.\d+: HCI socket and/);
+    expect(r.stdout).toMatch(/bluetooth adapter\s.*WARN.*no HCI adapter/);
+    const ble = runCli(['doctor'], { CODANCE_STORE__PATH: join(tempDir(), 'c.db'), CODANCE_BLE__ENABLED: 'true', CODANCE_BLE__ADAPTERS: '[{name: radio1, transport: uart, path: /dev/ttyNOPE0}]' });
+    expect(ble.code).toBe(0);
+    expect(ble.stdout).toMatch(/bluetooth adapter\s.*WARN.*missing radio1: \/dev\/ttyNOPE0/);
     expect(r.stdout).toMatch(/cloud sync\s.*WARN.*not enrolled/);
+  });
+
+  it('scan on a machine with no radio says so plainly, naming what to do, never a missing module', () => {
+    const r = runCli(['scan', '--seconds', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^codance: radio hci0: no Bluetooth adapter hci0 on this machine: plug one in/);
+    expect(r.stderr).not.toMatch(/Cannot find module|bluetooth_hci_socket\.node|\n\s+at /);
+    const uart = runCli(['scan', '--seconds', '1'], { CODANCE_BLE__ADAPTERS: '[{name: radio1, transport: uart, path: /dev/ttyNOPE0}]' });
+    expect(uart.code).toBe(1);
+    expect(uart.stderr).toMatch(/^codance: radio radio1 \(\/dev\/ttyNOPE0\): no such UART \/dev\/ttyNOPE0: is the radio plugged in\?/);
   });
 
   it('doctor exits non-zero when the store cannot be written, saying what to do', () => {

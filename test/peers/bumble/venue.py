@@ -33,6 +33,7 @@ import json
 import os
 import struct
 import sys
+import time
 
 from bumble import core, gatt, hci, ll
 from bumble.controller import Controller
@@ -58,7 +59,8 @@ PMD_EPOCH_NS = 0
 
 
 def emit(event: dict) -> None:
-    sys.stdout.write(json.dumps(event, separators=(',', ':')) + '\n')
+    # t: this process's monotonic clock in seconds, to order what happened across wearables.
+    sys.stdout.write(json.dumps({'t': round(time.monotonic(), 4), **event}, separators=(',', ':')) + '\n')
     sys.stdout.flush()
 
 
@@ -225,7 +227,7 @@ class Wearable:
         if self.kind == 'band':
             services.append(gatt.Service(BAND_SERVICE, [self.characteristic(BAND_IMU, P.NOTIFY), self.characteristic(BAND_EDA, P.NOTIFY), self.characteristic(BAND_TEMP, P.NOTIFY)]))
         self.device.add_services(services)
-        advertised = [HEART_RATE] if self.kind in ('hr', 'polar', 'drop', 'mute') else []
+        advertised = [HEART_RATE] if self.kind in ('hr', 'polar', 'drop', 'mute') else [BATTERY]
         uuids = b''.join(struct.pack('<H', int(u, 16)) for u in advertised)
         fields = [(AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode())]
         if uuids:
