@@ -41,6 +41,8 @@ export interface VenueEvent {
   first?: number;
   count?: number;
   reason?: number;
+  /** CLOCK_MONOTONIC ns when a notification left the wearable (same clock as process.hrtime.bigint()). */
+  mono?: number;
   wearables?: { name: string; address: string; kind: WearableKind }[];
 }
 

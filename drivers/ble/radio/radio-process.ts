@@ -150,6 +150,11 @@ export class RadioProcess extends EventEmitter implements BleAdapter {
     return this.options.radio.name;
   }
 
+  /** The radio process's pid while it runs (for `ps` and CPU accounting). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts the radio's process (and restarts it whenever it exits, until `close`). */
   open(): void {
     if (this.child || this.closing) return;

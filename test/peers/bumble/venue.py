@@ -272,8 +272,10 @@ class Wearable:
             return False
         if len(value) > connection.att_mtu - 3:
             raise ValueError(f'{self.name}: {len(value)}-byte notification does not fit ATT MTU {connection.att_mtu}')
+        # mono: CLOCK_MONOTONIC ns as it leaves, the clock Node's process.hrtime.bigint() reads (latency benches)
+        mono = time.monotonic_ns()
         await self.device.notify_subscriber(connection, self.chars[uuid], value)
-        emit({'event': 'sent', 'dev': self.name, 'char': uuid[:8].lower() if len(uuid) > 4 else uuid.lower(), **log})
+        emit({'event': 'sent', 'dev': self.name, 'char': uuid[:8].lower() if len(uuid) > 4 else uuid.lower(), 'mono': mono, **log})
         return True
 
     async def run(self) -> None:
