@@ -101,7 +101,7 @@ export class BleWearableDriver implements Driver {
       health: deps.health,
       poweredOnTimeoutMs: options.poweredOnTimeoutMs,
       onUp: (slot: RadioSlot) => {
-        slot.report(this.links(slot));
+        slot.report(slot.links);
         this.pump();
       },
       onDown: (slot: RadioSlot) => this.radioDown(slot),
@@ -147,17 +147,20 @@ export class BleWearableDriver implements Driver {
         this.endSession(k);
         if (link && (k.state === 'connected' || k.state === 'connecting')) await withTimeout(link.p.disconnectAsync(), 1000, 'disconnect').catch(() => undefined);
         k.state = 'idle';
-        k.link = undefined;
+        this.setLink(k, undefined);
         this.deps.health.report(k.key, { state: 'stopped' });
       }),
     );
     await Promise.all(this.slots.map((s) => s.stop()));
   }
 
-  private links(slot: RadioSlot): number {
-    let n = 0;
-    for (const k of this.known.values()) if (k.link?.slot === slot) n++;
-    return n;
+  /** Every link change goes through here, so each radio's count stays exact without a scan. */
+  private setLink(k: Known, link: Known['link']): void {
+    const before = k.link?.slot;
+    k.link = link;
+    if (before === link?.slot) return;
+    if (before) before.report(--before.links);
+    if (link) link.slot.report(++link.slot.links);
   }
 
   private discovered(slot: RadioSlot, p: BlePeripheral): void {
@@ -194,6 +197,7 @@ export class BleWearableDriver implements Driver {
     this.queue.push(k);
     this.deps.health.report(k.key, { type: 'device', state: 'starting', detail: 'queued for connection' });
     this.pump();
+    if (k.state === 'queued' && this.radioFor(k) === 'full') this.deps.health.report(k.key, { detail: `waiting for a free connection slot (at most ${this.maxLinksText()})` });
   }
 
   /** The radio for this wearable now: up, free to connect, a free link, heard it lately; the emptiest first, then the loudest. */
@@ -205,7 +209,7 @@ export class BleWearableDriver implements Driver {
     for (const [slot, advert] of k.adverts) {
       if (!slot.up || now - advert.at > ADVERT_FRESH_MS) continue;
       heard = true;
-      const free = slot.radio.maxConnected - this.links(slot);
+      const free = slot.radio.maxConnected - slot.links;
       if (free <= 0) continue;
       if (slot.connecting) {
         busy = true;
@@ -218,7 +222,9 @@ export class BleWearableDriver implements Driver {
   }
 
   private pump(): void {
-    if (!this.running) return;
+    if (!this.running || this.queue.length === 0) return;
+    // Nothing can start while every radio is busy, full or down: skip walking the queue.
+    if (!this.slots.some((s) => s.up && !s.connecting && s.links < s.radio.maxConnected)) return;
     const waiting: Known[] = [];
     for (const k of this.queue) {
       const choice = this.radioFor(k);
@@ -237,9 +243,8 @@ export class BleWearableDriver implements Driver {
 
   private async connect(k: Known, slot: RadioSlot, p: BlePeripheral): Promise<void> {
     k.state = 'connecting';
-    k.link = { slot, p };
+    this.setLink(k, { slot, p });
     slot.connecting = true;
-    slot.report(this.links(slot));
     this.deps.health.report(k.key, { state: 'starting', detail: `connecting via ${slot.name}` });
     try {
       try {
@@ -273,8 +278,7 @@ export class BleWearableDriver implements Driver {
       this.deps.health.report(k.key, { lastError: `via ${slot.name}: ${(err as Error).message}` });
       this.endSession(k);
       k.state = 'idle';
-      k.link = undefined;
-      slot.report(this.links(slot));
+      this.setLink(k, undefined);
       await p.disconnectAsync().catch(() => undefined);
       this.scheduleReconnect(k);
       this.pump();
@@ -283,13 +287,11 @@ export class BleWearableDriver implements Driver {
 
   private disconnected(k: Known, p: BlePeripheral): void {
     if (k.link?.p !== p) return;
-    const slot = k.link.slot;
     this.endSession(k);
     const was = k.state;
     k.state = 'idle';
-    k.link = undefined;
+    this.setLink(k, undefined);
     if (!this.running) return;
-    slot.report(this.links(slot));
     this.tap?.({ type: 'disconnect', id: k.key });
     if (was === 'connected') this.deps.health.countError(k.key, 'disconnected');
     this.scheduleReconnect(k);

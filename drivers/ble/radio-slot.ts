@@ -39,6 +39,8 @@ export class RadioSlot {
   up = false;
   /** A radio connects one wearable at a time (one LE Create Connection in flight). */
   connecting = false;
+  /** Wearables linked (connecting or connected) through this radio; kept by the driver. */
+  links = 0;
   private wasUp = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;

@@ -17,10 +17,10 @@ import { configSchema } from '../../config/index.js';
 import { BleWearableDriver } from '../../drivers/ble/ble-driver.js';
 import { encodeStart } from '../../drivers/ble/pmd/control-point.js';
 import { PMD_CONTROL_POINT, PMD_DATA } from '../../drivers/ble/pmd/measurement.js';
-import { RadioProcess } from '../../drivers/ble/radio/radio-process.js';
+import type { RadioProcess } from '../../drivers/ble/radio/radio-process.js';
 import { radiosFromConfig } from '../../drivers/ble/radio/radios.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
-import { BumbleVenue, hasBumble, noBumbleReason, type VenueEvent } from '../helpers/bumble.js';
+import { BumbleVenue, hasBumble, noBumbleReason } from '../helpers/bumble.js';
 import { ROOT } from '../helpers/daemon-process.js';
 import { round, type Figure } from './figure.js';
 
@@ -64,7 +64,7 @@ interface Run {
 function latencies(venue: BumbleVenue, since: number, received: { dev: string; end: number; ns: number }[], relative: boolean): number[] {
   const sentAt = new Map<string, number>();
   const offset = new Map<string, number>();
-  for (const e of venue.events.slice(since) as VenueEvent[]) {
+  for (const e of venue.events.slice(since)) {
     if (e.event !== 'sent' || e.stream !== 'acc') continue;
     if (!offset.has(e.dev!)) offset.set(e.dev!, relative ? e.first! : 0);
     sentAt.set(`${e.dev}|${e.first! + e.count!}`, e.mono!);

@@ -7,6 +7,7 @@
  * (indices, backoff) carries over.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { BleAdapterConfig } from '../../../config/index.js';
@@ -18,6 +19,8 @@ import type { AdvertSnapshot, CharacteristicSnapshot, FromRadio, RadioChildOptio
 export const RADIO_CHILD_ENTRY = fileURLToPath(new URL('./radio-child.js', import.meta.url));
 /** A child asked to close gets this long before it is killed. */
 const CLOSE_MS = 2000;
+/** No request outlives this, even if the child stops answering (the driver's own timeouts are shorter). */
+const REQUEST_MS = 90_000;
 
 export interface RadioProcessOptions {
   radio: BleAdapterConfig;
@@ -158,9 +161,15 @@ export class RadioProcess extends EventEmitter implements BleAdapter {
   /** Starts the radio's process (and restarts it whenever it exits, until `close`). */
   open(): void {
     if (this.child || this.closing) return;
+    const entry = this.options.entry ?? RADIO_CHILD_ENTRY;
+    if (!existsSync(entry)) {
+      this.permanent = true;
+      this.setState('unavailable', `the radio process script ${entry} is missing: run npm ci (it builds dist/)`);
+      return;
+    }
     const childOptions: RadioChildOptions = { radio: this.options.radio, poweredOnTimeoutMs: this.options.poweredOnTimeoutMs };
     this.lastProblem = undefined;
-    const child = fork(this.options.entry ?? RADIO_CHILD_ENTRY, [JSON.stringify(childOptions)], {
+    const child = fork(entry, [JSON.stringify(childOptions)], {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // The child needs none of the parent's flags (a test runner's loaders, inspector ports).
@@ -177,10 +186,18 @@ export class RadioProcess extends EventEmitter implements BleAdapter {
     if (!child?.connected || this.state !== 'poweredOn') return Promise.reject(new Error(`radio ${this.name} (${this.label}) is not up${this.detail ? `: ${this.detail}` : ''}`));
     const seq = ++this.seq;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
-      child.send({ ...r, seq } satisfies ToRadio, (err) => {
-        if (!err) return;
+      const timer = setTimeout(() => {
         this.pending.delete(seq);
+        reject(new Error(`radio ${this.name}: no answer to ${r.op} within ${REQUEST_MS} ms`));
+      }, REQUEST_MS);
+      const settle = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A): void => {
+        clearTimeout(timer);
+        fn(...a);
+      };
+      this.pending.set(seq, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject) });
+      child.send({ ...r, seq } satisfies ToRadio, (err) => {
+        if (!err || !this.pending.delete(seq)) return;
+        clearTimeout(timer);
         reject(new Error(`radio ${this.name}: ${err.message}`));
       });
     });
