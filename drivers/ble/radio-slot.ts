@@ -89,7 +89,8 @@ export class RadioSlot {
     if (adapter) {
       adapter.removeListener('stateChange', this.onState);
       adapter.removeListener('discover', this.onDiscover);
-      if (adapter.state === 'poweredOn') await adapter.stopScanningAsync().catch(() => undefined);
+      // Bounded: a radio that stopped answering must not hold the daemon's stop.
+      if (adapter.state === 'poweredOn') await Promise.race([adapter.stopScanningAsync().catch(() => undefined), new Promise((r) => setTimeout(r, 300))]);
       await adapter.close?.();
     }
     this.hooks.health.report(this.radio.id, { state: 'stopped', detail: `${this.radio.label} stopped` });

@@ -8,7 +8,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ROOT, tempDir } from './daemon-process.js';
+import { afterAll, beforeAll } from 'vitest';
+import { ROOT, tempDir, type DaemonProcess } from './daemon-process.js';
 import { waitFor } from './wait.js';
 
 export const bumblePath = resolve(process.env.CODANCE_BUMBLE ?? '../shared/vendor/bumble');
@@ -132,4 +133,19 @@ export class BumbleVenue {
   get log(): string {
     return this.stderr;
   }
+}
+
+/**
+ * A venue for one test file: started before its tests, stopped after them, and a daemon a
+ * failed test left running (`held.daemon`) is killed with it.
+ */
+export function venueForTests(radios: string[], wearables: WearableSpec[]): { venue: BumbleVenue; held: { daemon: DaemonProcess | undefined } } {
+  const venue = new BumbleVenue(radios, wearables);
+  const held: { daemon: DaemonProcess | undefined } = { daemon: undefined };
+  beforeAll(() => venue.start(), 60_000);
+  afterAll(async () => {
+    held.daemon?.child.kill('SIGKILL');
+    await venue.stop();
+  });
+  return { venue, held };
 }

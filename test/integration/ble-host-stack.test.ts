@@ -10,9 +10,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BumbleVenue, hasBumble, noBumbleReason, sent } from '../helpers/bumble.js';
-import { freePort, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
+import { describe, expect, it } from 'vitest';
+import { hasBumble, noBumbleReason, sent, venueForTests } from '../helpers/bumble.js';
+import { freePort, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
 import { runCli } from '../helpers/run-cli.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -55,7 +55,7 @@ function valueRows(db: BetterSqlite3.Database, key: string, column: 'gsr_us' | '
 const near = (a: number, b: number, eps = 1e-4): boolean => Math.abs(a - b) <= eps;
 
 describe.skipIf(!hasBumble)(`wearables through the real BLE host stack${hasBumble ? '' : ` (skipped: ${noBumbleReason})`}`, () => {
-  const venue = new BumbleVenue(['radio1'], [
+  const { venue, held } = venueForTests(['radio1'], [
     { kind: 'hr', name: STRAP, rssi: -48, battery: 77 },
     { kind: 'polar', name: H10, rssi: -52, battery: 91 },
     { kind: 'band', name: BAND, rssi: -57, battery: 64 },
@@ -67,15 +67,6 @@ describe.skipIf(!hasBumble)(`wearables through the real BLE host stack${hasBumbl
   const db = join(dir, 'box.db');
   const recording = join(dir, 'session.jsonl');
   const allowlist = '[{name: "Codance"}, {name: "Polar H10"}]';
-  let daemon: DaemonProcess | undefined;
-
-  beforeAll(async () => {
-    await venue.start();
-  }, 60_000);
-  afterAll(async () => {
-    daemon?.child.kill('SIGKILL');
-    await venue.stop();
-  });
 
   it('codance scan lists every wearable in range with its RSSI and services, and which the allowlist admits', () => {
     const env = { CODANCE_BLE__ADAPTERS: `[{name: radio1, transport: uart, path: ${venue.pty('radio1')}}]`, CODANCE_BLE__ALLOWLIST: allowlist };
@@ -114,7 +105,7 @@ describe.skipIf(!hasBumble)(`wearables through the real BLE host stack${hasBumbl
     expect(runCli(['users', 'create', '--admin', '--username', 'root', '--email', 'root@venue.example', '--password-stdin'], env, undefined, 'venue admin pw\n').code).toBe(0);
     const port = await freePort();
     const started = venue.events.length;
-    daemon = startDaemon({ port, env });
+    const daemon = (held.daemon = startDaemon({ port, env }));
     await waitForHealth(port);
     const base = `http://127.0.0.1:${port}`;
     const login = await fetch(`${base}/api/v1/users/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'root', password: 'venue admin pw' }) });
@@ -154,7 +145,7 @@ describe.skipIf(!hasBumble)(`wearables through the real BLE host stack${hasBumbl
 
     daemon.child.kill('SIGTERM');
     expect((await daemon.exited).code).toBe(0);
-    daemon = undefined;
+    held.daemon = undefined;
     const session = venue.events.slice(started);
 
     // The silent wearable never held the others up: each of them was streaming before its first discovery timed out.
@@ -215,7 +206,7 @@ describe.skipIf(!hasBumble)(`wearables through the real BLE host stack${hasBumbl
     const config = join(dir, 'replay.yaml');
     writeFileSync(config, [`store:\n  path: ${replayDb}`, `replay:\n  sources:\n    - {format: codance, path: ${recording}, speed: 4}`, 'ble:\n  reconnect: {initialMs: 20, maxMs: 200}\n  pmd: {ecg: {enabled: true}}'].join('\n'));
     const port = await freePort();
-    daemon = startDaemon({ port, env: { CODANCE_CONFIG: config } });
+    const daemon = (held.daemon = startDaemon({ port, env: { CODANCE_CONFIG: config } }));
     await waitForHealth(port);
     const live = new BetterSqlite3(db, { readonly: true });
     const expected = (d: BetterSqlite3.Database) => ({
@@ -239,7 +230,7 @@ describe.skipIf(!hasBumble)(`wearables through the real BLE host stack${hasBumbl
     }, 'the replay to store every heart rate', 20_000);
     daemon.child.kill('SIGTERM');
     expect((await daemon.exited).code).toBe(0);
-    daemon = undefined;
+    held.daemon = undefined;
     const replayed = new BetterSqlite3(replayDb, { readonly: true });
     try {
       expect(expected(replayed)).toEqual(want);

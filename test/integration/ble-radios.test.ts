@@ -7,9 +7,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BumbleVenue, hasBumble, noBumbleReason } from '../helpers/bumble.js';
-import { freePort, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
+import { describe, expect, it } from 'vitest';
+import { hasBumble, noBumbleReason, venueForTests } from '../helpers/bumble.js';
+import { freePort, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
 import { technicianDaemon } from '../helpers/technician-daemon.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -19,16 +19,7 @@ type Component = { id: string; state: string; detail: string | null; last_sample
 type Health = { devices: Component[]; subsystems: Component[] };
 
 describe.skipIf(!hasBumble)(`twelve wearables over two UART radios${hasBumble ? '' : ` (skipped: ${noBumbleReason})`}`, () => {
-  const venue = new BumbleVenue(['radio1', 'radio2'], NAMES.map((name, i) => ({ kind: 'polar' as const, name, rssi: -45 - i })));
-  let daemon: DaemonProcess | undefined;
-
-  beforeAll(async () => {
-    await venue.start();
-  }, 60_000);
-  afterAll(async () => {
-    daemon?.child.kill('SIGKILL');
-    await venue.stop();
-  });
+  const { venue, held } = venueForTests(['radio1', 'radio2'], NAMES.map((name, i) => ({ kind: 'polar' as const, name, rssi: -45 - i })));
 
   it('spreads them over both radios (7 links each at most); unplugging one leaves the other streaming and health names it; it comes back', async () => {
     const dir = tempDir();
@@ -50,7 +41,7 @@ describe.skipIf(!hasBumble)(`twelve wearables over two UART radios${hasBumble ? 
       ].join('\n'),
     );
     const t = await technicianDaemon(config);
-    daemon = t.daemon;
+    const daemon = (held.daemon = t.daemon);
     const health = async (): Promise<Health> => (await (await fetch(`${t.base}/api/v1/devices/health`, { headers: t.auth })).json()) as Health;
     const wearables = (h: Health) => h.devices.filter((d) => NAMES.some((n) => venue.address(n) === d.id));
     const radioOf = (d: Component) => /via (radio\d)/.exec(d.detail ?? '')?.[1];
@@ -110,7 +101,7 @@ describe.skipIf(!hasBumble)(`twelve wearables over two UART radios${hasBumble ? 
 
     daemon.child.kill('SIGTERM');
     expect((await daemon.exited).code).toBe(0);
-    daemon = undefined;
+    held.daemon = undefined;
   }, 120_000);
 
   it('a box configured for BLE with no radio on this machine starts, says so on one line, and reports degraded', async () => {

@@ -10,38 +10,24 @@
  */
 import { existsSync, accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { BleCharacteristic, BlePeripheral } from '../binding.js';
 import type { FromRadio, RadioChildOptions, RadioProblem, ToRadio } from './radio-protocol.js';
 import { normalizeUuid } from '../gatt-uuids.js';
 
-interface NobleCharacteristic {
-  uuid: string;
-  properties: string[];
-  readAsync(): Promise<Buffer>;
-  writeAsync(data: Buffer, withoutResponse: boolean): Promise<void>;
-  subscribeAsync(): Promise<void>;
-  unsubscribeAsync(): Promise<void>;
-  on(event: 'data', listener: (data: Buffer, isNotification: boolean) => void): unknown;
-  removeAllListeners(event?: string): unknown;
-}
+/** noble's characteristic is the slice the driver uses (reads also arrive as 'data', flagged not a notification). */
+type NobleCharacteristic = BleCharacteristic;
 
 interface NobleService {
   uuid: string;
   discoverCharacteristicsAsync(uuids: string[]): Promise<NobleCharacteristic[]>;
 }
 
-interface NoblePeripheral {
-  id: string;
-  address: string;
-  rssi: number;
-  state: string;
-  advertisement: { localName?: string; serviceUuids?: string[] };
-  connectAsync(): Promise<void>;
-  disconnectAsync(): Promise<void>;
+/** noble's peripheral: the slice the driver uses, plus what only the radio process needs. */
+type NoblePeripheral = Pick<BlePeripheral, 'id' | 'address' | 'rssi' | 'state' | 'advertisement' | 'connectAsync' | 'disconnectAsync' | 'updateRssiAsync'> & {
   cancelConnect(): void;
-  updateRssiAsync(): Promise<number>;
   discoverServicesAsync(uuids: string[]): Promise<NobleService[]>;
   on(event: 'disconnect', listener: (reason: unknown) => void): unknown;
-}
+};
 
 interface Noble {
   state: string;
@@ -55,8 +41,8 @@ interface Noble {
 
 /** An advert for a known peripheral is forwarded at most this often unless its name or services change. */
 const ADVERT_EVERY_MS = 250;
-/** Links get this long to close cleanly when the radio is asked to close. */
-const CLOSE_MS = 1000;
+/** Links get this long to close cleanly when the radio is asked to close (the parent kills it at 1 s). */
+const CLOSE_MS = 700;
 
 const options = JSON.parse(process.argv[2] ?? '{}') as RadioChildOptions;
 const radio = options.radio;

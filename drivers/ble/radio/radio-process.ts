@@ -17,8 +17,8 @@ import type { AdvertSnapshot, CharacteristicSnapshot, FromRadio, RadioChildOptio
 
 /** The built child next to this file; tests running the TypeScript sources pass dist's. */
 export const RADIO_CHILD_ENTRY = fileURLToPath(new URL('./radio-child.js', import.meta.url));
-/** A child asked to close gets this long before it is killed. */
-const CLOSE_MS = 2000;
+/** A child asked to close gets this long before it is killed (the daemon's stop allows 2 s for all BLE). */
+const CLOSE_MS = 1000;
 /** No request outlives this, even if the child stops answering (the driver's own timeouts are shorter). */
 const REQUEST_MS = 90_000;
 
@@ -212,7 +212,7 @@ export class RadioProcess extends EventEmitter implements BleAdapter {
     return this.request({ op: 'stopScan' });
   }
 
-  /** Asks the child to close its links and exit; kills it if it does not within 2 s. */
+  /** Asks the child to close its links and exit; kills it if it does not within 1 s. */
   async close(): Promise<void> {
     this.closing = true;
     this.retry.cancel();
