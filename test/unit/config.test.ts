@@ -86,6 +86,20 @@ describe('configuration', () => {
     expect(problemsOf(() => loadConfig({ file }))[0]).toMatch(/^osc\.targets\[1\]\.name: duplicate target name "a"/);
   });
 
+  it('reads BLE radios, defaulting to one socket radio, and refuses clashing ones naming the entry', () => {
+    expect(loadConfig().ble.adapters).toEqual([]);
+    const ok = loadConfig({ env: { CODANCE_BLE__ADAPTERS: '[{name: a, transport: uart, path: /dev/ttyACM0}, {name: b, transport: socket}]' } });
+    expect(ok.ble.adapters).toEqual([{ name: 'a', transport: 'uart', path: '/dev/ttyACM0', baudRate: 1_000_000 }, { name: 'b', transport: 'socket', device: 0 }]);
+    const file = yamlFile('ble:\n  adapters:\n    - {name: a, transport: uart, path: /dev/ttyACM0}\n    - {name: a, transport: uart, path: /dev/ttyACM0}\n');
+    expect(problemsOf(() => loadConfig({ file }))).toEqual([
+      'ble.adapters[1].name: duplicate radio name "a" (codance.yaml line 4)',
+      'ble.adapters[1].path: /dev/ttyACM0 is already used by another radio (codance.yaml line 4)',
+    ]);
+    expect(problemsOf(() => loadConfig({ file: yamlFile('ble:\n  adapters:\n    - {name: c, transport: usb}\n') }))).toEqual([
+      "ble.adapters[0].transport: Invalid discriminator value. Expected 'socket' | 'uart' (codance.yaml line 3)",
+    ]);
+  });
+
   it('redacts secrets wherever configuration is printed', () => {
     const c = loadConfig({ env: { CODANCE_AUTH__JWT_SECRET: 'x'.repeat(40) } });
     const shown = redact(c);
