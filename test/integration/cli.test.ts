@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { freePort, ROOT, sleep, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, runCliAsync } from '../helpers/run-cli.js';
+import { SerialPort } from 'serialport';
+import { SocatPair } from '../helpers/socat.js';
 
 describe('codance CLI', () => {
   it('--help lists every command', () => {
@@ -66,6 +68,23 @@ describe('codance CLI', () => {
     const uart = runCli(['scan', '--seconds', '1'], { CODANCE_BLE__ADAPTERS: '[{name: radio1, transport: uart, path: /dev/ttyNOPE0}]' });
     expect(uart.code).toBe(1);
     expect(uart.stderr).toMatch(/^codance: radio radio1 \(\/dev\/ttyNOPE0\): no such UART \/dev\/ttyNOPE0: is the radio plugged in\?/);
+  });
+
+  it('scan on a radio another program holds says so at once, instead of waiting for a controller', async () => {
+    const tty = new SocatPair();
+    await tty.start();
+    const holder = new SerialPort({ path: tty.a, baudRate: 1_000_000, lock: true, autoOpen: false });
+    await new Promise<void>((resolve, reject) => holder.open((err) => (err ? reject(err) : resolve())));
+    try {
+      // Async: this process holds the port, and must keep its event loop free while the CLI runs.
+      const r = await runCliAsync(['scan', '--seconds', '1'], '', { CODANCE_BLE__ADAPTERS: `[{name: radio1, transport: uart, path: ${tty.a}}]` });
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(`radio radio1 (${tty.a}): cannot open ${tty.a} (`);
+      expect(r.out).toContain('another program is using it (the daemon, or a scan): stop it first');
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+      await tty.kill();
+    }
   });
 
   it('doctor exits non-zero when the store cannot be written, saying what to do', () => {

@@ -131,7 +131,9 @@ function serve(noble: Noble): void {
     fail({ detail, permanent: false });
   }, options.poweredOnTimeoutMs);
 
+  let watching = false;
   noble.on('stateChange', (state) => {
+    if (!watching) watching = watchTransport(noble);
     if (state === 'poweredOn') {
       if (up) return;
       up = true;
@@ -265,6 +267,22 @@ function serve(noble: Noble): void {
     process.on('SIGINT', () => shutdown(0));
     process.on('SIGTERM', () => shutdown(0));
   });
+}
+
+/**
+ * noble swallows its transport's errors (a UART that cannot be opened or is held by another
+ * program leaves it waiting forever). Its socket is reachable once it has started (by its
+ * first state change); if this internal field ever moves, the power-on timeout still speaks.
+ */
+function watchTransport(noble: Noble): boolean {
+  const socket = (noble as unknown as { _bindings?: { _hci?: { _socket?: { on?: (e: 'error', f: (err: Error) => void) => unknown } } } })._bindings?._hci?._socket;
+  if (typeof socket?.on !== 'function') return false;
+  socket.on('error', (err) => {
+    if (up || radio.transport !== 'uart') return;
+    const busy = /lock|busy|EBUSY|EAGAIN|temporarily unavailable/i.test(err.message);
+    fail({ detail: `cannot open ${radio.path} (${firstLine(err)})${busy ? ': another program is using it (the daemon, or a scan): stop it first' : ''}`, permanent: false });
+  });
+  return true;
 }
 
 function lost(id: string, reason: unknown): void {
