@@ -18,7 +18,7 @@ export const ruleSourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('pattern'), name: z.string().min(1).max(100).optional() }),
   /** The music clock; value: beat = count in the 8-count phrase (1..8), bar = bar in the phrase (1..2), phrase = phrases since the clock started (1..). */
   z.strictObject({ kind: z.literal('clock'), on: z.enum(CLOCK_EVENTS) }),
-  /** A choreography cue (issue 8 plays them); any cue when `name` is unset. */
+  /** A choreography cue (live choreography playback sends them); any cue when `name` is unset. */
   z.strictObject({ kind: z.literal('cue'), name: z.string().min(1).max(100).optional() }),
 ]);
 

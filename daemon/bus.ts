@@ -18,7 +18,7 @@ export interface BusEvents {
   clock: [event: ClockEvent];
   /** The music clock's beats, announced `clock.lookaheadMs` before `at` (bars and phrases flagged on them). */
   beat: [beat: BeatEvent];
-  /** A choreography cue (played choreographies, issue 8). */
+  /** A choreography cue (played choreographies). */
   cue: [cue: { name: string; at?: number }];
   /** A learned movement pattern detected on a dancer. */
   pattern: [row: DetectionRow & { name: string }];

@@ -1,7 +1,7 @@
 /**
  * The rules the box is running now: the base rules (from config, or as last edited live) plus
  * the rules of the active sound and visualization presets. Live edits and preset switches
- * come from the API, OSC in and (issue 7) MQTT; they are kept in the store so a restart keeps
+ * come from the API, OSC in and MQTT; they are kept in the store so a restart keeps
  * them, unless the config file's mapping has changed since, in which case the file wins.
  */
 import { createHash } from 'node:crypto';

@@ -52,7 +52,7 @@ export function registerMovementRoutes(router: ApiRouter, deps: ApiDeps): void {
     },
     // event_id: the patterns detected at that event
     eventFilter: (q, eventId) => q.where('id', 'in', sql.db.selectFrom('detected_patterns').select('pattern_id').where('event_id', '=', eventId)),
-    // Technicians teach patterns by example (issue 5, over the design's admin-only writes); deleting stays admin.
+    // Technicians teach patterns by example (beyond the design's admin-only writes); deleting stays admin.
     access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: ADMIN },
   }, deps);
 
