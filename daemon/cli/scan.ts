@@ -7,7 +7,7 @@ import Table from 'cli-table3';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config/index.js';
 import { waitPoweredOn, type BleAdapter, type BlePeripheral } from '../../drivers/ble/binding.js';
-import { deviceKeyOf, isAllowed } from '../../drivers/ble/ble-driver.js';
+import { deviceKeyOf, isAllowed } from '../../drivers/ble/allowlist.js';
 import { BATTERY_SERVICE, HEART_RATE_SERVICE, normalizeUuid } from '../../drivers/ble/gatt-uuids.js';
 import { PMD_SERVICE } from '../../drivers/ble/pmd/measurement.js';
 import { radiosFromConfig } from '../../drivers/ble/radio/radios.js';

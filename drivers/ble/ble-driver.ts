@@ -13,18 +13,12 @@ import type { DeviceInfo } from '../sample.js';
 import { Retry, type BackoffLimits } from '../backoff.js';
 import type { RecordingTap } from '../replay/recording.js';
 import type { BlePeripheral } from './binding.js';
+import { deviceKeyOf, isAllowed, type BleAllowEntry } from './allowlist.js';
 import { normalizeUuid } from './gatt-uuids.js';
 import { RadioSlot, type BleRadio } from './radio-slot.js';
 import { modelOf, openSession, WearableStreams, type OpenSession, type PmdStreamSettings } from './wearable-session.js';
 
 export type { BleRadio } from './radio-slot.js';
-
-export interface BleAllowEntry {
-  /** BLE address (aa:bb:cc:dd:ee:ff) or the platform's peripheral id. */
-  address?: string;
-  /** Prefix of the advertised local name, e.g. "Polar H10". */
-  name?: string;
-}
 
 export interface BleOptions {
   allowlist: BleAllowEntry[];
@@ -63,17 +57,6 @@ interface Known {
   link: { slot: RadioSlot; p: BlePeripheral } | undefined;
   session: OpenSession | undefined;
   onDisconnect: (() => void) | undefined;
-}
-
-export function deviceKeyOf(p: BlePeripheral): string {
-  const a = p.address?.toLowerCase();
-  return a && a !== 'unknown' && a !== '' ? a : p.id.toLowerCase();
-}
-
-export function isAllowed(allowlist: readonly BleAllowEntry[], p: BlePeripheral): boolean {
-  const ids = [p.address?.toLowerCase(), p.id.toLowerCase()];
-  const name = p.advertisement.localName;
-  return allowlist.some((e) => (e.address !== undefined && ids.includes(e.address.toLowerCase())) || (e.name !== undefined && name?.startsWith(e.name) === true));
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
