@@ -80,9 +80,9 @@ export async function scan(opts: { seconds: number; replay?: string; ble: Config
       const key = deviceKeyOf(p);
       const row = seen.get(key);
       const services = (p.advertisement.serviceUuids ?? []).map(normalizeUuid).map((u) => SERVICE_NAMES[u] ?? u);
-      const name_ = p.advertisement.localName ?? row?.name ?? null;
+      const shown = p.advertisement.localName ?? row?.name ?? null;
       const radios = row?.radios.includes(name) ? row.radios : [...(row?.radios ?? []), name];
-      seen.set(key, { address: key, name: name_, rssi: Math.max(p.rssi, row?.rssi ?? -127), services: services.length > 0 ? services : (row?.services ?? []), allowed: isAllowed(opts.ble.allowlist, p), radios });
+      seen.set(key, { address: key, name: shown, rssi: Math.max(p.rssi, row?.rssi ?? -127), services: services.length > 0 ? services : (row?.services ?? []), allowed: isAllowed(opts.ble.allowlist, p), radios });
     };
     adapter.on('discover', onDiscover);
     return async (): Promise<void> => {

@@ -84,7 +84,7 @@ export class BleWearableDriver implements Driver {
       health: deps.health,
       poweredOnTimeoutMs: options.poweredOnTimeoutMs,
       onUp: (slot: RadioSlot) => {
-        slot.report(slot.links);
+        slot.report();
         this.pump();
       },
       onDown: (slot: RadioSlot) => this.radioDown(slot),
@@ -142,8 +142,14 @@ export class BleWearableDriver implements Driver {
     const before = k.link?.slot;
     k.link = link;
     if (before === link?.slot) return;
-    if (before) before.report(--before.links);
-    if (link) link.slot.report(++link.slot.links);
+    if (before) {
+      before.links--;
+      before.report();
+    }
+    if (link) {
+      link.slot.links++;
+      link.slot.report();
+    }
   }
 
   private discovered(slot: RadioSlot, p: BlePeripheral): void {

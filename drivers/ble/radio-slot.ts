@@ -77,8 +77,8 @@ export class RadioSlot {
   }
 
   /** What the radio carries now, in its health detail. */
-  report(links: number): void {
-    if (this.up) this.hooks.health.report(this.radio.id, { detail: `${this.radio.label}: scanning; ${links} of ${this.radio.maxConnected} links` });
+  report(): void {
+    if (this.up) this.hooks.health.report(this.radio.id, { detail: `${this.radio.label}: scanning; ${this.links} of ${this.radio.maxConnected} links` });
   }
 
   async stop(): Promise<void> {

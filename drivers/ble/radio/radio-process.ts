@@ -59,8 +59,8 @@ class RemoteCharacteristic extends EventEmitter implements BleCharacteristic {
 
 class RemotePeripheral extends EventEmitter implements BlePeripheral {
   state = 'disconnected';
-  rssi: number;
-  address: string;
+  rssi = 0;
+  address = '';
   advertisement: { localName?: string; serviceUuids?: string[] } = {};
   readonly characteristics = new Map<string, RemoteCharacteristic>();
 
@@ -70,8 +70,6 @@ class RemotePeripheral extends EventEmitter implements BlePeripheral {
     seen: AdvertSnapshot,
   ) {
     super();
-    this.address = seen.address;
-    this.rssi = seen.rssi;
     this.update(seen);
   }
 
