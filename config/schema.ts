@@ -164,6 +164,17 @@ export const configSchema = z.strictObject({
       maxBatchRows: z.number().int().min(100).max(100_000).default(5000),
       /** Raw streams (IMU, PPG, ECG) are packed into chunks of about this many milliseconds. */
       chunkMs: z.number().int().min(100).max(10_000).default(1000),
+      /** Guards the disk the store lives on (see the README's disk sizing). */
+      disk: z
+        .strictObject({
+          /** Below this much free space, raw streams are shed and pruned early; below half of it, features too. */
+          minFreeBytes: z.number().int().min(1024 * 1024).default(512 * 1024 * 1024),
+          /** Space held back in a reserve file beside the store, released for records when the disk fills. */
+          reserveBytes: z.number().int().min(0).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+          /** How often free space is measured. */
+          checkMs: z.number().int().min(100).max(60_000).default(1000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   simulation: z

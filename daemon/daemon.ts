@@ -80,7 +80,12 @@ export class Daemon {
       logTransition(log, next, prev);
       this.healthChanged();
     });
-    this.store = new Store(config.store, this.now);
+    this.store = new Store(config.store, this.now, {
+      // One health transition (and so one log line) per change: the registry logs them.
+      writes: (failing, reason) =>
+        this.health.report('store', failing ? { type: 'subsystem', state: 'error', detail: `writes failing: ${reason}; retried every second, samples that do not fit are counted as lost`, lastError: reason ?? undefined } : { type: 'subsystem', state: 'connected', detail: this.store.path }),
+      disk: (level, detail) => this.health.report('disk', { type: 'subsystem', state: level === 'ok' ? 'connected' : 'error', detail }),
+    });
     this.notifier = new SystemdNotifier(deps.env ?? process.env, log);
     this.teardowns = new Teardowns(log, TEARDOWN_STEP_MS);
   }
@@ -98,7 +103,10 @@ export class Daemon {
       this.teardowns.add('systemd-notify', () => this.notifier.close());
 
       await this.store.start(signal);
-      this.teardowns.add('store', () => this.store.stop());
+      this.teardowns.add('store', async () => {
+        await this.store.stop();
+        if (this.store.lostAtStop > 0) log.warn({ rows: this.store.lostAtStop }, 'rows still queued at stop were lost: the disk refused them');
+      });
       this.health.report('store', { type: 'subsystem', state: 'connected', detail: this.store.path });
       log.info({ path: this.store.path, applied: this.store.migrations?.applied, boxId: this.store.boxId }, 'store ready');
 

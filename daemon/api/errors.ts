@@ -59,6 +59,9 @@ const STATUS_CODES: Partial<Record<number, string>> = {
 /** SQLite constraint messages name the column (`UNIQUE constraint failed: users.email`). */
 function fromSqlite(err: Error & { code?: string }): ApiError | undefined {
   const code = err.code ?? '';
+  // A full or failing disk is the box's state, not a bug in the route: say so, and let the client retry.
+  if (code === 'SQLITE_FULL') return new ApiError(507, 'storage_full', "the box's disk is full; nothing was changed. Free space on the box (see /health) and try again");
+  if (code.startsWith('SQLITE_IOERR')) return new ApiError(503, 'storage_unavailable', "the box's disk refused the write; nothing was changed. See /health");
   if (!code.startsWith('SQLITE_CONSTRAINT')) return undefined;
   const column = /failed: \w+\.(\w+)/.exec(err.message)?.[1];
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {

@@ -59,9 +59,12 @@ export function buildHealth(deps: AppDeps): Health {
   const byState: Record<string, number> = {};
   for (const c of components) byState[c.state] = (byState[c.state] ?? 0) + 1;
   const now = deps.now();
-  const storeDown = !store || (store.lastError !== null && store.failedFlushes > 0 && (store.lastFlushAt === null || now - store.lastFlushAt > STORE_STALE_MS));
+  // A full disk the guard is handling (shedding, pruning, records still written) is degraded;
+  // writes that fail for any other reason, with nothing landing for a while, are down.
+  const shedding = store?.disk !== undefined && store.disk.level !== 'ok';
+  const storeDown = !store || (store.failing && !shedding && (store.lastFlushAt === null || now - store.lastFlushAt > STORE_STALE_MS));
   // Any component that was asked for and cannot do its job (a radio missing, a port without ALSA) degrades the box.
-  const degraded = components.some((c) => c.state === 'error' || c.state === 'retrying' || c.state === 'unavailable') || (store?.droppedRows ?? 0) > 0;
+  const degraded = components.some((c) => c.state === 'error' || c.state === 'retrying' || c.state === 'unavailable') || (store !== null && (store.failing || shedding));
   return {
     status: storeDown ? 'down' : degraded ? 'degraded' : 'ok',
     version: deps.version,

@@ -24,12 +24,17 @@ export const storeHealthSchema = z.object({
   lastFlushAt: z.number().nullable(),
   lastFlushMs: z.number().nullable(),
   failedFlushes: z.number(),
-  droppedRows: z.number(),
+  lostSamples: z.number(),
+  lostByStream: z.record(z.string(), z.number()),
+  failing: z.boolean(),
   withheldNoConsent: z.number(),
   localOnly: z.number(),
   lastError: z.string().nullable(),
   openChunks: z.number(),
   migration: z.string().optional(),
+  disk: z
+    .object({ level: z.enum(['ok', 'low', 'critical']), freeBytes: z.number(), minFreeBytes: z.number(), reserveHeld: z.boolean(), prunedEarly: z.record(z.string(), z.number()) })
+    .optional(),
 });
 
 export const syncHealthSchema = z.object({

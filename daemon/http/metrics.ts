@@ -91,7 +91,8 @@ export function metricsRegistry(source: MetricsSource): Registry {
     });
   store('codance_store_rows_written', 'rows written since start', (s) => s.rowsWritten);
   store('codance_store_rows_queued', 'rows waiting for the next batch', (s) => s.queued);
-  store('codance_store_rows_dropped', 'rows dropped because the disk refused writes for too long', (s) => s.droppedRows);
+  store('codance_store_samples_lost', 'samples never stored: shed by the disk guard or dropped while the disk refused writes', (s) => s.lostSamples);
+  store('codance_store_disk_free_bytes', "free space on the store's disk", (s) => (s.disk && s.disk.freeBytes >= 0 ? s.disk.freeBytes : null));
   store('codance_store_local_only', 'biometric rows kept on the box only: the wearer has not consented to cloud sync', (s) => s.localOnly);
   store('codance_store_withheld_no_consent', 'biometric samples not stored because the wearer has not consented', (s) => s.withheldNoConsent);
   store('codance_store_failed_flushes', 'batches that failed to commit', (s) => s.failedFlushes);

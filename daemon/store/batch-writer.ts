@@ -1,19 +1,23 @@
 /**
- * The store's write path. Samples are queued in memory and written in one transaction
- * every `batchMs` (≤100 ms), or sooner when `maxBatchRows` wait. Each row that must reach
- * the cloud gets its outbox entry in the same transaction, so a row is never stored without
- * being queued for sync, nor queued without being stored.
+ * The store's write path. Samples are queued in memory and written in transactions of at most
+ * `maxBatchRows` rows every `batchMs` (≤100 ms), or sooner when that many rows wait. Each row
+ * that must reach the cloud gets its outbox entry in the same transaction, so a row is never
+ * stored without being queued for sync, nor queued without being stored.
  *
- * Consent is applied here, before anything is stored or queued for sync: biometrics (HR,
- * EDA, temperature, ECG and PPG chunks) from a device worn by a dancer who has not consented
- * are withheld and counted; from a consenting wearer they are stored with the dancer and
- * event of the device's assignment. Movement (IMU) chunks carry the event only. A consenting
- * wearer's biometrics get an outbox entry only if they also consented to cloud sync: without
- * it they stay on the box (`localOnly`), and nothing the sync client could ever read names them.
+ * Consent is applied here too, before anything is stored or queued for sync (the consent gate
+ * in front of the bus already keeps a non-consenting wearer's biometrics from every output):
+ * biometrics (HR, EDA, temperature, ECG and PPG chunks, arousal) from a device worn by a dancer
+ * who has not consented are withheld and counted; from a consenting wearer they are stored
+ * with the dancer and event of the device's assignment. A consenting wearer's biometrics get
+ * an outbox entry only if they also consented to cloud sync: without it they stay on the box
+ * (`localOnly`), and nothing the sync client could ever read names them.
  *
- * If a flush fails (disk full, I/O error) the batch stays queued and is retried on the next
- * tick; the queue is bounded, and what overflows is counted and dropped oldest-first so a
- * dead disk cannot exhaust memory and take the outputs down with it.
+ * When the disk refuses a write (full, I/O error) the box must keep serving: the failed batch
+ * goes back to the queue, nothing is retried from `enqueue`, and the timer tries one batch again
+ * at most every RETRY_MS. The queue is bounded per class (raw streams hold far more bytes per
+ * row than features), and what does not fit, or what the disk guard sheds, is dropped
+ * oldest-first and counted per stream, so a dead disk can neither exhaust memory nor freeze
+ * the event loop that drives the outputs and the API.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ScalarSample } from '../../drivers/sample.js';
@@ -68,6 +72,9 @@ export type WriteOp =
   | { t: 'detection'; row: DetectionRow }
   | { t: 'output'; row: OutputEventRow };
 
+/** What the disk guard may shed, in that order: raw streams (IMU, ECG, PPG chunks), then features (everything else the writer stores). */
+export type WriteClass = 'raw' | 'features';
+
 export interface WriterStats {
   queued: number;
   rowsWritten: number;
@@ -75,23 +82,52 @@ export interface WriterStats {
   lastFlushAt: number | null;
   lastFlushMs: number | null;
   failedFlushes: number;
-  droppedRows: number;
+  /** Samples that were never stored: shed by the disk guard, or dropped while the disk refused writes. */
+  lostSamples: number;
+  /** The same, per stream (`acc`, `heart_rate`, `inference`, ...). */
+  lostByStream: Record<string, number>;
   /** Biometric samples not stored because their wearer has not consented. */
   withheldNoConsent: number;
   /** Biometric rows stored but not enqueued for sync: the wearer has not consented to cloud sync. */
   localOnly: number;
+  /** True while the last write attempt failed (`lastError` says why). */
+  failing: boolean;
   lastError: string | null;
 }
 
 /** Raw streams that are biometrics (consent-gated); acc and gyro are movement. */
 const BIOMETRIC_STREAMS = new Set(['ecg', 'ppg']);
 
-/** How many batches' worth of rows may wait while the disk refuses writes. */
-const MAX_QUEUE_BATCHES = 20;
+/** Queue bounds, in batches' worth of rows, while the disk refuses writes. */
+const MAX_QUEUED_BATCHES: Record<WriteClass, number> = { raw: 2, features: 20 };
+/** A failing disk is tried again with one batch at most this often. */
+export const RETRY_MS = 1000;
+/** At most this many batches per tick, so a backlog never holds the event loop for long. */
+const BATCHES_PER_TICK = 4;
+
+export function classOf(op: WriteOp): WriteClass {
+  return op.t === 'chunk' ? 'raw' : 'features';
+}
+
+/** The stream a queued op belongs to, and how many samples it holds (for loss counts). */
+function streamOf(op: WriteOp): [string, number] {
+  switch (op.t) {
+    case 'chunk':
+      return [op.chunk.stream, op.chunk.sampleCount];
+    case 'scalar':
+      return [op.sample.kind, 1];
+    case 'output':
+      return [`${op.row.kind}_event`, 1];
+    default:
+      return [op.t, 1];
+  }
+}
 
 export class BatchWriter {
-  private queue: WriteOp[] = [];
-  private readonly stats: WriterStats = { queued: 0, rowsWritten: 0, batches: 0, lastFlushAt: null, lastFlushMs: null, failedFlushes: 0, droppedRows: 0, withheldNoConsent: 0, localOnly: 0, lastError: null };
+  private readonly queues: Record<WriteClass, WriteOp[]> = { raw: [], features: [] };
+  private readonly shedding: Record<WriteClass, boolean> = { raw: false, features: false };
+  private retryAt = 0;
+  private readonly stats: WriterStats = { queued: 0, rowsWritten: 0, batches: 0, lastFlushAt: null, lastFlushMs: null, failedFlushes: 0, lostSamples: 0, lostByStream: {}, withheldNoConsent: 0, localOnly: 0, failing: false, lastError: null };
   private readonly insertBio: BetterSqlite3.Statement;
   private readonly insertChunk: BetterSqlite3.Statement;
   private readonly updateBattery: BetterSqlite3.Statement;
@@ -108,6 +144,8 @@ export class BatchWriter {
     private readonly devices: DeviceDirectory,
     private readonly maxBatchRows: number,
     private readonly now: () => number = Date.now,
+    /** Told when writes start failing (with the reason) and when they succeed again. */
+    private readonly onFailing: (failing: boolean, reason: string | null) => void = () => undefined,
   ) {
     this.insertBio = sqlite.prepare(
       `INSERT INTO biometric_data (device_id, user_id, event_id, recorded_at, stream_index, heart_rate, rr_1024, sensor_contact, energy_kj, gsr_us, skin_temp_c, source)
@@ -135,38 +173,104 @@ export class BatchWriter {
   }
 
   enqueue(op: WriteOp): void {
-    this.queue.push(op);
-    if (this.queue.length >= this.maxBatchRows) this.flush();
+    const cls = classOf(op);
+    if (this.shedding[cls]) {
+      this.lose(op);
+      return;
+    }
+    const queue = this.queues[cls];
+    queue.push(op);
+    const limit = this.maxBatchRows * MAX_QUEUED_BATCHES[cls];
+    if (queue.length > limit) this.lose(queue.shift()!);
+    // Flush early under a burst, but never from here while the disk refuses writes: that is
+    // what the timer's paced retry is for.
+    if (!this.stats.failing && this.queuedRows() >= this.maxBatchRows) this.write(1);
   }
 
-  /** Writes everything queued in one transaction. Never throws: failures are kept and counted. */
+  /** The timer's tick: a few batches, or one paced retry while the disk refuses writes. */
+  tick(): void {
+    if (this.stats.failing && this.now() < this.retryAt) return;
+    this.write(this.stats.failing ? 1 : BATCHES_PER_TICK);
+  }
+
+  /** Writes everything queued now (tests and shutdown). Never throws: stops at the first failure. */
   flush(): void {
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    const started = performance.now();
-    try {
-      const rows = this.writeBatch(batch);
-      this.devices.committed();
-      const ms = performance.now() - started;
-      this.stats.rowsWritten += rows;
-      this.stats.batches++;
-      this.stats.lastFlushAt = this.now();
-      this.stats.lastFlushMs = ms;
-    } catch (err) {
-      this.devices.rolledBack();
-      this.stats.failedFlushes++;
-      this.stats.lastError = err instanceof Error ? err.message : String(err);
-      // Put the batch back in front of anything queued meanwhile, keeping the newest rows.
-      const kept = batch.concat(this.queue);
-      const limit = this.maxBatchRows * MAX_QUEUE_BATCHES;
-      if (kept.length > limit) this.stats.droppedRows += kept.length - limit;
-      this.queue = kept.length > limit ? kept.slice(kept.length - limit) : kept;
-    }
+    this.write(Infinity);
+  }
+
+  /** The disk guard's decision: while a class is shed, its samples are counted and not stored. */
+  shed(cls: WriteClass, on: boolean): void {
+    this.shedding[cls] = on;
+    if (on) for (const op of this.queues[cls].splice(0)) this.lose(op);
+  }
+
+  /** Counts what is still queued as lost (shutdown on a disk that refuses writes). */
+  abandon(): number {
+    const n = this.queuedRows();
+    for (const q of Object.values(this.queues)) for (const op of q.splice(0)) this.lose(op);
+    return n;
   }
 
   snapshot(): WriterStats {
-    return { ...this.stats, queued: this.queue.length };
+    return { ...this.stats, lostByStream: { ...this.stats.lostByStream }, queued: this.queuedRows() };
+  }
+
+  private queuedRows(): number {
+    return this.queues.raw.length + this.queues.features.length;
+  }
+
+  private lose(op: WriteOp): void {
+    const [stream, n] = streamOf(op);
+    this.stats.lostSamples += n;
+    this.stats.lostByStream[stream] = (this.stats.lostByStream[stream] ?? 0) + n;
+  }
+
+  /** Features go first: they are smaller and worth more per byte than raw streams. */
+  private take(): WriteOp[] {
+    const f = this.queues.features.splice(0, this.maxBatchRows);
+    return f.length < this.maxBatchRows ? f.concat(this.queues.raw.splice(0, this.maxBatchRows - f.length)) : f;
+  }
+
+  private putBack(batch: WriteOp[]): void {
+    const raw: WriteOp[] = [];
+    const features: WriteOp[] = [];
+    for (const op of batch) (classOf(op) === 'raw' ? raw : features).push(op);
+    this.queues.raw = raw.concat(this.queues.raw);
+    this.queues.features = features.concat(this.queues.features);
+    for (const cls of ['raw', 'features'] as const) {
+      const over = this.queues[cls].length - this.maxBatchRows * MAX_QUEUED_BATCHES[cls];
+      if (over > 0) for (const op of this.queues[cls].splice(0, over)) this.lose(op);
+    }
+  }
+
+  private write(maxBatches: number): void {
+    for (let n = 0; n < maxBatches && this.queuedRows() > 0; n++) {
+      const batch = this.take();
+      const started = performance.now();
+      try {
+        const rows = this.writeBatch(batch);
+        this.devices.committed();
+        this.stats.rowsWritten += rows;
+        this.stats.batches++;
+        this.stats.lastFlushAt = this.now();
+        this.stats.lastFlushMs = performance.now() - started;
+      } catch (err) {
+        this.devices.rolledBack();
+        this.stats.failedFlushes++;
+        this.stats.lastError = err instanceof Error ? err.message : String(err);
+        this.retryAt = this.now() + RETRY_MS;
+        this.putBack(batch);
+        if (!this.stats.failing) {
+          this.stats.failing = true;
+          this.onFailing(true, this.stats.lastError);
+        }
+        return;
+      }
+      if (this.stats.failing) {
+        this.stats.failing = false;
+        this.onFailing(false, null);
+      }
+    }
   }
 
   private writeOne(op: WriteOp, t: number): void {

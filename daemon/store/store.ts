@@ -9,6 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DeviceInfo, Sample } from '../../drivers/sample.js';
 import { BatchWriter, type WriteOp, type WriterStats } from './batch-writer.js';
+import { DiskGuard, type DiskHealth, type DiskLevel, type DiskOptions } from './disk-guard.js';
 import { Chunker } from './chunker.js';
 import { DeviceDirectory } from './devices.js';
 import { openDatabase, type OpenedDatabase } from './database.js';
@@ -20,6 +21,14 @@ export interface StoreOptions {
   batchMs: number;
   maxBatchRows: number;
   chunkMs: number;
+  /** Absent: no disk guard (tests and benchmarks on a scratch directory). */
+  disk?: DiskOptions;
+}
+
+/** What the store tells its owner (the daemon reports it as the `store` and `disk` health components). */
+export interface StoreEvents {
+  writes(failing: boolean, reason: string | null): void;
+  disk(level: DiskLevel, detail: string): void;
 }
 
 export interface StoreHealth extends WriterStats {
@@ -29,11 +38,13 @@ export interface StoreHealth extends WriterStats {
   sizeBytes: number;
   openChunks: number;
   migration: string | undefined;
+  disk: DiskHealth | undefined;
 }
 
 export class Store {
   private opened: OpenedDatabase | undefined;
   private writer: BatchWriter | undefined;
+  private guard: DiskGuard | undefined;
   private devices: DeviceDirectory | undefined;
   private chunker: Chunker;
   private timer: NodeJS.Timeout | undefined;
@@ -44,6 +55,7 @@ export class Store {
   constructor(
     private readonly options: StoreOptions,
     private readonly now: () => number = Date.now,
+    private readonly events: Partial<StoreEvents> = {},
   ) {
     this.chunker = new Chunker(options.chunkMs);
   }
@@ -57,25 +69,35 @@ export class Store {
       this.boxIdValue = ensureBoxId(opened);
       this.journalMode = String(opened.sqlite.pragma('journal_mode', { simple: true }));
       this.devices = new DeviceDirectory(opened.sqlite, this.now);
-      this.writer = new BatchWriter(opened.sqlite, this.devices, this.options.maxBatchRows, this.now);
+      this.writer = new BatchWriter(opened.sqlite, this.devices, this.options.maxBatchRows, this.now, (failing, reason) => this.events.writes?.(failing, reason));
+      if (this.options.disk) {
+        this.guard = new DiskGuard({ dbPath: opened.path, options: this.options.disk, sqlite: opened.sqlite, writer: this.writer, onChange: (level, detail) => this.events.disk?.(level, detail) });
+        this.guard.start();
+      }
     } catch (err) {
       await opened.close();
       throw err;
     }
     this.opened = opened;
-    this.timer = setInterval(() => this.writer?.flush(), this.options.batchMs);
+    this.timer = setInterval(() => this.writer?.tick(), this.options.batchMs);
   }
 
   /** Flushes open chunks and queued rows, then closes the database. Idempotent. */
   async stop(): Promise<void> {
     if (!this.opened) return;
     clearInterval(this.timer);
+    this.guard?.stop();
     for (const chunk of this.chunker.drain()) this.writer?.enqueue({ t: 'chunk', chunk });
     this.writer?.flush();
+    // A disk that still refuses writes cannot hold shutdown: what is left is counted as lost.
+    this.lostAtStop = this.writer?.abandon() ?? 0;
     const opened = this.opened;
     this.opened = undefined;
     await opened.close();
   }
+
+  /** Rows still queued at stop because the disk refused them (0 normally). */
+  lostAtStop = 0;
 
   get db(): Kysely<Database> {
     if (!this.opened) throw new Error('store is not started');
@@ -143,6 +165,7 @@ export class Store {
       sizeBytes,
       openChunks: this.chunker.openCount,
       migration: this.migration?.current,
+      disk: this.guard?.health(),
     };
   }
 }

@@ -5,7 +5,7 @@ import type { StoreHealth } from '../../daemon/store/store.js';
 
 const okStore: StoreHealth = {
   path: '/x.db', boxId: 'b', journalMode: 'wal', sizeBytes: 1, queued: 0, rowsWritten: 10, batches: 1, lastFlushAt: 1000,
-  lastFlushMs: 1, failedFlushes: 0, droppedRows: 0, withheldNoConsent: 0, localOnly: 0, lastError: null, openChunks: 0, migration: 'm',
+  lastFlushMs: 1, failedFlushes: 0, lostSamples: 0, lostByStream: {}, failing: false, withheldNoConsent: 0, localOnly: 0, lastError: null, openChunks: 0, migration: 'm', disk: undefined,
 };
 
 function deps(over: Partial<AppDeps> = {}): AppDeps {
@@ -57,7 +57,7 @@ describe('root routes', () => {
   it('reports degraded when a device is retrying, and 503 down when the store cannot write', async () => {
     const retrying = await createApp(deps({ components: () => [{ id: 'h10', type: 'device', state: 'retrying', updatedAt: 1 }] })).app.request('/health');
     expect(((await retrying.json()) as { status: string }).status).toBe('degraded');
-    const down = await createApp(deps({ storeHealth: () => ({ ...okStore, failedFlushes: 3, lastError: 'disk I/O error', lastFlushAt: 1000 }) })).app.request('/health');
+    const down = await createApp(deps({ storeHealth: () => ({ ...okStore, failedFlushes: 3, failing: true, lastError: 'disk I/O error', lastFlushAt: 1000 }) })).app.request('/health');
     expect(down.status).toBe(503);
     expect(((await down.json()) as { status: string }).status).toBe('down');
   });

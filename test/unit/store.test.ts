@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../daemon/store/backup.js';
+import { StoreOpenError } from '../../daemon/store/database.js';
 import { MigrationError } from '../../daemon/store/migrate.js';
 import { migrations } from '../../daemon/store/migrations/index.js';
 import { Store } from '../../daemon/store/store.js';
@@ -89,8 +90,12 @@ describe('store', () => {
 
   it('stops the start with a clear message naming the failed migration, leaving the file unchanged', async () => {
     const path = join(tempDir(), 'codance.db');
+    const { store: first } = newStore(path);
+    await first.start();
+    await first.stop();
     const pre = new BetterSqlite3(path);
-    pre.exec('CREATE TABLE sound_presets (x INTEGER)'); // a stray table in the way of the migration
+    // As if the last migration were new, with its first table already in the way.
+    pre.exec(`DELETE FROM kysely_migration WHERE name LIKE '%choreography'`);
     pre.close();
     const { store } = newStore(path);
     const err = await store.start().then(
@@ -98,11 +103,36 @@ describe('store', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(MigrationError);
-    expect((err as Error).message).toMatch(/^store migration 2026-11-22T00-00-00-initial failed: .*sound_presets already exists/);
+    expect((err as Error).message).toMatch(/^store migration 2026-11-22T05-00-00-choreography failed: .*choreo_tasks already exists/);
     const db = new BetterSqlite3(path, { readonly: true });
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table'`).all() as { name: string }[]).map((r) => r.name);
-    expect(tables).not.toContain('users'); // rolled back as one transaction
+    expect(db.prepare(`SELECT count(*) AS n FROM kysely_migration WHERE name LIKE '%choreography'`).get()).toEqual({ n: 0 }); // rolled back as one transaction
     db.close();
+  });
+
+  it("refuses another program's database before writing anything to it", async () => {
+    const path = join(tempDir(), 'other.db');
+    const pre = new BetterSqlite3(path);
+    pre.exec('CREATE TABLE sound_presets (x INTEGER); CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)');
+    pre.close();
+    const before = readFileSync(path);
+    const { store } = newStore(path);
+    const err = await store.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreOpenError);
+    expect((err as Error).message).toBe(`cannot open the store at ${path}: this is not a Codance store (it holds photos, sound_presets); it was left unchanged. Point store.path at a new file or at a Codance store`);
+    expect(readFileSync(path).equals(before)).toBe(true); // byte for byte: no WAL mode, no migration table
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    // A file that is not SQLite at all is named as such, and also left alone.
+    const text = join(tempDir(), 'notes.db');
+    writeFileSync(text, 'shopping list\n'.repeat(100));
+    const err2 = await newStore(text).store.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err2 as Error).message).toMatch(/cannot open the store at .*notes\.db: file is not a database/);
+    expect(readFileSync(text, 'utf8')).toBe('shopping list\n'.repeat(100));
   });
 
   it('refuses a database written by a newer version, saying so', async () => {
