@@ -12,7 +12,8 @@ export function redact<T>(value: T): T {
   if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = isSecretKey(k) && v !== undefined && v !== null ? REDACTED : redact(v);
+      // Secrets are strings: a number under a secret-sounding name (accessTokenTtlS) is a setting.
+      out[k] = isSecretKey(k) && typeof v === 'string' ? REDACTED : redact(v);
     }
     return out as T;
   }

@@ -3,6 +3,7 @@
  * types, defaults and validation. Every key has its default here, so an empty file is a
  * complete configuration (the "embedded defaults").
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { clockSchema, playbackSchema } from './clock.js';
 import { defaultRules, mappingRulesSchema, presetSchema } from './mapping.js';
@@ -12,6 +13,18 @@ import { choreographySchema } from './choreography.js';
 
 const port = z.number().int().min(1).max(65535);
 const hostname = z.string().min(1).max(253);
+/** An IPv4/IPv6 address, or a network in CIDR form (`10.0.0.0/24`). */
+const cidr = z.string().refine(
+  (v) => {
+    const [addr, bits, ...rest] = v.split('/');
+    const family = isIP(addr ?? '');
+    if (family === 0 || rest.length > 0) return false;
+    if (bits === undefined) return true;
+    const n = Number(bits);
+    return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+  },
+  { message: 'must be an IP address or a CIDR network such as 10.0.0.0/24' },
+);
 /** A name that is safe in OSC addresses, MQTT topics and file names. */
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'must be 1-63 letters, digits, "-" or "_"');
 
@@ -360,16 +373,23 @@ export const configSchema = z.strictObject({
         .strictObject({
           /** UDP port for clock, preset, haptic and mapping commands; 0 = off. */
           port: z.number().int().min(0).max(65535).default(8000),
-          /** 0.0.0.0 so desks on the venue network reach it. */
-          host: hostname.default('0.0.0.0'),
+          /** Loopback unless a desk on the venue network must reach it: then the box's LAN address (or 0.0.0.0) and `allow`. */
+          host: hostname.default('127.0.0.1'),
+          /** Addresses or CIDRs (IPv4 or IPv6) commands are taken from; loopback always is. Also who may read OSCQuery. */
+          allow: z.array(cidr).max(256).default([]),
+          /** When set, only commands signed with it are taken (HMAC-SHA256, see the README). Secret. */
+          commandSecret: z.string().min(16).optional(),
+          /** A signed command older than this (or from further in the future) is refused. */
+          maxCommandAgeS: z.number().int().min(1).max(3600).default(30),
         })
         .prefault({}),
       query: z
         .strictObject({
           /** HTTP port of the OSCQuery server (its JSON must be at the root); 0 = off. */
           port: z.number().int().min(0).max(65535).default(8001),
-          host: hostname.default('0.0.0.0'),
-          /** Advertise _oscjson._tcp and _osc._udp over mDNS. */
+          /** Loopback unless desks must browse it; readers are limited to loopback and `osc.in.allow`. */
+          host: hostname.default('127.0.0.1'),
+          /** Advertise _oscjson._tcp and _osc._udp over mDNS; only done when `host` is not loopback. */
           mdns: z.boolean().default(true),
         })
         .prefault({}),

@@ -5,6 +5,8 @@
  * ACCESS 1 (read) with their last VALUE. `?HOST_INFO` names the OSC port and transport.
  */
 import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { AllowList } from '../../drivers/net/allow-list.js';
 import type { MappingRule } from '../../config/mapping.js';
 import type { SentAddress } from '../mapping/engine.js';
 import { IN_ADDRESSES } from './commands.js';
@@ -72,8 +74,14 @@ function find(root: OscNode, path: string): OscNode | undefined {
   return node;
 }
 
-export function oscQueryApp(source: OscQuerySource): Hono {
+export function oscQueryApp(source: OscQuerySource, allow: AllowList): Hono {
   const app = new Hono();
+  // The same readers as OSC in's senders: loopback and `osc.in.allow`.
+  app.use(async (c, next) => {
+    const address = getConnInfo(c).remote.address ?? '';
+    if (!allow(address)) return c.json({ error: `${address} is not in osc.in.allow` }, 403);
+    await next();
+  });
   app.get('*', (c) => {
     const url = new URL(c.req.url);
     const attribute = url.search.slice(1);

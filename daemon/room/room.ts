@@ -12,7 +12,7 @@ import type { HealthReporter } from '../../drivers/health/registry.js';
 import { AudioClockDriver } from '../../drivers/media/audio-clock-driver.js';
 import { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
 import type { OpenMidiOutput } from '../../drivers/midi/binding.js';
-import { OscInDriver } from '../../drivers/osc/osc-in.js';
+import type { OscInDriver } from '../../drivers/osc/osc-in.js';
 import { OscTarget, type Origin } from '../../drivers/osc/osc-target.js';
 import { TcpSlipTransport, UdpTransport } from '../../drivers/osc/transport.js';
 import type { Bus } from '../bus.js';
@@ -22,9 +22,10 @@ import type { Logger } from '../logger.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { LiveMapping } from '../mapping/live-mapping.js';
 import { OscMonitor } from '../console/osc-monitor.js';
-import { dispatch } from '../osc/commands.js';
+import { commandListener } from '../osc/command-listener.js';
 import { advertise, type Advertisement } from '../osc/mdns.js';
 import { oscQueryApp } from '../osc/oscquery.js';
+import { allowListOf, isLoopbackHost } from '../../drivers/net/allow-list.js';
 import { Playback } from '../playback/playback.js';
 import type { OutputEventRow } from '../store/batch-writer.js';
 import type { Store } from '../store/store.js';
@@ -142,9 +143,7 @@ export class Room {
     this.mapping = new LiveMapping(config.mapping, deps.store.sqlite, (rules) => this.engine.setRules(rules));
 
     if (config.osc.in.port > 0) {
-      this.oscIn = new OscInDriver({ host: config.osc.in.host, port: config.osc.in.port }, health, (m) =>
-        dispatch(m, { clock: this.clock, mapping: this.mapping, haptics: deps.haptics, now: () => this.time.now() }),
-      );
+      this.oscIn = commandListener(config.osc.in, health, deps.log, { clock: this.clock, mapping: this.mapping, haptics: deps.haptics, now: () => this.time.now() });
     }
   }
 
@@ -191,14 +190,16 @@ export class Room {
     this.clock.start();
     if (config.osc.query.port > 0) {
       try {
-        this.query = await listen(oscQueryApp({ name: config.box.name, oscPort: () => this.oscIn?.port, rules: () => this.engine.activeRules, sent: () => this.engine.sent }), config.osc.query.host, config.osc.query.port);
+        const app = oscQueryApp({ name: config.box.name, oscPort: () => this.oscIn?.port, rules: () => this.engine.activeRules, sent: () => this.engine.sent }, allowListOf(config.osc.in.allow));
+        this.query = await listen(app, config.osc.query.host, config.osc.query.port);
         this.deps.health.report('osc:query', { type: 'subsystem', state: 'connected', detail: `http ${config.osc.query.host}:${this.query.port}` });
       } catch (err) {
         this.deps.health.report('osc:query', { type: 'subsystem', state: 'error', detail: (err as Error).message.replace(/^http:/, 'oscquery:') });
       }
     }
-    if (config.osc.query.mdns && this.query) {
-      this.mdns = advertise({ name: config.box.name, queryPort: this.query.port, oscPort: this.oscIn?.port }, (err) => this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'error', detail: err.message }));
+    // Advertising a loopback-only server would tell the venue network about the box for nothing.
+    if (config.osc.query.mdns && this.query && !isLoopbackHost(config.osc.query.host)) {
+      this.mdns = advertise({ name: config.box.name, host: config.osc.query.host, queryPort: this.query.port, oscPort: this.oscIn?.port }, (err) => this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'error', detail: err.message }));
       this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'connected', detail: `_oscjson._tcp ${this.query.port}${this.oscIn?.port ? `, _osc._udp ${this.oscIn.port}` : ''}` });
     }
     log.info({ rules: this.engine.activeRules.length, restoredFrom: this.mapping.restoredFrom, targets: [...this.targets.keys()], oscIn: this.oscIn?.port ?? null, oscQuery: this.query?.port ?? null }, 'room outputs started');

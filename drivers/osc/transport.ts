@@ -5,6 +5,7 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket as TcpSocket } from 'node:net';
+import { isLoopbackHost } from '../net/allow-list.js';
 import { Retry, type BackoffLimits } from '../backoff.js';
 import type { HealthReporter } from '../health/registry.js';
 import { slipEncode } from './slip.js';
@@ -36,6 +37,9 @@ export class UdpTransport implements OscTransport {
     // ICMP "port unreachable" from a desk that is off arrives as an error on the next send; it is not fatal.
     socket.on('error', (err) => this.health.report(this.target.id, { lastError: err.message }));
     socket.unref();
+    // A desk on this machine gets a socket bound to loopback, so the box opens nothing on the
+    // venue network for it (sends made before the bind completes are queued by dgram).
+    if (isLoopbackHost(this.target.host)) socket.bind({ address: this.target.host === 'localhost' ? '127.0.0.1' : this.target.host, port: 0 });
     this.socket = socket;
     this.health.report(this.target.id, { type: 'subsystem', state: 'connected', detail: `udp ${this.target.host}:${this.target.port}` });
   }

@@ -48,7 +48,7 @@ describe('mDNS advertisement', () => {
     const env = {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root',
       CODANCE_STORE__PATH: join(dir, 'codance.db'), CODANCE_HTTP__PORT: '18080', CODANCE_BOX__NAME: 'mdns-box',
-      CODANCE_OSC__IN__PORT: '18000', CODANCE_OSC__QUERY__PORT: '18001', CODANCE_OSC__QUERY__MDNS: 'true', CODANCE_PIPELINE__ENABLED: 'false',
+      CODANCE_OSC__IN__PORT: '18000', CODANCE_OSC__QUERY__PORT: '18001', CODANCE_OSC__QUERY__MDNS: 'true', CODANCE_OSC__IN__HOST: '0.0.0.0', CODANCE_OSC__QUERY__HOST: '0.0.0.0', CODANCE_PIPELINE__ENABLED: 'false',
     };
     const daemon = spawn('ip', ['netns', 'exec', ns, process.execPath, CLI, 'daemon'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
