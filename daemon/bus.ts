@@ -28,6 +28,7 @@ type Handler<A extends unknown[]> = (...args: A) => void;
 
 export class Bus<E extends { [K in keyof E]: unknown[] } = BusEvents> {
   private readonly handlers = new Map<keyof E, Set<Handler<never[]>>>();
+  private readonly guards = new Map<keyof E, (...args: never[]) => boolean>();
 
   /** `onError` is told about a handler that threw; the bus itself never throws from `emit`. */
   constructor(private readonly onError: (event: string, err: unknown) => void) {}
@@ -42,9 +43,22 @@ export class Bus<E extends { [K in keyof E]: unknown[] } = BusEvents> {
     };
   }
 
+  /**
+   * One guard per event, asked before any handler: what it refuses reaches no one. This is
+   * where consent is applied, so no subscriber can forget to.
+   */
+  guard<K extends keyof E>(event: K, allows: (...args: E[K]) => boolean): () => void {
+    this.guards.set(event, allows as unknown as (...args: never[]) => boolean);
+    return () => {
+      this.guards.delete(event);
+    };
+  }
+
   emit<K extends keyof E>(event: K, ...args: E[K]): void {
     const set = this.handlers.get(event);
     if (!set) return;
+    const guard = this.guards.get(event) as ((...a: E[K]) => boolean) | undefined;
+    if (guard && !guard(...args)) return;
     for (const h of set) {
       try {
         (h as unknown as Handler<E[K]>)(...args);

@@ -110,6 +110,10 @@ export class Daemon {
       this.health.report('store', { type: 'subsystem', state: 'connected', detail: this.store.path });
       log.info({ path: this.store.path, applied: this.store.migrations?.applied, boxId: this.store.boxId }, 'store ready');
 
+      const consent = this.store.consent;
+      this.teardowns.add('consent', this.bus.guard('sample', (s) => consent.sample(s)));
+      this.teardowns.add('consent', this.bus.guard('inference', (r) => consent.biometrics(r.deviceKey)));
+      this.teardowns.add('consent', this.bus.guard('pattern', (p) => consent.movement(p.deviceKey)));
       this.startRetention();
       this.teardowns.add('bus', this.bus.on('device', (d) => this.store.registerDevice(d)));
       this.teardowns.add('bus', this.bus.on('sample', (s) => this.store.write(s)));
@@ -123,6 +127,7 @@ export class Daemon {
       }
       const hardware = this.buildHardware();
       const room = this.buildRoom(hardware);
+      consent.onRevoked((deviceKey) => room.engine.forget(deviceKey));
       if (config.pipeline.enabled) await this.startPipeline();
       await room.start(signal);
       this.teardowns.add('room', () => room.stop());

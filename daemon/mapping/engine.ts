@@ -47,6 +47,8 @@ export interface SentAddress {
   type: string;
   value: number | boolean | null;
   rule: string;
+  /** The dancer's device the value belongs to (dancer and pattern rules). */
+  device?: string;
 }
 
 type SourceKind = RuleSource['kind'];
@@ -172,6 +174,19 @@ export class MappingEngine {
     return s;
   }
 
+  /**
+   * Drops everything held for one dancer's device: the last values OSCQuery shows, the values
+   * targets refresh every second, and smoothing state. Called when their consent is withdrawn.
+   */
+  forget(deviceKey: string): void {
+    for (const [address, s] of this.sent) {
+      if (s.device !== deviceKey) continue;
+      this.sent.delete(address);
+      for (const target of this.out.osc.values()) target.forget(address);
+    }
+    for (const perRule of this.states.values()) perRule.delete(deviceKey);
+  }
+
   private apply(rule: MappingRule, key: string, raw: number, origin: Origin | undefined, trigger: boolean, atMs?: number, name?: string): void {
     const result = step(this.state(rule, key), raw, this.out.now(), rule.scale, trigger);
     if (result.kind === 'none') return;
@@ -189,7 +204,10 @@ export class MappingEngine {
         const last = this.sent.get(address);
         const shown = t.type === 'bool' ? fire || value >= 0.5 : t.type === 'i' ? Math.round(value) : t.type === 'dmx' ? null : value;
         if (last) last.value = shown;
-        else if (this.sent.size < MAX_SENT) this.sent.set(address, { type: t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f', value: shown, rule: rule.id });
+        else if (this.sent.size < MAX_SENT) {
+          const personal = rule.source.kind === 'dancer' || rule.source.kind === 'pattern';
+          this.sent.set(address, { type: t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f', value: shown, rule: rule.id, ...(personal ? { device: key } : {}) });
+        }
         const named = t.target === undefined ? undefined : this.out.osc.get(t.target);
         const targets = t.target === undefined ? [...this.out.osc] : named ? [[t.target, named] as const] : [];
         for (const [targetName, target] of targets) {

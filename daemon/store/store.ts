@@ -11,6 +11,7 @@ import type { DeviceInfo, Sample } from '../../drivers/sample.js';
 import { BatchWriter, type WriteOp, type WriterStats } from './batch-writer.js';
 import { DiskGuard, type DiskHealth, type DiskLevel, type DiskOptions } from './disk-guard.js';
 import { Chunker } from './chunker.js';
+import { ConsentGate } from './consent-gate.js';
 import { DeviceDirectory } from './devices.js';
 import { openDatabase, type OpenedDatabase } from './database.js';
 import { migrateToLatest, type MigrationReport } from './migrate.js';
@@ -45,6 +46,7 @@ export class Store {
   private opened: OpenedDatabase | undefined;
   private writer: BatchWriter | undefined;
   private guard: DiskGuard | undefined;
+  private gate: ConsentGate | undefined;
   private devices: DeviceDirectory | undefined;
   private chunker: Chunker;
   private timer: NodeJS.Timeout | undefined;
@@ -69,6 +71,7 @@ export class Store {
       this.boxIdValue = ensureBoxId(opened);
       this.journalMode = String(opened.sqlite.pragma('journal_mode', { simple: true }));
       this.devices = new DeviceDirectory(opened.sqlite, this.now);
+      this.gate = new ConsentGate(opened.sqlite, this.now);
       this.writer = new BatchWriter(opened.sqlite, this.devices, this.options.maxBatchRows, this.now, (failing, reason) => this.events.writes?.(failing, reason));
       if (this.options.disk) {
         this.guard = new DiskGuard({ dbPath: opened.path, options: this.options.disk, sqlite: opened.sqlite, writer: this.writer, onChange: (level, detail) => this.events.disk?.(level, detail) });
@@ -94,6 +97,12 @@ export class Store {
     const opened = this.opened;
     this.opened = undefined;
     await opened.close();
+  }
+
+  /** Asked by the bus before any sample or derived value reaches a consumer (daemon/store/consent-gate.ts). */
+  get consent(): ConsentGate {
+    if (!this.gate) throw new Error('store is not started');
+    return this.gate;
   }
 
   /** Rows still queued at stop because the disk refused them (0 normally). */
@@ -157,8 +166,11 @@ export class Store {
         // the -wal file may not exist between checkpoints
       }
     }
+    const writer = this.writer.snapshot();
     return {
-      ...this.writer.snapshot(),
+      ...writer,
+      // Withheld at the source (from every consumer) plus what the writer itself refused.
+      withheldNoConsent: writer.withheldNoConsent + (this.gate?.withheld.biometrics ?? 0) + (this.gate?.withheld.movement ?? 0),
       path: this.opened.path,
       boxId: this.boxIdValue,
       journalMode: this.journalMode,

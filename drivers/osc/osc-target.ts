@@ -92,6 +92,11 @@ export class OscTarget {
     this.values.set(address, { encoded, origin, changed: true });
   }
 
+  /** Stops refreshing an address (its source may no longer be shown: a withdrawn consent). */
+  forget(address: string): void {
+    this.values.delete(address);
+  }
+
   /** One channel (1..512) of a DMX frame sent as a 512-byte blob to `address` (OLA's OSC plugin). */
   setDmx(address: string, channel: number, level: number, origin?: Origin): void {
     let entry = this.dmx.get(address);
