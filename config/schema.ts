@@ -403,11 +403,14 @@ export const configSchema = z.strictObject({
       accessTokenTtlS: z.number().int().min(60).max(86_400).default(900),
       /** Lifetime of a refresh token (rotated on every use, revocable). */
       refreshTokenTtlS: z.number().int().min(300).max(90 * 86_400).default(14 * 86_400),
-      /** Failed logins allowed per username in `loginWindowS` before that username is locked for the rest of the window. */
+      /** Failed logins free per account and address; each further one doubles a wait (1 s, 2 s, 4 s …). Four times this across addresses starts an account-wide wait of at most a minute. */
       loginFailuresPerUser: z.number().int().min(1).max(100).default(5),
       /** Login attempts allowed per client address in `loginWindowS`. */
       loginAttemptsPerAddress: z.number().int().min(1).max(10_000).default(30),
+      /** Failures older than this are forgotten. */
       loginWindowS: z.number().int().min(1).max(86_400).default(900),
+      /** The longest wait per account and address. */
+      loginMaxDelayS: z.number().int().min(1).max(86_400).default(900),
       /** Whether anyone who can reach the box may self-register as a dancer (POST /api/v1/users/register). */
       openRegistration: z.boolean().default(true),
     })

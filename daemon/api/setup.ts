@@ -34,7 +34,7 @@ export function apiDeps(
   return {
     sql,
     tokens: new Tokens({ secret, accessTokenTtlS: config.auth.accessTokenTtlS, refreshTokenTtlS: config.auth.refreshTokenTtlS }, sql),
-    limiter: new LoginLimiter(config.auth),
+    limiter: new LoginLimiter(config.auth, now),
     clientAddress,
     openRegistration: config.auth.openRegistration,
     maxSampleBytes: config.http.maxSampleBytes,

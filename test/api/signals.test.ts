@@ -64,9 +64,9 @@ describe('movement', () => {
 
 describe('biometrics', () => {
   it('records nothing against a dancer who has not consented', async () => {
-    const reg = await h.call('/api/v1/users/register', { body: { username: 'nocons', email: 'nocons@example.org', password: 'long enough pw' } });
-    const id = (reg.body as { id: number }).id;
+    await h.call('/api/v1/users/register', { body: { username: 'nocons', email: 'nocons@example.org', password: 'long enough pw' } });
     const token = ((await h.login('nocons', 'long enough pw', '10.8.0.1')).body as { access_token: string }).access_token;
+    const id = ((await h.call('/api/v1/users/me', { token })).body as { id: number }).id;
     const refused = await h.call('/api/v1/biometrics/data', { token: h.tokens.technician, body: { user_id: id, heart_rate: 130 } });
     expect(refused.status).toBe(409);
     expect(err(refused.body).code).toBe('consent_required');

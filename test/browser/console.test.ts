@@ -56,8 +56,9 @@ mapping:
     };
     // Tonight's event, and Rosa (who consents to her biometrics being recorded) checked in.
     const event = await api('/api/v1/events', { body: { name: 'Thursday social', starts_at: new Date(Date.now() - 60_000).toISOString(), ends_at: new Date(Date.now() + 3_600_000).toISOString() } });
-    const rosa = await api('/api/v1/users/register', { body: { username: 'rosa', email: 'rosa@example.org', password: 'rosa dances pw', consent_biometrics: true }, auth: {} });
+    await api('/api/v1/users/register', { body: { username: 'rosa', email: 'rosa@example.org', password: 'rosa dances pw', consent_biometrics: true }, auth: {} });
     const rosaToken = (await api('/api/v1/users/token', { body: { username: 'rosa', password: 'rosa dances pw' }, auth: {} })).access_token as string;
+    const rosa = await api('/api/v1/users/me', { auth: { authorization: `Bearer ${rosaToken}` } });
     await api('/api/v1/events/register', { body: { event_id: event.id }, auth: { authorization: `Bearer ${rosaToken}` } });
     await api('/api/v1/events/checkin', { body: { event_id: event.id, user_id: rosa.id } });
 

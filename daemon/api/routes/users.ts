@@ -9,7 +9,7 @@ import { body, errors, idParam, json } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
 import { getRow, listPage, type LooseSelect } from '../resource.js';
 import { userOf, type ApiRouter } from '../router.js';
-import { createUserIn, loginIn, refreshIn, registerIn, tokenOut, updateUserIn, userColumns, userOut } from '../schemas/users.js';
+import { createUserIn, loginIn, registrationOut, refreshIn, registerIn, tokenOut, updateUserIn, userColumns, userOut } from '../schemas/users.js';
 
 const tags = ['users'];
 /** Everyone signed in; everyone but an admin only their own account. */
@@ -21,27 +21,40 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
   const userJson = (id: number): Row => toApi(userColumns, getRow(sql, 'users', id, 'user'));
 
   router.add(
-    { method: 'post', path: `${base}/register`, tags, summary: 'Register as a dancer', access: 'public', request: { body: body(registerIn) }, responses: { 201: json(userOut, 'the new user'), ...errors(403, 409, 422) } },
+    {
+      method: 'post', path: `${base}/register`, tags, summary: 'Register as a dancer', access: 'public', request: { body: body(registerIn) },
+      description: 'The answer is the same whether or not the username or email was taken, so registering tells no one which names exist: log in to use the new account (a taken name fails there).',
+      responses: { 202: json(registrationOut, 'received'), ...errors(403, 422) },
+    },
     async (c, { body: input }) => {
       if (!deps.openRegistration) throw forbidden('self-registration is switched off on this box (auth.openRegistration); ask a technician');
-      const id = await createUser(sql, { ...input, role: 'dancer' });
-      return c.json(userJson(id), 201);
+      try {
+        await createUser(sql, { ...input, role: 'dancer' });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 'already_exists')) throw err;
+        // As long as a registration that went through (the hash is what takes the time).
+        await hashPassword(input.password);
+      }
+      return c.json({ status: 'received' as const, message: 'if that username and email were free, the account exists now: log in with them' }, 202);
     },
   );
 
   router.add(
     { method: 'post', path: `${base}/token`, tags, summary: 'Log in: exchange username (or email) and password for tokens', access: 'public', request: { body: body(loginIn) }, responses: { 200: json(tokenOut, 'tokens'), ...errors(401, 422, 429) } },
     async (c, { body: input }) => {
-      await limiter.before(input.username, deps.clientAddress(c));
+      const address = deps.clientAddress(c);
       const row = sql.first(
         sql.db.selectFrom('users').select(['id', 'role', 'password_hash', 'is_active']).where((eb) => eb.or([eb('username', '=', input.username), eb('email', '=', input.username)])),
       );
+      // Throttled per account, whichever of its names was typed; an unknown name by itself.
+      const account = row ? `id:${row.id}` : `name:${input.username.toLowerCase()}`;
+      await limiter.before(account, address);
       const ok = await verifyPassword(input.password, row?.password_hash);
       if (!row || !ok || row.is_active !== 1) {
-        await limiter.failed(input.username);
+        limiter.failed(account, address);
         throw new ApiError(401, 'invalid_credentials', 'wrong username or password, or the account is disabled');
       }
-      await limiter.succeeded(input.username);
+      limiter.succeeded(account, address);
       return c.json(await tokens.issue(row), 200);
     },
   );

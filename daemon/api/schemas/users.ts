@@ -46,6 +46,11 @@ export const registerIn = z
   .strictObject({ username, email, password, consent_biometrics: z.boolean().optional(), consent_cloud_sync: z.boolean().optional() })
   .openapi('UserRegister');
 
+/** The answer to a registration, the same whether or not the name or email was already taken. */
+export const registrationOut = z
+  .object({ status: z.literal('received'), message: z.string() })
+  .openapi('RegistrationReceived');
+
 export const createUserIn = z
   .strictObject({ username, email, password, role: role.default('dancer'), is_active: z.boolean().optional(), consent_biometrics: z.boolean().optional(), consent_cloud_sync: z.boolean().optional() })
   .openapi('UserCreate');
