@@ -30,8 +30,14 @@ export function entitiesOf(classes: readonly SyncClass[]): SyncEntity[] {
 const entity = z.enum(syncEntities as [SyncEntity, ...SyncEntity[]]);
 
 /** One outbox entry as it travels: the row as the box has it now (absent for a delete). */
+/**
+ * The largest outbox seq a box can have written: 2^40 is 14 years at 2 500 rows a second,
+ * every second. Anything above is forged or corrupt, and would freeze its record in the cloud.
+ */
+export const MAX_SYNC_SEQ = 2 ** 40;
+
 export const syncRecord = z.strictObject({
-  seq: z.number().int().positive(),
+  seq: z.number().int().positive().max(MAX_SYNC_SEQ, `seq is beyond what a box can have written (at most 2^40)`),
   entity,
   id: z.number().int(),
   op: z.enum(['upsert', 'delete']),

@@ -60,10 +60,23 @@ interface Built {
 }
 
 class HttpFailure extends Error {
-  constructor(message: string, readonly retryAfterMs: number | undefined, readonly tooLarge = false) {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+    readonly tooLarge = false,
+    /** The link dropped or stalled mid-request (a lossy uplink), as opposed to a cloud that is not there. */
+    readonly cut = false,
+  ) {
     super(message);
   }
 }
+
+/** Errors that mean "nobody answers at that address": waiting helps, smaller batches do not. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** Gateway answers a lossy path gives when a request stalls. */
+const STALLED = new Set([408, 502, 504]);
+/** After each delivered batch the byte limit grows back by this factor, up to `maxBatchBytes`. */
+const GROWTH = 1.25;
 
 /** A batch always holds at least one record, whatever this says. */
 const MIN_BATCH_BYTES = 1024;
@@ -224,6 +237,19 @@ export class SyncClient {
           this.batchBytesLimit = Math.max(MIN_BATCH_BYTES, Math.floor(this.batchBytesLimit / 2));
           continue;
         }
+        // Cut or stalled on the way: a smaller batch is likelier to get through a lossy link, so
+        // halve it and try again soon; only once batches are as small as they go does the
+        // exponential backoff apply.
+        if (err instanceof HttpFailure && err.cut && this.batchBytesLimit > MIN_BATCH_BYTES) {
+          this.batchBytesLimit = Math.max(MIN_BATCH_BYTES, Math.floor(this.batchBytesLimit / 2));
+          this.failures = 0;
+          const wait = this.random() * this.options.backoff.initialMs;
+          this.nextAttemptAt = this.now() + wait;
+          this.setState('backoff', `${this.lastError}; batches now up to ${this.batchBytesLimit} bytes, next in ${Math.round(wait)} ms`);
+          await this.sleep(wait);
+          this.nextAttemptAt = null;
+          continue;
+        }
         const ceiling = Math.min(this.options.backoff.maxMs, this.options.backoff.initialMs * 2 ** Math.min(this.failures - 1, 30));
         const wait = Math.max(this.random() * ceiling, err instanceof HttpFailure ? (err.retryAfterMs ?? 0) : 0);
         this.nextAttemptAt = this.now() + wait;
@@ -256,26 +282,30 @@ export class SyncClient {
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.requestTimeoutMs)]),
       });
     } catch (err) {
+      if (this.abort.signal.aborted) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new HttpFailure(`cloud unreachable: ${cause?.code ?? cause?.message ?? (err as Error).message}`, undefined);
+      const timedOut = (err as Error).name === 'TimeoutError';
+      const code = cause?.code ?? '';
+      throw new HttpFailure(`cloud unreachable: ${timedOut ? `no answer within ${this.options.requestTimeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message)}`, undefined, false, !UNREACHABLE.has(code));
     }
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
-      throw new HttpFailure(`connection lost reading the acknowledgement: ${(err as Error).message}`, undefined);
+      throw new HttpFailure(`connection lost reading the acknowledgement: ${(err as Error).message}`, undefined, false, true);
     }
     if (!res.ok) {
       const retryAfter = Number(res.headers.get('retry-after'));
       const detail = text.slice(0, 200).replace(/\s+/g, ' ');
       const hint = res.status === 401 || res.status === 403 ? ' (the cloud refused this box\'s credential: enrol it again)' : '';
-      throw new HttpFailure(`cloud answered ${res.status}${hint}: ${detail}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined, res.status === 413);
+      throw new HttpFailure(`cloud answered ${res.status}${hint}: ${detail}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined, res.status === 413, STALLED.has(res.status));
     }
     const ack = syncAck.safeParse(safeJson(text));
     if (!ack.success) throw new HttpFailure('cloud answered 200 without a valid acknowledgement', undefined);
     this.source.ack(built.cursors, this.now());
     this.backlogCache = undefined;
     this.lastSuccessAt = this.now();
+    this.batchBytesLimit = Math.min(this.options.maxBatchBytes, Math.ceil(this.batchBytesLimit * GROWTH));
     this.sent.batches++;
     this.sent.records += built.records.length;
     this.sent.wireBytes += wire.length;

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { bearerAuthenticator } from './authenticate.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../sync/json-depth.js';
 import { ApiRouter, type ApiEnv } from './router.js';
 import { registerBiometricRoutes } from './routes/biometrics.js';
 import { registerDeviceRoutes } from './routes/devices.js';
@@ -30,10 +31,17 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
       throw new ApiError(413, 'payload_too_large', `request bodies are limited to ${deps.maxBodyBytes} bytes (http.maxBodyBytes)`);
     },
   });
+  // A JSON body is scanned for depth before any route parses it (after the size limit).
+  const depth = async (c: { req: { header(n: string): string | undefined; text(): Promise<string> } }, next: () => Promise<void>) => {
+    if (/json/i.test(c.req.header('content-type') ?? '') && nestsDeeperThan(await c.req.text(), MAX_JSON_DEPTH)) {
+      throw new ApiError(422, 'too_deep', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels, the limit for request bodies`, 'body');
+    }
+    await next();
+  };
   app.use('/api/v1/*', async (c, next) => {
-    // Uploads have their own, larger limit on their route.
+    // Uploads (multipart) have their own, larger limit on their route.
     if (c.req.method === 'POST' && (c.req.path === '/api/v1/sound/samples' || c.req.path === '/api/v1/songs')) return next();
-    return limit(c as never, next);
+    return limit(c as never, () => depth(c, next));
   });
   const router = new ApiRouter(app, bearerAuthenticator(deps.sql, deps.tokens));
   registerUserRoutes(router, deps);

@@ -15,7 +15,8 @@ import { syncAck, syncBatch } from '../contract.js';
 import { Accounts, type Principal } from './accounts.js';
 import * as c from './contracts.js';
 import { CloudError, forbidden, notFound } from './errors.js';
-import { ingest } from './ingest.js';
+import { ingest, SeqOutOfRange } from './ingest.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 import type { CloudDatabase } from './schema.js';
 import { boxChecksums, decodeCursor, listSessions, sessionById, sessionData, sessionSummary } from './sessions.js';
 import { sessionDancers } from './session-dancers.js';
@@ -76,6 +77,13 @@ export function cloudApp(deps: CloudAppDeps): OpenAPIHono<Env> {
     app.openapi(createRoute({ ...config, security, middleware: [guard] as never }), handler as never);
   }
 
+  // Plain JSON bodies are scanned for depth before any route parses them (gzip ingest is scanned after inflating).
+  app.use('/api/v1/*', async (ctx, next) => {
+    if (!/json/i.test(ctx.req.header('content-type') ?? '') || ctx.req.header('content-encoding')) return next();
+    if (nestsDeeperThan(await ctx.req.text(), MAX_JSON_DEPTH)) throw new CloudError(422, 'too_deep', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels, the limit for request bodies`, 'body');
+    return next();
+  });
+
   app.get('/health', (ctx) => ctx.json({ status: 'ok', version: deps.version }));
 
   route('public', { method: 'post', path: '/api/v1/auth/login', tags: ['auth'], summary: 'Log a dashboard user in', request: { body: body(c.loginIn) }, responses: { 200: json(c.loginOut, 'a bearer token'), ...errors(401, 422, 429) } }, async (ctx) => {
@@ -106,6 +114,7 @@ export function cloudApp(deps: CloudAppDeps): OpenAPIHono<Env> {
       throw new CloudError(encoding === 'gzip' && /Cannot create a Buffer larger|maxOutputLength/.test((err as Error).message) ? 413 : 400, 'bad_body', `the gzip body could not be read: ${(err as Error).message}`);
     }
     if (encoding !== 'gzip' && encoding !== 'identity') throw new CloudError(415, 'unsupported_encoding', `content-encoding ${encoding}: send gzip or none`);
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new CloudError(422, 'too_deep', `the batch nests deeper than ${MAX_JSON_DEPTH} levels, the limit for request bodies`, 'body');
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -115,8 +124,12 @@ export function cloudApp(deps: CloudAppDeps): OpenAPIHono<Env> {
     const batch = syncBatch.safeParse(parsed);
     if (!batch.success) throw invalid('body', batch.error.issues);
     if (batch.data.box !== box.uid) throw forbidden(`this credential belongs to box ${box.uid}, not ${batch.data.box}`);
-    const ack = await ingest(deps.db, box.id, batch.data, now());
-    return ctx.json(ack, 200);
+    try {
+      return ctx.json(await ingest(deps.db, box.id, batch.data, now()), 200);
+    } catch (err) {
+      if (err instanceof SeqOutOfRange) throw new CloudError(422, 'seq_out_of_range', err.message, 'body.records');
+      throw err;
+    }
   });
 
   route('signed-in', { method: 'get', path: '/api/v1/orgs', tags: ['organisations'], summary: 'The organisations you belong to', responses: { 200: json(c.orgOut.array(), 'organisations'), ...errors(401) } }, async (ctx) => {

@@ -11,7 +11,25 @@ import type { CloudDatabase } from './schema.js';
 /** Rows per INSERT: 11 parameters each stays far below PostgreSQL's 65535. */
 const CHUNK = 1000;
 
+/**
+ * How far a box's seqs may run ahead of the last one the cloud saw: a margin, plus what the
+ * box could have written since (100 000 rows a second is 40 times a 200-dancer venue). A seq
+ * beyond it is refused, so a forged one cannot hold a record above every real update.
+ */
+export const SEQ_MARGIN = 10_000_000;
+export const MAX_SEQS_PER_MS = 100;
+
+export class SeqOutOfRange extends Error {}
+
 export async function ingest(db: Kysely<CloudDatabase>, boxId: number, batch: SyncBatch, now: number): Promise<{ accepted: number; duplicates: number; max_seq: number }> {
+  const box = await db.selectFrom('boxes').select(['last_seq', 'last_seen_at']).where('id', '=', boxId).executeTakeFirst();
+  const highest = batch.records.reduce((m, r) => Math.max(m, r.seq), 0);
+  // A box seen before may only have moved on as far as the time since allows; its first
+  // batch may carry any history (MAX_SYNC_SEQ bounds that, in the contract).
+  if (box && box.last_seen_at !== null) {
+    const bound = box.last_seq + SEQ_MARGIN + Math.max(0, now - box.last_seen_at) * MAX_SEQS_PER_MS;
+    if (highest > bound) throw new SeqOutOfRange(`seq ${highest} is beyond what this box can have written since it was last seen (last seq ${box.last_seq}, at most ${bound} now)`);
+  }
   // Defensive: one row per key in a statement (PostgreSQL refuses to update a row twice in one INSERT).
   const newest = new Map<string, SyncBatch['records'][number]>();
   for (const r of batch.records) {

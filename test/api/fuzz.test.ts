@@ -83,3 +83,19 @@ describe('every route survives hostile input', () => {
     expect(h.logs.filter((l) => l.startsWith('error'))).toEqual([]);
   }, 180_000);
 });
+
+describe('JSON nested too deep', () => {
+  it('is a 422 naming the limit at every JSON route, before any route parses it, never a 500', async () => {
+    const deep = `{"name":"x","config":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    for (const path of ['/api/v1/events', '/api/v1/users/register', '/api/v1/users/token', '/api/v1/mapping/rules']) {
+      const res = await h.call(path, { method: path.endsWith('rules') ? 'PUT' : 'POST', token: h.tokens.admin, raw: deep, headers: { 'content-type': 'application/json' } });
+      expect(res.status, path).toBe(422);
+      expect(res.body, path).toEqual({ error: { code: 'too_deep', message: 'the JSON body nests deeper than 64 levels, the limit for request bodies', field: 'body' } });
+    }
+    // 64 levels are still read (and answered on their merits), and brackets inside strings do not count.
+    const ok = await h.call('/api/v1/users/token', { raw: `{"username":"${'['.repeat(500)}","password":${'['.repeat(60)}${']'.repeat(60)}}`, headers: { 'content-type': 'application/json' } });
+    expect(ok.status).toBe(422);
+    expect((ok.body as { error: { code: string } }).error.code).toBe('validation_failed');
+    expect(h.logs.filter((l) => l.startsWith('error'))).toEqual([]);
+  });
+});

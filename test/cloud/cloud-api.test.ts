@@ -170,6 +170,30 @@ describe.each(['sqlite', 'postgres'] as const)('codance cloud on %s', (kind) => 
     expect((await cloud.call('POST', '/api/v1/enrol', undefined, { code: codeB, box: a.boxUid, name: 'x' })).status).toBe(409);
   });
 
+  it('refuses a forged seq beyond what the box can have written, so no record is frozen by it', async () => {
+    const record = (seq: number, name: string) => ({ box: b.boxUid, sent_at: 0, records: [{ seq, entity: 'events', id: 777, op: 'upsert', data: { id: 777, name, starts_at: 0, ends_at: 1 } }] });
+    expect((await cloud.call('POST', '/api/v1/ingest', b.boxToken, record(50, 'real'))).status).toBe(200);
+    const absurd = await cloud.call('POST', '/api/v1/ingest', b.boxToken, record(2 ** 53 - 1, 'forged'));
+    expect(absurd.status).toBe(422);
+    expect(absurd.json.error).toMatchObject({ field: 'body.records.0.seq', message: expect.stringMatching(/beyond what a box can have written/) });
+    const ahead = await cloud.call('POST', '/api/v1/ingest', b.boxToken, record(2 ** 39, 'forged'));
+    expect(ahead.status).toBe(422);
+    expect(ahead.json.error).toMatchObject({ code: 'seq_out_of_range', message: expect.stringMatching(/^seq 549755813888 is beyond what this box can have written since it was last seen/) });
+    // The box's next real update still lands.
+    expect((await cloud.call('POST', '/api/v1/ingest', b.boxToken, record(60, 'renamed'))).json.accepted).toBe(1);
+  });
+
+  it('refuses JSON nested too deep with a 422 naming the limit, plain or gzipped, never a 500', async () => {
+    const deep = `{"box":"${b.boxUid}","sent_at":0,"records":[{"seq":1,"entity":"events","id":1,"op":"upsert","data":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}]}`;
+    for (const [body, headers] of [[deep, undefined], [gzipSync(deep), { 'content-type': 'application/json', 'content-encoding': 'gzip' }]] as const) {
+      const r = await cloud.call('POST', '/api/v1/ingest', b.boxToken, body, headers);
+      expect(r.status).toBe(422);
+      expect(r.json.error).toMatchObject({ code: 'too_deep', message: 'the ' + (headers ? 'batch' : 'JSON body') + ' nests deeper than 64 levels, the limit for request bodies' });
+    }
+    const login = await cloud.call('POST', '/api/v1/auth/login', undefined, `{"email":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(login.status).toBe(422);
+  });
+
   it('answers bad ingest bodies with a clear 4xx naming what is wrong, never a 500', async () => {
     const gz = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
     expect((await cloud.call('POST', '/api/v1/ingest', b.boxToken, Buffer.from('not gzip'), gz)).json.error!.code).toBe('bad_body');

@@ -135,6 +135,33 @@ describe('sync client', () => {
     expect(s.batches.length).toBeGreaterThan(1); // one batch would have fitted without the 413s
   });
 
+  it('on a lossy link that cuts or stalls large requests, sends smaller batches rather than backing off, and delivers everything', async () => {
+    for (const fault of ['cut', 'stall'] as const) {
+      const s = await setup();
+      const attempts: number[] = [];
+      const waits: number[] = [];
+      // The link carries requests up to 4 KB (compressed); bigger ones are reset mid-way, or hang until the client's timeout.
+      const lossy: NonNullable<SyncHooks['fetch']> = async (input, init) => {
+        const size = (init?.body as Uint8Array).length;
+        attempts.push(size);
+        if (size > 4096) {
+          if (fault === 'cut') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+          await new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error)));
+        }
+        return s.fetchHook(input, init);
+      };
+      const client = new SyncClient(options({ maxBatchBytes: 1024 * 1024, requestTimeoutMs: 300, backoff: { initialMs: 20, maxMs: 300_000 } }), s.outbox, {
+        fetch: lossy,
+        state: (state, detail) => state === 'backoff' && waits.push(Number(/next in (\d+) ms/.exec(detail)?.[1])),
+      });
+      await drain(client);
+      expect(s.batches.flatMap((b) => b.records).length, fault).toBe(43);
+      expect(Math.max(...waits), fault).toBeLessThanOrEqual(20); // never the long backoff a dead cloud gets
+      expect(attempts.some((a) => a > 4096), fault).toBe(true);
+      expect(Math.max(...s.batches.map((b) => JSON.stringify(b).length)), fault).toBeLessThan(1024 * 1024 / 4);
+    }
+  });
+
   it('keeps to the bandwidth cap', async () => {
     const s = await setup();
     const client = new SyncClient(options({ maxBatchRecords: 5, maxBytesPerSecond: 4000 }), s.outbox, { fetch: s.fetchHook });
