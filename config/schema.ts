@@ -158,6 +158,8 @@ export const configSchema = z.strictObject({
   http: z
     .strictObject({
       host: hostname.default('127.0.0.1'),
+      /** Addresses / CIDRs (a monitoring server) that may read /metrics and the details of /health; loopback always may. */
+      trusted: z.array(cidr).max(256).default([]),
       port: port.default(8080),
       /** Largest JSON request body; bigger bodies get 413 before they are read whole. */
       maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),

@@ -28,6 +28,7 @@ import { currentEvent, loadPatterns, type DetectablePattern } from './pipeline/p
 import { Bus } from './bus.js';
 import { apiDeps } from './api/setup.js';
 import { createApp } from './http/app.js';
+import { trustedPeers } from './http/trusted.js';
 import { listen, type RunningServer } from './http/server.js';
 import { Teardowns } from './lifecycle.js';
 import type { Logger } from './logger.js';
@@ -144,6 +145,7 @@ export class Daemon {
         components: () => this.health.snapshot(),
         log,
         metrics: [room.metrics, ...(this.sync ? [this.sync.metrics] : [])],
+        trusted: trustedPeers(config.http.trusted),
         ...(this.sync && { sync: () => this.sync!.client.status() }),
         api: this.withTasks(apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics, room, console: this.consoleFeed(room), ...(this.sync && { sync: this.sync.client }) }, undefined, this.gestureEmbed)),
       });

@@ -1,4 +1,5 @@
 /** Builds the API's dependencies from the configuration and an open store. */
+import { peerAddress } from '../http/trusted.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/index.js';
@@ -16,17 +17,12 @@ import { loadMoveLibrary } from '../../config/moves.js';
 import { understand } from '../choreography/understand.js';
 
 /** The peer address of the TCP connection (X-Forwarded-For is not trusted: the box is not behind a proxy). */
-function socketAddress(c: ApiContext): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}
-
 export function apiDeps(
   config: Pick<Config, 'auth' | 'http' | 'store' | 'playback' | 'choreography'>,
   store: { sqlite: BetterSqlite3.Database; db: Kysely<Database> },
   now: () => number,
   hardware: HardwareView = { health: () => [], haptics: new Map() },
-  clientAddress: (c: ApiContext) => string = socketAddress,
+  clientAddress: (c: ApiContext) => string = (c) => peerAddress(c as never),
   gestures?: Embed,
 ): ApiDeps & { maxBodyBytes: number } {
   const sql = new Sql(store.sqlite, store.db, now);

@@ -50,7 +50,8 @@ export async function runDaemon(config: Config): Promise<void> {
     await daemon.start(controller.signal);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    log.fatal({ err }, 'start failed');
+    // The message names what to fix (a port in use, a store that is not ours); a stack adds nothing for the technician.
+    log.fatal({ error: message, type: err instanceof Error ? err.name : typeof err }, 'start failed');
     console.error(`codance: start failed: ${message}`);
     process.exit(1);
   }

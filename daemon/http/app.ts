@@ -4,6 +4,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ComponentHealth } from '../../drivers/health/registry.js';
+import type { Context } from 'hono';
 import type { StoreHealth } from '../store/store.js';
 import type { SyncStatus } from '../../sync/sync-client.js';
 import type { ApiInfo, Health } from './contracts.js';
@@ -30,6 +31,11 @@ export interface AppDeps {
   metrics?: Registry[];
   /** The /api/v1 routes; absent when the store is not open (e.g. unit tests of the root routes). */
   api?: ApiDeps & { maxBodyBytes: number };
+  /**
+   * Whether a request may see /metrics and the details of /health (store path, cloud, device
+   * ids): loopback and `http.trusted` in the daemon. Others get the status alone. Unset: all may.
+   */
+  trusted?(c: Context): boolean;
 }
 
 export interface AppLog {
@@ -99,16 +105,22 @@ export function createApp(deps: AppDeps): App {
     return c.json(info);
   });
 
+  const trusted = deps.trusted ?? (() => true);
   app.get('/health', (c) => {
     const health = buildHealth(deps);
     // 503 only when the store cannot take data: a supervisor or load balancer should act then.
-    return c.json(health, health.status === 'down' ? 503 : 200);
+    const status = health.status === 'down' ? 503 : 200;
+    if (!trusted(c)) return c.json({ status: health.status, version: health.version, uptimeS: health.uptimeS }, status);
+    return c.json(health, status);
   });
 
   // Prometheus text format; public like /health (the box serves localhost unless told otherwise).
   // Other parts of the box (the room's latency histograms) own their metrics; one endpoint serves all.
   const metrics = deps.metrics?.length ? Registry.merge([metricsRegistry(deps), ...deps.metrics]) : metricsRegistry(deps);
-  app.get('/metrics', async (c) => c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType }));
+  app.get('/metrics', async (c) => {
+    if (!trusted(c)) return errorJson(c, 403, { code: 'forbidden', message: 'metrics are served to loopback and the addresses in http.trusted only' });
+    return c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType });
+  });
 
   let router: ApiRouter | undefined;
   if (deps.api) {

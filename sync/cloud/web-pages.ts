@@ -78,7 +78,8 @@ export function mountPage(app: Hono<any>, spec: PageSpec, assetsDir: string = we
   app.get(`${spec.path}/assets/:file`, (c) => {
     const name = c.req.param('file');
     // Only this page's own bundle files: no path from the request reaches the file system.
-    if (!/^[a-z-]+\.(js|css|js\.map|css\.map)$/.test(name) || !name.startsWith(`${spec.bundle}.`)) return c.json({ error: { code: 'not_found', message: `no asset ${name}` } }, 404);
+    // No source maps are built or served: the pages are not debugged on a box in service.
+    if (!/^[a-z-]+\.(js|css)$/.test(name) || !name.startsWith(`${spec.bundle}.`)) return c.json({ error: { code: 'not_found', message: `no asset ${name}` } }, 404);
     const f = load(name);
     if (!f) return c.json({ error: { code: 'not_found', message: `no asset ${name}; run npm run build` } }, 404);
     return c.body(new Uint8Array(f.body), 200, { 'content-type': f.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });

@@ -52,12 +52,11 @@ function sendFrom(source: string, port: number, address: string, args: { type: s
   execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { stdio: 'pipe' });
 }
 
-function httpFrom(source: string, url: string): number {
+function httpFrom(source: string, url: string): { status: number; body: string } {
   const script = `
-    require('node:http').get(${JSON.stringify(url)}, { localAddress: ${JSON.stringify(source)} }, (r) => { console.log(r.statusCode); r.resume(); })
-      .on('error', (e) => { console.log('error ' + e.code); });`;
-  const out = execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { encoding: 'utf8' }).trim();
-  return Number(out);
+    require('node:http').get(${JSON.stringify(url)}, { localAddress: ${JSON.stringify(source)} }, (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => console.log(JSON.stringify({ status: r.statusCode, body: b }))); })
+      .on('error', (e) => { console.log(JSON.stringify({ status: 0, body: e.code })); });`;
+  return JSON.parse(execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { encoding: 'utf8' }).trim()) as { status: number; body: string };
 }
 
 interface Health {
@@ -106,6 +105,7 @@ describe('the box on the venue network', () => {
         CODANCE_STORE__PATH: join(dir, 'codance.db'), CODANCE_PIPELINE__ENABLED: 'false', CODANCE_SIMULATION__DANCERS: '2',
         CODANCE_OSC__IN__PORT: String(oscPort), CODANCE_OSC__IN__HOST: BOX, CODANCE_OSC__IN__ALLOW: `[${DESK}/32]`,
         CODANCE_OSC__QUERY__PORT: String(queryPort), CODANCE_OSC__QUERY__HOST: BOX,
+        CODANCE_HTTP__HOST: '0.0.0.0', CODANCE_HTTP__TRUSTED: `[${DESK}]`,
       },
     });
     try {
@@ -128,8 +128,15 @@ describe('the box on the venue network', () => {
       expect((await oscIn()).errors?.not_allowed).toBe(4);
 
       // OSCQuery: the allowed desk reads it, the stranger is refused.
-      expect(httpFrom(DESK, `http://${BOX}:${queryPort}/?HOST_INFO`)).toBe(200);
-      expect(httpFrom(STRANGER, `http://${BOX}:${queryPort}/`)).toBe(403);
+      expect(httpFrom(DESK, `http://${BOX}:${queryPort}/?HOST_INFO`).status).toBe(200);
+      expect(httpFrom(STRANGER, `http://${BOX}:${queryPort}/`).status).toBe(403);
+      // HTTP on the LAN: /health tells a stranger the status only, /metrics nothing; the trusted desk sees it all.
+      const health = httpFrom(STRANGER, `http://${BOX}:${port}/health`);
+      expect(health.status).toBe(200);
+      expect(Object.keys(JSON.parse(health.body) as object).sort()).toEqual(['status', 'uptimeS', 'version']);
+      expect(httpFrom(STRANGER, `http://${BOX}:${port}/metrics`).status).toBe(403);
+      expect(httpFrom(DESK, `http://${BOX}:${port}/metrics`).body).toMatch(/codance_store_rows_written/);
+      expect(JSON.parse(httpFrom(DESK, `http://${BOX}:${port}/health`).body)).toHaveProperty('store.path');
     } finally {
       d.child.kill('SIGTERM');
       await d.exited;

@@ -24,7 +24,7 @@ function yamlFile(text: string): string {
 describe('configuration', () => {
   it('has the documented embedded defaults', () => {
     const c = loadConfig();
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080, maxBodyBytes: 1024 * 1024, maxSampleBytes: 20 * 1024 * 1024, maxSongBytes: 100 * 1024 * 1024 });
+    expect(c.http).toEqual({ host: '127.0.0.1', trusted: [], port: 8080, maxBodyBytes: 1024 * 1024, maxSampleBytes: 20 * 1024 * 1024, maxSongBytes: 100 * 1024 * 1024 });
     expect(c.auth).toMatchObject({ accessTokenTtlS: 900, loginFailuresPerUser: 5, openRegistration: true });
     expect(c.store.path).toBe('./var/codance.db');
     expect(c.simulation.dancers).toBe(0);
@@ -106,6 +106,16 @@ describe('configuration', () => {
     expect(shown.auth.jwtSecret).toBe(REDACTED);
     expect(JSON.stringify(shown)).not.toContain('x'.repeat(40));
     expect(shown.http).toEqual(c.http);
+    // Numbers under secret-sounding names are settings, shown as they are.
+    expect(shown.auth.accessTokenTtlS).toBe(900);
+    expect(shown.auth.refreshTokenTtlS).toBe(1209600);
+    const withOsc = redact(loadConfig({ env: { CODANCE_OSC__IN__COMMAND_SECRET: 'osc-signing-secret-1' } }));
+    expect(withOsc.osc.in.commandSecret).toBe(REDACTED);
+  });
+
+  it('refuses an allow list entry that is not an address or CIDR, naming it', () => {
+    expect(() => loadConfig({ env: { CODANCE_OSC__IN__ALLOW: '[10.0.0.0/33, desk.local]' } })).toThrow(/osc\.in\.allow\[0\]: must be an IP address or a CIDR network such as 10\.0\.0\.0\/24 \(env CODANCE_OSC__IN__ALLOW\)\nosc\.in\.allow\[1\]: must be/);
+    expect(loadConfig({ env: { CODANCE_OSC__IN__ALLOW: '[10.0.0.0/24, 192.0.2.7, "fd00::/8"]' } }).osc.in.allow).toEqual(['10.0.0.0/24', '192.0.2.7', 'fd00::/8']);
   });
 
   it('never fails with anything but a ConfigError, whatever the environment holds (fuzz)', () => {
