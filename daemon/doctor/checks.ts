@@ -105,7 +105,9 @@ export function doctorChecks(env: DoctorEnv): Check[] {
           const s = statfsSync(dir);
           const free = s.bavail * s.bsize;
           if (free < MIN_FREE_FAIL_BYTES) return Promise.resolve({ status: 'fail', detail: `${mb(free)} free at ${dir}`, fix: 'free disk space: the store cannot write; back up and prune old sessions (codance db backup)' });
-          if (free < MIN_FREE_WARN_BYTES) return Promise.resolve({ status: 'warn', detail: `${mb(free)} free at ${dir}`, fix: 'less than 1 GiB free: a busy night writes ~100 MiB per hour per 24 dancers; make room' });
+          const guard = env.config.store.disk.minFreeBytes;
+          if (free < guard) return Promise.resolve({ status: 'warn', detail: `${mb(free)} free at ${dir}`, fix: `under store.disk.minFreeBytes (${mb(guard)}): the disk guard is shedding raw streams; make room or shorten retention.days` });
+          if (free < Math.max(MIN_FREE_WARN_BYTES, 2 * guard)) return Promise.resolve({ status: 'warn', detail: `${mb(free)} free at ${dir}`, fix: `little room left: a night writes ~8 MB per dancer-hour (200 MB an hour for 24 dancers), and below ${mb(guard)} raw streams are shed; make room or shorten retention.days` });
           return Promise.resolve({ status: 'ok', detail: `${mb(free)} free at ${dir}` });
         } catch (err) {
           return Promise.resolve({ status: 'warn', detail: `cannot stat: ${(err as Error).message}`, fix: 'check that the store directory exists' });

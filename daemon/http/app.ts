@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps): App {
     return c.json(info);
   });
 
-  const trusted = deps.trusted ?? (() => true);
+  const trusted = (c: Context): boolean => (deps.trusted ? deps.trusted(c) : true);
   app.get('/health', (c) => {
     const health = buildHealth(deps);
     // 503 only when the store cannot take data: a supervisor or load balancer should act then.

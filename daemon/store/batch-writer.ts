@@ -118,7 +118,9 @@ function streamOf(op: WriteOp): [string, number] {
       return [op.sample.kind, 1];
     case 'output':
       return [`${op.row.kind}_event`, 1];
-    default:
+    case 'inference':
+    case 'crowd':
+    case 'detection':
       return [op.t, 1];
   }
 }

@@ -44,6 +44,9 @@ describe('OpenAPI and /docs', () => {
       const res = await h.app.request(asset);
       expect(res.status, asset).toBe(200);
     }
+    // The console's bundle is served; no source map is.
+    expect((await h.call('/console/assets/console.js')).status).toBe(200);
+    expect((await h.call('/console/assets/console.js.map')).status).toBe(404);
     const init = await h.call('/docs/init.js');
     expect(init.text).toContain("url: '/openapi.json'");
     expect(init.text).toContain('validatorUrl: null'); // no call to the online validator

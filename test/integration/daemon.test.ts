@@ -109,6 +109,12 @@ describe('daemon process', () => {
     const { code } = await second.exited;
     expect(code).toBe(1);
     expect(second.output()).toMatch(/codance: start failed: http: cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
+    // The log line says what to fix, with no stack trace.
+    const line = second.output().split('\n').find((l) => l.includes('"msg":"start failed"'))!;
+    const fatal = JSON.parse(line) as { level: number; type: string; error: string };
+    expect(fatal).toMatchObject({ level: 60, type: 'ListenError' });
+    expect(fatal.error).toMatch(/^http: cannot listen/);
+    expect(line).not.toMatch(/stack| {4}at /);
     first.child.kill('SIGTERM');
     expect((await first.exited).code).toBe(0);
   });

@@ -34,7 +34,12 @@ describe('configuration', () => {
   it('ships a default.yaml equal to the embedded defaults, and a 24-dancer demo', () => {
     expect(loadConfig({ file: join(ROOT, 'config/default.yaml') })).toEqual(loadConfig());
     expect(loadConfig({ file: join(ROOT, 'config/demo.yaml') }).simulation.dancers).toBe(24);
-    expect(loadConfig({ file: join(ROOT, 'config/examples/venue.yaml') }).store.path).toBe('/var/lib/codance/codance.db');
+    const venue = loadConfig({ file: join(ROOT, 'config/examples/venue.yaml') });
+    expect(venue.store.path).toBe('/var/lib/codance/codance.db');
+    // The production example serves HTTP behind the TLS proxy and takes OSC from its desks only.
+    expect(venue.http.host).toBe('127.0.0.1');
+    expect(venue.auth.openRegistration).toBe(false);
+    expect(venue.osc.in.allow).toEqual(['192.0.2.10', '192.0.2.11']);
   });
 
   it('applies CODANCE_<PATH> overrides with __ between segments, camel-casing snake segments', () => {

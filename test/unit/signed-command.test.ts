@@ -6,7 +6,8 @@ import { decodeOscPacket, type OscMessage } from '../../drivers/osc/codec.js';
 import { SignedCommands } from '../../daemon/osc/signed-command.js';
 
 const SECRET = 'a-venue-secret-of-length';
-const write = (m: { address: string; args: unknown[] }): Uint8Array => (osc as unknown as { writePacket(p: unknown, o: { metadata: true }): Uint8Array }).writePacket(m, { metadata: true });
+const writer = osc as { writePacket(p: unknown, o: { metadata: true }): Uint8Array };
+const write = (m: { address: string; args: unknown[] }): Uint8Array => writer.writePacket(m, { metadata: true });
 
 /** What a desk's script does: add the time, sign the encoded message, append the signature. */
 function signedDatagram(address: string, args: { type: string; value?: unknown }[], atMs: number, secret = SECRET): OscMessage {
@@ -16,6 +17,8 @@ function signedDatagram(address: string, args: { type: string; value?: unknown }
   if (!parsed.ok || !('address' in parsed.value)) throw new Error('bad test datagram');
   return parsed.value;
 }
+
+const reasonOf = (v: ReturnType<SignedCommands['verify']>): string => (v.ok ? 'taken' : v.reason);
 
 describe('signed OSC commands', () => {
   const now = 1_780_000_000_000;
@@ -29,13 +32,13 @@ describe('signed OSC commands', () => {
 
   it('refuses unsigned, wrongly signed, stale and future commands, saying why', () => {
     const v = new SignedCommands(SECRET, 30_000);
-    expect(v.verify({ address: '/codance/clock/tempo', args: [{ type: 'f', value: 120 }] }, now)).toMatchObject({ ok: false, reason: expect.stringMatching(/^unsigned/) });
-    expect(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now, 'another-secret-entirely'), now)).toMatchObject({ ok: false, reason: expect.stringMatching(/signature is wrong/) });
-    expect(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now - 31_000), now)).toMatchObject({ ok: false, reason: expect.stringMatching(/more than 30 s/) });
-    expect(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now + 31_000), now)).toMatchObject({ ok: false, reason: expect.stringMatching(/more than 30 s/) });
+    expect(reasonOf(v.verify({ address: '/codance/clock/tempo', args: [{ type: 'f', value: 120 }] }, now))).toMatch(/^unsigned/);
+    expect(reasonOf(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now, 'another-secret-entirely'), now))).toMatch(/signature is wrong/);
+    expect(reasonOf(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now - 31_000), now))).toMatch(/more than 30 s/);
+    expect(reasonOf(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now + 31_000), now))).toMatch(/more than 30 s/);
     // A changed argument breaks the signature.
     const m = signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now);
     const tampered = { ...m, args: [{ type: 'f', value: 197 }, ...m.args.slice(1)] };
-    expect(v.verify(tampered, now)).toMatchObject({ ok: false, reason: expect.stringMatching(/signature is wrong/) });
+    expect(reasonOf(v.verify(tampered, now))).toMatch(/signature is wrong/);
   });
 });
