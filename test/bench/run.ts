@@ -6,7 +6,7 @@
  * outputs, ble, choreo, pages, sync).
  */
 import { apiPaging, rawPaging, setupApi } from './api.js';
-import { imuIngest, rawIngest, storeIngest } from './store-ingest.js';
+import { imuIngest, rawIngest, refusingDisk, storeIngest } from './store-ingest.js';
 import { batchLatencyMs, models, rssAfterTenMinutes, sustained } from './pipeline.js';
 import { outputLatency } from './outputs.js';
 import { syncFigures } from './sync.js';
@@ -48,6 +48,11 @@ if (want('store')) {
   figures['store.ingest.imu_samples_per_s'] = { value: round(imu), unit: 'samples/s' };
   figures['store.ingest.imu_chunk_rows_per_s'] = { value: round(imuRows), unit: 'rows/s' };
   figures['store.ingest.rss_growth_mb'] = { value: round((process.memoryUsage().rss - rssBefore) / 1024 / 1024, 1), unit: 'MiB' };
+
+  const refusing = await refusingDisk(200_000);
+  figures['store.refusing_disk.samples_per_s'] = { value: round(refusing.refusing), unit: 'samples/s enqueued while every write fails', baseline: round(refusing.healthy), ratio: round(refusing.refusing / refusing.healthy, 3) };
+  figures['store.refusing_disk.write_attempts'] = { value: refusing.attempts, unit: 'failed transactions for 200 000 samples (1 per second of ticks at most)' };
+  figures['store.refusing_disk.samples_lost'] = { value: refusing.lost, unit: 'samples counted lost (queue bound: 20 batches of 5 000)' };
 }
 
 if (want('api')) {

@@ -86,3 +86,35 @@ export async function imuIngest(seconds: number): Promise<{ samplesPerS: number;
   await store.stop();
   return { samplesPerS: (blocksPerBand * 24 * 10) / s, rowsPerS: rows / s };
 }
+
+/**
+ * The hot path on a disk that refuses every write, against the same samples on a healthy
+ * disk: enqueueing must stay cheap (no write retried per sample), with a timer tick every
+ * 50 ms of the samples' own time (the default batchMs at 200 dancers' ~2 500 rows/s).
+ */
+export async function refusingDisk(n: number): Promise<{ refusing: number; healthy: number; attempts: number; lost: number }> {
+  const run = async (refuse: boolean) => {
+    const path = join(tempDir('codance-bench-'), 'c.db');
+    const store = new Store({ path, batchMs: 50, maxBatchRows: 5000, chunkMs: 1000 });
+    await store.start();
+    for (let d = 0; d < 24; d++) store.registerDevice({ key: `band-${d}`, kind: 'wearable', transport: 'ble', model: 'bench', name: 'b' });
+    const side = new BetterSqlite3(path);
+    if (refuse) side.exec('ALTER TABLE outbox RENAME TO outbox_away'); // every write fails, as on a full disk
+    const input = samples(n);
+    const tick = (store as unknown as { writer: { tick(): void } }).writer;
+    const t0 = performance.now();
+    for (let i = 0; i < input.length; i++) {
+      store.write(input[i] as Sample);
+      if (i % 125 === 124) tick.tick();
+    }
+    const s = (performance.now() - t0) / 1000;
+    const h = store.health()!;
+    if (refuse) side.exec('ALTER TABLE outbox_away RENAME TO outbox');
+    side.close();
+    await store.stop();
+    return { perS: n / s, attempts: h.failedFlushes, lost: h.lostSamples };
+  };
+  const healthy = await run(false);
+  const refusing = await run(true);
+  return { refusing: refusing.perS, healthy: healthy.perS, attempts: refusing.attempts, lost: refusing.lost };
+}
