@@ -21,7 +21,7 @@ import type { BatchModel } from '../../models/runtime/batch-model.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { Sample } from '../../drivers/sample.js';
 import type { Bus } from '../bus.js';
-import type { CrowdRow, DetectionRow, InferenceRow, WriteOp } from '../store/batch-writer.js';
+import type { CrowdRow, DetectionRow, InferenceRow, WriteOp } from '../store/row-writer.js';
 import { crowdState, type CrowdOptions } from './crowd-state.js';
 import { Dancer } from './dancer.js';
 import type { DetectablePattern } from './pattern-store.js';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Bus } from '../../daemon/bus.js';
 import { Pipeline, type PipelineModels } from '../../daemon/pipeline/pipeline.js';
 import { loadPipelineModels } from '../../daemon/pipeline/models.js';
-import type { CrowdRow, WriteOp } from '../../daemon/store/batch-writer.js';
+import type { CrowdRow, WriteOp } from '../../daemon/store/row-writer.js';
 import { Store } from '../../daemon/store/store.js';
 import { configSchema } from '../../config/index.js';
 import { movementFeatures } from '../../models/features/movement.js';

@@ -1,0 +1,203 @@
+/**
+ * One write batch as rows: each sample, model output or room event becomes its row, and each
+ * row that must reach the cloud its outbox entry, inside one transaction (the caller's batch),
+ * so a row is never stored without being queued for sync, nor queued without being stored.
+ *
+ * Consent is checked here again, before anything is stored or queued for sync (the consent
+ * gate in front of the bus already keeps a non-consenting wearer's biometrics from every
+ * consumer): biometrics (HR, EDA, temperature, ECG and PPG chunks, arousal) from a device worn
+ * by a dancer who has not consented are withheld and counted; from a consenting wearer they
+ * are stored with the dancer and event of the device's assignment. A consenting wearer's
+ * biometrics get an outbox entry only if they also consented to cloud sync: without it they
+ * stay on the box (`localOnly`), and nothing the sync client could ever read names them.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { ScalarSample } from '../../drivers/sample.js';
+import type { Chunk } from './chunker.js';
+import type { DeviceDirectory } from './devices.js';
+
+/** One model output for one dancer's device (arousal), with the inputs it was given. */
+export interface InferenceRow {
+  deviceKey: string;
+  at: number;
+  model: string;
+  value: number;
+  inputs: number[];
+}
+
+/** The whole floor at one moment (daemon/pipeline/crowd-state.ts). */
+export interface CrowdRow {
+  at: number;
+  eventId: number | null;
+  bpm: number | null;
+  activeDancers: number;
+  energy: number | null;
+  arousal: { mean: number; p10: number; p50: number; p90: number; highShare: number } | null;
+  beatSynchrony: number | null;
+  interSynchrony: number | null;
+  density: number | null;
+}
+
+export interface DetectionRow {
+  deviceKey: string;
+  patternId: number;
+  at: number;
+  confidence: number;
+}
+
+/** A sound or visualization event a mapping rule made (the platform's output records). */
+export interface OutputEventRow {
+  kind: 'sound' | 'visualization';
+  eventId: number | null;
+  at: number;
+  type: string;
+  intensity: number | null;
+  durationMs: number | null;
+  parameters: Record<string, unknown>;
+}
+
+export type WriteOp =
+  | { t: 'scalar'; sample: ScalarSample }
+  | { t: 'chunk'; chunk: Chunk }
+  | { t: 'inference'; row: InferenceRow }
+  | { t: 'crowd'; row: CrowdRow }
+  | { t: 'detection'; row: DetectionRow }
+  | { t: 'output'; row: OutputEventRow };
+
+/** Raw streams that are biometrics (consent-gated); acc and gyro are movement. */
+const BIOMETRIC_STREAMS = new Set(['ecg', 'ppg']);
+
+export class RowWriter {
+  /** Biometric samples not stored for want of consent, and rows kept off the outbox for want of cloud consent. */
+  readonly counts = { withheldNoConsent: 0, localOnly: 0 };
+  private readonly insertBio: BetterSqlite3.Statement;
+  private readonly insertChunk: BetterSqlite3.Statement;
+  private readonly updateBattery: BetterSqlite3.Statement;
+  private readonly insertOutbox: BetterSqlite3.Statement;
+  private readonly insertInference: BetterSqlite3.Statement;
+  private readonly insertCrowd: BetterSqlite3.Statement;
+  private readonly insertDetection: BetterSqlite3.Statement;
+  private readonly insertSound: BetterSqlite3.Statement;
+  private readonly insertVisual: BetterSqlite3.Statement;
+  /** Writes the ops in one transaction and returns how many; throws (rolled back) if the disk refuses. */
+  readonly writeBatch: (ops: WriteOp[]) => number;
+
+  constructor(
+    sqlite: BetterSqlite3.Database,
+    private readonly devices: DeviceDirectory,
+    private readonly now: () => number,
+  ) {
+    this.insertBio = sqlite.prepare(
+      `INSERT INTO biometric_data (device_id, user_id, event_id, recorded_at, stream_index, heart_rate, rr_1024, sensor_contact, energy_kj, gsr_us, skin_temp_c, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertChunk = sqlite.prepare(
+      `INSERT INTO stream_chunks (device_id, event_id, stream, started_at, first_index, rate_hz, channels, sample_count, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.updateBattery = sqlite.prepare('UPDATE devices SET battery_pct = ?, last_seen_at = ? WHERE id = ?');
+    this.insertOutbox = sqlite.prepare(`INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, 'upsert', ?)`);
+    this.insertInference = sqlite.prepare('INSERT INTO inferences (device_id, user_id, event_id, at, model, value, inputs) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertCrowd = sqlite.prepare(
+      `INSERT INTO crowd_states (event_id, at, bpm, active_dancers, energy, arousal_mean, arousal_p10, arousal_p50, arousal_p90, arousal_high_share, beat_synchrony, inter_synchrony, density)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertDetection = sqlite.prepare('INSERT INTO detected_patterns (event_id, pattern_id, user_id, detected_at, confidence) VALUES (?, ?, ?, ?, ?)');
+    this.insertSound = sqlite.prepare('INSERT INTO sound_events (event_id, occurred_at, sound_type, parameters, duration_ms, intensity) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertVisual = sqlite.prepare('INSERT INTO visualization_events (event_id, occurred_at, viz_type, parameters, duration_ms, intensity) VALUES (?, ?, ?, ?, ?, ?)');
+    this.writeBatch = sqlite.transaction((ops: WriteOp[]) => {
+      const t = this.now();
+      for (const op of ops) this.writeOne(op, t);
+      return ops.length;
+    });
+  }
+
+  private writeOne(op: WriteOp, t: number): void {
+    if (op.t === 'inference' || op.t === 'crowd' || op.t === 'detection') {
+      this.writeDerived(op, t);
+      return;
+    }
+    if (op.t === 'output') {
+      const o = op.row;
+      const table = o.kind === 'sound' ? 'sound_events' : 'visualization_events';
+      const r = (o.kind === 'sound' ? this.insertSound : this.insertVisual).run(o.eventId, Math.round(o.at), o.type, JSON.stringify(o.parameters), o.durationMs, o.intensity);
+      this.insertOutbox.run(table, r.lastInsertRowid, t);
+      return;
+    }
+    if (op.t === 'chunk') {
+      const c = op.chunk;
+      const deviceId = this.devices.lookup(c.deviceKey).id;
+      const wearer = this.devices.wearer(deviceId);
+      if (wearer && !wearer.consent && BIOMETRIC_STREAMS.has(c.stream)) {
+        this.counts.withheldNoConsent += c.sampleCount;
+        return;
+      }
+      const r = this.insertChunk.run(deviceId, wearer?.eventId ?? null, c.stream, Math.round(c.startedAt), c.firstIndex, c.rateHz, c.channels, c.sampleCount, c.data);
+      if (wearer && !wearer.cloud && BIOMETRIC_STREAMS.has(c.stream)) this.counts.localOnly++;
+      else this.insertOutbox.run('stream_chunks', r.lastInsertRowid, t);
+      return;
+    }
+    const s = op.sample;
+    const device = this.devices.lookup(s.deviceKey);
+    if (s.kind === 'battery') {
+      this.updateBattery.run(s.percent, s.receivedAt, device.id);
+      return;
+    }
+    const wearer = this.devices.wearer(device.id);
+    if (wearer && !wearer.consent) {
+      this.counts.withheldNoConsent++;
+      return;
+    }
+    // Positional binding: better-sqlite3 binds arrays faster than named-parameter objects.
+    let heartRate: number | null = null;
+    let rr: string | null = null;
+    let contact: number | null = null;
+    let energyKj: number | null = null;
+    let gsr: number | null = null;
+    let temp: number | null = null;
+    switch (s.kind) {
+      case 'heart_rate':
+        heartRate = s.bpm;
+        rr = s.rr1024.length > 0 ? JSON.stringify(s.rr1024) : null;
+        contact = s.contact === undefined ? null : s.contact ? 1 : 0;
+        energyKj = s.energyKj ?? null;
+        break;
+      case 'eda':
+        gsr = s.microsiemens;
+        break;
+      case 'skin_temp':
+        temp = s.celsius;
+        break;
+    }
+    const r = this.insertBio.run(device.id, wearer?.userId ?? null, wearer?.eventId ?? null, s.receivedAt, s.index, heartRate, rr, contact, energyKj, gsr, temp, device.simulated ? 'sim' : 'sensor');
+    if (wearer && !wearer.cloud) this.counts.localOnly++;
+    else this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
+  }
+
+  /** Model outputs: an inference is derived biometrics, so the wearer's consent applies to it too. */
+  private writeDerived(op: Extract<WriteOp, { t: 'inference' | 'crowd' | 'detection' }>, t: number): void {
+    if (op.t === 'crowd') {
+      const c = op.row;
+      const a = c.arousal;
+      const r = this.insertCrowd.run(c.eventId, c.at, c.bpm, c.activeDancers, c.energy, a?.mean ?? null, a?.p10 ?? null, a?.p50 ?? null, a?.p90 ?? null, a?.highShare ?? null, c.beatSynchrony, c.interSynchrony, c.density);
+      this.insertOutbox.run('crowd_states', r.lastInsertRowid, t);
+      return;
+    }
+    const device = this.devices.lookup(op.row.deviceKey);
+    const wearer = this.devices.wearer(device.id);
+    if (op.t === 'inference') {
+      if (wearer && !wearer.consent) {
+        this.counts.withheldNoConsent++;
+        return;
+      }
+      const i = op.row;
+      const r = this.insertInference.run(device.id, wearer?.userId ?? null, wearer?.eventId ?? null, i.at, i.model, i.value, JSON.stringify(i.inputs.map((v) => Math.round(v * 1000) / 1000)));
+      if (wearer && !wearer.cloud) this.counts.localOnly++;
+      else this.insertOutbox.run('inferences', r.lastInsertRowid, t);
+      return;
+    }
+    const d = op.row;
+    const r = this.insertDetection.run(wearer?.eventId ?? null, d.patternId, wearer?.userId ?? null, d.at, Math.min(1, Math.max(0, d.confidence)));
+    this.insertOutbox.run('detected_patterns', r.lastInsertRowid, t);
+  }
+}
