@@ -42,12 +42,16 @@ const PRUNE_SLICE = 2000;
 /** Back to `ok` only above the watermark by this share of it (no flapping at the line). */
 const HYSTERESIS = 0.1;
 
-/** The oldest rows first: raw streams, then (only when critical and no raw is left) features. */
-const PRUNE_ORDER: { table: string; time: string; critical: boolean }[] = [
-  { table: 'stream_chunks', time: 'started_at', critical: false },
-  { table: 'inferences', time: 'at', critical: true },
-  { table: 'crowd_states', time: 'at', critical: true },
-  { table: 'biometric_data', time: 'recorded_at', critical: true },
+/**
+ * Raw streams first, then (only when critical and no raw is left) features. Oldest first by
+ * id, which follows the order rows were written, so each slice is a walk of the primary key
+ * rather than a sort of a table that may hold millions of rows.
+ */
+const PRUNE_ORDER: { table: string; critical: boolean }[] = [
+  { table: 'stream_chunks', critical: false },
+  { table: 'inferences', critical: true },
+  { table: 'crowd_states', critical: true },
+  { table: 'biometric_data', critical: true },
 ];
 
 export function freeBytesOf(dir: string): number {
@@ -138,7 +142,7 @@ export class DiskGuard {
       if (Number(sqlite.pragma('freelist_count', { simple: true })) * pageSize >= target) return;
       for (const t of PRUNE_ORDER) {
         if (t.critical && level !== 'critical') break;
-        const n = sqlite.prepare(`DELETE FROM ${t.table} WHERE id IN (SELECT id FROM ${t.table} ORDER BY ${t.time} LIMIT ${PRUNE_SLICE})`).run().changes;
+        const n = sqlite.prepare(`DELETE FROM ${t.table} WHERE id IN (SELECT id FROM ${t.table} ORDER BY id LIMIT ${PRUNE_SLICE})`).run().changes;
         if (n > 0) {
           this.prunedEarly[t.table] = (this.prunedEarly[t.table] ?? 0) + n;
           break;
