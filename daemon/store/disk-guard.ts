@@ -106,7 +106,10 @@ export class DiskGuard {
       return;
     }
     const writer = this.deps.writer.snapshot();
-    const outOfSpace = writer.failing && /full|no space|SQLITE_FULL/i.test(writer.lastError ?? '');
+    // A write that failed for space counts while space is still short. Once the disk has room
+    // again it must not hold the level: at `critical` nothing is written, so the writer could
+    // never succeed and clear its failure by itself.
+    const outOfSpace = writer.failing && /full|no space|SQLITE_FULL/i.test(writer.lastError ?? '') && this.free < minFreeBytes * (1 + HYSTERESIS);
     let next: DiskLevel;
     if (this.free < minFreeBytes / 2 || outOfSpace) next = 'critical';
     else if (this.free < minFreeBytes) next = 'low';

@@ -51,7 +51,8 @@ describe('a full disk under 200 dancers', () => {
     const port = await freePort();
     const d = startDaemon({
       port,
-      env: { ...env, CODANCE_SIMULATION__DANCERS: '200', CODANCE_STORE__DISK__MIN_FREE_BYTES: String(6 * 1048576), CODANCE_STORE__DISK__RESERVE_BYTES: String(2 * 1048576), CODANCE_STORE__DISK__CHECK_MS: '250' },
+      // The guard measures at its default rate (1 s): the box must say it is degraded within a second.
+      env: { ...env, CODANCE_SIMULATION__DANCERS: '200', CODANCE_STORE__DISK__MIN_FREE_BYTES: String(6 * 1048576), CODANCE_STORE__DISK__RESERVE_BYTES: String(2 * 1048576) },
     });
     try {
       await waitForHealth(port, 30_000);
@@ -63,6 +64,16 @@ describe('a full disk under 200 dancers', () => {
 
       const filler = join(mnt, 'filler');
       fillDisk(filler);
+      const filledAt = performance.now();
+      let degradedAfterMs = Infinity;
+      while (performance.now() - filledAt < 3000) {
+        if (((await timed(`${base}/health`)).body as Health).status === 'degraded') {
+          degradedAfterMs = performance.now() - filledAt;
+          break;
+        }
+        await sleep(20);
+      }
+      expect(degradedAfterMs).toBeLessThan(1000);
       // Throughout the full disk: every probe answers within 2 s.
       const slowest = { health: 0, api: 0 };
       let health: Health | undefined;
@@ -82,7 +93,7 @@ describe('a full disk under 200 dancers', () => {
         }
         await sleep(200);
       }
-      process.stdout.write(`slowest /health ${slowest.health.toFixed(0)} ms, /users/me ${slowest.api.toFixed(0)} ms; store ${JSON.stringify(health?.store.disk)} lost ${JSON.stringify(health?.store.lostByStream)}\n`);
+      process.stdout.write(`degraded ${degradedAfterMs.toFixed(0)} ms after the disk filled; slowest /health ${slowest.health.toFixed(0)} ms, /users/me ${slowest.api.toFixed(0)} ms; store ${JSON.stringify(health?.store.disk)} lost ${JSON.stringify(health?.store.lostByStream)}\n`);
       expect(slowest.health).toBeLessThan(2000);
       expect(slowest.api).toBeLessThan(2000);
       expect(eventStatus).toBe(201);
@@ -122,6 +133,7 @@ describe('a full disk under 200 dancers', () => {
       const exit = await d.exited;
       expect(exit.code).toBe(0);
       expect(exit.atMs - asked).toBeLessThan(5000);
+      process.stdout.write(`resumed; SIGTERM on a full disk exited ${exit.code} after ${(exit.atMs - asked).toFixed(0)} ms\n`);
       rmSync(filler);
 
       const store = new BetterSqlite3(db, { readonly: true });

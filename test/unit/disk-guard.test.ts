@@ -117,6 +117,34 @@ describe('the disk guard', () => {
     await store.stop();
   });
 
+  it('leaves critical once space returns, though the write that failed for space was never retried', async () => {
+    const free = { bytes: 500 * 1048576 };
+    const { path, store, guard: make } = guarded(free);
+    await store.start();
+    const guard = make();
+    store.registerDevice({ key: 'band-1', kind: 'wearable', transport: 'ble', model: 'x', name: 'b' });
+    // The disk is full: a write fails for space, and the guard goes critical (everything shed, nothing written).
+    const side = new BetterSqlite3(path);
+    side.exec(`CREATE TRIGGER full BEFORE INSERT ON outbox BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`);
+    free.bytes = 1048576;
+    store.write(eda(1));
+    store.flush();
+    expect(store.health()?.failing).toBe(true);
+    guard.check();
+    expect(guard.health().level).toBe('critical');
+    // Space returns: the guard must not stay critical on the old failure, or nothing would ever be written again.
+    side.exec('DROP TRIGGER full');
+    side.close();
+    free.bytes = 500 * 1048576;
+    guard.check();
+    expect(guard.health().level).toBe('ok');
+    store.write(eda(2));
+    store.flush();
+    expect(store.health()).toMatchObject({ failing: false, rowsWritten: 1, lostByStream: { eda: 1 } }); // the first was shed at critical
+    guard.stop();
+    await store.stop();
+  });
+
   it('prunes the oldest raw chunks early while low, and features only when critical and no raw is left', async () => {
     const free = { bytes: 500 * 1048576 };
     const { store, guard: make } = guarded(free, 0);
