@@ -114,6 +114,11 @@ export class BatchWriter {
     if (on) for (const op of this.queues[cls].splice(0)) this.lose(op);
   }
 
+  /** The disk has room again (the guard says so): the next tick tries at once, not after the paced wait. */
+  retrySoon(): void {
+    this.retryAt = 0;
+  }
+
   /** Counts what is still queued as lost (shutdown on a disk that refuses writes). */
   abandon(): number {
     const n = this.queuedRows();

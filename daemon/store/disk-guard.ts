@@ -73,7 +73,7 @@ export class DiskGuard {
       dbPath: string;
       options: DiskOptions;
       sqlite: BetterSqlite3.Database;
-      writer: Pick<BatchWriter, 'shed' | 'snapshot'>;
+      writer: Pick<BatchWriter, 'shed' | 'snapshot' | 'retrySoon'>;
       /** Told once per level change, with the reason in words. */
       onChange: (level: DiskLevel, detail: string) => void;
       freeBytes?: (dir: string) => number;
@@ -119,6 +119,7 @@ export class DiskGuard {
       this.level = next;
       this.deps.writer.shed('raw', next !== 'ok');
       this.deps.writer.shed('features', next === 'critical');
+      if (next !== 'critical') this.deps.writer.retrySoon();
       this.deps.onChange(next, this.describe());
     }
     if (next === 'critical' && this.reserveHeld) this.releaseReserve();
