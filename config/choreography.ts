@@ -1,4 +1,4 @@
-/** Choreography's configuration (README "Songs and choreography"). */
+/** Choreography's configuration (daemon/choreography/README.md). */
 import { z } from 'zod';
 
 export const choreographySchema = z

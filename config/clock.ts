@@ -1,4 +1,4 @@
-/** The music clock's configuration and song playback (README "The music clock", "Songs and playback"). */
+/** The music clock's configuration and song playback (daemon/room/README.md, "The music clock", "Songs and playback"). */
 import { z } from 'zod';
 
 export const clockSchema = z

@@ -130,7 +130,7 @@ export const presetSchema = z.strictObject({
   rules: mappingRulesSchema,
 });
 
-/** The documented default address space (README "OSC address space"). */
+/** The documented default address space (daemon/room/README.md). */
 export const defaultRules: z.input<typeof mappingRuleSchema>[] = [
   { id: 'crowd-energy', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: '/codance/crowd/energy' } },
   { id: 'crowd-arousal', source: { kind: 'crowd', metric: 'arousal_mean' }, target: { kind: 'osc', address: '/codance/crowd/arousal' } },

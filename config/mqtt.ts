@@ -1,4 +1,4 @@
-/** The MQTT link's configuration (README "MQTT"). */
+/** The MQTT link's configuration (sync/mqtt/README.md). */
 import { z } from 'zod';
 
 export const mqttSchema = z
@@ -8,7 +8,7 @@ export const mqttSchema = z
     username: z.string().min(1).max(200).optional(),
     /** Secret: never printed or logged. */
     password: z.string().min(1).max(500).optional(),
-    /** Topics are `<topicPrefix>/<box.name>/...` (README "MQTT"). */
+    /** Topics are `<topicPrefix>/<box.name>/...` (sync/mqtt/README.md). */
     topicPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'must be topic levels of letters, digits, "_" or "-" (no wildcards)').default('codance'),
     /**
      * Signs remote commands (HMAC-SHA256 of the payload, in the MQTT 5 user property

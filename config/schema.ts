@@ -81,7 +81,7 @@ const pmdStream = (enabled: boolean, sampleRate: number, resolution: number, ran
 
 /**
  * One Bluetooth LE radio the box reads wearables through. Each runs in its own supervised
- * process (README "Radios"), so a radio that fails or is unplugged never stops the others.
+ * process (drivers/README.md, "Radios"), so a radio that fails or is unplugged never stops the others.
  */
 export const bleAdapterSchema = z.discriminatedUnion('transport', [
   z.strictObject({
@@ -106,7 +106,7 @@ export const bleAdapterSchema = z.discriminatedUnion('transport', [
 export const hapticControllerSchema = z.discriminatedUnion('transport', [
   z.strictObject({
     name: slug,
-    /** A controller speaking the Codance haptic serial protocol (README). */
+    /** A controller speaking the Codance haptic serial protocol (drivers/serial/PROTOCOL.md). */
     transport: z.literal('serial'),
     path: z.string().min(1),
     baudRate: z.number().int().min(1200).max(4_000_000).default(115_200),
@@ -179,7 +179,7 @@ export const configSchema = z.strictObject({
       maxBatchRows: z.number().int().min(100).max(100_000).default(5000),
       /** Raw streams (IMU, PPG, ECG) are packed into chunks of about this many milliseconds. */
       chunkMs: z.number().int().min(100).max(10_000).default(1000),
-      /** Guards the disk the store lives on (see the README's disk sizing). */
+      /** Guards the disk the store lives on (daemon/store/README.md, disk sizing). */
       disk: z
         .strictObject({
           /** Below this much free space, raw streams are shed and pruned early; below half of it, features too. */
@@ -379,7 +379,7 @@ export const configSchema = z.strictObject({
           host: hostname.default('127.0.0.1'),
           /** Addresses or CIDRs (IPv4 or IPv6) commands are taken from; loopback always is. Also who may read OSCQuery. */
           allow: z.array(cidr).max(256).default([]),
-          /** When set, only commands signed with it are taken (HMAC-SHA256, see the README). Secret. */
+          /** When set, only commands signed with it are taken (HMAC-SHA256, daemon/room/README.md "Signed OSC commands"). Secret. */
           commandSecret: z.string().min(16).optional(),
           /** A signed command older than this (or from further in the future) is refused. */
           maxCommandAgeS: z.number().int().min(1).max(3600).default(30),

@@ -1,4 +1,4 @@
-/** Cloud sync's configuration (README "Cloud sync"). The cloud URL and the box's credential come from `codance sync enrol`. */
+/** Cloud sync's configuration (sync/PROTOCOL.md). The cloud URL and the box's credential come from `codance sync enrol`. */
 import { z } from 'zod';
 
 export const syncClassEnum = z.enum(['records', 'features', 'raw']);

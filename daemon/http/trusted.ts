@@ -1,7 +1,7 @@
 /**
  * Who is asking. The socket's peer, except behind a TLS proxy on the box itself: a request
  * from loopback that carries `X-Forwarded-For` is judged by the last address there (the one
- * the proxy wrote; the README's nginx config overwrites whatever the client sent). Nothing
+ * the proxy wrote; the nginx config in systemd/README.md overwrites whatever the client sent). Nothing
  * off the box can reach a loopback listener, so only a local proxy can speak for a client.
  */
 import type { Context } from 'hono';

@@ -49,7 +49,7 @@ const oscType = (t: MappingRule['target']): string => (t.kind !== 'osc' ? '' : t
 export function buildTree(source: OscQuerySource): OscNode {
   const root: OscNode = { FULL_PATH: '/', DESCRIPTION: `${source.name}: Codance OSC address space`, CONTENTS: {} };
   for (const a of IN_ADDRESSES) {
-    // Placeholder parts ({controller}, {rule}) are not OSC paths: they are listed by example in the README.
+    // Placeholder parts ({controller}, {rule}) are not OSC paths: they are listed by example in daemon/room/README.md.
     if (a.path.includes('{')) continue;
     place(root, a.path, { TYPE: a.type, ACCESS: 2, DESCRIPTION: `${a.description}${a.args ? ` (args: ${a.args})` : ''}`, ...(a.range ? { RANGE: a.range } : {}) });
   }

@@ -1,6 +1,6 @@
 /**
  * The Codance open wristband profile: a GATT service any ESP32/nRF-class band can implement
- * so a venue can build its own wearables (README "Open wristband profile"). Layout version 1,
+ * so a venue can build its own wearables (drivers/ble/PROFILE.md). Layout version 1,
  * all integers little-endian. Every notification starts with the same 10-byte header:
  *
  *   [0] layout version (1) | [1] flags | [2..3] u16 notification sequence (wraps) |

@@ -2,7 +2,7 @@
  * Live audio in for the music clock: any ffmpeg input (a capture device with `-f alsa`, a
  * stream URL, a file played in real time with `-re`) decoded to mono 22.05 kHz float PCM on
  * a pipe and beat-tracked online. ffmpeg is spawned directly: one pipe is all this needs (and
- * fluent-ffmpeg is archived; see the README). When ffmpeg exits or is missing, health says
+ * fluent-ffmpeg is archived; see DECISIONS.md). When ffmpeg exits or is missing, health says
  * why and the input is reopened after `retryMs`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

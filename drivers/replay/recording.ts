@@ -1,5 +1,5 @@
 /**
- * The Codance recording format (README "Record and replay"): JSON lines, one event each,
+ * The Codance recording format (drivers/README.md, "Record and replay"): JSON lines, one event each,
  * with `t` in ms since the recording began. The first line is the header. Raw bytes are
  * kept exactly as the device sent them (hex), so a replay goes through the same parsers.
  *

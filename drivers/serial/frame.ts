@@ -1,5 +1,5 @@
 /**
- * Framing of the Codance haptic serial protocol (README "Haptic serial protocol"):
+ * Framing of the Codance haptic serial protocol (drivers/serial/PROTOCOL.md):
  *
  *   0xC0 0xDA | len u8 | seq u8 | type u8 | payload (len bytes) | CRC-16/CCITT-FALSE u16 LE
  *

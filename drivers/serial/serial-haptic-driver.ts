@@ -1,10 +1,10 @@
 /**
- * A haptic controller on a serial line (README "Haptic serial protocol"). Requests are
+ * A haptic controller on a serial line (drivers/serial/PROTOCOL.md). Requests are
  * framed with a CRC, acknowledged, retried with the same seq, and kept at most WINDOW in
  * flight. The line may vanish at any time (unplugged, socat killed): the driver reopens it
  * with capped backoff and exactly one pending retry, and says hello again before sending.
  *
- * The rule for commands while the line is down (stated in the README): they wait in a bounded
+ * The rule for commands while the line is down (stated in drivers/serial/PROTOCOL.md): they wait in a bounded
  * queue (oldest dropped first when full) and are sent once the line is back if they are still
  * younger than `deadlineMs`; older ones are dropped as `stale` (a late haptic is worse than
  * none). A command without a reply after `retries` resends is dropped as `no_ack`.

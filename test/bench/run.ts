@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints ONE JSON object mapping each figure's stable name to
  * { value, unit } (+ baseline and ratio where measured against one in the same run).
- * Each figure is the median of RUNS runs after a warm-up. Names are listed in the README.
+ * Each figure is the median of RUNS runs after a warm-up. Names are listed in test/bench/README.md.
  * `npm run bench -- SECTION...` runs only those sections (store, api, parsers, pipeline,
  * outputs, ble, choreo, pages, sync).
  */

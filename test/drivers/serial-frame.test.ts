@@ -5,7 +5,7 @@ import { encodeFrame, FrameDecoder, type Frame } from '../../drivers/serial/fram
 import { decodePulse, encodePulse } from '../../drivers/serial/protocol.js';
 
 describe('haptic serial framing', () => {
-  it('uses CRC-16/CCITT-FALSE (check value 0x29B1), as the README tells firmware authors', () => {
+  it('uses CRC-16/CCITT-FALSE (check value 0x29B1), as drivers/serial/PROTOCOL.md tells firmware authors', () => {
     expect(crc16(Buffer.from('123456789', 'ascii'))).toBe(0x29b1);
   });
 

@@ -57,7 +57,7 @@ export const blueprintOut = z
     startS: z.number(),
     endS: z.number(),
     totalCounts: z.number().int(),
-    objective: z.number().openapi({ description: 'the minimised cost (see the README for its terms)' }),
+    objective: z.number().openapi({ description: 'the minimised cost (its terms: daemon/choreography/README.md)' }),
     params: paramsOut,
     steps: z.array(
       z.object({
