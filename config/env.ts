@@ -65,7 +65,11 @@ export function applyEnvOverrides(target: Record<string, unknown>, overrides: re
         holder[key] = next;
       }
       if (typeof next !== 'object') {
-        problems.push({ path: o.path.slice(0, i + 1).join('.'), message: `is a ${typeof next}, cannot set a key inside it`, source: `env ${o.envName}` });
+        problems.push({
+          path: o.path.slice(0, i + 1).join('.'),
+          message: `is a ${typeof next}, cannot set a key inside it`,
+          source: `env ${o.envName}`,
+        });
         ok = false;
         break;
       }

@@ -39,7 +39,11 @@ function readYaml(file: string): ParsedFile {
     throw new ConfigError(
       trouble.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
-        return { path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, source: `${basename(file)} line ${pos.line}:${pos.col}` };
+        return {
+          path: '',
+          message: `YAML syntax: ${e.message.split('\n')[0]}`,
+          source: `${basename(file)} line ${pos.line}:${pos.col}`,
+        };
       }),
     );
   }
@@ -51,7 +55,9 @@ function readYaml(file: string): ParsedFile {
     throw new ConfigError([{ path: '', message: `YAML: ${(err as Error).message}`, source: basename(file) }]);
   }
   if (!isMap(doc.contents) && doc.contents !== null) {
-    throw new ConfigError([{ path: '', message: 'expected a mapping of sections (http:, store:, ...)', source: basename(file) }]);
+    throw new ConfigError([
+      { path: '', message: 'expected a mapping of sections (http:, store:, ...)', source: basename(file) },
+    ]);
   }
   return {
     data: data as Record<string, unknown>,
@@ -87,7 +93,10 @@ function toProblems(
 /** Problems in the order a technician reads the file: by line, then environment ones, by path. */
 function inFileOrder(problems: ConfigProblem[]): ConfigProblem[] {
   const line = (p: ConfigProblem) => Number(/ line (\d+)/.exec(p.source ?? '')?.[1] ?? Number.MAX_SAFE_INTEGER);
-  return problems.map((p, i) => ({ p, i })).sort((a, b) => line(a.p) - line(b.p) || a.i - b.i).map(({ p }) => p);
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => line(a.p) - line(b.p) || a.i - b.i)
+    .map(({ p }) => p);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -112,7 +121,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
   // Overrides land on defaults + file, so CODANCE_OSC__TARGETS__0__PORT edits the default
   // target rather than creating a target with only a port.
   const raw = overlay(configSchema.parse({}), file?.data ?? {}) as Record<string, unknown>;
-  const { overrides, problems: envProblems } = options.env ? readEnvOverrides(options.env) : { overrides: [], problems: [] };
+  const { overrides, problems: envProblems } = options.env
+    ? readEnvOverrides(options.env)
+    : { overrides: [], problems: [] };
   envProblems.push(...applyEnvOverrides(raw, overrides));
   if (envProblems.length > 0) throw new ConfigError(envProblems);
 

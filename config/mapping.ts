@@ -6,7 +6,15 @@ import { z } from 'zod';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'must be 1-63 letters, digits, "-" or "_"');
 
-export const CROWD_METRICS = ['energy', 'arousal_mean', 'arousal_high', 'beat_synchrony', 'synchrony', 'active_dancers', 'bpm'] as const;
+export const CROWD_METRICS = [
+  'energy',
+  'arousal_mean',
+  'arousal_high',
+  'beat_synchrony',
+  'synchrony',
+  'active_dancers',
+  'bpm',
+] as const;
 /** Per-dancer signals: `movement` is the peak |acc − 1 g| of each accelerometer block, in g. */
 export const DANCER_SIGNALS = ['hr', 'movement', 'eda', 'skin_temp', 'arousal'] as const;
 export const CLOCK_EVENTS = ['beat', 'bar', 'phrase'] as const;
@@ -45,13 +53,19 @@ export const ruleScaleSchema = z
     /** At most one output per this many ms (per dancer for dancer sources); 0 = no limit. */
     minIntervalMs: z.number().int().min(0).max(3_600_000).default(0),
   })
-  .refine((s) => (s.in === undefined) === (s.out === undefined), { message: 'give both in and out, or neither', path: ['out'] })
+  .refine((s) => (s.in === undefined) === (s.out === undefined), {
+    message: 'give both in and out, or neither',
+    path: ['out'],
+  })
   .prefault({});
 
 /** `{id}` in an address is the dancer's device key, `{name}` the pattern or cue name. */
 const oscAddress = z
   .string()
-  .regex(/^\/[^\s#*,?[\]{}]*(\{(id|name)\}[^\s#*,?[\]{}]*)*$/, 'must start with "/" and contain no spaces or # * , ? [ ] (placeholders: {id}, {name})')
+  .regex(
+    /^\/[^\s#*,?[\]{}]*(\{(id|name)\}[^\s#*,?[\]{}]*)*$/,
+    'must start with "/" and contain no spaces or # * , ? [ ] (placeholders: {id}, {name})',
+  )
   .max(200);
 
 export const ruleTargetSchema = z.discriminatedUnion('kind', [
@@ -101,15 +115,32 @@ export const mappingRuleSchema = z
   })
   .superRefine((r, ctx) => {
     const continuous = r.source.kind === 'crowd' || r.source.kind === 'dancer';
-    const needsTrigger = r.target.kind === 'haptic' || r.target.kind === 'sound' || r.target.kind === 'visualization' || (r.target.kind === 'midi' && r.target.message === 'note');
+    const needsTrigger =
+      r.target.kind === 'haptic' ||
+      r.target.kind === 'sound' ||
+      r.target.kind === 'visualization' ||
+      (r.target.kind === 'midi' && r.target.message === 'note');
     if (continuous && !r.scale.threshold && needsTrigger) {
-      ctx.addIssue({ code: 'custom', path: ['scale', 'threshold'], message: `a ${r.target.kind} target fires on events: give a threshold to a ${r.source.kind} source` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scale', 'threshold'],
+        message: `a ${r.target.kind} target fires on events: give a threshold to a ${r.source.kind} source`,
+      });
     }
     if (r.target.kind === 'osc' && r.target.type === 'dmx' && r.target.channel === undefined) {
       ctx.addIssue({ code: 'custom', path: ['target', 'channel'], message: 'a dmx target needs its channel (1..512)' });
     }
-    if (r.target.kind === 'osc' && r.target.address.includes('{id}') && r.source.kind !== 'dancer' && r.source.kind !== 'pattern') {
-      ctx.addIssue({ code: 'custom', path: ['target', 'address'], message: '{id} is only known for dancer and pattern sources' });
+    if (
+      r.target.kind === 'osc' &&
+      r.target.address.includes('{id}') &&
+      r.source.kind !== 'dancer' &&
+      r.source.kind !== 'pattern'
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'address'],
+        message: '{id} is only known for dancer and pattern sources',
+      });
     }
   });
 
@@ -132,13 +163,42 @@ export const presetSchema = z.strictObject({
 
 /** The documented default address space (daemon/room/README.md). */
 export const defaultRules: z.input<typeof mappingRuleSchema>[] = [
-  { id: 'crowd-energy', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: '/codance/crowd/energy' } },
-  { id: 'crowd-arousal', source: { kind: 'crowd', metric: 'arousal_mean' }, target: { kind: 'osc', address: '/codance/crowd/arousal' } },
-  { id: 'crowd-sync', source: { kind: 'crowd', metric: 'beat_synchrony' }, target: { kind: 'osc', address: '/codance/crowd/sync' } },
-  { id: 'crowd-active', source: { kind: 'crowd', metric: 'active_dancers' }, target: { kind: 'osc', address: '/codance/crowd/active', type: 'i' } },
-  { id: 'dancer-hr', source: { kind: 'dancer', signal: 'hr' }, target: { kind: 'osc', address: '/codance/dancer/{id}/hr' } },
-  { id: 'dancer-movement', source: { kind: 'dancer', signal: 'movement' }, scale: { in: [0, 4], out: [0, 1], smoothingMs: 100 }, target: { kind: 'osc', address: '/codance/dancer/{id}/movement' } },
-  { id: 'dancer-arousal', source: { kind: 'dancer', signal: 'arousal' }, target: { kind: 'osc', address: '/codance/dancer/{id}/arousal' } },
+  {
+    id: 'crowd-energy',
+    source: { kind: 'crowd', metric: 'energy' },
+    target: { kind: 'osc', address: '/codance/crowd/energy' },
+  },
+  {
+    id: 'crowd-arousal',
+    source: { kind: 'crowd', metric: 'arousal_mean' },
+    target: { kind: 'osc', address: '/codance/crowd/arousal' },
+  },
+  {
+    id: 'crowd-sync',
+    source: { kind: 'crowd', metric: 'beat_synchrony' },
+    target: { kind: 'osc', address: '/codance/crowd/sync' },
+  },
+  {
+    id: 'crowd-active',
+    source: { kind: 'crowd', metric: 'active_dancers' },
+    target: { kind: 'osc', address: '/codance/crowd/active', type: 'i' },
+  },
+  {
+    id: 'dancer-hr',
+    source: { kind: 'dancer', signal: 'hr' },
+    target: { kind: 'osc', address: '/codance/dancer/{id}/hr' },
+  },
+  {
+    id: 'dancer-movement',
+    source: { kind: 'dancer', signal: 'movement' },
+    scale: { in: [0, 4], out: [0, 1], smoothingMs: 100 },
+    target: { kind: 'osc', address: '/codance/dancer/{id}/movement' },
+  },
+  {
+    id: 'dancer-arousal',
+    source: { kind: 'dancer', signal: 'arousal' },
+    target: { kind: 'osc', address: '/codance/dancer/{id}/arousal' },
+  },
   {
     id: 'dancer-hit',
     description: 'a sharp movement (over 2 g beyond gravity) fires at once',
@@ -149,7 +209,11 @@ export const defaultRules: z.input<typeof mappingRuleSchema>[] = [
   { id: 'pattern', source: { kind: 'pattern' }, target: { kind: 'osc', address: '/codance/pattern/{name}' } },
   { id: 'beat', source: { kind: 'clock', on: 'beat' }, target: { kind: 'osc', address: '/codance/beat', type: 'i' } },
   { id: 'bar', source: { kind: 'clock', on: 'bar' }, target: { kind: 'osc', address: '/codance/bar', type: 'i' } },
-  { id: 'phrase', source: { kind: 'clock', on: 'phrase' }, target: { kind: 'osc', address: '/codance/phrase', type: 'i' } },
+  {
+    id: 'phrase',
+    source: { kind: 'clock', on: 'phrase' },
+    target: { kind: 'osc', address: '/codance/phrase', type: 'i' },
+  },
   { id: 'cue', source: { kind: 'cue' }, target: { kind: 'osc', address: '/codance/cue/{name}' } },
 ];
 

@@ -9,7 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-export const holds = ['closed', 'open', 'open-one-hand', 'cross-hand', 'hammerlock', 'shadow', 'sweetheart', 'apart'] as const;
+export const holds = [
+  'closed',
+  'open',
+  'open-one-hand',
+  'cross-hand',
+  'hammerlock',
+  'shadow',
+  'sweetheart',
+  'apart',
+] as const;
 export type Hold = (typeof holds)[number];
 export const danceStyles = ['dominican', 'sensual', 'moderna'] as const;
 export type DanceStyle = (typeof danceStyles)[number];
@@ -33,19 +42,21 @@ export const moveSchema = z.strictObject({
 });
 export type Move = z.infer<typeof moveSchema>;
 
-export const moveLibrarySchema = z
-  .strictObject({ moves: z.array(moveSchema).min(1) })
-  .superRefine((lib, ctx) => {
-    const seen = new Set<string>();
-    lib.moves.forEach((m, i) => {
-      if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['moves', i, 'id'], message: `duplicate move id "${m.id}"` });
-      seen.add(m.id);
-    });
+export const moveLibrarySchema = z.strictObject({ moves: z.array(moveSchema).min(1) }).superRefine((lib, ctx) => {
+  const seen = new Set<string>();
+  lib.moves.forEach((m, i) => {
+    if (seen.has(m.id))
+      ctx.addIssue({ code: 'custom', path: ['moves', i, 'id'], message: `duplicate move id "${m.id}"` });
+    seen.add(m.id);
   });
+});
 export type MoveLibrary = z.infer<typeof moveLibrarySchema>;
 
 /** The library shipped with the box (the same file from src and from dist/). */
-export const BACHATA_MOVES_PATH = fileURLToPath(new URL('./moves/bachata.yaml', import.meta.url)).replace(/\/dist\/config\//, '/config/');
+export const BACHATA_MOVES_PATH = fileURLToPath(new URL('./moves/bachata.yaml', import.meta.url)).replace(
+  /\/dist\/config\//,
+  '/config/',
+);
 
 export class MoveLibraryError extends Error {}
 
@@ -58,6 +69,7 @@ export function loadMoveLibrary(file: string = BACHATA_MOVES_PATH): Move[] {
     throw new MoveLibraryError(`${file}: ${(err as Error).message}`);
   }
   const r = moveLibrarySchema.safeParse(doc);
-  if (!r.success) throw new MoveLibraryError(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new MoveLibraryError(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data.moves;
 }

@@ -4,12 +4,21 @@ import { z } from 'zod';
 export const mqttSchema = z
   .strictObject({
     /** Broker URL (mqtt://, mqtts://, ws://, wss://). Unset = no MQTT. */
-    url: z.string().regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
+    url: z
+      .string()
+      .regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+      .optional(),
     username: z.string().min(1).max(200).optional(),
     /** Secret: never printed or logged. */
     password: z.string().min(1).max(500).optional(),
     /** Topics are `<topicPrefix>/<box.name>/...` (sync/mqtt/README.md). */
-    topicPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'must be topic levels of letters, digits, "_" or "-" (no wildcards)').default('codance'),
+    topicPrefix: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/,
+        'must be topic levels of letters, digits, "_" or "-" (no wildcards)',
+      )
+      .default('codance'),
     /**
      * Signs remote commands (HMAC-SHA256 of the payload, in the MQTT 5 user property
      * `signature`). Secret. Unset = every command is refused.

@@ -21,6 +21,14 @@ export function redact<T>(value: T): T {
 }
 
 /** pino `redact.paths` covering secret-named keys at the depths our log objects use. */
-export const LOG_REDACT_PATHS = ['password', 'token', 'secret', 'jwtSecret', 'authorization', 'refresh_token', 'access_token']
+export const LOG_REDACT_PATHS = [
+  'password',
+  'token',
+  'secret',
+  'jwtSecret',
+  'authorization',
+  'refresh_token',
+  'access_token',
+]
   .flatMap((k) => [k, `*.${k}`, `*.*.${k}`])
   .concat(['req.headers.authorization', 'req.headers.cookie']);

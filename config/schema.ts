@@ -57,7 +57,12 @@ const backoff = (initialMs: number, maxMs: number) =>
     .refine((b) => b.maxMs >= b.initialMs, { message: 'maxMs must be at least initialMs', path: ['maxMs'] })
     .prefault({});
 
-const bleAddress = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^[0-9a-f]{12,32}$/i, 'must be a BLE address (aa:bb:cc:dd:ee:ff) or a peripheral id (hex)');
+const bleAddress = z
+  .string()
+  .regex(
+    /^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^[0-9a-f]{12,32}$/i,
+    'must be a BLE address (aa:bb:cc:dd:ee:ff) or a peripheral id (hex)',
+  );
 
 export const allowEntrySchema = z
   .strictObject({
@@ -75,7 +80,10 @@ const pmdStream = (enabled: boolean, sampleRate: number, resolution: number, ran
       sampleRate: z.number().int().min(1).max(10_000).default(sampleRate),
       resolution: z.number().int().min(1).max(32).default(resolution),
       /** ±g for accelerometers; absent for streams without a range (ECG). */
-      range: range === undefined ? z.number().int().min(1).max(64).optional() : z.number().int().min(1).max(64).default(range),
+      range:
+        range === undefined
+          ? z.number().int().min(1).max(64).optional()
+          : z.number().int().min(1).max(64).default(range),
     })
     .prefault({});
 
@@ -162,11 +170,26 @@ export const configSchema = z.strictObject({
       trusted: z.array(cidr).max(256).default([]),
       port: port.default(8080),
       /** Largest JSON request body; bigger bodies get 413 before they are read whole. */
-      maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(16 * 1024 * 1024)
+        .default(1024 * 1024),
       /** Largest sound sample upload (audio file plus form fields). */
-      maxSampleBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(20 * 1024 * 1024),
+      maxSampleBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(256 * 1024 * 1024)
+        .default(20 * 1024 * 1024),
       /** Largest song import (audio file plus form fields). */
-      maxSongBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(100 * 1024 * 1024),
+      maxSongBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(1024 * 1024 * 1024)
+        .default(100 * 1024 * 1024),
     })
     .prefault({}),
   store: z
@@ -183,9 +206,18 @@ export const configSchema = z.strictObject({
       disk: z
         .strictObject({
           /** Below this much free space, raw streams are shed and pruned early; below half of it, features too. */
-          minFreeBytes: z.number().int().min(1024 * 1024).default(512 * 1024 * 1024),
+          minFreeBytes: z
+            .number()
+            .int()
+            .min(1024 * 1024)
+            .default(512 * 1024 * 1024),
           /** Space held back in a reserve file beside the store, released for records when the disk fills. */
-          reserveBytes: z.number().int().min(0).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+          reserveBytes: z
+            .number()
+            .int()
+            .min(0)
+            .max(1024 * 1024 * 1024)
+            .default(32 * 1024 * 1024),
           /** How often free space is measured. */
           checkMs: z.number().int().min(100).max(60_000).default(1000),
         })
@@ -221,10 +253,16 @@ export const configSchema = z.strictObject({
           const names = new Set<string>();
           const places = new Set<string>();
           list.forEach((a, i) => {
-            if (names.has(a.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate radio name "${a.name}"` });
+            if (names.has(a.name))
+              ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate radio name "${a.name}"` });
             names.add(a.name);
             const place = a.transport === 'socket' ? `hci${a.device}` : a.path;
-            if (places.has(place)) ctx.addIssue({ code: 'custom', path: [i, a.transport === 'socket' ? 'device' : 'path'], message: `${place} is already used by another radio` });
+            if (places.has(place))
+              ctx.addIssue({
+                code: 'custom',
+                path: [i, a.transport === 'socket' ? 'device' : 'path'],
+                message: `${place} is already used by another radio`,
+              });
             places.add(place);
           });
         }),
@@ -255,7 +293,8 @@ export const configSchema = z.strictObject({
         .superRefine((list, ctx) => {
           const seen = new Set<string>();
           list.forEach((c, i) => {
-            if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate controller name "${c.name}"` });
+            if (seen.has(c.name))
+              ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate controller name "${c.name}"` });
             seen.add(c.name);
           });
         }),
@@ -367,7 +406,8 @@ export const configSchema = z.strictObject({
         .superRefine((targets, ctx) => {
           const seen = new Set<string>();
           targets.forEach((t, i) => {
-            if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate target name "${t.name}"` });
+            if (seen.has(t.name))
+              ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate target name "${t.name}"` });
             seen.add(t.name);
           });
         }),
@@ -404,7 +444,12 @@ export const configSchema = z.strictObject({
       /** Lifetime of an access token; short, because a stolen one cannot be revoked. */
       accessTokenTtlS: z.number().int().min(60).max(86_400).default(900),
       /** Lifetime of a refresh token (rotated on every use, revocable). */
-      refreshTokenTtlS: z.number().int().min(300).max(90 * 86_400).default(14 * 86_400),
+      refreshTokenTtlS: z
+        .number()
+        .int()
+        .min(300)
+        .max(90 * 86_400)
+        .default(14 * 86_400),
       /** Failed logins free per account and address; each further one doubles a wait (1 s, 2 s, 4 s …). Four times this across addresses starts an account-wide wait of at most a minute. */
       loginFailuresPerUser: z.number().int().min(1).max(100).default(5),
       /** Login attempts allowed per client address in `loginWindowS`. */

@@ -12,13 +12,22 @@ export const syncSchema = z
      * libraries), `features` (readings, inferences, crowd states, output events), `raw`
      * (IMU/ECG/PPG chunks). Always sent in that order of priority.
      */
-    classes: z.array(syncClassEnum).min(1).refine((a) => new Set(a).size === a.length, 'must not repeat a class').default(['records', 'features', 'raw']),
+    classes: z
+      .array(syncClassEnum)
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, 'must not repeat a class')
+      .default(['records', 'features', 'raw']),
     /** Dancers travel as their pseudonym only (no username, no email). */
     pseudonymise: z.boolean().default(true),
     /** A batch holds at most this many records... */
     maxBatchRecords: z.number().int().min(1).max(20_000).default(2000),
     /** ...and at most this many bytes of JSON before compression. */
-    maxBatchBytes: z.number().int().min(16 * 1024).max(32 * 1024 * 1024).default(1024 * 1024),
+    maxBatchBytes: z
+      .number()
+      .int()
+      .min(16 * 1024)
+      .max(32 * 1024 * 1024)
+      .default(1024 * 1024),
     /** A small backlog waits at most this long for more before it is sent. */
     maxDelayMs: z.number().int().min(100).max(3_600_000).default(5000),
     /** Cap on compressed bytes per second to the cloud; 0 = no cap. */

@@ -26,14 +26,21 @@ const healthState: Record<SyncState, 'connected' | 'retrying' | 'stopped'> = {
   stopped: 'stopped',
 };
 
-export function buildCloudSync(config: Config['sync'], store: Store, health: HealthRegistry, log: Logger, now: () => number): CloudSync {
+export function buildCloudSync(
+  config: Config['sync'],
+  store: Store,
+  health: HealthRegistry,
+  log: Logger,
+  now: () => number,
+): CloudSync {
   const outbox = new SqliteOutbox(store.sqlite, store.boxId, { pseudonymise: config.pseudonymise });
   let last: SyncState | undefined;
   const client = new SyncClient(config, outbox, {
     now,
     state: (state, detail) => {
       health.report('sync', { type: 'subsystem', state: healthState[state], detail });
-      if (state !== last && (state === 'backoff' || last === 'backoff')) (state === 'backoff' ? log.warn : log.info).call(log, { state, detail }, `cloud sync ${state}`);
+      if (state !== last && (state === 'backoff' || last === 'backoff'))
+        (state === 'backoff' ? log.warn : log.info).call(log, { state, detail }, `cloud sync ${state}`);
       last = state;
     },
   });
@@ -51,10 +58,20 @@ export function buildCloudSync(config: Config['sync'], store: Store, health: Hea
     });
   gauge('codance_sync_backlog_entries', 'outbox entries not yet acknowledged by the cloud', (s) => s.backlog.entries);
   gauge('codance_sync_backlog_bytes', 'estimated JSON bytes of the unsent backlog', (s) => s.backlog.bytes);
-  gauge('codance_sync_oldest_unsent_age_seconds', 'age of the oldest unsent outbox entry', (s) => s.backlog.oldestUnsentAgeS);
-  gauge('codance_sync_last_success_timestamp_seconds', 'when the cloud last acknowledged a batch', (s) => (s.lastSuccessAt === null ? null : s.lastSuccessAt / 1000));
+  gauge(
+    'codance_sync_oldest_unsent_age_seconds',
+    'age of the oldest unsent outbox entry',
+    (s) => s.backlog.oldestUnsentAgeS,
+  );
+  gauge('codance_sync_last_success_timestamp_seconds', 'when the cloud last acknowledged a batch', (s) =>
+    s.lastSuccessAt === null ? null : s.lastSuccessAt / 1000,
+  );
   gauge('codance_sync_consecutive_failures', 'failed attempts since the last success', (s) => s.consecutiveFailures);
   gauge('codance_sync_sent_records', 'records acknowledged by the cloud since start', (s) => s.sent.records);
-  gauge('codance_sync_sent_wire_bytes', 'compressed bytes acknowledged by the cloud since start', (s) => s.sent.wireBytes);
+  gauge(
+    'codance_sync_sent_wire_bytes',
+    'compressed bytes acknowledged by the cloud since start',
+    (s) => s.sent.wireBytes,
+  );
   return { client, outbox, metrics };
 }

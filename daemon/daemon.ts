@@ -84,8 +84,19 @@ export class Daemon {
     this.store = new Store(config.store, this.now, {
       // One health transition (and so one log line) per change: the registry logs them.
       writes: (failing, reason) =>
-        this.health.report('store', failing ? { type: 'subsystem', state: 'error', detail: `writes failing: ${reason}; retried every second, samples that do not fit are counted as lost`, lastError: reason ?? undefined } : { type: 'subsystem', state: 'connected', detail: this.store.path }),
-      disk: (level, detail) => this.health.report('disk', { type: 'subsystem', state: level === 'ok' ? 'connected' : 'error', detail }),
+        this.health.report(
+          'store',
+          failing
+            ? {
+                type: 'subsystem',
+                state: 'error',
+                detail: `writes failing: ${reason}; retried every second, samples that do not fit are counted as lost`,
+                lastError: reason ?? undefined,
+              }
+            : { type: 'subsystem', state: 'connected', detail: this.store.path },
+        ),
+      disk: (level, detail) =>
+        this.health.report('disk', { type: 'subsystem', state: level === 'ok' ? 'connected' : 'error', detail }),
     });
     this.notifier = new SystemdNotifier(deps.env ?? process.env, log);
     this.teardowns = new Teardowns(log, TEARDOWN_STEP_MS);
@@ -106,18 +117,37 @@ export class Daemon {
       await this.store.start(signal);
       this.teardowns.add('store', async () => {
         await this.store.stop();
-        if (this.store.lostAtStop > 0) log.warn({ rows: this.store.lostAtStop }, 'rows still queued at stop were lost: the disk refused them');
+        if (this.store.lostAtStop > 0)
+          log.warn({ rows: this.store.lostAtStop }, 'rows still queued at stop were lost: the disk refused them');
       });
       this.health.report('store', { type: 'subsystem', state: 'connected', detail: this.store.path });
-      log.info({ path: this.store.path, applied: this.store.migrations?.applied, boxId: this.store.boxId }, 'store ready');
+      log.info(
+        { path: this.store.path, applied: this.store.migrations?.applied, boxId: this.store.boxId },
+        'store ready',
+      );
 
       const consent = this.store.consent;
-      this.teardowns.add('consent', this.bus.guard('sample', (s) => consent.sample(s)));
-      this.teardowns.add('consent', this.bus.guard('inference', (r) => consent.biometrics(r.deviceKey)));
-      this.teardowns.add('consent', this.bus.guard('pattern', (p) => consent.movement(p.deviceKey)));
+      this.teardowns.add(
+        'consent',
+        this.bus.guard('sample', (s) => consent.sample(s)),
+      );
+      this.teardowns.add(
+        'consent',
+        this.bus.guard('inference', (r) => consent.biometrics(r.deviceKey)),
+      );
+      this.teardowns.add(
+        'consent',
+        this.bus.guard('pattern', (p) => consent.movement(p.deviceKey)),
+      );
       this.startRetention();
-      this.teardowns.add('bus', this.bus.on('device', (d) => this.store.registerDevice(d)));
-      this.teardowns.add('bus', this.bus.on('sample', (s) => this.store.write(s)));
+      this.teardowns.add(
+        'bus',
+        this.bus.on('device', (d) => this.store.registerDevice(d)),
+      );
+      this.teardowns.add(
+        'bus',
+        this.bus.on('sample', (s) => this.store.write(s)),
+      );
 
       if (config.recording.path) {
         const recorder = new Recorder(config.recording.path);
@@ -147,11 +177,30 @@ export class Daemon {
         metrics: [room.metrics, ...(this.sync ? [this.sync.metrics] : [])],
         trusted: trustedPeers(config.http.trusted),
         ...(this.sync && { sync: () => this.sync!.client.status() }),
-        api: this.withTasks(apiDeps(config, this.store, this.now, { health: () => this.health.snapshot(), haptics: hardware.haptics, room, console: this.consoleFeed(room), ...(this.sync && { sync: this.sync.client }) }, undefined, this.gestureEmbed)),
+        api: this.withTasks(
+          apiDeps(
+            config,
+            this.store,
+            this.now,
+            {
+              health: () => this.health.snapshot(),
+              haptics: hardware.haptics,
+              room,
+              console: this.consoleFeed(room),
+              ...(this.sync && { sync: this.sync.client }),
+            },
+            undefined,
+            this.gestureEmbed,
+          ),
+        ),
       });
       this.server = await listen(app, config.http.host, config.http.port);
       this.teardowns.add('http', () => this.server?.close());
-      this.health.report('http', { type: 'subsystem', state: 'connected', detail: `${config.http.host}:${this.server.port}` });
+      this.health.report('http', {
+        type: 'subsystem',
+        state: 'connected',
+        detail: `${config.http.host}:${this.server.port}`,
+      });
       log.info({ host: config.http.host, port: this.server.port }, 'http listening');
 
       for (const driver of [...hardware.inputs, ...hardware.haptics.values()]) {
@@ -190,7 +239,11 @@ export class Daemon {
     const prune = (): void => {
       try {
         const deleted = pruneExpired(this.store.sqlite, this.now(), config.retention.days);
-        this.health.report('retention', { type: 'subsystem', state: 'connected', detail: `last run deleted ${JSON.stringify(deleted)}` });
+        this.health.report('retention', {
+          type: 'subsystem',
+          state: 'connected',
+          detail: `last run deleted ${JSON.stringify(deleted)}`,
+        });
         if (Object.keys(deleted).length > 0) log.info({ deleted }, 'expired rows deleted (retention)');
       } catch (err) {
         this.health.report('retention', { type: 'subsystem', state: 'error', detail: (err as Error).message });
@@ -249,7 +302,14 @@ export class Daemon {
   /** The choreography task runner (one generation at a time), resumed from the store at start. */
   private withTasks<T extends ApiDeps>(deps: T): T {
     const dir = dirname(this.store.path!);
-    const runner = new TaskRunner({ sqlite: this.store.sqlite, moves: deps.moves, songCacheDir: deps.songs.cacheDir, videoDir: resolve(dir, 'videos'), now: this.now, log: this.deps.log });
+    const runner = new TaskRunner({
+      sqlite: this.store.sqlite,
+      moves: deps.moves,
+      songCacheDir: deps.songs.cacheDir,
+      videoDir: resolve(dir, 'videos'),
+      now: this.now,
+      log: this.deps.log,
+    });
     runner.start();
     this.teardowns.add('choreography-tasks', () => runner.stop());
     deps.choreoTasks = runner;
@@ -270,7 +330,16 @@ export class Daemon {
   /** The MQTT link, when a broker is configured: presence and signed remote commands. */
   private healthStatus(): 'ok' | 'degraded' | 'down' {
     const { config, log } = this.deps;
-    return buildHealth({ version: this.version, boxName: config.box.name, boxId: () => this.store.boxId, startedAt: 0, now: this.now, storeHealth: () => this.store.health(), components: () => this.health.snapshot(), log }).status;
+    return buildHealth({
+      version: this.version,
+      boxName: config.box.name,
+      boxId: () => this.store.boxId,
+      startedAt: 0,
+      now: this.now,
+      storeHealth: () => this.store.health(),
+      components: () => this.health.snapshot(),
+      log,
+    }).status;
   }
 
   /** What the console page reads of the running box. */
@@ -291,13 +360,25 @@ export class Daemon {
     if (!m.url) return;
     const link = new MqttLink(
       {
-        url: m.url, username: m.username, password: m.password, topicPrefix: m.topicPrefix, box: config.box.name, clientId: `codance-${this.store.boxId}`,
-        version: this.version, commandSecret: m.commandSecret, maxCommandAgeS: m.maxCommandAgeS, keepaliveS: m.keepaliveS, reconnectMs: m.reconnectMs,
+        url: m.url,
+        username: m.username,
+        password: m.password,
+        topicPrefix: m.topicPrefix,
+        box: config.box.name,
+        clientId: `codance-${this.store.boxId}`,
+        version: this.version,
+        commandSecret: m.commandSecret,
+        maxCommandAgeS: m.maxCommandAgeS,
+        keepaliveS: m.keepaliveS,
+        reconnectMs: m.reconnectMs,
       },
       commandHandlers(room, this.store.sqlite, this.now, () => this.eventChanged()),
       {
         state: (state, detail) => this.health.report('mqtt', { type: 'subsystem', state, detail }),
-        command: (ack) => (ack.ok ? log.info({ command: ack.command, id: ack.id }, 'mqtt command done') : log.warn({ command: ack.command, id: ack.id, error: ack.error }, 'mqtt command refused')),
+        command: (ack) =>
+          ack.ok
+            ? log.info({ command: ack.command, id: ack.id }, 'mqtt command done')
+            : log.warn({ command: ack.command, id: ack.id, error: ack.error }, 'mqtt command refused'),
       },
       this.now,
     );
@@ -323,7 +404,12 @@ export class Daemon {
     let readAt = -Infinity;
     let epoch = this.eventEpoch;
     this.room = new Room({
-      config, bus: this.bus, health: this.health, log, store: this.store, haptics: hardware.haptics,
+      config,
+      bus: this.bus,
+      health: this.health,
+      log,
+      store: this.store,
+      haptics: hardware.haptics,
       ...(venue ? { venueBpm: () => venue.crowd.bpm } : {}),
       // Read at most every 10 s: outputs never read the database on the hot path.
       currentEvent: () => {
@@ -359,7 +445,9 @@ export class Daemon {
       log.warn({ dancers: config.simulation.dancers }, 'simulated venue enabled (simulation.dancers > 0)');
     }
     const recorder = this.recorder;
-    this.hardware = buildHardware(config, driverDeps, recorder && ((e) => recorder.write(e)), (e) => this.bus.emit('clock', e));
+    this.hardware = buildHardware(config, driverDeps, recorder && ((e) => recorder.write(e)), (e) =>
+      this.bus.emit('clock', e),
+    );
     return this.hardware;
   }
 }
@@ -367,6 +455,7 @@ export class Daemon {
 /** One log line per state change of a device or subsystem: what a technician greps for. */
 function logTransition(log: Logger, next: ComponentHealth, prev: ComponentHealth | undefined): void {
   const fields = { component: next.id, state: next.state, from: prev?.state, detail: next.detail };
-  if (next.state === 'retrying' || next.state === 'error' || next.state === 'unavailable') log.warn(fields, `${next.id} ${next.state}`);
+  if (next.state === 'retrying' || next.state === 'error' || next.state === 'unavailable')
+    log.warn(fields, `${next.id} ${next.state}`);
   else log.info(fields, `${next.id} ${next.state}`);
 }

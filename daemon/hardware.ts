@@ -31,30 +31,67 @@ function bleOptions(config: Config) {
   return { allowlist, connectTimeoutMs, poweredOnTimeoutMs, reconnect, rssiEveryMs, pmd };
 }
 
-function replayDriver(source: ReplaySource, config: Config, deps: InputDriverDeps, tap: RecordingTap | undefined): Driver {
-  if (source.format === 'e4') return new E4ReplayDriver({ path: source.path, deviceKey: source.deviceKey, speed: source.speed }, deps);
+function replayDriver(
+  source: ReplaySource,
+  config: Config,
+  deps: InputDriverDeps,
+  tap: RecordingTap | undefined,
+): Driver {
+  if (source.format === 'e4')
+    return new E4ReplayDriver({ path: source.path, deviceKey: source.deviceKey, speed: source.speed }, deps);
   const { allowlist: _allowlist, ...ble } = bleOptions(config);
-  return new RecordingReplayDriver({ path: source.path, speed: source.speed, ble, maxConnected: config.ble.maxConnected }, deps, tap);
+  return new RecordingReplayDriver(
+    { path: source.path, speed: source.speed, ble, maxConnected: config.ble.maxConnected },
+    deps,
+    tap,
+  );
 }
 
-function hapticOutput(c: HapticControllerConfig, config: Config, health: HealthReporter, tap: RecordingTap | undefined): HapticOutput {
+function hapticOutput(
+  c: HapticControllerConfig,
+  config: Config,
+  health: HealthReporter,
+  tap: RecordingTap | undefined,
+): HapticOutput {
   const { ackTimeoutMs, retries, heartbeatMs, deadlineMs, maxQueued, reopen } = config.haptics;
   const common = { ackTimeoutMs, retries, heartbeatMs, deadlineMs, maxQueued, reopen };
   switch (c.transport) {
     case 'serial':
-      return new SerialHapticDriver({ ...common, name: c.name, path: c.path, baudRate: c.baudRate, channels: c.channels }, health, undefined, undefined, tap);
+      return new SerialHapticDriver(
+        { ...common, name: c.name, path: c.path, baudRate: c.baudRate, channels: c.channels },
+        health,
+        undefined,
+        undefined,
+        tap,
+      );
     case 'sim': {
-      const line = simulatedSerial(new SimulatedHapticController({ channels: c.channels, firmware: 'codance-sim-haptic 1.0.0' }));
-      return new SerialHapticDriver({ ...common, name: c.name, path: `sim://${c.name}`, baudRate: 115_200, channels: c.channels }, health, line.open, undefined, tap);
+      const line = simulatedSerial(
+        new SimulatedHapticController({ channels: c.channels, firmware: 'codance-sim-haptic 1.0.0' }),
+      );
+      return new SerialHapticDriver(
+        { ...common, name: c.name, path: `sim://${c.name}`, baudRate: 115_200, channels: c.channels },
+        health,
+        line.open,
+        undefined,
+        tap,
+      );
     }
     case 'firmata':
-      return new FirmataHapticDriver({ name: c.name, path: c.path, baudRate: c.baudRate, pins: c.pins, readyTimeoutMs: 5000, heartbeatMs, reopen }, health);
+      return new FirmataHapticDriver(
+        { name: c.name, path: c.path, baudRate: c.baudRate, pins: c.pins, readyTimeoutMs: 5000, heartbeatMs, reopen },
+        health,
+      );
     default:
       throw new Error(`unknown haptic transport ${(c as { transport: string }).transport}`);
   }
 }
 
-export function buildHardware(config: Config, deps: InputDriverDeps, tap: RecordingTap | undefined, onClock: (e: ClockEvent) => void = () => undefined): Hardware {
+export function buildHardware(
+  config: Config,
+  deps: InputDriverDeps,
+  tap: RecordingTap | undefined,
+  onClock: (e: ClockEvent) => void = () => undefined,
+): Hardware {
   const inputs: Driver[] = [];
   const { port, retryMs } = config.midi.clockIn;
   if (port) inputs.push(new MidiClockInDriver({ port, retryMs }, deps.health, onClock));
@@ -63,7 +100,8 @@ export function buildHardware(config: Config, deps: InputDriverDeps, tap: Record
     venue = new SimulatedVenueDriver(config.simulation, deps);
     inputs.push(venue);
   }
-  if (config.ble.enabled) inputs.push(new BleWearableDriver(bleOptions(config), deps, radiosFromConfig(config.ble), tap));
+  if (config.ble.enabled)
+    inputs.push(new BleWearableDriver(bleOptions(config), deps, radiosFromConfig(config.ble), tap));
   for (const source of config.replay.sources) inputs.push(replayDriver(source, config, deps, tap));
   const haptics = new Map<string, HapticOutput>();
   for (const c of config.haptics.controllers) haptics.set(c.name, hapticOutput(c, config, deps.health, tap));

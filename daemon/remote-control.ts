@@ -15,9 +15,18 @@ import type { CrowdRow } from './store/row-writer.js';
 /** An event started remotely runs until stopped, or at most this long. */
 const STARTED_EVENT_MAX_MS = 12 * 3600_000;
 
-export function commandHandlers(room: Room, sqlite: BetterSqlite3.Database, now: () => number, eventChanged: () => void): CommandHandlers {
-  const update = sqlite.prepare('UPDATE events SET starts_at = ?, ends_at = ?, is_active = 1, updated_at = ? WHERE id = ?');
-  const outbox = sqlite.prepare(`INSERT INTO outbox (entity, entity_id, op, created_at) VALUES ('events', ?, 'upsert', ?)`);
+export function commandHandlers(
+  room: Room,
+  sqlite: BetterSqlite3.Database,
+  now: () => number,
+  eventChanged: () => void,
+): CommandHandlers {
+  const update = sqlite.prepare(
+    'UPDATE events SET starts_at = ?, ends_at = ?, is_active = 1, updated_at = ? WHERE id = ?',
+  );
+  const outbox = sqlite.prepare(
+    `INSERT INTO outbox (entity, entity_id, op, created_at) VALUES ('events', ?, 'upsert', ?)`,
+  );
   const find = sqlite.prepare('SELECT id, name, starts_at, ends_at FROM events WHERE id = ?');
   // The change and its outbox entry in one transaction, like every write that must reach the cloud.
   const set = sqlite.transaction((id: number, startsAt: number, endsAt: number) => {
@@ -32,7 +41,12 @@ export function commandHandlers(room: Room, sqlite: BetterSqlite3.Database, now:
   };
   const result = (id: number) => {
     const e = event(id);
-    return { event_id: e.id, name: e.name, starts_at: new Date(e.starts_at).toISOString(), ends_at: new Date(e.ends_at).toISOString() };
+    return {
+      event_id: e.id,
+      name: e.name,
+      starts_at: new Date(e.starts_at).toISOString(),
+      ends_at: new Date(e.ends_at).toISOString(),
+    };
   };
   return {
     'preset.switch': ({ kind, name }) => room.mapping.activate(kind, name),
@@ -46,7 +60,10 @@ export function commandHandlers(room: Room, sqlite: BetterSqlite3.Database, now:
     'event.stop': ({ event_id }) => {
       const e = event(event_id);
       const t = now();
-      if (e.starts_at > t) throw new CommandFailure(`event ${event_id} has not started (it starts at ${new Date(e.starts_at).toISOString()})`);
+      if (e.starts_at > t)
+        throw new CommandFailure(
+          `event ${event_id} has not started (it starts at ${new Date(e.starts_at).toISOString()})`,
+        );
       set(event_id, e.starts_at, t);
       eventChanged();
       return result(event_id);
@@ -70,13 +87,29 @@ export function crowdTelemetry(row: CrowdRow): CrowdTelemetry {
 }
 
 /** Starts publishing; returns the function that stops it. */
-export function publishTelemetry(link: MqttLink, deps: { bus: Bus; health: HealthRegistry; healthStatus: () => 'ok' | 'degraded' | 'down'; sync: SyncClient | undefined; now: () => number; onHealthChange: (listener: () => void) => void }): () => void {
+export function publishTelemetry(
+  link: MqttLink,
+  deps: {
+    bus: Bus;
+    health: HealthRegistry;
+    healthStatus: () => 'ok' | 'degraded' | 'down';
+    sync: SyncClient | undefined;
+    now: () => number;
+    onHealthChange: (listener: () => void) => void;
+  },
+): () => void {
   const iso = () => new Date(deps.now()).toISOString();
   const health = () =>
     link.telemetry('health', {
       at: iso(),
       status: deps.healthStatus(),
-      components: deps.health.snapshot().map((c) => ({ id: c.id, type: c.type, state: c.state, ...(c.detail !== undefined && { detail: c.detail }), ...(c.batteryPercent !== undefined && { battery_percent: c.batteryPercent }) })),
+      components: deps.health.snapshot().map((c) => ({
+        id: c.id,
+        type: c.type,
+        state: c.state,
+        ...(c.detail !== undefined && { detail: c.detail }),
+        ...(c.batteryPercent !== undefined && { battery_percent: c.batteryPercent }),
+      })),
     });
   const sync = () => {
     const s = deps.sync?.status();

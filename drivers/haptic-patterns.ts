@@ -12,13 +12,22 @@ export function patternSteps(pattern: HapticPattern, durationMs: number): [numbe
     case 'constant':
       return [[1, d]];
     case 'double':
-      return [[1, d * 0.35], [0, d * 0.3], [1, d * 0.35]];
+      return [
+        [1, d * 0.35],
+        [0, d * 0.3],
+        [1, d * 0.35],
+      ];
     case 'ramp_up':
       return [0.2, 0.4, 0.6, 0.8, 1].map((l) => [l, d / 5]);
     case 'ramp_down':
       return [1, 0.8, 0.6, 0.4, 0.2].map((l) => [l, d / 5]);
     case 'heartbeat':
-      return [[1, d * 0.2], [0, d * 0.15], [0.7, d * 0.2], [0, d * 0.45]];
+      return [
+        [1, d * 0.2],
+        [0, d * 0.15],
+        [0.7, d * 0.2],
+        [0, d * 0.45],
+      ];
     case 'tick':
       return [[1, Math.min(d, 40)]];
   }

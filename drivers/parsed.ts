@@ -15,7 +15,10 @@ export function fail<T = never>(reason: string): Parsed<T> {
 
 /** Parses a hex string (spaces, colons and a 0x prefix allowed) into bytes. */
 export function parseHex(text: string): Parsed<Uint8Array> {
-  const clean = text.trim().replace(/^0x/i, '').replace(/[\s:_-]/g, '');
+  const clean = text
+    .trim()
+    .replace(/^0x/i, '')
+    .replace(/[\s:_-]/g, '');
   if (clean.length === 0) return fail('empty hex string');
   if (!/^[0-9a-f]*$/i.test(clean)) return fail('not hexadecimal (only 0-9, a-f, spaces and colons are allowed)');
   if (clean.length % 2 !== 0) return fail(`odd number of hex digits (${clean.length})`);

@@ -46,7 +46,8 @@ export abstract class ReopeningLine {
   protected retrying(why: string): void {
     if (!this.running) return;
     const delay = this.retry.schedule(() => void this.open());
-    if (delay !== undefined) this.health.report(this.name, { state: 'retrying', detail: `${why}; next try in ${delay} ms` });
+    if (delay !== undefined)
+      this.health.report(this.name, { state: 'retrying', detail: `${why}; next try in ${delay} ms` });
   }
 
   /** Opens the line; on failure (unplugged: ENOENT) schedules the retry and gives undefined. */

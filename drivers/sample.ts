@@ -5,7 +5,16 @@
 
 /** Low-rate values, stored one row each. */
 export type ScalarSample =
-  | { kind: 'heart_rate'; deviceKey: string; receivedAt: number; index: number; bpm: number; rr1024: number[]; contact?: boolean; energyKj?: number }
+  | {
+      kind: 'heart_rate';
+      deviceKey: string;
+      receivedAt: number;
+      index: number;
+      bpm: number;
+      rr1024: number[];
+      contact?: boolean;
+      energyKj?: number;
+    }
   | { kind: 'eda'; deviceKey: string; receivedAt: number; index: number; microsiemens: number }
   | { kind: 'skin_temp'; deviceKey: string; receivedAt: number; index: number; celsius: number }
   | { kind: 'battery'; deviceKey: string; receivedAt: number; index: number; percent: number };

@@ -4,7 +4,7 @@
 export function auroc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   const ranks = new Float64Array(scores.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
     for (let k = i; k <= j; k++) ranks[idx[k]!] = (i + j) / 2 + 1;
@@ -12,10 +12,11 @@ export function auroc(scores: ArrayLike<number>, labels: ArrayLike<number>): num
   }
   let pos = 0;
   let sumPos = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) {
-    pos++;
-    sumPos += ranks[i]!;
-  }
+  for (let i = 0; i < labels.length; i++)
+    if (labels[i] === 1) {
+      pos++;
+      sumPos += ranks[i]!;
+    }
   const neg = labels.length - pos;
   if (pos === 0 || neg === 0) return NaN;
   return (sumPos - (pos * (pos + 1)) / 2) / (pos * neg);
@@ -40,7 +41,10 @@ export function balancedAccuracy(scores: ArrayLike<number>, labels: ArrayLike<nu
 }
 
 /** Macro-averaged F1 and accuracy over class labels. */
-export function macroF1(predicted: readonly string[], actual: readonly string[]): { macroF1: number; accuracy: number } {
+export function macroF1(
+  predicted: readonly string[],
+  actual: readonly string[],
+): { macroF1: number; accuracy: number } {
   const classes = [...new Set(actual)];
   let correct = 0;
   for (let i = 0; i < actual.length; i++) if (predicted[i] === actual[i]) correct++;
@@ -55,5 +59,8 @@ export function macroF1(predicted: readonly string[], actual: readonly string[])
     }
     return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
   });
-  return { macroF1: f1s.reduce((a, b) => a + b, 0) / Math.max(1, classes.length), accuracy: actual.length > 0 ? correct / actual.length : NaN };
+  return {
+    macroF1: f1s.reduce((a, b) => a + b, 0) / Math.max(1, classes.length),
+    accuracy: actual.length > 0 ? correct / actual.length : NaN,
+  };
 }

@@ -15,7 +15,11 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const dataRoot = resolve(process.env.CODANCE_DATA__PATH ?? '../shared/data');
 
 /** What every trainer leaves next to its code: the model file, its card, metrics and regression probes. */
-function writeModel(dir: string, file: string, m: { onnx: Uint8Array; card: string; metrics: unknown; regression: unknown }): void {
+function writeModel(
+  dir: string,
+  file: string,
+  m: { onnx: Uint8Array; card: string; metrics: unknown; regression: unknown },
+): void {
   writeFileSync(resolve(here, dir, file), m.onnx);
   writeFileSync(resolve(here, dir, 'MODEL_CARD.md'), m.card);
   writeFileSync(resolve(here, dir, 'metrics.json'), `${JSON.stringify(m.metrics, null, 2)}\n`);
@@ -29,9 +33,13 @@ const tfjs = await arousalTfjs(arousal.model, AROUSAL_FEATURES.length);
 mkdirSync(resolve(here, 'arousal/tfjs'), { recursive: true });
 writeFileSync(resolve(here, 'arousal/tfjs/model.json'), `${JSON.stringify(tfjs.manifest)}\n`);
 writeFileSync(resolve(here, 'arousal/tfjs/weights.bin'), tfjs.weights);
-process.stdout.write(`arousal: test AUROC ${arousal.metrics.test.auroc}, balanced accuracy ${arousal.metrics.test.balancedAccuracy} (${arousal.metrics.test.subjects} held-out subjects); cross-validation AUROC ${arousal.metrics.crossValidation.auroc} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+process.stdout.write(
+  `arousal: test AUROC ${arousal.metrics.test.auroc}, balanced accuracy ${arousal.metrics.test.balancedAccuracy} (${arousal.metrics.test.subjects} held-out subjects); cross-validation AUROC ${arousal.metrics.crossValidation.auroc} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+);
 
 const gestureStarted = performance.now();
 const gesture = trainGesture(resolve(dataRoot, 'imu/hmp'));
 writeModel('patterns', 'gesture.onnx', gesture);
-process.stdout.write(`gesture: ${gesture.metrics.fewShot.map((r) => `K=${r.shots} macro F1 ${r.macroF1} accuracy ${r.accuracy}`).join('; ')} on held-out volunteers (${((performance.now() - gestureStarted) / 1000).toFixed(1)} s)\n`);
+process.stdout.write(
+  `gesture: ${gesture.metrics.fewShot.map((r) => `K=${r.shots} macro F1 ${r.macroF1} accuracy ${r.accuracy}`).join('; ')} on held-out volunteers (${((performance.now() - gestureStarted) / 1000).toFixed(1)} s)\n`,
+);

@@ -10,9 +10,29 @@ import { z } from 'zod';
 /** Priority classes, highest first: a batch is filled from the first class with a backlog. */
 export const syncClasses = {
   /** Who and what: people, events and registrations, devices and their assignments, the libraries. */
-  records: ['users', 'events', 'registrations', 'device_assignments', 'movement_patterns', 'songs', 'song_selections', 'sound_samples', 'sound_presets', 'visualization_presets', 'collections'],
+  records: [
+    'users',
+    'events',
+    'registrations',
+    'device_assignments',
+    'movement_patterns',
+    'songs',
+    'song_selections',
+    'sound_samples',
+    'sound_presets',
+    'visualization_presets',
+    'collections',
+  ],
   /** Features and inferences: low-rate readings, model outputs, crowd states, detections and the room's output events. */
-  features: ['biometric_data', 'movement_data', 'inferences', 'crowd_states', 'detected_patterns', 'sound_events', 'visualization_events'],
+  features: [
+    'biometric_data',
+    'movement_data',
+    'inferences',
+    'crowd_states',
+    'detected_patterns',
+    'sound_events',
+    'visualization_events',
+  ],
   /** Raw high-rate chunks (IMU, ECG, PPG). */
   raw: ['stream_chunks'],
 } as const;

@@ -35,7 +35,12 @@ export interface SyncStatus {
   state: SyncState;
   cloud: string | null;
   classes: SyncClass[];
-  backlog: { entries: number; bytes: number; oldestUnsentAgeS: number | null; byClass: Partial<Record<SyncClass, number>> };
+  backlog: {
+    entries: number;
+    bytes: number;
+    oldestUnsentAgeS: number | null;
+    byClass: Partial<Record<SyncClass, number>>;
+  };
   lastSuccessAt: number | null;
   lastAttemptAt: number | null;
   lastError: string | null;
@@ -174,7 +179,12 @@ export class SyncClient {
         bytes += n * (this.recordBytes.get(e) ?? DEFAULT_RECORD_BYTES);
       }
     }
-    const status = { entries: b.entries, bytes: Math.round(bytes), oldestUnsentAgeS: b.oldestAt === null ? null : Math.max(0, (t - b.oldestAt) / 1000), byClass };
+    const status = {
+      entries: b.entries,
+      bytes: Math.round(bytes),
+      oldestUnsentAgeS: b.oldestAt === null ? null : Math.max(0, (t - b.oldestAt) / 1000),
+      byClass,
+    };
     this.backlogCache = { at: t, status };
     return status;
   }
@@ -245,12 +255,18 @@ export class SyncClient {
           this.failures = 0;
           const wait = this.random() * this.options.backoff.initialMs;
           this.nextAttemptAt = this.now() + wait;
-          this.setState('backoff', `${this.lastError}; batches now up to ${this.batchBytesLimit} bytes, next in ${Math.round(wait)} ms`);
+          this.setState(
+            'backoff',
+            `${this.lastError}; batches now up to ${this.batchBytesLimit} bytes, next in ${Math.round(wait)} ms`,
+          );
           await this.sleep(wait);
           this.nextAttemptAt = null;
           continue;
         }
-        const ceiling = Math.min(this.options.backoff.maxMs, this.options.backoff.initialMs * 2 ** Math.min(this.failures - 1, 30));
+        const ceiling = Math.min(
+          this.options.backoff.maxMs,
+          this.options.backoff.initialMs * 2 ** Math.min(this.failures - 1, 30),
+        );
         const wait = Math.max(this.random() * ceiling, err instanceof HttpFailure ? (err.retryAfterMs ?? 0) : 0);
         this.nextAttemptAt = this.now() + wait;
         this.setState('backoff', `${this.lastError}; attempt ${this.failures}, next in ${Math.round(wait)} ms`);
@@ -277,7 +293,11 @@ export class SyncClient {
     try {
       res = await this.fetchImpl(new URL('/api/v1/ingest', cred.url), {
         method: 'POST',
-        headers: { authorization: `Bearer ${cred.token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        headers: {
+          authorization: `Bearer ${cred.token}`,
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        },
         body: wire,
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.requestTimeoutMs)]),
       });
@@ -286,19 +306,35 @@ export class SyncClient {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const timedOut = (err as Error).name === 'TimeoutError';
       const code = cause?.code ?? '';
-      throw new HttpFailure(`cloud unreachable: ${timedOut ? `no answer within ${this.options.requestTimeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message)}`, undefined, false, !UNREACHABLE.has(code));
+      throw new HttpFailure(
+        `cloud unreachable: ${timedOut ? `no answer within ${this.options.requestTimeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message)}`,
+        undefined,
+        false,
+        !UNREACHABLE.has(code),
+      );
     }
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
-      throw new HttpFailure(`connection lost reading the acknowledgement: ${(err as Error).message}`, undefined, false, true);
+      throw new HttpFailure(
+        `connection lost reading the acknowledgement: ${(err as Error).message}`,
+        undefined,
+        false,
+        true,
+      );
     }
     if (!res.ok) {
       const retryAfter = Number(res.headers.get('retry-after'));
       const detail = text.slice(0, 200).replace(/\s+/g, ' ');
-      const hint = res.status === 401 || res.status === 403 ? ' (the cloud refused this box\'s credential: enrol it again)' : '';
-      throw new HttpFailure(`cloud answered ${res.status}${hint}: ${detail}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined, res.status === 413, STALLED.has(res.status));
+      const hint =
+        res.status === 401 || res.status === 403 ? " (the cloud refused this box's credential: enrol it again)" : '';
+      throw new HttpFailure(
+        `cloud answered ${res.status}${hint}: ${detail}`,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+        res.status === 413,
+        STALLED.has(res.status),
+      );
     }
     const ack = syncAck.safeParse(safeJson(text));
     if (!ack.success) throw new HttpFailure('cloud answered 200 without a valid acknowledgement', undefined);
@@ -313,7 +349,8 @@ export class SyncClient {
     this.sent.duplicates += ack.data.duplicates;
     this.sent.skipped += built.skipped;
     if (this.options.maxBytesPerSecond > 0) {
-      this.sendAllowedAt = Math.max(this.now(), this.sendAllowedAt) + (wire.length / this.options.maxBytesPerSecond) * 1000;
+      this.sendAllowedAt =
+        Math.max(this.now(), this.sendAllowedAt) + (wire.length / this.options.maxBytesPerSecond) * 1000;
     }
   }
 
@@ -339,7 +376,10 @@ export class SyncClient {
       for (const r of taken.records) {
         const json = JSON.stringify(r);
         if (records.length > 0 && bytes + json.length > this.batchBytesLimit) {
-          last = records[records.length - 1]!.entity === entity ? records[records.length - 1]!.seq : (cursors.get(entity) ?? 0);
+          last =
+            records[records.length - 1]!.entity === entity
+              ? records[records.length - 1]!.seq
+              : (cursors.get(entity) ?? 0);
           break;
         }
         parts.push(json);
@@ -349,7 +389,11 @@ export class SyncClient {
         kept++;
       }
       if (kept === taken.records.length) skipped += taken.skipped;
-      if (kept > 0) this.recordBytes.set(entity, 0.8 * (this.recordBytes.get(entity) ?? entityBytes / kept) + 0.2 * (entityBytes / kept));
+      if (kept > 0)
+        this.recordBytes.set(
+          entity,
+          0.8 * (this.recordBytes.get(entity) ?? entityBytes / kept) + 0.2 * (entityBytes / kept),
+        );
       if (last > (cursors.get(entity) ?? 0)) moved.set(entity, last);
     }
     const body = `{"box":${JSON.stringify(this.source.boxId)},"sent_at":${this.now()},"records":[${parts.join(',')}]}`;

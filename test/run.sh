@@ -25,6 +25,7 @@ bash test/peers/bumble/setup.sh
 
 echo "== type-check"; npx tsc -p tsconfig.json && npx tsc -p daemon/console/web && npx tsc -p sync/cloud/web
 echo "== lint";       npx eslint .
+echo "== format";     npx prettier --check . --log-level warn
 echo "== build";      npm run build --silent
 echo "== tests"
 mkdir -p var

@@ -17,7 +17,8 @@ export function sniffAudio(bytes: Uint8Array): AudioInfo | undefined {
   if (ascii(bytes, 0, 4) === 'OggS') return { mime: 'audio/ogg' };
   if (ascii(bytes, 0, 4) === 'FORM' && ['AIFF', 'AIFC'].includes(ascii(bytes, 8, 4))) return { mime: 'audio/aiff' };
   if (ascii(bytes, 4, 4) === 'ftyp') return { mime: 'audio/mp4' };
-  if (ascii(bytes, 0, 3) === 'ID3' || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0)) return { mime: 'audio/mpeg' };
+  if (ascii(bytes, 0, 3) === 'ID3' || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0))
+    return { mime: 'audio/mpeg' };
   return undefined;
 }
 
@@ -27,7 +28,7 @@ function wavInfo(bytes: Uint8Array): { sampleRate?: number; durationS?: number }
   let sampleRate: number | undefined;
   let byteRate: number | undefined;
   let dataBytes: number | undefined;
-  for (let at = 12; at + 8 <= bytes.length; ) {
+  for (let at = 12; at + 8 <= bytes.length;) {
     const id = ascii(bytes, at, 4);
     const size = view.getUint32(at + 4, true);
     if (id === 'fmt ' && at + 16 <= bytes.length - 8) {

@@ -11,6 +11,8 @@ export function bearerAuthenticator(sql: Sql, tokens: Tokens): Authenticate {
     if (!token) return undefined;
     const id = await tokens.verifyAccess(token);
     if (id === undefined) return undefined;
-    return sql.first(sql.db.selectFrom('users').select(['id', 'username', 'role']).where('id', '=', id).where('is_active', '=', 1));
+    return sql.first(
+      sql.db.selectFrom('users').select(['id', 'username', 'role']).where('id', '=', id).where('is_active', '=', 1),
+    );
   };
 }

@@ -21,7 +21,8 @@ export function toApi(columns: Columns, row: Row): Row {
   const out: Row = {};
   for (const [name, kind] of Object.entries(columns)) {
     const v = row[name];
-    out[name] = kind === 'time' ? iso(v) : kind === 'json' ? parseJson(v) : kind === 'bool' ? v === 1 || v === true : (v ?? null);
+    out[name] =
+      kind === 'time' ? iso(v) : kind === 'json' ? parseJson(v) : kind === 'bool' ? v === 1 || v === true : (v ?? null);
   }
   return out;
 }

@@ -39,7 +39,8 @@ export function mountDocs(app: OpenAPIHono<ApiEnv>, info: { version: string; box
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'POST /api/v1/users/token with username and password; send the access_token as `Authorization: Bearer <token>`.',
+    description:
+      'POST /api/v1/users/token with username and password; send the access_token as `Authorization: Bearer <token>`.',
   });
   let cached: string | undefined;
   app.get('/openapi.json', (c) => {

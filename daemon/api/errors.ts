@@ -25,11 +25,18 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string, id: number | string): ApiError => new ApiError(404, 'not_found', `no ${what} with id ${id}`);
+export const notFound = (what: string, id: number | string): ApiError =>
+  new ApiError(404, 'not_found', `no ${what} with id ${id}`);
 export const forbidden = (message: string): ApiError => new ApiError(403, 'forbidden', message);
-export const conflict = (code: string, message: string, field?: string): ApiError => new ApiError(409, code, message, field);
+export const conflict = (code: string, message: string, field?: string): ApiError =>
+  new ApiError(409, code, message, field);
 
-export function errorJson(c: Context, status: ContentfulStatusCode, error: ErrorBody['error'], headers: Record<string, string> = {}): Response {
+export function errorJson(
+  c: Context,
+  status: ContentfulStatusCode,
+  error: ErrorBody['error'],
+  headers: Record<string, string> = {},
+): Response {
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
   return c.json({ error } satisfies ErrorBody, status);
 }
@@ -42,7 +49,12 @@ export function validationError(target: string, error: ZodError): ApiError {
     return { path, text: `${path}: ${i.message}` };
   });
   const first = issues[0];
-  return new ApiError(422, 'validation_failed', issues.map((i) => i.text).join('; ') || `invalid ${where}`, first?.path);
+  return new ApiError(
+    422,
+    'validation_failed',
+    issues.map((i) => i.text).join('; ') || `invalid ${where}`,
+    first?.path,
+  );
 }
 
 const STATUS_CODES: Partial<Record<number, string>> = {
@@ -60,15 +72,36 @@ const STATUS_CODES: Partial<Record<number, string>> = {
 function fromSqlite(err: Error & { code?: string }): ApiError | undefined {
   const code = err.code ?? '';
   // A full or failing disk is the box's state, not a bug in the route: say so, and let the client retry.
-  if (code === 'SQLITE_FULL') return new ApiError(507, 'storage_full', "the box's disk is full; nothing was changed. Free space on the box (see /health) and try again");
-  if (code.startsWith('SQLITE_IOERR')) return new ApiError(503, 'storage_unavailable', "the box's disk refused the write; nothing was changed. See /health");
+  if (code === 'SQLITE_FULL')
+    return new ApiError(
+      507,
+      'storage_full',
+      "the box's disk is full; nothing was changed. Free space on the box (see /health) and try again",
+    );
+  if (code.startsWith('SQLITE_IOERR'))
+    return new ApiError(
+      503,
+      'storage_unavailable',
+      "the box's disk refused the write; nothing was changed. See /health",
+    );
   if (!code.startsWith('SQLITE_CONSTRAINT')) return undefined;
   const column = /failed: \w+\.(\w+)/.exec(err.message)?.[1];
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return new ApiError(409, 'already_exists', column ? `${column} is already taken` : 'a record with these values already exists', column);
+    return new ApiError(
+      409,
+      'already_exists',
+      column ? `${column} is already taken` : 'a record with these values already exists',
+      column,
+    );
   }
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new ApiError(422, 'unknown_reference', 'a referenced record does not exist');
-  return new ApiError(422, 'constraint_failed', column ? `${column} is not allowed here` : 'the values break a rule of the store', column);
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+    return new ApiError(422, 'unknown_reference', 'a referenced record does not exist');
+  return new ApiError(
+    422,
+    'constraint_failed',
+    column ? `${column} is not allowed here` : 'the values break a rule of the store',
+    column,
+  );
 }
 
 /** Maps any thrown value to the envelope; returns undefined for a real server fault. */

@@ -28,19 +28,32 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   const limit = bodyLimit({
     maxSize: deps.maxBodyBytes,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', `request bodies are limited to ${deps.maxBodyBytes} bytes (http.maxBodyBytes)`);
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        `request bodies are limited to ${deps.maxBodyBytes} bytes (http.maxBodyBytes)`,
+      );
     },
   });
   // A JSON body is scanned for depth before any route parses it (after the size limit).
-  const depth = async (c: { req: { header(n: string): string | undefined; text(): Promise<string> } }, next: () => Promise<void>) => {
+  const depth = async (
+    c: { req: { header(n: string): string | undefined; text(): Promise<string> } },
+    next: () => Promise<void>,
+  ) => {
     if (/json/i.test(c.req.header('content-type') ?? '') && nestsDeeperThan(await c.req.text(), MAX_JSON_DEPTH)) {
-      throw new ApiError(422, 'too_deep', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels, the limit for request bodies`, 'body');
+      throw new ApiError(
+        422,
+        'too_deep',
+        `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels, the limit for request bodies`,
+        'body',
+      );
     }
     await next();
   };
   app.use('/api/v1/*', async (c, next) => {
     // Uploads (multipart) have their own, larger limit on their route.
-    if (c.req.method === 'POST' && (c.req.path === '/api/v1/sound/samples' || c.req.path === '/api/v1/songs')) return next();
+    if (c.req.method === 'POST' && (c.req.path === '/api/v1/sound/samples' || c.req.path === '/api/v1/songs'))
+      return next();
     return limit(c as never, () => depth(c, next));
   });
   const router = new ApiRouter(app, bearerAuthenticator(deps.sql, deps.tokens));

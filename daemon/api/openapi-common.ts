@@ -22,8 +22,15 @@ const errorText: Record<number, string> = {
 };
 
 /** Error responses for the OpenAPI document. */
-export function errors(...codes: number[]): Record<number, { description: string; content: { 'application/json': { schema: typeof errorBody } } }> {
-  return Object.fromEntries(codes.map((code) => [code, { description: errorText[code] ?? 'error', content: { 'application/json': { schema: errorBody } } }]));
+export function errors(
+  ...codes: number[]
+): Record<number, { description: string; content: { 'application/json': { schema: typeof errorBody } } }> {
+  return Object.fromEntries(
+    codes.map((code) => [
+      code,
+      { description: errorText[code] ?? 'error', content: { 'application/json': { schema: errorBody } } },
+    ]),
+  );
 }
 
 export function json<T extends z.ZodType>(schema: T, description: string) {
@@ -34,7 +41,13 @@ export function body<T extends z.ZodType>(schema: T) {
   return { required: true, content: { 'application/json': { schema } } };
 }
 
-export const idParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }) });
+export const idParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+});
 
 /** A free-form JSON object (parameters, configuration, coordinates), bounded so it cannot balloon. */
 export const jsonObject = z

@@ -12,14 +12,26 @@ export const listQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: 'page size, 1-500' }),
     cursor: z.string().max(200).optional().openapi({ description: 'next_cursor of the previous page' }),
-    offset: z.coerce.number().int().min(0).max(1_000_000_000).optional().openapi({ description: 'rows to skip (instead of cursor)' }),
+    offset: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .optional()
+      .openapi({ description: 'rows to skip (instead of cursor)' }),
     event_id: z.coerce.number().int().positive().optional().openapi({ description: 'only records of this event' }),
     from: isoTime.optional().openapi({ description: 'only records at or after this time' }),
     to: isoTime.optional().openapi({ description: 'only records before this time' }),
     order: z.enum(['asc', 'desc']).default('asc'),
   })
-  .refine((q) => q.cursor === undefined || q.offset === undefined, { message: 'give cursor or offset, not both', path: ['offset'] })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), { message: 'from must not be after to', path: ['from'] });
+  .refine((q) => q.cursor === undefined || q.offset === undefined, {
+    message: 'give cursor or offset, not both',
+    path: ['offset'],
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
 
 export type ListQuery = z.output<typeof listQuery>;
 
@@ -39,13 +51,21 @@ export function decodeCursor(s: string): Cursor {
     const [t, id] = cursorShape.parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
     return { t, id };
   } catch {
-    throw new ApiError(422, 'validation_failed', 'query.cursor: not a cursor from this API (use next_cursor as given)', 'query.cursor');
+    throw new ApiError(
+      422,
+      'validation_failed',
+      'query.cursor: not a cursor from this API (use next_cursor as given)',
+      'query.cursor',
+    );
   }
 }
 
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
-    next_cursor: z.string().nullable().openapi({ description: 'pass as cursor for the next page; null on the last page' }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'pass as cursor for the next page; null on the last page' }),
   });
 }

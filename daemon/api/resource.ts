@@ -58,7 +58,8 @@ export interface Scope {
   sql: Sql;
 }
 
-const isOwnOnly = (access: Access | undefined, user: CurrentUser): boolean => access !== undefined && access !== 'public' && (access.own?.includes(user.role) ?? false);
+const isOwnOnly = (access: Access | undefined, user: CurrentUser): boolean =>
+  access !== undefined && access !== 'public' && (access.own?.includes(user.role) ?? false);
 
 export interface ListSource {
   timeColumn: string;
@@ -72,13 +73,25 @@ export interface ListSource {
 }
 
 /** A page of `table` under the list query, as API records; `narrow` adds route-specific filters. */
-export function listPage(sql: Sql, table: string, src: ListSource, query: ListQuery, narrow?: (q: LooseSelect) => LooseSelect): { items: Row[]; next_cursor: string | null } {
+export function listPage(
+  sql: Sql,
+  table: string,
+  src: ListSource,
+  query: ListQuery,
+  narrow?: (q: LooseSelect) => LooseSelect,
+): { items: Row[]; next_cursor: string | null } {
   const t = src.timeColumn;
   let q: LooseSelect = loose(sql).selectFrom(table);
   if (query.event_id !== undefined) {
     if (src.eventFilter) q = src.eventFilter(q, query.event_id);
     else if (src.eventColumn) q = q.where(src.eventColumn, '=', query.event_id);
-    else throw new ApiError(422, 'validation_failed', 'query.event_id: this list is not tied to events (presets and samples belong to the whole box)', 'query.event_id');
+    else
+      throw new ApiError(
+        422,
+        'validation_failed',
+        'query.event_id: this list is not tied to events (presets and samples belong to the whole box)',
+        'query.event_id',
+      );
   }
   if (query.from) q = q.where(t, '>=', Date.parse(query.from));
   if (query.to) q = q.where(t, '<', Date.parse(query.to));
@@ -88,13 +101,19 @@ export function listPage(sql: Sql, table: string, src: ListSource, query: ListQu
     const op = query.order === 'asc' ? '>' : '<';
     q = q.where((eb) => eb.or([eb(t, op, c.t), eb.and([eb(t, '=', c.t), eb('id', op, c.id)])]));
   }
-  let sel = (src.select ? q.select([...src.select]) : q.selectAll()).orderBy(t, query.order).orderBy('id', query.order).limit(query.limit + 1);
+  let sel = (src.select ? q.select([...src.select]) : q.selectAll())
+    .orderBy(t, query.order)
+    .orderBy('id', query.order)
+    .limit(query.limit + 1);
   if (query.offset) sel = sel.offset(query.offset);
   const rows = sql.all(sel);
   const more = rows.length > query.limit;
   if (more) rows.pop();
   const last = rows.at(-1);
-  return { items: rows.map((r) => toApi(src.columns, r)), next_cursor: more && last ? encodeCursor({ t: Number(last[t]), id: Number(last.id) }) : null };
+  return {
+    items: rows.map((r) => toApi(src.columns, r)),
+    next_cursor: more && last ? encodeCursor({ t: Number(last[t]), id: Number(last.id) }) : null,
+  };
 }
 
 export function getRow(sql: Sql, table: string, id: number, noun: string): Row {
@@ -104,12 +123,22 @@ export function getRow(sql: Sql, table: string, id: number, noun: string): Row {
 }
 
 /** 422 naming the field when a referenced record is missing (SQLite would only say "FOREIGN KEY"). */
-export function checkReferences(sql: Sql, references: Readonly<Record<string, Reference>> | undefined, values: Row): void {
+export function checkReferences(
+  sql: Sql,
+  references: Readonly<Record<string, Reference>> | undefined,
+  values: Row,
+): void {
   for (const [field, ref] of Object.entries(references ?? {})) {
     const v = values[field];
     if (v === undefined || v === null) continue;
     const found = sql.first(loose(sql).selectFrom(ref.table).select('id').where('id', '=', v));
-    if (!found) throw new ApiError(422, 'unknown_reference', `body.${field}: no ${ref.noun} with id ${JSON.stringify(v)}`, `body.${field}`);
+    if (!found)
+      throw new ApiError(
+        422,
+        'unknown_reference',
+        `body.${field}: no ${ref.noun} with id ${JSON.stringify(v)}`,
+        `body.${field}`,
+      );
   }
 }
 
@@ -131,7 +160,15 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
   if (spec.access.list) {
     const access = spec.access.list;
     router.add(
-      { method: 'get', path: base, tags: [spec.tag], summary: `List ${spec.noun}s`, access, request: { query: listQuery }, responses: { 200: json(page, `a page of ${spec.noun}s`), ...errors(401, 403, 422) } },
+      {
+        method: 'get',
+        path: base,
+        tags: [spec.tag],
+        summary: `List ${spec.noun}s`,
+        access,
+        request: { query: listQuery },
+        responses: { 200: json(page, `a page of ${spec.noun}s`), ...errors(401, 403, 422) },
+      },
       (c: ApiContext, { query }) => {
         const user = userOf(c);
         const own = spec.ownerColumn && isOwnOnly(access, user) ? spec.ownerColumn : undefined;
@@ -143,13 +180,22 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
   if (spec.access.create) {
     const access = spec.access.create;
     router.add(
-      { method: 'post', path: base, tags: [spec.tag], summary: `Create a ${spec.noun}`, access, request: { body: body(spec.create) }, responses: { 201: json(spec.out, `the new ${spec.noun}`), ...errors(401, 403, 409, 422) } },
+      {
+        method: 'post',
+        path: base,
+        tags: [spec.tag],
+        summary: `Create a ${spec.noun}`,
+        access,
+        request: { body: body(spec.create) },
+        responses: { 201: json(spec.out, `the new ${spec.noun}`), ...errors(401, 403, 409, 422) },
+      },
       async (c: ApiContext, input) => {
         const user = userOf(c);
-        const record: Row = { ...spec.defaults?.(), ...(input.body) };
+        const record: Row = { ...spec.defaults?.(), ...input.body };
         if (spec.ownerColumn) {
           if (spec.ownerDefaultsToSelf || isOwnOnly(access, user)) record[spec.ownerColumn] ??= user.id;
-          if (isOwnOnly(access, user) && record[spec.ownerColumn] !== user.id) throw forbidden(`you may only create ${spec.noun}s for yourself`);
+          if (isOwnOnly(access, user) && record[spec.ownerColumn] !== user.id)
+            throw forbidden(`you may only create ${spec.noun}s for yourself`);
         }
         Object.assign(record, await spec.check?.(record, user, undefined));
         checkReferences(sql, spec.references, record);
@@ -168,7 +214,15 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
   if (spec.access.get) {
     const access = spec.access.get;
     router.add(
-      { method: 'get', path: `${base}/{id}`, tags: [spec.tag], summary: `Get a ${spec.noun}`, access, request: { params: idParam }, responses: { 200: json(spec.out, `the ${spec.noun}`), ...errors(401, 403, 404, 422) } },
+      {
+        method: 'get',
+        path: `${base}/{id}`,
+        tags: [spec.tag],
+        summary: `Get a ${spec.noun}`,
+        access,
+        request: { params: idParam },
+        responses: { 200: json(spec.out, `the ${spec.noun}`), ...errors(401, 403, 404, 422) },
+      },
       (c: ApiContext, { params }) => {
         const row = getRow(sql, spec.table, params.id, spec.noun);
         assertOwner(spec, 'get', userOf(c), row);
@@ -180,13 +234,26 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
   if (spec.access.update) {
     const access = spec.access.update;
     router.add(
-      { method: 'put', path: `${base}/{id}`, tags: [spec.tag], summary: `Update a ${spec.noun} (only the fields given)`, access, request: { params: idParam, body: body(spec.update) }, responses: { 200: json(spec.out, `the updated ${spec.noun}`), ...errors(401, 403, 404, 409, 422) } },
+      {
+        method: 'put',
+        path: `${base}/{id}`,
+        tags: [spec.tag],
+        summary: `Update a ${spec.noun} (only the fields given)`,
+        access,
+        request: { params: idParam, body: body(spec.update) },
+        responses: { 200: json(spec.out, `the updated ${spec.noun}`), ...errors(401, 403, 404, 409, 422) },
+      },
       async (c: ApiContext, { params, body: patch }) => {
         const user = userOf(c);
         const before = getRow(sql, spec.table, params.id, spec.noun);
         assertOwner(spec, 'update', user, before);
-        const changes: Row = { ...(patch) };
-        if (spec.ownerColumn && isOwnOnly(access, user) && changes[spec.ownerColumn] !== undefined && changes[spec.ownerColumn] !== user.id) {
+        const changes: Row = { ...patch };
+        if (
+          spec.ownerColumn &&
+          isOwnOnly(access, user) &&
+          changes[spec.ownerColumn] !== undefined &&
+          changes[spec.ownerColumn] !== user.id
+        ) {
           throw forbidden(`you may not give a ${spec.noun} to someone else`);
         }
         const beforeApi = toApi(spec.columns, before);
@@ -196,7 +263,8 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
         delete values.id;
         stamp(values, false);
         const row = sql.tx(() => {
-          if (Object.keys(values).length > 0) sql.run(loose(sql).updateTable(spec.table).set(values).where('id', '=', params.id));
+          if (Object.keys(values).length > 0)
+            sql.run(loose(sql).updateTable(spec.table).set(values).where('id', '=', params.id));
           sql.outbox(spec.table, params.id);
           return getRow(sql, spec.table, params.id, spec.noun);
         });
@@ -207,7 +275,15 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
 
   if (spec.access.delete) {
     router.add(
-      { method: 'delete', path: `${base}/{id}`, tags: [spec.tag], summary: `Delete a ${spec.noun}`, access: spec.access.delete, request: { params: idParam }, responses: { 204: { description: 'deleted' }, ...errors(401, 403, 404, 422) } },
+      {
+        method: 'delete',
+        path: `${base}/{id}`,
+        tags: [spec.tag],
+        summary: `Delete a ${spec.noun}`,
+        access: spec.access.delete,
+        request: { params: idParam },
+        responses: { 204: { description: 'deleted' }, ...errors(401, 403, 404, 422) },
+      },
       (c: ApiContext, { params }) => {
         deleteRow(sql, spec, userOf(c), params.id);
         return c.body(null, 204);
@@ -216,7 +292,12 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
   }
 }
 
-export function deleteRow(sql: Sql, spec: Pick<ResourceSpec, 'table' | 'noun' | 'ownerColumn' | 'access'>, user: CurrentUser, id: number): void {
+export function deleteRow(
+  sql: Sql,
+  spec: Pick<ResourceSpec, 'table' | 'noun' | 'ownerColumn' | 'access'>,
+  user: CurrentUser,
+  id: number,
+): void {
   const row = getRow(sql, spec.table, id, spec.noun);
   assertOwner(spec as ResourceSpec, 'delete', user, row);
   try {
@@ -226,7 +307,8 @@ export function deleteRow(sql: Sql, spec: Pick<ResourceSpec, 'table' | 'noun' | 
     });
   } catch (err) {
     // Recorded data still points at it (e.g. a device's stream chunks): keep the history.
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw conflict('in_use', `this ${spec.noun} is referenced by recorded data; deactivate it instead`);
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+      throw conflict('in_use', `this ${spec.noun} is referenced by recorded data; deactivate it instead`);
     throw err;
   }
 }

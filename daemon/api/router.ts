@@ -18,11 +18,12 @@ export type ApiContext = Context<ApiEnv>;
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 type Req<R extends RouteConfig> = NonNullable<R['request']>;
-type BodySchema<R extends RouteConfig> = Req<R> extends { body: { content: { 'application/json': { schema: infer S } } } }
-  ? S
-  : Req<R> extends { body: { content: { 'multipart/form-data': { schema: infer S } } } }
+type BodySchema<R extends RouteConfig> =
+  Req<R> extends { body: { content: { 'application/json': { schema: infer S } } } }
     ? S
-    : undefined;
+    : Req<R> extends { body: { content: { 'multipart/form-data': { schema: infer S } } } }
+      ? S
+      : undefined;
 
 export interface Input<R extends RouteConfig> {
   params: Out<Req<R>['params']>;
@@ -54,7 +55,10 @@ export class ApiRouter {
     const { access, extraMiddleware = [], ...config } = route;
     this.rules.push({ method: config.method.toUpperCase(), path: config.path, access });
     const security = access === 'public' ? [] : [{ bearer: [] }];
-    const rule = access === 'public' ? 'Anyone.' : `Roles: ${access.roles.join(', ')}${access.own?.length ? ` (${access.own.join(', ')}: own records only)` : ''}.`;
+    const rule =
+      access === 'public'
+        ? 'Anyone.'
+        : `Roles: ${access.roles.join(', ')}${access.own?.length ? ` (${access.own.join(', ')}: own records only)` : ''}.`;
     const withDocs = {
       ...config,
       security,
@@ -73,7 +77,12 @@ export class ApiRouter {
           c.header('WWW-Authenticate', 'Bearer');
           throw new ApiError(401, 'unauthorized', 'a valid bearer token is required (POST /api/v1/users/token)');
         }
-        if (!access.roles.includes(user.role)) throw new ApiError(403, 'forbidden', `this needs the role ${access.roles.join(' or ')}; you are ${user.role}`);
+        if (!access.roles.includes(user.role))
+          throw new ApiError(
+            403,
+            'forbidden',
+            `this needs the role ${access.roles.join(' or ')}; you are ${user.role}`,
+          );
       }
       await next();
     };
@@ -83,7 +92,11 @@ export class ApiRouter {
 function extractInput<R extends RouteConfig>(c: ApiContext, config: RouteConfig): Input<R> {
   const req = c.req as unknown as { valid(target: string): unknown };
   const content = config.request?.body?.content;
-  const body = content?.['application/json'] ? req.valid('json') : content?.['multipart/form-data'] ? req.valid('form') : undefined;
+  const body = content?.['application/json']
+    ? req.valid('json')
+    : content?.['multipart/form-data']
+      ? req.valid('form')
+      : undefined;
   return {
     params: config.request?.params ? req.valid('param') : undefined,
     query: config.request?.query ? req.valid('query') : undefined,

@@ -29,12 +29,19 @@ export function apiDeps(
   const secret = jwtSecret(config.auth.jwtSecret, store.sqlite);
   return {
     sql,
-    tokens: new Tokens({ secret, accessTokenTtlS: config.auth.accessTokenTtlS, refreshTokenTtlS: config.auth.refreshTokenTtlS }, sql),
+    tokens: new Tokens(
+      { secret, accessTokenTtlS: config.auth.accessTokenTtlS, refreshTokenTtlS: config.auth.refreshTokenTtlS },
+      sql,
+    ),
     limiter: new LoginLimiter(config.auth, now),
     clientAddress,
     openRegistration: config.auth.openRegistration,
     maxSampleBytes: config.http.maxSampleBytes,
-    songs: { cacheDir: resolve(dirname(config.store.path), config.playback.cacheDir), maxBytes: config.http.maxSongBytes, analyse: (file, style) => analyseSong(file, style ? { style } : {}) },
+    songs: {
+      cacheDir: resolve(dirname(config.store.path), config.playback.cacheDir),
+      maxBytes: config.http.maxSongBytes,
+      analyse: (file, style) => analyseSong(file, style ? { style } : {}),
+    },
     maxBodyBytes: config.http.maxBodyBytes,
     hardware,
     gestures,

@@ -55,16 +55,20 @@ interface State {
 
 export function planBlueprint(analysis: SongAnalysis, library: Move[], params: ChoreoParams, seed = 1): Blueprint {
   const tempo = analysis.tempo;
-  if (!tempo || analysis.beats.length < 8) throw new BlueprintError('the song has no steady beat to dance to (analysis found no tempo)');
+  if (!tempo || analysis.beats.length < 8)
+    throw new BlueprintError('the song has no steady beat to dance to (analysis found no tempo)');
   const period = 60 / tempo;
   const first = analysis.beats[analysis.firstCountBeat] ?? analysis.beats[0]!;
   const songEnd = analysis.durationS;
   const wanted = params.durationS === null ? songEnd - first : Math.min(params.durationS, songEnd - first);
   const totalCounts = Math.floor(wanted / period / 4) * 4; // whole half-phrases
-  if (totalCounts < 8) throw new BlueprintError(`the song leaves ${wanted.toFixed(1)} s from its first count: too short for one 8-count`);
+  if (totalCounts < 8)
+    throw new BlueprintError(`the song leaves ${wanted.toFixed(1)} s from its first count: too short for one 8-count`);
   const timeOf = (count: number): number => {
     const i = analysis.firstCountBeat + count;
-    return i < analysis.beats.length ? analysis.beats[i]! : analysis.beats[analysis.beats.length - 1]! + (i - analysis.beats.length + 1) * period;
+    return i < analysis.beats.length
+      ? analysis.beats[i]!
+      : analysis.beats[analysis.beats.length - 1]! + (i - analysis.beats.length + 1) * period;
   };
   const sections = analysis.sections ?? [{ start: 0, end: songEnd, label: 'verse' as const, energy: 0.5 }];
   const es = sections.map((s) => s.energy);
@@ -79,9 +83,15 @@ export function planBlueprint(analysis: SongAnalysis, library: Move[], params: C
   };
 
   const usable = library.filter(
-    (m) => m.difficulty <= params.maxDifficulty && (params.style === null || m.styles.includes(params.style)) && !m.tags.some((t) => params.exclude.includes(t)),
+    (m) =>
+      m.difficulty <= params.maxDifficulty &&
+      (params.style === null || m.styles.includes(params.style)) &&
+      !m.tags.some((t) => params.exclude.includes(t)),
   );
-  if (usable.length === 0) throw new BlueprintError(`no move in the library fits: difficulty ≤ ${params.maxDifficulty}${params.style ? `, style ${params.style}` : ''}${params.exclude.length ? `, without ${params.exclude.join(', ')}` : ''}`);
+  if (usable.length === 0)
+    throw new BlueprintError(
+      `no move in the library fits: difficulty ≤ ${params.maxDifficulty}${params.style ? `, style ${params.style}` : ''}${params.exclude.length ? `, without ${params.exclude.join(', ')}` : ''}`,
+    );
   const jitter = seededRandom(seed);
   // Which holds can still fill the remaining counts exactly: the search never walks into a dead end.
   const fills = new Map<number, Set<Hold>>([[0, new Set(START_HOLDS.concat(usable.map((m) => m.end)))]]);
@@ -90,9 +100,17 @@ export function planBlueprint(analysis: SongAnalysis, library: Move[], params: C
     for (const m of usable) if (m.counts <= r && fills.get(r - m.counts)?.has(m.end)) ok.add(m.start);
     fills.set(r, ok);
   }
-  if (!START_HOLDS.some((h) => fills.get(totalCounts)!.has(h))) throw new BlueprintError('no sequence of moves fills the song with these constraints (hold continuity); allow more moves or another style');
+  if (!START_HOLDS.some((h) => fills.get(totalCounts)!.has(h)))
+    throw new BlueprintError(
+      'no sequence of moves fills the song with these constraints (hold continuity); allow more moves or another style',
+    );
 
-  let beam: State[] = START_HOLDS.filter((h) => fills.get(totalCounts)!.has(h)).map((hold) => ({ cost: 0, count: 0, hold, steps: [] }));
+  let beam: State[] = START_HOLDS.filter((h) => fills.get(totalCounts)!.has(h)).map((hold) => ({
+    cost: 0,
+    count: 0,
+    hold,
+    steps: [],
+  }));
   const done: State[] = [];
   while (beam.length > 0) {
     const next: State[] = [];
@@ -102,16 +120,29 @@ export function planBlueprint(analysis: SongAnalysis, library: Move[], params: C
         continue;
       }
       for (const m of usable) {
-        if (m.start !== s.hold || s.count + m.counts > totalCounts || !fills.get(totalCounts - s.count - m.counts)!.has(m.end)) continue;
+        if (
+          m.start !== s.hold ||
+          s.count + m.counts > totalCounts ||
+          !fills.get(totalCounts - s.count - m.counts)!.has(m.end)
+        )
+          continue;
         const { cost, why } = moveCost(m, s, targetEnergy(s.count), params, s.count + m.counts === totalCounts);
-        next.push({ cost: s.cost + cost + jitter() * 0.05, count: s.count + m.counts, hold: m.end, steps: [...s.steps, { move: m, start: s.count, cost, why }] });
+        next.push({
+          cost: s.cost + cost + jitter() * 0.05,
+          count: s.count + m.counts,
+          hold: m.end,
+          steps: [...s.steps, { move: m, start: s.count, cost, why }],
+        });
       }
     }
     // Keep the best few per (count, hold): states that can still finish alike compete fairly.
     next.sort((a, b) => a.cost / Math.max(1, a.count) - b.cost / Math.max(1, b.count));
     beam = next.slice(0, BEAM);
   }
-  if (done.length === 0) throw new BlueprintError('no sequence of moves fills the song with these constraints (hold continuity); allow more moves or another style');
+  if (done.length === 0)
+    throw new BlueprintError(
+      'no sequence of moves fills the song with these constraints (hold continuity); allow more moves or another style',
+    );
   done.sort((a, b) => a.cost - b.cost);
   const best = done[0]!;
   return {
@@ -137,14 +168,23 @@ export function planBlueprint(analysis: SongAnalysis, library: Move[], params: C
   };
 }
 
-function moveCost(m: Move, s: State, target: { e: number; label: string }, p: ChoreoParams, last: boolean): { cost: number; why: string[] } {
+function moveCost(
+  m: Move,
+  s: State,
+  target: { e: number; label: string },
+  p: ChoreoParams,
+  last: boolean,
+): { cost: number; why: string[] } {
   const why: string[] = [];
   let cost = (4 * Math.abs(m.difficulty - p.targetDifficulty)) / 4;
   const de = Math.abs(m.energy - target.e);
   cost += 3 * de;
   if (de < 0.15) why.push(`energy ${m.energy} suits the ${target.label} (${target.e.toFixed(2)})`);
   if (m.difficulty <= p.targetDifficulty + 0.5) why.push(`difficulty ${m.difficulty} fits ${p.level}`);
-  const recent = s.steps.slice(-8).map((x) => x.move.id).reverse();
+  const recent = s.steps
+    .slice(-8)
+    .map((x) => x.move.id)
+    .reverse();
   const ago = recent.indexOf(m.id);
   if (ago >= 0) cost += ago < 4 ? 2 : 1;
   const uses = s.steps.filter((x) => x.move.id === m.id).length;

@@ -36,9 +36,13 @@ export interface GenerateResult {
 }
 
 /** `progress(stage, overall)`: the stage and the fraction of the whole job done, 0..1. */
-export async function generateChoreography(input: GenerateInput, hooks: { progress?: (stage: Stage, overall: number) => void; signal?: AbortSignal } = {}): Promise<GenerateResult> {
+export async function generateChoreography(
+  input: GenerateInput,
+  hooks: { progress?: (stage: Stage, overall: number) => void; signal?: AbortSignal } = {},
+): Promise<GenerateResult> {
   const { signal } = hooks;
-  const report = (stage: Stage, f: number): void => hooks.progress?.(stage, SPAN[stage][0] + f * (SPAN[stage][1] - SPAN[stage][0]));
+  const report = (stage: Stage, f: number): void =>
+    hooks.progress?.(stage, SPAN[stage][0] + f * (SPAN[stage][1] - SPAN[stage][0]));
   report('analysing', 0);
   const style = input.style ?? 'bachata';
   const analysis =
@@ -53,7 +57,15 @@ export async function generateChoreography(input: GenerateInput, hooks: { progre
   report('rendering', 0);
   const clipOf = new Map(input.moves.map((m) => [m.id, m.clip]));
   const video = await renderChoreoVideo({
-    steps: blueprint.steps.map((s) => ({ moveId: s.moveId, name: s.name, counts: s.counts, startCount: s.startCount, startS: s.startS, endS: s.endS, ...(clipOf.get(s.moveId) ? { clip: clipOf.get(s.moveId)! } : {}) })),
+    steps: blueprint.steps.map((s) => ({
+      moveId: s.moveId,
+      name: s.name,
+      counts: s.counts,
+      startCount: s.startCount,
+      startS: s.startS,
+      endS: s.endS,
+      ...(clipOf.get(s.moveId) ? { clip: clipOf.get(s.moveId)! } : {}),
+    })),
     song: input.songFile,
     out: input.video.out,
     cacheDir: input.video.cacheDir,

@@ -37,7 +37,14 @@ export class LivePlayer {
   play(name: string, blueprint: Routine): LiveStatus {
     this.stop();
     this.routine = { name, blueprint };
-    this.status_ = { state: 'waiting', name, count: 0, totalCounts: blueprint.totalCounts, move: null, startedAt: null };
+    this.status_ = {
+      state: 'waiting',
+      name,
+      count: 0,
+      totalCounts: blueprint.totalCounts,
+      move: null,
+      startedAt: null,
+    };
     this.off = this.bus.on('beat', (beat) => this.onBeat(beat));
     return this.status();
   }
@@ -45,7 +52,8 @@ export class LivePlayer {
   stop(): LiveStatus {
     this.off?.();
     this.off = undefined;
-    if (this.status_.state === 'waiting' || this.status_.state === 'playing') this.status_ = { ...this.status_, state: 'idle', move: null };
+    if (this.status_.state === 'waiting' || this.status_.state === 'playing')
+      this.status_ = { ...this.status_, state: 'idle', move: null };
     return this.status();
   }
 

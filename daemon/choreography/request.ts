@@ -30,7 +30,11 @@ const levels: [RegExp, Level][] = [
   [/\b(advanced|expert|pro|professional|show|performance|hard|difficult|challenging)\b/, 'advanced'],
 ];
 /** The difficulty range each level allows and aims at (shared with the model path). */
-export const levelDifficulty: Record<Level, { max: number; target: number }> = { beginner: { max: 2, target: 1.5 }, intermediate: { max: 3, target: 2.5 }, advanced: { max: 5, target: 4 } };
+export const levelDifficulty: Record<Level, { max: number; target: number }> = {
+  beginner: { max: 2, target: 1.5 },
+  intermediate: { max: 3, target: 2.5 },
+  advanced: { max: 5, target: 4 },
+};
 
 const styles: [RegExp, DanceStyle][] = [
   [/\b(dominican|dominicana|traditional|authentic|tipica|típica)\b/, 'dominican'],
@@ -102,7 +106,8 @@ export function parseRequest(text: string): ChoreoParams {
   // "2 minutes", "two minutes", "90 seconds", "1:30", "short" / "full song"
   let durationS: number | null = null;
   const clock = /\b(\d{1,2}):([0-5]\d)\b/.exec(t);
-  const unit = /\b(\d+(?:\.\d+)?|one|two|three|four|five|a|an|half)\s*(?:-|\s)?(minutes?|mins?|m\b|seconds?|secs?|s\b)/.exec(t);
+  const unit =
+    /\b(\d+(?:\.\d+)?|one|two|three|four|five|a|an|half)\s*(?:-|\s)?(minutes?|mins?|m\b|seconds?|secs?|s\b)/.exec(t);
   if (clock) {
     durationS = Number(clock[1]) * 60 + Number(clock[2]);
     note('duration', clock[0]);
@@ -121,12 +126,26 @@ export function parseRequest(text: string): ChoreoParams {
     const global = new RegExp(re.source, 'g');
     for (let m = global.exec(t); m; m = global.exec(t)) {
       // a negation within the three words before: "no dips", "without any turns", "not too many spins"
-      const before = t.slice(Math.max(0, m.index - 30), m.index).split(' ').slice(-4).join(' ');
+      const before = t
+        .slice(Math.max(0, m.index - 30), m.index)
+        .split(' ')
+        .slice(-4)
+        .join(' ');
       const negated = /\b(no|not|without|avoid|avoiding|except|skip|never|less)\b/.test(before);
       const list = negated ? exclude : focus;
       if (!list.includes(tag)) list.push(tag);
       note(negated ? 'exclude' : 'focus', m[0]);
     }
   }
-  return { level, maxDifficulty: d.max, targetDifficulty: d.target, style, energy, durationS, focus: focus.filter((f) => !exclude.includes(f)), exclude, matched };
+  return {
+    level,
+    maxDifficulty: d.max,
+    targetDifficulty: d.target,
+    style,
+    energy,
+    durationS,
+    focus: focus.filter((f) => !exclude.includes(f)),
+    exclude,
+    matched,
+  };
 }

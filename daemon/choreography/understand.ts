@@ -32,14 +32,26 @@ energy (0..1), durationS (seconds or null for the whole song), focus and exclude
 tags from: basic, side, box, turn, spin, cross-body, hammerlock, shadow, sweetheart, dip, body-wave,
 footwork, romantic, smooth, playful, styling, travel, ending). Reply with the JSON object only.`;
 
-export async function understand(text: string, llm: LlmSettings | undefined, fetchImpl: typeof fetch = (i, o) => fetch(i, o)): Promise<Understood> {
+export async function understand(
+  text: string,
+  llm: LlmSettings | undefined,
+  fetchImpl: typeof fetch = (i, o) => fetch(i, o),
+): Promise<Understood> {
   const local = parseRequest(text);
   if (!llm?.url) return { ...local, source: 'local' };
   try {
     const res = await fetchImpl(`${llm.url.replace(/\/$/, '')}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(llm.apiKey && { authorization: `Bearer ${llm.apiKey}` }) },
-      body: JSON.stringify({ model: llm.model, temperature: 0, response_format: { type: 'json_object' }, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: text }] }),
+      body: JSON.stringify({
+        model: llm.model,
+        temperature: 0,
+        response_format: { type: 'json_object' },
+        messages: [
+          { role: 'system', content: SYSTEM },
+          { role: 'user', content: text },
+        ],
+      }),
       signal: AbortSignal.timeout(llm.timeoutMs),
     });
     if (!res.ok) throw new Error(`the model endpoint answered ${res.status}`);
@@ -49,9 +61,25 @@ export async function understand(text: string, llm: LlmSettings | undefined, fet
     const json = JSON.parse(content.replace(/^```(?:json)?\s*|\s*```$/g, '')) as unknown;
     const a = answer.parse(json);
     const d = levelDifficulty[a.level];
-    return { level: a.level, maxDifficulty: d.max, targetDifficulty: d.target, style: a.style, energy: a.energy, durationS: a.durationS, focus: a.focus.filter((f) => !a.exclude.includes(f)), exclude: a.exclude, matched: { llm: [llm.model] }, source: `llm ${llm.model}` };
+    return {
+      level: a.level,
+      maxDifficulty: d.max,
+      targetDifficulty: d.target,
+      style: a.style,
+      energy: a.energy,
+      durationS: a.durationS,
+      focus: a.focus.filter((f) => !a.exclude.includes(f)),
+      exclude: a.exclude,
+      matched: { llm: [llm.model] },
+      source: `llm ${llm.model}`,
+    };
   } catch (err) {
-    const why = err instanceof z.ZodError ? `its answer did not validate (${err.issues[0]?.path.join('.') ?? ''}: ${err.issues[0]?.message ?? ''})` : (err as Error).name === 'TimeoutError' ? `no answer within ${llm.timeoutMs} ms` : (err as Error).message;
+    const why =
+      err instanceof z.ZodError
+        ? `its answer did not validate (${err.issues[0]?.path.join('.') ?? ''}: ${err.issues[0]?.message ?? ''})`
+        : (err as Error).name === 'TimeoutError'
+          ? `no answer within ${llm.timeoutMs} ms`
+          : (err as Error).message;
     return { ...local, source: `local (the model failed: ${why})` };
   }
 }

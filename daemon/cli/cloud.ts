@@ -2,7 +2,10 @@
 import { Accounts } from '../../sync/cloud/accounts.js';
 import { migrateCloud, openCloudDb } from '../../sync/cloud/database.js';
 
-export async function withCloudDb<T>(target: string, run: (accounts: Accounts, db: ReturnType<typeof openCloudDb>) => Promise<T>): Promise<T> {
+export async function withCloudDb<T>(
+  target: string,
+  run: (accounts: Accounts, db: ReturnType<typeof openCloudDb>) => Promise<T>,
+): Promise<T> {
   const db = openCloudDb(target);
   try {
     await migrateCloud(db);

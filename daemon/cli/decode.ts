@@ -11,7 +11,10 @@ export interface DecodeResult {
 
 /** JSON with bigints written as exact integers (a PMD timestamp does not fit a double). */
 export function exactJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000big${v.toString()}` : v)).replace(/"\\u0000big(-?\d+)"/g, '$1');
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000big${v.toString()}` : v)).replace(
+    /"\\u0000big(-?\d+)"/g,
+    '$1',
+  );
 }
 
 export function decodeCommand(kind: string, hex: string, factorText?: string): DecodeResult {
@@ -23,7 +26,16 @@ export function decodeCommand(kind: string, hex: string, factorText?: string): D
     const r = parseHeartRateMeasurement(bytes.value);
     if (!r.ok) return usage(`invalid Heart Rate Measurement: ${r.reason}`);
     const m = r.value;
-    return { code: 0, stdout: exactJson({ hr: m.hr, contact: m.contact, contactSupported: m.contactSupported, energyKj: m.energyKj, rr1024: m.rr1024 }) };
+    return {
+      code: 0,
+      stdout: exactJson({
+        hr: m.hr,
+        contact: m.contact,
+        contactSupported: m.contactSupported,
+        energyKj: m.energyKj,
+        rr1024: m.rr1024,
+      }),
+    };
   }
   if (kind === 'pmd') {
     let factor: number | undefined;
@@ -34,7 +46,17 @@ export function decodeCommand(kind: string, hex: string, factorText?: string): D
     const r = parsePmdFrame(bytes.value, factor === undefined ? {} : { factor });
     if (!r.ok) return usage(`invalid PMD frame: ${r.reason}`);
     const f = r.value;
-    return { code: 0, stdout: exactJson({ type: f.type, timestampNs: f.timestampNs, frameType: f.frameType, compressed: f.compressed, unit: f.unit, samples: f.samples }) };
+    return {
+      code: 0,
+      stdout: exactJson({
+        type: f.type,
+        timestampNs: f.timestampNs,
+        frameType: f.frameType,
+        compressed: f.compressed,
+        unit: f.unit,
+        samples: f.samples,
+      }),
+    };
   }
   return { code: 2, stderr: `codance decode: unknown payload kind "${kind}" (hrm or pmd)` };
 }

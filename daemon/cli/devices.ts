@@ -50,7 +50,13 @@ export async function listDevices(config: Config): Promise<{ rows: DeviceRow[]; 
         .all() as Omit<DeviceRow, 'state' | 'lastSampleAgeS' | 'errors'>[];
       for (const s of stored) {
         const h = live?.get(s.key);
-        rows.push({ ...s, battery: h?.batteryPercent ?? s.battery, state: h?.state ?? null, lastSampleAgeS: h?.lastSampleAt ? Math.round((Date.now() - h.lastSampleAt) / 100) / 10 : null, errors: h?.errors ?? {} });
+        rows.push({
+          ...s,
+          battery: h?.batteryPercent ?? s.battery,
+          state: h?.state ?? null,
+          lastSampleAgeS: h?.lastSampleAt ? Math.round((Date.now() - h.lastSampleAt) / 100) / 10 : null,
+          errors: h?.errors ?? {},
+        });
       }
     } finally {
       db.close();
@@ -59,16 +65,41 @@ export async function listDevices(config: Config): Promise<{ rows: DeviceRow[]; 
   // Controllers and devices the daemon has but never stored (haptics are outputs, not stored devices).
   for (const h of live?.values() ?? []) {
     if (h.type !== 'device' || rows.some((r) => r.key === h.id)) continue;
-    rows.push({ key: h.id, kind: h.id.startsWith('haptic:') ? 'haptic_controller' : 'wearable', transport: '', model: '', name: h.detail ?? '', dancer: null, battery: h.batteryPercent ?? null, state: h.state, lastSampleAgeS: h.lastSampleAt ? Math.round((Date.now() - h.lastSampleAt) / 100) / 10 : null, errors: h.errors ?? {} });
+    rows.push({
+      key: h.id,
+      kind: h.id.startsWith('haptic:') ? 'haptic_controller' : 'wearable',
+      transport: '',
+      model: '',
+      name: h.detail ?? '',
+      dancer: null,
+      battery: h.batteryPercent ?? null,
+      state: h.state,
+      lastSampleAgeS: h.lastSampleAt ? Math.round((Date.now() - h.lastSampleAt) / 100) / 10 : null,
+      errors: h.errors ?? {},
+    });
   }
   return { rows, live: live !== undefined };
 }
 
 export function renderDevices(result: { rows: DeviceRow[]; live: boolean }): string {
-  const table = new Table({ head: ['device', 'transport', 'model', 'dancer', 'battery', 'state', 'last sample', 'errors'], style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['device', 'transport', 'model', 'dancer', 'battery', 'state', 'last sample', 'errors'],
+    style: { head: [], border: [] },
+  });
   for (const r of result.rows) {
-    const errors = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(', ');
-    table.push([r.key, r.transport, r.model, r.dancer ?? '', r.battery === null ? '' : `${r.battery} %`, r.state ?? (result.live ? 'not seen' : '?'), r.lastSampleAgeS === null ? '' : `${r.lastSampleAgeS} s ago`, errors]);
+    const errors = Object.entries(r.errors)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    table.push([
+      r.key,
+      r.transport,
+      r.model,
+      r.dancer ?? '',
+      r.battery === null ? '' : `${r.battery} %`,
+      r.state ?? (result.live ? 'not seen' : '?'),
+      r.lastSampleAgeS === null ? '' : `${r.lastSampleAgeS} s ago`,
+      errors,
+    ]);
   }
   const note = result.live ? '' : 'daemon not reachable: showing stored devices only (state unknown)\n';
   return `${result.rows.length === 0 ? 'no devices known yet\n' : `${table.toString()}\n`}${note}`;

@@ -21,13 +21,15 @@ import { renderScan, renderScanProblems, scan } from './scan.js';
 import { serveOnSerial, SimulatedHapticController } from '../../drivers/serial/simulated-controller.js';
 import type { Kysely } from 'kysely';
 
-
 const program = new Command()
   .name('codance')
   .description('The Codance venue appliance: wearables in; lights, sound and haptics out; sessions kept and synced.')
   .version(packageVersion())
   .showHelpAfterError()
-  .addHelpText('after', '\nConfiguration: --config FILE, else $CODANCE_CONFIG, else embedded defaults; then CODANCE_<PATH> overrides (e.g. CODANCE_HTTP__PORT=8081).');
+  .addHelpText(
+    'after',
+    '\nConfiguration: --config FILE, else $CODANCE_CONFIG, else embedded defaults; then CODANCE_<PATH> overrides (e.g. CODANCE_HTTP__PORT=8081).',
+  );
 
 program
   .command('daemon')
@@ -81,7 +83,12 @@ program
     checks.unshift({
       name: 'configuration',
       fatal: true,
-      run: () => Promise.resolve(configRow ? { status: 'fail', detail: configRow, fix: 'fix the file (codance config check FILE)' } : { status: 'ok', detail: opts.config ?? process.env.CODANCE_CONFIG ?? 'embedded defaults' }),
+      run: () =>
+        Promise.resolve(
+          configRow
+            ? { status: 'fail', detail: configRow, fix: 'fix the file (codance config check FILE)' }
+            : { status: 'ok', detail: opts.config ?? process.env.CODANCE_CONFIG ?? 'embedded defaults' },
+        ),
     });
     const report = await runChecks(checks);
     process.stdout.write(renderReport(report));
@@ -123,23 +130,40 @@ users
   .option('--role <role>', 'admin, technician or dancer', 'dancer')
   .option('--password-stdin', 'read the password from the first line of stdin (required)')
   .option('-c, --config <file>', 'YAML configuration file')
-  .action(async (opts: { username: string; email: string; admin?: boolean; role?: string; passwordStdin?: boolean; config?: string }) => {
-    const cfg = withConfig(opts.config);
-    const { createUserCommand, readPasswordFromStdin, roleFrom, UsageError } = await import('./users.js');
-    try {
-      if (!opts.passwordStdin) throw new UsageError('--password-stdin is required (a password on the command line would end up in shell history and ps)');
-      const role = roleFrom(opts);
-      const password = await readPasswordFromStdin();
-      const { id, path } = await createUserCommand(cfg.store.path, { username: opts.username, email: opts.email, role, password });
-      console.log(`created ${role} "${opts.username}" (id ${id}) in ${path}`);
-    } catch (err) {
-      if (err instanceof UsageError) {
-        console.error(`codance users create: ${err.message}`);
-        process.exit(EXIT_CONFIG);
+  .action(
+    async (opts: {
+      username: string;
+      email: string;
+      admin?: boolean;
+      role?: string;
+      passwordStdin?: boolean;
+      config?: string;
+    }) => {
+      const cfg = withConfig(opts.config);
+      const { createUserCommand, readPasswordFromStdin, roleFrom, UsageError } = await import('./users.js');
+      try {
+        if (!opts.passwordStdin)
+          throw new UsageError(
+            '--password-stdin is required (a password on the command line would end up in shell history and ps)',
+          );
+        const role = roleFrom(opts);
+        const password = await readPasswordFromStdin();
+        const { id, path } = await createUserCommand(cfg.store.path, {
+          username: opts.username,
+          email: opts.email,
+          role,
+          password,
+        });
+        console.log(`created ${role} "${opts.username}" (id ${id}) in ${path}`);
+      } catch (err) {
+        if (err instanceof UsageError) {
+          console.error(`codance users create: ${err.message}`);
+          process.exit(EXIT_CONFIG);
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+    },
+  );
 
 program
   .command('decode')
@@ -186,7 +210,9 @@ program
 const haptics = program.command('haptics').description('haptic controllers');
 haptics
   .command('simulate')
-  .description('act as a haptic controller on a serial port (the far end of a tty pair or a looped adapter) until interrupted')
+  .description(
+    'act as a haptic controller on a serial port (the far end of a tty pair or a looped adapter) until interrupted',
+  )
   .requiredOption('--port <path>', 'serial device to serve, e.g. /dev/ttyUSB1 or a socat pty')
   .option('--channels <n>', 'motor channels', '8')
   .action(async (opts: { port: string; channels: string }) => {
@@ -205,7 +231,9 @@ haptics
 const model = program.command('model').description('the trained models');
 model
   .command('eval')
-  .description('score a committed model on a data folder and print JSON (arousal: a folder laid out like Stress-Predict)')
+  .description(
+    'score a committed model on a data folder and print JSON (arousal: a folder laid out like Stress-Predict)',
+  )
   .argument('<name>', 'arousal')
   .requiredOption('--data <dir>', 'folder with labels.csv and Raw_data/Sxx/*.csv')
   .option('--model <file>', 'an ONNX file other than the committed one')
@@ -227,40 +255,57 @@ model
 const patterns = program.command('patterns').description('movement patterns learned from examples');
 patterns
   .command('learn')
-  .description('teach a movement pattern from example recordings of wrist acceleration; the running daemon picks it up within 10 s')
-  .requiredOption('--name <name>', 'the pattern\'s name (unique)')
+  .description(
+    'teach a movement pattern from example recordings of wrist acceleration; the running daemon picks it up within 10 s',
+  )
+  .requiredOption('--name <name>', "the pattern's name (unique)")
   .argument('<files...>', 'one recording per file')
   .option('--format <f>', 'hmp (coded 0..63 as in shared/data/imu/hmp) or g (x y z in g per line)', 'hmp')
   .option('--rate <hz>', 'sample rate of the recordings', '32')
   .option('--description <text>', 'what the pattern is')
   .option('-c, --config <file>', 'YAML configuration file')
-  .action(async (files: string[], opts: { name: string; format: string; rate: string; description?: string; config?: string }) => {
-    const cfg = withConfig(opts.config);
-    const { UsageError } = await import('./users.js');
-    const { learnPatternCommand, readExample } = await import('./patterns.js');
-    try {
-      const rate = Number(opts.rate);
-      if (!Number.isFinite(rate) || rate < 1 || rate > 1000) throw new UsageError(`--rate "${opts.rate}" must be a sample rate in Hz (1..1000)`);
-      if (opts.format !== 'hmp' && opts.format !== 'g') throw new UsageError(`--format "${opts.format}" must be hmp or g`);
-      const format = opts.format;
-      const examples = files.map((f) => {
-        try {
-          return readExample(f, format, rate);
-        } catch (err) {
-          throw new UsageError((err as Error).message);
-        }
-      });
-      const { id, durationS } = await learnPatternCommand(cfg.store.path, { name: opts.name, description: opts.description, examples });
-      console.log(`learned pattern "${opts.name}" (id ${id}) from ${examples.length} example(s), typical duration ${durationS} s`);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`codance patterns learn: ${err.message}`);
-      process.exit(EXIT_CONFIG);
-    }
-  });
+  .action(
+    async (
+      files: string[],
+      opts: { name: string; format: string; rate: string; description?: string; config?: string },
+    ) => {
+      const cfg = withConfig(opts.config);
+      const { UsageError } = await import('./users.js');
+      const { learnPatternCommand, readExample } = await import('./patterns.js');
+      try {
+        const rate = Number(opts.rate);
+        if (!Number.isFinite(rate) || rate < 1 || rate > 1000)
+          throw new UsageError(`--rate "${opts.rate}" must be a sample rate in Hz (1..1000)`);
+        if (opts.format !== 'hmp' && opts.format !== 'g')
+          throw new UsageError(`--format "${opts.format}" must be hmp or g`);
+        const format = opts.format;
+        const examples = files.map((f) => {
+          try {
+            return readExample(f, format, rate);
+          } catch (err) {
+            throw new UsageError((err as Error).message);
+          }
+        });
+        const { id, durationS } = await learnPatternCommand(cfg.store.path, {
+          name: opts.name,
+          description: opts.description,
+          examples,
+        });
+        console.log(
+          `learned pattern "${opts.name}" (id ${id}) from ${examples.length} example(s), typical duration ${durationS} s`,
+        );
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        console.error(`codance patterns learn: ${err.message}`);
+        process.exit(EXIT_CONFIG);
+      }
+    },
+  );
 patterns
   .command('eval')
-  .description('few-shot evaluation on a folder laid out like shared/data/imu/hmp: learn each class from K recordings of the first volunteers, score the others; prints JSON')
+  .description(
+    'few-shot evaluation on a folder laid out like shared/data/imu/hmp: learn each class from K recordings of the first volunteers, score the others; prints JSON',
+  )
   .requiredOption('--data <dir>', 'one folder per class, recordings named …-<volunteer>.txt')
   .option('--shots <k>', 'examples per class', '3')
   .action(async (opts: { data: string; shots: string }) => {
@@ -277,7 +322,9 @@ patterns
 
 program
   .command('analyze')
-  .description('analyse a song (any audio ffmpeg reads): tempo, beats, downbeats, 8-count phrases, sections, loudness; a progress bar on a terminal')
+  .description(
+    'analyse a song (any audio ffmpeg reads): tempo, beats, downbeats, 8-count phrases, sections, loudness; a progress bar on a terminal',
+  )
   .argument('<file>', 'the audio file')
   .option('--json', 'print the analysis as JSON (tempo, beats, downbeats, phrases, sections, durationS, ...)')
   .option('--style <style>', 'tempo prior: any, or bachata (95-165 bpm)', 'any')
@@ -300,7 +347,9 @@ program
 const choreo = program.command('choreo').description('choreographies to songs (Bachata)');
 choreo
   .command('generate')
-  .description('analyse SONG, plan a blueprint for the request, and with --out render the practice video (MP4, the song as audio)')
+  .description(
+    'analyse SONG, plan a blueprint for the request, and with --out render the practice video (MP4, the song as audio)',
+  )
   .argument('<song>', 'an audio file ffmpeg reads')
   .option('--describe <text>', 'the request in words, e.g. "romantic beginner routine, slow and smooth"', '')
   .option('--seed <n>', 'another seed, another routine', '1')
@@ -308,23 +357,34 @@ choreo
   .option('--out <file>', 'write the video here')
   .option('--json', 'print { analysis, blueprint, video } as JSON')
   .option('-c, --config <file>', 'YAML configuration file (for the clip cache next to the store)')
-  .action(async (song: string, opts: { describe: string; seed: string; style: string; out?: string; json?: boolean; config?: string }) => {
-    const seed = integerOption('choreo generate', '--seed', opts.seed, 0, 2 ** 31);
-    if (opts.style !== 'any' && opts.style !== 'bachata') {
-      console.error(`codance choreo generate: --style "${opts.style}" must be bachata or any`);
-      process.exit(EXIT_CONFIG);
-    }
-    const cfg = withConfig(opts.config);
-    const path = await import('node:path');
-    const { choreoGenerate, renderGenerated } = await import('./choreo.js');
-    try {
-      const r = await choreoGenerate(song, { describe: opts.describe, seed, style: opts.style, ...(opts.out ? { out: opts.out } : {}), cacheDir: path.resolve(path.dirname(cfg.store.path), 'video-cache') });
-      console.log(opts.json ? JSON.stringify(r) : renderGenerated(r));
-    } catch (err) {
-      console.error(`codance choreo generate: ${(err as Error).message}`);
-      process.exit(1);
-    }
-  });
+  .action(
+    async (
+      song: string,
+      opts: { describe: string; seed: string; style: string; out?: string; json?: boolean; config?: string },
+    ) => {
+      const seed = integerOption('choreo generate', '--seed', opts.seed, 0, 2 ** 31);
+      if (opts.style !== 'any' && opts.style !== 'bachata') {
+        console.error(`codance choreo generate: --style "${opts.style}" must be bachata or any`);
+        process.exit(EXIT_CONFIG);
+      }
+      const cfg = withConfig(opts.config);
+      const path = await import('node:path');
+      const { choreoGenerate, renderGenerated } = await import('./choreo.js');
+      try {
+        const r = await choreoGenerate(song, {
+          describe: opts.describe,
+          seed,
+          style: opts.style,
+          ...(opts.out ? { out: opts.out } : {}),
+          cacheDir: path.resolve(path.dirname(cfg.store.path), 'video-cache'),
+        });
+        console.log(opts.json ? JSON.stringify(r) : renderGenerated(r));
+      } catch (err) {
+        console.error(`codance choreo generate: ${(err as Error).message}`);
+        process.exit(1);
+      }
+    },
+  );
 
 addSyncCommands(program);
 addCloudCommands(program);

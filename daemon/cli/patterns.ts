@@ -18,17 +18,25 @@ export function readExample(file: string, format: 'hmp' | 'g', rateHz: number): 
   const values: number[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '') return;
-    const parts = line.trim().split(/[\s,;]+/).map(Number);
-    if (parts.length !== 3 || !parts.every((v) => Number.isFinite(v) && Math.abs(v) <= 32)) throw new UsageError(`${file} line ${i + 1}: expected three accelerations in g`);
+    const parts = line
+      .trim()
+      .split(/[\s,;]+/)
+      .map(Number);
+    if (parts.length !== 3 || !parts.every((v) => Number.isFinite(v) && Math.abs(v) <= 32))
+      throw new UsageError(`${file} line ${i + 1}: expected three accelerations in g`);
     values.push(...parts);
   });
   return { rateHz, xyz: Float32Array.from(values) };
 }
 
-export async function learnPatternCommand(dbPath: string, opts: { name: string; description?: string; examples: Example[] }): Promise<{ id: number; durationS: number }> {
+export async function learnPatternCommand(
+  dbPath: string,
+  opts: { name: string; description?: string; examples: Example[] },
+): Promise<{ id: number; durationS: number }> {
   for (const e of opts.examples) {
     const seconds = e.xyz.length / 3 / e.rateHz;
-    if (seconds < 0.5 || seconds > 30) throw new UsageError(`an example must last 0.5 to 30 s (one lasts ${seconds.toFixed(1)} s)`);
+    if (seconds < 0.5 || seconds > 30)
+      throw new UsageError(`an example must last 0.5 to 30 s (one lasts ${seconds.toFixed(1)} s)`);
   }
   const model = await OnnxModel.load('gesture', GESTURE_MODEL_PATH, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
   let learned;
@@ -45,7 +53,15 @@ export async function learnPatternCommand(dbPath: string, opts: { name: string; 
     const id = sql.tx(() => {
       const taken = opened.sqlite.prepare('SELECT id FROM movement_patterns WHERE name = ?').get(opts.name);
       if (taken) throw new UsageError(`a pattern named "${opts.name}" exists already`);
-      const { id: newId } = sql.run(sql.db.insertInto('movement_patterns').values({ name: opts.name, description: opts.description ?? null, pattern_data: JSON.stringify(learned), created_at: now, updated_at: now }));
+      const { id: newId } = sql.run(
+        sql.db.insertInto('movement_patterns').values({
+          name: opts.name,
+          description: opts.description ?? null,
+          pattern_data: JSON.stringify(learned),
+          created_at: now,
+          updated_at: now,
+        }),
+      );
       sql.outbox('movement_patterns', newId);
       return newId;
     });

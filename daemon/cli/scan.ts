@@ -82,7 +82,14 @@ export async function scan(opts: { seconds: number; replay?: string; ble: Config
       const services = (p.advertisement.serviceUuids ?? []).map(normalizeUuid).map((u) => SERVICE_NAMES[u] ?? u);
       const shown = p.advertisement.localName ?? row?.name ?? null;
       const radios = row?.radios.includes(name) ? row.radios : [...(row?.radios ?? []), name];
-      seen.set(key, { address: key, name: shown, rssi: Math.max(p.rssi, row?.rssi ?? -127), services: services.length > 0 ? services : (row?.services ?? []), allowed: isAllowed(opts.ble.allowlist, p), radios });
+      seen.set(key, {
+        address: key,
+        name: shown,
+        rssi: Math.max(p.rssi, row?.rssi ?? -127),
+        services: services.length > 0 ? services : (row?.services ?? []),
+        allowed: isAllowed(opts.ble.allowlist, p),
+        radios,
+      });
     };
     adapter.on('discover', onDiscover);
     return async (): Promise<void> => {
@@ -107,7 +114,18 @@ export function renderScanProblems(result: ScanResult): string {
 
 export function renderScan(result: ScanResult): string {
   if (result.rows.length === 0) return 'no wearables found (are they awake and advertising?)\n';
-  const table = new Table({ head: ['address', 'name', 'RSSI', 'services', 'allowed', 'radios'], style: { head: [], border: [] } });
-  for (const r of result.rows) table.push([r.address, r.name ?? '', `${r.rssi} dBm`, r.services.join(', '), r.allowed ? 'yes' : 'no (not in ble.allowlist)', r.radios.join(', ')]);
+  const table = new Table({
+    head: ['address', 'name', 'RSSI', 'services', 'allowed', 'radios'],
+    style: { head: [], border: [] },
+  });
+  for (const r of result.rows)
+    table.push([
+      r.address,
+      r.name ?? '',
+      `${r.rssi} dBm`,
+      r.services.join(', '),
+      r.allowed ? 'yes' : 'no (not in ble.allowlist)',
+      r.radios.join(', '),
+    ]);
   return `${table.toString()}\n`;
 }

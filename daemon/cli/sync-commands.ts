@@ -25,7 +25,9 @@ export function addSyncCommands(program: Command): void {
     .action(async (opts: { cloud: string; code: string; name?: string; config?: string }) => {
       const cfg = withConfig(opts.config);
       const { enrol } = await import('./sync.js');
-      await syncAction('enrol', async () => console.log(await enrol(cfg, opts.cloud, opts.code, opts.name ?? cfg.box.name)));
+      await syncAction('enrol', async () =>
+        console.log(await enrol(cfg, opts.cloud, opts.code, opts.name ?? cfg.box.name)),
+      );
     });
   syncCmd
     .command('status')
@@ -38,12 +40,25 @@ export function addSyncCommands(program: Command): void {
       await syncAction('status', async () => {
         const r = await status(cfg);
         if (opts.json) return console.log(JSON.stringify(r));
-        const s = r.status as { state: string; cloud: string | null; backlog: { entries: number; bytes: number; oldestUnsentAgeS: number | null; byClass: Record<string, number> }; lastSuccessAt: number | null; lastError: string | null; consecutiveFailures: number };
+        const s = r.status as {
+          state: string;
+          cloud: string | null;
+          backlog: { entries: number; bytes: number; oldestUnsentAgeS: number | null; byClass: Record<string, number> };
+          lastSuccessAt: number | null;
+          lastError: string | null;
+          consecutiveFailures: number;
+        };
         console.log(`state:          ${s.state} (from the ${r.source})`);
         console.log(`cloud:          ${s.cloud ?? 'not enrolled (codance sync enrol --cloud URL --code CODE)'}`);
-        console.log(`backlog:        ${s.backlog.entries} entries, ~${s.backlog.bytes} bytes ${JSON.stringify(s.backlog.byClass)}`);
-        console.log(`oldest unsent:  ${s.backlog.oldestUnsentAgeS === null ? '-' : `${Math.round(s.backlog.oldestUnsentAgeS)} s ago`}`);
-        console.log(`last success:   ${s.lastSuccessAt === null ? 'never (since start)' : new Date(s.lastSuccessAt).toISOString()}`);
+        console.log(
+          `backlog:        ${s.backlog.entries} entries, ~${s.backlog.bytes} bytes ${JSON.stringify(s.backlog.byClass)}`,
+        );
+        console.log(
+          `oldest unsent:  ${s.backlog.oldestUnsentAgeS === null ? '-' : `${Math.round(s.backlog.oldestUnsentAgeS)} s ago`}`,
+        );
+        console.log(
+          `last success:   ${s.lastSuccessAt === null ? 'never (since start)' : new Date(s.lastSuccessAt).toISOString()}`,
+        );
         if (s.lastError) console.log(`last error:     ${s.lastError} (${s.consecutiveFailures} failures in a row)`);
       });
     });
@@ -60,22 +75,33 @@ export function addSyncCommands(program: Command): void {
     });
   syncCmd
     .command('verify')
-    .description("compare per-table counts and checksums of this box's records with the cloud's copy (exit 0 when identical)")
+    .description(
+      "compare per-table counts and checksums of this box's records with the cloud's copy (exit 0 when identical)",
+    )
     .option('-c, --config <file>', 'YAML configuration file')
     .action(async (opts: { config?: string }) => {
       const cfg = withConfig(opts.config);
       const { verify } = await import('./sync.js');
       await syncAction('verify', async () => {
         const r = await verify(cfg);
-        for (const row of r.rows) console.log(`${row.same ? 'same' : 'DIFF'}  ${row.table.padEnd(22)} box ${String(row.box).padStart(8)}  cloud ${String(row.cloud).padStart(8)}`);
-        console.log(r.same ? 'the cloud holds exactly this box\'s records' : 'the cloud differs (run codance sync now, then verify again)');
+        for (const row of r.rows)
+          console.log(
+            `${row.same ? 'same' : 'DIFF'}  ${row.table.padEnd(22)} box ${String(row.box).padStart(8)}  cloud ${String(row.cloud).padStart(8)}`,
+          );
+        console.log(
+          r.same
+            ? "the cloud holds exactly this box's records"
+            : 'the cloud differs (run codance sync now, then verify again)',
+        );
         process.exitCode = r.same ? 0 : 1;
       });
     });
 }
 
 export function addCloudCommands(program: Command): void {
-  const cloudCmd = program.command('cloud').description('the cloud server (run on the cloud host): `codance cloud --db postgres://…`');
+  const cloudCmd = program
+    .command('cloud')
+    .description('the cloud server (run on the cloud host): `codance cloud --db postgres://…`');
   const cloudDb = (v: string | undefined): string => v ?? process.env.CODANCE_CLOUD_DB ?? 'codance-cloud.sqlite';
   cloudCmd
     .command('serve', { isDefault: true })

@@ -36,13 +36,29 @@ export async function enrol(config: Config, cloud: string, code: string, name: s
   try {
     let res: Response;
     try {
-      res = await fetch(new URL('/api/v1/enrol', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, box: boxId, name }), signal: AbortSignal.timeout(30_000) });
+      res = await fetch(new URL('/api/v1/enrol', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, box: boxId, name }),
+        signal: AbortSignal.timeout(30_000),
+      });
     } catch (err) {
-      throw new SyncCommandError(`cannot reach ${url.origin}: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`);
+      throw new SyncCommandError(
+        `cannot reach ${url.origin}: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`,
+      );
     }
-    const body = (await res.json().catch(() => ({}))) as { token?: string; venue_id?: number; error?: { message?: string } };
-    if (!res.ok || !body.token) throw new SyncCommandError(`the cloud refused the enrolment (${res.status}): ${body.error?.message ?? 'no reason given'}`);
-    const put = opened.sqlite.prepare('INSERT INTO box_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    const body = (await res.json().catch(() => ({}))) as {
+      token?: string;
+      venue_id?: number;
+      error?: { message?: string };
+    };
+    if (!res.ok || !body.token)
+      throw new SyncCommandError(
+        `the cloud refused the enrolment (${res.status}): ${body.error?.message ?? 'no reason given'}`,
+      );
+    const put = opened.sqlite.prepare(
+      'INSERT INTO box_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
     opened.sqlite.transaction(() => {
       put.run('cloud_url', url.origin);
       put.run('cloud_token', body.token!);
@@ -56,7 +72,10 @@ export async function enrol(config: Config, cloud: string, code: string, name: s
 /** The daemon's view if it runs (its /health), else the store's backlog. */
 export async function status(config: Config): Promise<{ source: 'daemon' | 'store'; status: unknown }> {
   try {
-    const res = await fetch(`http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}/health`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(
+      `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}/health`,
+      { signal: AbortSignal.timeout(2000) },
+    );
     const health = (await res.json()) as { sync?: unknown };
     if (health.sync) return { source: 'daemon', status: health.sync };
   } catch {
@@ -80,7 +99,13 @@ export async function syncNow(config: Config, timeoutS: number, progress: boolea
   const client = new SyncClient(config.sync, outbox);
   const start = client.status();
   const total = start.backlog.entries;
-  const bar = progress && process.stderr.isTTY ? new SingleBar({ format: 'sync [{bar}] {percentage}% | {value}/{total} entries | {state}', stream: process.stderr }) : undefined;
+  const bar =
+    progress && process.stderr.isTTY
+      ? new SingleBar({
+          format: 'sync [{bar}] {percentage}% | {value}/{total} entries | {state}',
+          stream: process.stderr,
+        })
+      : undefined;
   bar?.start(Math.max(1, total), 0, { state: 'starting' });
   client.start();
   client.syncNow();
@@ -101,8 +126,12 @@ export async function syncNow(config: Config, timeoutS: number, progress: boolea
         lastLine = line;
         lastLineAt = Date.now();
       }
-      if (s.backlog.entries === 0 && !s.draining) return `up to date: ${s.sent.records} records in ${s.sent.batches} batches (${s.sent.wireBytes} bytes on the wire) to ${s.cloud}`;
-      if (Date.now() > deadline) throw new SyncCommandError(`gave up after ${timeoutS} s with ${s.backlog.entries} entries left; last error: ${s.lastError ?? 'none'}`);
+      if (s.backlog.entries === 0 && !s.draining)
+        return `up to date: ${s.sent.records} records in ${s.sent.batches} batches (${s.sent.wireBytes} bytes on the wire) to ${s.cloud}`;
+      if (Date.now() > deadline)
+        throw new SyncCommandError(
+          `gave up after ${timeoutS} s with ${s.backlog.entries} entries left; last error: ${s.lastError ?? 'none'}`,
+        );
     }
   } finally {
     bar?.stop();
@@ -112,20 +141,32 @@ export async function syncNow(config: Config, timeoutS: number, progress: boolea
 }
 
 /** Compares the box's per-table checksums with the cloud's; lists the tables that differ. */
-export async function verify(config: Config): Promise<{ same: boolean; rows: { table: string; box: number; cloud: number; same: boolean }[] }> {
+export async function verify(
+  config: Config,
+): Promise<{ same: boolean; rows: { table: string; box: number; cloud: number; same: boolean }[] }> {
   const { opened, outbox, boxId } = await openStore(config);
   try {
     const cred = outbox.credential();
     if (!cred) throw new SyncCommandError('this box is not enrolled: codance sync enrol --cloud URL --code CODE');
     const local = outbox.checksums(entitiesOf(config.sync.classes));
-    const res = await fetch(new URL(`/api/v1/boxes/${boxId}/checksums`, cred.url), { headers: { authorization: `Bearer ${cred.token}` }, signal: AbortSignal.timeout(60_000) }).catch((err: unknown) => {
+    const res = await fetch(new URL(`/api/v1/boxes/${boxId}/checksums`, cred.url), {
+      headers: { authorization: `Bearer ${cred.token}` },
+      signal: AbortSignal.timeout(60_000),
+    }).catch((err: unknown) => {
       throw new SyncCommandError(`cannot reach ${cred.url}: ${(err as Error).message}`);
     });
     if (!res.ok) throw new SyncCommandError(`the cloud answered ${res.status}: ${await res.text()}`);
     const remote: TableChecksums = tableChecksums.parse(await res.json());
     const tables = [...new Set([...Object.keys(local), ...Object.keys(remote)])].sort();
     const rows = tables
-      .map((table) => ({ table, box: local[table]?.count ?? 0, cloud: remote[table]?.count ?? 0, same: (local[table]?.sha256 ?? '') === (remote[table]?.sha256 ?? '') || ((local[table]?.count ?? 0) === 0 && (remote[table]?.count ?? 0) === 0) }))
+      .map((table) => ({
+        table,
+        box: local[table]?.count ?? 0,
+        cloud: remote[table]?.count ?? 0,
+        same:
+          (local[table]?.sha256 ?? '') === (remote[table]?.sha256 ?? '') ||
+          ((local[table]?.count ?? 0) === 0 && (remote[table]?.count ?? 0) === 0),
+      }))
       .filter((r) => r.box > 0 || r.cloud > 0);
     return { same: rows.every((r) => r.same), rows };
   } finally {

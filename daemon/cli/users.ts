@@ -34,11 +34,25 @@ export function roleFrom(opts: { admin?: boolean; role?: string }): Role {
   return role as Role;
 }
 
-export async function createUserCommand(storePath: string, opts: CreateUserOptions): Promise<{ id: number; path: string }> {
-  const parsed = createUserIn.safeParse({ username: opts.username, email: opts.email, password: opts.password, role: opts.role });
+export async function createUserCommand(
+  storePath: string,
+  opts: CreateUserOptions,
+): Promise<{ id: number; path: string }> {
+  const parsed = createUserIn.safeParse({
+    username: opts.username,
+    email: opts.email,
+    password: opts.password,
+    role: opts.role,
+  });
   if (!parsed.success) {
-    const flag: Record<string, string> = { username: '--username', email: '--email', password: 'the password on stdin' };
-    throw new UsageError(parsed.error.issues.map((i) => `${flag[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; '));
+    const flag: Record<string, string> = {
+      username: '--username',
+      email: '--email',
+      password: 'the password on stdin',
+    };
+    throw new UsageError(
+      parsed.error.issues.map((i) => `${flag[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; '),
+    );
   }
   const opened = openDatabase(storePath);
   try {

@@ -85,7 +85,14 @@ export class MusicClock {
     private readonly onBeat: (beat: BeatEvent) => void,
     private readonly time: ClockTimebase = realTimebase,
   ) {
-    this.state = { bpm: options.bpm, source: 'fallback', running: true, anchorAt: time.now(), anchorIndex: 0, originIndex: 0 };
+    this.state = {
+      bpm: options.bpm,
+      source: 'fallback',
+      running: true,
+      anchorAt: time.now(),
+      anchorIndex: 0,
+      originIndex: 0,
+    };
   }
 
   start(): void {
@@ -102,7 +109,12 @@ export class MusicClock {
 
   snapshot(): ClockState & { live: ClockSource[] } {
     const now = this.time.now();
-    return { ...this.state, live: CLOCK_SOURCES.filter((s) => s === 'fallback' || now - (this.lastHeard.get(s) ?? -Infinity) < this.options.staleMs) };
+    return {
+      ...this.state,
+      live: CLOCK_SOURCES.filter(
+        (s) => s === 'fallback' || now - (this.lastHeard.get(s) ?? -Infinity) < this.options.staleMs,
+      ),
+    };
   }
 
   get periodMs(): number {
@@ -171,7 +183,10 @@ export class MusicClock {
     if (this.taps.length > 0 && at - this.taps[this.taps.length - 1]! > TAP_WINDOW_MS) this.taps = [];
     this.taps.push(at);
     if (this.taps.length >= 2) {
-      const gaps = this.taps.slice(1).map((t, i) => t - this.taps[i]!).sort((a, b) => a - b);
+      const gaps = this.taps
+        .slice(1)
+        .map((t, i) => t - this.taps[i]!)
+        .sort((a, b) => a - b);
       const bpm = 60_000 / gaps[Math.floor(gaps.length / 2)]!;
       if (bpm >= 20 && bpm <= 400) this.state.bpm = bpm;
     }
@@ -205,7 +220,8 @@ export class MusicClock {
       if (source !== wanted) return false;
     } else {
       for (const s of CLOCK_SOURCES) {
-        if (PRIORITY[s] > PRIORITY[source] && now - (this.lastHeard.get(s) ?? -Infinity) < this.options.staleMs) return false;
+        if (PRIORITY[s] > PRIORITY[source] && now - (this.lastHeard.get(s) ?? -Infinity) < this.options.staleMs)
+          return false;
       }
     }
     this.lastHeard.set(source, now);
@@ -235,7 +251,11 @@ export class MusicClock {
     this.timer = undefined;
     if (this.stopped) return;
     // Fall back to the configured grid when every live source has gone quiet.
-    if (this.state.source !== 'fallback' && this.time.now() - (this.lastHeard.get(this.state.source) ?? -Infinity) >= this.options.staleMs) this.fallBack();
+    if (
+      this.state.source !== 'fallback' &&
+      this.time.now() - (this.lastHeard.get(this.state.source) ?? -Infinity) >= this.options.staleMs
+    )
+      this.fallBack();
     const at = this.beatTime(this.nextIndex);
     const wait = Math.max(0, at - this.options.lookaheadMs - this.time.now());
     this.timer = this.time.setTimeout(() => this.fire(), wait);

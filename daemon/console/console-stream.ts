@@ -52,12 +52,26 @@ export function streamConsole(feed: ConsoleFeed, device: () => string | undefine
   const offs = [
     feed.bus.on('sample', vitals),
     feed.bus.on('crowd', (c) =>
-      send('crowd', { at: c.at, active: c.activeDancers, energy: c.energy, arousal: c.arousal?.mean ?? null, beat_synchrony: c.beatSynchrony, inter_synchrony: c.interSynchrony }),
+      send('crowd', {
+        at: c.at,
+        active: c.activeDancers,
+        energy: c.energy,
+        arousal: c.arousal?.mean ?? null,
+        beat_synchrony: c.beatSynchrony,
+        inter_synchrony: c.interSynchrony,
+      }),
     ),
     feed.bus.on('inference', (r) => {
-      if (r.deviceKey === device() && r.model.startsWith('arousal')) send('vitals', { at: r.at, device: r.deviceKey, arousal: round(r.value, 4) });
+      if (r.deviceKey === device() && r.model.startsWith('arousal'))
+        send('vitals', { at: r.at, device: r.deviceKey, arousal: round(r.value, 4) });
     }),
-    feed.bus.on('pattern', (p) => send('log', { at: Date.now(), kind: 'pattern', text: `${p.name} on ${p.deviceKey} (${Math.round(p.confidence * 100)} %)` })),
+    feed.bus.on('pattern', (p) =>
+      send('log', {
+        at: Date.now(),
+        kind: 'pattern',
+        text: `${p.name} on ${p.deviceKey} (${Math.round(p.confidence * 100)} %)`,
+      }),
+    ),
     feed.bus.on('cue', (c) => {
       // The per-count cues would drown the log: each move (by its id) and the end only.
       if (c.name === 'choreo.move' || c.name.startsWith('choreo.count.') || c.name.startsWith('choreo.hold.')) return;

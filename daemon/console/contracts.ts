@@ -12,7 +12,11 @@ import { syncHealthSchema } from '../http/contracts.js';
 
 export const consoleDevice = componentHealthOut
   .extend({
-    device_id: z.number().int().nullable().openapi({ description: 'the stored device (for assign/release); null for controllers' }),
+    device_id: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'the stored device (for assign/release); null for controllers' }),
     name: z.string(),
     transport: z.string().nullable(),
     dancer: z.object({ id: z.number().int(), username: z.string() }).nullable(),
@@ -29,8 +33,26 @@ export const oscTargetMonitor = z
     packets: z.number().int(),
     dropped: z.number().int(),
     messagesPerS: z.number(),
-    latencyMs: z.object({ n: z.number().int(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() }),
-    last: z.array(z.object({ address: z.string(), value: z.union([z.number(), z.boolean()]).nullable(), rule: z.string(), trigger: z.boolean(), at: z.number(), count: z.number().int(), addresses: z.number().int() })).openapi({ description: 'per mapping rule, its last message; most recent first' }),
+    latencyMs: z.object({
+      n: z.number().int(),
+      p50: z.number().nullable(),
+      p95: z.number().nullable(),
+      p99: z.number().nullable(),
+      max: z.number().nullable(),
+    }),
+    last: z
+      .array(
+        z.object({
+          address: z.string(),
+          value: z.union([z.number(), z.boolean()]).nullable(),
+          rule: z.string(),
+          trigger: z.boolean(),
+          at: z.number(),
+          count: z.number().int(),
+          addresses: z.number().int(),
+        }),
+      )
+      .openapi({ description: 'per mapping rule, its last message; most recent first' }),
   })
   .openapi('OscTargetMonitor');
 
@@ -42,7 +64,16 @@ export const consoleState = z
     event: z.object({ id: z.number().int(), name: z.string() }).nullable(),
     devices: z.array(consoleDevice),
     subsystems: z.array(componentHealthOut),
-    dancers: z.array(z.object({ id: z.number().int(), username: z.string(), checked_in_at: z.string(), device: z.string().nullable() })).openapi({ description: "checked in to the current event and not checked out" }),
+    dancers: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          username: z.string(),
+          checked_in_at: z.string(),
+          device: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: 'checked in to the current event and not checked out' }),
     clock: clockOut.nullable(),
     osc: z.array(oscTargetMonitor),
     mapping: z.object({ active: activeOut, rules: z.number().int() }).nullable(),
@@ -67,7 +98,10 @@ export const vitalsPoint = z.object({
   device: z.string(),
   hr: z.number().optional(),
   eda: z.number().optional(),
-  movement: z.number().optional().openapi({ description: 'RMS of |acceleration| − 1 g over one delivered block, in g' }),
+  movement: z
+    .number()
+    .optional()
+    .openapi({ description: 'RMS of |acceleration| − 1 g over one delivered block, in g' }),
   arousal: z.number().optional(),
 });
 
@@ -90,7 +124,15 @@ export interface ConsoleStreamEvents {
 
 export const doctorOut = z
   .object({
-    rows: z.array(z.object({ name: z.string(), fatal: z.boolean(), status: z.enum(['ok', 'warn', 'fail']), detail: z.string(), fix: z.string().optional() })),
+    rows: z.array(
+      z.object({
+        name: z.string(),
+        fatal: z.boolean(),
+        status: z.enum(['ok', 'warn', 'fail']),
+        detail: z.string(),
+        fix: z.string().optional(),
+      }),
+    ),
     blocking: z.boolean(),
   })
   .openapi('DoctorReport');

@@ -68,7 +68,10 @@ function percentile(sorted: Float64Array, q: number): number {
 export class OscMonitor {
   private readonly targets = new Map<string, TargetState>();
 
-  constructor(targets: Iterable<MonitoredTarget>, private readonly now: () => number) {
+  constructor(
+    targets: Iterable<MonitoredTarget>,
+    private readonly now: () => number,
+  ) {
     for (const t of targets) this.targets.set(t.name, new TargetState(t));
   }
 
@@ -130,8 +133,20 @@ export class OscMonitor {
         port: s.target.port,
         transport: s.target.transport,
         ...c,
-        messagesPerS: span > 0 && first && lastReading ? Math.round(((lastReading.messages - first.messages) / span) * 10_000) / 10 : 0,
-        latencyMs: n === 0 ? { n, p50: null, p95: null, p99: null, max: null } : { n, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) },
+        messagesPerS:
+          span > 0 && first && lastReading
+            ? Math.round(((lastReading.messages - first.messages) / span) * 10_000) / 10
+            : 0,
+        latencyMs:
+          n === 0
+            ? { n, p50: null, p95: null, p99: null, max: null }
+            : {
+                n,
+                p50: percentile(sorted, 0.5),
+                p95: percentile(sorted, 0.95),
+                p99: percentile(sorted, 0.99),
+                max: percentile(sorted, 1),
+              },
         last: [...s.last.values()].reverse().map((row) => ({ ...row })),
       };
     });

@@ -29,7 +29,11 @@ export function radioCheck(env: Pick<DoctorEnv, 'config' | 'sysfsRoot'>): CheckR
   if (!env.config.ble.enabled) {
     return present.length > 0
       ? { status: 'ok', detail: `${present.join(', ')} (ble.enabled is false)` }
-      : { status: 'warn', detail: 'no HCI adapter', fix: 'plug in a Bluetooth LE adapter or an HCI UART radio (or enable the onboard one: rfkill unblock bluetooth); without it only simulated and serial devices work' };
+      : {
+          status: 'warn',
+          detail: 'no HCI adapter',
+          fix: 'plug in a Bluetooth LE adapter or an HCI UART radio (or enable the onboard one: rfkill unblock bluetooth); without it only simulated and serial devices work',
+        };
   }
   const missing: string[] = [];
   const found: string[] = [];

@@ -77,7 +77,11 @@ export function doctorChecks(env: DoctorEnv): Check[] {
         return Promise.resolve(
           ok
             ? { status: 'ok', detail: env.nodeVersion }
-            : { status: 'fail', detail: `${env.nodeVersion} < ${wantMajor}.${wantMinor}`, fix: `install Node.js ${wantMajor}.${wantMinor} or newer (Debian: nodejs from NodeSource, or the node tarball)` },
+            : {
+                status: 'fail',
+                detail: `${env.nodeVersion} < ${wantMajor}.${wantMinor}`,
+                fix: `install Node.js ${wantMajor}.${wantMinor} or newer (Debian: nodejs from NodeSource, or the node tarball)`,
+              },
         );
       },
     },
@@ -92,7 +96,11 @@ export function doctorChecks(env: DoctorEnv): Check[] {
           return Promise.resolve({ status: 'ok', detail: storePath });
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? String(err);
-          return Promise.resolve({ status: 'fail', detail: `${storePath}: ${code}`, fix: `make ${storeDir} writable by the daemon's user (systemd: StateDirectory=codance gives /var/lib/codance), or set store.path` });
+          return Promise.resolve({
+            status: 'fail',
+            detail: `${storePath}: ${code}`,
+            fix: `make ${storeDir} writable by the daemon's user (systemd: StateDirectory=codance gives /var/lib/codance), or set store.path`,
+          });
         }
       },
     },
@@ -104,13 +112,32 @@ export function doctorChecks(env: DoctorEnv): Check[] {
           const dir = existsSync(storeDir) ? storeDir : dirname(storeDir);
           const s = statfsSync(dir);
           const free = s.bavail * s.bsize;
-          if (free < MIN_FREE_FAIL_BYTES) return Promise.resolve({ status: 'fail', detail: `${mb(free)} free at ${dir}`, fix: 'free disk space: the store cannot write; back up and prune old sessions (codance db backup)' });
+          if (free < MIN_FREE_FAIL_BYTES)
+            return Promise.resolve({
+              status: 'fail',
+              detail: `${mb(free)} free at ${dir}`,
+              fix: 'free disk space: the store cannot write; back up and prune old sessions (codance db backup)',
+            });
           const guard = env.config.store.disk.minFreeBytes;
-          if (free < guard) return Promise.resolve({ status: 'warn', detail: `${mb(free)} free at ${dir}`, fix: `under store.disk.minFreeBytes (${mb(guard)}): the disk guard is shedding raw streams; make room or shorten retention.days` });
-          if (free < Math.max(MIN_FREE_WARN_BYTES, 2 * guard)) return Promise.resolve({ status: 'warn', detail: `${mb(free)} free at ${dir}`, fix: `little room left: a night writes ~8 MB per dancer-hour (200 MB an hour for 24 dancers), and below ${mb(guard)} raw streams are shed; make room or shorten retention.days` });
+          if (free < guard)
+            return Promise.resolve({
+              status: 'warn',
+              detail: `${mb(free)} free at ${dir}`,
+              fix: `under store.disk.minFreeBytes (${mb(guard)}): the disk guard is shedding raw streams; make room or shorten retention.days`,
+            });
+          if (free < Math.max(MIN_FREE_WARN_BYTES, 2 * guard))
+            return Promise.resolve({
+              status: 'warn',
+              detail: `${mb(free)} free at ${dir}`,
+              fix: `little room left: a night writes ~8 MB per dancer-hour (200 MB an hour for 24 dancers), and below ${mb(guard)} raw streams are shed; make room or shorten retention.days`,
+            });
           return Promise.resolve({ status: 'ok', detail: `${mb(free)} free at ${dir}` });
         } catch (err) {
-          return Promise.resolve({ status: 'warn', detail: `cannot stat: ${(err as Error).message}`, fix: 'check that the store directory exists' });
+          return Promise.resolve({
+            status: 'warn',
+            detail: `cannot stat: ${(err as Error).message}`,
+            fix: 'check that the store directory exists',
+          });
         }
       },
     },
@@ -119,7 +146,13 @@ export function doctorChecks(env: DoctorEnv): Check[] {
       fatal: false,
       async run() {
         const v = await commandVersion('ffmpeg', ['-hide_banner', '-version']);
-        return v ? { status: 'ok', detail: v } : { status: 'warn', detail: 'not found on PATH', fix: 'apt-get install ffmpeg (needed for song analysis and video)' };
+        return v
+          ? { status: 'ok', detail: v }
+          : {
+              status: 'warn',
+              detail: 'not found on PATH',
+              fix: 'apt-get install ffmpeg (needed for song analysis and video)',
+            };
       },
     },
     {
@@ -131,7 +164,11 @@ export function doctorChecks(env: DoctorEnv): Check[] {
           const version = (ort as { env?: { versions?: { common?: string } } }).env?.versions?.common;
           return { status: 'ok', detail: `onnxruntime-node ${version ?? ''} loads`.trim() };
         } catch (err) {
-          return { status: 'warn', detail: `does not load: ${(err as Error).message.split('\n')[0]}`, fix: 'run npm ci again on this machine (the native library must match its CPU and glibc); models fall back to off' };
+          return {
+            status: 'warn',
+            detail: `does not load: ${(err as Error).message.split('\n')[0]}`,
+            fix: 'run npm ci again on this machine (the native library must match its CPU and glibc); models fall back to off',
+          };
         }
       },
     },
@@ -164,11 +201,17 @@ export function doctorChecks(env: DoctorEnv): Check[] {
           const ports = await SerialPort.list();
           return ports.length > 0
             ? { status: 'ok', detail: ports.map((p) => p.path).join(', ') }
-            : { status: 'warn', detail: 'none found', fix: 'plug in the haptic controller; check `dmesg` and that systemd/99-codance-serial.rules is installed' };
+            : {
+                status: 'warn',
+                detail: 'none found',
+                fix: 'plug in the haptic controller; check `dmesg` and that systemd/99-codance-serial.rules is installed',
+              };
         } catch (err) {
           const message = (err as Error).message;
           // serialport lists Linux ports through udevadm; minimal images lack it.
-          const fix = /udevadm/.test(message) ? 'apt-get install udev (serial ports are listed through udevadm)' : 'run npm ci again (serialport native binding)';
+          const fix = /udevadm/.test(message)
+            ? 'apt-get install udev (serial ports are listed through udevadm)'
+            : 'run npm ci again (serialport native binding)';
           return { status: 'warn', detail: `cannot list: ${message}`, fix };
         }
       },
@@ -181,7 +224,11 @@ export function doctorChecks(env: DoctorEnv): Check[] {
         return Promise.resolve(
           existsSync(seq)
             ? { status: 'ok', detail: seq }
-            : { status: 'warn', detail: `${seq} missing`, fix: 'load the ALSA sequencer (modprobe snd-seq) or attach a USB MIDI interface; MIDI output is off until then' },
+            : {
+                status: 'warn',
+                detail: `${seq} missing`,
+                fix: 'load the ALSA sequencer (modprobe snd-seq) or attach a USB MIDI interface; MIDI output is off until then',
+              },
         );
       },
     },
@@ -189,26 +236,43 @@ export function doctorChecks(env: DoctorEnv): Check[] {
       name: 'cloud sync',
       fatal: false,
       async run() {
-        if (!env.config.sync.enabled) return { status: 'ok', detail: 'off (sync.enabled: false); the outbox keeps filling' };
+        if (!env.config.sync.enabled)
+          return { status: 'ok', detail: 'off (sync.enabled: false); the outbox keeps filling' };
         const fix = 'codance sync enrol --cloud URL --code CODE (a one-time code from your organisation admin)';
         if (!existsSync(storePath)) return { status: 'warn', detail: 'not enrolled (no store yet)', fix };
         let url: string | undefined;
         try {
           const db = new BetterSqlite3(storePath, { readonly: true, fileMustExist: true });
           try {
-            url = (db.prepare(`SELECT value FROM box_meta WHERE key = 'cloud_url'`).get() as { value: string } | undefined)?.value;
+            url = (
+              db.prepare(`SELECT value FROM box_meta WHERE key = 'cloud_url'`).get() as { value: string } | undefined
+            )?.value;
           } finally {
             db.close();
           }
         } catch (err) {
-          return { status: 'warn', detail: `cannot read ${storePath}: ${(err as Error).message}`, fix: 'run codance db migrate, then enrol' };
+          return {
+            status: 'warn',
+            detail: `cannot read ${storePath}: ${(err as Error).message}`,
+            fix: 'run codance db migrate, then enrol',
+          };
         }
         if (!url) return { status: 'warn', detail: 'not enrolled: sessions stay on this box', fix };
         try {
           const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(3000) });
-          return res.ok ? { status: 'ok', detail: `enrolled at ${url}, reachable` } : { status: 'warn', detail: `enrolled at ${url}, which answers ${res.status}`, fix: 'check the cloud; the box keeps every session and syncs when it answers' };
+          return res.ok
+            ? { status: 'ok', detail: `enrolled at ${url}, reachable` }
+            : {
+                status: 'warn',
+                detail: `enrolled at ${url}, which answers ${res.status}`,
+                fix: 'check the cloud; the box keeps every session and syncs when it answers',
+              };
         } catch (err) {
-          return { status: 'warn', detail: `enrolled at ${url}, unreachable now (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`, fix: 'check the uplink (DNS, firewall, proxy); the box keeps every session and syncs when it is back' };
+          return {
+            status: 'warn',
+            detail: `enrolled at ${url}, unreachable now (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`,
+            fix: 'check the uplink (DNS, firewall, proxy); the box keeps every session and syncs when it is back',
+          };
         }
       },
     },
@@ -218,10 +282,15 @@ export function doctorChecks(env: DoctorEnv): Check[] {
       async run() {
         const synced = await commandVersion('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']);
         if (synced === 'yes') return { status: 'ok', detail: 'NTP synchronized' };
-        if (existsSync('/run/systemd/timesync/synchronized')) return { status: 'ok', detail: 'systemd-timesyncd synchronized' };
+        if (existsSync('/run/systemd/timesync/synchronized'))
+          return { status: 'ok', detail: 'systemd-timesyncd synchronized' };
         const chrony = await commandVersion('chronyc', ['-n', 'tracking']);
         if (chrony && !/not synchronised/i.test(chrony)) return { status: 'ok', detail: 'chrony tracking' };
-        return { status: 'warn', detail: synced === 'no' ? 'NTP not synchronized' : 'unknown (no timedatectl/chrony answer)', fix: 'enable time sync (timedatectl set-ntp true) so session times line up with the cloud and other boxes' };
+        return {
+          status: 'warn',
+          detail: synced === 'no' ? 'NTP not synchronized' : 'unknown (no timedatectl/chrony answer)',
+          fix: 'enable time sync (timedatectl set-ntp true) so session times line up with the cloud and other boxes',
+        };
       },
     },
   ];

@@ -14,7 +14,12 @@ export async function runChecks(checks: readonly Check[]): Promise<DoctorReport>
       try {
         return { name: c.name, fatal: c.fatal, ...(await c.run()) };
       } catch (err) {
-        return { name: c.name, fatal: c.fatal, status: 'fail' as const, detail: `check crashed: ${(err as Error).message}` };
+        return {
+          name: c.name,
+          fatal: c.fatal,
+          status: 'fail' as const,
+          detail: `check crashed: ${(err as Error).message}`,
+        };
       }
     }),
   );
@@ -24,7 +29,12 @@ export async function runChecks(checks: readonly Check[]): Promise<DoctorReport>
 const MARK = { ok: 'ok', warn: 'WARN', fail: 'FAIL' } as const;
 
 export function renderReport(report: DoctorReport): string {
-  const table = new Table({ head: ['check', 'status', 'detail', 'what to do'], style: { head: [], border: [] }, wordWrap: true, colWidths: [20, 8, 44, 60] });
+  const table = new Table({
+    head: ['check', 'status', 'detail', 'what to do'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [20, 8, 44, 60],
+  });
   for (const r of report.rows) table.push([r.name, MARK[r.status], r.detail, r.status === 'ok' ? '' : (r.fix ?? '')]);
   const summary = report.blocking
     ? 'The daemon cannot start until the FAIL rows are fixed.'

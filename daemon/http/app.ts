@@ -55,7 +55,11 @@ const STORE_STALE_MS = 5000;
 
 function describeError(err: unknown): { type: string; message: string; at?: string } {
   if (!(err instanceof Error)) return { type: typeof err, message: String(err) };
-  const at = err.stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim().slice(3);
+  const at = err.stack
+    ?.split('\n')
+    .find((l) => l.trimStart().startsWith('at '))
+    ?.trim()
+    .slice(3);
   return at ? { type: err.name, message: err.message, at } : { type: err.name, message: err.message };
 }
 
@@ -68,9 +72,12 @@ export function buildHealth(deps: AppDeps): Health {
   // A full disk the guard is handling (shedding, pruning, records still written) is degraded;
   // writes that fail for any other reason, with nothing landing for a while, are down.
   const shedding = store?.disk !== undefined && store.disk.level !== 'ok';
-  const storeDown = !store || (store.failing && !shedding && (store.lastFlushAt === null || now - store.lastFlushAt > STORE_STALE_MS));
+  const storeDown =
+    !store || (store.failing && !shedding && (store.lastFlushAt === null || now - store.lastFlushAt > STORE_STALE_MS));
   // Any component that was asked for and cannot do its job (a radio missing, a port without ALSA) degrades the box.
-  const degraded = components.some((c) => c.state === 'error' || c.state === 'retrying' || c.state === 'unavailable') || (store !== null && (store.failing || shedding));
+  const degraded =
+    components.some((c) => c.state === 'error' || c.state === 'retrying' || c.state === 'unavailable') ||
+    (store !== null && (store.failing || shedding));
   return {
     status: storeDown ? 'down' : degraded ? 'degraded' : 'ok',
     version: deps.version,
@@ -90,7 +97,13 @@ export function createApp(deps: AppDeps): App {
     const started = performance.now();
     await next();
     const status = c.res.status;
-    const line = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10, user: c.get('user')?.id };
+    const line = {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      user: c.get('user')?.id,
+    };
     if (status >= 400 && status < 500) deps.log.info?.(line, 'http request refused');
     else deps.log.debug?.(line, 'http request');
   });
@@ -100,7 +113,14 @@ export function createApp(deps: AppDeps): App {
       name: 'codance',
       version: deps.version,
       box: deps.boxName,
-      links: { console: '/console', health: '/health', metrics: '/metrics', api: '/api/v1', openapi: '/openapi.json', docs: '/docs' },
+      links: {
+        console: '/console',
+        health: '/health',
+        metrics: '/metrics',
+        api: '/api/v1',
+        openapi: '/openapi.json',
+        docs: '/docs',
+      },
     };
     return c.json(info);
   });
@@ -116,9 +136,15 @@ export function createApp(deps: AppDeps): App {
 
   // Prometheus text format; public like /health (the box serves localhost unless told otherwise).
   // Other parts of the box (the room's latency histograms) own their metrics; one endpoint serves all.
-  const metrics = deps.metrics?.length ? Registry.merge([metricsRegistry(deps), ...deps.metrics]) : metricsRegistry(deps);
+  const metrics = deps.metrics?.length
+    ? Registry.merge([metricsRegistry(deps), ...deps.metrics])
+    : metricsRegistry(deps);
   app.get('/metrics', async (c) => {
-    if (!trusted(c)) return errorJson(c, 403, { code: 'forbidden', message: 'metrics are served to loopback and the addresses in http.trusted only' });
+    if (!trusted(c))
+      return errorJson(c, 403, {
+        code: 'forbidden',
+        message: 'metrics are served to loopback and the addresses in http.trusted only',
+      });
     return c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType });
   });
 
@@ -126,7 +152,12 @@ export function createApp(deps: AppDeps): App {
   if (deps.api) {
     router = mountApi(app, deps.api);
     mountDocs(app, { version: deps.version, boxName: deps.boxName });
-    mountPage(app, { path: '/console', title: `${deps.boxName} · Codance console`, bundle: 'console', noscript: 'The console needs JavaScript.' });
+    mountPage(app, {
+      path: '/console',
+      title: `${deps.boxName} · Codance console`,
+      bundle: 'console',
+      noscript: 'The console needs JavaScript.',
+    });
   }
 
   app.notFound((c) => errorJson(c, 404, { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }));
@@ -139,7 +170,10 @@ export function createApp(deps: AppDeps): App {
     }
     // The technician gets the cause and where it was thrown; no full stack trace goes to the
     // log or the client (it can carry values from the request).
-    deps.log.error({ error: describeError(err), method: c.req.method, path: c.req.path }, 'unhandled error in HTTP route');
+    deps.log.error(
+      { error: describeError(err), method: c.req.method, path: c.req.path },
+      'unhandled error in HTTP route',
+    );
     return errorJson(c, 500, { code: 'internal', message: 'internal error; see the box log' });
   });
 

@@ -33,7 +33,13 @@ export const storeHealthSchema = z.object({
   openChunks: z.number(),
   migration: z.string().optional(),
   disk: z
-    .object({ level: z.enum(['ok', 'low', 'critical']), freeBytes: z.number(), minFreeBytes: z.number(), reserveHeld: z.boolean(), prunedEarly: z.record(z.string(), z.number()) })
+    .object({
+      level: z.enum(['ok', 'low', 'critical']),
+      freeBytes: z.number(),
+      minFreeBytes: z.number(),
+      reserveHeld: z.boolean(),
+      prunedEarly: z.record(z.string(), z.number()),
+    })
     .optional(),
 });
 
@@ -41,14 +47,26 @@ export const syncHealthSchema = z.object({
   state: z.enum(['idle', 'sending', 'backoff', 'not_enrolled', 'stopped']),
   cloud: z.string().nullable(),
   classes: z.array(z.string()),
-  backlog: z.object({ entries: z.number(), bytes: z.number(), oldestUnsentAgeS: z.number().nullable(), byClass: z.record(z.string(), z.number()) }),
+  backlog: z.object({
+    entries: z.number(),
+    bytes: z.number(),
+    oldestUnsentAgeS: z.number().nullable(),
+    byClass: z.record(z.string(), z.number()),
+  }),
   lastSuccessAt: z.number().nullable(),
   lastAttemptAt: z.number().nullable(),
   lastError: z.string().nullable(),
   consecutiveFailures: z.number(),
   nextAttemptAt: z.number().nullable(),
   draining: z.boolean(),
-  sent: z.object({ batches: z.number(), records: z.number(), wireBytes: z.number(), rawBytes: z.number(), duplicates: z.number(), skipped: z.number() }),
+  sent: z.object({
+    batches: z.number(),
+    records: z.number(),
+    wireBytes: z.number(),
+    rawBytes: z.number(),
+    duplicates: z.number(),
+    skipped: z.number(),
+  }),
 });
 
 export const healthSchema = z.object({

@@ -45,7 +45,8 @@ export function metricsRegistry(source: MetricsSource): Registry {
     collect() {
       this.reset();
       const now = source.now();
-      for (const c of source.components()) if (c.lastSampleAt !== undefined) this.set({ id: c.id }, Math.max(0, (now - c.lastSampleAt) / 1000));
+      for (const c of source.components())
+        if (c.lastSampleAt !== undefined) this.set({ id: c.id }, Math.max(0, (now - c.lastSampleAt) / 1000));
     },
   });
   new Gauge({
@@ -75,7 +76,8 @@ export function metricsRegistry(source: MetricsSource): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const c of source.components()) for (const [reason, n] of Object.entries(c.errors ?? {})) this.set({ id: c.id, reason }, n);
+      for (const c of source.components())
+        for (const [reason, n] of Object.entries(c.errors ?? {})) this.set({ id: c.id, reason }, n);
     },
   });
   const store = (name: string, help: string, pick: (s: StoreHealth) => number | null) =>
@@ -91,10 +93,24 @@ export function metricsRegistry(source: MetricsSource): Registry {
     });
   store('codance_store_rows_written', 'rows written since start', (s) => s.rowsWritten);
   store('codance_store_rows_queued', 'rows waiting for the next batch', (s) => s.queued);
-  store('codance_store_samples_lost', 'samples never stored: shed by the disk guard or dropped while the disk refused writes', (s) => s.lostSamples);
-  store('codance_store_disk_free_bytes', "free space on the store's disk", (s) => (s.disk && s.disk.freeBytes >= 0 ? s.disk.freeBytes : null));
-  store('codance_store_local_only', 'biometric rows kept on the box only: the wearer has not consented to cloud sync', (s) => s.localOnly);
-  store('codance_store_withheld_no_consent', 'biometric samples not stored because the wearer has not consented', (s) => s.withheldNoConsent);
+  store(
+    'codance_store_samples_lost',
+    'samples never stored: shed by the disk guard or dropped while the disk refused writes',
+    (s) => s.lostSamples,
+  );
+  store('codance_store_disk_free_bytes', "free space on the store's disk", (s) =>
+    s.disk && s.disk.freeBytes >= 0 ? s.disk.freeBytes : null,
+  );
+  store(
+    'codance_store_local_only',
+    'biometric rows kept on the box only: the wearer has not consented to cloud sync',
+    (s) => s.localOnly,
+  );
+  store(
+    'codance_store_withheld_no_consent',
+    'biometric samples not stored because the wearer has not consented',
+    (s) => s.withheldNoConsent,
+  );
   store('codance_store_failed_flushes', 'batches that failed to commit', (s) => s.failedFlushes);
   store('codance_store_last_flush_ms', 'duration of the last batch commit', (s) => s.lastFlushMs);
   store('codance_store_size_bytes', 'size of the database file', (s) => s.sizeBytes);

@@ -23,7 +23,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function listen(app: { fetch(request: Request, env: HttpBindings | Http2Bindings): Response | Promise<Response> }, host: string, port: number): Promise<RunningServer> {
+export function listen(
+  app: { fetch(request: Request, env: HttpBindings | Http2Bindings): Response | Promise<Response> },
+  host: string,
+  port: number,
+): Promise<RunningServer> {
   const server = createAdaptorServer({ fetch: (request, env) => app.fetch(request, env) }) as Server;
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(host, port, err)));

@@ -111,14 +111,17 @@ export class MappingEngine {
         return;
     }
     const origin = { at: arrivedAt, path: 'sample' };
-    for (const r of rules) if (r.source.kind === 'dancer' && r.source.signal === signal) this.apply(r, s.deviceKey, value, origin, false);
+    for (const r of rules)
+      if (r.source.kind === 'dancer' && r.source.signal === signal) this.apply(r, s.deviceKey, value, origin, false);
   }
 
   onInference(row: InferenceRow): void {
     const rules = this.byKind.get('dancer');
     if (!rules) return;
     const origin = { at: this.out.now(), path: 'inference' };
-    for (const r of rules) if (r.source.kind === 'dancer' && r.source.signal === 'arousal') this.apply(r, row.deviceKey, row.value, origin, false);
+    for (const r of rules)
+      if (r.source.kind === 'dancer' && r.source.signal === 'arousal')
+        this.apply(r, row.deviceKey, row.value, origin, false);
   }
 
   onCrowd(c: CrowdRow): void {
@@ -187,7 +190,15 @@ export class MappingEngine {
     for (const perRule of this.states.values()) perRule.delete(deviceKey);
   }
 
-  private apply(rule: MappingRule, key: string, raw: number, origin: Origin | undefined, trigger: boolean, atMs?: number, name?: string): void {
+  private apply(
+    rule: MappingRule,
+    key: string,
+    raw: number,
+    origin: Origin | undefined,
+    trigger: boolean,
+    atMs?: number,
+    name?: string,
+  ): void {
     const result = step(this.state(rule, key), raw, this.out.now(), rule.scale, trigger);
     if (result.kind === 'none') return;
     const fire = result.kind === 'fire';
@@ -196,17 +207,37 @@ export class MappingEngine {
     this.send(rule, result.value, fire, key, name, origin, atMs);
   }
 
-  private send(rule: MappingRule, value: number, fire: boolean, key: string, name: string | undefined, origin: Origin | undefined, atMs: number | undefined): void {
+  private send(
+    rule: MappingRule,
+    value: number,
+    fire: boolean,
+    key: string,
+    name: string | undefined,
+    origin: Origin | undefined,
+    atMs: number | undefined,
+  ): void {
     const t = rule.target;
     switch (t.kind) {
       case 'osc': {
         const address = t.address.replaceAll('{id}', safePart(key)).replaceAll('{name}', safePart(name ?? ''));
         const last = this.sent.get(address);
-        const shown = t.type === 'bool' ? fire || value >= 0.5 : t.type === 'i' ? Math.round(value) : t.type === 'dmx' ? null : value;
+        const shown =
+          t.type === 'bool'
+            ? fire || value >= 0.5
+            : t.type === 'i'
+              ? Math.round(value)
+              : t.type === 'dmx'
+                ? null
+                : value;
         if (last) last.value = shown;
         else if (this.sent.size < MAX_SENT) {
           const personal = rule.source.kind === 'dancer' || rule.source.kind === 'pattern';
-          this.sent.set(address, { type: t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f', value: shown, rule: rule.id, ...(personal ? { device: key } : {}) });
+          this.sent.set(address, {
+            type: t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f',
+            value: shown,
+            rule: rule.id,
+            ...(personal ? { device: key } : {}),
+          });
         }
         const named = t.target === undefined ? undefined : this.out.osc.get(t.target);
         const targets = t.target === undefined ? [...this.out.osc] : named ? [[t.target, named] as const] : [];
@@ -216,7 +247,12 @@ export class MappingEngine {
             target.setDmx(address, t.channel ?? 1, clamp01(value) * 255, origin);
             continue;
           }
-          const arg: OutArg = t.type === 'i' ? { type: 'i', value: Math.round(value) } : t.type === 'bool' ? { type: fire || value >= 0.5 ? 'T' : 'F' } : { type: 'f', value };
+          const arg: OutArg =
+            t.type === 'i'
+              ? { type: 'i', value: Math.round(value) }
+              : t.type === 'bool'
+                ? { type: fire || value >= 0.5 ? 'T' : 'F' }
+                : { type: 'f', value };
           if (fire) {
             if (!target.trigger(address, [arg], origin, atMs)) this.stats.dropped++;
           } else target.set(address, arg, origin);
@@ -226,7 +262,10 @@ export class MappingEngine {
       case 'midi': {
         const midi = this.out.midi;
         if (!midi) return;
-        const ok = t.message === 'cc' ? midi.cc(t.channel, t.number, clamp01(value) * 127) : midi.note(t.channel, t.number, clamp01(value) * 127, t.durationMs, atMs);
+        const ok =
+          t.message === 'cc'
+            ? midi.cc(t.channel, t.number, clamp01(value) * 127)
+            : midi.note(t.channel, t.number, clamp01(value) * 127, t.durationMs, atMs);
         if (!ok) this.stats.dropped++;
         else if (origin) this.out.latency('midi', fire ? 'trigger' : 'continuous', origin, this.out.now());
         return;
@@ -237,9 +276,18 @@ export class MappingEngine {
           this.stats.dropped++;
           return;
         }
-        const channels = t.channels === 'all' ? Array.from({ length: controller.channels }, (_, i) => i) : t.channels.filter((c) => c < controller.channels);
+        const channels =
+          t.channels === 'all'
+            ? Array.from({ length: controller.channels }, (_, i) => i)
+            : t.channels.filter((c) => c < controller.channels);
         const pulse = (): void => {
-          for (const channel of channels) void controller.pulse({ channel, pattern: t.pattern, intensity: clamp01(value > 1 ? 1 : value), durationMs: t.durationMs });
+          for (const channel of channels)
+            void controller.pulse({
+              channel,
+              pattern: t.pattern,
+              intensity: clamp01(value > 1 ? 1 : value),
+              durationMs: t.durationMs,
+            });
           if (origin) this.out.latency('haptic', 'trigger', origin, this.out.now());
         };
         // On the beat: the cue leaves `leadMs` early so the motor is felt on it.
@@ -252,7 +300,12 @@ export class MappingEngine {
       case 'sound':
       case 'visualization':
         this.out.record({
-          kind: t.kind, eventId: this.out.currentEvent(), at: atMs ?? Date.now(), type: t.type, intensity: clamp01(value), durationMs: null,
+          kind: t.kind,
+          eventId: this.out.currentEvent(),
+          at: atMs ?? Date.now(),
+          type: t.type,
+          intensity: clamp01(value),
+          durationMs: null,
           parameters: { rule: rule.id, value, ...(key ? { device: key } : {}), ...(name ? { name } : {}) },
         });
         return;

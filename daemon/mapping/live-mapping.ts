@@ -64,7 +64,9 @@ export class LiveMapping {
     const rules = saved && saved.configHash === this.configHash ? mappingRulesSchema.safeParse(saved.rules) : undefined;
     this.restoredFrom = rules?.success ? 'store' : 'config';
     this.base = rules?.success ? rules.data : config.rules;
-    this.active = rules?.success ? saved!.active : { sound: config.active.sound ?? null, visualization: config.active.visualization ?? null };
+    this.active = rules?.success
+      ? saved!.active
+      : { sound: config.active.sound ?? null, visualization: config.active.visualization ?? null };
     for (const kind of ['sound', 'visualization'] as const) {
       try {
         this.presetRules[kind] = this.active[kind] ? this.resolve(kind, this.active[kind]) : [];
@@ -86,7 +88,9 @@ export class LiveMapping {
 
   /** Base rules and active presets' rules; a preset's rule ids are prefixed with its kind and name. */
   effective(): MappingRule[] {
-    const fromPresets = (['sound', 'visualization'] as const).flatMap((k) => this.presetRules[k].map((r) => ({ ...r, id: `${k}.${this.active[k]}.${r.id}` })));
+    const fromPresets = (['sound', 'visualization'] as const).flatMap((k) =>
+      this.presetRules[k].map((r) => ({ ...r, id: `${k}.${this.active[k]}.${r.id}` })),
+    );
     return [...this.base, ...fromPresets];
   }
 
@@ -141,7 +145,10 @@ export class LiveMapping {
         break;
       }
       default:
-        throw new MappingError('invalid', `unknown mapping parameter "${param}" (enabled, smoothing_ms, min_interval_ms, out_min, out_max, threshold_on, threshold_off)`);
+        throw new MappingError(
+          'invalid',
+          `unknown mapping parameter "${param}" (enabled, smoothing_ms, min_interval_ms, out_min, out_max, threshold_on, threshold_off)`,
+        );
     }
     return this.putRule(next);
   }
@@ -150,7 +157,8 @@ export class LiveMapping {
   reset(): void {
     this.base = this.config.rules;
     this.active = { sound: this.config.active.sound ?? null, visualization: this.config.active.visualization ?? null };
-    for (const kind of ['sound', 'visualization'] as const) this.presetRules[kind] = this.active[kind] ? this.resolve(kind, this.active[kind]) : [];
+    for (const kind of ['sound', 'visualization'] as const)
+      this.presetRules[kind] = this.active[kind] ? this.resolve(kind, this.active[kind]) : [];
     this.publish();
   }
 
@@ -164,13 +172,27 @@ export class LiveMapping {
 
   /** Config presets and stored presets (those whose parameters carry rules), with any problem in words. */
   presets(): PresetSummary[] {
-    const out: PresetSummary[] = Object.entries(this.config.presets).map(([name, p]) => ({ name, kind: p.kind, origin: 'config' as const, rules: p.rules.length, problem: null }));
+    const out: PresetSummary[] = Object.entries(this.config.presets).map(([name, p]) => ({
+      name,
+      kind: p.kind,
+      origin: 'config' as const,
+      rules: p.rules.length,
+      problem: null,
+    }));
     for (const kind of ['sound', 'visualization'] as const) {
-      for (const row of this.sqlite.prepare(`SELECT name, parameters FROM ${kind}_presets ORDER BY name`).all() as PresetRow[]) {
+      for (const row of this.sqlite
+        .prepare(`SELECT name, parameters FROM ${kind}_presets ORDER BY name`)
+        .all() as PresetRow[]) {
         if (this.config.presets[row.name]?.kind === kind) continue;
         const parsed = parseStored(row);
         if (parsed === undefined) continue;
-        out.push({ name: row.name, kind, origin: 'stored', rules: parsed.ok ? parsed.rules.length : null, problem: parsed.ok ? null : parsed.problem });
+        out.push({
+          name: row.name,
+          kind,
+          origin: 'stored',
+          rules: parsed.ok ? parsed.rules.length : null,
+          problem: parsed.ok ? null : parsed.problem,
+        });
       }
     }
     return out;
@@ -179,10 +201,17 @@ export class LiveMapping {
   private resolve(kind: PresetKind, name: string): MappingRule[] {
     const fromConfig: Preset | undefined = this.config.presets[name];
     if (fromConfig?.kind === kind) return fromConfig.rules;
-    const row = this.sqlite.prepare(`SELECT name, parameters FROM ${kind}_presets WHERE name = ? ORDER BY id LIMIT 1`).get(name) as PresetRow | undefined;
-    if (!row) throw new MappingError('not_found', `no ${kind} preset named "${name}" (config mapping.presets, or POST /api/v1/${kind}/presets)`);
+    const row = this.sqlite
+      .prepare(`SELECT name, parameters FROM ${kind}_presets WHERE name = ? ORDER BY id LIMIT 1`)
+      .get(name) as PresetRow | undefined;
+    if (!row)
+      throw new MappingError(
+        'not_found',
+        `no ${kind} preset named "${name}" (config mapping.presets, or POST /api/v1/${kind}/presets)`,
+      );
     const parsed = parseStored(row);
-    if (!parsed) throw new MappingError('invalid', `${kind} preset "${name}" has no parameters.rules, so it maps nothing`);
+    if (!parsed)
+      throw new MappingError('invalid', `${kind} preset "${name}" has no parameters.rules, so it maps nothing`);
     if (!parsed.ok) throw new MappingError('invalid', `${kind} preset "${name}": ${parsed.problem}`);
     return parsed.rules;
   }
@@ -191,11 +220,14 @@ export class LiveMapping {
     this.apply(this.effective());
     if (!save) return;
     const saved: Saved = { configHash: this.configHash, rules: this.base, active: this.active };
-    this.sqlite.prepare('INSERT INTO box_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(META_KEY, JSON.stringify(saved));
+    this.sqlite
+      .prepare('INSERT INTO box_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(META_KEY, JSON.stringify(saved));
   }
 
   private load(): Saved | undefined {
-    const row = this.sqlite.prepare('SELECT value FROM box_meta WHERE key = ?').get(META_KEY) as { value: string } | undefined;
+    const row = this.sqlite.prepare('SELECT value FROM box_meta WHERE key = ?').get(META_KEY) as
+      { value: string } | undefined;
     if (!row) return undefined;
     try {
       return JSON.parse(row.value) as Saved;
@@ -220,8 +252,21 @@ function parseStored(row: PresetRow): { ok: true; rules: MappingRule[] } | { ok:
   return { ok: false, problem: `parameters.rules.${i.path.join('.')}: ${i.message}` };
 }
 
-function parseOrThrow<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
+function parseOrThrow<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  input: unknown,
+): T {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  throw new MappingError('invalid', r.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(rule)'}: ${i.message}`).join('; '));
+  throw new MappingError(
+    'invalid',
+    r.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.map(String).join('.') || '(rule)'}: ${i.message}`)
+      .join('; '),
+  );
 }

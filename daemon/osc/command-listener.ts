@@ -14,15 +14,33 @@ import { SignedCommands } from './signed-command.js';
 
 const QUIET = new Set(['/codance/clock/tap', '/codance/clock/beat']);
 
-const show = (args: OscArg[]): unknown[] => args.map((a) => (Array.isArray(a) ? '[…]' : a.type === 'b' ? '<blob>' : (a.value ?? a.type)));
+const show = (args: OscArg[]): unknown[] =>
+  args.map((a) => (Array.isArray(a) ? '[…]' : a.type === 'b' ? '<blob>' : (a.value ?? a.type)));
 
-export function commandListener(osc: Config['osc']['in'], health: HealthReporter, log: Logger, deps: CommandDeps): OscInDriver {
+export function commandListener(
+  osc: Config['osc']['in'],
+  health: HealthReporter,
+  log: Logger,
+  deps: CommandDeps,
+): OscInDriver {
   const signed = osc.commandSecret ? new SignedCommands(osc.commandSecret, osc.maxCommandAgeS * 1000) : undefined;
   if (!isLoopbackHost(osc.host) && osc.allow.length === 0) {
-    log.warn({ host: osc.host }, 'OSC in listens beyond loopback but osc.in.allow is empty: only the box itself can send commands');
+    log.warn(
+      { host: osc.host },
+      'OSC in listens beyond loopback but osc.in.allow is empty: only the box itself can send commands',
+    );
   }
   return new OscInDriver(
-    { host: osc.host, port: osc.port, allow: allowListOf(osc.allow), onRefusedSource: (address) => log.warn({ source: address }, 'OSC commands from an address not in osc.in.allow are dropped (logged once per source)') },
+    {
+      host: osc.host,
+      port: osc.port,
+      allow: allowListOf(osc.allow),
+      onRefusedSource: (address) =>
+        log.warn(
+          { source: address },
+          'OSC commands from an address not in osc.in.allow are dropped (logged once per source)',
+        ),
+    },
     health,
     (m, from) => {
       let message = m;
@@ -33,7 +51,12 @@ export function commandListener(osc: Config['osc']['in'], health: HealthReporter
       }
       const refused = dispatch(message, deps);
       if (refused === undefined) {
-        const line = { source: `${from.address}:${from.port}`, address: message.address, args: show(message.args), signed: signed !== undefined };
+        const line = {
+          source: `${from.address}:${from.port}`,
+          address: message.address,
+          args: show(message.args),
+          signed: signed !== undefined,
+        };
         if (QUIET.has(message.address)) log.debug(line, 'osc command applied');
         else log.info(line, 'osc command applied');
       }

@@ -20,15 +20,58 @@ export interface InAddress {
 }
 
 export const IN_ADDRESSES: InAddress[] = [
-  { path: '/codance/clock/tempo', type: 'f', args: 'bpm (f or i)', description: 'Set the tempo; the beat now in progress keeps its place', range: [{ MIN: 20, MAX: 400 }] },
-  { path: '/codance/clock/tap', type: '', args: '', description: 'Tap tempo: the median of recent taps sets the tempo, the tap is a beat' },
-  { path: '/codance/clock/beat', type: 'i', args: '[count 1..8]', description: 'A beat falls now; with a count, that is its place in the 8-count (1 = the phrase starts)', range: [{ MIN: 1, MAX: 64 }] },
-  { path: '/codance/clock/start', type: '', args: '', description: 'Transport start: counting restarts at 1 on this beat' },
+  {
+    path: '/codance/clock/tempo',
+    type: 'f',
+    args: 'bpm (f or i)',
+    description: 'Set the tempo; the beat now in progress keeps its place',
+    range: [{ MIN: 20, MAX: 400 }],
+  },
+  {
+    path: '/codance/clock/tap',
+    type: '',
+    args: '',
+    description: 'Tap tempo: the median of recent taps sets the tempo, the tap is a beat',
+  },
+  {
+    path: '/codance/clock/beat',
+    type: 'i',
+    args: '[count 1..8]',
+    description: 'A beat falls now; with a count, that is its place in the 8-count (1 = the phrase starts)',
+    range: [{ MIN: 1, MAX: 64 }],
+  },
+  {
+    path: '/codance/clock/start',
+    type: '',
+    args: '',
+    description: 'Transport start: counting restarts at 1 on this beat',
+  },
   { path: '/codance/clock/stop', type: '', args: '', description: 'Transport stop: no beats until start or a beat' },
-  { path: '/codance/preset/sound', type: 's', args: 'preset name ("" = none)', description: 'Switch the active sound preset' },
-  { path: '/codance/preset/visualization', type: 's', args: 'preset name ("" = none)', description: 'Switch the active visualization preset' },
-  { path: '/codance/haptic/{controller}/pulse', type: 'ifsi', args: '[channel (-1 = all)] [intensity 0..1] [pattern] [duration ms]', description: 'Pulse a haptic controller now' },
-  { path: '/codance/mapping/{rule}/{param}', type: 'f', args: 'value (f, i, T or F)', description: 'Change one parameter of a mapping rule: enabled, smoothing_ms, min_interval_ms, out_min, out_max, threshold_on, threshold_off' },
+  {
+    path: '/codance/preset/sound',
+    type: 's',
+    args: 'preset name ("" = none)',
+    description: 'Switch the active sound preset',
+  },
+  {
+    path: '/codance/preset/visualization',
+    type: 's',
+    args: 'preset name ("" = none)',
+    description: 'Switch the active visualization preset',
+  },
+  {
+    path: '/codance/haptic/{controller}/pulse',
+    type: 'ifsi',
+    args: '[channel (-1 = all)] [intensity 0..1] [pattern] [duration ms]',
+    description: 'Pulse a haptic controller now',
+  },
+  {
+    path: '/codance/mapping/{rule}/{param}',
+    type: 'f',
+    args: 'value (f, i, T or F)',
+    description:
+      'Change one parameter of a mapping rule: enabled, smoothing_ms, min_interval_ms, out_min, out_max, threshold_on, threshold_off',
+  },
 ];
 
 export interface CommandDeps {
@@ -83,7 +126,8 @@ export function dispatch(m: OscMessage, d: CommandDeps): string | undefined {
 
 function run(m: OscMessage, d: CommandDeps): void {
   const parts = m.address.split('/').slice(1);
-  if (parts[0] !== 'codance') throw new CommandError('unknown address (the box listens under /codance; see its OSCQuery)');
+  if (parts[0] !== 'codance')
+    throw new CommandError('unknown address (the box listens under /codance; see its OSCQuery)');
   const now = d.now();
   const [, group, a, b] = parts;
   if (group === 'clock' && parts.length === 3) {
@@ -91,7 +135,8 @@ function run(m: OscMessage, d: CommandDeps): void {
       case 'tempo': {
         const bpm = num(m.args[0], 'bpm');
         if (!(bpm >= 20 && bpm <= 400)) throw new CommandError('bpm must be 20..400');
-        if (!d.clock.setTempo(bpm, 'osc')) throw new CommandError('a higher-priority clock source is live (clock.source)');
+        if (!d.clock.setTempo(bpm, 'osc'))
+          throw new CommandError('a higher-priority clock source is live (clock.source)');
         return;
       }
       case 'tap':
@@ -100,12 +145,14 @@ function run(m: OscMessage, d: CommandDeps): void {
       case 'beat': {
         const count = m.args.length > 0 ? Math.round(num(m.args[0], 'count')) : undefined;
         if (count !== undefined && !(count >= 1 && count <= 64)) throw new CommandError('count must be 1..64');
-        if (!d.clock.beatAt(now, 'osc', count)) throw new CommandError('a higher-priority clock source is live (clock.source)');
+        if (!d.clock.beatAt(now, 'osc', count))
+          throw new CommandError('a higher-priority clock source is live (clock.source)');
         return;
       }
       case 'start':
       case 'stop':
-        if (!d.clock.transport(a === 'start' ? 'start' : 'stop', now, 'osc')) throw new CommandError('a higher-priority clock source is live (clock.source)');
+        if (!d.clock.transport(a === 'start' ? 'start' : 'stop', now, 'osc'))
+          throw new CommandError('a higher-priority clock source is live (clock.source)');
         return;
       default:
         break;
@@ -121,15 +168,18 @@ function run(m: OscMessage, d: CommandDeps): void {
     const controller = d.haptics.get(a);
     if (!controller) throw new CommandError(`no haptic controller "${a}"`);
     const channel = m.args.length > 0 ? Math.round(num(m.args[0], 'channel')) : -1;
-    if (channel >= controller.channels || channel < -1) throw new CommandError(`channel must be -1 (all) or 0..${controller.channels - 1}`);
+    if (channel >= controller.channels || channel < -1)
+      throw new CommandError(`channel must be -1 (all) or 0..${controller.channels - 1}`);
     const intensity = m.args.length > 1 ? num(m.args[1], 'intensity') : 1;
     if (!(intensity >= 0 && intensity <= 1)) throw new CommandError('intensity must be 0..1');
     const pattern = m.args.length > 2 ? scalar(m.args[2]) : 'tick';
-    if (typeof pattern !== 'string' || !(HAPTIC_PATTERNS as readonly string[]).includes(pattern)) throw new CommandError(`pattern must be one of ${HAPTIC_PATTERNS.join(', ')}`);
+    if (typeof pattern !== 'string' || !(HAPTIC_PATTERNS as readonly string[]).includes(pattern))
+      throw new CommandError(`pattern must be one of ${HAPTIC_PATTERNS.join(', ')}`);
     const durationMs = m.args.length > 3 ? Math.round(num(m.args[3], 'duration')) : 120;
     if (!(durationMs >= 10 && durationMs <= 5000)) throw new CommandError('duration must be 10..5000 ms');
     const channels = channel === -1 ? Array.from({ length: controller.channels }, (_, i) => i) : [channel];
-    for (const ch of channels) void controller.pulse({ channel: ch, pattern: pattern as HapticPattern, intensity, durationMs });
+    for (const ch of channels)
+      void controller.pulse({ channel: ch, pattern: pattern as HapticPattern, intensity, durationMs });
     return;
   }
   if (group === 'mapping' && parts.length === 4 && a && b) {
@@ -138,5 +188,5 @@ function run(m: OscMessage, d: CommandDeps): void {
     d.mapping.setParam(a, b, v);
     return;
   }
-  throw new CommandError('unknown address (see the box\'s OSCQuery: GET / on osc.query.port)');
+  throw new CommandError("unknown address (see the box's OSCQuery: GET / on osc.query.port)");
 }

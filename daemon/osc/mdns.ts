@@ -9,12 +9,17 @@ export interface Advertisement {
   stop(): Promise<void>;
 }
 
-export function advertise(opts: { name: string; host: string; queryPort: number; oscPort: number | undefined }, onError: (err: Error) => void): Advertisement {
+export function advertise(
+  opts: { name: string; host: string; queryPort: number; oscPort: number | undefined },
+  onError: (err: Error) => void,
+): Advertisement {
   // On one address (not 0.0.0.0/::), announce on that interface only.
   const specific = opts.host !== '0.0.0.0' && opts.host !== '::';
   // bonjour-service hands these options to multicast-dns, whose `interface` its types omit.
   const mdnsOptions = (specific ? { interface: opts.host } : {}) as ConstructorParameters<typeof Bonjour>[0];
-  const bonjour = new Bonjour(mdnsOptions, (err: unknown) => onError(err instanceof Error ? err : new Error(String(err))));
+  const bonjour = new Bonjour(mdnsOptions, (err: unknown) =>
+    onError(err instanceof Error ? err : new Error(String(err))),
+  );
   const service = (type: string, protocol: 'tcp' | 'udp', port: number) => {
     const s = bonjour.publish({ name: opts.name, type, protocol, port, txt: { txtvers: '1' } });
     s.on('error', (err: unknown) => onError(err instanceof Error ? err : new Error(String(err))));

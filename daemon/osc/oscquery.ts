@@ -11,7 +11,6 @@ import type { MappingRule } from '../../config/mapping.js';
 import type { SentAddress } from '../mapping/engine.js';
 import { IN_ADDRESSES } from './commands.js';
 
-
 export interface OscQuerySource {
   name: string;
   /** The OSC-in port (UDP), or undefined when OSC in is off. */
@@ -31,7 +30,19 @@ interface OscNode {
   VALUE?: unknown[];
 }
 
-const EXTENSIONS = { ACCESS: true, VALUE: true, RANGE: true, DESCRIPTION: true, TAGS: false, EXTENDED_TYPE: false, UNIT: false, CRITICAL: false, CLIPMODE: false, LISTEN: false, PATH_CHANGED: false };
+const EXTENSIONS = {
+  ACCESS: true,
+  VALUE: true,
+  RANGE: true,
+  DESCRIPTION: true,
+  TAGS: false,
+  EXTENDED_TYPE: false,
+  UNIT: false,
+  CRITICAL: false,
+  CLIPMODE: false,
+  LISTEN: false,
+  PATH_CHANGED: false,
+};
 
 function place(root: OscNode, path: string, leaf: Omit<OscNode, 'FULL_PATH' | 'CONTENTS'>): void {
   let node = root;
@@ -44,21 +55,36 @@ function place(root: OscNode, path: string, leaf: Omit<OscNode, 'FULL_PATH' | 'C
   Object.assign(node, leaf);
 }
 
-const oscType = (t: MappingRule['target']): string => (t.kind !== 'osc' ? '' : t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f');
+const oscType = (t: MappingRule['target']): string =>
+  t.kind !== 'osc' ? '' : t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f';
 
 export function buildTree(source: OscQuerySource): OscNode {
   const root: OscNode = { FULL_PATH: '/', DESCRIPTION: `${source.name}: Codance OSC address space`, CONTENTS: {} };
   for (const a of IN_ADDRESSES) {
     // Placeholder parts ({controller}, {rule}) are not OSC paths: they are listed by example in daemon/room/README.md.
     if (a.path.includes('{')) continue;
-    place(root, a.path, { TYPE: a.type, ACCESS: 2, DESCRIPTION: `${a.description}${a.args ? ` (args: ${a.args})` : ''}`, ...(a.range ? { RANGE: a.range } : {}) });
+    place(root, a.path, {
+      TYPE: a.type,
+      ACCESS: 2,
+      DESCRIPTION: `${a.description}${a.args ? ` (args: ${a.args})` : ''}`,
+      ...(a.range ? { RANGE: a.range } : {}),
+    });
   }
   for (const r of source.rules()) {
     if (!r.enabled || r.target.kind !== 'osc' || r.target.address.includes('{')) continue;
-    place(root, r.target.address, { TYPE: oscType(r.target), ACCESS: 1, DESCRIPTION: r.description ?? `mapping rule ${r.id}` });
+    place(root, r.target.address, {
+      TYPE: oscType(r.target),
+      ACCESS: 1,
+      DESCRIPTION: r.description ?? `mapping rule ${r.id}`,
+    });
   }
   for (const [address, s] of source.sent()) {
-    place(root, address, { TYPE: s.type, ACCESS: 1, DESCRIPTION: `mapping rule ${s.rule}`, ...(s.value !== null ? { VALUE: [s.value] } : {}) });
+    place(root, address, {
+      TYPE: s.type,
+      ACCESS: 1,
+      DESCRIPTION: `mapping rule ${s.rule}`,
+      ...(s.value !== null ? { VALUE: [s.value] } : {}),
+    });
   }
   return root;
 }
@@ -87,7 +113,11 @@ export function oscQueryApp(source: OscQuerySource, allow: AllowList): Hono {
     const attribute = url.search.slice(1);
     if (attribute === 'HOST_INFO') {
       const port = source.oscPort();
-      return c.json({ NAME: source.name, EXTENSIONS, ...(port !== undefined ? { OSC_PORT: port, OSC_TRANSPORT: 'UDP' } : {}) });
+      return c.json({
+        NAME: source.name,
+        EXTENSIONS,
+        ...(port !== undefined ? { OSC_PORT: port, OSC_TRANSPORT: 'UDP' } : {}),
+      });
     }
     const node = find(buildTree(source), decodeURIComponent(url.pathname));
     if (!node) return c.json({ error: `no OSC node at ${url.pathname}` }, 404);

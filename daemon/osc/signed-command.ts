@@ -49,14 +49,24 @@ export class SignedCommands {
     const sig = m.args[n - 1];
     const stamp = m.args[n - 2];
     if (n < 2 || Array.isArray(sig) || Array.isArray(stamp) || sig?.type !== 's' || stamp?.type !== 's') {
-      return { ok: false, reason: 'unsigned: osc.in.commandSecret is set, so the last two arguments must be the time (s, Unix ms) and the signature (s, hex)' };
+      return {
+        ok: false,
+        reason:
+          'unsigned: osc.in.commandSecret is set, so the last two arguments must be the time (s, Unix ms) and the signature (s, hex)',
+      };
     }
     const signed = m.args.slice(0, n - 1).map(outArg);
-    if (signed.some((a) => a === undefined)) return { ok: false, reason: 'a signed command takes only f, i, s, T and F arguments' };
+    if (signed.some((a) => a === undefined))
+      return { ok: false, reason: 'a signed command takes only f, i, s, T and F arguments' };
     const bytes = encodeMessage({ address: m.address, args: signed as OutArg[] });
-    if (!verifySignature(this.secret, bytes, String(sig.value))) return { ok: false, reason: 'the signature is wrong (HMAC-SHA256 of the message with its time argument, osc.in.commandSecret)' };
+    if (!verifySignature(this.secret, bytes, String(sig.value)))
+      return {
+        ok: false,
+        reason: 'the signature is wrong (HMAC-SHA256 of the message with its time argument, osc.in.commandSecret)',
+      };
     const at = Number(stamp.value);
-    if (!Number.isFinite(at) || Math.abs(now - at) > this.maxAgeMs) return { ok: false, reason: `the command's time is more than ${this.maxAgeMs / 1000} s from the box's clock` };
+    if (!Number.isFinite(at) || Math.abs(now - at) > this.maxAgeMs)
+      return { ok: false, reason: `the command's time is more than ${this.maxAgeMs / 1000} s from the box's clock` };
     const id = String(sig.value).toLowerCase();
     if (this.seen.get(id, now)) return { ok: false, reason: 'replayed: this signed command was already taken' };
     this.seen.remember(id, true, now);

@@ -26,7 +26,13 @@ function quantile(sorted: number[], p: number): number {
 
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 
-export function crowdState(dancers: Iterable<Dancer>, now: number, bpm: number | null, eventId: number | null, o: CrowdOptions): CrowdRow {
+export function crowdState(
+  dancers: Iterable<Dancer>,
+  now: number,
+  bpm: number | null,
+  eventId: number | null,
+  o: CrowdOptions,
+): CrowdRow {
   const active: Dancer[] = [];
   const arousal: number[] = [];
   for (const d of dancers) {
@@ -58,7 +64,16 @@ export function crowdState(dancers: Iterable<Dancer>, now: number, bpm: number |
     bpm,
     activeDancers: n,
     energy: n > 0 ? r3(energy / n) : null,
-    arousal: arousal.length > 0 ? { mean: r3(arousal.reduce((a, b) => a + b, 0) / arousal.length), p10: r3(quantile(arousal, 0.1)), p50: r3(quantile(arousal, 0.5)), p90: r3(quantile(arousal, 0.9)), highShare: r3(arousal.filter((a) => a >= 0.5).length / arousal.length) } : null,
+    arousal:
+      arousal.length > 0
+        ? {
+            mean: r3(arousal.reduce((a, b) => a + b, 0) / arousal.length),
+            p10: r3(quantile(arousal, 0.1)),
+            p50: r3(quantile(arousal, 0.5)),
+            p90: r3(quantile(arousal, 0.9)),
+            highShare: r3(arousal.filter((a) => a >= 0.5).length / arousal.length),
+          }
+        : null,
     beatSynchrony: n > 0 && bpm !== null ? r3(lock / n) : null,
     interSynchrony: locked >= 2 ? r3(Math.hypot(re, im) / locked) : null,
     density: null,

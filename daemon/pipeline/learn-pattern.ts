@@ -31,5 +31,10 @@ export async function learnPattern(examples: readonly Example[], embed: Embed): 
   for (const e of embeddings) for (let i = 0; i < d; i++) prototype[i]! += e[i]! / embeddings.length;
   const durations = examples.map((e) => e.xyz.length / 3 / e.rateHz).sort((a, b) => a - b);
   const durationS = Math.min(30, Math.max(0.5, durations[durations.length >> 1]!));
-  return { model: 'gesture-v1', prototype: prototype.map((v) => Math.round(v * 1e5) / 1e5), durationS: Math.round(durationS * 100) / 100, examples: examples.length };
+  return {
+    model: 'gesture-v1',
+    prototype: prototype.map((v) => Math.round(v * 1e5) / 1e5),
+    durationS: Math.round(durationS * 100) / 100,
+    examples: examples.length,
+  };
 }

@@ -13,14 +13,25 @@ import { OnnxModel } from '../../models/runtime/batch-model.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { PipelineModels } from './pipeline.js';
 
-export async function loadPipelineModels(health: HealthReporter, runtime: 'onnx' | 'tfjs' = 'onnx', paths = { arousal: AROUSAL_MODEL_PATH, arousalTfjs: AROUSAL_TFJS_DIR, gesture: GESTURE_MODEL_PATH }): Promise<PipelineModels> {
+export async function loadPipelineModels(
+  health: HealthReporter,
+  runtime: 'onnx' | 'tfjs' = 'onnx',
+  paths = { arousal: AROUSAL_MODEL_PATH, arousalTfjs: AROUSAL_TFJS_DIR, gesture: GESTURE_MODEL_PATH },
+): Promise<PipelineModels> {
   const models: PipelineModels = {};
   const arousalPath = runtime === 'tfjs' ? paths.arousalTfjs : paths.arousal;
   try {
-    models.arousal = runtime === 'tfjs' ? await TfjsModel.load('arousal', arousalPath, AROUSAL_FEATURES.length, 1) : await OnnxModel.load('arousal', arousalPath, AROUSAL_FEATURES.length, 1);
+    models.arousal =
+      runtime === 'tfjs'
+        ? await TfjsModel.load('arousal', arousalPath, AROUSAL_FEATURES.length, 1)
+        : await OnnxModel.load('arousal', arousalPath, AROUSAL_FEATURES.length, 1);
     health.report('model:arousal', { type: 'subsystem', state: 'connected', detail: `${runtime}: ${arousalPath}` });
   } catch (err) {
-    health.report('model:arousal', { type: 'subsystem', state: 'unavailable', detail: `${runtime}: ${arousalPath}: ${(err as Error).message}` });
+    health.report('model:arousal', {
+      type: 'subsystem',
+      state: 'unavailable',
+      detail: `${runtime}: ${arousalPath}: ${(err as Error).message}`,
+    });
   }
   try {
     const bytes = readFileSync(paths.gesture);
@@ -29,7 +40,11 @@ export async function loadPipelineModels(health: HealthReporter, runtime: 'onnx'
     models.gesture = Object.assign(gesture, { radius2 });
     health.report('model:gesture', { type: 'subsystem', state: 'connected', detail: paths.gesture });
   } catch (err) {
-    health.report('model:gesture', { type: 'subsystem', state: 'unavailable', detail: `${paths.gesture}: ${(err as Error).message}` });
+    health.report('model:gesture', {
+      type: 'subsystem',
+      state: 'unavailable',
+      detail: `${paths.gesture}: ${(err as Error).message}`,
+    });
   }
   return models;
 }

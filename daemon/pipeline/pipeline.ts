@@ -71,7 +71,15 @@ export interface PipelineStats {
 
 export class Pipeline {
   readonly dancers = new Map<string, Dancer>();
-  readonly stats: PipelineStats = { samples: 0, arousalBatches: 0, arousalRows: 0, crowdStates: 0, detections: 0, skippedTicks: {}, lastModelMs: {} };
+  readonly stats: PipelineStats = {
+    samples: 0,
+    arousalBatches: 0,
+    arousalRows: 0,
+    crowdStates: 0,
+    detections: 0,
+    skippedTicks: {},
+    lastModelMs: {},
+  };
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private readonly busy = new Set<string>();
@@ -142,7 +150,13 @@ export class Pipeline {
       const hr = d.hr.between(from, nowS);
       // A dancer with no physiology in the window (an IMU-only band) is not scored.
       if (eda.v.length < 8 && hr.v.length < 3) continue;
-      const f = physioFeatures({ eda, hr, temp: d.temp.between(from, nowS), rrMs: d.rr.between(from, nowS).v, seconds: WINDOW_S });
+      const f = physioFeatures({
+        eda,
+        hr,
+        temp: d.temp.between(from, nowS),
+        rrMs: d.rr.between(from, nowS).v,
+        seconds: WINDOW_S,
+      });
       rows.push({ d, z: d.norm.push(f) });
     }
     if (rows.length === 0) return;
@@ -177,7 +191,10 @@ export class Pipeline {
       }
       if (d.acc.size < 8 || now / 1000 - d.acc.lastTime > o.activeWithinMs / 1000) continue;
       const { xyz, startS } = d.acc.last(o.movementWindowS);
-      d.movement = { ...movementFeatures(xyz, d.acc.rateHz, startS, (tempo?.bpm ?? 0) / 60, tempo?.originS ?? 0), at: now };
+      d.movement = {
+        ...movementFeatures(xyz, d.acc.rateHz, startS, (tempo?.bpm ?? 0) / 60, tempo?.originS ?? 0),
+        at: now,
+      };
     }
     const row = crowdState(this.dancers.values(), now, tempo?.bpm ?? null, this.deps.currentEvent(), o);
     this.deps.write({ t: 'crowd', row });

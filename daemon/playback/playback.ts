@@ -44,7 +44,15 @@ const NAME = 'media:playback';
 
 export class Playback {
   private current: Current | undefined;
-  private last: PlaybackStatus = { state: 'idle', song_id: null, title: null, position_s: null, duration_s: null, tempo: null, detail: null };
+  private last: PlaybackStatus = {
+    state: 'idle',
+    song_id: null,
+    title: null,
+    position_s: null,
+    duration_s: null,
+    tempo: null,
+    detail: null,
+  };
 
   constructor(
     private readonly options: PlaybackOptions,
@@ -57,22 +65,50 @@ export class Playback {
     await this.stop();
     const current: Current = { song, originAt: Infinity };
     this.current = current;
-    this.last = { state: 'playing', song_id: song.id, title: song.title, position_s: fromS, duration_s: song.analysis.durationS, tempo: song.analysis.tempo, detail: null };
-    this.health.report(NAME, { type: 'subsystem', state: 'connected', detail: `playing song ${song.id} "${song.title}"` });
-    current.player = new SongPlayback(song.file, fromS, this.options, {
-      position: (positionS, at) => {
-        if (this.current !== current) return;
-        current.originAt = Math.min(current.originAt, at - positionS * 1000 + this.options.latencyMs);
-        this.follow(current);
+    this.last = {
+      state: 'playing',
+      song_id: song.id,
+      title: song.title,
+      position_s: fromS,
+      duration_s: song.analysis.durationS,
+      tempo: song.analysis.tempo,
+      detail: null,
+    };
+    this.health.report(NAME, {
+      type: 'subsystem',
+      state: 'connected',
+      detail: `playing song ${song.id} "${song.title}"`,
+    });
+    current.player = new SongPlayback(
+      song.file,
+      fromS,
+      this.options,
+      {
+        position: (positionS, at) => {
+          if (this.current !== current) return;
+          current.originAt = Math.min(current.originAt, at - positionS * 1000 + this.options.latencyMs);
+          this.follow(current);
+        },
+        ended: ({ reason, detail }) => {
+          if (this.current !== current) return;
+          this.current = undefined;
+          this.clock.release('song');
+          this.last = {
+            ...this.last,
+            state: reason,
+            position_s: reason === 'finished' ? song.analysis.durationS : this.position(current),
+            detail: detail ?? null,
+          };
+          this.health.report(
+            NAME,
+            reason === 'failed'
+              ? { type: 'subsystem', state: 'error', detail: detail ?? 'playback failed' }
+              : { type: 'subsystem', state: 'stopped', detail: `song ${song.id} ${reason}` },
+          );
+        },
       },
-      ended: ({ reason, detail }) => {
-        if (this.current !== current) return;
-        this.current = undefined;
-        this.clock.release('song');
-        this.last = { ...this.last, state: reason, position_s: reason === 'finished' ? song.analysis.durationS : this.position(current), detail: detail ?? null };
-        this.health.report(NAME, reason === 'failed' ? { type: 'subsystem', state: 'error', detail: detail ?? 'playback failed' } : { type: 'subsystem', state: 'stopped', detail: `song ${song.id} ${reason}` });
-      },
-    }, this.now);
+      this.now,
+    );
     return this.status();
   }
 
@@ -116,7 +152,11 @@ export function nextBeat(beats: readonly number[], posS: number): { index: numbe
     const c = Math.max(0, Math.min(last, i));
     const lo = Math.max(0, c - 4);
     const hi = Math.min(last, c + 4);
-    let n = 0, sk = 0, st = 0, skk = 0, skt = 0;
+    let n = 0,
+      sk = 0,
+      st = 0,
+      skk = 0,
+      skt = 0;
     for (let k = lo; k <= hi; k++) {
       n++;
       sk += k;

@@ -80,7 +80,7 @@ export class Room {
     const clockOf = () => this.clock;
     new Gauge({
       name: 'codance_clock_bpm',
-      help: 'the music clock\'s tempo, labelled with the source it follows',
+      help: "the music clock's tempo, labelled with the source it follows",
       labelNames: ['source'],
       registers: [this.metrics],
       collect() {
@@ -89,11 +89,19 @@ export class Room {
         this.set({ source: s.source }, s.bpm);
       },
     });
-    const observe = (output: string, kind: string, origin: Origin, sentAt: number): void => this.latency.observe({ output, kind, path: origin.path }, Math.max(0, sentAt - origin.at) / 1000);
+    const observe = (output: string, kind: string, origin: Origin, sentAt: number): void =>
+      this.latency.observe({ output, kind, path: origin.path }, Math.max(0, sentAt - origin.at) / 1000);
 
     const c = config.clock;
     this.clock = new MusicClock(
-      { mode: c.source, bpm: deps.venueBpm?.() ?? c.bpm, beatsPerBar: c.beatsPerBar, beatsPerPhrase: c.beatsPerPhrase, staleMs: c.staleMs, lookaheadMs: c.lookaheadMs },
+      {
+        mode: c.source,
+        bpm: deps.venueBpm?.() ?? c.bpm,
+        beatsPerBar: c.beatsPerBar,
+        beatsPerPhrase: c.beatsPerPhrase,
+        staleMs: c.staleMs,
+        lookaheadMs: c.lookaheadMs,
+      },
       (beat) => bus.emit('beat', beat),
       this.time,
     );
@@ -106,26 +114,59 @@ export class Room {
       const transport = t.transport === 'tcp' ? new TcpSlipTransport(spec, health) : new UdpTransport(spec, health);
       this.targets.set(
         t.name,
-        new OscTarget({ id, rateHz: t.rateHz, maxMessagesPerS: t.maxMessagesPerS, maxPacketBytes: t.maxPacketBytes, timeTags: t.timeTags }, transport, health, this.time, (kind, origin, sentAt) => {
-          observe('osc', kind, origin, sentAt);
-          this.oscMonitor.latency(t.name, Math.max(0, sentAt - origin.at));
-        }),
+        new OscTarget(
+          {
+            id,
+            rateHz: t.rateHz,
+            maxMessagesPerS: t.maxMessagesPerS,
+            maxPacketBytes: t.maxPacketBytes,
+            timeTags: t.timeTags,
+          },
+          transport,
+          health,
+          this.time,
+          (kind, origin, sentAt) => {
+            observe('osc', kind, origin, sentAt);
+            this.oscMonitor.latency(t.name, Math.max(0, sentAt - origin.at));
+          },
+        ),
       );
     }
     this.oscMonitor = new OscMonitor(
-      config.osc.targets.map((t) => ({ name: t.name, host: t.host, port: t.port, transport: t.transport, counters: () => ({ ...(this.targets.get(t.name)?.sent ?? { messages: 0, packets: 0, dropped: 0 }) }) })),
+      config.osc.targets.map((t) => ({
+        name: t.name,
+        host: t.host,
+        port: t.port,
+        transport: t.transport,
+        counters: () => ({ ...(this.targets.get(t.name)?.sent ?? { messages: 0, packets: 0, dropped: 0 }) }),
+      })),
       () => this.time.now(),
     );
     if (c.audio.input) {
-      this.audio = new AudioClockDriver({ input: c.audio.input, inputOptions: c.audio.inputOptions, retryMs: c.audio.retryMs }, health, {
-        tempo: (bpm) => this.clock.setTempo(bpm, 'audio'),
-        beat: (at) => this.clock.beatAt(at, 'audio'),
-      });
+      this.audio = new AudioClockDriver(
+        { input: c.audio.input, inputOptions: c.audio.inputOptions, retryMs: c.audio.retryMs },
+        health,
+        {
+          tempo: (bpm) => this.clock.setTempo(bpm, 'audio'),
+          beat: (at) => this.clock.beatAt(at, 'audio'),
+        },
+      );
     }
     this.live = new LivePlayer(deps.bus);
-    this.playback = new Playback({ outputArgs: config.playback.output, latencyMs: config.playback.latencyMs, beatsPerPhrase: c.beatsPerPhrase }, this.clock, health, () => this.time.now());
+    this.playback = new Playback(
+      { outputArgs: config.playback.output, latencyMs: config.playback.latencyMs, beatsPerPhrase: c.beatsPerPhrase },
+      this.clock,
+      health,
+      () => this.time.now(),
+    );
     const midiPort = config.midi.out.port;
-    if (midiPort) this.midiOut = new MidiOutDriver({ port: midiPort, retryMs: config.midi.out.retryMs }, health, deps.openMidiOutput, this.time);
+    if (midiPort)
+      this.midiOut = new MidiOutDriver(
+        { port: midiPort, retryMs: config.midi.out.retryMs },
+        health,
+        deps.openMidiOutput,
+        this.time,
+      );
 
     this.engine = new MappingEngine({
       osc: this.targets,
@@ -143,7 +184,12 @@ export class Room {
     this.mapping = new LiveMapping(config.mapping, deps.store.sqlite, (rules) => this.engine.setRules(rules));
 
     if (config.osc.in.port > 0) {
-      this.oscIn = commandListener(config.osc.in, health, deps.log, { clock: this.clock, mapping: this.mapping, haptics: deps.haptics, now: () => this.time.now() });
+      this.oscIn = commandListener(config.osc.in, health, deps.log, {
+        clock: this.clock,
+        mapping: this.mapping,
+        haptics: deps.haptics,
+        now: () => this.time.now(),
+      });
     }
   }
 
@@ -190,19 +236,51 @@ export class Room {
     this.clock.start();
     if (config.osc.query.port > 0) {
       try {
-        const app = oscQueryApp({ name: config.box.name, oscPort: () => this.oscIn?.port, rules: () => this.engine.activeRules, sent: () => this.engine.sent }, allowListOf(config.osc.in.allow));
+        const app = oscQueryApp(
+          {
+            name: config.box.name,
+            oscPort: () => this.oscIn?.port,
+            rules: () => this.engine.activeRules,
+            sent: () => this.engine.sent,
+          },
+          allowListOf(config.osc.in.allow),
+        );
         this.query = await listen(app, config.osc.query.host, config.osc.query.port);
-        this.deps.health.report('osc:query', { type: 'subsystem', state: 'connected', detail: `http ${config.osc.query.host}:${this.query.port}` });
+        this.deps.health.report('osc:query', {
+          type: 'subsystem',
+          state: 'connected',
+          detail: `http ${config.osc.query.host}:${this.query.port}`,
+        });
       } catch (err) {
-        this.deps.health.report('osc:query', { type: 'subsystem', state: 'error', detail: (err as Error).message.replace(/^http:/, 'oscquery:') });
+        this.deps.health.report('osc:query', {
+          type: 'subsystem',
+          state: 'error',
+          detail: (err as Error).message.replace(/^http:/, 'oscquery:'),
+        });
       }
     }
     // Advertising a loopback-only server would tell the venue network about the box for nothing.
     if (config.osc.query.mdns && this.query && !isLoopbackHost(config.osc.query.host)) {
-      this.mdns = advertise({ name: config.box.name, host: config.osc.query.host, queryPort: this.query.port, oscPort: this.oscIn?.port }, (err) => this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'error', detail: err.message }));
-      this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'connected', detail: `_oscjson._tcp ${this.query.port}${this.oscIn?.port ? `, _osc._udp ${this.oscIn.port}` : ''}` });
+      this.mdns = advertise(
+        { name: config.box.name, host: config.osc.query.host, queryPort: this.query.port, oscPort: this.oscIn?.port },
+        (err) => this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'error', detail: err.message }),
+      );
+      this.deps.health.report('osc:mdns', {
+        type: 'subsystem',
+        state: 'connected',
+        detail: `_oscjson._tcp ${this.query.port}${this.oscIn?.port ? `, _osc._udp ${this.oscIn.port}` : ''}`,
+      });
     }
-    log.info({ rules: this.engine.activeRules.length, restoredFrom: this.mapping.restoredFrom, targets: [...this.targets.keys()], oscIn: this.oscIn?.port ?? null, oscQuery: this.query?.port ?? null }, 'room outputs started');
+    log.info(
+      {
+        rules: this.engine.activeRules.length,
+        restoredFrom: this.mapping.restoredFrom,
+        targets: [...this.targets.keys()],
+        oscIn: this.oscIn?.port ?? null,
+        oscQuery: this.query?.port ?? null,
+      },
+      'room outputs started',
+    );
   }
 
   /** The OSCQuery HTTP port actually bound. */

@@ -68,7 +68,17 @@ export class BatchWriter {
   private readonly queues: Record<WriteClass, WriteOp[]> = { raw: [], features: [] };
   private readonly shedding: Record<WriteClass, boolean> = { raw: false, features: false };
   private retryAt = 0;
-  private readonly stats: Omit<WriterStats, 'queued' | 'withheldNoConsent' | 'localOnly'> = { rowsWritten: 0, batches: 0, lastFlushAt: null, lastFlushMs: null, failedFlushes: 0, lostSamples: 0, lostByStream: {}, failing: false, lastError: null };
+  private readonly stats: Omit<WriterStats, 'queued' | 'withheldNoConsent' | 'localOnly'> = {
+    rowsWritten: 0,
+    batches: 0,
+    lastFlushAt: null,
+    lastFlushMs: null,
+    failedFlushes: 0,
+    lostSamples: 0,
+    lostByStream: {},
+    failing: false,
+    lastError: null,
+  };
   private readonly rows: RowWriter;
 
   constructor(
@@ -127,7 +137,12 @@ export class BatchWriter {
   }
 
   snapshot(): WriterStats {
-    return { ...this.stats, ...this.rows.counts, lostByStream: { ...this.stats.lostByStream }, queued: this.queuedRows() };
+    return {
+      ...this.stats,
+      ...this.rows.counts,
+      lostByStream: { ...this.stats.lostByStream },
+      queued: this.queuedRows(),
+    };
   }
 
   private queuedRows(): number {

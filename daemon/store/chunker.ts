@@ -34,7 +34,10 @@ export class Chunker {
     const key = `${block.deviceKey}\u0000${block.stream}`;
     const closed: Chunk[] = [];
     let cur = this.open.get(key);
-    if (cur && (cur.nextIndex !== block.firstIndex || cur.head.rateHz !== block.rateHz || cur.head.channels !== block.channels)) {
+    if (
+      cur &&
+      (cur.nextIndex !== block.firstIndex || cur.head.rateHz !== block.rateHz || cur.head.channels !== block.channels)
+    ) {
       closed.push(pack(cur));
       cur = undefined;
     }

@@ -50,7 +50,9 @@ export class ConsentGate {
   sample(s: Sample): boolean {
     if (s.kind === 'battery') return true;
     const movement = s.kind === 'raw' && MOVEMENT_STREAMS.has(s.stream);
-    return movement ? this.movement(s.deviceKey, s.kind === 'raw' ? s.values.length / Math.max(1, s.channels) : 1) : this.biometrics(s.deviceKey, s.kind === 'raw' ? s.values.length / Math.max(1, s.channels) : 1);
+    return movement
+      ? this.movement(s.deviceKey, s.kind === 'raw' ? s.values.length / Math.max(1, s.channels) : 1)
+      : this.biometrics(s.deviceKey, s.kind === 'raw' ? s.values.length / Math.max(1, s.channels) : 1);
   }
 
   /** May this device's biometrics (or something derived from them) go anywhere? Counts `n` samples withheld if not. */

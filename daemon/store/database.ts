@@ -55,13 +55,27 @@ const FIRST_MIGRATION = '2026-11-22T00-00-00-initial';
 function claimAsOurs(sqlite: BetterSqlite3.Database, path: string): void {
   const appId = Number(sqlite.pragma('application_id', { simple: true }));
   if (appId === CODANCE_APPLICATION_ID) return;
-  const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+  const tables = (
+    sqlite
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .all() as { name: string }[]
+  ).map((t) => t.name);
   const ours =
     appId === 0 &&
-    (tables.length === 0 || (tables.includes('kysely_migration') && sqlite.prepare('SELECT 1 FROM kysely_migration WHERE name = ?').get(FIRST_MIGRATION) !== undefined));
+    (tables.length === 0 ||
+      (tables.includes('kysely_migration') &&
+        sqlite.prepare('SELECT 1 FROM kysely_migration WHERE name = ?').get(FIRST_MIGRATION) !== undefined));
   if (!ours) {
-    const what = appId !== 0 ? `its application id is 0x${appId.toString(16)}` : `it holds ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ` and ${tables.length - 5} more tables` : ''}`;
-    throw new StoreOpenError(path, new Error(`this is not a Codance store (${what}); it was left unchanged. Point store.path at a new file or at a Codance store`));
+    const what =
+      appId !== 0
+        ? `its application id is 0x${appId.toString(16)}`
+        : `it holds ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ` and ${tables.length - 5} more tables` : ''}`;
+    throw new StoreOpenError(
+      path,
+      new Error(
+        `this is not a Codance store (${what}); it was left unchanged. Point store.path at a new file or at a Codance store`,
+      ),
+    );
   }
   if (sqlite.readonly) return;
   sqlite.pragma(`application_id = ${CODANCE_APPLICATION_ID}`);

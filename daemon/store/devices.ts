@@ -22,14 +22,20 @@ export const OWNER_TTL_MS = 2000;
 export class DeviceDirectory {
   private readonly known = new Map<string, { id: number; simulated: boolean }>();
   private readonly wearers = new Map<number, { wearer: Wearer | undefined; checkedAt: number }>();
-  private readonly selectWearer: BetterSqlite3.Statement<[number], { user_id: number; event_id: number | null; consent_biometrics: number; consent_cloud_sync: number }>;
+  private readonly selectWearer: BetterSqlite3.Statement<
+    [number],
+    { user_id: number; event_id: number | null; consent_biometrics: number; consent_cloud_sync: number }
+  >;
   private readonly upsert: BetterSqlite3.Statement<[string, string, string, string, string, number, number]>;
   private readonly select: BetterSqlite3.Statement<[string], { id: number }>;
 
   /** Keys first registered inside the current write transaction: forgotten if it rolls back. */
   private readonly uncommitted = new Set<string>();
 
-  constructor(private readonly sqlite: BetterSqlite3.Database, private readonly now: () => number) {
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly now: () => number,
+  ) {
     this.upsert = sqlite.prepare(
       `INSERT INTO devices (device_key, kind, transport, model, name, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -49,7 +55,14 @@ export class DeviceDirectory {
     const cached = this.wearers.get(deviceId);
     if (cached && t - cached.checkedAt < OWNER_TTL_MS) return cached.wearer;
     const row = this.selectWearer.get(deviceId);
-    const wearer = row ? { userId: row.user_id, eventId: row.event_id, consent: row.consent_biometrics === 1, cloud: row.consent_cloud_sync === 1 } : undefined;
+    const wearer = row
+      ? {
+          userId: row.user_id,
+          eventId: row.event_id,
+          consent: row.consent_biometrics === 1,
+          cloud: row.consent_cloud_sync === 1,
+        }
+      : undefined;
     this.wearers.set(deviceId, { wearer, checkedAt: t });
     return wearer;
   }
@@ -79,6 +92,9 @@ export class DeviceDirectory {
   lookup(key: string): { id: number; simulated: boolean } {
     const d = this.known.get(key);
     if (d) return d;
-    return { id: this.register({ key, kind: 'wearable', transport: 'ble', model: 'unknown', name: key }), simulated: false };
+    return {
+      id: this.register({ key, kind: 'wearable', transport: 'ble', model: 'unknown', name: key }),
+      simulated: false,
+    };
   }
 }

@@ -94,7 +94,13 @@ export class DiskGuard {
   }
 
   health(): DiskHealth {
-    return { level: this.level, freeBytes: Number.isFinite(this.free) ? this.free : -1, minFreeBytes: this.deps.options.minFreeBytes, reserveHeld: this.reserveHeld, prunedEarly: { ...this.prunedEarly } };
+    return {
+      level: this.level,
+      freeBytes: Number.isFinite(this.free) ? this.free : -1,
+      minFreeBytes: this.deps.options.minFreeBytes,
+      reserveHeld: this.reserveHeld,
+      prunedEarly: { ...this.prunedEarly },
+    };
   }
 
   /** Measures, decides the level, sheds and prunes. Never throws (a statfs failure counts as unknown, not full). */
@@ -109,11 +115,15 @@ export class DiskGuard {
     // A write that failed for space counts while space is still short. Once the disk has room
     // again it must not hold the level: at `critical` nothing is written, so the writer could
     // never succeed and clear its failure by itself.
-    const outOfSpace = writer.failing && /full|no space|SQLITE_FULL/i.test(writer.lastError ?? '') && this.free < minFreeBytes * (1 + HYSTERESIS);
+    const outOfSpace =
+      writer.failing &&
+      /full|no space|SQLITE_FULL/i.test(writer.lastError ?? '') &&
+      this.free < minFreeBytes * (1 + HYSTERESIS);
     let next: DiskLevel;
     if (this.free < minFreeBytes / 2 || outOfSpace) next = 'critical';
     else if (this.free < minFreeBytes) next = 'low';
-    else if (this.level !== 'ok' && this.free < minFreeBytes * (1 + HYSTERESIS)) next = this.level === 'critical' ? 'low' : this.level;
+    else if (this.level !== 'ok' && this.free < minFreeBytes * (1 + HYSTERESIS))
+      next = this.level === 'critical' ? 'low' : this.level;
     else next = 'ok';
     if (next !== this.level) {
       this.level = next;
@@ -124,14 +134,17 @@ export class DiskGuard {
     }
     if (next === 'critical' && this.reserveHeld) this.releaseReserve();
     if (next !== 'ok') this.pruneEarly(next);
-    if (next === 'ok' && !this.reserveHeld && reserveBytes > 0 && this.free >= minFreeBytes + reserveBytes) this.makeReserve();
+    if (next === 'ok' && !this.reserveHeld && reserveBytes > 0 && this.free >= minFreeBytes + reserveBytes)
+      this.makeReserve();
   }
 
   describe(): string {
     const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
     const free = `${mib(this.free)} free on the store's disk`;
     if (this.level === 'ok') return free;
-    const watermark = mib(this.level === 'critical' ? this.deps.options.minFreeBytes / 2 : this.deps.options.minFreeBytes);
+    const watermark = mib(
+      this.level === 'critical' ? this.deps.options.minFreeBytes / 2 : this.deps.options.minFreeBytes,
+    );
     return this.level === 'critical'
       ? `disk nearly full (${free}, under ${watermark} or a write failed for space): raw streams and features are not stored, the oldest raw data is pruned early; records still are`
       : `disk low (${free}, under ${watermark}): raw streams are not stored and the oldest are pruned early`;
@@ -146,7 +159,9 @@ export class DiskGuard {
       if (Number(sqlite.pragma('freelist_count', { simple: true })) * pageSize >= target) return;
       for (const t of PRUNE_ORDER) {
         if (t.critical && level !== 'critical') break;
-        const n = sqlite.prepare(`DELETE FROM ${t.table} WHERE id IN (SELECT id FROM ${t.table} ORDER BY id LIMIT ${PRUNE_SLICE})`).run().changes;
+        const n = sqlite
+          .prepare(`DELETE FROM ${t.table} WHERE id IN (SELECT id FROM ${t.table} ORDER BY id LIMIT ${PRUNE_SLICE})`)
+          .run().changes;
         if (n > 0) {
           this.prunedEarly[t.table] = (this.prunedEarly[t.table] ?? 0) + n;
           break;
@@ -164,7 +179,8 @@ export class DiskGuard {
     let fd: number | undefined;
     try {
       fd = openSync(this.reservePath, 'w');
-      for (let left = this.deps.options.reserveBytes; left > 0; left -= chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, left));
+      for (let left = this.deps.options.reserveBytes; left > 0; left -= chunk.length)
+        writeSync(fd, chunk, 0, Math.min(chunk.length, left));
       this.reserveHeld = true;
     } catch {
       rmSync(this.reservePath, { force: true });

@@ -39,5 +39,8 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRep
     throw new MigrationError(`store ${which}: ${reason}${hint}`, result.error);
   }
   const names = Object.keys(migrations).sort();
-  return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), current: names.at(-1) };
+  return {
+    applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    current: names.at(-1),
+  };
 }

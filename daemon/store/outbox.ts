@@ -8,7 +8,13 @@
  * since withdrawn consent to cloud sync is skipped, even though it was enqueued.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { canonicalJson, tableChecksum, type SyncEntity, type SyncRecord, type TableChecksums } from '../../sync/contract.js';
+import {
+  canonicalJson,
+  tableChecksum,
+  type SyncEntity,
+  type SyncRecord,
+  type TableChecksums,
+} from '../../sync/contract.js';
 import type { Backlog, OutboxSource, Taken } from '../../sync/outbox-source.js';
 
 export interface OutboxOptions {
@@ -30,9 +36,15 @@ export class SqliteOutbox implements OutboxSource {
   private readonly cursorRows: BetterSqlite3.Statement<[], { entity: SyncEntity; acked_seq: number }>;
   private readonly upsertCursor: BetterSqlite3.Statement<[string, number, number]>;
   private readonly ackAll: (cursors: Map<SyncEntity, number>, at: number) => void;
-  private readonly entries: BetterSqlite3.Statement<[string, number, number], { seq: number; entity_id: number; op: 'upsert' | 'delete' }>;
+  private readonly entries: BetterSqlite3.Statement<
+    [string, number, number],
+    { seq: number; entity_id: number; op: 'upsert' | 'delete' }
+  >;
   private readonly pending: BetterSqlite3.Statement<[string, number], { n: number; oldest: number | null }>;
-  private readonly pendingCapped: BetterSqlite3.Statement<[string, number, number], { n: number; oldest: number | null }>;
+  private readonly pendingCapped: BetterSqlite3.Statement<
+    [string, number, number],
+    { n: number; oldest: number | null }
+  >;
   private readonly meta: BetterSqlite3.Statement<[string], { value: string }>;
 
   constructor(
@@ -47,9 +59,15 @@ export class SqliteOutbox implements OutboxSource {
     this.ackAll = sqlite.transaction((cursors: Map<SyncEntity, number>, at: number) => {
       for (const [entity, seq] of cursors) this.upsertCursor.run(entity, seq, at);
     });
-    this.entries = sqlite.prepare('SELECT seq, entity_id, op FROM outbox WHERE entity = ? AND seq > ? ORDER BY seq LIMIT ?');
-    this.pending = sqlite.prepare('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE entity = ? AND seq > ?');
-    this.pendingCapped = sqlite.prepare('SELECT count(*) AS n, min(created_at) AS oldest FROM (SELECT created_at FROM outbox WHERE entity = ? AND seq > ? ORDER BY seq LIMIT ?)');
+    this.entries = sqlite.prepare(
+      'SELECT seq, entity_id, op FROM outbox WHERE entity = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.pending = sqlite.prepare(
+      'SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE entity = ? AND seq > ?',
+    );
+    this.pendingCapped = sqlite.prepare(
+      'SELECT count(*) AS n, min(created_at) AS oldest FROM (SELECT created_at FROM outbox WHERE entity = ? AND seq > ? ORDER BY seq LIMIT ?)',
+    );
     this.meta = sqlite.prepare('SELECT value FROM box_meta WHERE key = ?');
   }
 
@@ -72,7 +90,10 @@ export class SqliteOutbox implements OutboxSource {
     let entries = 0;
     let oldestAt: number | null = null;
     for (const e of entities) {
-      const r = cap === undefined ? this.pending.get(e, cursors.get(e) ?? 0) : this.pendingCapped.get(e, cursors.get(e) ?? 0, cap);
+      const r =
+        cap === undefined
+          ? this.pending.get(e, cursors.get(e) ?? 0)
+          : this.pendingCapped.get(e, cursors.get(e) ?? 0, cap);
       if (!r || r.n === 0) continue;
       byEntity[e] = r.n;
       entries += r.n;
@@ -87,7 +108,10 @@ export class SqliteOutbox implements OutboxSource {
     // The newest entry per id wins: it describes the row as it is now.
     const newest = new Map<number, { seq: number; op: 'upsert' | 'delete' }>();
     for (const e of list) newest.set(e.entity_id, { seq: e.seq, op: e.op });
-    const rows = this.rows(entity, [...newest].filter(([, e]) => e.op === 'upsert').map(([id]) => id));
+    const rows = this.rows(
+      entity,
+      [...newest].filter(([, e]) => e.op === 'upsert').map(([id]) => id),
+    );
     const records: SyncRecord[] = [];
     for (const [id, e] of newest) {
       if (e.op === 'delete') {
@@ -107,7 +131,9 @@ export class SqliteOutbox implements OutboxSource {
     const drop = neverSent[entity] ?? [];
     for (let i = 0; i < ids.length; i += 500) {
       const slice = ids.slice(i, i + 500);
-      const found = this.sqlite.prepare(`SELECT * FROM ${entity} WHERE id IN (${slice.map(() => '?').join(',')})`).all(...slice) as Row[];
+      const found = this.sqlite
+        .prepare(`SELECT * FROM ${entity} WHERE id IN (${slice.map(() => '?').join(',')})`)
+        .all(...slice) as Row[];
       const refused = biometric.has(entity) ? this.withoutCloudConsent(found) : undefined;
       for (const row of found) {
         if (refused?.has(row.user_id as number)) continue;
@@ -120,7 +146,9 @@ export class SqliteOutbox implements OutboxSource {
   private withoutCloudConsent(rows: Row[]): Set<number> {
     const users = [...new Set(rows.map((r) => r.user_id).filter((u): u is number => typeof u === 'number'))];
     if (users.length === 0) return new Set();
-    const refused = this.sqlite.prepare(`SELECT id FROM users WHERE consent_cloud_sync = 0 AND id IN (${users.map(() => '?').join(',')})`).all(...users) as { id: number }[];
+    const refused = this.sqlite
+      .prepare(`SELECT id FROM users WHERE consent_cloud_sync = 0 AND id IN (${users.map(() => '?').join(',')})`)
+      .all(...users) as { id: number }[];
     return new Set(refused.map((r) => r.id));
   }
 
@@ -145,11 +173,15 @@ export class SqliteOutbox implements OutboxSource {
     const result: TableChecksums = {};
     for (const entity of entities) {
       const latest = this.sqlite
-        .prepare(`SELECT o.entity_id AS id, o.op FROM outbox o JOIN (SELECT entity_id, max(seq) AS m FROM outbox WHERE entity = ? GROUP BY entity_id) l ON o.seq = l.m ORDER BY o.entity_id`)
+        .prepare(
+          `SELECT o.entity_id AS id, o.op FROM outbox o JOIN (SELECT entity_id, max(seq) AS m FROM outbox WHERE entity = ? GROUP BY entity_id) l ON o.seq = l.m ORDER BY o.entity_id`,
+        )
         .all(entity) as { id: number; op: string }[];
       const ids = latest.filter((l) => l.op === 'upsert').map((l) => l.id);
       const rows = this.rows(entity, ids);
-      result[entity] = tableChecksum(ids.filter((id) => rows.has(id)).map((id) => ({ id, json: canonicalJson(rows.get(id)) })));
+      result[entity] = tableChecksum(
+        ids.filter((id) => rows.has(id)).map((id) => ({ id, json: canonicalJson(rows.get(id)) })),
+      );
     }
     return result;
   }

@@ -29,7 +29,9 @@ export function pruneExpired(sqlite: BetterSqlite3.Database, now: number, days: 
     if (d === 0) continue;
     const cutoff = now - d * DAY_MS;
     const where = `${t.where ? `${t.where} AND ` : ''}${t.time} < ?`;
-    const stmt = sqlite.prepare(`DELETE FROM ${t.table} WHERE id IN (SELECT id FROM ${t.table} WHERE ${where} LIMIT ${SLICE})`);
+    const stmt = sqlite.prepare(
+      `DELETE FROM ${t.table} WHERE id IN (SELECT id FROM ${t.table} WHERE ${where} LIMIT ${SLICE})`,
+    );
     let total = 0;
     for (;;) {
       const n = stmt.run(cutoff).changes;

@@ -96,15 +96,25 @@ export class RowWriter {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateBattery = sqlite.prepare('UPDATE devices SET battery_pct = ?, last_seen_at = ? WHERE id = ?');
-    this.insertOutbox = sqlite.prepare(`INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, 'upsert', ?)`);
-    this.insertInference = sqlite.prepare('INSERT INTO inferences (device_id, user_id, event_id, at, model, value, inputs) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertOutbox = sqlite.prepare(
+      `INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, 'upsert', ?)`,
+    );
+    this.insertInference = sqlite.prepare(
+      'INSERT INTO inferences (device_id, user_id, event_id, at, model, value, inputs) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     this.insertCrowd = sqlite.prepare(
       `INSERT INTO crowd_states (event_id, at, bpm, active_dancers, energy, arousal_mean, arousal_p10, arousal_p50, arousal_p90, arousal_high_share, beat_synchrony, inter_synchrony, density)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertDetection = sqlite.prepare('INSERT INTO detected_patterns (event_id, pattern_id, user_id, detected_at, confidence) VALUES (?, ?, ?, ?, ?)');
-    this.insertSound = sqlite.prepare('INSERT INTO sound_events (event_id, occurred_at, sound_type, parameters, duration_ms, intensity) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertVisual = sqlite.prepare('INSERT INTO visualization_events (event_id, occurred_at, viz_type, parameters, duration_ms, intensity) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertDetection = sqlite.prepare(
+      'INSERT INTO detected_patterns (event_id, pattern_id, user_id, detected_at, confidence) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.insertSound = sqlite.prepare(
+      'INSERT INTO sound_events (event_id, occurred_at, sound_type, parameters, duration_ms, intensity) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insertVisual = sqlite.prepare(
+      'INSERT INTO visualization_events (event_id, occurred_at, viz_type, parameters, duration_ms, intensity) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.writeBatch = sqlite.transaction((ops: WriteOp[]) => {
       const t = this.now();
       for (const op of ops) this.writeOne(op, t);
@@ -120,7 +130,14 @@ export class RowWriter {
     if (op.t === 'output') {
       const o = op.row;
       const table = o.kind === 'sound' ? 'sound_events' : 'visualization_events';
-      const r = (o.kind === 'sound' ? this.insertSound : this.insertVisual).run(o.eventId, Math.round(o.at), o.type, JSON.stringify(o.parameters), o.durationMs, o.intensity);
+      const r = (o.kind === 'sound' ? this.insertSound : this.insertVisual).run(
+        o.eventId,
+        Math.round(o.at),
+        o.type,
+        JSON.stringify(o.parameters),
+        o.durationMs,
+        o.intensity,
+      );
       this.insertOutbox.run(table, r.lastInsertRowid, t);
       return;
     }
@@ -132,7 +149,17 @@ export class RowWriter {
         this.counts.withheldNoConsent += c.sampleCount;
         return;
       }
-      const r = this.insertChunk.run(deviceId, wearer?.eventId ?? null, c.stream, Math.round(c.startedAt), c.firstIndex, c.rateHz, c.channels, c.sampleCount, c.data);
+      const r = this.insertChunk.run(
+        deviceId,
+        wearer?.eventId ?? null,
+        c.stream,
+        Math.round(c.startedAt),
+        c.firstIndex,
+        c.rateHz,
+        c.channels,
+        c.sampleCount,
+        c.data,
+      );
       if (wearer && !wearer.cloud && BIOMETRIC_STREAMS.has(c.stream)) this.counts.localOnly++;
       else this.insertOutbox.run('stream_chunks', r.lastInsertRowid, t);
       return;
@@ -169,7 +196,20 @@ export class RowWriter {
         temp = s.celsius;
         break;
     }
-    const r = this.insertBio.run(device.id, wearer?.userId ?? null, wearer?.eventId ?? null, s.receivedAt, s.index, heartRate, rr, contact, energyKj, gsr, temp, device.simulated ? 'sim' : 'sensor');
+    const r = this.insertBio.run(
+      device.id,
+      wearer?.userId ?? null,
+      wearer?.eventId ?? null,
+      s.receivedAt,
+      s.index,
+      heartRate,
+      rr,
+      contact,
+      energyKj,
+      gsr,
+      temp,
+      device.simulated ? 'sim' : 'sensor',
+    );
     if (wearer && !wearer.cloud) this.counts.localOnly++;
     else this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
   }
@@ -179,7 +219,21 @@ export class RowWriter {
     if (op.t === 'crowd') {
       const c = op.row;
       const a = c.arousal;
-      const r = this.insertCrowd.run(c.eventId, c.at, c.bpm, c.activeDancers, c.energy, a?.mean ?? null, a?.p10 ?? null, a?.p50 ?? null, a?.p90 ?? null, a?.highShare ?? null, c.beatSynchrony, c.interSynchrony, c.density);
+      const r = this.insertCrowd.run(
+        c.eventId,
+        c.at,
+        c.bpm,
+        c.activeDancers,
+        c.energy,
+        a?.mean ?? null,
+        a?.p10 ?? null,
+        a?.p50 ?? null,
+        a?.p90 ?? null,
+        a?.highShare ?? null,
+        c.beatSynchrony,
+        c.interSynchrony,
+        c.density,
+      );
       this.insertOutbox.run('crowd_states', r.lastInsertRowid, t);
       return;
     }
@@ -191,13 +245,27 @@ export class RowWriter {
         return;
       }
       const i = op.row;
-      const r = this.insertInference.run(device.id, wearer?.userId ?? null, wearer?.eventId ?? null, i.at, i.model, i.value, JSON.stringify(i.inputs.map((v) => Math.round(v * 1000) / 1000)));
+      const r = this.insertInference.run(
+        device.id,
+        wearer?.userId ?? null,
+        wearer?.eventId ?? null,
+        i.at,
+        i.model,
+        i.value,
+        JSON.stringify(i.inputs.map((v) => Math.round(v * 1000) / 1000)),
+      );
       if (wearer && !wearer.cloud) this.counts.localOnly++;
       else this.insertOutbox.run('inferences', r.lastInsertRowid, t);
       return;
     }
     const d = op.row;
-    const r = this.insertDetection.run(wearer?.eventId ?? null, d.patternId, wearer?.userId ?? null, d.at, Math.min(1, Math.max(0, d.confidence)));
+    const r = this.insertDetection.run(
+      wearer?.eventId ?? null,
+      d.patternId,
+      wearer?.userId ?? null,
+      d.at,
+      Math.min(1, Math.max(0, d.confidence)),
+    );
     this.insertOutbox.run('detected_patterns', r.lastInsertRowid, t);
   }
 }

@@ -281,7 +281,8 @@ export interface SyncCursorsTable {
   acked_at: Ms;
 }
 
-export type ChoreoTaskStatus = 'pending' | 'analysing' | 'planning' | 'rendering' | 'completed' | 'failed' | 'cancelled';
+export type ChoreoTaskStatus =
+  'pending' | 'analysing' | 'planning' | 'rendering' | 'completed' | 'failed' | 'cancelled';
 
 export interface ChoreoTasksTable {
   id: Id;

@@ -73,9 +73,21 @@ export class Store {
       this.journalMode = String(opened.sqlite.pragma('journal_mode', { simple: true }));
       this.devices = new DeviceDirectory(opened.sqlite, this.now);
       this.gate = new ConsentGate(opened.sqlite, this.now);
-      this.writer = new BatchWriter(opened.sqlite, this.devices, this.options.maxBatchRows, this.now, (failing, reason) => this.events.writes?.(failing, reason));
+      this.writer = new BatchWriter(
+        opened.sqlite,
+        this.devices,
+        this.options.maxBatchRows,
+        this.now,
+        (failing, reason) => this.events.writes?.(failing, reason),
+      );
       if (this.options.disk) {
-        this.guard = new DiskGuard({ dbPath: opened.path, options: this.options.disk, sqlite: opened.sqlite, writer: this.writer, onChange: (level, detail) => this.events.disk?.(level, detail) });
+        this.guard = new DiskGuard({
+          dbPath: opened.path,
+          options: this.options.disk,
+          sqlite: opened.sqlite,
+          writer: this.writer,
+          onChange: (level, detail) => this.events.disk?.(level, detail),
+        });
         this.guard.start();
       }
     } catch (err) {
@@ -171,7 +183,8 @@ export class Store {
     return {
       ...writer,
       // Withheld at the source (from every consumer) plus what the writer itself refused.
-      withheldNoConsent: writer.withheldNoConsent + (this.gate?.withheld.biometrics ?? 0) + (this.gate?.withheld.movement ?? 0),
+      withheldNoConsent:
+        writer.withheldNoConsent + (this.gate?.withheld.biometrics ?? 0) + (this.gate?.withheld.movement ?? 0),
       path: this.opened.path,
       boxId: this.boxIdValue,
       journalMode: this.journalMode,

@@ -19,7 +19,8 @@ export interface NotifyLog {
 }
 
 export const unixDgramSocket: NotifySocketFactory = async (path) => {
-  if (path.startsWith('@')) throw new Error('abstract NOTIFY_SOCKET addresses are not supported by the unix-dgram binding');
+  if (path.startsWith('@'))
+    throw new Error('abstract NOTIFY_SOCKET addresses are not supported by the unix-dgram binding');
   const { createSocket } = await import('unix-dgram');
   const socket = createSocket('unix_dgram');
   socket.on('error', () => undefined); // reported through each send's callback instead

@@ -20,5 +20,9 @@ export function deviceKeyOf(p: BlePeripheral): string {
 export function isAllowed(allowlist: readonly BleAllowEntry[], p: BlePeripheral): boolean {
   const ids = [p.address?.toLowerCase(), p.id.toLowerCase()];
   const name = p.advertisement.localName;
-  return allowlist.some((e) => (e.address !== undefined && ids.includes(e.address.toLowerCase())) || (e.name !== undefined && name?.startsWith(e.name) === true));
+  return allowlist.some(
+    (e) =>
+      (e.address !== undefined && ids.includes(e.address.toLowerCase())) ||
+      (e.name !== undefined && name?.startsWith(e.name) === true),
+  );
 }

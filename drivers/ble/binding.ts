@@ -23,7 +23,10 @@ export interface BlePeripheral {
   connectAsync(): Promise<void>;
   disconnectAsync(): Promise<void>;
   updateRssiAsync(): Promise<number>;
-  discoverSomeServicesAndCharacteristicsAsync(serviceUuids: string[], characteristicUuids: string[]): Promise<{ characteristics: BleCharacteristic[] }>;
+  discoverSomeServicesAndCharacteristicsAsync(
+    serviceUuids: string[],
+    characteristicUuids: string[],
+  ): Promise<{ characteristics: BleCharacteristic[] }>;
   once(event: 'disconnect', listener: (reason?: unknown) => void): unknown;
   removeListener(event: 'disconnect', listener: (reason?: unknown) => void): unknown;
 }
@@ -52,7 +55,9 @@ export type LoadBle = () => Promise<BleAdapter>;
 export class BleUnavailableError extends Error {
   constructor(cause: unknown) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(`Bluetooth is not available on this machine (${why}); check that the adapter is present and powered (bluetoothctl show)`);
+    super(
+      `Bluetooth is not available on this machine (${why}); check that the adapter is present and powered (bluetoothctl show)`,
+    );
     this.name = 'BleUnavailableError';
   }
 }

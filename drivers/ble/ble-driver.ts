@@ -61,7 +61,12 @@ interface Known {
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }
 
 export class BleWearableDriver implements Driver {
@@ -126,9 +131,11 @@ export class BleWearableDriver implements Driver {
         k.retry.cancel();
         const link = k.link;
         // A Polar device keeps measuring (and draining its battery) until told to stop.
-        if (k.state === 'connected' && k.session) await withTimeout(k.session.stopStreams(), 500, 'PMD stop').catch(() => undefined);
+        if (k.state === 'connected' && k.session)
+          await withTimeout(k.session.stopStreams(), 500, 'PMD stop').catch(() => undefined);
         this.endSession(k);
-        if (link && (k.state === 'connected' || k.state === 'connecting')) await withTimeout(link.p.disconnectAsync(), 1000, 'disconnect').catch(() => undefined);
+        if (link && (k.state === 'connected' || k.state === 'connecting'))
+          await withTimeout(link.p.disconnectAsync(), 1000, 'disconnect').catch(() => undefined);
         k.state = 'idle';
         this.setLink(k, undefined);
         this.deps.health.report(k.key, { state: 'stopped' });
@@ -159,12 +166,39 @@ export class BleWearableDriver implements Driver {
     const at = this.now();
     const first = !this.seen.has(key);
     const services = (p.advertisement.serviceUuids ?? []).map(normalizeUuid);
-    this.seen.set(key, { key, id: p.id, address: p.address, name: p.advertisement.localName, rssi: p.rssi, services, allowed, lastSeenAt: at });
+    this.seen.set(key, {
+      key,
+      id: p.id,
+      address: p.address,
+      name: p.advertisement.localName,
+      rssi: p.rssi,
+      services,
+      allowed,
+      lastSeenAt: at,
+    });
     if (!allowed) return;
     let k = this.known.get(key);
-    if (first || !k) this.tap?.({ type: 'advert', id: key, address: p.address ?? '', ...(p.advertisement.localName ? { name: p.advertisement.localName } : {}), rssi: Math.max(-127, Math.min(20, Math.round(p.rssi))), services });
+    if (first || !k)
+      this.tap?.({
+        type: 'advert',
+        id: key,
+        address: p.address ?? '',
+        ...(p.advertisement.localName ? { name: p.advertisement.localName } : {}),
+        rssi: Math.max(-127, Math.min(20, Math.round(p.rssi))),
+        services,
+      });
     if (!k) {
-      k = { key, name: p.advertisement.localName, streams: new WearableStreams(), retry: new Retry(this.options.reconnect), state: 'idle', adverts: new Map(), link: undefined, session: undefined, onDisconnect: undefined };
+      k = {
+        key,
+        name: p.advertisement.localName,
+        streams: new WearableStreams(),
+        retry: new Retry(this.options.reconnect),
+        state: 'idle',
+        adverts: new Map(),
+        link: undefined,
+        session: undefined,
+        onDisconnect: undefined,
+      };
       this.known.set(key, k);
       this.announce(k, modelOf(k.name, new Set()));
     }
@@ -176,7 +210,13 @@ export class BleWearableDriver implements Driver {
   }
 
   private announce(k: Known, model: string): void {
-    const info: DeviceInfo = { key: k.key, kind: 'wearable', transport: this.options.transport ?? 'ble', model, name: k.name ?? k.key };
+    const info: DeviceInfo = {
+      key: k.key,
+      kind: 'wearable',
+      transport: this.options.transport ?? 'ble',
+      model,
+      name: k.name ?? k.key,
+    };
     this.deps.announce(info);
   }
 
@@ -186,7 +226,8 @@ export class BleWearableDriver implements Driver {
     this.queue.push(k);
     this.deps.health.report(k.key, { type: 'device', state: 'starting', detail: 'queued for connection' });
     this.pump();
-    if (k.state === 'queued' && this.radioFor(k) === 'full') this.deps.health.report(k.key, { detail: `waiting for a free connection slot (at most ${this.maxLinksText()})` });
+    if (k.state === 'queued' && this.radioFor(k) === 'full')
+      this.deps.health.report(k.key, { detail: `waiting for a free connection slot (at most ${this.maxLinksText()})` });
   }
 
   /** The radio for this wearable now: up, free to connect, a free link, heard it lately; the emptiest first, then the loudest. */
@@ -204,7 +245,8 @@ export class BleWearableDriver implements Driver {
         busy = true;
         continue;
       }
-      if (!best || free > best.free || (free === best.free && advert.p.rssi > best.rssi)) best = { slot, p: advert.p, free, rssi: advert.p.rssi };
+      if (!best || free > best.free || (free === best.free && advert.p.rssi > best.rssi))
+        best = { slot, p: advert.p, free, rssi: advert.p.rssi };
     }
     if (best) return { slot: best.slot, p: best.p };
     return busy ? 'busy' : heard ? 'full' : 'unheard';
@@ -220,7 +262,10 @@ export class BleWearableDriver implements Driver {
       if (typeof choice === 'object') void this.connect(k, choice.slot, choice.p);
       else {
         waiting.push(k);
-        if (choice === 'full') this.deps.health.report(k.key, { detail: `waiting for a free connection slot (at most ${this.maxLinksText()})` });
+        if (choice === 'full')
+          this.deps.health.report(k.key, {
+            detail: `waiting for a free connection slot (at most ${this.maxLinksText()})`,
+          });
       }
     }
     this.queue = waiting;
@@ -248,7 +293,16 @@ export class BleWearableDriver implements Driver {
       k.onDisconnect = onDisconnect;
       p.once('disconnect', onDisconnect);
       const session = await withTimeout(
-        openSession(p, k.streams, { key: k.key, pmd: this.options.pmd, emit: this.deps.emit, health: this.deps.health, now: this.now, tap: this.tap && ((char, bytes, kind) => this.tap?.({ type: kind, id: k.key, char, hex: bytes.toString('hex') })) }),
+        openSession(p, k.streams, {
+          key: k.key,
+          pmd: this.options.pmd,
+          emit: this.deps.emit,
+          health: this.deps.health,
+          now: this.now,
+          tap:
+            this.tap &&
+            ((char, bytes, kind) => this.tap?.({ type: kind, id: k.key, char, hex: bytes.toString('hex') })),
+        }),
         this.options.connectTimeoutMs,
         'service discovery',
       );
@@ -260,7 +314,11 @@ export class BleWearableDriver implements Driver {
       k.state = 'connected';
       k.retry.reset();
       this.announce(k, session.model);
-      this.deps.health.report(k.key, { state: 'connected', detail: `${session.model} via ${slot.name}: ${session.characteristics.length} characteristics`, rssi: p.rssi });
+      this.deps.health.report(k.key, {
+        state: 'connected',
+        detail: `${session.model} via ${slot.name}: ${session.characteristics.length} characteristics`,
+        rssi: p.rssi,
+      });
     } catch (err) {
       if (!this.running || k.link?.p !== p) return;
       this.deps.health.countError(k.key, 'connect_failed');
@@ -305,7 +363,11 @@ export class BleWearableDriver implements Driver {
   private scheduleReconnect(k: Known): void {
     if (!this.running) return;
     const delay = k.retry.schedule(() => this.enqueue(k));
-    if (delay !== undefined) this.deps.health.report(k.key, { state: 'retrying', detail: `reconnecting in ${delay} ms (attempt ${k.retry.attempts})` });
+    if (delay !== undefined)
+      this.deps.health.report(k.key, {
+        state: 'retrying',
+        detail: `reconnecting in ${delay} ms (attempt ${k.retry.attempts})`,
+      });
   }
 
   private pollRssi(): void {

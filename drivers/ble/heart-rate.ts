@@ -45,7 +45,8 @@ export function parseHeartRateMeasurement(bytes: Uint8Array, maxBytes = HRM_MAX_
   if (hasRr) {
     const rest = bytes.length - offset;
     if (rest === 0) return fail('truncated: flags say RR intervals are present but none follow');
-    if (rest % 2 !== 0) return fail(`truncated: ${rest} byte(s) of RR intervals is not a whole number of uint16 values`);
+    if (rest % 2 !== 0)
+      return fail(`truncated: ${rest} byte(s) of RR intervals is not a whole number of uint16 values`);
     for (; offset < bytes.length; offset += 2) rr1024.push(bytes[offset]! | (bytes[offset + 1]! << 8));
   } else if (offset !== bytes.length) {
     return fail(`${bytes.length - offset} unexpected trailing byte(s) after the fields the flags announce`);
@@ -54,7 +55,12 @@ export function parseHeartRateMeasurement(bytes: Uint8Array, maxBytes = HRM_MAX_
 }
 
 /** Builds a measurement (used by the simulated wristbands, tests and the bench). */
-export function encodeHeartRateMeasurement(m: { hr: number; contact?: boolean | null; energyKj?: number | null; rr1024?: readonly number[] }): Uint8Array {
+export function encodeHeartRateMeasurement(m: {
+  hr: number;
+  contact?: boolean | null;
+  energyKj?: number | null;
+  rr1024?: readonly number[];
+}): Uint8Array {
   const wide = m.hr > 255;
   const rr = m.rr1024 ?? [];
   let flags = wide ? 0x01 : 0;

@@ -72,13 +72,21 @@ export class RadioSlot {
     this.timer = setTimeout(() => {
       const a = this.adapter;
       if (this.up || !a) return;
-      health.report(this.radio.id, { state: 'unavailable', detail: a.detail ?? `${this.radio.label} did not power on within ${this.hooks.poweredOnTimeoutMs} ms (state ${a.state})` });
+      health.report(this.radio.id, {
+        state: 'unavailable',
+        detail:
+          a.detail ??
+          `${this.radio.label} did not power on within ${this.hooks.poweredOnTimeoutMs} ms (state ${a.state})`,
+      });
     }, this.hooks.poweredOnTimeoutMs + 1000);
   }
 
   /** What the radio carries now, in its health detail. */
   report(): void {
-    if (this.up) this.hooks.health.report(this.radio.id, { detail: `${this.radio.label}: scanning; ${this.links} of ${this.radio.maxConnected} links` });
+    if (this.up)
+      this.hooks.health.report(this.radio.id, {
+        detail: `${this.radio.label}: scanning; ${this.links} of ${this.radio.maxConnected} links`,
+      });
   }
 
   async stop(): Promise<void> {
@@ -90,7 +98,11 @@ export class RadioSlot {
       adapter.removeListener('stateChange', this.onState);
       adapter.removeListener('discover', this.onDiscover);
       // Bounded: a radio that stopped answering must not hold the daemon's stop.
-      if (adapter.state === 'poweredOn') await Promise.race([adapter.stopScanningAsync().catch(() => undefined), new Promise((r) => setTimeout(r, 300))]);
+      if (adapter.state === 'poweredOn')
+        await Promise.race([
+          adapter.stopScanningAsync().catch(() => undefined),
+          new Promise((r) => setTimeout(r, 300)),
+        ]);
       await adapter.close?.();
     }
     this.hooks.health.report(this.radio.id, { state: 'stopped', detail: `${this.radio.label} stopped` });
@@ -111,7 +123,11 @@ export class RadioSlot {
           health.report(this.radio.id, { state: 'connected' });
           this.hooks.onUp(this);
         },
-        (err: unknown) => health.report(this.radio.id, { state: 'error', detail: `${this.radio.label} cannot scan: ${(err as Error).message}` }),
+        (err: unknown) =>
+          health.report(this.radio.id, {
+            state: 'error',
+            detail: `${this.radio.label} cannot scan: ${(err as Error).message}`,
+          }),
       );
       return;
     }
@@ -122,7 +138,13 @@ export class RadioSlot {
     // Only a radio that says why has failed; a bare 'poweredOff' on the way up is noble's first step.
     if (adapter.detail === undefined && !wasUp) return;
     const why = adapter.detail ?? `${this.radio.label} went ${state}`;
-    const retry = adapter.retryInMs === undefined ? '' : `; trying again in ${adapter.retryInMs < 1000 ? `${adapter.retryInMs} ms` : `${Math.round(adapter.retryInMs / 1000)} s`}`;
-    health.report(this.radio.id, { state: this.wasUp && !adapter.permanent ? 'retrying' : 'unavailable', detail: `${this.wasUp ? `${radioName(this.radio)} is gone: ` : ''}${why}${retry}` });
+    const retry =
+      adapter.retryInMs === undefined
+        ? ''
+        : `; trying again in ${adapter.retryInMs < 1000 ? `${adapter.retryInMs} ms` : `${Math.round(adapter.retryInMs / 1000)} s`}`;
+    health.report(this.radio.id, {
+      state: this.wasUp && !adapter.permanent ? 'retrying' : 'unavailable',
+      detail: `${this.wasUp ? `${radioName(this.radio)} is gone: ` : ''}${why}${retry}`,
+    });
   }
 }

@@ -9,13 +9,28 @@ import type { HealthReporter } from '../health/registry.js';
 import type { Parsed } from '../parsed.js';
 import type { BleCharacteristic, BlePeripheral } from './binding.js';
 import { parseBatteryLevel } from './battery.js';
-import { BATTERY_LEVEL, BATTERY_SERVICE, HEART_RATE_MEASUREMENT, HEART_RATE_SERVICE, normalizeUuid } from './gatt-uuids.js';
+import {
+  BATTERY_LEVEL,
+  BATTERY_SERVICE,
+  HEART_RATE_MEASUREMENT,
+  HEART_RATE_SERVICE,
+  normalizeUuid,
+} from './gatt-uuids.js';
 import { parseHeartRateMeasurement } from './heart-rate.js';
 import { encodeStart, encodeStop, parseControlPointResponse, parseSettings } from './pmd/control-point.js';
 import { parsePmdFrame } from './pmd/frame.js';
 import { PMD_CONTROL_POINT, PMD_DATA, PMD_SERVICE, PMD_TYPES } from './pmd/measurement.js';
 import { StreamClock, WrappingClock } from './stream-clock.js';
-import { parseWristbandEda, parseWristbandImu, parseWristbandTemp, WRISTBAND_EDA, WRISTBAND_IMU, WRISTBAND_SERVICE, WRISTBAND_TEMP, type WristbandValues } from './wristband-profile.js';
+import {
+  parseWristbandEda,
+  parseWristbandImu,
+  parseWristbandTemp,
+  WRISTBAND_EDA,
+  WRISTBAND_IMU,
+  WRISTBAND_SERVICE,
+  WRISTBAND_TEMP,
+  type WristbandValues,
+} from './wristband-profile.js';
 
 export interface PmdStreamSettings {
   enabled: boolean;
@@ -64,7 +79,15 @@ export interface OpenSession {
 }
 
 export const WANTED_SERVICES = [HEART_RATE_SERVICE, BATTERY_SERVICE, PMD_SERVICE, WRISTBAND_SERVICE];
-export const WANTED_CHARACTERISTICS = [HEART_RATE_MEASUREMENT, BATTERY_LEVEL, PMD_CONTROL_POINT, PMD_DATA, WRISTBAND_IMU, WRISTBAND_EDA, WRISTBAND_TEMP];
+export const WANTED_CHARACTERISTICS = [
+  HEART_RATE_MEASUREMENT,
+  BATTERY_LEVEL,
+  PMD_CONTROL_POINT,
+  PMD_DATA,
+  WRISTBAND_IMU,
+  WRISTBAND_EDA,
+  WRISTBAND_TEMP,
+];
 
 export function modelOf(name: string | undefined, chars: Set<string>): string {
   if (name?.startsWith('Polar H10')) return 'Polar H10';
@@ -74,8 +97,15 @@ export function modelOf(name: string | undefined, chars: Set<string>): string {
   return 'BLE heart rate sensor';
 }
 
-export async function openSession(peripheral: BlePeripheral, streams: WearableStreams, o: SessionOptions): Promise<OpenSession> {
-  const { characteristics } = await peripheral.discoverSomeServicesAndCharacteristicsAsync(WANTED_SERVICES, WANTED_CHARACTERISTICS);
+export async function openSession(
+  peripheral: BlePeripheral,
+  streams: WearableStreams,
+  o: SessionOptions,
+): Promise<OpenSession> {
+  const { characteristics } = await peripheral.discoverSomeServicesAndCharacteristicsAsync(
+    WANTED_SERVICES,
+    WANTED_CHARACTERISTICS,
+  );
   const byUuid = new Map<string, BleCharacteristic>();
   for (const c of characteristics) byUuid.set(normalizeUuid(c.uuid), c);
   const handlers = new Handlers(streams, o);
@@ -118,7 +148,10 @@ export async function openSession(peripheral: BlePeripheral, streams: WearableSt
     for (const type of ['acc', 'ecg'] as const) {
       const s = o.pmd[type];
       if (!s.enabled) continue;
-      await cp.writeAsync(Buffer.from(encodeStart(type, { sampleRate: s.sampleRate, resolution: s.resolution, range: s.range })), false);
+      await cp.writeAsync(
+        Buffer.from(encodeStart(type, { sampleRate: s.sampleRate, resolution: s.resolution, range: s.range })),
+        false,
+      );
       started.push(type);
     }
   }
@@ -159,8 +192,14 @@ class Handlers {
     if (!m) return;
     const receivedAt = this.seen();
     this.o.emit({
-      kind: 'heart_rate', deviceKey: this.o.key, receivedAt, index: this.streams.hrIndex++, bpm: m.hr, rr1024: m.rr1024,
-      ...(m.contact === null ? {} : { contact: m.contact }), ...(m.energyKj === null ? {} : { energyKj: m.energyKj }),
+      kind: 'heart_rate',
+      deviceKey: this.o.key,
+      receivedAt,
+      index: this.streams.hrIndex++,
+      bpm: m.hr,
+      rr1024: m.rr1024,
+      ...(m.contact === null ? {} : { contact: m.contact }),
+      ...(m.energyKj === null ? {} : { energyKj: m.energyKj }),
     });
   }
 
@@ -168,7 +207,13 @@ class Handlers {
     const pct = this.accept(parseBatteryLevel(bytes), 'battery');
     if (pct === undefined) return;
     this.o.health.report(this.o.key, { batteryPercent: pct });
-    this.o.emit({ kind: 'battery', deviceKey: this.o.key, receivedAt: this.o.now(), index: this.streams.batteryIndex++, percent: pct });
+    this.o.emit({
+      kind: 'battery',
+      deviceKey: this.o.key,
+      receivedAt: this.o.now(),
+      index: this.streams.batteryIndex++,
+      percent: pct,
+    });
   }
 
   controlPoint(bytes: Buffer): void {
@@ -176,12 +221,15 @@ class Handlers {
     if (!r) return;
     if (r.errorCode !== 0) {
       this.o.health.countError(this.o.key, 'pmd_refused');
-      this.o.health.report(this.o.key, { lastError: `PMD op ${r.op} for measurement ${r.measurementType} refused: ${r.error}` });
+      this.o.health.report(this.o.key, {
+        lastError: `PMD op ${r.op} for measurement ${r.measurementType} refused: ${r.error}`,
+      });
       return;
     }
     const settings = parseSettings(r.parameters);
     const factor = settings.ok ? settings.value.factor?.[0] : undefined;
-    if (factor !== undefined && Number.isFinite(factor) && factor > 0) this.streams.pmdFactor.set(r.measurementType, factor);
+    if (factor !== undefined && Number.isFinite(factor) && factor > 0)
+      this.streams.pmdFactor.set(r.measurementType, factor);
   }
 
   pmd(bytes: Buffer): void {
@@ -193,7 +241,10 @@ class Handlers {
     const lastMs = Number(f.timestampNs) / 1e6;
     if (f.type === 'acc') {
       if (f.unit === 'raw') {
-        this.accept({ ok: false, reason: 'compressed accelerometer frame before the device reported its conversion factor' }, 'pmd');
+        this.accept(
+          { ok: false, reason: 'compressed accelerometer frame before the device reported its conversion factor' },
+          'pmd',
+        );
         return;
       }
       const rate = this.o.pmd.acc.sampleRate;
@@ -201,11 +252,28 @@ class Handlers {
       f.samples.forEach((s, i) => values.set([s[0] / 1000, s[1] / 1000, s[2] / 1000], i * 3));
       this.block('acc', PMD_TYPES.acc, rate, 3, values, f.samples.length, lastMs, receivedAt);
     } else if (f.type === 'ecg') {
-      this.block('ecg', PMD_TYPES.ecg, this.o.pmd.ecg.sampleRate, 1, Float32Array.from(f.samples), f.samples.length, lastMs, receivedAt);
+      this.block(
+        'ecg',
+        PMD_TYPES.ecg,
+        this.o.pmd.ecg.sampleRate,
+        1,
+        Float32Array.from(f.samples),
+        f.samples.length,
+        lastMs,
+        receivedAt,
+      );
     } else {
       for (const s of f.samples) {
         if (!s.valid) continue;
-        this.o.emit({ kind: 'heart_rate', deviceKey: this.o.key, receivedAt, index: this.streams.hrIndex++, bpm: s.hr, rr1024: [Math.round((s.ppMs * 1024) / 1000)], ...(s.contact === null ? {} : { contact: s.contact }) });
+        this.o.emit({
+          kind: 'heart_rate',
+          deviceKey: this.o.key,
+          receivedAt,
+          index: this.streams.hrIndex++,
+          bpm: s.hr,
+          rr1024: [Math.round((s.ppMs * 1024) / 1000)],
+          ...(s.contact === null ? {} : { contact: s.contact }),
+        });
       }
     }
   }
@@ -216,20 +284,39 @@ class Handlers {
     const receivedAt = this.seen();
     const firstMs = this.deviceMs('imu', m.deviceTimeMs);
     const lastMs = firstMs + ((m.count - 1) * 1000) / m.rateHz;
-    this.block('acc', 'band', m.rateHz, 3, Float32Array.from(m.acc), m.count, lastMs, receivedAt, m.gyro.length > 0 ? Float32Array.from(m.gyro) : undefined);
+    this.block(
+      'acc',
+      'band',
+      m.rateHz,
+      3,
+      Float32Array.from(m.acc),
+      m.count,
+      lastMs,
+      receivedAt,
+      m.gyro.length > 0 ? Float32Array.from(m.gyro) : undefined,
+    );
   }
 
   bandValues(bytes: Buffer, kind: 'eda' | 'skin_temp'): void {
-    const m: WristbandValues | undefined = this.accept(kind === 'eda' ? parseWristbandEda(bytes) : parseWristbandTemp(bytes), kind);
+    const m: WristbandValues | undefined = this.accept(
+      kind === 'eda' ? parseWristbandEda(bytes) : parseWristbandTemp(bytes),
+      kind,
+    );
     if (!m || this.resent(kind, m.sequence)) return;
     const receivedAt = this.seen();
     const firstMs = this.deviceMs(kind, m.deviceTimeMs);
-    const place = this.streams.clock(kind, m.rateHz).place(firstMs + ((m.values.length - 1) * 1000) / m.rateHz, m.values.length, receivedAt);
+    const place = this.streams
+      .clock(kind, m.rateHz)
+      .place(firstMs + ((m.values.length - 1) * 1000) / m.rateHz, m.values.length, receivedAt);
     if (!place) return this.duplicate();
     for (let i = place.skip; i < m.values.length; i++) {
       const index = place.firstIndex + i;
       const v = m.values[i]!;
-      this.o.emit(kind === 'eda' ? { kind, deviceKey: this.o.key, receivedAt, index, microsiemens: v } : { kind, deviceKey: this.o.key, receivedAt, index, celsius: v });
+      this.o.emit(
+        kind === 'eda'
+          ? { kind, deviceKey: this.o.key, receivedAt, index, microsiemens: v }
+          : { kind, deviceKey: this.o.key, receivedAt, index, celsius: v },
+      );
     }
   }
 
@@ -250,11 +337,39 @@ class Handlers {
     return c.unwrap(raw);
   }
 
-  private block(stream: 'acc' | 'ecg', source: number | 'band', rateHz: number, channels: number, values: Float32Array, count: number, lastMs: number, receivedAt: number, gyro?: Float32Array): void {
+  private block(
+    stream: 'acc' | 'ecg',
+    source: number | 'band',
+    rateHz: number,
+    channels: number,
+    values: Float32Array,
+    count: number,
+    lastMs: number,
+    receivedAt: number,
+    gyro?: Float32Array,
+  ): void {
     const place = this.streams.clock(`${stream}:${source}`, rateHz).place(lastMs, count, receivedAt);
     if (!place) return this.duplicate();
-    const base = { kind: 'raw', deviceKey: this.o.key, receivedAt, firstIndex: place.firstIndex + place.skip, startedAt: place.startedAt, rateHz } as const;
-    this.o.emit({ ...base, stream, channels, values: place.skip > 0 ? values.subarray(place.skip * channels) : values });
-    if (gyro) this.o.emit({ ...base, stream: 'gyro', channels: 3, values: place.skip > 0 ? gyro.subarray(place.skip * 3) : gyro });
+    const base = {
+      kind: 'raw',
+      deviceKey: this.o.key,
+      receivedAt,
+      firstIndex: place.firstIndex + place.skip,
+      startedAt: place.startedAt,
+      rateHz,
+    } as const;
+    this.o.emit({
+      ...base,
+      stream,
+      channels,
+      values: place.skip > 0 ? values.subarray(place.skip * channels) : values,
+    });
+    if (gyro)
+      this.o.emit({
+        ...base,
+        stream: 'gyro',
+        channels: 3,
+        values: place.skip > 0 ? gyro.subarray(place.skip * 3) : gyro,
+      });
   }
 }

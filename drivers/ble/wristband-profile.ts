@@ -43,8 +43,10 @@ export interface WristbandValues extends WristbandHeader {
 }
 
 function header(bytes: Uint8Array, min: number, what: string): Parsed<WristbandHeader & { flags: number }> {
-  if (bytes.length < min) return fail(`too short: ${bytes.length} byte(s), a ${what} notification has a ${min}-byte header`);
-  if (bytes[0] !== WRISTBAND_LAYOUT_VERSION) return fail(`layout version ${bytes[0]} is not supported (this box reads version ${WRISTBAND_LAYOUT_VERSION})`);
+  if (bytes.length < min)
+    return fail(`too short: ${bytes.length} byte(s), a ${what} notification has a ${min}-byte header`);
+  if (bytes[0] !== WRISTBAND_LAYOUT_VERSION)
+    return fail(`layout version ${bytes[0]} is not supported (this box reads version ${WRISTBAND_LAYOUT_VERSION})`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const rateHz = view.getUint16(8, true);
   if (rateHz === 0) return fail('sample rate 0 Hz');
@@ -74,7 +76,11 @@ export function parseWristbandImu(bytes: Uint8Array): Parsed<WristbandImu> {
   return ok({ ...head, acc, gyro, count: body / size });
 }
 
-function parseValues(bytes: Uint8Array, what: string, read: (view: DataView, o: number) => number): Parsed<WristbandValues> {
+function parseValues(
+  bytes: Uint8Array,
+  what: string,
+  read: (view: DataView, o: number) => number,
+): Parsed<WristbandValues> {
   const h = header(bytes, HEADER, what);
   if (!h.ok) return h;
   const { flags: _flags, ...head } = h.value;
@@ -114,7 +120,8 @@ export function encodeWristbandImu(h: WristbandHeader, acc: ArrayLike<number>, r
   const view = new DataView(bytes.buffer);
   writeHeader(view, 0, h);
   view.setUint8(10, rangeG);
-  for (let i = 0; i < count * 3; i++) view.setInt16(IMU_HEADER + 2 * i, clamp((acc[i]! * 32768) / rangeG, -32768, 32767), true);
+  for (let i = 0; i < count * 3; i++)
+    view.setInt16(IMU_HEADER + 2 * i, clamp((acc[i]! * 32768) / rangeG, -32768, 32767), true);
   return bytes;
 }
 

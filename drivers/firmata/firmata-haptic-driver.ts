@@ -100,7 +100,10 @@ export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
     const led = s?.leds[pulse.channel];
     if (!Number.isInteger(pulse.channel) || pulse.channel < 0 || pulse.channel >= this.channels) {
       this.health.countError(this.name, 'bad_command');
-      return Promise.resolve({ ok: false, reason: `channel ${pulse.channel} is not on this board (0..${this.channels - 1})` });
+      return Promise.resolve({
+        ok: false,
+        reason: `channel ${pulse.channel} is not on this board (0..${this.channels - 1})`,
+      });
     }
     if (!led) {
       this.health.countError(this.name, 'not_connected');
@@ -117,7 +120,10 @@ export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
         return;
       }
       led.brightness(Math.round(step[0] * intensity * 255));
-      this.channelTimers.set(pulse.channel, setTimeout(() => play(i + 1), step[1]));
+      this.channelTimers.set(
+        pulse.channel,
+        setTimeout(() => play(i + 1), step[1]),
+      );
     };
     play(0);
     return Promise.resolve({ ok: true, latencyMs: performance.now() - started, attempts: 1 });
@@ -157,17 +163,28 @@ export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
       const io = new Firmata(transport, { reportVersionTimeout: Math.min(250, this.options.readyTimeoutMs) });
       io.on('error', () => undefined); // surfaced through the ready timeout and health instead
       // johnny-five's own connect timeout is left far beyond ours: ours decides, and its late timer must find nothing to fail.
-      const board = new five.Board({ io, repl: false, sigint: false, debug: false, timeout: 10 * this.options.readyTimeoutMs });
+      const board = new five.Board({
+        io,
+        repl: false,
+        sigint: false,
+        debug: false,
+        timeout: 10 * this.options.readyTimeoutMs,
+      });
       candidate = board;
       // An 'error' event without a listener would throw out of the daemon.
       board.on('error', (e: unknown) => {
         this.health.countError(this.name, 'board_error');
-        this.health.report(this.name, { lastError: `johnny-five: ${(e as { message?: string } | undefined)?.message ?? String(e)}` });
+        this.health.report(this.name, {
+          lastError: `johnny-five: ${(e as { message?: string } | undefined)?.message ?? String(e)}`,
+        });
       });
       // The line is already open; johnny-five waits for Firmata's "connect", which follows the transport's "open".
       transport.emit('open');
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no Firmata handshake within ${this.options.readyTimeoutMs} ms`)), this.options.readyTimeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no Firmata handshake within ${this.options.readyTimeoutMs} ms`)),
+          this.options.readyTimeoutMs,
+        );
         board.once('ready', () => {
           clearTimeout(timer);
           resolve();
@@ -182,7 +199,11 @@ export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
       this.session = { link, io, board, leds, lastAlive: performance.now() };
       this.retry.reset();
       const fw = io.firmware;
-      this.health.report(this.name, { state: 'connected', detail: `${this.options.path}: ${fw.name ?? 'Firmata'} ${fw.version ? `${fw.version.major}.${fw.version.minor}` : ''}, pins ${this.options.pins.join(', ')}`.trim() });
+      this.health.report(this.name, {
+        state: 'connected',
+        detail:
+          `${this.options.path}: ${fw.name ?? 'Firmata'} ${fw.version ? `${fw.version.major}.${fw.version.minor}` : ''}, pins ${this.options.pins.join(', ')}`.trim(),
+      });
     } catch (err) {
       this.health.countError(this.name, 'handshake_failed');
       this.health.report(this.name, { lastError: (err as Error).message });

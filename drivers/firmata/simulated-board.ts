@@ -88,7 +88,8 @@ export class SimulatedFirmataBoard {
     if (p.length < 3) return;
     const hi = cmd & 0xf0;
     if (cmd === FIRMATA.setPinMode) this.modes.set(p[1]!, p[2]!);
-    else if (hi === FIRMATA.analogMessage) this.writes.push({ pin: cmd & 0x0f, value: p[1]! | (p[2]! << 7), at: this.now() });
+    else if (hi === FIRMATA.analogMessage)
+      this.writes.push({ pin: cmd & 0x0f, value: p[1]! | (p[2]! << 7), at: this.now() });
     this.pending = [];
   }
 

@@ -48,7 +48,11 @@ export class HealthRegistry implements HealthReporter {
     }
     if (next.state === 'connected') this.connectedOnce.add(id);
     this.components.set(id, next);
-    if (this.onStateChange && (prev?.state !== next.state || (patch.detail !== undefined && patch.detail !== prev.detail && next.state !== 'connected'))) {
+    if (
+      this.onStateChange &&
+      (prev?.state !== next.state ||
+        (patch.detail !== undefined && patch.detail !== prev.detail && next.state !== 'connected'))
+    ) {
       try {
         this.onStateChange(next, prev);
       } catch {

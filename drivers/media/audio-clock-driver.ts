@@ -68,7 +68,9 @@ export class AudioClockDriver implements Driver {
     if (!this.running) return;
     const { input, inputOptions } = this.options;
     this.tracker = new BeatTracker();
-    const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', pcmArgs(input, RATE, inputOptions), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', pcmArgs(input, RATE, inputOptions), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     let stderr = '';
     let samples = 0;
@@ -92,13 +94,21 @@ export class AudioClockDriver implements Driver {
       this.health.report(this.name, { lastSampleAt: Math.round(now) });
     });
     child.once('error', (err) => {
-      this.health.report(this.name, { type: 'subsystem', state: 'unavailable', detail: `cannot run ffmpeg: ${err.message}; trying again every ${this.options.retryMs} ms` });
+      this.health.report(this.name, {
+        type: 'subsystem',
+        state: 'unavailable',
+        detail: `cannot run ffmpeg: ${err.message}; trying again every ${this.options.retryMs} ms`,
+      });
     });
     child.once('close', (code) => {
       if (this.child === child) this.child = undefined;
       if (!this.running) return;
       const why = complaint(stderr);
-      this.health.report(this.name, { type: 'subsystem', state: 'retrying', detail: `ffmpeg exited (${code ?? 'signal'})${why ? `: ${why}` : ''}; reopening ${input} in ${this.options.retryMs} ms` });
+      this.health.report(this.name, {
+        type: 'subsystem',
+        state: 'retrying',
+        detail: `ffmpeg exited (${code ?? 'signal'})${why ? `: ${why}` : ''}; reopening ${input} in ${this.options.retryMs} ms`,
+      });
       this.retry.schedule(() => this.open());
     });
   }

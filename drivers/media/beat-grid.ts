@@ -19,7 +19,14 @@ export interface BeatGridOptions {
   tightness: number;
 }
 
-export const defaultBeatGrid: BeatGridOptions = { sampleRate: 22_050, minBpm: 60, maxBpm: 200, priorBpm: 120, priorOctaves: 0.6, tightness: 100 };
+export const defaultBeatGrid: BeatGridOptions = {
+  sampleRate: 22_050,
+  minBpm: 60,
+  maxBpm: 200,
+  priorBpm: 120,
+  priorOctaves: 0.6,
+  tightness: 100,
+};
 
 export interface BeatGrid {
   bpm: number;

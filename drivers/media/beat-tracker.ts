@@ -42,7 +42,8 @@ export class BeatTracker {
       const max = Math.round(this.o.windowS * this.frameRate);
       if (this.onset.length > max) this.onset.shift();
       this.frames++;
-      if (this.frames % Math.round(this.frameRate) === 0 && this.onset.length >= this.frameRate * 2) this.estimate(events);
+      if (this.frames % Math.round(this.frameRate) === 0 && this.onset.length >= this.frameRate * 2)
+        this.estimate(events);
       if (this.nextBeatFrame !== undefined && this.periodFrames !== undefined && this.frames >= this.nextBeatFrame) {
         events.push({ type: 'beat', atS: frameTimeS(this.nextBeatFrame, this.o.sampleRate), bpm: this.bpm! });
         this.lastBeatFrame = this.nextBeatFrame;
@@ -98,7 +99,8 @@ export class BeatTracker {
     this.periodFrames = lag;
     this.nextBeatFrame = lastBeat + lag;
     // A re-estimate moves the grid; never report a beat within half a period of the last one.
-    while (this.nextBeatFrame <= this.frames - 1 || this.nextBeatFrame - this.lastBeatFrame < lag / 2) this.nextBeatFrame += lag;
+    while (this.nextBeatFrame <= this.frames - 1 || this.nextBeatFrame - this.lastBeatFrame < lag / 2)
+      this.nextBeatFrame += lag;
     if (this.bpm === undefined || Math.abs(bpm - this.bpm) >= 0.5) {
       this.bpm = bpm;
       events.push({ type: 'tempo', bpm, atS: (this.frames * HOP) / this.o.sampleRate });

@@ -48,11 +48,18 @@ export interface VideoResult {
 
 function ffmpeg(args: string[], o: { ffmpegPath?: string; signal?: AbortSignal }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(o.ffmpegPath ?? 'ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'], ...(o.signal ? { signal: o.signal } : {}) });
+    const child = spawn(o.ffmpegPath ?? 'ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    child.once('error', (err) => reject(err.name === 'AbortError' ? err : new Error(`cannot run ffmpeg: ${err.message}`)));
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${complaint(stderr) || `exit ${code ?? 'signal'}`}`))));
+    child.once('error', (err) =>
+      reject(err.name === 'AbortError' ? err : new Error(`cannot run ffmpeg: ${err.message}`)),
+    );
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${complaint(stderr) || `exit ${code ?? 'signal'}`}`)),
+    );
   });
 }
 
@@ -60,7 +67,9 @@ function ffmpeg(args: string[], o: { ffmpegPath?: string; signal?: AbortSignal }
 function clipSeconds(file: string, o: { ffmpegPath?: string }): Promise<number> {
   const probe = (o.ffmpegPath ?? 'ffmpeg').replace(/ffmpeg$/, 'ffprobe');
   return new Promise((resolve, reject) => {
-    const child = spawn(probe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(probe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', (err) => reject(new Error(`cannot run ffprobe: ${err.message}`)));
@@ -78,11 +87,19 @@ function filterPath(path: string): string {
   return `'${path}'`;
 }
 
-async function clipFor(step: VideoStep, frames: number, cacheDir: string, o: { ffmpegPath?: string; signal?: AbortSignal }): Promise<{ file: string; cached: boolean }> {
+async function clipFor(
+  step: VideoStep,
+  frames: number,
+  cacheDir: string,
+  o: { ffmpegPath?: string; signal?: AbortSignal },
+): Promise<{ file: string; cached: boolean }> {
   const seconds = frames / VIDEO_FPS;
   const beatsPerS = step.counts / seconds;
   const offset = step.startCount % 8;
-  const key = createHash('sha256').update(JSON.stringify([step.moveId, step.name, frames, offset, step.counts, step.clip ?? null, 1])).digest('hex').slice(0, 24);
+  const key = createHash('sha256')
+    .update(JSON.stringify([step.moveId, step.name, frames, offset, step.counts, step.clip ?? null, 1]))
+    .digest('hex')
+    .slice(0, 24);
   const file = join(cacheDir, `${step.moveId}-${key}.mp4`);
   if (existsSync(file)) return { file, cached: true };
   // The name goes through a text file: no quoting rule of the filter syntax can trip over it.
@@ -100,7 +117,30 @@ async function clipFor(step: VideoStep, frames: number, cacheDir: string, o: { f
   const filter = step.clip
     ? `setpts=PTS*${(seconds / (await clipSeconds(step.clip, o))).toFixed(6)},scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2,fps=${VIDEO_FPS},${overlay}`
     : overlay;
-  await ffmpeg([...input, '-an', '-vf', filter, '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '30', '-pix_fmt', 'yuv420p', '-g', String(VIDEO_FPS), '-r', String(VIDEO_FPS), tmp], o);
+  await ffmpeg(
+    [
+      ...input,
+      '-an',
+      '-vf',
+      filter,
+      '-frames:v',
+      String(frames),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '30',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      String(VIDEO_FPS),
+      '-r',
+      String(VIDEO_FPS),
+      tmp,
+    ],
+    o,
+  );
   renameSync(tmp, file); // whole files only in the cache, even if the process dies mid-encode
   return { file, cached: false };
 }
@@ -125,7 +165,38 @@ export async function renderChoreoVideo(job: VideoJob): Promise<VideoResult> {
   writeFileSync(list, clips.map((f) => `file '${f.replace(/'/g, "'\\''")}'`).join('\n') + '\n');
   const durationS = Math.round((job.steps[job.steps.length - 1]!.endS - origin) * VIDEO_FPS) / VIDEO_FPS;
   // Video copied as encoded; the song from the first "1", cut to the routine's length.
-  await ffmpeg(['-f', 'concat', '-safe', '0', '-i', list, '-ss', origin.toFixed(3), '-t', durationS.toFixed(3), '-i', job.song, '-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', '-t', durationS.toFixed(3), job.out], job);
+  await ffmpeg(
+    [
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      list,
+      '-ss',
+      origin.toFixed(3),
+      '-t',
+      durationS.toFixed(3),
+      '-i',
+      job.song,
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-c:v',
+      'copy',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-movflags',
+      '+faststart',
+      '-t',
+      durationS.toFixed(3),
+      job.out,
+    ],
+    job,
+  );
   job.onProgress?.(job.steps.length + 1, job.steps.length + 1);
   return { file: job.out, durationS, clipsRendered: rendered, clipsCached: cached };
 }

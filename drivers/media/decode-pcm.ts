@@ -12,7 +12,11 @@ export interface DecodeOptions {
   signal?: AbortSignal;
 }
 
-export function decodePcm(file: string, onChunk: (pcm: Float32Array) => void, options: DecodeOptions = {}): Promise<{ samples: number; sampleRate: number }> {
+export function decodePcm(
+  file: string,
+  onChunk: (pcm: Float32Array) => void,
+  options: DecodeOptions = {},
+): Promise<{ samples: number; sampleRate: number }> {
   const sampleRate = options.sampleRate ?? 22_050;
   return new Promise((resolve, reject) => {
     const child = spawn(options.ffmpegPath ?? 'ffmpeg', pcmArgs(file, sampleRate), {

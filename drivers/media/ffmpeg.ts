@@ -6,7 +6,21 @@
 
 /** ffmpeg arguments decoding `input` (after `inputOptions`) to mono f32le PCM at `sampleRate` on stdout. */
 export const pcmArgs = (input: string, sampleRate: number, inputOptions: readonly string[] = []): string[] => [
-  '-hide_banner', '-loglevel', 'error', '-nostdin', ...inputOptions, '-i', input, '-vn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1',
+  '-hide_banner',
+  '-loglevel',
+  'error',
+  '-nostdin',
+  ...inputOptions,
+  '-i',
+  input,
+  '-vn',
+  '-ac',
+  '1',
+  '-ar',
+  String(sampleRate),
+  '-f',
+  'f32le',
+  'pipe:1',
 ];
 
 /** Turns pipe chunks (cut anywhere) into whole float samples, carrying a split sample over. */
@@ -23,5 +37,10 @@ export class F32Chunks {
 
 /** ffmpeg's last few lines of complaint, without alsa-lib's configuration chatter. */
 export function complaint(stderr: string): string {
-  return stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('ALSA lib')).slice(-3).join('; ');
+  return stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('ALSA lib'))
+    .slice(-3)
+    .join('; ');
 }

@@ -74,7 +74,11 @@ export async function analyseSong(file: string, options: AnalyseOptions = {}): P
       decoded += pcm.length;
       options.onProgress?.(decoded / o.sampleRate);
     },
-    { sampleRate: o.sampleRate, ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+    {
+      sampleRate: o.sampleRate,
+      ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
   );
   const durationS = Math.round((samples / sampleRate) * 1000) / 1000;
   const grid = beatGrid(envelope, o);
@@ -105,6 +109,7 @@ export async function analyseSong(file: string, options: AnalyseOptions = {}): P
 
 function definedGridOptions(o: Partial<BeatGridOptions>): Partial<BeatGridOptions> {
   const out: Partial<BeatGridOptions> = {};
-  for (const k of ['sampleRate', 'minBpm', 'maxBpm', 'priorBpm', 'priorOctaves', 'tightness'] as const) if (o[k] !== undefined) out[k] = o[k];
+  for (const k of ['sampleRate', 'minBpm', 'maxBpm', 'priorBpm', 'priorOctaves', 'tightness'] as const)
+    if (o[k] !== undefined) out[k] = o[k];
   return out;
 }

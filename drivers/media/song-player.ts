@@ -25,7 +25,23 @@ export class SongPlayback {
   private stopping = false;
 
   constructor(file: string, fromS: number, options: SongPlayerOptions, events: PlaybackEvents, now: () => number) {
-    const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-progress', 'pipe:1', '-stats_period', '0.1', '-re', '-ss', fromS.toFixed(3), '-i', file, '-vn', ...options.outputArgs];
+    const args = [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-progress',
+      'pipe:1',
+      '-stats_period',
+      '0.1',
+      '-re',
+      '-ss',
+      fromS.toFixed(3),
+      '-i',
+      file,
+      '-vn',
+      ...options.outputArgs,
+    ];
     this.child = spawn(options.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let buffered = '';

@@ -62,12 +62,13 @@ export function energyCurve(rms: ArrayLike<number>, hopS: number): EnergyCurve {
     values.push(Math.max(0, Math.min(1, (db + 60) / 60)));
   }
   // three-point smoothing: a single loud hit is not a louder section
-  const smoothed = values.map((v, i) => (0.25 * (values[i - 1] ?? v) + 0.5 * v + 0.25 * (values[i + 1] ?? v)));
+  const smoothed = values.map((v, i) => 0.25 * (values[i - 1] ?? v) + 0.5 * v + 0.25 * (values[i + 1] ?? v));
   // The true step (a whole number of hops), or the curve drifts against the beats over a song.
   return { stepS: Math.round(per * hopS * 1e6) / 1e6, values: smoothed.map((v) => Math.round(v * 1000) / 1000) };
 }
 
-const at = (curve: EnergyCurve, t: number): number => curve.values[Math.max(0, Math.min(curve.values.length - 1, Math.floor(t / curve.stepS)))] ?? 0;
+const at = (curve: EnergyCurve, t: number): number =>
+  curve.values[Math.max(0, Math.min(curve.values.length - 1, Math.floor(t / curve.stepS)))] ?? 0;
 
 function meanBetween(curve: EnergyCurve, from: number, to: number): number {
   const a = Math.max(0, Math.floor(from / curve.stepS));
@@ -94,11 +95,22 @@ export function downbeatPhase(beatCount: number, accent: (i: number) => number):
   return means[order[0]!]! > ACCENT_MARGIN * means[order[1]!]! ? order[0]! : 0;
 }
 
-export function songStructure(input: { beats: number[]; durationS: number; energy: EnergyCurve; accent: (i: number) => number }): Structure {
+export function songStructure(input: {
+  beats: number[];
+  durationS: number;
+  energy: EnergyCurve;
+  accent: (i: number) => number;
+}): Structure {
   const { beats, durationS, energy } = input;
   if (beats.length < 8) {
     const e = Math.round(meanBetween(energy, 0, durationS) * 1000) / 1000;
-    return { energy, downbeatIndexes: [], firstCountBeat: 0, phrases: [], sections: durationS > 0 ? [{ start: 0, end: durationS, label: 'verse', bachata: 'derecho', energy: e }] : [] };
+    return {
+      energy,
+      downbeatIndexes: [],
+      firstCountBeat: 0,
+      phrases: [],
+      sections: durationS > 0 ? [{ start: 0, end: durationS, label: 'verse', bachata: 'derecho', energy: e }] : [],
+    };
   }
   const phase = downbeatPhase(beats.length, input.accent);
   const downbeatIndexes: number[] = [];
@@ -107,7 +119,10 @@ export function songStructure(input: { beats: number[]; durationS: number; energ
   const change = (i: number): number => {
     const t = beats[i]!;
     const period = (beats[Math.min(beats.length - 1, i + 1)]! - beats[Math.max(0, i - 1)]!) / 2 || 0.5;
-    return Math.abs(meanBetween(energy, t, t + 4 * period) - meanBetween(energy, t - 4 * period, t)) + 0.5 * input.accent(i) / (1 + input.accent(i));
+    return (
+      Math.abs(meanBetween(energy, t, t + 4 * period) - meanBetween(energy, t - 4 * period, t)) +
+      (0.5 * input.accent(i)) / (1 + input.accent(i))
+    );
   };
   const score = [0, 0];
   const n = [0, 0];
@@ -120,7 +135,13 @@ export function songStructure(input: { beats: number[]; durationS: number; energ
   const phraseStarts: number[] = [];
   for (let i = first; i < beats.length; i += 8) phraseStarts.push(i);
   const phrases = phraseStarts.map((i) => beats[i]!);
-  return { energy, downbeatIndexes, firstCountBeat: first, phrases: phrases.map(r4), sections: sections(phrases, beats, durationS, energy) };
+  return {
+    energy,
+    downbeatIndexes,
+    firstCountBeat: first,
+    phrases: phrases.map(r4),
+    sections: sections(phrases, beats, durationS, energy),
+  };
 }
 
 const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
@@ -128,13 +149,21 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function sections(phrases: number[], beats: number[], durationS: number, energy: EnergyCurve): Section[] {
   // Spans: the lead-in before the first phrase, each phrase, the tail after the last beat.
-  const bounds = [0, ...phrases.filter((p) => p > 0.05), Math.min(durationS, (beats[beats.length - 1] ?? durationS) + 0.5), durationS].filter((t, i, a) => i === 0 || t > a[i - 1]! + 0.05);
+  const bounds = [
+    0,
+    ...phrases.filter((p) => p > 0.05),
+    Math.min(durationS, (beats[beats.length - 1] ?? durationS) + 0.5),
+    durationS,
+  ].filter((t, i, a) => i === 0 || t > a[i - 1]! + 0.05);
   // A span's loudness leaves out one step at each edge: the smoothing lets the next part bleed in.
-  const inner = (a: number, b: number): number => (b - a > 4 * energy.stepS ? meanBetween(energy, a + energy.stepS, b - energy.stepS) : meanBetween(energy, a, b));
+  const inner = (a: number, b: number): number =>
+    b - a > 4 * energy.stepS ? meanBetween(energy, a + energy.stepS, b - energy.stepS) : meanBetween(energy, a, b);
   const raw = bounds.slice(0, -1).map((start, i) => ({ start, end: bounds[i + 1]!, e: inner(start, bounds[i + 1]!) }));
   // A lead-in or tail shorter than half a phrase belongs to its neighbour, not a section of its own.
   const phraseS = phrases.length > 1 ? (phrases[phrases.length - 1]! - phrases[0]!) / (phrases.length - 1) : 4;
-  const spans = raw.filter((s, i) => !((i === 0 || i === raw.length - 1) && s.end - s.start < phraseS / 2 && raw.length > 1));
+  const spans = raw.filter(
+    (s, i) => !((i === 0 || i === raw.length - 1) && s.end - s.start < phraseS / 2 && raw.length > 1),
+  );
   if (spans.length > 0) {
     spans[0]!.start = 0;
     spans[spans.length - 1]!.end = durationS;

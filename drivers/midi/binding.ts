@@ -52,7 +52,9 @@ export const openEasymidiInput: OpenMidiInput = async (portName) => {
     throw new Error(`${message}${ports.length > 0 ? ` (available inputs: ${ports.join(', ')})` : ''}`);
   }
   // Clock and transport as the raw System Real-Time bytes the tracker reads.
-  const raw = input as unknown as { _input: { on(event: 'message', fn: (delta: number, bytes: number[]) => void): void } };
+  const raw = input as unknown as {
+    _input: { on(event: 'message', fn: (delta: number, bytes: number[]) => void): void };
+  };
   return {
     onMessage: (fn) => raw._input.on('message', (_delta, bytes) => fn(bytes)),
     close: () => input.close(),

@@ -26,7 +26,14 @@ export class MidiClockInDriver implements Driver {
     openInput: OpenMidiInput = openEasymidiInput,
     private readonly now: () => number = Date.now,
   ) {
-    this.keeper = new MidiPortKeeper(this.name, `MIDI input "${options.port}"`, options.retryMs, health, () => openInput(options.port), (input) => input.onMessage((bytes) => this.receive(bytes)));
+    this.keeper = new MidiPortKeeper(
+      this.name,
+      `MIDI input "${options.port}"`,
+      options.retryMs,
+      health,
+      () => openInput(options.port),
+      (input) => input.onMessage((bytes) => this.receive(bytes)),
+    );
   }
 
   start(signal: AbortSignal): Promise<void> {

@@ -31,9 +31,14 @@ export class MidiOutDriver implements Driver {
     private readonly options: MidiOutOptions,
     private readonly health: HealthReporter,
     openOutput: OpenMidiOutput = openEasymidiOutput,
-    private readonly time: MidiTime = { now: () => performance.timeOrigin + performance.now(), setTimeout: (fn, ms) => setTimeout(fn, ms) },
+    private readonly time: MidiTime = {
+      now: () => performance.timeOrigin + performance.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+    },
   ) {
-    this.keeper = new MidiPortKeeper(this.name, `MIDI output "${options.port}"`, options.retryMs, health, () => openOutput(options.port));
+    this.keeper = new MidiPortKeeper(this.name, `MIDI output "${options.port}"`, options.retryMs, health, () =>
+      openOutput(options.port),
+    );
   }
 
   private get output(): MidiOutputPort | undefined {

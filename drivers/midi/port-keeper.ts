@@ -48,7 +48,11 @@ export class MidiPortKeeper<P extends { close(): void }> {
       this.onOpen(port);
       this.health.report(this.id, { type: 'subsystem', state: 'connected', detail: this.label });
     } catch (err) {
-      this.health.report(this.id, { type: 'subsystem', state: 'unavailable', detail: `${this.label}: ${(err as Error).message}; trying again every ${this.retryMs} ms` });
+      this.health.report(this.id, {
+        type: 'subsystem',
+        state: 'unavailable',
+        detail: `${this.label}: ${(err as Error).message}; trying again every ${this.retryMs} ms`,
+      });
       this.retry.schedule(() => void this.open());
     }
   }

@@ -48,7 +48,10 @@ export function decodeOscPacket(bytes: Uint8Array): Parsed<OscPacket> {
   const bare = bareAddress(bytes);
   if (bare !== undefined) return ok({ address: bare, args: [] });
   try {
-    const raw = (osc as { readPacket(d: Uint8Array, o: object): RawPacket }).readPacket(bytes, { metadata: true, unpackSingleArgs: false });
+    const raw = (osc as { readPacket(d: Uint8Array, o: object): RawPacket }).readPacket(bytes, {
+      metadata: true,
+      unpackSingleArgs: false,
+    });
     return ok(normalise(raw));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

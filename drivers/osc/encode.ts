@@ -6,7 +6,11 @@
 import osc from 'osc';
 
 /** The argument types the box sends (OSC 1.0 core plus T/F). */
-export type OutArg = { type: 'f' | 'i'; value: number } | { type: 's'; value: string } | { type: 'b'; value: Uint8Array } | { type: 'T' | 'F' };
+export type OutArg =
+  | { type: 'f' | 'i'; value: number }
+  | { type: 's'; value: string }
+  | { type: 'b'; value: Uint8Array }
+  | { type: 'T' | 'F' };
 
 export interface OutMessage {
   address: string;

@@ -36,7 +36,12 @@ export class OscInDriver implements Driver {
   port: number | undefined;
 
   constructor(
-    private readonly options: { host: string; port: number; allow?: AllowList; onRefusedSource?: (address: string) => void },
+    private readonly options: {
+      host: string;
+      port: number;
+      allow?: AllowList;
+      onRefusedSource?: (address: string) => void;
+    },
     private readonly health: HealthReporter,
     private readonly handle: OscInHandler,
   ) {}
@@ -48,7 +53,11 @@ export class OscInDriver implements Driver {
     await new Promise<void>((res) => {
       socket.once('error', (err) => {
         // A taken port must not stop the daemon: report it and run without OSC in.
-        this.health.report(this.name, { type: 'subsystem', state: 'error', detail: `cannot listen on udp ${this.options.host}:${this.options.port}: ${err.message}` });
+        this.health.report(this.name, {
+          type: 'subsystem',
+          state: 'error',
+          detail: `cannot listen on udp ${this.options.host}:${this.options.port}: ${err.message}`,
+        });
         this.socket = undefined;
         socket.close();
         res();
@@ -56,7 +65,11 @@ export class OscInDriver implements Driver {
       socket.bind(this.options.port, this.options.host, () => {
         this.port = socket.address().port;
         socket.on('error', (err) => this.health.report(this.name, { lastError: err.message }));
-        this.health.report(this.name, { type: 'subsystem', state: 'connected', detail: `udp ${this.options.host}:${this.port}` });
+        this.health.report(this.name, {
+          type: 'subsystem',
+          state: 'connected',
+          detail: `udp ${this.options.host}:${this.port}`,
+        });
         res();
       });
     });
@@ -74,7 +87,9 @@ export class OscInDriver implements Driver {
     if (this.options.allow && !this.options.allow(from.address)) {
       this.stats.notAllowed++;
       this.health.countError(this.name, 'not_allowed');
-      this.health.report(this.name, { lastError: `datagram from ${from.address}:${from.port} dropped: not in osc.in.allow` });
+      this.health.report(this.name, {
+        lastError: `datagram from ${from.address}:${from.port} dropped: not in osc.in.allow`,
+      });
       if (!this.loggedSources.has(from.address) && this.loggedSources.size < MAX_LOGGED_SOURCES) {
         this.loggedSources.add(from.address);
         this.options.onRefusedSource?.(from.address);

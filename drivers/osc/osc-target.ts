@@ -123,7 +123,13 @@ export class OscTarget {
     return true;
   }
 
-  private emit(encoded: Uint8Array[], kind: 'trigger' | 'continuous', origin: Origin | undefined, atMs?: number, asBundle = kind === 'continuous'): void {
+  private emit(
+    encoded: Uint8Array[],
+    kind: 'trigger' | 'continuous',
+    origin: Origin | undefined,
+    atMs?: number,
+    asBundle = kind === 'continuous',
+  ): void {
     const packets = asBundle ? packBundles(encoded, this.options.maxPacketBytes, atMs) : encoded;
     for (const p of packets) {
       if (this.transport.send(p)) this.sent.packets++;
@@ -162,19 +168,22 @@ export class OscTarget {
     }
     // Timers fire on whole milliseconds of a cached loop clock: wake a little early and yield
     // (setImmediate) until the deadline, so the stream keeps its spacing to a fraction of a ms.
-    this.timer = this.time.setTimeout(() => {
-      this.timer = undefined;
-      const fire = (): void => {
-        if (!this.running) return;
-        if (this.time.now() < due - SPIN_SLACK_MS && this.spinning) {
-          setImmediate(fire);
-          return;
-        }
-        this.flush();
-        this.scheduleTick();
-      };
-      fire();
-    }, Math.max(0, due - now - EARLY_WAKE_MS));
+    this.timer = this.time.setTimeout(
+      () => {
+        this.timer = undefined;
+        const fire = (): void => {
+          if (!this.running) return;
+          if (this.time.now() < due - SPIN_SLACK_MS && this.spinning) {
+            setImmediate(fire);
+            return;
+          }
+          this.flush();
+          this.scheduleTick();
+        };
+        fire();
+      },
+      Math.max(0, due - now - EARLY_WAKE_MS),
+    );
   }
 
   /** Sends what changed (or everything, once a second) as bundles. */

@@ -39,9 +39,14 @@ export class UdpTransport implements OscTransport {
     socket.unref();
     // A desk on this machine gets a socket bound to loopback, so the box opens nothing on the
     // venue network for it (sends made before the bind completes are queued by dgram).
-    if (isLoopbackHost(this.target.host)) socket.bind({ address: this.target.host === 'localhost' ? '127.0.0.1' : this.target.host, port: 0 });
+    if (isLoopbackHost(this.target.host))
+      socket.bind({ address: this.target.host === 'localhost' ? '127.0.0.1' : this.target.host, port: 0 });
     this.socket = socket;
-    this.health.report(this.target.id, { type: 'subsystem', state: 'connected', detail: `udp ${this.target.host}:${this.target.port}` });
+    this.health.report(this.target.id, {
+      type: 'subsystem',
+      state: 'connected',
+      detail: `udp ${this.target.host}:${this.target.port}`,
+    });
   }
 
   send(packet: Uint8Array): boolean {
@@ -88,14 +93,21 @@ export class TcpSlipTransport implements OscTransport {
 
   private open(): void {
     if (this.stopped) return;
-    this.health.report(this.target.id, { type: 'subsystem', state: this.retry.attempts > 0 ? 'retrying' : 'starting', detail: `tcp ${this.target.host}:${this.target.port}` });
+    this.health.report(this.target.id, {
+      type: 'subsystem',
+      state: this.retry.attempts > 0 ? 'retrying' : 'starting',
+      detail: `tcp ${this.target.host}:${this.target.port}`,
+    });
     const socket = connect({ host: this.target.host, port: this.target.port });
     socket.setNoDelay(true);
     this.socket = socket;
     socket.on('connect', () => {
       this.connected = true;
       this.retry.reset();
-      this.health.report(this.target.id, { state: 'connected', detail: `tcp+slip ${this.target.host}:${this.target.port}` });
+      this.health.report(this.target.id, {
+        state: 'connected',
+        detail: `tcp+slip ${this.target.host}:${this.target.port}`,
+      });
     });
     // A desk may talk back (Eos does); the box does not take commands on this link.
     socket.on('data', () => undefined);

@@ -36,7 +36,10 @@ async function optional(path: string): Promise<string | undefined> {
   return readFile(path, 'utf8');
 }
 
-export async function loadE4Folder(path: string, deviceKey: string): Promise<{ events: Timed[]; startMs: number; durationMs: number }> {
+export async function loadE4Folder(
+  path: string,
+  deviceKey: string,
+): Promise<{ events: Timed[]; startMs: number; durationMs: number }> {
   const need = async (name: string, columns: number): Promise<E4Signal> => {
     const text = await optional(join(path, name));
     if (text === undefined) throw new Error(`E4 folder ${path} has no ${name}`);
@@ -44,7 +47,8 @@ export async function loadE4Folder(path: string, deviceKey: string): Promise<{ e
     if (!r.ok) throw new Error(`E4 folder ${path}: ${r.reason}`);
     return r.value;
   };
-  const maybe = async (name: string, columns: number): Promise<E4Signal | undefined> => ((await optional(join(path, name))) === undefined ? undefined : need(name, columns));
+  const maybe = async (name: string, columns: number): Promise<E4Signal | undefined> =>
+    (await optional(join(path, name))) === undefined ? undefined : need(name, columns);
   const [eda, temp, hr] = [await need('EDA.csv', 1), await need('TEMP.csv', 1), await need('HR.csv', 1)];
   const acc = await maybe('ACC.csv', 3);
   const bvp = await maybe('BVP.csv', 1);
@@ -54,16 +58,36 @@ export async function loadE4Folder(path: string, deviceKey: string): Promise<{ e
   const startMs = Math.min(eda.startMs, temp.startMs, hr.startMs, acc?.startMs ?? Infinity, bvp?.startMs ?? Infinity);
   const events: Timed[] = [];
   const at = (s: E4Signal, i: number): number => s.startMs - startMs + (i * 1000) / s.rateHz;
-  for (let i = 0; i < eda.count; i++) events.push({ at: at(eda, i), make: (receivedAt) => ({ kind: 'eda', deviceKey, receivedAt, index: i, microsiemens: eda.values[i]! }) });
-  for (let i = 0; i < temp.count; i++) events.push({ at: at(temp, i), make: (receivedAt) => ({ kind: 'skin_temp', deviceKey, receivedAt, index: i, celsius: temp.values[i]! }) });
+  for (let i = 0; i < eda.count; i++)
+    events.push({
+      at: at(eda, i),
+      make: (receivedAt) => ({ kind: 'eda', deviceKey, receivedAt, index: i, microsiemens: eda.values[i]! }),
+    });
+  for (let i = 0; i < temp.count; i++)
+    events.push({
+      at: at(temp, i),
+      make: (receivedAt) => ({ kind: 'skin_temp', deviceKey, receivedAt, index: i, celsius: temp.values[i]! }),
+    });
   // E4's HR is a 10 s average reported each second; the beats that ended in each second go with it as RR.
-  const beats = ibi?.ok ? ibi.value.beats.map((b) => ({ t: ibi.value.startMs - startMs + b.offsetMs, rr: Math.round(b.ibiS * 1024) })) : [];
+  const beats = ibi?.ok
+    ? ibi.value.beats.map((b) => ({ t: ibi.value.startMs - startMs + b.offsetMs, rr: Math.round(b.ibiS * 1024) }))
+    : [];
   let b = 0;
   for (let i = 0; i < hr.count; i++) {
     const t = at(hr, i);
     const rr1024: number[] = [];
     while (b < beats.length && beats[b]!.t <= t) rr1024.push(beats[b++]!.rr);
-    events.push({ at: t, make: (receivedAt) => ({ kind: 'heart_rate', deviceKey, receivedAt, index: i, bpm: Math.round(hr.values[i]!), rr1024 }) });
+    events.push({
+      at: t,
+      make: (receivedAt) => ({
+        kind: 'heart_rate',
+        deviceKey,
+        receivedAt,
+        index: i,
+        bpm: Math.round(hr.values[i]!),
+        rr1024,
+      }),
+    });
   }
   const blocks = (s: E4Signal, stream: 'acc' | 'ppg', scale: number): void => {
     const per = Math.max(1, Math.round((s.rateHz * BLOCK_MS) / 1000));
@@ -71,7 +95,20 @@ export async function loadE4Folder(path: string, deviceKey: string): Promise<{ e
       const n = Math.min(per, s.count - first);
       const values = Float32Array.from(s.values.subarray(first * s.columns, (first + n) * s.columns), (v) => v * scale);
       const lastAt = at(s, first + n - 1);
-      events.push({ at: lastAt, make: (receivedAt) => ({ kind: 'raw', deviceKey, stream, receivedAt, firstIndex: first, startedAt: receivedAt - ((n - 1) * 1000) / s.rateHz, rateHz: s.rateHz, channels: s.columns, values }) });
+      events.push({
+        at: lastAt,
+        make: (receivedAt) => ({
+          kind: 'raw',
+          deviceKey,
+          stream,
+          receivedAt,
+          firstIndex: first,
+          startedAt: receivedAt - ((n - 1) * 1000) / s.rateHz,
+          rateHz: s.rateHz,
+          channels: s.columns,
+          values,
+        }),
+      });
     }
   };
   if (acc) blocks(acc, 'acc', 1 / 64);
@@ -109,8 +146,18 @@ export class E4ReplayDriver implements Driver {
       this.running = false;
       throw err;
     }
-    this.deps.announce({ key: deviceKey, kind: 'wearable', transport: 'replay', model: 'Empatica E4 (replay)', name: `E4 replay of ${path}` });
-    this.deps.health.report(deviceKey, { type: 'device', state: 'connected', detail: `replaying ${path} at ${this.options.speed}x (${Math.round(loaded.durationMs / 1000)} s)` });
+    this.deps.announce({
+      key: deviceKey,
+      kind: 'wearable',
+      transport: 'replay',
+      model: 'Empatica E4 (replay)',
+      name: `E4 replay of ${path}`,
+    });
+    this.deps.health.report(deviceKey, {
+      type: 'device',
+      state: 'connected',
+      detail: `replaying ${path} at ${this.options.speed}x (${Math.round(loaded.durationMs / 1000)} s)`,
+    });
     this.play(loaded.events, 0, performance.now());
   }
 
@@ -137,7 +184,10 @@ export class E4ReplayDriver implements Driver {
     }
     this.deps.health.report(this.options.deviceKey, { lastSampleAt: Date.now() });
     if (i >= events.length) {
-      this.deps.health.report(this.options.deviceKey, { state: 'stopped', detail: `replay of ${this.options.path} finished` });
+      this.deps.health.report(this.options.deviceKey, {
+        state: 'stopped',
+        detail: `replay of ${this.options.path} finished`,
+      });
       this.running = false;
       this.finishedResolve?.();
       return;

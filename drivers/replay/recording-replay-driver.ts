@@ -39,12 +39,20 @@ export class RecordingReplayDriver implements Driver {
     try {
       text = await readFile(this.options.path, 'utf8');
     } catch (err) {
-      this.deps.health.report(id, { type: 'subsystem', state: 'error', detail: `cannot read ${this.options.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      this.deps.health.report(id, {
+        type: 'subsystem',
+        state: 'error',
+        detail: `cannot read ${this.options.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      });
       throw new Error(`replay source ${this.options.path} cannot be read: ${(err as Error).message}`);
     }
     const parsed = parseRecording(text);
     if (!parsed.ok) {
-      this.deps.health.report(id, { type: 'subsystem', state: 'error', detail: `${this.options.path}: ${parsed.reason}` });
+      this.deps.health.report(id, {
+        type: 'subsystem',
+        state: 'error',
+        detail: `${this.options.path}: ${parsed.reason}`,
+      });
       throw new Error(`replay source ${this.options.path} is not a valid recording: ${parsed.reason}`);
     }
     const adapter = new ReplayBle(parsed.value, this.options.speed);
@@ -52,8 +60,19 @@ export class RecordingReplayDriver implements Driver {
     const allowlist = [...adapter.peripherals.keys()].map((address) => ({ address }));
     // Keys in a recording are already normalised BLE addresses or ids; anything else is matched by id.
     // The recording is this replay's one radio; its health component is the replay's own.
-    const radio = { name: 'replay', id, label: `replaying ${adapter.peripherals.size} device(s) from ${this.options.path} at ${this.options.speed}x`, maxConnected: this.options.maxConnected, load: () => Promise.resolve(adapter) };
-    this.inner = new BleWearableDriver({ ...this.options.ble, allowlist, transport: 'replay' }, this.deps, [radio], this.tap);
+    const radio = {
+      name: 'replay',
+      id,
+      label: `replaying ${adapter.peripherals.size} device(s) from ${this.options.path} at ${this.options.speed}x`,
+      maxConnected: this.options.maxConnected,
+      load: () => Promise.resolve(adapter),
+    };
+    this.inner = new BleWearableDriver(
+      { ...this.options.ble, allowlist, transport: 'replay' },
+      this.deps,
+      [radio],
+      this.tap,
+    );
     await this.inner.start(signal);
   }
 

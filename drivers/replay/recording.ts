@@ -24,7 +24,15 @@ export const recordingHeaderSchema = z.strictObject({
 });
 
 export const recordingEventSchema = z.discriminatedUnion('type', [
-  z.strictObject({ t, type: z.literal('advert'), id, address: z.string().max(64), name: z.string().max(248).optional(), rssi: z.number().int().min(-127).max(20), services: z.array(z.string().max(36)).max(64) }),
+  z.strictObject({
+    t,
+    type: z.literal('advert'),
+    id,
+    address: z.string().max(64),
+    name: z.string().max(248).optional(),
+    rssi: z.number().int().min(-127).max(20),
+    services: z.array(z.string().max(36)).max(64),
+  }),
   z.strictObject({ t, type: z.literal('notify'), id, char: z.string().min(4).max(36), hex }),
   z.strictObject({ t, type: z.literal('read'), id, char: z.string().min(4).max(36), hex }),
   z.strictObject({ t, type: z.literal('disconnect'), id }),
@@ -59,7 +67,8 @@ export function parseRecording(text: string): { ok: true; value: Recording } | {
     if (!header) header = r.data as RecordingHeader;
     else {
       const e = r.data as RecordingEvent;
-      if (events.length > 0 && e.t < events[events.length - 1]!.t) return { ok: false, reason: `line ${i + 1}: time ${e.t} goes backwards` };
+      if (events.length > 0 && e.t < events[events.length - 1]!.t)
+        return { ok: false, reason: `line ${i + 1}: time ${e.t} goes backwards` };
       events.push(e);
     }
   }
@@ -67,7 +76,11 @@ export function parseRecording(text: string): { ok: true; value: Recording } | {
   return { ok: true, value: { header, events } };
 }
 
-export type RecordingEventInput = RecordingEvent extends infer E ? (E extends RecordingEvent ? Omit<E, 't'> : never) : never;
+export type RecordingEventInput = RecordingEvent extends infer E
+  ? E extends RecordingEvent
+    ? Omit<E, 't'>
+    : never
+  : never;
 
 /** Appends events to a recording file as they happen. */
 export class Recorder {
@@ -83,7 +96,9 @@ export class Recorder {
   open(): Promise<void> {
     this.t0 = this.now();
     this.stream = createWriteStream(this.path, { flags: 'w' });
-    this.stream.write(JSON.stringify({ format: 'codance-recording', version: 1, startedAt: this.t0 } satisfies RecordingHeader) + '\n');
+    this.stream.write(
+      JSON.stringify({ format: 'codance-recording', version: 1, startedAt: this.t0 } satisfies RecordingHeader) + '\n',
+    );
     return new Promise((resolve, reject) => {
       this.stream!.once('open', () => resolve());
       this.stream!.once('error', reject);

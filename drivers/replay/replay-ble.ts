@@ -70,7 +70,11 @@ export class ReplayPeripheral extends EventEmitter implements BlePeripheral {
       if (e.type === 'disconnect') continue;
       const uuid = normalizeUuid(e.char);
       let c = this.characteristics.get(uuid);
-      if (!c) this.characteristics.set(uuid, (c = new ReplayCharacteristic(uuid, e.type === 'read' ? ['read'] : ['notify'], () => this.resumeSoon())));
+      if (!c)
+        this.characteristics.set(
+          uuid,
+          (c = new ReplayCharacteristic(uuid, e.type === 'read' ? ['read'] : ['notify'], () => this.resumeSoon())),
+        );
       if (e.type === 'read' && c.value.length === 0) c.value = Buffer.from(e.hex, 'hex');
       if (e.type === 'notify' && !c.properties.includes('notify')) c.properties.push('notify');
     }
@@ -92,9 +96,14 @@ export class ReplayPeripheral extends EventEmitter implements BlePeripheral {
     return Promise.resolve(this.rssi);
   }
 
-  discoverSomeServicesAndCharacteristicsAsync(_services: string[], characteristics: string[]): Promise<{ characteristics: BleCharacteristic[] }> {
+  discoverSomeServicesAndCharacteristicsAsync(
+    _services: string[],
+    characteristics: string[],
+  ): Promise<{ characteristics: BleCharacteristic[] }> {
     const wanted = new Set(characteristics.map(normalizeUuid));
-    return Promise.resolve({ characteristics: [...this.characteristics.values()].filter((c) => wanted.size === 0 || wanted.has(c.uuid)) });
+    return Promise.resolve({
+      characteristics: [...this.characteristics.values()].filter((c) => wanted.size === 0 || wanted.has(c.uuid)),
+    });
   }
 
   /** Stops playback timers (the adapter's stop). */
@@ -175,7 +184,10 @@ export class ReplayBle extends EventEmitter implements BleAdapter {
     }
     for (const a of this.adverts) {
       if (this.peripherals.has(a.id)) continue;
-      this.peripherals.set(a.id, new ReplayPeripheral(a.id, a.address, a.rssi, a.name, a.services, byId.get(a.id) ?? [], speed));
+      this.peripherals.set(
+        a.id,
+        new ReplayPeripheral(a.id, a.address, a.rssi, a.name, a.services, byId.get(a.id) ?? [], speed),
+      );
     }
   }
 
@@ -194,11 +206,14 @@ export class ReplayBle extends EventEmitter implements BleAdapter {
     for (const a of this.adverts) {
       const delay = Number.isFinite(this.speed) ? a.t / this.speed : 0;
       this.timers.push(
-        setTimeout(() => {
-          const p = this.peripherals.get(a.id)!;
-          p.rssi = a.rssi;
-          if (this.scanning) this.emit('discover', p);
-        }, Math.max(0, delay - (performance.now() - t0))),
+        setTimeout(
+          () => {
+            const p = this.peripherals.get(a.id)!;
+            p.rssi = a.rssi;
+            if (this.scanning) this.emit('discover', p);
+          },
+          Math.max(0, delay - (performance.now() - t0)),
+        ),
       );
     }
     return Promise.resolve();

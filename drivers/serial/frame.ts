@@ -52,7 +52,8 @@ export class FrameDecoder {
       if (start < 0) {
         // Keep a trailing 0xC0: it may be the first half of a sync split across chunks.
         const keep = this.buf.length > 0 && this.buf[this.buf.length - 1] === SYNC0 ? 1 : 0;
-        if (this.buf.length - keep > 0) this.onProblem('garbage', `${this.buf.length - keep} byte(s) outside any frame`);
+        if (this.buf.length - keep > 0)
+          this.onProblem('garbage', `${this.buf.length - keep} byte(s) outside any frame`);
         this.buf = this.buf.subarray(this.buf.length - keep);
         return;
       }
@@ -76,7 +77,11 @@ export class FrameDecoder {
         this.buf = this.buf.subarray(2);
         continue;
       }
-      const frame: Frame = { seq: this.buf[3]!, type: this.buf[4]!, payload: Uint8Array.prototype.slice.call(this.buf, 5, 5 + len) };
+      const frame: Frame = {
+        seq: this.buf[3]!,
+        type: this.buf[4]!,
+        payload: Uint8Array.prototype.slice.call(this.buf, 5, 5 + len),
+      };
       this.buf = this.buf.subarray(total);
       this.onFrame(frame);
     }

@@ -102,7 +102,9 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
 
   pulse(pulse: HapticPulse): Promise<PulseOutcome> {
     if (!Number.isInteger(pulse.channel) || pulse.channel < 0 || pulse.channel >= this.channels) {
-      return Promise.resolve(this.reject(`channel ${pulse.channel} is not on this controller (0..${this.channels - 1})`));
+      return Promise.resolve(
+        this.reject(`channel ${pulse.channel} is not on this controller (0..${this.channels - 1})`),
+      );
     }
     return this.request(MSG.pulse, encodePulse(pulse));
   }
@@ -120,7 +122,16 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
   private request(type: number, payload: Uint8Array, control = false): Promise<PulseOutcome & { reply?: Uint8Array }> {
     if (!this.running) return Promise.resolve({ ok: false, reason: 'stopped' });
     return new Promise((resolve) => {
-      const p: Pending = { type, payload, issuedAt: this.now(), seq: -1, attempts: 0, timer: undefined, control, resolve };
+      const p: Pending = {
+        type,
+        payload,
+        issuedAt: this.now(),
+        seq: -1,
+        attempts: 0,
+        timer: undefined,
+        control,
+        resolve,
+      };
       if (control) {
         this.send(p);
         return;
@@ -171,7 +182,8 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
     this.inFlight.delete(p.seq);
     if (p.attempts > this.options.retries) {
       this.drop(p, 'no_ack');
-      if (p.control || p.type === MSG.ping) this.lineDead(p.type === MSG.hello ? 'no reply to hello' : 'heartbeat lost');
+      if (p.control || p.type === MSG.ping)
+        this.lineDead(p.type === MSG.hello ? 'no reply to hello' : 'heartbeat lost');
     } else if (!p.control && this.now() - p.issuedAt > this.options.deadlineMs) {
       this.drop(p, 'stale');
     } else {
@@ -214,7 +226,10 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
     const status = f.payload[0];
     if (status !== 0) {
       this.health.countError(this.name, 'controller_refused');
-      p.resolve({ ok: false, reason: `controller refused: ${status === undefined ? 'empty reply' : (STATUS[status] ?? `status ${status}`)}` });
+      p.resolve({
+        ok: false,
+        reason: `controller refused: ${status === undefined ? 'empty reply' : (STATUS[status] ?? `status ${status}`)}`,
+      });
     } else {
       this.stats.acked++;
       this.health.report(this.name, { lastSampleAt: Date.now() });
@@ -250,7 +265,10 @@ export class SerialHapticDriver extends ReopeningLine implements HapticOutput {
     this.hello = hello.value;
     this.ready = true;
     this.retry.reset();
-    this.health.report(this.name, { state: 'connected', detail: `${this.options.path}: ${hello.value.firmware}, protocol ${hello.value.protocol}, ${hello.value.channels} channels` });
+    this.health.report(this.name, {
+      state: 'connected',
+      detail: `${this.options.path}: ${hello.value.firmware}, protocol ${hello.value.protocol}, ${hello.value.channels} channels`,
+    });
     this.pump();
   }
 

@@ -113,13 +113,20 @@ export class SimulatedHapticController {
  * An `OpenSerial` binding whose every open plugs a fresh in-memory line into `controller`,
  * as if the controller were on the far end of a USB cable. `unplug()` pulls the cable.
  */
-export function simulatedSerial(controller: SimulatedHapticController): { open: OpenSerial; unplug: () => void; plugged: { value: boolean } } {
+export function simulatedSerial(controller: SimulatedHapticController): {
+  open: OpenSerial;
+  unplug: () => void;
+  plugged: { value: boolean };
+} {
   let current: SerialLink | undefined;
   const plugged = { value: true };
   return {
     plugged,
     open: (path) => {
-      if (!plugged.value) return Promise.reject(Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' }));
+      if (!plugged.value)
+        return Promise.reject(
+          Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' }),
+        );
       const [host, device] = memoryLinkPair();
       controller.attach(device);
       current = host;
@@ -138,7 +145,12 @@ export function simulatedSerial(controller: SimulatedHapticController): { open: 
  * far end of a tty pair, or a USB-serial adapter looped to the box), reopening it whenever it
  * disappears. Returns the stop function.
  */
-export function serveOnSerial(controller: { attach(link: SerialLink): void }, path: string, openSerial: OpenSerial = openSerialPort, retryMs = 20): () => Promise<void> {
+export function serveOnSerial(
+  controller: { attach(link: SerialLink): void },
+  path: string,
+  openSerial: OpenSerial = openSerialPort,
+  retryMs = 20,
+): () => Promise<void> {
   let running = true;
   let link: SerialLink | undefined;
   let timer: NodeJS.Timeout | undefined;

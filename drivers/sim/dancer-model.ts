@@ -63,7 +63,11 @@ export class DancerModel {
    */
   rssi(tMs: number): number {
     const t = tMs / 1000;
-    return Math.round(-62 + 9 * Math.sin((2 * Math.PI * t) / 41 + this.params.phase) + 3 * Math.sin((2 * Math.PI * t) / 7 + this.params.phase * 3));
+    return Math.round(
+      -62 +
+        9 * Math.sin((2 * Math.PI * t) / 41 + this.params.phase) +
+        3 * Math.sin((2 * Math.PI * t) / 7 + this.params.phase * 3),
+    );
   }
 
   /**

@@ -82,9 +82,23 @@ export class SimulatedVenueDriver implements Driver {
     this.t0 = this.clock.now();
     this.bands = Array.from({ length: this.options.dancers }, (_, i) => {
       const key = simulatedDeviceKey(i);
-      this.deps.announce({ key, kind: 'wearable', transport: 'sim', model: 'Codance sim wristband', name: `Simulated dancer ${i + 1}` });
+      this.deps.announce({
+        key,
+        kind: 'wearable',
+        transport: 'sim',
+        model: 'Codance sim wristband',
+        name: `Simulated dancer ${i + 1}`,
+      });
       this.deps.health.report(key, { type: 'device', state: 'connected' });
-      return { key, model: new DancerModel(this.options.seed * 10_007 + i, this.t0, this.crowd), accNext: 0, slowNext: 0, hrNext: 1, batteryNextAt: this.t0, lastHrAt: this.t0 };
+      return {
+        key,
+        model: new DancerModel(this.options.seed * 10_007 + i, this.t0, this.crowd),
+        accNext: 0,
+        slowNext: 0,
+        hrNext: 1,
+        batteryNextAt: this.t0,
+        lastHrAt: this.t0,
+      };
     });
     this.cancel = this.clock.every(this.options.tickMs ?? 200, () => this.tick());
     signal.addEventListener('abort', () => void this.stop(), { once: true });
@@ -116,27 +130,63 @@ export class SimulatedVenueDriver implements Driver {
         values[i * 3 + 1] = y;
         values[i * 3 + 2] = z;
       }
-      emit({ kind: 'raw', deviceKey: band.key, stream: 'acc', receivedAt: now, firstIndex: band.accNext, startedAt: this.t0 + band.accNext * accPeriod, rateHz: imuRateHz, channels: 3, values });
+      emit({
+        kind: 'raw',
+        deviceKey: band.key,
+        stream: 'acc',
+        receivedAt: now,
+        firstIndex: band.accNext,
+        startedAt: this.t0 + band.accNext * accPeriod,
+        rateHz: imuRateHz,
+        channels: 3,
+        values,
+      });
       band.accNext += accDue;
     }
     const slowPeriod = 1000 / SLOW_RATE_HZ;
     while (this.t0 + band.slowNext * slowPeriod <= now) {
       const t = this.t0 + band.slowNext * slowPeriod;
-      emit({ kind: 'eda', deviceKey: band.key, receivedAt: now, index: band.slowNext, microsiemens: band.model.eda(t, slowPeriod) });
-      emit({ kind: 'skin_temp', deviceKey: band.key, receivedAt: now, index: band.slowNext, celsius: band.model.skinTemp(t, slowPeriod) });
+      emit({
+        kind: 'eda',
+        deviceKey: band.key,
+        receivedAt: now,
+        index: band.slowNext,
+        microsiemens: band.model.eda(t, slowPeriod),
+      });
+      emit({
+        kind: 'skin_temp',
+        deviceKey: band.key,
+        receivedAt: now,
+        index: band.slowNext,
+        celsius: band.model.skinTemp(t, slowPeriod),
+      });
       band.slowNext++;
     }
     while (this.t0 + band.hrNext * 1000 <= now) {
       const t = this.t0 + band.hrNext * 1000;
       const { bpm, rr1024 } = band.model.heartbeats(band.lastHrAt, t);
       band.lastHrAt = t;
-      emit({ kind: 'heart_rate', deviceKey: band.key, receivedAt: now, index: band.hrNext - 1, bpm, rr1024, contact: true });
+      emit({
+        kind: 'heart_rate',
+        deviceKey: band.key,
+        receivedAt: now,
+        index: band.hrNext - 1,
+        bpm,
+        rr1024,
+        contact: true,
+      });
       this.deps.health.report(band.key, { rssi: band.model.rssi(t) });
       band.hrNext++;
     }
     if (now >= band.batteryNextAt) {
       band.model.battery = Math.max(0, band.model.battery - 1);
-      emit({ kind: 'battery', deviceKey: band.key, receivedAt: now, index: Math.round((now - this.t0) / BATTERY_EVERY_MS), percent: band.model.battery });
+      emit({
+        kind: 'battery',
+        deviceKey: band.key,
+        receivedAt: now,
+        index: Math.round((now - this.t0) / BATTERY_EVERY_MS),
+        percent: band.model.battery,
+      });
       this.deps.health.report(band.key, { batteryPercent: band.model.battery });
       band.batteryNextAt += BATTERY_EVERY_MS;
     }

@@ -68,7 +68,9 @@ export function subjectWindows(root: string, subject: string, labels: Map<number
   const hr = signal(dir, 'HR.csv');
   const ibiFile = join(dir, 'IBI.csv');
   const ibi = existsSync(ibiFile) ? parseE4Ibi(readFileSync(ibiFile, 'utf8')) : undefined;
-  const beats = ibi?.ok ? ibi.value.beats.map((b) => ({ t: ibi.value.startMs / 1000 + b.offsetMs / 1000, rrMs: b.ibiS * 1000 })) : [];
+  const beats = ibi?.ok
+    ? ibi.value.beats.map((b) => ({ t: ibi.value.startMs / 1000 + b.offsetMs / 1000, rrMs: b.ibiS * 1000 }))
+    : [];
   const times = [...labels.keys()].sort((a, b) => a - b);
   const norm = new RunningNorm(PHYSIO_FLOORS, NORM_HALF_LIFE);
   const xs: Float32Array[] = [];
@@ -105,12 +107,17 @@ export function subjectWindows(root: string, subject: string, labels: Map<number
 /** Every labelled subject of the folder, in name order. */
 export function loadStressPredict(root: string): SubjectWindows[] {
   const labels = readLabels(root);
-  const subjects = readdirSync(join(root, 'Raw_data')).filter((s) => labels.has(s)).sort();
+  const subjects = readdirSync(join(root, 'Raw_data'))
+    .filter((s) => labels.has(s))
+    .sort();
   return subjects.map((s) => subjectWindows(root, s, labels.get(s)!));
 }
 
 /** All windows of these subjects as one matrix [windows × features] and their labels. */
-export function stack(sets: readonly SubjectWindows[], features = PHYSIO_FLOORS.length): { x: Float32Array; y: Uint8Array } {
+export function stack(
+  sets: readonly SubjectWindows[],
+  features = PHYSIO_FLOORS.length,
+): { x: Float32Array; y: Uint8Array } {
   const n = sets.reduce((a, s) => a + s.count, 0);
   const x = new Float32Array(n * features);
   const y = new Uint8Array(n);

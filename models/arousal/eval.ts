@@ -8,9 +8,14 @@ import { AROUSAL_FEATURES, AROUSAL_MODEL_PATH } from './model.js';
 
 export class EvalDataError extends Error {}
 
-export async function evaluateArousal(dataDir: string, modelPath = AROUSAL_MODEL_PATH): Promise<{ auroc: number; balancedAccuracy: number; subjects: number; windows: number }> {
+export async function evaluateArousal(
+  dataDir: string,
+  modelPath = AROUSAL_MODEL_PATH,
+): Promise<{ auroc: number; balancedAccuracy: number; subjects: number; windows: number }> {
   if (!existsSync(join(dataDir, 'labels.csv')) || !existsSync(join(dataDir, 'Raw_data'))) {
-    throw new EvalDataError(`${dataDir} is not laid out like Stress-Predict: it needs labels.csv and Raw_data/Sxx/{EDA,TEMP,HR,IBI}.csv`);
+    throw new EvalDataError(
+      `${dataDir} is not laid out like Stress-Predict: it needs labels.csv and Raw_data/Sxx/{EDA,TEMP,HR,IBI}.csv`,
+    );
   }
   const sets = loadStressPredict(dataDir);
   if (sets.length === 0) throw new EvalDataError(`${dataDir}: no subject folder in Raw_data/ has labels in labels.csv`);

@@ -8,7 +8,12 @@ export interface Logistic {
   b: number;
 }
 
-export function trainLogistic(x: Float32Array, y: Uint8Array, features: number, opts = { iterations: 3000, rate: 0.5, l2: 0.01 }): Logistic {
+export function trainLogistic(
+  x: Float32Array,
+  y: Uint8Array,
+  features: number,
+  opts = { iterations: 3000, rate: 0.5, l2: 0.01 },
+): Logistic {
   const n = y.length;
   const pos = y.reduce((a, v) => a + v, 0);
   const wPos = n / (2 * Math.max(1, pos));

@@ -7,7 +7,10 @@ import { PHYSIO_FEATURES } from '../features/physio.js';
 import { encodeModel, node, tensor, value } from '../onnx/build.js';
 import type { Logistic } from './logistic.js';
 
-export const AROUSAL_MODEL_PATH = fileURLToPath(new URL('./arousal.onnx', import.meta.url)).replace(/\/dist\/models\//, '/models/');
+export const AROUSAL_MODEL_PATH = fileURLToPath(new URL('./arousal.onnx', import.meta.url)).replace(
+  /\/dist\/models\//,
+  '/models/',
+);
 export const AROUSAL_FEATURES = PHYSIO_FEATURES;
 export const AROUSAL_TFJS_DIR = AROUSAL_MODEL_PATH.replace(/arousal\.onnx$/, 'tfjs');
 

@@ -22,7 +22,13 @@ export interface MovementFeatures {
  * @param startS time of the first sample, seconds, on the same clock as `beatOriginS`
  * @param beatHz beats per second (bpm / 60)
  */
-export function movementFeatures(xyz: ArrayLike<number>, rateHz: number, startS: number, beatHz: number, beatOriginS = 0): MovementFeatures {
+export function movementFeatures(
+  xyz: ArrayLike<number>,
+  rateHz: number,
+  startS: number,
+  beatHz: number,
+  beatOriginS = 0,
+): MovementFeatures {
   const n = Math.floor(xyz.length / 3);
   if (n < 4) return { intensity: 0, jerk: 0, frequencyHz: 0, beatPhase: 0, beatLock: 0 };
   const mean = [0, 0, 0];

@@ -3,7 +3,16 @@
  * live pipeline (daemon/), so the model sees the same numbers in both. NaN means "not
  * computable in this window" (too few samples), never 0.
  */
-export const PHYSIO_FEATURES = ['eda_tonic', 'eda_slope', 'scr_rate', 'hr_mean', 'hr_std', 'rmssd', 'temp_mean', 'temp_slope'] as const;
+export const PHYSIO_FEATURES = [
+  'eda_tonic',
+  'eda_slope',
+  'scr_rate',
+  'hr_mean',
+  'hr_std',
+  'rmssd',
+  'temp_mean',
+  'temp_slope',
+] as const;
 export type PhysioFeature = (typeof PHYSIO_FEATURES)[number];
 
 /** A series of values with their times in seconds. */

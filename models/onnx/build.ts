@@ -26,14 +26,21 @@ export function value(name: string, shape: (number | null)[]): InstanceType<type
   });
 }
 
-export function node(opType: string, input: string[], output: string[], attrs: Record<string, number> = {}): InstanceType<typeof onnx.NodeProto> {
+export function node(
+  opType: string,
+  input: string[],
+  output: string[],
+  attrs: Record<string, number> = {},
+): InstanceType<typeof onnx.NodeProto> {
   return onnx.NodeProto.create({
     opType,
     input,
     output,
     name: `${opType}_${output[0]}`,
     attribute: Object.entries(attrs).map(([name, f]) =>
-      Number.isInteger(f) ? onnx.AttributeProto.create({ name, i: f, type: onnx.AttributeProto.AttributeType.INT }) : onnx.AttributeProto.create({ name, f, type: onnx.AttributeProto.AttributeType.FLOAT }),
+      Number.isInteger(f)
+        ? onnx.AttributeProto.create({ name, i: f, type: onnx.AttributeProto.AttributeType.INT })
+        : onnx.AttributeProto.create({ name, f, type: onnx.AttributeProto.AttributeType.FLOAT }),
     ),
   });
 }

@@ -21,15 +21,26 @@ export async function embed(xs: Float32Array[], modelPath = GESTURE_MODEL_PATH):
   }
 }
 
-export async function evaluatePatterns(dataDir: string, shots: number, modelPath = GESTURE_MODEL_PATH): Promise<FewShotResult> {
-  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) throw new PatternDataError(`${dataDir} is not a folder`);
+export async function evaluatePatterns(
+  dataDir: string,
+  shots: number,
+  modelPath = GESTURE_MODEL_PATH,
+): Promise<FewShotResult> {
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory())
+    throw new PatternDataError(`${dataDir} is not a folder`);
   let recordings;
   try {
     recordings = loadHmp(dataDir);
   } catch (err) {
     throw new PatternDataError((err as Error).message);
   }
-  if (recordings.length === 0) throw new PatternDataError(`${dataDir} has no gesture folders of recordings named …-<volunteer>.txt (the layout of shared/data/imu/hmp)`);
-  const embeddings = await embed(recordings.map((r) => gestureFeatures(r.xyz, HMP_RATE_HZ)), modelPath);
+  if (recordings.length === 0)
+    throw new PatternDataError(
+      `${dataDir} has no gesture folders of recordings named …-<volunteer>.txt (the layout of shared/data/imu/hmp)`,
+    );
+  const embeddings = await embed(
+    recordings.map((r) => gestureFeatures(r.xyz, HMP_RATE_HZ)),
+    modelPath,
+  );
   return fewShot(recordings, embeddings, shots, radius2Of(readMetadata(readFileSync(modelPath))));
 }

@@ -19,8 +19,15 @@ export interface FewShotResult {
   testVolunteers: string[];
 }
 
-export function fewShot(recordings: readonly Recording[], embeddings: readonly Float32Array[], shots: number, radius2: number): FewShotResult {
-  const order = (a: number, b: number): number => volunteerOrder(recordings[a]!.volunteer, recordings[b]!.volunteer) || recordings[a]!.file.localeCompare(recordings[b]!.file);
+export function fewShot(
+  recordings: readonly Recording[],
+  embeddings: readonly Float32Array[],
+  shots: number,
+  radius2: number,
+): FewShotResult {
+  const order = (a: number, b: number): number =>
+    volunteerOrder(recordings[a]!.volunteer, recordings[b]!.volunteer) ||
+    recordings[a]!.file.localeCompare(recordings[b]!.file);
   const byClass = new Map<string, number[]>();
   recordings.forEach((r, i) => {
     let list = byClass.get(r.gesture);
@@ -31,7 +38,10 @@ export function fewShot(recordings: readonly Recording[], embeddings: readonly F
   const prototypes = [...byClass.entries()].map(([gesture, idx]) => {
     const chosen = [...idx].sort(order).slice(0, shots);
     for (const i of chosen) shotVolunteers.add(recordings[i]!.volunteer);
-    return prototypeOf(gesture, chosen.map((i) => embeddings[i]!));
+    return prototypeOf(
+      gesture,
+      chosen.map((i) => embeddings[i]!),
+    );
   });
   const test = recordings.map((_, i) => i).filter((i) => !shotVolunteers.has(recordings[i]!.volunteer));
   const predicted = test.map((i) => classify(embeddings[i]!, prototypes, radius2)?.name ?? '');

@@ -23,7 +23,8 @@ export function parseHmpFile(text: string, file: string): Float32Array {
     const line = lines[i]!.trim();
     if (line === '') continue;
     const parts = line.split(/\s+/).map(Number);
-    if (parts.length !== 3 || !parts.every((c) => Number.isInteger(c) && c >= 0 && c <= 63)) throw new Error(`${file} line ${i + 1}: expected three codes 0..63, got "${line.slice(0, 40)}"`);
+    if (parts.length !== 3 || !parts.every((c) => Number.isInteger(c) && c >= 0 && c <= 63))
+      throw new Error(`${file} line ${i + 1}: expected three codes 0..63, got "${line.slice(0, 40)}"`);
     for (const c of parts) values.push(-1.5 + (c / 63) * 3);
   }
   if (values.length < 6) throw new Error(`${file}: fewer than two samples`);

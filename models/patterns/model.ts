@@ -3,9 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { GESTURE_FEATURE_COUNT } from '../features/gesture.js';
 import { encodeModel, node, tensor, value } from '../onnx/build.js';
 
-export const GESTURE_MODEL_PATH = fileURLToPath(new URL('./gesture.onnx', import.meta.url)).replace(/\/dist\/models\//, '/models/');
+export const GESTURE_MODEL_PATH = fileURLToPath(new URL('./gesture.onnx', import.meta.url)).replace(
+  /\/dist\/models\//,
+  '/models/',
+);
 
-export function gestureOnnx(mu: ArrayLike<number>, sd: ArrayLike<number>, metadata: Record<string, string>): Uint8Array {
+export function gestureOnnx(
+  mu: ArrayLike<number>,
+  sd: ArrayLike<number>,
+  metadata: Record<string, string>,
+): Uint8Array {
   const f = GESTURE_FEATURE_COUNT;
   return encodeModel({
     name: 'codance_gesture_embedding',

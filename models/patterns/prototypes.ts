@@ -40,7 +40,12 @@ export interface ClassifyOptions {
 }
 
 /** The best prototype for one embedding, with its confidence. */
-export function classify(embedding: ArrayLike<number>, prototypes: readonly Prototype[], radius2: number, options: ClassifyOptions = {}): Match | undefined {
+export function classify(
+  embedding: ArrayLike<number>,
+  prototypes: readonly Prototype[],
+  radius2: number,
+  options: ClassifyOptions = {},
+): Match | undefined {
   if (prototypes.length === 0) return undefined;
   const offset = options.offset ?? 0;
   const d2 = prototypes.map((p) => squaredDistance(embedding, p.vector, offset));

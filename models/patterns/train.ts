@@ -39,9 +39,18 @@ export function trainGesture(hmpRoot: string): TrainedGesture {
   const radius2 = withinClassRadius2(recordings, embeddings);
   const results = SHOTS.map((k) => fewShot(recordings, embeddings, k, radius2));
   const metrics = { radius2, fitRecordings: fit.length, fewShot: results };
-  const probes = ['Walk', 'Sitdown_chair', 'Drink_glass'].map((g) => recordings.findIndex((r) => r.gesture === g && r.volunteer === FIT_VOLUNTEER)).filter((i) => i >= 0);
-  const regression = { inputs: probes.map((i) => Array.from(features[i]!)), outputs: probes.map((i) => Array.from(embeddings[i]!, (v) => Math.round(v * 1e5) / 1e5)) };
-  const onnx = gestureOnnx(mu, sd, { training_data: `HMP wrist accelerometer (Bruno et al. 2013), volunteer ${FIT_VOLUNTEER}`, radius2: String(radius2), features: String(f) });
+  const probes = ['Walk', 'Sitdown_chair', 'Drink_glass']
+    .map((g) => recordings.findIndex((r) => r.gesture === g && r.volunteer === FIT_VOLUNTEER))
+    .filter((i) => i >= 0);
+  const regression = {
+    inputs: probes.map((i) => Array.from(features[i]!)),
+    outputs: probes.map((i) => Array.from(embeddings[i]!, (v) => Math.round(v * 1e5) / 1e5)),
+  };
+  const onnx = gestureOnnx(mu, sd, {
+    training_data: `HMP wrist accelerometer (Bruno et al. 2013), volunteer ${FIT_VOLUNTEER}`,
+    radius2: String(radius2),
+    features: String(f),
+  });
   return { onnx, metrics, regression, card: card(metrics, recordings) };
 }
 

@@ -27,17 +27,34 @@ export class OnnxModel implements BatchModel {
     private readonly outputName: string,
   ) {}
 
-  static async load(name: string, source: string | Uint8Array, inputWidth: number, outputWidth: number): Promise<OnnxModel> {
+  static async load(
+    name: string,
+    source: string | Uint8Array,
+    inputWidth: number,
+    outputWidth: number,
+  ): Promise<OnnxModel> {
     const ort = await import('onnxruntime-node');
     // One thread each: the box runs one model call per pipeline tick, and sensor I/O needs the other cores.
     const options = { intraOpNumThreads: 1, interOpNumThreads: 1 };
-    const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
-    return new OnnxModel(name, inputWidth, outputWidth, session, ort.Tensor, session.inputNames[0]!, session.outputNames[0]!);
+    const session =
+      typeof source === 'string'
+        ? await ort.InferenceSession.create(source, options)
+        : await ort.InferenceSession.create(source, options);
+    return new OnnxModel(
+      name,
+      inputWidth,
+      outputWidth,
+      session,
+      ort.Tensor,
+      session.inputNames[0]!,
+      session.outputNames[0]!,
+    );
   }
 
   async run(x: Float32Array, n: number): Promise<Float32Array> {
     if (n === 0) return new Float32Array(0);
-    if (x.length !== n * this.inputWidth) throw new RangeError(`${this.name}: expected ${n}×${this.inputWidth} inputs, got ${x.length}`);
+    if (x.length !== n * this.inputWidth)
+      throw new RangeError(`${this.name}: expected ${n}×${this.inputWidth} inputs, got ${x.length}`);
     const out = await this.session.run({ [this.inputName]: new this.Tensor('float32', x, [n, this.inputWidth]) });
     return out[this.outputName]!.data as Float32Array;
   }

@@ -51,14 +51,19 @@ export class TfjsModel implements BatchModel {
     const group = manifest.weightsManifest[0]!;
     const weightData = Buffer.concat(group.paths.map((p) => readFileSync(join(dir, p))));
     const model = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength) }),
+      tf.io.fromMemory({
+        modelTopology: manifest.modelTopology,
+        weightSpecs: group.weights,
+        weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
+      }),
     );
     return new TfjsModel(name, inputWidth, outputWidth, tf, model);
   }
 
   async run(x: Float32Array, n: number): Promise<Float32Array> {
     if (n === 0) return new Float32Array(0);
-    if (x.length !== n * this.inputWidth) throw new RangeError(`${this.name}: expected ${n}×${this.inputWidth} inputs, got ${x.length}`);
+    if (x.length !== n * this.inputWidth)
+      throw new RangeError(`${this.name}: expected ${n}×${this.inputWidth} inputs, got ${x.length}`);
     const input = this.tf.tensor2d(x, [n, this.inputWidth]);
     const out = this.model.predict(input) as TfModule.Tensor;
     try {

@@ -32,25 +32,47 @@ export class Accounts {
   ) {}
 
   private async jwtSecret(): Promise<string> {
-    this.secret ??= (await this.db.selectFrom('cloud_meta').select('value').where('key', '=', 'jwt_secret').executeTakeFirstOrThrow()).value;
+    this.secret ??= (
+      await this.db.selectFrom('cloud_meta').select('value').where('key', '=', 'jwt_secret').executeTakeFirstOrThrow()
+    ).value;
     return this.secret;
   }
 
-  async createOrg(name: string, owner: { email: string; password: string }): Promise<{ orgId: number; userId: number }> {
+  async createOrg(
+    name: string,
+    owner: { email: string; password: string },
+  ): Promise<{ orgId: number; userId: number }> {
     const userId = await this.ensureUser(owner.email, owner.password);
     return this.db.transaction().execute(async (tx) => {
       const taken = await tx.selectFrom('orgs').select('id').where('name', '=', name).executeTakeFirst();
       if (taken) throw new CloudError(409, 'duplicate_org', `an organisation named "${name}" exists`, 'body.name');
-      const org = await tx.insertInto('orgs').values({ name, created_at: this.now() }).returning('id').executeTakeFirstOrThrow();
-      await tx.insertInto('memberships').values({ user_id: userId, org_id: org.id, role: 'owner', created_at: this.now() }).execute();
+      const org = await tx
+        .insertInto('orgs')
+        .values({ name, created_at: this.now() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('memberships')
+        .values({ user_id: userId, org_id: org.id, role: 'owner', created_at: this.now() })
+        .execute();
       return { orgId: org.id, userId };
     });
   }
 
   /** Adds (or changes the role of) a member; a new email becomes a user with the given password. */
   async addMember(orgId: number, email: string, role: OrgRole, password: string | undefined): Promise<number> {
-    const existing = await this.db.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst();
-    if (!existing && !password) throw new CloudError(422, 'validation_failed', `body.password: required for a new user (${email} has no account yet)`, 'body.password');
+    const existing = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', email.toLowerCase())
+      .executeTakeFirst();
+    if (!existing && !password)
+      throw new CloudError(
+        422,
+        'validation_failed',
+        `body.password: required for a new user (${email} has no account yet)`,
+        'body.password',
+      );
     const userId = existing?.id ?? (await this.ensureUser(email, password!));
     await this.db
       .insertInto('memberships')
@@ -62,19 +84,45 @@ export class Accounts {
 
   private async ensureUser(email: string, password: string): Promise<number> {
     const key = email.toLowerCase();
-    const found = await this.db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', key).executeTakeFirst();
+    const found = await this.db
+      .selectFrom('users')
+      .select(['id', 'password_hash'])
+      .where('email', '=', key)
+      .executeTakeFirst();
     if (found) {
-      if (!(await verify(found.password_hash, password).catch(() => false))) throw new CloudError(409, 'user_exists', `${email} already has an account with another password`, 'body.email');
+      if (!(await verify(found.password_hash, password).catch(() => false)))
+        throw new CloudError(409, 'user_exists', `${email} already has an account with another password`, 'body.email');
       return found.id;
     }
-    const row = await this.db.insertInto('users').values({ email: key, password_hash: await hash(password), created_at: this.now() }).returning('id').executeTakeFirstOrThrow();
+    const row = await this.db
+      .insertInto('users')
+      .values({ email: key, password_hash: await hash(password), created_at: this.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return row.id;
   }
 
   async createVenue(orgId: number, name: string): Promise<number> {
-    const taken = await this.db.selectFrom('venues').select('id').where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
-    if (taken) throw new CloudError(409, 'duplicate_venue', `this organisation already has a venue named "${name}"`, 'body.name');
-    return (await this.db.insertInto('venues').values({ org_id: orgId, name, created_at: this.now() }).returning('id').executeTakeFirstOrThrow()).id;
+    const taken = await this.db
+      .selectFrom('venues')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (taken)
+      throw new CloudError(
+        409,
+        'duplicate_venue',
+        `this organisation already has a venue named "${name}"`,
+        'body.name',
+      );
+    return (
+      await this.db
+        .insertInto('venues')
+        .values({ org_id: orgId, name, created_at: this.now() })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   }
 
   /** A one-time enrolment code for a venue, valid 24 h; only its hash is kept. */
@@ -82,7 +130,18 @@ export class Accounts {
     const raw = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
     const code = `${raw.slice(0, 5)}-${raw.slice(5)}`;
     const expiresAt = this.now() + CODE_TTL_MS;
-    await this.db.insertInto('enrolment_codes').values({ code_hash: sha256(raw), venue_id: venueId, created_by: createdBy, created_at: this.now(), expires_at: expiresAt, used_at: null, used_by_box: null }).execute();
+    await this.db
+      .insertInto('enrolment_codes')
+      .values({
+        code_hash: sha256(raw),
+        venue_id: venueId,
+        created_by: createdBy,
+        created_at: this.now(),
+        expires_at: expiresAt,
+        used_at: null,
+        used_by_box: null,
+      })
+      .execute();
     return { code, expiresAt };
   }
 
@@ -103,16 +162,46 @@ export class Accounts {
         .where('expires_at', '>', t)
         .returning('venue_id')
         .executeTakeFirst();
-      if (!spent) throw new CloudError(403, 'invalid_code', 'this enrolment code is unknown, already used or expired; ask your organisation admin for a new one', 'body.code');
-      const venue = await tx.selectFrom('venues').select(['id', 'org_id']).where('id', '=', spent.venue_id).executeTakeFirstOrThrow();
-      const existing = await tx.selectFrom('boxes').select(['id', 'venue_id']).where('uid', '=', uid).executeTakeFirst();
-      if (existing && existing.venue_id !== venue.id) throw new CloudError(409, 'enrolled_elsewhere', `box ${uid} is enrolled at another venue; that venue's admin must remove it first`, 'body.box');
+      if (!spent)
+        throw new CloudError(
+          403,
+          'invalid_code',
+          'this enrolment code is unknown, already used or expired; ask your organisation admin for a new one',
+          'body.code',
+        );
+      const venue = await tx
+        .selectFrom('venues')
+        .select(['id', 'org_id'])
+        .where('id', '=', spent.venue_id)
+        .executeTakeFirstOrThrow();
+      const existing = await tx
+        .selectFrom('boxes')
+        .select(['id', 'venue_id'])
+        .where('uid', '=', uid)
+        .executeTakeFirst();
+      if (existing && existing.venue_id !== venue.id)
+        throw new CloudError(
+          409,
+          'enrolled_elsewhere',
+          `box ${uid} is enrolled at another venue; that venue's admin must remove it first`,
+          'body.box',
+        );
       let boxId: number;
       if (existing) {
-        await tx.updateTable('boxes').set({ token_hash: sha256(token), name, enrolled_at: t }).where('id', '=', existing.id).execute();
+        await tx
+          .updateTable('boxes')
+          .set({ token_hash: sha256(token), name, enrolled_at: t })
+          .where('id', '=', existing.id)
+          .execute();
         boxId = existing.id;
       } else {
-        boxId = (await tx.insertInto('boxes').values({ uid, venue_id: venue.id, name, token_hash: sha256(token), enrolled_at: t, last_seen_at: null }).returning('id').executeTakeFirstOrThrow()).id;
+        boxId = (
+          await tx
+            .insertInto('boxes')
+            .values({ uid, venue_id: venue.id, name, token_hash: sha256(token), enrolled_at: t, last_seen_at: null })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
       }
       await tx.updateTable('enrolment_codes').set({ used_by_box: boxId }).where('code_hash', '=', codeHash).execute();
       return { token, venueId: venue.id, orgId: venue.org_id };
@@ -120,11 +209,18 @@ export class Accounts {
   }
 
   async login(email: string, password: string): Promise<{ token: string; expiresIn: number } | undefined> {
-    const user = await this.db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email.toLowerCase()).executeTakeFirst();
+    const user = await this.db
+      .selectFrom('users')
+      .select(['id', 'password_hash'])
+      .where('email', '=', email.toLowerCase())
+      .executeTakeFirst();
     const ok = await verify(user?.password_hash ?? DUMMY_HASH, password).catch(() => false);
     if (!ok || !user) return undefined;
     const iat = Math.floor(this.now() / 1000);
-    return { token: await sign({ sub: String(user.id), iat, exp: iat + TOKEN_TTL_S }, await this.jwtSecret(), 'HS256'), expiresIn: TOKEN_TTL_S };
+    return {
+      token: await sign({ sub: String(user.id), iat, exp: iat + TOKEN_TTL_S }, await this.jwtSecret(), 'HS256'),
+      expiresIn: TOKEN_TTL_S,
+    };
   }
 
   /** Who is calling: a dashboard user (JWT) or a box (its credential); memberships read fresh each time. */
@@ -148,7 +244,11 @@ export class Accounts {
     }
     const user = await this.db.selectFrom('users').select(['id', 'email']).where('id', '=', sub).executeTakeFirst();
     if (!user) return undefined;
-    const roles = await this.db.selectFrom('memberships').select(['org_id', 'role']).where('user_id', '=', user.id).execute();
+    const roles = await this.db
+      .selectFrom('memberships')
+      .select(['org_id', 'role'])
+      .where('user_id', '=', user.id)
+      .execute();
     return { kind: 'user', id: user.id, email: user.email, roles: new Map(roles.map((r) => [r.org_id, r.role])) };
   }
 
@@ -165,9 +265,18 @@ export class Accounts {
   }
 
   /** The venue's row, if the caller may see it with at least `min` (a box sees its own venue only). */
-  async venueAccess(p: Principal, venueId: number, min: OrgRole): Promise<{ id: number; org_id: number; name: string }> {
-    const venue = await this.db.selectFrom('venues').select(['id', 'org_id', 'name']).where('id', '=', venueId).executeTakeFirst();
-    if (!venue || (p.kind === 'box' && p.venueId !== venue.id) || (p.kind === 'user' && !p.roles.has(venue.org_id))) throw notFound('venue', venueId);
+  async venueAccess(
+    p: Principal,
+    venueId: number,
+    min: OrgRole,
+  ): Promise<{ id: number; org_id: number; name: string }> {
+    const venue = await this.db
+      .selectFrom('venues')
+      .select(['id', 'org_id', 'name'])
+      .where('id', '=', venueId)
+      .executeTakeFirst();
+    if (!venue || (p.kind === 'box' && p.venueId !== venue.id) || (p.kind === 'user' && !p.roles.has(venue.org_id)))
+      throw notFound('venue', venueId);
     this.orgAccess(p, venue.org_id, min);
     return venue;
   }

@@ -25,7 +25,8 @@ export function openCloudDb(target: string): CloudDb {
     // Our bigints are ms timestamps and ids, well inside 2^53: read them as numbers, per pool
     // (no process-wide pg.types change).
     const types: pg.CustomTypesConfig = {
-      getTypeParser: (oid: number, format?: 'text' | 'binary'): unknown => (oid === INT8 || oid === NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')),
+      getTypeParser: (oid: number, format?: 'text' | 'binary'): unknown =>
+        oid === INT8 || oid === NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text'),
     };
     const pool = new pg.Pool({ connectionString: target, max: 10, types });
     // An idle client losing its server must not become an unhandled 'error' that ends the process.
@@ -51,7 +52,11 @@ export async function migrateCloud(cloud: CloudDb): Promise<string[]> {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : JSON.stringify(error);
-    throw new Error(failed ? `cloud database migration ${failed} failed on ${cloud.where}: ${reason}` : `cannot open the cloud database ${cloud.where}: ${reason}`);
+    throw new Error(
+      failed
+        ? `cloud database migration ${failed} failed on ${cloud.where}: ${reason}`
+        : `cannot open the cloud database ${cloud.where}: ${reason}`,
+    );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

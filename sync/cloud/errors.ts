@@ -14,5 +14,6 @@ export class CloudError extends Error {
 }
 
 /** Another organisation's resources answer exactly like missing ones: existence is not disclosed. */
-export const notFound = (what: string, id: number | string): CloudError => new CloudError(404, 'not_found', `no ${what} ${id}`);
+export const notFound = (what: string, id: number | string): CloudError =>
+  new CloudError(404, 'not_found', `no ${what} ${id}`);
 export const forbidden = (message: string): CloudError => new CloudError(403, 'forbidden', message);

@@ -21,14 +21,26 @@ export const MAX_SEQS_PER_MS = 100;
 
 export class SeqOutOfRange extends Error {}
 
-export async function ingest(db: Kysely<CloudDatabase>, boxId: number, batch: SyncBatch, now: number): Promise<{ accepted: number; duplicates: number; max_seq: number }> {
-  const box = await db.selectFrom('boxes').select(['last_seq', 'last_seen_at']).where('id', '=', boxId).executeTakeFirst();
+export async function ingest(
+  db: Kysely<CloudDatabase>,
+  boxId: number,
+  batch: SyncBatch,
+  now: number,
+): Promise<{ accepted: number; duplicates: number; max_seq: number }> {
+  const box = await db
+    .selectFrom('boxes')
+    .select(['last_seq', 'last_seen_at'])
+    .where('id', '=', boxId)
+    .executeTakeFirst();
   const highest = batch.records.reduce((m, r) => Math.max(m, r.seq), 0);
   // A box seen before may only have moved on as far as the time since allows; its first
   // batch may carry any history (MAX_SYNC_SEQ bounds that, in the contract).
   if (box && box.last_seen_at !== null) {
     const bound = box.last_seq + SEQ_MARGIN + Math.max(0, now - box.last_seen_at) * MAX_SEQS_PER_MS;
-    if (highest > bound) throw new SeqOutOfRange(`seq ${highest} is beyond what this box can have written since it was last seen (last seq ${box.last_seq}, at most ${bound} now)`);
+    if (highest > bound)
+      throw new SeqOutOfRange(
+        `seq ${highest} is beyond what this box can have written since it was last seen (last seq ${box.last_seq}, at most ${bound} now)`,
+      );
   }
   // Defensive: one row per key in a statement (PostgreSQL refuses to update a row twice in one INSERT).
   const newest = new Map<string, SyncBatch['records'][number]>();
@@ -38,7 +50,10 @@ export async function ingest(db: Kysely<CloudDatabase>, boxId: number, batch: Sy
     if (!seen || seen.seq < r.seq) newest.set(key, r);
   }
   const rows = [...newest.values()].map((r) => {
-    const ix = r.op === 'upsert' && r.data ? indexOf(r.entity, r.id, r.data) : { eventId: null, at: null, stream: null, userId: null };
+    const ix =
+      r.op === 'upsert' && r.data
+        ? indexOf(r.entity, r.id, r.data)
+        : { eventId: null, at: null, stream: null, userId: null };
     return {
       box_id: boxId,
       entity: r.entity,
@@ -82,7 +97,10 @@ export async function ingest(db: Kysely<CloudDatabase>, boxId: number, batch: Sy
     await tx
       .updateTable('boxes')
       // CASE rather than max()/greatest(): the one spelling both SQLite and PostgreSQL read.
-      .set((eb) => ({ last_seen_at: now, last_seq: eb.case().when('last_seq', '<', maxSeq).then(maxSeq).else(eb.ref('last_seq')).end() }))
+      .set((eb) => ({
+        last_seen_at: now,
+        last_seq: eb.case().when('last_seq', '<', maxSeq).then(maxSeq).else(eb.ref('last_seq')).end(),
+      }))
       .where('id', '=', boxId)
       .execute();
   });

@@ -39,7 +39,9 @@ function initial(dialect: Dialect): Migration {
     async up(db: Kysely<unknown>) {
       for (const s of statements) await sql.raw(s).execute(db);
       // The signing key for dashboard tokens, shared by every cloud process through the database.
-      await sql`INSERT INTO cloud_meta (key, value) VALUES ('jwt_secret', ${randomBytes(32).toString('base64url')})`.execute(db);
+      await sql`INSERT INTO cloud_meta (key, value) VALUES ('jwt_secret', ${randomBytes(32).toString('base64url')})`.execute(
+        db,
+      );
     },
   };
 }

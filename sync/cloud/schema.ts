@@ -18,7 +18,15 @@ export interface CloudDatabase {
     last_seen_at: number | null;
     last_seq: Generated<number>;
   };
-  enrolment_codes: { code_hash: string; venue_id: number; created_by: number; created_at: number; expires_at: number; used_at: number | null; used_by_box: number | null };
+  enrolment_codes: {
+    code_hash: string;
+    venue_id: number;
+    created_by: number;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+    used_by_box: number | null;
+  };
   users: { id: Generated<number>; email: string; password_hash: string; created_at: number };
   memberships: { user_id: number; org_id: number; role: OrgRole; created_at: number };
   records: {

@@ -114,7 +114,12 @@ export async function sessionDancers(db: Kysely<CloudDatabase>, s: SessionRow): 
   const labels = new Map(
     users.map((u) => {
       const d = JSON.parse(u.data) as Record<string, unknown>;
-      const label = typeof d.username === 'string' ? d.username : typeof d.pseudonym === 'string' ? `dancer ${d.pseudonym.slice(0, 8)}` : `dancer ${u.entity_id}`;
+      const label =
+        typeof d.username === 'string'
+          ? d.username
+          : typeof d.pseudonym === 'string'
+            ? `dancer ${d.pseudonym.slice(0, 8)}`
+            : `dancer ${u.entity_id}`;
       return [u.entity_id, label];
     }),
   );
@@ -126,7 +131,11 @@ export async function sessionDancers(db: Kysely<CloudDatabase>, s: SessionRow): 
       last: iso(a.last),
       hr: { n: a.hrN, mean: a.hrN ? r(a.hrSum / a.hrN, 1) : null, max: a.hrN ? r(a.hrMax, 1) : null },
       eda_mean_us: a.edaN ? r(a.edaSum / a.edaN, 3) : null,
-      arousal: { n: a.arN, mean: a.arN ? r(a.arSum / a.arN, 3) : null, high_share: a.arN ? r(a.arHigh / a.arN, 3) : null },
+      arousal: {
+        n: a.arN,
+        mean: a.arN ? r(a.arSum / a.arN, 3) : null,
+        high_share: a.arN ? r(a.arHigh / a.arN, 3) : null,
+      },
       patterns: a.patterns,
     }))
     .sort((x, y) => x.label.localeCompare(y.label));

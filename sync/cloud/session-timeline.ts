@@ -15,7 +15,11 @@ export interface TimelineItem {
 
 const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
-export async function sessionTimeline(db: Kysely<CloudDatabase>, s: SessionRow, limit: number): Promise<{ items: TimelineItem[]; truncated: boolean }> {
+export async function sessionTimeline(
+  db: Kysely<CloudDatabase>,
+  s: SessionRow,
+  limit: number,
+): Promise<{ items: TimelineItem[]; truncated: boolean }> {
   const rows = await db
     .selectFrom('records')
     .select(['stream', 'at', 'user_ref', 'data'])
@@ -27,18 +31,41 @@ export async function sessionTimeline(db: Kysely<CloudDatabase>, s: SessionRow, 
     .orderBy('id')
     .limit(limit + 1)
     .execute();
-  const named = async (entity: 'movement_patterns' | 'users', ids: number[]): Promise<Map<number, Record<string, unknown>>> => {
+  const named = async (
+    entity: 'movement_patterns' | 'users',
+    ids: number[],
+  ): Promise<Map<number, Record<string, unknown>>> => {
     if (ids.length === 0) return new Map();
-    const found = await db.selectFrom('records').select(['entity_id', 'data']).where('box_id', '=', s.box_id).where('entity', '=', entity).where('deleted', '=', 0).where('entity_id', 'in', ids).execute();
+    const found = await db
+      .selectFrom('records')
+      .select(['entity_id', 'data'])
+      .where('box_id', '=', s.box_id)
+      .where('entity', '=', entity)
+      .where('deleted', '=', 0)
+      .where('entity_id', 'in', ids)
+      .execute();
     return new Map(found.map((r) => [r.entity_id, JSON.parse(r.data) as Record<string, unknown>]));
   };
   const parsed = rows.slice(0, limit).map((r) => ({ ...r, d: JSON.parse(r.data) as Record<string, unknown> }));
-  const patterns = await named('movement_patterns', [...new Set(parsed.filter((r) => r.stream === 'patterns').map((r) => Number(r.d.pattern_id)).filter(Number.isSafeInteger))]);
-  const users = await named('users', [...new Set(parsed.map((r) => r.user_ref).filter((u): u is number => u !== null))]);
+  const patterns = await named('movement_patterns', [
+    ...new Set(
+      parsed
+        .filter((r) => r.stream === 'patterns')
+        .map((r) => Number(r.d.pattern_id))
+        .filter(Number.isSafeInteger),
+    ),
+  ]);
+  const users = await named('users', [
+    ...new Set(parsed.map((r) => r.user_ref).filter((u): u is number => u !== null)),
+  ]);
   const label = (u: number | null): string | null => {
     if (u === null) return null;
     const d = users.get(u);
-    return typeof d?.username === 'string' ? d.username : typeof d?.pseudonym === 'string' ? `dancer ${d.pseudonym.slice(0, 8)}` : `dancer ${u}`;
+    return typeof d?.username === 'string'
+      ? d.username
+      : typeof d?.pseudonym === 'string'
+        ? `dancer ${d.pseudonym.slice(0, 8)}`
+        : `dancer ${u}`;
   };
   const items = parsed.map((r): TimelineItem => {
     const at = r.at === null ? null : new Date(r.at).toISOString();

@@ -19,11 +19,17 @@ export function decodeCursor(text: string | undefined): Cursor | undefined {
   if (text === undefined) return undefined;
   try {
     const v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n))) return { at: v[0] as number, id: v[1] as number };
+    if (Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n)))
+      return { at: v[0] as number, id: v[1] as number };
   } catch {
     // falls through to the error
   }
-  throw new CloudError(422, 'validation_failed', 'query.after: not a cursor this API gave out (use `next` from the previous page)', 'query.after');
+  throw new CloudError(
+    422,
+    'validation_failed',
+    'query.after: not a cursor this API gave out (use `next` from the previous page)',
+    'query.after',
+  );
 }
 
 const parse = (data: string): Record<string, unknown> => JSON.parse(data) as Record<string, unknown>;
@@ -42,7 +48,14 @@ export async function sessionById(db: Kysely<CloudDatabase>, id: number): Promis
   const row = await db
     .selectFrom('records')
     .innerJoin('boxes', 'boxes.id', 'records.box_id')
-    .select(['records.id', 'records.box_id', 'boxes.uid as box_uid', 'boxes.venue_id', 'records.entity_id', 'records.data'])
+    .select([
+      'records.id',
+      'records.box_id',
+      'boxes.uid as box_uid',
+      'boxes.venue_id',
+      'records.entity_id',
+      'records.data',
+    ])
     .where('records.id', '=', id)
     .where('records.entity', '=', 'events')
     .where('records.deleted', '=', 0)
@@ -64,7 +77,12 @@ function sessionJson(r: { id: number; box_uid: string; entity_id: number; data: 
   };
 }
 
-export async function listSessions(db: Kysely<CloudDatabase>, venueId: number, after: Cursor | undefined, limit: number) {
+export async function listSessions(
+  db: Kysely<CloudDatabase>,
+  venueId: number,
+  after: Cursor | undefined,
+  limit: number,
+) {
   let q = db
     .selectFrom('records')
     .innerJoin('boxes', 'boxes.id', 'records.box_id')
@@ -73,17 +91,35 @@ export async function listSessions(db: Kysely<CloudDatabase>, venueId: number, a
     .where('records.entity', '=', 'events')
     .where('records.deleted', '=', 0);
   // Newest first: (at, id) descending, continuing below the cursor.
-  if (after) q = q.where((eb) => eb.or([eb('records.at', '<', after.at), eb.and([eb('records.at', '=', after.at), eb('records.id', '<', after.id)])]));
-  const rows = await q.orderBy('records.at', 'desc').orderBy('records.id', 'desc').limit(limit + 1).execute();
+  if (after)
+    q = q.where((eb) =>
+      eb.or([
+        eb('records.at', '<', after.at),
+        eb.and([eb('records.at', '=', after.at), eb('records.id', '<', after.id)]),
+      ]),
+    );
+  const rows = await q
+    .orderBy('records.at', 'desc')
+    .orderBy('records.id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page.map(sessionJson), next: rows.length > limit && last ? encodeCursor({ at: last.at ?? 0, id: last.id }) : null };
+  return {
+    items: page.map(sessionJson),
+    next: rows.length > limit && last ? encodeCursor({ at: last.at ?? 0, id: last.id }) : null,
+  };
 }
 
 export async function sessionSummary(db: Kysely<CloudDatabase>, s: SessionRow) {
   const streams = await db
     .selectFrom('records')
-    .select((eb) => ['stream', eb.fn.countAll<number>().as('count'), eb.fn.min('at').as('first'), eb.fn.max('at').as('last')])
+    .select((eb) => [
+      'stream',
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.min('at').as('first'),
+      eb.fn.max('at').as('last'),
+    ])
     .where('box_id', '=', s.box_id)
     .where('event_id', '=', s.entity_id)
     .where('deleted', '=', 0)
@@ -138,7 +174,12 @@ export async function sessionSummary(db: Kysely<CloudDatabase>, s: SessionRow) {
     ...sessionJson(s),
     dancers: Number(dancers.n),
     records: Object.fromEntries(counts.map((c) => [c.entity, Number(c.count)])),
-    streams: streams.map((r) => ({ stream: r.stream ?? '', count: Number(r.count), first: iso(r.first), last: iso(r.last) })),
+    streams: streams.map((r) => ({
+      stream: r.stream ?? '',
+      count: Number(r.count),
+      first: iso(r.first),
+      last: iso(r.last),
+    })),
     crowd: {
       samples: crowd.length,
       energy_mean: energyN ? energy / energyN : null,
@@ -148,7 +189,11 @@ export async function sessionSummary(db: Kysely<CloudDatabase>, s: SessionRow) {
   };
 }
 
-export async function sessionData(db: Kysely<CloudDatabase>, s: SessionRow, q: { stream: string; from?: number; to?: number; after?: Cursor; limit: number }) {
+export async function sessionData(
+  db: Kysely<CloudDatabase>,
+  s: SessionRow,
+  q: { stream: string; from?: number; to?: number; after?: Cursor; limit: number },
+) {
   let query = db
     .selectFrom('records')
     .select(['id', 'entity', 'entity_id', 'at', 'data'])
@@ -159,8 +204,15 @@ export async function sessionData(db: Kysely<CloudDatabase>, s: SessionRow, q: {
   if (q.from !== undefined) query = query.where('at', '>=', q.from);
   if (q.to !== undefined) query = query.where('at', '<', q.to);
   const after = q.after;
-  if (after) query = query.where((eb) => eb.or([eb('at', '>', after.at), eb.and([eb('at', '=', after.at), eb('id', '>', after.id)])]));
-  const rows = await query.orderBy('at').orderBy('id').limit(q.limit + 1).execute();
+  if (after)
+    query = query.where((eb) =>
+      eb.or([eb('at', '>', after.at), eb.and([eb('at', '=', after.at), eb('id', '>', after.id)])]),
+    );
+  const rows = await query
+    .orderBy('at')
+    .orderBy('id')
+    .limit(q.limit + 1)
+    .execute();
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
@@ -172,7 +224,13 @@ export async function sessionData(db: Kysely<CloudDatabase>, s: SessionRow, q: {
 
 /** Per table: how many records the cloud holds for a box and their checksum (sync/contract.ts). */
 export async function boxChecksums(db: Kysely<CloudDatabase>, boxId: number): Promise<TableChecksums> {
-  const entities = await db.selectFrom('records').select('entity').distinct().where('box_id', '=', boxId).where('deleted', '=', 0).execute();
+  const entities = await db
+    .selectFrom('records')
+    .select('entity')
+    .distinct()
+    .where('box_id', '=', boxId)
+    .where('deleted', '=', 0)
+    .execute();
   const out: TableChecksums = {};
   for (const { entity } of entities) {
     const rows: { id: number; json: string }[] = [];

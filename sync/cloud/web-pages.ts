@@ -19,8 +19,13 @@ export interface PageSpec {
   noscript: string;
 }
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', map: 'application/json; charset=utf-8' };
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  map: 'application/json; charset=utf-8',
+};
 
 /** dist/web of this package, found from this file whether it runs from dist/ or from source (tests). */
 export function webAssetsDir(from: string = fileURLToPath(import.meta.url)): string {
@@ -69,9 +74,21 @@ export function mountPage(app: Hono<any>, spec: PageSpec, assetsDir: string = we
   const page = (): Response => {
     if (!load(`${spec.bundle}.js`)) {
       const missing = `<!doctype html><html lang="en"><title>${escape(spec.title)}</title><main><h1>${escape(spec.title)}</h1><p>The page is not built: run <code>npm run build</code>.</p></main></html>`;
-      return new Response(missing, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+      return new Response(missing, {
+        status: 503,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+      });
     }
-    return new Response(html, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' } });
+    return new Response(html, {
+      status: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': CSP,
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      },
+    });
   };
   app.get(spec.path, () => page());
   app.get(`${spec.path}/`, () => page());
@@ -79,9 +96,14 @@ export function mountPage(app: Hono<any>, spec: PageSpec, assetsDir: string = we
     const name = c.req.param('file');
     // Only this page's own bundle files: no path from the request reaches the file system.
     // No source maps are built or served: the pages are not debugged on a box in service.
-    if (!/^[a-z-]+\.(js|css)$/.test(name) || !name.startsWith(`${spec.bundle}.`)) return c.json({ error: { code: 'not_found', message: `no asset ${name}` } }, 404);
+    if (!/^[a-z-]+\.(js|css)$/.test(name) || !name.startsWith(`${spec.bundle}.`))
+      return c.json({ error: { code: 'not_found', message: `no asset ${name}` } }, 404);
     const f = load(name);
     if (!f) return c.json({ error: { code: 'not_found', message: `no asset ${name}; run npm run build` } }, 404);
-    return c.body(new Uint8Array(f.body), 200, { 'content-type': f.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    return c.body(new Uint8Array(f.body), 200, {
+      'content-type': f.type,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
   });
 }

@@ -6,7 +6,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const sign = (secret: string, payload: Uint8Array | string): string => createHmac('sha256', secret).update(payload).digest('hex');
+export const sign = (secret: string, payload: Uint8Array | string): string =>
+  createHmac('sha256', secret).update(payload).digest('hex');
 
 export function verifySignature(secret: string, payload: Uint8Array, signature: string | undefined): boolean {
   if (!signature || !/^[0-9a-f]{64}$/i.test(signature)) return false;

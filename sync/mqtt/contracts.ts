@@ -74,7 +74,9 @@ export const ack = z.object({
   command: z.string().nullable(),
   ok: z.boolean(),
   result: z.unknown().optional(),
-  error: z.object({ code: z.enum(['invalid', 'unauthorized', 'stale', 'unknown_command', 'failed']), message: z.string() }).optional(),
+  error: z
+    .object({ code: z.enum(['invalid', 'unauthorized', 'stale', 'unknown_command', 'failed']), message: z.string() })
+    .optional(),
   at: z.string(),
 });
 export type Ack = z.infer<typeof ack>;
@@ -85,7 +87,9 @@ export const crowdTelemetry = z.object({
   bpm: z.number().nullable(),
   active_dancers: z.number().int(),
   energy: z.number().nullable(),
-  arousal: z.object({ mean: z.number(), p10: z.number(), p50: z.number(), p90: z.number(), high_share: z.number() }).nullable(),
+  arousal: z
+    .object({ mean: z.number(), p10: z.number(), p50: z.number(), p90: z.number(), high_share: z.number() })
+    .nullable(),
   beat_synchrony: z.number().nullable(),
   inter_synchrony: z.number().nullable(),
   density: z.number().nullable(),
@@ -95,7 +99,15 @@ export type CrowdTelemetry = z.infer<typeof crowdTelemetry>;
 export const healthTelemetry = z.object({
   at: z.string(),
   status: z.enum(['ok', 'degraded', 'down']),
-  components: z.array(z.object({ id: z.string(), type: z.string(), state: z.string(), detail: z.string().optional(), battery_percent: z.number().optional() })),
+  components: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      state: z.string(),
+      detail: z.string().optional(),
+      battery_percent: z.number().optional(),
+    }),
+  ),
 });
 export type HealthTelemetry = z.infer<typeof healthTelemetry>;
 

@@ -8,7 +8,15 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { z } from 'zod';
 import { SeenCommands, verifySignature } from './command-auth.js';
-import { ack as ackSchema, command as commandSchema, commandArgs, topics, type Ack, type CommandName, type Presence } from './contracts.js';
+import {
+  ack as ackSchema,
+  command as commandSchema,
+  commandArgs,
+  topics,
+  type Ack,
+  type CommandName,
+  type Presence,
+} from './contracts.js';
 
 export interface MqttLinkOptions {
   url: string;
@@ -64,7 +72,12 @@ export class MqttLink {
       keepalive: this.o.keepaliveS,
       reconnectPeriod: this.o.reconnectMs,
       connectTimeout: 10_000,
-      will: { topic: this.topics.status, payload: Buffer.from(JSON.stringify(this.presence('offline'))), qos: 1, retain: true },
+      will: {
+        topic: this.topics.status,
+        payload: Buffer.from(JSON.stringify(this.presence('offline'))),
+        qos: 1,
+        retain: true,
+      },
       ...(this.o.username ? { username: this.o.username } : {}),
       ...(this.o.password ? { password: this.o.password } : {}),
     };
@@ -78,8 +91,12 @@ export class MqttLink {
         if (err) this.events.state('error', `cannot subscribe to ${this.topics.commands}: ${err.message}`);
       });
     });
-    client.on('error', (err) => this.events.state('error', `${where}: ${err.message}; reconnecting every ${this.o.reconnectMs} ms`));
-    client.on('offline', () => this.events.state('retrying', `${where} unreachable; reconnecting every ${this.o.reconnectMs} ms`));
+    client.on('error', (err) =>
+      this.events.state('error', `${where}: ${err.message}; reconnecting every ${this.o.reconnectMs} ms`),
+    );
+    client.on('offline', () =>
+      this.events.state('retrying', `${where} unreachable; reconnecting every ${this.o.reconnectMs} ms`),
+    );
     client.on('message', (topic, payload, packet) => {
       try {
         this.onCommand(topic, payload, packet);
@@ -95,7 +112,12 @@ export class MqttLink {
     this.client = undefined;
     if (!client) return;
     if (client.connected) {
-      await Promise.race([client.publishAsync(this.topics.status, JSON.stringify(this.presence('offline')), { qos: 1, retain: true }).catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+      await Promise.race([
+        client
+          .publishAsync(this.topics.status, JSON.stringify(this.presence('offline')), { qos: 1, retain: true })
+          .catch(() => undefined),
+        new Promise((r) => setTimeout(r, 1000)),
+      ]);
     }
     await client.endAsync(true).catch(() => undefined);
     this.events.state('stopped', 'stopped');
@@ -118,11 +140,23 @@ export class MqttLink {
       this.answer(full, packet, signed);
       this.events.command(full);
     };
-    const refuse = (code: NonNullable<Ack['error']>['code'], message: string, id: string | null = null, signed = true): void => finish({ id, command: name, ok: false, error: { code, message } }, signed);
+    const refuse = (
+      code: NonNullable<Ack['error']>['code'],
+      message: string,
+      id: string | null = null,
+      signed = true,
+    ): void => finish({ id, command: name, ok: false, error: { code, message } }, signed);
 
     const signature = packet.properties?.userProperties?.signature;
-    if (!this.o.commandSecret) return refuse('unauthorized', 'this box takes no remote commands (mqtt.commandSecret is not set)', null, false);
-    if (!verifySignature(this.o.commandSecret, payload, Array.isArray(signature) ? signature[0] : signature)) return refuse('unauthorized', 'the signature (user property "signature", HMAC-SHA256 of the payload) is missing or wrong', null, false);
+    if (!this.o.commandSecret)
+      return refuse('unauthorized', 'this box takes no remote commands (mqtt.commandSecret is not set)', null, false);
+    if (!verifySignature(this.o.commandSecret, payload, Array.isArray(signature) ? signature[0] : signature))
+      return refuse(
+        'unauthorized',
+        'the signature (user property "signature", HMAC-SHA256 of the payload) is missing or wrong',
+        null,
+        false,
+      );
     let json: unknown;
     try {
       json = JSON.parse(payload.toString('utf8'));
@@ -130,20 +164,43 @@ export class MqttLink {
       return refuse('invalid', 'the payload is not JSON');
     }
     const parsed = commandSchema.safeParse(json);
-    if (!parsed.success) return refuse('invalid', parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '));
+    if (!parsed.success)
+      return refuse(
+        'invalid',
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '),
+      );
     const cmd = parsed.data;
     // QoS 1 may deliver twice: the same id gets the same answer, and runs once.
     const previous = this.seen.get(cmd.id, this.now());
     if (previous) return this.answer(previous, packet, true);
-    if (cmd.command !== name) return refuse('invalid', `the payload's command "${cmd.command}" is not the topic's "${name}"`, cmd.id);
+    if (cmd.command !== name)
+      return refuse('invalid', `the payload's command "${cmd.command}" is not the topic's "${name}"`, cmd.id);
     const age = Math.abs(this.now() - Date.parse(cmd.issued_at)) / 1000;
-    if (age > this.o.maxCommandAgeS) return refuse('stale', `issued_at is ${Math.round(age)} s from the box's clock (mqtt.maxCommandAgeS = ${this.o.maxCommandAgeS})`, cmd.id);
-    if (!(name in commandArgs)) return refuse('unknown_command', `unknown command "${name}"; known: ${Object.keys(commandArgs).join(', ')}`, cmd.id);
+    if (age > this.o.maxCommandAgeS)
+      return refuse(
+        'stale',
+        `issued_at is ${Math.round(age)} s from the box's clock (mqtt.maxCommandAgeS = ${this.o.maxCommandAgeS})`,
+        cmd.id,
+      );
+    if (!(name in commandArgs))
+      return refuse(
+        'unknown_command',
+        `unknown command "${name}"; known: ${Object.keys(commandArgs).join(', ')}`,
+        cmd.id,
+      );
     const known = name as CommandName;
     const args = commandArgs[known].safeParse(cmd.args);
-    if (!args.success) return refuse('invalid', args.error.issues.map((i) => `args.${i.path.join('.')}: ${i.message}`).join('; '), cmd.id);
+    if (!args.success)
+      return refuse(
+        'invalid',
+        args.error.issues.map((i) => `args.${i.path.join('.')}: ${i.message}`).join('; '),
+        cmd.id,
+      );
     try {
-      finish({ id: cmd.id, command: name, ok: true, result: (this.handlers[known] as (a: unknown) => unknown)(args.data) }, true);
+      finish(
+        { id: cmd.id, command: name, ok: true, result: (this.handlers[known] as (a: unknown) => unknown)(args.data) },
+        true,
+      );
     } catch (err) {
       refuse('failed', (err as Error).message, cmd.id);
     }
@@ -153,13 +210,19 @@ export class MqttLink {
   telemetry(kind: 'crowd' | 'health' | 'sync', payload: unknown): void {
     const client = this.client;
     if (!client?.connected) return;
-    client.publish(this.topics[kind], JSON.stringify(payload), { qos: kind === 'crowd' ? 0 : 1, retain: kind !== 'crowd' });
+    client.publish(this.topics[kind], JSON.stringify(payload), {
+      qos: kind === 'crowd' ? 0 : 1,
+      retain: kind !== 'crowd',
+    });
   }
 
   /** To the command's MQTT 5 response topic when it is signed and names one, else the box's ack topic; with its correlation data. */
   private answer(a: Ack, packet: IPublishPacket, signed: boolean): void {
     const topic = (signed ? packet.properties?.responseTopic : undefined) ?? this.topics.ack;
     const correlationData = packet.properties?.correlationData;
-    this.client?.publish(topic, JSON.stringify(a), { qos: 1, ...(correlationData ? { properties: { correlationData } } : {}) });
+    this.client?.publish(topic, JSON.stringify(a), {
+      qos: 1,
+      ...(correlationData ? { properties: { correlationData } } : {}),
+    });
   }
 }

@@ -32,7 +32,9 @@ async function send(req: Built, token: string | undefined): Promise<Reply> {
 describe('authorisation matrix', () => {
   it('every route served under /api/v1 has a declared rule', () => {
     const declared = new Set(h.rules.map((r) => `${r.method} ${honoPath(r.path)}`));
-    const served = h.app.routes.filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL').map((r) => `${r.method} ${r.path}`);
+    const served = h.app.routes
+      .filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL')
+      .map((r) => `${r.method} ${r.path}`);
     const undeclared = [...new Set(served)].filter((r) => !declared.has(r));
     expect(undeclared, 'routes without an access rule').toEqual([]);
     expect(h.rules.length).toBeGreaterThan(80);
@@ -44,7 +46,8 @@ describe('authorisation matrix', () => {
     for (const rule of h.rules) {
       const name = `${rule.method} ${rule.path}`;
       const ctxFor = (who: 'dancer' | Role) => ({ password: PASSWORD, ownerName: who });
-      const build = (owner: number, who: Role): Built | undefined => requestFor(m, rule.method, rule.path, owner, ctxFor(who));
+      const build = (owner: number, who: Role): Built | undefined =>
+        requestFor(m, rule.method, rule.path, owner, ctxFor(who));
       if (!build(h.ids.dancer, 'dancer')) {
         failures.push(`${name}: no request builder in test/helpers/api-fixtures.ts`);
         continue;
@@ -59,13 +62,17 @@ describe('authorisation matrix', () => {
       for (const role of roles) {
         const res = await send(build(h.ids[role], role) as Built, h.tokens[role]);
         const allowed = rule.access === 'public' || rule.access.roles.includes(role);
-        if (allowed && res.status >= 300) failures.push(`${name} as ${role}: expected success, got ${res.status} ${res.text.slice(0, 200)}`);
+        if (allowed && res.status >= 300)
+          failures.push(`${name} as ${role}: expected success, got ${res.status} ${res.text.slice(0, 200)}`);
         if (!allowed && res.status !== 403) failures.push(`${name} as ${role}: expected 403, got ${res.status}`);
         if (allowed && rule.access !== 'public' && rule.access.own?.includes(role)) {
           // someone else's record
           if (rule.path.includes('{id}') || rule.method !== 'GET') {
             const foreign = await send(build(h.ids.other, role) as Built, h.tokens[role]);
-            if (foreign.status !== 403) failures.push(`${name} as ${role} on someone else's record: expected 403, got ${foreign.status} ${foreign.text.slice(0, 200)}`);
+            if (foreign.status !== 403)
+              failures.push(
+                `${name} as ${role} on someone else's record: expected 403, got ${foreign.status} ${foreign.text.slice(0, 200)}`,
+              );
           } else {
             const items = (res.body as { items?: { user_id?: number }[] }).items ?? [];
             const strangers = items.filter((i) => i.user_id !== h.ids[role]);

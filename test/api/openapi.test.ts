@@ -11,7 +11,13 @@ afterAll(async () => {
 
 interface Doc {
   openapi: string;
-  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; responses: Record<string, unknown>; description?: string }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { security?: unknown[]; requestBody?: unknown; responses: Record<string, unknown>; description?: string }
+    >
+  >;
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
 }
 

@@ -10,8 +10,12 @@ const PAGE = 100;
 
 export async function setupApi(): Promise<{ h: ApiHarness; eventId: number }> {
   const h = await apiHarness();
-  const eventId = h.sql.run(h.sql.db.insertInto('events').values({ name: 'bench', starts_at: 0, ends_at: 1, created_at: 0, updated_at: 0 })).id;
-  const insert = h.sql.sqlite.prepare(`INSERT INTO movement_data (event_id, user_id, recorded_at, data_type, coordinates, velocity, acceleration, crowd_density, intensity, source) VALUES (?, ?, ?, 'wrist_summary', '{"x":1.5,"y":2.5}', 0.4, 1.2, 0.3, 0.5, 'sim')`);
+  const eventId = h.sql.run(
+    h.sql.db.insertInto('events').values({ name: 'bench', starts_at: 0, ends_at: 1, created_at: 0, updated_at: 0 }),
+  ).id;
+  const insert = h.sql.sqlite.prepare(
+    `INSERT INTO movement_data (event_id, user_id, recorded_at, data_type, coordinates, velocity, acceleration, crowd_density, intensity, source) VALUES (?, ?, ?, 'wrist_summary', '{"x":1.5,"y":2.5}', 0.4, 1.2, 0.3, 0.5, 'sim')`,
+  );
   h.sql.tx(() => {
     for (let i = 0; i < ROWS; i++) insert.run(eventId, h.ids.dancer, 1_700_000_000_000 + i * 100);
   });
@@ -24,7 +28,10 @@ export async function apiPaging(h: ApiHarness, eventId: number): Promise<number>
   let pages = 0;
   let cursor: string | null = null;
   do {
-    const res: { status: number; body: unknown } = await h.call('/api/v1/movement/data', { token: h.tokens.admin, query: { event_id: eventId, limit: PAGE, ...(cursor ? { cursor } : {}) } });
+    const res: { status: number; body: unknown } = await h.call('/api/v1/movement/data', {
+      token: h.tokens.admin,
+      query: { event_id: eventId, limit: PAGE, ...(cursor ? { cursor } : {}) },
+    });
     if (res.status !== 200) throw new Error(`bench request failed: ${res.status}`);
     cursor = (res.body as { next_cursor: string | null }).next_cursor;
     pages++;
@@ -43,7 +50,11 @@ export function rawPaging(h: ApiHarness, eventId: number): Promise<number> {
   let id = 0;
   for (;;) {
     const rows = stmt.all(eventId, t, t, id, PAGE + 1) as { recorded_at: number; id: number; coordinates: string }[];
-    const items = rows.slice(0, PAGE).map((r) => ({ ...r, coordinates: JSON.parse(r.coordinates) as unknown, recorded_at: new Date(r.recorded_at).toISOString() }));
+    const items = rows.slice(0, PAGE).map((r) => ({
+      ...r,
+      coordinates: JSON.parse(r.coordinates) as unknown,
+      recorded_at: new Date(r.recorded_at).toISOString(),
+    }));
     JSON.stringify({ items });
     pages++;
     const last = rows[PAGE - 1];

@@ -61,7 +61,12 @@ interface Run {
  * frame's end index. `since`: the venue events of this run; with `relative`, indices count
  * from the first frame of the run (the driver's stream index), else from the device's start.
  */
-function latencies(venue: BumbleVenue, since: number, received: { dev: string; end: number; ns: number }[], relative: boolean): number[] {
+function latencies(
+  venue: BumbleVenue,
+  since: number,
+  received: { dev: string; end: number; ns: number }[],
+  relative: boolean,
+): number[] {
   const sentAt = new Map<string, number>();
   const offset = new Map<string, number>();
   for (const e of venue.events.slice(since)) {
@@ -77,22 +82,44 @@ function latencies(venue: BumbleVenue, since: number, received: { dev: string; e
   return out;
 }
 
-interface NobleChar { uuid: string; on(e: 'data', f: (d: Buffer, n: boolean) => void): void; subscribeAsync(): Promise<void>; writeAsync(d: Buffer, w: boolean): Promise<void> }
-interface NoblePeripheral { id: string; advertisement: { localName?: string }; connectAsync(): Promise<void>; disconnectAsync(): Promise<void>; discoverSomeServicesAndCharacteristicsAsync(s: string[], c: string[]): Promise<{ characteristics: NobleChar[] }> }
-interface Noble { on(e: 'stateChange', f: (s: string) => void): void; on(e: 'discover', f: (p: NoblePeripheral) => void): void; startScanningAsync(s: string[], d: boolean): Promise<void>; stopScanningAsync(): Promise<void>; stop(): void; state: string }
+interface NobleChar {
+  uuid: string;
+  on(e: 'data', f: (d: Buffer, n: boolean) => void): void;
+  subscribeAsync(): Promise<void>;
+  writeAsync(d: Buffer, w: boolean): Promise<void>;
+}
+interface NoblePeripheral {
+  id: string;
+  advertisement: { localName?: string };
+  connectAsync(): Promise<void>;
+  disconnectAsync(): Promise<void>;
+  discoverSomeServicesAndCharacteristicsAsync(s: string[], c: string[]): Promise<{ characteristics: NobleChar[] }>;
+}
+interface Noble {
+  on(e: 'stateChange', f: (s: string) => void): void;
+  on(e: 'discover', f: (p: NoblePeripheral) => void): void;
+  startScanningAsync(s: string[], d: boolean): Promise<void>;
+  stopScanningAsync(): Promise<void>;
+  stop(): void;
+  state: string;
+}
 
 /** The baseline: bare noble, both radios in this process, the same GATT work, nothing done with the data. */
 async function bareNoble(venue: BumbleVenue): Promise<Run> {
   const require = createRequire(import.meta.url);
   const { withBindings } = require('@stoprocent/noble') as { withBindings(this: void, t: string, o: object): Noble };
   const since = venue.events.length;
-  const radios = venue.radios.map((r) => withBindings('hci', { hciDriver: 'uart', bindParams: { uart: { port: venue.pty(r), baudRate: 1_000_000 } } }));
+  const radios = venue.radios.map((r) =>
+    withBindings('hci', { hciDriver: 'uart', bindParams: { uart: { port: venue.pty(r), baudRate: 1_000_000 } } }),
+  );
   const connectMs: number[] = [];
   const received: { dev: string; end: number; ns: number }[] = [];
   const links: NoblePeripheral[] = [];
   const taken = new Set<string>();
   let frames = 0;
-  await Promise.all(radios.map((n) => new Promise<void>((resolve) => n.on('stateChange', (s) => s === 'poweredOn' && resolve()))));
+  await Promise.all(
+    radios.map((n) => new Promise<void>((resolve) => n.on('stateChange', (s) => s === 'poweredOn' && resolve()))),
+  );
   radios.forEach((noble, r) => {
     let busy = Promise.resolve();
     noble.on('discover', (p) => {
@@ -104,7 +131,10 @@ async function bareNoble(venue: BumbleVenue): Promise<Run> {
         const t0 = monoNs();
         await p.connectAsync();
         await noble.startScanningAsync([], true); // this noble stops scanning to connect
-        const { characteristics } = await p.discoverSomeServicesAndCharacteristicsAsync(['180d', '180f', 'fb005c8002e7f3871cad8acd2d8df0c8'], ['2a37', '2a19', PMD_CONTROL_POINT, PMD_DATA]);
+        const { characteristics } = await p.discoverSomeServicesAndCharacteristicsAsync(
+          ['180d', '180f', 'fb005c8002e7f3871cad8acd2d8df0c8'],
+          ['2a37', '2a19', PMD_CONTROL_POINT, PMD_DATA],
+        );
         for (const c of characteristics) {
           if (c.uuid === '2a19') continue;
           if (c.uuid === PMD_DATA) {
@@ -118,7 +148,9 @@ async function bareNoble(venue: BumbleVenue): Promise<Run> {
           }
           await c.subscribeAsync();
         }
-        await characteristics.find((c) => c.uuid === PMD_CONTROL_POINT)!.writeAsync(Buffer.from(encodeStart('acc', { sampleRate: 50, resolution: 16, range: 8 })), false);
+        await characteristics
+          .find((c) => c.uuid === PMD_CONTROL_POINT)!
+          .writeAsync(Buffer.from(encodeStart('acc', { sampleRate: 50, resolution: 16, range: 8 })), false);
         connectMs.push((monoNs() - t0) / 1e6);
         links.push(p);
       });
@@ -144,7 +176,12 @@ async function driver(venue: BumbleVenue): Promise<Run> {
   if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: npm run build first`);
   const since = venue.events.length;
   const ble = configSchema.parse({
-    ble: { enabled: true, allowlist: [{ name: 'Polar H10 B' }], maxConnected: 7, adapters: venue.radios.map((name) => ({ name, transport: 'uart', path: venue.pty(name) })) },
+    ble: {
+      enabled: true,
+      allowlist: [{ name: 'Polar H10 B' }],
+      maxConnected: 7,
+      adapters: venue.radios.map((name) => ({ name, transport: 'uart', path: venue.pty(name) })),
+    },
   }).ble;
   const processes: RadioProcess[] = [];
   const radios = radiosFromConfig(ble, CHILD).map((r) => ({
@@ -169,7 +206,14 @@ async function driver(venue: BumbleVenue): Promise<Run> {
   const received: { dev: string; end: number; ns: number }[] = [];
   let frames = 0;
   const d = new BleWearableDriver(
-    { allowlist: ble.allowlist, connectTimeoutMs: ble.connectTimeoutMs, poweredOnTimeoutMs: ble.poweredOnTimeoutMs, reconnect: ble.reconnect, rssiEveryMs: ble.rssiEveryMs, pmd: ble.pmd },
+    {
+      allowlist: ble.allowlist,
+      connectTimeoutMs: ble.connectTimeoutMs,
+      poweredOnTimeoutMs: ble.poweredOnTimeoutMs,
+      reconnect: ble.reconnect,
+      rssiEveryMs: ble.rssiEveryMs,
+      pmd: ble.pmd,
+    },
     {
       emit: (s) => {
         if (s.kind !== 'raw' || s.stream !== 'acc') return;
@@ -203,7 +247,10 @@ export async function bleRadioFigures(): Promise<Record<string, Figure>> {
     console.error(`ble figures skipped: ${noBumbleReason}`);
     return {};
   }
-  const venue = new BumbleVenue(['radio1', 'radio2'], NAMES.map((name, i) => ({ kind: 'polar' as const, name, rssi: -45 - i })));
+  const venue = new BumbleVenue(
+    ['radio1', 'radio2'],
+    NAMES.map((name, i) => ({ kind: 'polar' as const, name, rssi: -45 - i })),
+  );
   await venue.start();
   try {
     const base = await bareNoble(venue);
@@ -219,13 +266,38 @@ export async function bleRadioFigures(): Promise<Record<string, Figure>> {
     const bl99 = p(base.latencyMs, 99);
     const cpu = ours.cpuShare + ours.radioCpuShare;
     return {
-      'ble.connect_p50_ms': { value: c50, unit: `ms from connect request to streaming (link, discovery, subscriptions, PMD start), median of ${ours.connectMs.length} wearables over 2 UART radios`, baseline: b50, ratio: ratio(c50, b50) },
-      'ble.connect_max_ms': { value: p(ours.connectMs, 100), unit: 'ms, the slowest of them', baseline: p(base.connectMs, 100) },
-      'ble.notify_to_bus_p50_ms': { value: l50, unit: `ms from a PMD ACC frame leaving the wearable to its samples on the bus (${ours.latencyMs.length} frames)`, baseline: bl50, ratio: ratio(l50, bl50) },
+      'ble.connect_p50_ms': {
+        value: c50,
+        unit: `ms from connect request to streaming (link, discovery, subscriptions, PMD start), median of ${ours.connectMs.length} wearables over 2 UART radios`,
+        baseline: b50,
+        ratio: ratio(c50, b50),
+      },
+      'ble.connect_max_ms': {
+        value: p(ours.connectMs, 100),
+        unit: 'ms, the slowest of them',
+        baseline: p(base.connectMs, 100),
+      },
+      'ble.notify_to_bus_p50_ms': {
+        value: l50,
+        unit: `ms from a PMD ACC frame leaving the wearable to its samples on the bus (${ours.latencyMs.length} frames)`,
+        baseline: bl50,
+        ratio: ratio(l50, bl50),
+      },
       'ble.notify_to_bus_p99_ms': { value: l99, unit: 'ms, p99', baseline: bl99, ratio: ratio(l99, bl99) },
-      'ble.cpu_share': { value: round(cpu, 3), unit: `CPU seconds per second (1 = one core), daemon process + radio processes, ${WEARABLES} H10s streaming HR and ACC at 50 Hz for ${SECONDS} s`, baseline: round(base.cpuShare, 3), ratio: ratio(cpu, base.cpuShare) },
-      'ble.cpu_share_daemon': { value: round(ours.cpuShare, 3), unit: 'of which the daemon process (IPC in, parsing, stream clocks, bus)' },
-      'ble.cpu_share_radios': { value: round(ours.radioCpuShare, 3), unit: 'of which the two radio processes (noble, HCI over UART, IPC out)' },
+      'ble.cpu_share': {
+        value: round(cpu, 3),
+        unit: `CPU seconds per second (1 = one core), daemon process + radio processes, ${WEARABLES} H10s streaming HR and ACC at 50 Hz for ${SECONDS} s`,
+        baseline: round(base.cpuShare, 3),
+        ratio: ratio(cpu, base.cpuShare),
+      },
+      'ble.cpu_share_daemon': {
+        value: round(ours.cpuShare, 3),
+        unit: 'of which the daemon process (IPC in, parsing, stream clocks, bus)',
+      },
+      'ble.cpu_share_radios': {
+        value: round(ours.radioCpuShare, 3),
+        unit: 'of which the two radio processes (noble, HCI over UART, IPC out)',
+      },
     };
   } finally {
     await venue.stop();

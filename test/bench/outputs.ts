@@ -34,7 +34,9 @@ export interface OutputFigures {
 }
 
 export async function outputLatency(dancers = 200, seconds = 10): Promise<OutputFigures> {
-  const receiver = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'udp-receiver.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const receiver = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'udp-receiver.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   receiver.stdout.on('data', (d: Buffer) => (out += d.toString()));
   while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 10));
@@ -44,19 +46,48 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
   const health = new HealthRegistry();
   const target = (name: string, rateHz: number) => {
     const id = `osc:${name}`;
-    return new OscTarget({ id, rateHz, maxMessagesPerS: 100_000, maxPacketBytes: 1400, timeTags: false }, new UdpTransport({ id, host: '127.0.0.1', port, maxPacketBytes: 1400 }, health), health, realTimebase);
+    return new OscTarget(
+      { id, rateHz, maxMessagesPerS: 100_000, maxPacketBytes: 1400, timeTags: false },
+      new UdpTransport({ id, host: '127.0.0.1', port, maxPacketBytes: 1400 }, health),
+      health,
+      realTimebase,
+    );
   };
   const desk = target('desk', 30);
   const stream = target('stream', 60);
   const engine = new MappingEngine({
-    osc: new Map([['desk', desk], ['stream', stream]]), haptics: new Map(), record: () => undefined, currentEvent: () => null,
-    nextBeatAfter: () => undefined, hapticLeadMs: 40, now: () => realTimebase.now(), setTimeout: (fn, ms) => realTimebase.setTimeout(fn, ms), latency: () => undefined,
+    osc: new Map([
+      ['desk', desk],
+      ['stream', stream],
+    ]),
+    haptics: new Map(),
+    record: () => undefined,
+    currentEvent: () => null,
+    nextBeatAfter: () => undefined,
+    hapticLeadMs: 40,
+    now: () => realTimebase.now(),
+    setTimeout: (fn, ms) => realTimebase.setTimeout(fn, ms),
+    latency: () => undefined,
   });
   engine.setRules(
     mappingRulesSchema.parse([
-      { id: 'movement', source: { kind: 'dancer', signal: 'movement' }, scale: { in: [0, 4], out: [0, 1], smoothingMs: 100 }, target: { kind: 'osc', target: 'desk', address: '/codance/dancer/{id}/movement' } },
-      { id: 'hit', source: { kind: 'dancer', signal: 'movement' }, scale: { in: [0, 4], out: [0, 1], threshold: { on: 0.5, off: 0.3 } }, target: { kind: 'osc', target: 'desk', address: '/codance/dancer/{id}/hit' } },
-      { id: 'level', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', target: 'stream', address: '/codance/crowd/energy' } },
+      {
+        id: 'movement',
+        source: { kind: 'dancer', signal: 'movement' },
+        scale: { in: [0, 4], out: [0, 1], smoothingMs: 100 },
+        target: { kind: 'osc', target: 'desk', address: '/codance/dancer/{id}/movement' },
+      },
+      {
+        id: 'hit',
+        source: { kind: 'dancer', signal: 'movement' },
+        scale: { in: [0, 4], out: [0, 1], threshold: { on: 0.5, off: 0.3 } },
+        target: { kind: 'osc', target: 'desk', address: '/codance/dancer/{id}/hit' },
+      },
+      {
+        id: 'level',
+        source: { kind: 'crowd', metric: 'energy' },
+        target: { kind: 'osc', target: 'stream', address: '/codance/crowd/energy' },
+      },
     ]),
   );
   desk.start();
@@ -68,7 +99,7 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
   const SAMPLES = 5;
   let tick = 0;
   let seed = 7;
-  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   // Every 5 ms a tenth of... each dancer sends a 5-sample block every 100 ms (50 Hz), a few with a sharp hit.
   const perTick = Math.ceil(dancers / 20);
   const timer = setInterval(() => {
@@ -82,7 +113,20 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
       }
       const fired = engine.stats.fired;
       const t0 = monoMs();
-      engine.onSample({ kind: 'raw', deviceKey: keys[d]!, stream: 'acc', receivedAt: Date.now(), firstIndex: next[d]!, startedAt: Date.now(), rateHz: 50, channels: 3, values }, realTimebase.now());
+      engine.onSample(
+        {
+          kind: 'raw',
+          deviceKey: keys[d]!,
+          stream: 'acc',
+          receivedAt: Date.now(),
+          firstIndex: next[d]!,
+          startedAt: Date.now(),
+          rateHz: 50,
+          channels: 3,
+          values,
+        },
+        realTimebase.now(),
+      );
       next[d]! += SAMPLES;
       if (engine.stats.fired > fired) {
         const address = `/codance/dancer/${keys[d]}/hit`;
@@ -92,7 +136,17 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
       }
     }
     // The crowd level changes every 5 ms, so each 60 Hz tick of the stream has a new value.
-    engine.onCrowd({ at: Date.now(), eventId: null, bpm: 120, activeDancers: dancers, energy: (tick % 1000) / 1000, arousal: null, beatSynchrony: null, interSynchrony: null, density: null });
+    engine.onCrowd({
+      at: Date.now(),
+      eventId: null,
+      bpm: 120,
+      activeDancers: dancers,
+      energy: (tick % 1000) / 1000,
+      arousal: null,
+      beatSynchrony: null,
+      interSynchrony: null,
+      density: null,
+    });
     tick++;
   }, 5);
   await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -123,7 +177,15 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
   const abs = dev.map(Math.abs);
   const total = Object.values(arrivals).reduce((a, l) => a + l.length, 0);
   return {
-    triggers, lost, p50: pct(latencies, 50), p99: pct(latencies, 99), max: Math.max(...latencies),
-    streamIntervals: intervals.length, jitterStdMs: std, jitterP99Ms: pct(abs, 99), jitterMaxMs: Math.max(...abs), messagesPerS: total / seconds,
+    triggers,
+    lost,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    max: Math.max(...latencies),
+    streamIntervals: intervals.length,
+    jitterStdMs: std,
+    jitterP99Ms: pct(abs, 99),
+    jitterMaxMs: Math.max(...abs),
+    messagesPerS: total / seconds,
   };
 }

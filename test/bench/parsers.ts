@@ -20,7 +20,9 @@ function rate(frames: Uint8Array[], fn: (b: Uint8Array) => unknown): number {
 }
 
 /** Typical H10 notifications: HR with one or two RR intervals and contact. */
-export const hrFrames = Array.from({ length: 64 }, (_, i) => encodeHeartRateMeasurement({ hr: 110 + (i % 40), contact: true, rr1024: i % 2 ? [480 + i] : [470 + i, 490 - i] }));
+export const hrFrames = Array.from({ length: 64 }, (_, i) =>
+  encodeHeartRateMeasurement({ hr: 110 + (i % 40), contact: true, rr1024: i % 2 ? [480 + i] : [470 + i, 490 - i] }),
+);
 
 /** H10 accelerometer frames: 36 int16 x/y/z samples (raw type 1), as at 52-200 Hz. */
 export const accFrames = Array.from({ length: 64 }, (_, i) => {
@@ -62,7 +64,11 @@ export function pmdBaselineRate(): number {
 export function pmdCompressedRate(dataPath: string): number | undefined {
   const file = resolve(dataPath, 'ble/polar_pmd_vectors.jsonl');
   if (!existsSync(file)) return undefined;
-  const v = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { hex: string; header: { compressed: boolean } }).find((x) => x.header.compressed);
+  const v = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { hex: string; header: { compressed: boolean } })
+    .find((x) => x.header.compressed);
   if (!v) return undefined;
   return rate([Buffer.from(v.hex, 'hex')], (b) => parsePmdFrame(b, { factor: 0.000244 }).ok);
 }

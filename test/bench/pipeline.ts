@@ -22,7 +22,10 @@ export async function models(runtime: 'onnx' | 'tfjs'): Promise<PipelineModels> 
 }
 
 /** Median ms of one model call on a batch of 200 rows. */
-export async function batchLatencyMs(model: { inputWidth: number; run(x: Float32Array, n: number): Promise<Float32Array> }, runs = 50): Promise<number> {
+export async function batchLatencyMs(
+  model: { inputWidth: number; run(x: Float32Array, n: number): Promise<Float32Array> },
+  runs = 50,
+): Promise<number> {
   const x = Float32Array.from({ length: DANCERS * model.inputWidth }, (_, i) => Math.sin(i));
   await model.run(x, DANCERS);
   const ms: number[] = [];
@@ -36,11 +39,30 @@ export async function batchLatencyMs(model: { inputWidth: number; run(x: Float32
 }
 
 function chain(m: PipelineModels, clock: SimClock, now: () => number) {
-  const store = new Store({ path: join(tempDir('codance-bench-'), 'p.db'), batchMs: 50, maxBatchRows: 5000, chunkMs: 1000 });
+  const store = new Store({
+    path: join(tempDir('codance-bench-'), 'p.db'),
+    batchMs: 50,
+    maxBatchRows: 5000,
+    chunkMs: 1000,
+  });
   const bus = new Bus(() => undefined);
   const health = new HealthRegistry();
-  const venue = new SimulatedVenueDriver({ dancers: DANCERS, seed: 5, imuRateHz: 50, bpm: 124, mood: 0.6 }, { emit: (s) => bus.emit('sample', s), announce: (d) => store.registerDevice(d), health }, clock);
-  const pipeline = new Pipeline({ bus, write: (op) => store.writeDerived(op), health, now, tempo: () => ({ bpm: venue.crowd.bpm, originS: 0 }), patterns: () => [], currentEvent: () => null, models: m, options });
+  const venue = new SimulatedVenueDriver(
+    { dancers: DANCERS, seed: 5, imuRateHz: 50, bpm: 124, mood: 0.6 },
+    { emit: (s) => bus.emit('sample', s), announce: (d) => store.registerDevice(d), health },
+    clock,
+  );
+  const pipeline = new Pipeline({
+    bus,
+    write: (op) => store.writeDerived(op),
+    health,
+    now,
+    tempo: () => ({ bpm: venue.crowd.bpm, originS: 0 }),
+    patterns: () => [],
+    currentEvent: () => null,
+    models: m,
+    options,
+  });
   bus.on('sample', (s) => store.write(s));
   return { store, bus, venue, pipeline };
 }
@@ -52,7 +74,10 @@ const count = (s: Sample): number => (s.kind === 'raw' ? s.values.length / s.cha
  * share of this process, and the latency from a sample's arrival to the crowd state that
  * first includes it (p50, p99; it includes the wait for the next 1 Hz tick).
  */
-export async function sustained(m: PipelineModels, seconds: number): Promise<{ samplesPerS: number; cpuShare: number; latencyP50Ms: number; latencyP99Ms: number; crowdTickMs: number }> {
+export async function sustained(
+  m: PipelineModels,
+  seconds: number,
+): Promise<{ samplesPerS: number; cpuShare: number; latencyP50Ms: number; latencyP99Ms: number; crowdTickMs: number }> {
   const c = chain(m, realClock, Date.now);
   await c.store.start();
   let samples = 0;
@@ -97,7 +122,9 @@ export async function sustained(m: PipelineModels, seconds: number): Promise<{ s
 }
 
 /** Ten minutes of a 200-dancer night pushed through store and pipeline as fast as they take it; RSS at the end (MiB). */
-export async function rssAfterTenMinutes(m: PipelineModels): Promise<{ rssMb: number; simulatedS: number; wallS: number }> {
+export async function rssAfterTenMinutes(
+  m: PipelineModels,
+): Promise<{ rssMb: number; simulatedS: number; wallS: number }> {
   let now = 1_800_000_000_000;
   let tick: (() => void) | undefined;
   const clock: SimClock = {

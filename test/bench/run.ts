@@ -16,7 +16,6 @@ import { round, type Figure } from './figure.js';
 import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 import { bleRadioFigures } from './ble-radios.js';
 
-
 const RUNS = 3;
 const N = 100_000;
 
@@ -28,7 +27,6 @@ async function median(fn: () => Promise<number>): Promise<number> {
   return xs[Math.floor(xs.length / 2)] as number;
 }
 
-
 const figures: Record<string, Figure> = {};
 const only = new Set(process.argv.slice(2));
 const want = (section: string): boolean => only.size === 0 || only.has(section);
@@ -37,7 +35,12 @@ if (want('store')) {
   const rssBefore = process.memoryUsage().rss;
   const store = await median(() => storeIngest(N));
   const raw = await median(() => rawIngest(N));
-  figures['store.ingest.samples_per_s'] = { value: round(store), unit: 'samples/s', baseline: round(raw), ratio: round(store / raw, 3) };
+  figures['store.ingest.samples_per_s'] = {
+    value: round(store),
+    unit: 'samples/s',
+    baseline: round(raw),
+    ratio: round(store / raw, 3),
+  };
 
   let imuRows = 0;
   const imu = await median(async () => {
@@ -47,19 +50,38 @@ if (want('store')) {
   });
   figures['store.ingest.imu_samples_per_s'] = { value: round(imu), unit: 'samples/s' };
   figures['store.ingest.imu_chunk_rows_per_s'] = { value: round(imuRows), unit: 'rows/s' };
-  figures['store.ingest.rss_growth_mb'] = { value: round((process.memoryUsage().rss - rssBefore) / 1024 / 1024, 1), unit: 'MiB' };
+  figures['store.ingest.rss_growth_mb'] = {
+    value: round((process.memoryUsage().rss - rssBefore) / 1024 / 1024, 1),
+    unit: 'MiB',
+  };
 
   const refusing = await refusingDisk(200_000);
-  figures['store.refusing_disk.samples_per_s'] = { value: round(refusing.refusing), unit: 'samples/s enqueued while every write fails', baseline: round(refusing.healthy), ratio: round(refusing.refusing / refusing.healthy, 3) };
-  figures['store.refusing_disk.write_attempts'] = { value: refusing.attempts, unit: 'failed transactions for 200 000 samples (1 per second of ticks at most)' };
-  figures['store.refusing_disk.samples_lost'] = { value: refusing.lost, unit: 'samples counted lost (queue bound: 20 batches of 5 000)' };
+  figures['store.refusing_disk.samples_per_s'] = {
+    value: round(refusing.refusing),
+    unit: 'samples/s enqueued while every write fails',
+    baseline: round(refusing.healthy),
+    ratio: round(refusing.refusing / refusing.healthy, 3),
+  };
+  figures['store.refusing_disk.write_attempts'] = {
+    value: refusing.attempts,
+    unit: 'failed transactions for 200 000 samples (1 per second of ticks at most)',
+  };
+  figures['store.refusing_disk.samples_lost'] = {
+    value: refusing.lost,
+    unit: 'samples counted lost (queue bound: 20 batches of 5 000)',
+  };
 }
 
 if (want('api')) {
   const { h, eventId } = await setupApi();
   const apiPages = await median(() => apiPaging(h, eventId));
   const rawPages = await median(() => rawPaging(h, eventId));
-  figures['api.list.pages_per_s'] = { value: round(apiPages), unit: 'pages/s (100 records)', baseline: round(rawPages), ratio: round(apiPages / rawPages, 3) };
+  figures['api.list.pages_per_s'] = {
+    value: round(apiPages),
+    unit: 'pages/s (100 records)',
+    baseline: round(rawPages),
+    ratio: round(apiPages / rawPages, 3),
+  };
   const loginMs = await median(async () => {
     const started = performance.now();
     const res = await h.login('technician', undefined, `10.99.0.${Math.floor(Math.random() * 250)}`);
@@ -73,12 +95,28 @@ if (want('api')) {
 if (want('parsers')) {
   const hr = await median(() => Promise.resolve(hrParseRate()));
   const hrBase = await median(() => Promise.resolve(hrBaselineRate()));
-  figures['ble.parse.hr_frames_per_s'] = { value: round(hr), unit: 'frames/s (0x2A37)', baseline: round(hrBase), ratio: round(hr / hrBase, 3) };
+  figures['ble.parse.hr_frames_per_s'] = {
+    value: round(hr),
+    unit: 'frames/s (0x2A37)',
+    baseline: round(hrBase),
+    ratio: round(hr / hrBase, 3),
+  };
   const pmd = await median(() => Promise.resolve(pmdParseRate()));
   const pmdBase = await median(() => Promise.resolve(pmdBaselineRate()));
-  figures['ble.parse.pmd_frames_per_s'] = { value: round(pmd), unit: 'frames/s (ACC, 36 samples)', baseline: round(pmdBase), ratio: round(pmd / pmdBase, 3) };
-  const compressed = await median(() => Promise.resolve(pmdCompressedRate(process.env.CODANCE_DATA__PATH ?? '../shared/data') ?? 0));
-  if (compressed > 0) figures['ble.parse.pmd_compressed_frames_per_s'] = { value: round(compressed), unit: 'frames/s (ACC delta, 57 samples)' };
+  figures['ble.parse.pmd_frames_per_s'] = {
+    value: round(pmd),
+    unit: 'frames/s (ACC, 36 samples)',
+    baseline: round(pmdBase),
+    ratio: round(pmd / pmdBase, 3),
+  };
+  const compressed = await median(() =>
+    Promise.resolve(pmdCompressedRate(process.env.CODANCE_DATA__PATH ?? '../shared/data') ?? 0),
+  );
+  if (compressed > 0)
+    figures['ble.parse.pmd_compressed_frames_per_s'] = {
+      value: round(compressed),
+      unit: 'frames/s (ACC delta, 57 samples)',
+    };
 }
 
 // ---- the pipeline, 200 dancers
@@ -86,26 +124,56 @@ if (want('pipeline')) {
   const onnx = await models('onnx');
   const tfjs = await models('tfjs');
   if (!onnx.arousal || !onnx.gesture || !tfjs.arousal) throw new Error('models did not load');
-  figures['pipeline.arousal_batch200_ms'] = { value: round(await batchLatencyMs(onnx.arousal), 3), unit: 'ms per batch of 200 dancers (onnxruntime)' };
-  figures['pipeline.arousal_batch200_tfjs_ms'] = { value: round(await batchLatencyMs(tfjs.arousal), 3), unit: 'ms per batch of 200 dancers (TensorFlow.js WASM)' };
-  figures['pipeline.gesture_batch200_ms'] = { value: round(await batchLatencyMs(onnx.gesture), 3), unit: 'ms per batch of 200 windows (onnxruntime)' };
+  figures['pipeline.arousal_batch200_ms'] = {
+    value: round(await batchLatencyMs(onnx.arousal), 3),
+    unit: 'ms per batch of 200 dancers (onnxruntime)',
+  };
+  figures['pipeline.arousal_batch200_tfjs_ms'] = {
+    value: round(await batchLatencyMs(tfjs.arousal), 3),
+    unit: 'ms per batch of 200 dancers (TensorFlow.js WASM)',
+  };
+  figures['pipeline.gesture_batch200_ms'] = {
+    value: round(await batchLatencyMs(onnx.gesture), 3),
+    unit: 'ms per batch of 200 windows (onnxruntime)',
+  };
   const live = await sustained(onnx, 20);
-  figures['pipeline.samples_per_s'] = { value: round(live.samplesPerS), unit: 'samples/s sustained, 200 dancers (IMU 50 Hz, HR 1 Hz, EDA+temp 4 Hz) through store and pipeline' };
-  figures['pipeline.cpu_share'] = { value: round(live.cpuShare, 3), unit: 'CPU seconds per second (1 = one core), same run' };
-  figures['pipeline.sample_to_state_p50_ms'] = { value: round(live.latencyP50Ms, 1), unit: 'ms from a sample to the crowd state that includes it (1 Hz states)' };
+  figures['pipeline.samples_per_s'] = {
+    value: round(live.samplesPerS),
+    unit: 'samples/s sustained, 200 dancers (IMU 50 Hz, HR 1 Hz, EDA+temp 4 Hz) through store and pipeline',
+  };
+  figures['pipeline.cpu_share'] = {
+    value: round(live.cpuShare, 3),
+    unit: 'CPU seconds per second (1 = one core), same run',
+  };
+  figures['pipeline.sample_to_state_p50_ms'] = {
+    value: round(live.latencyP50Ms, 1),
+    unit: 'ms from a sample to the crowd state that includes it (1 Hz states)',
+  };
   figures['pipeline.sample_to_state_p99_ms'] = { value: round(live.latencyP99Ms, 1), unit: 'ms, p99' };
-  figures['pipeline.crowd_tick_ms'] = { value: round(live.crowdTickMs, 2), unit: 'ms to compute one crowd state for 200 dancers' };
+  figures['pipeline.crowd_tick_ms'] = {
+    value: round(live.crowdTickMs, 2),
+    unit: 'ms to compute one crowd state for 200 dancers',
+  };
   const ten = await rssAfterTenMinutes(onnx);
-  figures['pipeline.rss_after_10min_mb'] = { value: round(ten.rssMb, 1), unit: `MiB RSS after 10 min of 200-dancer data (simulated in ${round(ten.wallS, 1)} s)` };
+  figures['pipeline.rss_after_10min_mb'] = {
+    value: round(ten.rssMb, 1),
+    unit: `MiB RSS after 10 min of 200-dancer data (simulated in ${round(ten.wallS, 1)} s)`,
+  };
 }
 
 // ---- outputs: trigger latency and a steady stream, received by a separate process
 if (want('outputs')) {
   const o = await outputLatency(200, 10);
-  figures['osc.trigger_latency_p50_ms'] = { value: round(o.p50, 3), unit: `ms from sample arrival to the OSC datagram received by another process (200 dancers, ${o.triggers} triggers, ${o.lost} lost)` };
+  figures['osc.trigger_latency_p50_ms'] = {
+    value: round(o.p50, 3),
+    unit: `ms from sample arrival to the OSC datagram received by another process (200 dancers, ${o.triggers} triggers, ${o.lost} lost)`,
+  };
   figures['osc.trigger_latency_p99_ms'] = { value: round(o.p99, 3), unit: 'ms, p99' };
   figures['osc.trigger_latency_max_ms'] = { value: round(o.max, 3), unit: 'ms, max' };
-  figures['osc.stream60_jitter_p99_ms'] = { value: round(o.jitterP99Ms, 3), unit: `ms |interval − 16.67 ms| p99 of a 60 Hz stream at the receiver (${o.streamIntervals} intervals, std ${round(o.jitterStdMs, 2)} ms)` };
+  figures['osc.stream60_jitter_p99_ms'] = {
+    value: round(o.jitterP99Ms, 3),
+    unit: `ms |interval − 16.67 ms| p99 of a 60 Hz stream at the receiver (${o.streamIntervals} intervals, std ${round(o.jitterStdMs, 2)} ms)`,
+  };
   figures['osc.stream60_jitter_max_ms'] = { value: round(o.jitterMaxMs, 3), unit: 'ms, max' };
   figures['osc.messages_per_s'] = { value: round(o.messagesPerS), unit: 'OSC messages/s received during that run' };
 }

@@ -11,15 +11,50 @@ import { tinyBlueprint } from '../helpers/api-fixtures.js';
 const routine = {
   totalCounts: 16,
   steps: [
-    { ...tinyBlueprint.steps[0]!, moveId: 'closed-to-open', name: 'Closed to open', counts: 4, startCount: 0, from: 'closed' as const, to: 'open' as const },
-    { ...tinyBlueprint.steps[0]!, moveId: 'right-turn-follower', name: 'Follower right turn', counts: 8, startCount: 4, from: 'open' as const, to: 'open' as const },
-    { ...tinyBlueprint.steps[0]!, moveId: 'open-to-closed', name: 'Open to closed', counts: 4, startCount: 12, from: 'open' as const, to: 'closed' as const },
+    {
+      ...tinyBlueprint.steps[0]!,
+      moveId: 'closed-to-open',
+      name: 'Closed to open',
+      counts: 4,
+      startCount: 0,
+      from: 'closed' as const,
+      to: 'open' as const,
+    },
+    {
+      ...tinyBlueprint.steps[0]!,
+      moveId: 'right-turn-follower',
+      name: 'Follower right turn',
+      counts: 8,
+      startCount: 4,
+      from: 'open' as const,
+      to: 'open' as const,
+    },
+    {
+      ...tinyBlueprint.steps[0]!,
+      moveId: 'open-to-closed',
+      name: 'Open to closed',
+      counts: 4,
+      startCount: 12,
+      from: 'open' as const,
+      to: 'closed' as const,
+    },
   ],
 };
 
 function beat(index: number): BeatEvent {
   const count = (index % 8) + 1;
-  return { index, count, beatInBar: ((index % 4) + 1), bar: Math.floor((index % 8) / 4) + 1, phrase: Math.floor(index / 8) + 1, barStart: index % 4 === 0, phraseStart: count === 1, at: 1000 + index * 500, bpm: 120, source: 'fallback' };
+  return {
+    index,
+    count,
+    beatInBar: (index % 4) + 1,
+    bar: Math.floor((index % 8) / 4) + 1,
+    phrase: Math.floor(index / 8) + 1,
+    barStart: index % 4 === 0,
+    phraseStart: count === 1,
+    at: 1000 + index * 500,
+    bpm: 120,
+    source: 'fallback',
+  };
 }
 
 describe('live choreography', () => {
@@ -34,7 +69,12 @@ describe('live choreography', () => {
     expect(cues).toEqual([]);
     for (let i = 8; i < 8 + 16; i++) bus.emit('beat', beat(i));
     const status = player.status();
-    expect(status).toMatchObject({ state: 'playing', count: 16, move: { id: 'open-to-closed', count: 4 }, startedAt: beat(8).at });
+    expect(status).toMatchObject({
+      state: 'playing',
+      count: 16,
+      move: { id: 'open-to-closed', count: 4 },
+      startedAt: beat(8).at,
+    });
     bus.emit('beat', beat(24));
     expect(player.status().state).toBe('finished');
     const moves = cues.filter((c) => c.name.startsWith('choreo.move.'));
@@ -43,8 +83,13 @@ describe('live choreography', () => {
       { name: 'choreo.move.right-turn-follower', at: beat(12).at },
       { name: 'choreo.move.open-to-closed', at: beat(20).at },
     ]);
-    expect(cues.filter((c) => c.name.startsWith('choreo.count.')).map((c) => Number(c.name.split('.')[2]))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(cues.filter((c) => c.name.startsWith('choreo.hold.')).map((c) => c.name)).toEqual(['choreo.hold.open', 'choreo.hold.closed']);
+    expect(cues.filter((c) => c.name.startsWith('choreo.count.')).map((c) => Number(c.name.split('.')[2]))).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
+    expect(cues.filter((c) => c.name.startsWith('choreo.hold.')).map((c) => c.name)).toEqual([
+      'choreo.hold.open',
+      'choreo.hold.closed',
+    ]);
     expect(cues[cues.length - 1]).toEqual({ name: 'choreo.end', at: beat(24).at });
     const n = cues.length;
     bus.emit('beat', beat(25));

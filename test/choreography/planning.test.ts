@@ -26,9 +26,29 @@ beforeAll(async () => {
 describe('move library', () => {
   it('holds at least 40 Bachata moves across the three styles, with every kind the issue names', () => {
     expect(library.length).toBeGreaterThanOrEqual(40);
-    for (const style of ['dominican', 'sensual', 'moderna'] as const) expect(library.filter((m) => m.styles.includes(style)).length, style).toBeGreaterThanOrEqual(15);
-    for (const tag of ['basic', 'side', 'box', 'turn', 'cross-body', 'hammerlock', 'shadow', 'dip', 'body-wave', 'footwork']) expect(library.some((m) => m.tags.includes(tag) || m.id.includes(tag)), tag).toBe(true);
-    for (const level of [1, 2, 3, 4, 5]) expect(library.some((m) => m.difficulty === level), `difficulty ${level}`).toBe(true);
+    for (const style of ['dominican', 'sensual', 'moderna'] as const)
+      expect(library.filter((m) => m.styles.includes(style)).length, style).toBeGreaterThanOrEqual(15);
+    for (const tag of [
+      'basic',
+      'side',
+      'box',
+      'turn',
+      'cross-body',
+      'hammerlock',
+      'shadow',
+      'dip',
+      'body-wave',
+      'footwork',
+    ])
+      expect(
+        library.some((m) => m.tags.includes(tag) || m.id.includes(tag)),
+        tag,
+      ).toBe(true);
+    for (const level of [1, 2, 3, 4, 5])
+      expect(
+        library.some((m) => m.difficulty === level),
+        `difficulty ${level}`,
+      ).toBe(true);
     // every hold a move ends in is one some move starts in: the planner can always go on
     const starts = new Set(library.map((m) => m.start));
     for (const m of library) expect(starts.has(m.end), `${m.id} ends in ${m.end}`).toBe(true);
@@ -36,7 +56,10 @@ describe('move library', () => {
 
   it('refuses a bad library naming the file and the field', () => {
     const file = join(tempDir(), 'bad.yaml');
-    writeFileSync(file, 'moves:\n  - { id: x1, name: X, counts: 6, difficulty: 1, energy: 0.5, start: closed, end: nowhere, hands: [], styles: [salsa], tags: [], description: "" }\n');
+    writeFileSync(
+      file,
+      'moves:\n  - { id: x1, name: X, counts: 6, difficulty: 1, energy: 0.5, start: closed, end: nowhere, hands: [], styles: [salsa], tags: [], description: "" }\n',
+    );
     expect(() => loadMoveLibrary(file)).toThrow(MoveLibraryError);
     expect(() => loadMoveLibrary(file)).toThrow(/bad\.yaml: moves\.0\.counts.*moves\.0\.end/);
   });
@@ -45,11 +68,37 @@ describe('move library', () => {
 describe('request understanding (local, no network)', () => {
   it('turns typical requests into parameters, saying which words set them', () => {
     const a = parseRequest('Romantic beginner routine, slow and smooth');
-    expect(a).toMatchObject({ level: 'beginner', maxDifficulty: 2, style: null, energy: 0.3, durationS: null, focus: ['romantic', 'smooth'], exclude: [] });
+    expect(a).toMatchObject({
+      level: 'beginner',
+      maxDifficulty: 2,
+      style: null,
+      energy: 0.3,
+      durationS: null,
+      focus: ['romantic', 'smooth'],
+      exclude: [],
+    });
     expect(a.matched).toMatchObject({ level: ['beginner'], energy: ['slow'] });
-    expect(parseRequest('advanced energetic moderna with lots of turns, no dips, 1:30')).toMatchObject({ level: 'advanced', maxDifficulty: 5, style: 'moderna', energy: 0.8, durationS: 90, focus: ['turn'], exclude: ['dip'] });
-    expect(parseRequest('intermediate sensual body waves for two minutes')).toMatchObject({ level: 'intermediate', style: 'sensual', durationS: 120, focus: ['body-wave'] });
-    expect(parseRequest('a short traditional dominican routine with footwork, without any spins')).toMatchObject({ style: 'dominican', durationS: 60, focus: ['footwork'], exclude: ['turn'] });
+    expect(parseRequest('advanced energetic moderna with lots of turns, no dips, 1:30')).toMatchObject({
+      level: 'advanced',
+      maxDifficulty: 5,
+      style: 'moderna',
+      energy: 0.8,
+      durationS: 90,
+      focus: ['turn'],
+      exclude: ['dip'],
+    });
+    expect(parseRequest('intermediate sensual body waves for two minutes')).toMatchObject({
+      level: 'intermediate',
+      style: 'sensual',
+      durationS: 120,
+      focus: ['body-wave'],
+    });
+    expect(parseRequest('a short traditional dominican routine with footwork, without any spins')).toMatchObject({
+      style: 'dominican',
+      durationS: 60,
+      focus: ['footwork'],
+      exclude: ['turn'],
+    });
     expect(parseRequest('90 seconds please').durationS).toBe(90);
     expect(parseRequest('')).toMatchObject({ level: 'beginner', energy: 0.5, focus: [], exclude: [] });
   });
@@ -71,10 +120,18 @@ describe('blueprint', () => {
   const byId = (id: string): Move => library.find((m) => m.id === id)!;
 
   it('keeps every hard rule: hold continuity, difficulty, style, exclusions, the counts filled exactly', () => {
-    for (const [text, seed] of [['romantic beginner routine, slow and smooth', 1], ['advanced energetic moderna with lots of turns, no dips, 1:30', 2], ['intermediate sensual body waves and dips', 3], ['dominican footwork party', 4]] as const) {
+    for (const [text, seed] of [
+      ['romantic beginner routine, slow and smooth', 1],
+      ['advanced energetic moderna with lots of turns, no dips, 1:30', 2],
+      ['intermediate sensual body waves and dips', 3],
+      ['dominican footwork party', 4],
+    ] as const) {
       const p = parseRequest(text);
       const b = planBlueprint(song, library, p, seed);
-      expect(b.steps.reduce((n, s) => n + s.counts, 0), text).toBe(b.totalCounts);
+      expect(
+        b.steps.reduce((n, s) => n + s.counts, 0),
+        text,
+      ).toBe(b.totalCounts);
       expect(b.steps[0]!.startCount).toBe(0);
       b.steps.forEach((s, i) => {
         const m = byId(s.moveId);
@@ -88,7 +145,10 @@ describe('blueprint', () => {
         }
         expect(s.why.length).toBeGreaterThan(0);
         // no near repeats: a move does not come back within the next three
-        expect(b.steps.slice(Math.max(0, i - 3), i).map((x) => x.moveId), `${text} at ${i}`).not.toContain(s.moveId);
+        expect(
+          b.steps.slice(Math.max(0, i - 3), i).map((x) => x.moveId),
+          `${text} at ${i}`,
+        ).not.toContain(s.moveId);
       });
       if (p.durationS !== null) expect(b.endS - b.startS).toBeLessThanOrEqual(p.durationS + 0.01);
       else expect(b.endS).toBeGreaterThan(song.durationS - 8 * (60 / song.tempo!));
@@ -111,14 +171,34 @@ describe('blueprint', () => {
 
   it('is deterministic for a seed, and another seed gives another routine', () => {
     const p = parseRequest('intermediate moderna');
-    expect(JSON.stringify(planBlueprint(song, library, p, 42))).toBe(JSON.stringify(planBlueprint(song, library, p, 42)));
-    const seeds = new Set([1, 2, 3, 4, 5].map((s) => planBlueprint(song, library, p, s).steps.map((x) => x.moveId).join()));
+    expect(JSON.stringify(planBlueprint(song, library, p, 42))).toBe(
+      JSON.stringify(planBlueprint(song, library, p, 42)),
+    );
+    const seeds = new Set(
+      [1, 2, 3, 4, 5].map((s) =>
+        planBlueprint(song, library, p, s)
+          .steps.map((x) => x.moveId)
+          .join(),
+      ),
+    );
     expect(seeds.size).toBeGreaterThan(1);
   });
 
   it('says why it cannot plan: no beat, too short, nothing fits', () => {
-    expect(() => planBlueprint({ ...song, tempo: null, beats: [] }, library, parseRequest('x'), 1)).toThrow(/no steady beat/);
+    expect(() => planBlueprint({ ...song, tempo: null, beats: [] }, library, parseRequest('x'), 1)).toThrow(
+      /no steady beat/,
+    );
     expect(() => planBlueprint(song, library, { ...parseRequest('x'), durationS: 2 }, 1)).toThrow(/too short/);
-    expect(() => planBlueprint(song, library, { ...parseRequest('beginner dominican'), exclude: ['basic', 'transition', 'turn', 'footwork', 'playful', 'dip', 'romantic', 'side', 'box', 'ending'] }, 1)).toThrow(BlueprintError);
+    expect(() =>
+      planBlueprint(
+        song,
+        library,
+        {
+          ...parseRequest('beginner dominican'),
+          exclude: ['basic', 'transition', 'turn', 'footwork', 'playful', 'dip', 'romantic', 'side', 'box', 'ending'],
+        },
+        1,
+      ),
+    ).toThrow(BlueprintError);
   });
 });

@@ -22,7 +22,14 @@ afterEach(async () => {
 });
 
 const options = (o: Partial<SyncClientOptions> = {}): SyncClientOptions => ({
-  classes: ['records', 'features', 'raw'], maxBatchRecords: 2000, maxBatchBytes: 1024 * 1024, maxDelayMs: 50, maxBytesPerSecond: 0, backoff: { initialMs: 20, maxMs: 200 }, requestTimeoutMs: 5000, ...o,
+  classes: ['records', 'features', 'raw'],
+  maxBatchRecords: 2000,
+  maxBatchBytes: 1024 * 1024,
+  maxDelayMs: 50,
+  maxBytesPerSecond: 0,
+  backoff: { initialMs: 20, maxMs: 200 },
+  requestTimeoutMs: 5000,
+  ...o,
 });
 
 /** A box with users, readings and IMU chunks enqueued, enrolled with a fresh cloud. */
@@ -38,16 +45,39 @@ async function setup(opts: { maxIngestBytes?: number } = {}) {
   await store.start();
   const { token } = await accounts.enrol((await accounts.enrolmentCode(venue, userId)).code, store.boxId, 'box');
   const db = store.sqlite;
-  db.prepare(`INSERT INTO box_meta (key, value) VALUES ('cloud_url', 'http://cloud.test'), ('cloud_token', ?)`).run(token);
+  db.prepare(`INSERT INTO box_meta (key, value) VALUES ('cloud_url', 'http://cloud.test'), ('cloud_token', ?)`).run(
+    token,
+  );
   const now = Date.now();
   for (const name of ['ana', 'ben', 'cleo']) {
-    const id = db.prepare(`INSERT INTO users (username, email, password_hash, role, pseudonym, consent_biometrics, consent_cloud_sync, created_at, updated_at) VALUES (?, ?, 'secret-hash', 'dancer', ?, 1, 1, ?, ?)`).run(name, `${name}@x.example`, `p_${name}`, now, now).lastInsertRowid;
+    const id = db
+      .prepare(
+        `INSERT INTO users (username, email, password_hash, role, pseudonym, consent_biometrics, consent_cloud_sync, created_at, updated_at) VALUES (?, ?, 'secret-hash', 'dancer', ?, 1, 1, ?, ?)`,
+      )
+      .run(name, `${name}@x.example`, `p_${name}`, now, now).lastInsertRowid;
     db.prepare(`INSERT INTO outbox (entity, entity_id, op, created_at) VALUES ('users', ?, 'upsert', ?)`).run(id, now);
   }
   store.registerDevice({ key: 'band', kind: 'wearable', transport: 'sim', model: 'x', name: 'band' });
   for (let s = 0; s < 20; s++) {
-    store.write({ kind: 'heart_rate', deviceKey: 'band', receivedAt: now + s * 1000, index: s, bpm: 100 + s, rr1024: [600] });
-    store.write({ kind: 'raw', deviceKey: 'band', stream: 'acc', receivedAt: now + s * 1000, firstIndex: s * 50, startedAt: now + s * 1000, rateHz: 50, channels: 3, values: new Float32Array(150).map((_, i) => Math.sin(i * 0.37 + s)) });
+    store.write({
+      kind: 'heart_rate',
+      deviceKey: 'band',
+      receivedAt: now + s * 1000,
+      index: s,
+      bpm: 100 + s,
+      rr1024: [600],
+    });
+    store.write({
+      kind: 'raw',
+      deviceKey: 'band',
+      stream: 'acc',
+      receivedAt: now + s * 1000,
+      firstIndex: s * 50,
+      startedAt: now + s * 1000,
+      rateHz: 50,
+      channels: 3,
+      values: new Float32Array(150).map((_, i) => Math.sin(i * 0.37 + s)),
+    });
   }
   await store.stop();
   await store.start();
@@ -74,17 +104,25 @@ async function setup(opts: { maxIngestBytes?: number } = {}) {
 async function drain(client: SyncClient): Promise<void> {
   client.start();
   client.syncNow();
-  await waitFor(() => client.status().backlog.entries === 0 && !client.status().draining, 'the backlog drained', 10_000, 10);
+  await waitFor(
+    () => client.status().backlog.entries === 0 && !client.status().draining,
+    'the backlog drained',
+    10_000,
+    10,
+  );
   await client.stop();
 }
 
-const classOf = (entity: string): SyncClass => (Object.keys(syncClasses) as SyncClass[]).find((c) => (syncClasses[c] as readonly string[]).includes(entity))!;
+const classOf = (entity: string): SyncClass =>
+  (Object.keys(syncClasses) as SyncClass[]).find((c) => (syncClasses[c] as readonly string[]).includes(entity))!;
 
 describe('sync client', () => {
   it('sends records, then features, then raw chunks, pseudonymised, each batch within its bounds', async () => {
     const s = await setup();
     await drain(new SyncClient(options({ maxBatchRecords: 7 }), s.outbox, { fetch: s.fetchHook }));
-    const order = s.batches.flatMap((b) => b.records.map((r) => ['records', 'features', 'raw'].indexOf(classOf(r.entity))));
+    const order = s.batches.flatMap((b) =>
+      b.records.map((r) => ['records', 'features', 'raw'].indexOf(classOf(r.entity))),
+    );
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(order.length).toBe(3 + 20 + 20);
     expect(Math.max(...s.batches.map((b) => b.records.length))).toBeLessThanOrEqual(7);
@@ -121,7 +159,11 @@ describe('sync client', () => {
     const s2 = await setup();
     s2.failNext(3);
     let r = 0;
-    const c2 = new SyncClient(options(), s2.outbox, { fetch: s2.fetchHook, random: () => [0.5, 0.25, 0.1][r++ % 3]!, state: (st, d) => st === 'backoff' && jittered.push(Number(/next in (\d+) ms/.exec(d)?.[1])) });
+    const c2 = new SyncClient(options(), s2.outbox, {
+      fetch: s2.fetchHook,
+      random: () => [0.5, 0.25, 0.1][r++ % 3]!,
+      state: (st, d) => st === 'backoff' && jittered.push(Number(/next in (\d+) ms/.exec(d)?.[1])),
+    });
     await drain(c2);
     expect(jittered).toEqual([10, 10, 8]);
   });
@@ -146,25 +188,36 @@ describe('sync client', () => {
         attempts.push(size);
         if (size > 4096) {
           if (fault === 'cut') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
-          await new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error)));
+          await new Promise((_, reject) =>
+            init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error)),
+          );
         }
         return s.fetchHook(input, init);
       };
-      const client = new SyncClient(options({ maxBatchBytes: 1024 * 1024, requestTimeoutMs: 300, backoff: { initialMs: 20, maxMs: 300_000 } }), s.outbox, {
-        fetch: lossy,
-        state: (state, detail) => state === 'backoff' && waits.push(Number(/next in (\d+) ms/.exec(detail)?.[1])),
-      });
+      const client = new SyncClient(
+        options({ maxBatchBytes: 1024 * 1024, requestTimeoutMs: 300, backoff: { initialMs: 20, maxMs: 300_000 } }),
+        s.outbox,
+        {
+          fetch: lossy,
+          state: (state, detail) => state === 'backoff' && waits.push(Number(/next in (\d+) ms/.exec(detail)?.[1])),
+        },
+      );
       await drain(client);
       expect(s.batches.flatMap((b) => b.records).length, fault).toBe(43);
       expect(Math.max(...waits), fault).toBeLessThanOrEqual(20); // never the long backoff a dead cloud gets
-      expect(attempts.some((a) => a > 4096), fault).toBe(true);
-      expect(Math.max(...s.batches.map((b) => JSON.stringify(b).length)), fault).toBeLessThan(1024 * 1024 / 4);
+      expect(
+        attempts.some((a) => a > 4096),
+        fault,
+      ).toBe(true);
+      expect(Math.max(...s.batches.map((b) => JSON.stringify(b).length)), fault).toBeLessThan((1024 * 1024) / 4);
     }
   });
 
   it('keeps to the bandwidth cap', async () => {
     const s = await setup();
-    const client = new SyncClient(options({ maxBatchRecords: 5, maxBytesPerSecond: 4000 }), s.outbox, { fetch: s.fetchHook });
+    const client = new SyncClient(options({ maxBatchRecords: 5, maxBytesPerSecond: 4000 }), s.outbox, {
+      fetch: s.fetchHook,
+    });
     const t0 = performance.now();
     await drain(client);
     const seconds = (performance.now() - t0) / 1000;

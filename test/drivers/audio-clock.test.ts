@@ -13,7 +13,9 @@ import { dataFile } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait.js';
 
 function decode(file: string): Float32Array {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-ar', '22050', '-f', 'f32le', 'pipe:1'], { maxBuffer: 1 << 28 });
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-ar', '22050', '-f', 'f32le', 'pipe:1'], {
+    maxBuffer: 1 << 28,
+  });
   return new Float32Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.length / 4);
 }
 
@@ -25,7 +27,8 @@ describe('beat tracking from audio', () => {
       const t = new BeatTracker();
       const pcm = decode(dataFile('audio', 'bpm-detective', `${bpm}bpm.wav`));
       const all: { atS: number; bpm: number }[] = [];
-      for (let i = 0; i < pcm.length; i += 2205) for (const e of t.push(pcm.subarray(i, i + 2205))) if (e.type === 'beat') all.push(e);
+      for (let i = 0; i < pcm.length; i += 2205)
+        for (const e of t.push(pcm.subarray(i, i + 2205))) if (e.type === 'beat') all.push(e);
       // Beats on the final tempo's grid (an early estimate may have been an octave off).
       const beats = all.filter((b) => b.bpm === t.bpm).map((b) => b.atS);
       results[bpm] = t.bpm;
@@ -34,7 +37,8 @@ describe('beat tracking from audio', () => {
       expect(beats.length).toBeGreaterThanOrEqual(1);
       gapsChecked += beats.length - 1;
       // Spaced by the period, give or take the phase corrections of each re-estimate (a frame or two).
-      for (let i = 1; i < beats.length; i++) expect(Math.abs(beats[i]! - beats[i - 1]! - 60 / t.bpm!)).toBeLessThan(0.05);
+      for (let i = 1; i < beats.length; i++)
+        expect(Math.abs(beats[i]! - beats[i - 1]! - 60 / t.bpm!)).toBeLessThan(0.05);
     }
     expect(gapsChecked).toBeGreaterThanOrEqual(8);
     expect(results[90]).toBeUndefined();
@@ -43,11 +47,18 @@ describe('beat tracking from audio', () => {
   it('drives the music clock live from ffmpeg playing a file in real time (-re)', async () => {
     const health = new HealthRegistry();
     const beats: number[] = [];
-    const clock = new MusicClock({ mode: 'auto', bpm: 120, beatsPerBar: 4, beatsPerPhrase: 8, staleMs: 4000, lookaheadMs: 50 }, () => undefined);
-    const driver = new AudioClockDriver({ input: dataFile('audio', 'bpm-detective', '117bpm.wav'), inputOptions: ['-re'], retryMs: 60_000 }, health, {
-      tempo: (bpm) => clock.setTempo(bpm, 'audio'),
-      beat: (at) => (beats.push(at), clock.beatAt(at, 'audio')),
-    });
+    const clock = new MusicClock(
+      { mode: 'auto', bpm: 120, beatsPerBar: 4, beatsPerPhrase: 8, staleMs: 4000, lookaheadMs: 50 },
+      () => undefined,
+    );
+    const driver = new AudioClockDriver(
+      { input: dataFile('audio', 'bpm-detective', '117bpm.wav'), inputOptions: ['-re'], retryMs: 60_000 },
+      health,
+      {
+        tempo: (bpm) => clock.setTempo(bpm, 'audio'),
+        beat: (at) => (beats.push(at), clock.beatAt(at, 'audio')),
+      },
+    );
     const ac = new AbortController();
     await driver.start(ac.signal);
     await waitFor(() => beats.length >= 4, 'four tracked beats', 9000, 50);
@@ -61,7 +72,11 @@ describe('beat tracking from audio', () => {
 
   it('reports an input ffmpeg cannot open, and keeps running', async () => {
     const health = new HealthRegistry();
-    const driver = new AudioClockDriver({ input: '/nonexistent/line-in.wav', inputOptions: [], retryMs: 60_000 }, health, { tempo: () => undefined, beat: () => undefined });
+    const driver = new AudioClockDriver(
+      { input: '/nonexistent/line-in.wav', inputOptions: [], retryMs: 60_000 },
+      health,
+      { tempo: () => undefined, beat: () => undefined },
+    );
     await driver.start(new AbortController().signal);
     await waitFor(() => health.get('clock:audio')?.state === 'retrying', 'retrying', 5000, 20);
     expect(health.get('clock:audio')?.detail).toMatch(/\/nonexistent\/line-in\.wav.*No such file/);

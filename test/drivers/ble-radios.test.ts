@@ -14,7 +14,15 @@ import { waitFor } from '../helpers/wait.js';
 
 const header = { format: 'codance-recording' as const, version: 1 as const, startedAt: 0 };
 const ids = Array.from({ length: 12 }, (_, i) => `aa:00:00:00:00:${String(i + 1).padStart(2, '0')}`);
-const adverts: RecordingEvent[] = ids.map((id, i) => ({ t: i, type: 'advert', id, address: id, name: `Codance Band ${i}`, rssi: -50, services: [] }));
+const adverts: RecordingEvent[] = ids.map((id, i) => ({
+  t: i,
+  type: 'advert',
+  id,
+  address: id,
+  name: `Codance Band ${i}`,
+  rssi: -50,
+  services: [],
+}));
 
 /** A recording as a radio that can be pulled out and plugged back in. */
 class PullableRadio extends ReplayBle {
@@ -40,7 +48,10 @@ describe('BLE driver over several radios', () => {
     const r1 = new PullableRadio({ header, events: adverts }, Infinity);
     const r2 = new PullableRadio({ header, events: adverts }, Infinity);
     const health = new HealthRegistry();
-    const driver = new BleWearableDriver(bleTestOptions, { emit: () => undefined, announce: () => undefined, health }, [testRadio(r1, 7, 'r1'), testRadio(r2, 7, 'r2')]);
+    const driver = new BleWearableDriver(bleTestOptions, { emit: () => undefined, announce: () => undefined, health }, [
+      testRadio(r1, 7, 'r1'),
+      testRadio(r2, 7, 'r2'),
+    ]);
     const on = (radio: string) => [...driver.placement].filter(([, r]) => r === radio).map(([key]) => key);
     await driver.start(new AbortController().signal);
     await waitFor(() => driver.connectedCount === 12, 'all twelve connected');
@@ -52,14 +63,20 @@ describe('BLE driver over several radios', () => {
     expect(health.get('ble:r1')?.detail).toBe(`r1 radio: scanning; ${first1.length} of 7 links`);
 
     await r2.pull();
-    expect(health.get('ble:r2')).toMatchObject({ state: 'retrying', detail: 'r2 (r2 radio) is gone: the UART closed; trying again in 500 ms' });
+    expect(health.get('ble:r2')).toMatchObject({
+      state: 'retrying',
+      detail: 'r2 (r2 radio) is gone: the UART closed; trying again in 500 ms',
+    });
     await waitFor(() => on('r1').length === 7, 'r1 filled to its limit');
     // r1 kept every link it had and took only what it had room for; the rest wait, saying why.
     expect(on('r1')).toEqual(expect.arrayContaining(first1));
     expect(on('r2')).toEqual([]);
     expect(driver.connectedCount).toBe(7);
     const waiting = ids.filter((id) => !on('r1').includes(id));
-    await waitFor(() => waiting.every((id) => health.get(id)?.detail?.startsWith('waiting for a free connection slot')), 'the other five waiting for a slot');
+    await waitFor(
+      () => waiting.every((id) => health.get(id)?.detail?.startsWith('waiting for a free connection slot')),
+      'the other five waiting for a slot',
+    );
     expect(health.get(waiting[0]!)?.detail).toBe('waiting for a free connection slot (at most 7 on r1, 7 on r2)');
     for (const id of first1) expect(health.get(id)?.reconnects ?? 0, id).toBe(0);
 
@@ -76,11 +93,17 @@ describe('BLE driver over several radios', () => {
     const never = new PullableRadio({ header, events: [] }, Infinity);
     never.state = 'starting';
     const health = new HealthRegistry();
-    const driver = new BleWearableDriver(bleTestOptions, { emit: () => undefined, announce: () => undefined, health }, [testRadio(up, 7, 'up'), testRadio(never, 7, 'gone')]);
+    const driver = new BleWearableDriver(bleTestOptions, { emit: () => undefined, announce: () => undefined, health }, [
+      testRadio(up, 7, 'up'),
+      testRadio(never, 7, 'gone'),
+    ]);
     await driver.start(new AbortController().signal);
     never.detail = 'no such UART /dev/ttyACM9: is the radio plugged in?';
     never.emit('stateChange', 'poweredOff');
-    expect(health.get('ble:gone')).toMatchObject({ state: 'unavailable', detail: 'no such UART /dev/ttyACM9: is the radio plugged in?' });
+    expect(health.get('ble:gone')).toMatchObject({
+      state: 'unavailable',
+      detail: 'no such UART /dev/ttyACM9: is the radio plugged in?',
+    });
     await waitFor(() => driver.connectedCount === 2, 'the working radio connected both');
     await driver.stop();
   });

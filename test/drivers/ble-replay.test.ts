@@ -16,8 +16,12 @@ import { hasData, noDataReason } from '../helpers/data.js';
 import { tempDir } from '../helpers/daemon-process.js';
 import { activeTimers, sleep, waitFor } from '../helpers/wait.js';
 
-
-interface ChunkRow { stream: string; first_index: number; sample_count: number; device_key: string }
+interface ChunkRow {
+  stream: string;
+  first_index: number;
+  sample_count: number;
+  device_key: string;
+}
 
 function contiguous(rows: ChunkRow[]): { total: number; overlaps: number; gaps: number } {
   const sorted = [...rows].sort((a, b) => a.first_index - b.first_index);
@@ -43,20 +47,27 @@ describe.skipIf(!hasData)(`BLE replay into the store${hasData ? '' : ` (skipped:
     const adapter = new ReplayBle(recording, 20);
     const emitted: Sample[] = [];
     const announced: DeviceInfo[] = [];
-    const driver = new BleWearableDriver(bleTestOptions, {
-      emit: (s) => {
-        emitted.push(s);
-        store.write(s);
+    const driver = new BleWearableDriver(
+      bleTestOptions,
+      {
+        emit: (s) => {
+          emitted.push(s);
+          store.write(s);
+        },
+        announce: (d) => {
+          announced.push(d);
+          store.registerDevice(d);
+        },
+        health,
       },
-      announce: (d) => {
-        announced.push(d);
-        store.registerDevice(d);
-      },
-      health,
-    }, [testRadio(adapter)]);
+      [testRadio(adapter)],
+    );
     await driver.start(new AbortController().signal);
     await adapter.finished([H10.id, BAND.id]);
-    await waitFor(() => health.get(H10.id)?.state === 'connected' && health.get(BAND.id)?.state === 'connected', 'both wearables connected at the end');
+    await waitFor(
+      () => health.get(H10.id)?.state === 'connected' && health.get(BAND.id)?.state === 'connected',
+      'both wearables connected at the end',
+    );
     await sleep(30);
     await driver.stop();
     adapter.close();
@@ -76,18 +87,37 @@ describe.skipIf(!hasData)(`BLE replay into the store${hasData ? '' : ` (skipped:
     expect(announced.findLast((d) => d.key === BAND.id)?.model).toBe('Codance open wristband');
 
     const db = new BetterSqlite3(path, { readonly: true });
-    const device = (key: string): number => (db.prepare('SELECT id FROM devices WHERE device_key = ?').get(key) as { id: number }).id;
-    const hrRows = db.prepare('SELECT stream_index FROM biometric_data WHERE device_id = ? AND heart_rate IS NOT NULL ORDER BY stream_index').all(device(H10.id)) as { stream_index: number }[];
+    const device = (key: string): number =>
+      (db.prepare('SELECT id FROM devices WHERE device_key = ?').get(key) as { id: number }).id;
+    const hrRows = db
+      .prepare(
+        'SELECT stream_index FROM biometric_data WHERE device_id = ? AND heart_rate IS NOT NULL ORDER BY stream_index',
+      )
+      .all(device(H10.id)) as { stream_index: number }[];
     expect(hrRows.map((r) => r.stream_index)).toEqual(Array.from({ length: expected.hr }, (_, i) => i));
-    const chunks = db.prepare('SELECT c.stream, c.first_index, c.sample_count, d.device_key FROM stream_chunks c JOIN devices d ON d.id = c.device_id').all() as ChunkRow[];
-    const of = (key: string, stream: string): ReturnType<typeof contiguous> => contiguous(chunks.filter((c) => c.device_key === key && c.stream === stream));
+    const chunks = db
+      .prepare(
+        'SELECT c.stream, c.first_index, c.sample_count, d.device_key FROM stream_chunks c JOIN devices d ON d.id = c.device_id',
+      )
+      .all() as ChunkRow[];
+    const of = (key: string, stream: string): ReturnType<typeof contiguous> =>
+      contiguous(chunks.filter((c) => c.device_key === key && c.stream === stream));
     expect(of(H10.id, 'acc')).toEqual({ total: expected.accSamples, overlaps: 0, gaps: 0 });
     expect(of(H10.id, 'ecg')).toEqual({ total: expected.ecgSamples, overlaps: 0, gaps: 0 });
     expect(of(BAND.id, 'acc')).toEqual({ total: expected.bandAcc, overlaps: 0, gaps: 0 });
-    const bandRows = (col: string): number[] => (db.prepare(`SELECT stream_index FROM biometric_data WHERE device_id = ? AND ${col} IS NOT NULL ORDER BY stream_index`).all(device(BAND.id)) as { stream_index: number }[]).map((r) => r.stream_index);
+    const bandRows = (col: string): number[] =>
+      (
+        db
+          .prepare(
+            `SELECT stream_index FROM biometric_data WHERE device_id = ? AND ${col} IS NOT NULL ORDER BY stream_index`,
+          )
+          .all(device(BAND.id)) as { stream_index: number }[]
+      ).map((r) => r.stream_index);
     expect(bandRows('gsr_us')).toEqual(Array.from({ length: expected.eda }, (_, i) => i));
     expect(bandRows('skin_temp_c')).toEqual(Array.from({ length: expected.temp }, (_, i) => i));
-    const outbox = (db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE entity = 'biometric_data'").get() as { n: number }).n;
+    const outbox = (
+      db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE entity = 'biometric_data'").get() as { n: number }
+    ).n;
     expect(outbox).toBe(expected.hr + expected.eda + expected.temp);
     db.close();
     expect(emitted.filter((s) => s.kind === 'battery')).toHaveLength(3);

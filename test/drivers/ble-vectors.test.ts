@@ -9,14 +9,32 @@ interface HrmVector {
   test: string;
   hex: string;
   valid: boolean;
-  expect: { hr?: number; contact?: boolean | null; contact_supported?: boolean; energy_kj?: number | null; rr_1024?: number[] | null; rr_ms?: number[]; rr_ms_floor?: number[] };
+  expect: {
+    hr?: number;
+    contact?: boolean | null;
+    contact_supported?: boolean;
+    energy_kj?: number | null;
+    rr_1024?: number[] | null;
+    rr_ms?: number[];
+    rr_ms_floor?: number[];
+  };
 }
 
 interface PmdVector {
   test: string;
   hex: string;
   header: { meas_type: number; timestamp_ns: number; frame_type: number; compressed: boolean };
-  expect: { samples?: number; first?: number[]; second?: number[]; raw_first?: number[]; raw_second?: number[]; factor?: number; mG_first?: number[]; mG_second?: number[]; microvolts?: number[] };
+  expect: {
+    samples?: number;
+    first?: number[];
+    second?: number[];
+    raw_first?: number[];
+    raw_second?: number[];
+    factor?: number;
+    mG_first?: number[];
+    mG_second?: number[];
+    microvolts?: number[];
+  };
 }
 
 const bytes = (hex: string): Uint8Array => {

@@ -12,19 +12,52 @@ import { tempDir } from '../helpers/daemon-process.js';
 import { drumTrack, writeDrumTrack } from '../helpers/drum-track.js';
 
 const probe = (file: string) =>
-  JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_type,nb_read_frames,duration', '-of', 'json', file]).toString()) as { streams: { codec_type: string; nb_read_frames?: string; duration: string }[] };
+  JSON.parse(
+    execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-count_frames',
+      '-show_entries',
+      'stream=codec_type,nb_read_frames,duration',
+      '-of',
+      'json',
+      file,
+    ]).toString(),
+  ) as { streams: { codec_type: string; nb_read_frames?: string; duration: string }[] };
 
 describe('practice video', () => {
   it('stretches a filmed clip to its move, cards the rest, and joins them to the frame with the song', async () => {
     const dir = tempDir('codance-video-');
     // a "filmed" clip: 3 s of ffmpeg's test pattern
     const filmed = join(dir, 'filmed.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=320x240:r=30:d=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', filmed]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=s=320x240:r=30:d=3',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      filmed,
+    ]);
     const song = writeDrumTrack(join(dir, 'song.wav'), drumTrack([{ bars: 8, bpm: 120, gain: 0.8 }]));
     const beat = 0.5;
     const steps = [
       { moveId: 'basic-side', name: 'Side basic', counts: 8, startCount: 0, startS: 0.5, endS: 0.5 + 8 * beat },
-      { moveId: 'right-turn-follower', name: "Follower's turn: 1, 2", counts: 8, startCount: 8, startS: 4.5, endS: 4.5 + 8 * beat, clip: filmed },
+      {
+        moveId: 'right-turn-follower',
+        name: "Follower's turn: 1, 2",
+        counts: 8,
+        startCount: 8,
+        startS: 4.5,
+        endS: 4.5 + 8 * beat,
+        clip: filmed,
+      },
       { moveId: 'simple-dip', name: 'Simple dip', counts: 4, startCount: 16, startS: 8.5, endS: 8.5 + 4 * beat },
     ];
     const cacheDir = join(dir, 'cache');
@@ -47,7 +80,15 @@ describe('practice video', () => {
     const song = writeDrumTrack(join(dir, 'song.wav'), drumTrack([{ bars: 4, bpm: 120, gain: 0.8 }]));
     const abort = new AbortController();
     abort.abort();
-    await expect(renderChoreoVideo({ steps: [{ moveId: 'basic-side', name: 'Side basic', counts: 8, startCount: 0, startS: 0.5, endS: 4.5 }], song, out: join(dir, 'o.mp4'), cacheDir: join(dir, 'cache'), signal: abort.signal })).rejects.toThrow();
+    await expect(
+      renderChoreoVideo({
+        steps: [{ moveId: 'basic-side', name: 'Side basic', counts: 8, startCount: 0, startS: 0.5, endS: 4.5 }],
+        song,
+        out: join(dir, 'o.mp4'),
+        cacheDir: join(dir, 'cache'),
+        signal: abort.signal,
+      }),
+    ).rejects.toThrow();
     expect(readdirSync(join(dir, 'cache')).filter((f) => f.endsWith('.mp4'))).toEqual([]);
   });
 });

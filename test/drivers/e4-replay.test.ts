@@ -9,14 +9,20 @@ import { dataFile, hasData, noDataReason } from '../helpers/data.js';
 import { sleep } from '../helpers/wait.js';
 
 const folder = hasData ? dataFile('physio', 'flirt', 'empatica') : '';
-const rows = (name: string): number => readFileSync(`${folder}/${name}`, 'utf8').split('\n').filter((l) => l.trim() !== '').length - 2;
+const rows = (name: string): number =>
+  readFileSync(`${folder}/${name}`, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '').length - 2;
 
 describe.skipIf(!hasData)(`E4 folder replay${hasData ? '' : ` (skipped: ${noDataReason})`}`, () => {
   function collect(speed: number) {
     const samples: Sample[] = [];
     const devices: DeviceInfo[] = [];
     const health = new HealthRegistry();
-    const driver = new E4ReplayDriver({ path: folder, deviceKey: 'e4-flirt', speed }, { emit: (s) => samples.push(s), announce: (d) => devices.push(d), health });
+    const driver = new E4ReplayDriver(
+      { path: folder, deviceKey: 'e4-flirt', speed },
+      { emit: (s) => samples.push(s), announce: (d) => devices.push(d), health },
+    );
     return { samples, devices, health, driver };
   }
 
@@ -59,7 +65,13 @@ describe.skipIf(!hasData)(`E4 folder replay${hasData ? '' : ` (skipped: ${noData
   });
 
   it('rejects a malformed file naming it and the line', () => {
-    expect(parseE4Signal('1644227574\n4\n0.1\nabc\n', 'EDA.csv', 1)).toEqual({ ok: false, reason: 'EDA.csv line 4: expected 1 number(s), got "abc"' });
-    expect(parseE4Signal('1644227574, 1644227574\n32, 32\n1,2\n', 'ACC.csv', 3)).toMatchObject({ ok: false, reason: 'ACC.csv line 1: expected 3 start time(s) in Unix seconds' });
+    expect(parseE4Signal('1644227574\n4\n0.1\nabc\n', 'EDA.csv', 1)).toEqual({
+      ok: false,
+      reason: 'EDA.csv line 4: expected 1 number(s), got "abc"',
+    });
+    expect(parseE4Signal('1644227574, 1644227574\n32, 32\n1,2\n', 'ACC.csv', 3)).toMatchObject({
+      ok: false,
+      reason: 'ACC.csv line 1: expected 3 start time(s) in Unix seconds',
+    });
   });
 });

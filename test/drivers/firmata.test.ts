@@ -34,7 +34,18 @@ describe('Firmata haptic board over a socat tty pair', () => {
       stopServing = serveOnSerial(board, socat.b);
     };
     const health = new HealthRegistry();
-    const driver = new FirmataHapticDriver({ name: 'arduino', path: socat.a, baudRate: 57600, pins: [9, 10, 3], readyTimeoutMs: 1500, heartbeatMs: 200, reopen: { initialMs: 50, maxMs: 400, factor: 2 } }, health);
+    const driver = new FirmataHapticDriver(
+      {
+        name: 'arduino',
+        path: socat.a,
+        baudRate: 57600,
+        pins: [9, 10, 3],
+        readyTimeoutMs: 1500,
+        heartbeatMs: 200,
+        reopen: { initialMs: 50, maxMs: 400, factor: 2 },
+      },
+      health,
+    );
     await driver.start(new AbortController().signal);
     cleanups.push(() => driver.stop());
     return { unplug, replug, board, health, driver };
@@ -47,10 +58,18 @@ describe('Firmata haptic board over a socat tty pair', () => {
     expect(health.get('haptic:arduino')!.detail).toContain('StandardFirmata');
     // The pin modes travel over the tty after the handshake.
     await waitFor(() => [9, 10, 3].every((pin) => board.modes.get(pin) === 3), 'channel pins set to PWM (mode 3)');
-    expect(await driver.pulse({ channel: 1, pattern: 'double', intensity: 0.5, durationMs: 90 })).toMatchObject({ ok: true });
+    expect(await driver.pulse({ channel: 1, pattern: 'double', intensity: 0.5, durationMs: 90 })).toMatchObject({
+      ok: true,
+    });
     await waitFor(() => board.level(10) === 128, 'pin 10 at half power');
-    await waitFor(() => board.writes.filter((w) => w.pin === 10 && w.value === 128).length === 2 && board.level(10) === 0, 'double pulse then off');
-    expect(await driver.pulse({ channel: 3, pattern: 'constant', intensity: 1, durationMs: 10 })).toEqual({ ok: false, reason: 'channel 3 is not on this board (0..2)' });
+    await waitFor(
+      () => board.writes.filter((w) => w.pin === 10 && w.value === 128).length === 2 && board.level(10) === 0,
+      'double pulse then off',
+    );
+    expect(await driver.pulse({ channel: 3, pattern: 'constant', intensity: 1, durationMs: 10 })).toEqual({
+      ok: false,
+      reason: 'channel 3 is not on this board (0..2)',
+    });
   });
 
   it('survives unplug and replug: a new Firmata session, pulses flowing again', async () => {
@@ -59,14 +78,24 @@ describe('Firmata haptic board over a socat tty pair', () => {
     for (let cycle = 0; cycle < 3; cycle++) {
       await unplug();
       await waitFor(() => !driver.connected, 'unplug noticed');
-      expect(await driver.pulse({ channel: 0, pattern: 'tick', intensity: 1, durationMs: 20 })).toEqual({ ok: false, reason: 'not_connected' });
+      expect(await driver.pulse({ channel: 0, pattern: 'tick', intensity: 1, durationMs: 20 })).toEqual({
+        ok: false,
+        reason: 'not_connected',
+      });
       await sleep(30);
       await replug();
       await waitFor(() => driver.connected, 'Firmata ready again', 6000).catch((e: Error) => {
-        throw new Error(`${e.message}; health: ${JSON.stringify(health.get('haptic:arduino'))}; board attachments ${board.attachments} (cycle ${cycle}), bytes in ${board.received}`);
+        throw new Error(
+          `${e.message}; health: ${JSON.stringify(health.get('haptic:arduino'))}; board attachments ${board.attachments} (cycle ${cycle}), bytes in ${board.received}`,
+        );
       });
-      expect(await driver.pulse({ channel: 0, pattern: 'tick', intensity: 1, durationMs: 20 })).toMatchObject({ ok: true });
-      await waitFor(() => board.level(9) === 0 && board.writes.some((w) => w.pin === 9 && w.value === 255), 'tick played');
+      expect(await driver.pulse({ channel: 0, pattern: 'tick', intensity: 1, durationMs: 20 })).toMatchObject({
+        ok: true,
+      });
+      await waitFor(
+        () => board.level(9) === 0 && board.writes.some((w) => w.pin === 9 && w.value === 255),
+        'tick played',
+      );
       board.writes.length = 0;
     }
     expect(health.get('haptic:arduino')!.errors?.unplugged).toBe(3);

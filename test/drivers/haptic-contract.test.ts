@@ -7,7 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { openSerialPort } from '../../drivers/serial/link.js';
 import { SerialHapticDriver, serialHapticDefaults } from '../../drivers/serial/serial-haptic-driver.js';
-import { serveOnSerial, SimulatedHapticController, simulatedSerial, type SimulatedControllerOptions } from '../../drivers/serial/simulated-controller.js';
+import {
+  serveOnSerial,
+  SimulatedHapticController,
+  simulatedSerial,
+  type SimulatedControllerOptions,
+} from '../../drivers/serial/simulated-controller.js';
 import type { HapticPulse } from '../../drivers/haptic.js';
 import { SocatPair } from '../helpers/socat.js';
 import { activeTimers, sleep, waitFor } from '../helpers/wait.js';
@@ -116,7 +121,9 @@ describe.each([
   it('resends with the same seq when a reply is lost, and the motor still acts once per pulse', async () => {
     rig = await makeRig({ loseEveryNthReply: 3 });
     await waitFor(() => rig!.driver.connected, 'connected');
-    const outs = await Promise.all(Array.from({ length: 30 }, (_, i) => rig!.driver.pulse({ ...pulse, channel: i % 8 })));
+    const outs = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => rig!.driver.pulse({ ...pulse, channel: i % 8 })),
+    );
     expect(outs.filter((o) => !o.ok)).toEqual([]);
     expect(rig.controller.stats.repliesLost).toBeGreaterThan(5);
     expect(rig.controller.stats.duplicates).toBe(rig.controller.stats.repliesLost);
@@ -156,7 +163,9 @@ describe.each([
       for (;;) {
         const out = await rig.driver.pulse({ ...pulse, channel: cycle % 8 });
         if (out.ok) break;
-        expect(performance.now() - back, `cycle ${cycle}: no acknowledged pulse within 2 s of the return`).toBeLessThan(2000);
+        expect(performance.now() - back, `cycle ${cycle}: no acknowledged pulse within 2 s of the return`).toBeLessThan(
+          2000,
+        );
       }
       recoveries.push(performance.now() - back);
     }
@@ -166,6 +175,8 @@ describe.each([
     rig = undefined;
     await sleep(50);
     expect(activeTimers()).toBeLessThanOrEqual(timersBefore);
-    process.stdout.write(`haptic recovery after replug (${_name}): max ${Math.max(...recoveries).toFixed(0)} ms, mean ${(recoveries.reduce((a, b) => a + b, 0) / recoveries.length).toFixed(0)} ms\n`);
+    process.stdout.write(
+      `haptic recovery after replug (${_name}): max ${Math.max(...recoveries).toFixed(0)} ms, mean ${(recoveries.reduce((a, b) => a + b, 0) / recoveries.length).toFixed(0)} ms\n`,
+    );
   });
 });

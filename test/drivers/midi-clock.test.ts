@@ -49,7 +49,13 @@ describe('MIDI clock', () => {
     const events: ClockEvent[] = [];
     const { port, play } = fakePort();
     let now = 0;
-    const d = new MidiClockInDriver({ port: 'Desk', retryMs: 50 }, health, (e) => events.push(e), () => Promise.resolve(port), () => now);
+    const d = new MidiClockInDriver(
+      { port: 'Desk', retryMs: 50 },
+      health,
+      (e) => events.push(e),
+      () => Promise.resolve(port),
+      () => now,
+    );
     await d.start(new AbortController().signal);
     await waitFor(() => health.get('midi:clock-in')?.state === 'connected', 'port open');
     play([0xfa]);
@@ -67,10 +73,14 @@ describe('MIDI clock', () => {
     const health = new HealthRegistry();
     let attempts = 0;
     const { port } = fakePort();
-    const open = () => (++attempts < 3 ? Promise.reject(new Error('Failed to initialise RtMidi')) : Promise.resolve(port));
+    const open = () =>
+      ++attempts < 3 ? Promise.reject(new Error('Failed to initialise RtMidi')) : Promise.resolve(port);
     const d = new MidiClockInDriver({ port: 'Desk', retryMs: 20 }, health, () => undefined, open);
     await d.start(new AbortController().signal);
-    expect(health.get('midi:clock-in')).toMatchObject({ state: 'unavailable', detail: expect.stringContaining('Failed to initialise RtMidi') as unknown });
+    expect(health.get('midi:clock-in')).toMatchObject({
+      state: 'unavailable',
+      detail: expect.stringContaining('Failed to initialise RtMidi') as unknown,
+    });
     await waitFor(() => health.get('midi:clock-in')?.state === 'connected', 'port appears on the third try');
     expect(attempts).toBe(3);
     await d.stop();

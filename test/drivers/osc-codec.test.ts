@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { decodeOscPacket, type OscArg, type OscPacket } from '../../drivers/osc/codec.js';
 import { hasData, noDataReason, readJsonl } from '../helpers/data.js';
 
-type Expected = { address?: string; typetags?: string | null; args?: [string, unknown][]; bundle?: { timetag: [number, number]; elements: unknown[] } };
+type Expected = {
+  address?: string;
+  typetags?: string | null;
+  args?: [string, unknown][];
+  bundle?: { timetag: [number, number]; elements: unknown[] };
+};
 interface Vector {
   name: string;
   hex: string;
@@ -14,7 +19,9 @@ interface Vector {
 
 const vectors = hasData ? readJsonl<Vector>('osc', 'osc_vectors.jsonl') : [];
 /** Whole datagrams (the file also holds fragments that test osc.js's inner readers). */
-const datagrams = vectors.filter((v) => v.error !== undefined || v.decoded?.address !== undefined || v.decoded?.bundle !== undefined);
+const datagrams = vectors.filter(
+  (v) => v.error !== undefined || v.decoded?.address !== undefined || v.decoded?.bundle !== undefined,
+);
 const nestedArrays = (t: string | null | undefined): boolean => /\[[^\]]*\[/.test(t ?? '');
 
 function tags(args: OscArg[]): string {
@@ -30,7 +37,8 @@ function checkMessage(got: OscPacket, want: Expected, name: string): void {
     const a = got.args[i]!;
     if (Array.isArray(a)) return;
     if (type === 'f') expect(a.value as number).toBeCloseTo(value as number, 5);
-    else if (type === 'i' || type === 's' || type === 'T' || type === 'F' || type === 'N') expect(a.value).toEqual(value);
+    else if (type === 'i' || type === 's' || type === 'T' || type === 'F' || type === 'N')
+      expect(a.value).toEqual(value);
   });
 }
 
@@ -63,11 +71,17 @@ describe.skipIf(!hasData)(`OSC in${hasData ? '' : ` (skipped: ${noDataReason})`}
 
   it('never throws on random datagrams or mutations of the vectors', () => {
     const seeds = datagrams.map((v) => Buffer.from(v.hex, 'hex'));
-    const mutated = fc.tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat()).map(([s, flips, cut]) => {
-      const b = Uint8Array.from(s);
-      for (const [at, v] of flips) if (b.length > 0) b[at % b.length] = v;
-      return b.subarray(0, cut % (b.length + 1));
-    });
+    const mutated = fc
+      .tuple(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        fc.nat(),
+      )
+      .map(([s, flips, cut]) => {
+        const b = Uint8Array.from(s);
+        for (const [at, v] of flips) if (b.length > 0) b[at % b.length] = v;
+        return b.subarray(0, cut % (b.length + 1));
+      });
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), mutated), (b) => {
         const r = decodeOscPacket(b);

@@ -23,18 +23,36 @@ const from: RemoteInfo = { address: '10.0.0.9', port: 53000, family: 'IPv4', siz
 const writer = osc as { writePacket(p: unknown, o: object): Uint8Array };
 
 function rig() {
-  const config = configSchema.parse({ mapping: { presets: { warm: { kind: 'visualization', rules: [{ id: 'w', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: '/warm' } }] } } } });
+  const config = configSchema.parse({
+    mapping: {
+      presets: {
+        warm: {
+          kind: 'visualization',
+          rules: [{ id: 'w', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: '/warm' } }],
+        },
+      },
+    },
+  });
   const sqlite = new Database(':memory:');
-  sqlite.exec("CREATE TABLE box_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE sound_presets (id INTEGER PRIMARY KEY, name TEXT, parameters TEXT); CREATE TABLE visualization_presets (id INTEGER PRIMARY KEY, name TEXT, parameters TEXT);");
+  sqlite.exec(
+    'CREATE TABLE box_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE sound_presets (id INTEGER PRIMARY KEY, name TEXT, parameters TEXT); CREATE TABLE visualization_presets (id INTEGER PRIMARY KEY, name TEXT, parameters TEXT);',
+  );
   let applied = 0;
   const mapping = new LiveMapping(config.mapping, sqlite, () => applied++);
   const time = new ManualTime();
   const clock = new MusicClock({ ...config.clock, mode: 'auto' }, () => undefined, time);
   const pulses: HapticPulse[] = [];
-  const haptic = { name: 'floor', channels: 4, pulse: (p: HapticPulse) => (pulses.push(p), Promise.resolve({ ok: true as const, latencyMs: 0, attempts: 1 })) } as unknown as HapticOutput;
+  const haptic = {
+    name: 'floor',
+    channels: 4,
+    pulse: (p: HapticPulse) => (pulses.push(p), Promise.resolve({ ok: true as const, latencyMs: 0, attempts: 1 })),
+  } as unknown as HapticOutput;
   const health = new HealthRegistry();
-  const driver = new OscInDriver({ host: '127.0.0.1', port: 0 }, health, (m) => dispatch(m, { clock, mapping, haptics: new Map([['floor', haptic]]), now: time.now }));
-  const send = (m: { address: string; args: unknown[] }) => driver.receive(writer.writePacket(m, { metadata: true }), from);
+  const driver = new OscInDriver({ host: '127.0.0.1', port: 0 }, health, (m) =>
+    dispatch(m, { clock, mapping, haptics: new Map([['floor', haptic]]), now: time.now }),
+  );
+  const send = (m: { address: string; args: unknown[] }) =>
+    driver.receive(writer.writePacket(m, { metadata: true }), from);
   return { driver, health, clock, mapping, pulses, send, applied: () => applied };
 }
 
@@ -50,7 +68,14 @@ describe('OSC in commands', () => {
     expect(r.mapping.effective().map((x) => x.id)).toContain('visualization.warm.w');
     r.send({ address: '/codance/mapping/crowd-energy/smoothing_ms', args: [{ type: 'f', value: 250 }] });
     expect(r.mapping.rules().find((x) => x.id === 'crowd-energy')?.scale.smoothingMs).toBe(250);
-    r.send({ address: '/codance/haptic/floor/pulse', args: [{ type: 'i', value: 2 }, { type: 'f', value: 0.5 }, { type: 's', value: 'heartbeat' }] });
+    r.send({
+      address: '/codance/haptic/floor/pulse',
+      args: [
+        { type: 'i', value: 2 },
+        { type: 'f', value: 0.5 },
+        { type: 's', value: 'heartbeat' },
+      ],
+    });
     expect(r.pulses).toEqual([{ channel: 2, intensity: 0.5, pattern: 'heartbeat', durationMs: 120 }]);
     expect(r.driver.stats).toMatchObject({ datagrams: 5, messages: 5, malformed: 0, rejected: 0 });
   });
@@ -66,7 +91,9 @@ describe('OSC in commands', () => {
     expect(r.driver.stats).toMatchObject({ messages: 6, rejected: 6 });
     expect(r.clock.snapshot().bpm).toBe(120);
     expect(r.mapping.activePresets()).toEqual({ sound: null, visualization: null });
-    expect(r.health.get('osc:in')?.lastError).toBe('/elsewhere from 10.0.0.9: unknown address (the box listens under /codance; see its OSCQuery)');
+    expect(r.health.get('osc:in')?.lastError).toBe(
+      '/elsewhere from 10.0.0.9: unknown address (the box listens under /codance; see its OSCQuery)',
+    );
     // off above on is refused as it would be in a whole rule
     expect(r.mapping.rules().find((x) => x.id === 'dancer-hit')?.scale.threshold).toEqual({ on: 0.5, off: 0.3 });
   });
@@ -87,7 +114,22 @@ describe('OSC in commands', () => {
       }),
       { numRuns: 1500 },
     );
-    const address = fc.constantFrom('/codance/clock/tempo', '/codance/clock/tap', '/codance/clock/beat', '/codance/clock/start', '/codance/clock/stop', '/codance/preset/sound', '/codance/preset/visualization', '/codance/haptic/floor/pulse', '/codance/haptic/x/pulse', '/codance/mapping/crowd-energy/enabled', '/codance/mapping/crowd-energy/out_max', '/codance/mapping/beat/threshold_on', '/codance/mapping/x/y', '/codance');
+    const address = fc.constantFrom(
+      '/codance/clock/tempo',
+      '/codance/clock/tap',
+      '/codance/clock/beat',
+      '/codance/clock/start',
+      '/codance/clock/stop',
+      '/codance/preset/sound',
+      '/codance/preset/visualization',
+      '/codance/haptic/floor/pulse',
+      '/codance/haptic/x/pulse',
+      '/codance/mapping/crowd-energy/enabled',
+      '/codance/mapping/crowd-energy/out_max',
+      '/codance/mapping/beat/threshold_on',
+      '/codance/mapping/x/y',
+      '/codance',
+    );
     const arg = fc.oneof(
       fc.double().map((value) => ({ type: 'f', value })),
       fc.integer().map((value) => ({ type: 'i', value })),
@@ -102,7 +144,8 @@ describe('OSC in commands', () => {
         const s = r.clock.snapshot();
         expect(s.bpm).toBeGreaterThanOrEqual(20);
         expect(s.bpm).toBeLessThanOrEqual(400);
-        for (const p of r.pulses) expect(p.intensity >= 0 && p.intensity <= 1 && p.channel >= 0 && p.channel < 4).toBe(true);
+        for (const p of r.pulses)
+          expect(p.intensity >= 0 && p.intensity <= 1 && p.channel >= 0 && p.channel < 4).toBe(true);
       }),
       { numRuns: 3000 },
     );

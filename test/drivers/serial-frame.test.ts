@@ -10,18 +10,28 @@ describe('haptic serial framing', () => {
   });
 
   it('encodes the documented layout and rejects a corrupted frame with its reason, then resyncs', () => {
-    const frame = encodeFrame({ seq: 7, type: 0x10, payload: encodePulse({ channel: 2, pattern: 'double', intensity: 1, durationMs: 300 }) });
+    const frame = encodeFrame({
+      seq: 7,
+      type: 0x10,
+      payload: encodePulse({ channel: 2, pattern: 'double', intensity: 1, durationMs: 300 }),
+    });
     expect([...frame.subarray(0, 5)]).toEqual([0xc0, 0xda, 5, 7, 0x10]);
     expect([...frame.subarray(5, 10)]).toEqual([2, 1, 255, 300 & 0xff, 300 >> 8]);
     const got: Frame[] = [];
     const problems: string[] = [];
-    const d = new FrameDecoder((f) => got.push(f), (p) => problems.push(p));
+    const d = new FrameDecoder(
+      (f) => got.push(f),
+      (p) => problems.push(p),
+    );
     const bad = Buffer.from(frame);
     bad[6] = bad[6]! ^ 0xff;
     d.push(Buffer.concat([Buffer.from([1, 2, 3]), bad, frame]));
     expect(problems).toEqual(['garbage', 'bad_crc', 'garbage']);
     expect(got).toHaveLength(1);
-    expect(decodePulse(got[0]!.payload)).toEqual({ ok: true, value: { channel: 2, pattern: 'double', intensity: 1, durationMs: 300 } });
+    expect(decodePulse(got[0]!.payload)).toEqual({
+      ok: true,
+      value: { channel: 2, pattern: 'double', intensity: 1, durationMs: 300 },
+    });
     expect(decodePulse(Uint8Array.of(0, 9, 0, 0, 0))).toEqual({ ok: false, reason: 'unknown pattern 9' });
   });
 });

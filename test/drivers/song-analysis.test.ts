@@ -41,8 +41,10 @@ describe('song analysis', () => {
     }
   });
 
-  it('names the file and ffmpeg\'s reason when it cannot decode', async () => {
-    await expect(analyseSong('/nonexistent/song.mp3')).rejects.toThrow(/ffmpeg could not decode \/nonexistent\/song\.mp3: .*No such file/);
+  it("names the file and ffmpeg's reason when it cannot decode", async () => {
+    await expect(analyseSong('/nonexistent/song.mp3')).rejects.toThrow(
+      /ffmpeg could not decode \/nonexistent\/song\.mp3: .*No such file/,
+    );
   });
 });
 
@@ -59,7 +61,7 @@ describe('the next beat of a playing song', () => {
     expect(nextBeat(beats, 5.1)).toMatchObject({ index: 9 });
     expect(nextBeat(beats, 5.1).atS).toBeCloseTo(5.5, 6);
   });
-  it('smooths a frame\'s jitter out of the time and tempo', () => {
+  it("smooths a frame's jitter out of the time and tempo", () => {
     const jittered = [0, 0.511, 0.988, 1.511, 1.988, 2.511, 2.988, 3.511, 3.988];
     const n = nextBeat(jittered, 1.6);
     expect(n.bpm).toBeCloseTo(120, 0);
@@ -68,13 +70,26 @@ describe('the next beat of a playing song', () => {
 });
 
 describe('playback failures', () => {
-  it('reports the default ALSA output on a box with no sound card as failed, with ffmpeg\'s reason, in status and health', async () => {
+  it("reports the default ALSA output on a box with no sound card as failed, with ffmpeg's reason, in status and health", async () => {
     const file = join(tempDir(), 'clicks.wav');
     writeFileSync(file, clickWav({ seconds: 2 }));
     const health = new HealthRegistry();
-    const clock = new MusicClock({ mode: 'auto', bpm: 120, beatsPerBar: 4, beatsPerPhrase: 8, staleMs: 4000, lookaheadMs: 50 }, () => undefined);
-    const playback = new Playback({ outputArgs: ['-f', 'alsa', 'default'], latencyMs: 0, beatsPerPhrase: 8 }, clock, health, Date.now);
-    await playback.play({ id: 7, title: 'clicks', file, analysis: { version: 1, durationS: 2, tempo: 120, beats: [0.25, 0.75, 1.25, 1.75], firstCountBeat: 0 } });
+    const clock = new MusicClock(
+      { mode: 'auto', bpm: 120, beatsPerBar: 4, beatsPerPhrase: 8, staleMs: 4000, lookaheadMs: 50 },
+      () => undefined,
+    );
+    const playback = new Playback(
+      { outputArgs: ['-f', 'alsa', 'default'], latencyMs: 0, beatsPerPhrase: 8 },
+      clock,
+      health,
+      Date.now,
+    );
+    await playback.play({
+      id: 7,
+      title: 'clicks',
+      file,
+      analysis: { version: 1, durationS: 2, tempo: 120, beats: [0.25, 0.75, 1.25, 1.75], firstCountBeat: 0 },
+    });
     await waitFor(() => playback.status().state === 'failed', 'failed', 5000, 20);
     expect(playback.status().detail).toMatch(/ffmpeg exited \(\d+\): .*cannot open audio device default/);
     expect(health.get('media:playback')).toMatchObject({ state: 'error' });

@@ -15,7 +15,8 @@ import { runCli } from '../helpers/run-cli.js';
 const song = sectionedSong;
 
 /** Share of `truth` times with an analysed time within `tol` seconds. */
-const recall = (truth: number[], got: number[], tol: number): number => truth.filter((t) => got.some((g) => Math.abs(g - t) <= tol)).length / truth.length;
+const recall = (truth: number[], got: number[], tol: number): number =>
+  truth.filter((t) => got.some((g) => Math.abs(g - t) <= tol)).length / truth.length;
 
 describe('song structure', () => {
   it('finds the beats, the accented downbeats after a pickup, the 8-count phrases and the sections of a drum song', async () => {
@@ -34,7 +35,8 @@ describe('song structure', () => {
     expect(a.sections!.filter((s) => s.label === 'chorus').every((s) => s.bachata === 'majao')).toBe(true);
     expect(a.sections!.find((s) => s.label === 'verse')!.bachata).toBe('derecho');
     // inner boundaries on the parts' boundaries (first and last run to the file's ends)
-    for (let i = 1; i < track.parts.length; i++) expect(Math.abs(a.sections![i]!.start - track.parts[i]!.start), `section ${i}`).toBeLessThan(0.05);
+    for (let i = 1; i < track.parts.length; i++)
+      expect(Math.abs(a.sections![i]!.start - track.parts[i]!.start), `section ${i}`).toBeLessThan(0.05);
     const energies = a.sections!.map((s) => s.energy);
     expect(energies[2]!).toBeGreaterThan(energies[1]!);
     expect(energies[3]!).toBeLessThan(0.15);
@@ -42,7 +44,10 @@ describe('song structure', () => {
   });
 
   it('follows a tempo change (120 to 126 bpm) with every beat within 70 ms', async () => {
-    const track = drumTrack([{ bars: 16, bpm: 120, gain: 0.8 }, { bars: 16, bpm: 126, gain: 0.8 }]);
+    const track = drumTrack([
+      { bars: 16, bpm: 120, gain: 0.8 },
+      { bars: 16, bpm: 126, gain: 0.8 },
+    ]);
     const a = await analyseSong(writeDrumTrack(join(tempDir(), 'change.wav'), track));
     expect(a.tempo!).toBeGreaterThan(119);
     expect(a.tempo!).toBeLessThan(127);
@@ -50,7 +55,11 @@ describe('song structure', () => {
   });
 
   it('marks eight seconds of silence in the middle as a quiet break, with the music around it still found', async () => {
-    const track = drumTrack([{ bars: 8, bpm: 124, gain: 0.8, label: 'a' }, { bars: 4, bpm: 124, gain: 0, kind: 'silent', label: 'silence' }, { bars: 8, bpm: 124, gain: 0.8, label: 'b' }]);
+    const track = drumTrack([
+      { bars: 8, bpm: 124, gain: 0.8, label: 'a' },
+      { bars: 4, bpm: 124, gain: 0, kind: 'silent', label: 'silence' },
+      { bars: 8, bpm: 124, gain: 0.8, label: 'b' },
+    ]);
     const a = await analyseSong(writeDrumTrack(join(tempDir(), 'gap.wav'), track));
     expect(Math.abs(a.tempo! - 124) / 124).toBeLessThan(0.01);
     expect(recall(track.beats, a.beats, 0.03)).toBeGreaterThan(0.95);
@@ -74,21 +83,28 @@ describe('song structure', () => {
     const real = await analyseSong(dataFile('audio', 'bpm-detective', '117bpm.wav'), { style: 'bachata' });
     expect(Math.abs(real.tempo! - 117) / 117).toBeLessThan(0.04);
     expect(real.style).toBe('bachata');
-    const drums = await analyseSong(writeDrumTrack(join(tempDir(), 'b.wav'), drumTrack([{ bars: 16, bpm: 142, gain: 0.8 }])), { style: 'bachata' });
+    const drums = await analyseSong(
+      writeDrumTrack(join(tempDir(), 'b.wav'), drumTrack([{ bars: 16, bpm: 142, gain: 0.8 }])),
+      { style: 'bachata' },
+    );
     expect(Math.abs(drums.tempo! - 142) / 142).toBeLessThan(0.01);
     // a 75 bpm groove with eighth-note hats: the generic prior may call it 75 or 150, the Bachata prior must not say 75
-    const slow = await analyseSong(writeDrumTrack(join(tempDir(), 's.wav'), drumTrack([{ bars: 16, bpm: 75, gain: 0.8 }])), { style: 'bachata' });
+    const slow = await analyseSong(
+      writeDrumTrack(join(tempDir(), 's.wav'), drumTrack([{ bars: 16, bpm: 75, gain: 0.8 }])),
+      { style: 'bachata' },
+    );
     expect(slow.tempo!).toBeGreaterThanOrEqual(95);
     expect(slow.tempo!).toBeLessThanOrEqual(165);
   });
 
-  it('codance analyze FILE --json prints tempo, beats, downbeats, phrases, sections and durationS; a bad file exits 1 naming ffmpeg\'s reason', () => {
+  it("codance analyze FILE --json prints tempo, beats, downbeats, phrases, sections and durationS; a bad file exits 1 naming ffmpeg's reason", () => {
     const dir = tempDir();
     const file = writeDrumTrack(join(dir, 'cli.wav'), drumTrack(song.slice(0, 3), { pickupBeats: 2 }));
     const r = runCli(['analyze', file, '--json', '--style', 'bachata']);
     expect(r.code, r.stderr).toBe(0);
     const a = JSON.parse(r.stdout) as Record<string, unknown>;
-    for (const key of ['tempo', 'beats', 'downbeats', 'phrases', 'sections', 'durationS']) expect(a, key).toHaveProperty(key);
+    for (const key of ['tempo', 'beats', 'downbeats', 'phrases', 'sections', 'durationS'])
+      expect(a, key).toHaveProperty(key);
     expect(Math.abs((a.tempo as number) - 128)).toBeLessThan(1.3);
     expect((a.sections as { label: string }[]).map((s) => s.label)).toEqual(['intro', 'verse', 'chorus']);
     const bad = runCli(['analyze', join(dir, 'missing.wav')]);

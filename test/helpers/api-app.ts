@@ -76,31 +76,73 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
   const store = new Store(config.store);
   await store.start();
   const logs: string[] = [];
-  const record = (level: string) => (obj: object, msg: string) => logs.push(`${level} ${msg} ${JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack } : v))}`);
+  const record = (level: string) => (obj: object, msg: string) =>
+    logs.push(
+      `${level} ${msg} ${JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack } : v))}`,
+    );
   // The hardware side: one health registry and the simulated haptic controller `npm start` uses.
   const health = new HealthRegistry();
   const controller = new SimulatedHapticController({ channels: 4 });
-  const haptic = new SerialHapticDriver({ ...serialHapticDefaults, name: 'floor', path: 'sim://floor' }, health, simulatedSerial(controller).open);
+  const haptic = new SerialHapticDriver(
+    { ...serialHapticDefaults, name: 'floor', path: 'sim://floor' },
+    health,
+    simulatedSerial(controller).open,
+  );
   await haptic.start(new AbortController().signal);
   const gesture = await OnnxModel.load('gesture', GESTURE_MODEL_PATH, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
   // The room's API side without its sockets: the live rules and the music clock.
   const clock = new MusicClock({ ...config.clock, mode: config.clock.source }, () => undefined);
   // Songs play silently (ffmpeg's null output): there is no sound card here.
-  const playback = new Playback({ outputArgs: ['-f', 'null', '-'], latencyMs: 0, beatsPerPhrase: config.clock.beatsPerPhrase }, clock, health, Date.now);
+  const playback = new Playback(
+    { outputArgs: ['-f', 'null', '-'], latencyMs: 0, beatsPerPhrase: config.clock.beatsPerPhrase },
+    clock,
+    health,
+    Date.now,
+  );
   const bus = new Bus(() => undefined);
-  const room = { mapping: new LiveMapping(config.mapping, store.sqlite, () => undefined), clock, playback, live: new LivePlayer(bus) };
+  const room = {
+    mapping: new LiveMapping(config.mapping, store.sqlite, () => undefined),
+    clock,
+    playback,
+    live: new LivePlayer(bus),
+  };
   // Cloud sync over the test store, not enrolled and not started: its status is real.
   const sync = new SyncClient(config.sync, new SqliteOutbox(store.sqlite, store.boxId, { pseudonymise: true }));
   // The console's feed: this bus, no OSC targets, and doctor's real checks of this config.
-  const consoleFeed = { bus, box: { name: 'test-box', id: () => store.boxId }, status: () => 'ok' as const, osc: () => [], doctor: () => runChecks(machineDoctorChecks(config)) };
-  const deps = apiDeps(config, store, Date.now, { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]), room, sync, console: consoleFeed }, (c) => c.req.header('x-test-client') ?? '10.0.0.1', embedWith(gesture));
+  const consoleFeed = {
+    bus,
+    box: { name: 'test-box', id: () => store.boxId },
+    status: () => 'ok' as const,
+    osc: () => [],
+    doctor: () => runChecks(machineDoctorChecks(config)),
+  };
+  const deps = apiDeps(
+    config,
+    store,
+    Date.now,
+    { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]), room, sync, console: consoleFeed },
+    (c) => c.req.header('x-test-client') ?? '10.0.0.1',
+    embedWith(gesture),
+  );
   // The choreography task runner over the same store, as the daemon runs it.
-  const runner = new TaskRunner({ sqlite: store.sqlite, moves: deps.moves, songCacheDir: deps.songs.cacheDir, videoDir: join(dirname(store.path!), 'videos'), now: Date.now, log: { info: () => undefined, warn: () => undefined } });
+  const runner = new TaskRunner({
+    sqlite: store.sqlite,
+    moves: deps.moves,
+    songCacheDir: deps.songs.cacheDir,
+    videoDir: join(dirname(store.path!), 'videos'),
+    now: Date.now,
+    log: { info: () => undefined, warn: () => undefined },
+  });
   runner.start();
   deps.choreoTasks = runner;
   const { app, router } = createApp({
-    version: 'test', boxName: 'test-box', boxId: () => store.boxId, startedAt: Date.now(), now: Date.now,
-    storeHealth: () => store.health(), components: () => [],
+    version: 'test',
+    boxName: 'test-box',
+    boxId: () => store.boxId,
+    startedAt: Date.now(),
+    now: Date.now,
+    storeHealth: () => store.health(),
+    components: () => [],
     log: { error: record('error'), info: record('info'), debug: record('debug') },
     api: deps,
   });
@@ -116,10 +158,18 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
       body = JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    const qs = init.query ? `?${new URLSearchParams(Object.entries(init.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
-    const res = await app.request(path + qs, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+    const qs = init.query
+      ? `?${new URLSearchParams(Object.entries(init.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}`
+      : '';
+    const res = await app.request(path + qs, {
+      method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body,
+    });
     // A live event stream never ends by itself: take its first chunk and hang up, as a client leaving.
-    const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? await firstChunk(res) : await res.text();
+    const text = res.headers.get('content-type')?.startsWith('text/event-stream')
+      ? await firstChunk(res)
+      : await res.text();
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
@@ -131,9 +181,20 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
 
   const ids = {} as ApiHarness['ids'];
   const tokens = {} as ApiHarness['tokens'];
-  const accounts: [Exclude<Who, 'anonymous'>, Role][] = [['admin', 'admin'], ['technician', 'technician'], ['dancer', 'dancer'], ['other', 'dancer']];
+  const accounts: [Exclude<Who, 'anonymous'>, Role][] = [
+    ['admin', 'admin'],
+    ['technician', 'technician'],
+    ['dancer', 'dancer'],
+    ['other', 'dancer'],
+  ];
   for (const [who, role] of accounts) {
-    ids[who] = await createUser(deps.sql, { username: who, email: `${who}@example.org`, password: PASSWORD, role, consent_biometrics: true });
+    ids[who] = await createUser(deps.sql, {
+      username: who,
+      email: `${who}@example.org`,
+      password: PASSWORD,
+      role,
+      consent_biometrics: true,
+    });
   }
   const login = (username: string, password = PASSWORD, address = '10.0.0.1'): Promise<Reply> =>
     call('/api/v1/users/token', { body: { username, password }, headers: { 'x-test-client': address } });
@@ -143,7 +204,15 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
   }
 
   return {
-    app, rules: router.rules, sql: deps.sql, store, ids, tokens, logs, call, login,
+    app,
+    rules: router.rules,
+    sql: deps.sql,
+    store,
+    ids,
+    tokens,
+    logs,
+    call,
+    login,
     health,
     controller,
     room,

@@ -18,10 +18,19 @@ const t = (): number => Date.now();
 export function wavBytes(seconds = 0.1, rate = 8000): Uint8Array {
   const samples = Math.round(seconds * rate);
   const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + samples * 2, 4); buf.write('WAVE', 8);
-  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 2, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
-  buf.write('data', 36); buf.writeUInt32LE(samples * 2, 40);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + samples * 2, 4);
+  buf.write('WAVE', 8);
+  buf.write('fmt ', 12);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(samples * 2, 40);
   return new Uint8Array(buf);
 }
 
@@ -29,9 +38,11 @@ export function wavBytes(seconds = 0.1, rate = 8000): Uint8Array {
  * A 16-bit mono click track: a 1 kHz click of 30 ms on every beat from `firstBeatS`, with
  * quiet noise from `seed` between them so that two tracks are never the same file.
  */
-export function clickWav(o: { bpm?: number; seconds?: number; firstBeatS?: number; rate?: number; seed?: number } = {}): Uint8Array {
+export function clickWav(
+  o: { bpm?: number; seconds?: number; firstBeatS?: number; rate?: number; seed?: number } = {},
+): Uint8Array {
   const { bpm = 120, seconds = 4, firstBeatS = 0.25, rate = 22_050 } = o;
-  let seed = o.seed ?? (seq++ * 7919 + (Date.now() % 100_000));
+  let seed = o.seed ?? seq++ * 7919 + (Date.now() % 100_000);
   const bytes = wavBytes(seconds, rate);
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   const period = 60 / bpm;
@@ -39,7 +50,7 @@ export function clickWav(o: { bpm?: number; seconds?: number; firstBeatS?: numbe
     const t = i / rate;
     const sinceBeat = t - firstBeatS - Math.floor((t - firstBeatS) / period) * period;
     seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    const noise = ((seed / 2_147_483_648) - 0.5) * 0.002;
+    const noise = (seed / 2_147_483_648 - 0.5) * 0.002;
     const click = t >= firstBeatS && sinceBeat < 0.03 ? 0.8 * Math.sin(2 * Math.PI * 1000 * t) : 0;
     view.setInt16(44 + i * 2, Math.round((click + noise) * 32_767), true);
   }
@@ -66,49 +77,153 @@ export function makers(sql: Sql, mapping?: LiveMapping) {
   /** A live mapping rule of its own (routes that edit or delete one). */
   const mappingRule = (): string => {
     const id = `rule-${uniq()}`;
-    mapping?.putRule({ id, source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: `/test/${id}` } });
+    mapping?.putRule({
+      id,
+      source: { kind: 'crowd', metric: 'energy' },
+      target: { kind: 'osc', address: `/test/${id}` },
+    });
     return id;
   };
   const event = (over: { capacity?: number | null } = {}): number =>
-    sql.run(db.insertInto('events').values({ name: `night ${uniq()}`, starts_at: t() - 3600_000, ends_at: t() + 3600_000, capacity: over.capacity ?? null, created_at: t(), updated_at: t() })).id;
+    sql.run(
+      db.insertInto('events').values({
+        name: `night ${uniq()}`,
+        starts_at: t() - 3600_000,
+        ends_at: t() + 3600_000,
+        capacity: over.capacity ?? null,
+        created_at: t(),
+        updated_at: t(),
+      }),
+    ).id;
   const registration = (userId: number, eventId = event(), checkedIn = false): number =>
-    sql.run(db.insertInto('registrations').values({ event_id: eventId, user_id: userId, registered_at: t(), checked_in_at: checkedIn ? t() : null })).id;
-  const pattern = (): number => sql.run(db.insertInto('movement_patterns').values({ name: `spin ${uniq()}`, created_at: t(), updated_at: t() })).id;
-  const device = (): number => sql.run(db.insertInto('devices').values({ device_key: `band-${uniq()}`, kind: 'wearable', transport: 'ble', created_at: t(), updated_at: t() })).id;
+    sql.run(
+      db
+        .insertInto('registrations')
+        .values({ event_id: eventId, user_id: userId, registered_at: t(), checked_in_at: checkedIn ? t() : null }),
+    ).id;
+  const pattern = (): number =>
+    sql.run(db.insertInto('movement_patterns').values({ name: `spin ${uniq()}`, created_at: t(), updated_at: t() })).id;
+  const device = (): number =>
+    sql.run(
+      db
+        .insertInto('devices')
+        .values({ device_key: `band-${uniq()}`, kind: 'wearable', transport: 'ble', created_at: t(), updated_at: t() }),
+    ).id;
   return {
     mappingRule,
     user: (role: 'admin' | 'technician' | 'dancer' = 'dancer'): number =>
-      sql.run(db.insertInto('users').values({ username: `x${uniq()}`, email: `x${uniq()}@example.org`, password_hash: 'not-a-hash', role, pseudonym: `p_${uniq()}`, created_at: t(), updated_at: t() })).id,
+      sql.run(
+        db.insertInto('users').values({
+          username: `x${uniq()}`,
+          email: `x${uniq()}@example.org`,
+          password_hash: 'not-a-hash',
+          role,
+          pseudonym: `p_${uniq()}`,
+          created_at: t(),
+          updated_at: t(),
+        }),
+      ).id,
     event,
     registration,
     pattern,
     device,
-    movement: (userId: number | null): number => sql.run(db.insertInto('movement_data').values({ user_id: userId, recorded_at: t(), data_type: 'position', intensity: 0.5, source: 'api' })).id,
-    detected: (userId: number | null): number => sql.run(db.insertInto('detected_patterns').values({ pattern_id: pattern(), user_id: userId, detected_at: t(), confidence: 0.9 })).id,
-    biometric: (userId: number | null): number => sql.run(db.insertInto('biometric_data').values({ user_id: userId, recorded_at: t(), heart_rate: 120, source: 'api' })).id,
-    song: (userId: number): number => sql.run(db.insertInto('song_selections').values({ user_id: userId, title: `Obsesión ${uniq()}`, selected_at: t(), updated_at: t() })).id,
+    movement: (userId: number | null): number =>
+      sql.run(
+        db
+          .insertInto('movement_data')
+          .values({ user_id: userId, recorded_at: t(), data_type: 'position', intensity: 0.5, source: 'api' }),
+      ).id,
+    detected: (userId: number | null): number =>
+      sql.run(
+        db
+          .insertInto('detected_patterns')
+          .values({ pattern_id: pattern(), user_id: userId, detected_at: t(), confidence: 0.9 }),
+      ).id,
+    biometric: (userId: number | null): number =>
+      sql.run(
+        db.insertInto('biometric_data').values({ user_id: userId, recorded_at: t(), heart_rate: 120, source: 'api' }),
+      ).id,
+    song: (userId: number): number =>
+      sql.run(
+        db
+          .insertInto('song_selections')
+          .values({ user_id: userId, title: `Obsesión ${uniq()}`, selected_at: t(), updated_at: t() }),
+      ).id,
     /** A library song: a click track at 120 bpm with the analysis that grid has. */
     librarySong: (seconds = 2): number => {
       const data = Buffer.from(clickWav({ seconds }));
       const beats = Array.from({ length: seconds * 2 }, (_, i) => 0.25 + i * 0.5);
       const analysis = { version: 1, durationS: seconds, tempo: 120, beats, firstCountBeat: 0 };
-      return sql.run(db.insertInto('songs').values({
-        title: `click ${uniq()}`, mime_type: 'audio/wav', size_bytes: data.length, sha256: `${uniq()}`.padStart(64, '0'), data,
-        duration_s: seconds, tempo: 120, analysis: JSON.stringify(analysis), created_at: t(), updated_at: t(),
-      })).id;
+      return sql.run(
+        db.insertInto('songs').values({
+          title: `click ${uniq()}`,
+          mime_type: 'audio/wav',
+          size_bytes: data.length,
+          sha256: `${uniq()}`.padStart(64, '0'),
+          data,
+          duration_s: seconds,
+          tempo: 120,
+          analysis: JSON.stringify(analysis),
+          created_at: t(),
+          updated_at: t(),
+        }),
+      ).id;
     },
     /** A choreography task of `owner` in a state the runner leaves alone (only pending tasks are picked up). */
     choreoTask: (owner: number, status: 'rendering' | 'completed' = 'rendering'): number => {
       const video = status === 'completed' ? join(tempDir(), 'task.mp4') : null;
       if (video) writeFileSync(video, Buffer.from('not really an mp4, but bytes to stream'));
-      return sql.run(db.insertInto('choreo_tasks').values({ user_id: owner, song_id: null, query: 'beginner', seed: 1, render: 1, status, error: null, blueprint: null, video_path: video, created_at: t(), updated_at: t(), started_at: t(), finished_at: null })).id;
+      return sql.run(
+        db.insertInto('choreo_tasks').values({
+          user_id: owner,
+          song_id: null,
+          query: 'beginner',
+          seed: 1,
+          render: 1,
+          status,
+          error: null,
+          blueprint: null,
+          video_path: video,
+          created_at: t(),
+          updated_at: t(),
+          started_at: t(),
+          finished_at: null,
+        }),
+      ).id;
     },
-    collection: (owner: number): number => sql.run(db.insertInto('collections').values({ user_id: owner, name: `saved ${uniq()}`, description: null, song_id: null, task_id: null, blueprint: JSON.stringify(tinyBlueprint), created_at: t(), updated_at: t() })).id,
-    sample: (): number => sql.run(db.insertInto('sound_samples').values({ name: `kick ${uniq()}`, category: 'percussion', mime_type: 'audio/wav', size_bytes: 44, data: Buffer.from(wavBytes(0)), created_at: t() })).id,
+    collection: (owner: number): number =>
+      sql.run(
+        db.insertInto('collections').values({
+          user_id: owner,
+          name: `saved ${uniq()}`,
+          description: null,
+          song_id: null,
+          task_id: null,
+          blueprint: JSON.stringify(tinyBlueprint),
+          created_at: t(),
+          updated_at: t(),
+        }),
+      ).id,
+    sample: (): number =>
+      sql.run(
+        db.insertInto('sound_samples').values({
+          name: `kick ${uniq()}`,
+          category: 'percussion',
+          mime_type: 'audio/wav',
+          size_bytes: 44,
+          data: Buffer.from(wavBytes(0)),
+          created_at: t(),
+        }),
+      ).id,
     soundEvent: (): number => sql.run(db.insertInto('sound_events').values({ occurred_at: t(), sound_type: 'pad' })).id,
-    vizEvent: (): number => sql.run(db.insertInto('visualization_events').values({ occurred_at: t(), viz_type: 'wash' })).id,
-    soundPreset: (): number => sql.run(db.insertInto('sound_presets').values({ name: `warm ${uniq()}`, created_at: t(), updated_at: t() })).id,
-    vizPreset: (): number => sql.run(db.insertInto('visualization_presets').values({ name: `blue ${uniq()}`, created_at: t(), updated_at: t() })).id,
+    vizEvent: (): number =>
+      sql.run(db.insertInto('visualization_events').values({ occurred_at: t(), viz_type: 'wash' })).id,
+    soundPreset: (): number =>
+      sql.run(db.insertInto('sound_presets').values({ name: `warm ${uniq()}`, created_at: t(), updated_at: t() })).id,
+    vizPreset: (): number =>
+      sql.run(
+        db.insertInto('visualization_presets').values({ name: `blue ${uniq()}`, created_at: t(), updated_at: t() }),
+      ).id,
     assignedDevice: (userId: number): number => {
       const id = device();
       sql.run(db.insertInto('device_assignments').values({ device_id: id, user_id: userId, assigned_at: t() }));
@@ -129,18 +244,45 @@ interface ResourceFixture {
 
 /** The generic CRUD resources: base path → how to make one and a body that creates one. */
 const resources: Record<string, ResourceFixture> = {
-  '/api/v1/events': { make: (m) => m.event(), create: () => ({ name: `gala ${uniq()}`, starts_at: '2030-01-01T20:00:00Z', ends_at: '2030-01-02T02:00:00Z' }) },
+  '/api/v1/events': {
+    make: (m) => m.event(),
+    create: () => ({ name: `gala ${uniq()}`, starts_at: '2030-01-01T20:00:00Z', ends_at: '2030-01-02T02:00:00Z' }),
+  },
   '/api/v1/events/registrations': { make: (m, o) => m.registration(o), create: () => ({}) },
-  '/api/v1/movement/data': { make: (m, o) => m.movement(o), create: (_m, o) => ({ user_id: o, data_type: 'position', coordinates: { x: 1, y: 2 }, intensity: 0.4 }) },
-  '/api/v1/movement/patterns': { make: (m) => m.pattern(), create: () => ({ name: `dip ${uniq()}`, pattern_data: { axis: 'z' } }) },
-  '/api/v1/movement/detected-patterns': { make: (m, o) => m.detected(o), create: (m, o) => ({ pattern_id: m.pattern(), user_id: o, confidence: 0.8 }) },
-  '/api/v1/biometrics/data': { make: (m, o) => m.biometric(o), create: (_m, o) => ({ user_id: o, heart_rate: 128, gsr_us: 4.2 }) },
-  '/api/v1/biometrics/devices': { make: (m) => m.device(), create: () => ({ device_key: `AA:BB:${uniq()}`, kind: 'wearable', transport: 'ble', model: 'Polar H10' }) },
+  '/api/v1/movement/data': {
+    make: (m, o) => m.movement(o),
+    create: (_m, o) => ({ user_id: o, data_type: 'position', coordinates: { x: 1, y: 2 }, intensity: 0.4 }),
+  },
+  '/api/v1/movement/patterns': {
+    make: (m) => m.pattern(),
+    create: () => ({ name: `dip ${uniq()}`, pattern_data: { axis: 'z' } }),
+  },
+  '/api/v1/movement/detected-patterns': {
+    make: (m, o) => m.detected(o),
+    create: (m, o) => ({ pattern_id: m.pattern(), user_id: o, confidence: 0.8 }),
+  },
+  '/api/v1/biometrics/data': {
+    make: (m, o) => m.biometric(o),
+    create: (_m, o) => ({ user_id: o, heart_rate: 128, gsr_us: 4.2 }),
+  },
+  '/api/v1/biometrics/devices': {
+    make: (m) => m.device(),
+    create: () => ({ device_key: `AA:BB:${uniq()}`, kind: 'wearable', transport: 'ble', model: 'Polar H10' }),
+  },
   '/api/v1/sound/events': { make: (m) => m.soundEvent(), create: () => ({ sound_type: 'pad', intensity: 0.3 }) },
-  '/api/v1/sound/songs': { make: (m, o) => m.song(o), create: (_m, o) => ({ user_id: o, title: 'Propuesta Indecente', artist: 'Romeo Santos' }) },
-  '/api/v1/sound/presets': { make: (m) => m.soundPreset(), create: () => ({ name: `night ${uniq()}`, parameters: { reverb: 0.4 } }) },
+  '/api/v1/sound/songs': {
+    make: (m, o) => m.song(o),
+    create: (_m, o) => ({ user_id: o, title: 'Propuesta Indecente', artist: 'Romeo Santos' }),
+  },
+  '/api/v1/sound/presets': {
+    make: (m) => m.soundPreset(),
+    create: () => ({ name: `night ${uniq()}`, parameters: { reverb: 0.4 } }),
+  },
   '/api/v1/visualization/events': { make: (m) => m.vizEvent(), create: () => ({ viz_type: 'pulse', intensity: 0.8 }) },
-  '/api/v1/visualization/presets': { make: (m) => m.vizPreset(), create: () => ({ name: `amber ${uniq()}`, parameters: { hue: 40 } }) },
+  '/api/v1/visualization/presets': {
+    make: (m) => m.vizPreset(),
+    create: () => ({ name: `amber ${uniq()}`, parameters: { hue: 40 } }),
+  },
 };
 
 type Special = (m: Makers, owner: number, ctx: { password: string; ownerName: string }) => Built;
@@ -148,24 +290,67 @@ type Special = (m: Makers, owner: number, ctx: { password: string; ownerName: st
 /** Routes that are not plain CRUD, keyed by `METHOD path`. */
 /** A one-move blueprint, as the planner writes them. */
 export const tinyBlueprint = {
-  seed: 1, tempo: 128, startS: 0.5, endS: 4.25, totalCounts: 8, objective: 1.2,
-  params: { level: 'beginner', maxDifficulty: 2, targetDifficulty: 1.5, style: null, energy: 0.5, durationS: null, focus: [], exclude: [], matched: {} },
-  steps: [{ moveId: 'basic-side', name: 'Side basic', counts: 8, startCount: 0, startS: 0.5, endS: 4.25, section: 'verse', from: 'closed', to: 'closed', why: ['difficulty 1 fits beginner'] }],
+  seed: 1,
+  tempo: 128,
+  startS: 0.5,
+  endS: 4.25,
+  totalCounts: 8,
+  objective: 1.2,
+  params: {
+    level: 'beginner',
+    maxDifficulty: 2,
+    targetDifficulty: 1.5,
+    style: null,
+    energy: 0.5,
+    durationS: null,
+    focus: [],
+    exclude: [],
+    matched: {},
+  },
+  steps: [
+    {
+      moveId: 'basic-side',
+      name: 'Side basic',
+      counts: 8,
+      startCount: 0,
+      startS: 0.5,
+      endS: 4.25,
+      section: 'verse',
+      from: 'closed',
+      to: 'closed',
+      why: ['difficulty 1 fits beginner'],
+    },
+  ],
 };
 
 const special: Record<string, Special> = {
-  'POST /api/v1/users/register': () => ({ path: '/api/v1/users/register', body: { username: `new${uniq()}`, email: `n${uniq()}@example.org`, password: 'long enough pw' } }),
-  'POST /api/v1/users/token': (_m, _o, ctx) => ({ path: '/api/v1/users/token', body: { username: ctx.ownerName, password: ctx.password } }),
-  'POST /api/v1/users/token/refresh': () => ({ path: '/api/v1/users/token/refresh', body: { refresh_token: 'filled-in-by-the-test' } }),
+  'POST /api/v1/users/register': () => ({
+    path: '/api/v1/users/register',
+    body: { username: `new${uniq()}`, email: `n${uniq()}@example.org`, password: 'long enough pw' },
+  }),
+  'POST /api/v1/users/token': (_m, _o, ctx) => ({
+    path: '/api/v1/users/token',
+    body: { username: ctx.ownerName, password: ctx.password },
+  }),
+  'POST /api/v1/users/token/refresh': () => ({
+    path: '/api/v1/users/token/refresh',
+    body: { refresh_token: 'filled-in-by-the-test' },
+  }),
   'GET /api/v1/users/me': () => ({ path: '/api/v1/users/me' }),
-  'POST /api/v1/users': () => ({ path: '/api/v1/users', body: { username: `u${uniq()}`, email: `u${uniq()}@example.org`, password: 'long enough pw', role: 'technician' } }),
+  'POST /api/v1/users': () => ({
+    path: '/api/v1/users',
+    body: { username: `u${uniq()}`, email: `u${uniq()}@example.org`, password: 'long enough pw', role: 'technician' },
+  }),
   'GET /api/v1/users': () => ({ path: '/api/v1/users' }),
   'GET /api/v1/users/{id}': (_m, o) => ({ path: `/api/v1/users/${o}` }),
   'PUT /api/v1/users/{id}': (_m, o) => ({ path: `/api/v1/users/${o}`, method: 'PUT', body: {} }),
   // admin-only: the target is a fresh account (an admin deleting themself is the last-admin case)
   'DELETE /api/v1/users/{id}': (m) => ({ path: `/api/v1/users/${m.user()}`, method: 'DELETE' }),
   'GET /api/v1/events/upcoming': () => ({ path: '/api/v1/events/upcoming' }),
-  'POST /api/v1/events/register': (m, o) => ({ path: '/api/v1/events/register', body: { event_id: m.event(), user_id: o } }),
+  'POST /api/v1/events/register': (m, o) => ({
+    path: '/api/v1/events/register',
+    body: { event_id: m.event(), user_id: o },
+  }),
   'POST /api/v1/events/checkin': (m, o) => {
     const eventId = m.event();
     m.registration(o, eventId);
@@ -176,18 +361,50 @@ const special: Record<string, Special> = {
     m.registration(o, eventId, true);
     return { path: '/api/v1/events/checkout', body: { event_id: eventId, user_id: o } };
   },
-  'POST /api/v1/movement/simulate': (m) => ({ path: '/api/v1/movement/simulate', body: { event_id: m.event(), duration_s: 5, dancers: 2 } }),
-  'POST /api/v1/biometrics/simulate': (m, o) => ({ path: '/api/v1/biometrics/simulate', body: { event_id: m.event(), user_id: o, duration_s: 5 } }),
+  'POST /api/v1/movement/simulate': (m) => ({
+    path: '/api/v1/movement/simulate',
+    body: { event_id: m.event(), duration_s: 5, dancers: 2 },
+  }),
+  'POST /api/v1/biometrics/simulate': (m, o) => ({
+    path: '/api/v1/biometrics/simulate',
+    body: { event_id: m.event(), user_id: o, duration_s: 5 },
+  }),
   'GET /api/v1/biometrics/devices/assignments': () => ({ path: '/api/v1/biometrics/devices/assignments' }),
-  'POST /api/v1/biometrics/devices/{id}/assign': (m, o) => ({ path: `/api/v1/biometrics/devices/${m.device()}/assign`, body: { user_id: o } }),
-  'POST /api/v1/biometrics/devices/{id}/release': (m, o) => ({ path: `/api/v1/biometrics/devices/${m.assignedDevice(o)}/release` }),
+  'POST /api/v1/biometrics/devices/{id}/assign': (m, o) => ({
+    path: `/api/v1/biometrics/devices/${m.device()}/assign`,
+    body: { user_id: o },
+  }),
+  'POST /api/v1/biometrics/devices/{id}/release': (m, o) => ({
+    path: `/api/v1/biometrics/devices/${m.assignedDevice(o)}/release`,
+  }),
   'POST /api/v1/sound/songs/{id}/approve': (m, o) => ({ path: `/api/v1/sound/songs/${m.song(o)}/approve` }),
   'POST /api/v1/sound/songs/{id}/reject': (m, o) => ({ path: `/api/v1/sound/songs/${m.song(o)}/reject` }),
   'GET /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples' }),
   'GET /api/v1/mapping': () => ({ path: '/api/v1/mapping' }),
-  'PUT /api/v1/mapping/rules': () => ({ path: '/api/v1/mapping/rules', method: 'PUT', body: [{ id: 'energy', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: '/codance/crowd/energy' } }] }),
-  'PUT /api/v1/mapping/rules/{rule}': () => ({ path: '/api/v1/mapping/rules/hr', method: 'PUT', body: { id: 'hr', source: { kind: 'dancer', signal: 'hr' }, target: { kind: 'osc', address: '/codance/dancer/{id}/hr' } } }),
-  'DELETE /api/v1/mapping/rules/{rule}': (m) => ({ path: `/api/v1/mapping/rules/${m.mappingRule()}`, method: 'DELETE' }),
+  'PUT /api/v1/mapping/rules': () => ({
+    path: '/api/v1/mapping/rules',
+    method: 'PUT',
+    body: [
+      {
+        id: 'energy',
+        source: { kind: 'crowd', metric: 'energy' },
+        target: { kind: 'osc', address: '/codance/crowd/energy' },
+      },
+    ],
+  }),
+  'PUT /api/v1/mapping/rules/{rule}': () => ({
+    path: '/api/v1/mapping/rules/hr',
+    method: 'PUT',
+    body: {
+      id: 'hr',
+      source: { kind: 'dancer', signal: 'hr' },
+      target: { kind: 'osc', address: '/codance/dancer/{id}/hr' },
+    },
+  }),
+  'DELETE /api/v1/mapping/rules/{rule}': (m) => ({
+    path: `/api/v1/mapping/rules/${m.mappingRule()}`,
+    method: 'DELETE',
+  }),
   'POST /api/v1/mapping/reset': () => ({ path: '/api/v1/mapping/reset' }),
   'GET /api/v1/mapping/presets': () => ({ path: '/api/v1/mapping/presets' }),
   'PUT /api/v1/mapping/active': () => ({ path: '/api/v1/mapping/active', method: 'PUT', body: { sound: null } }),
@@ -202,22 +419,51 @@ const special: Record<string, Special> = {
   'DELETE /api/v1/playback': () => ({ path: '/api/v1/playback', method: 'DELETE' }),
   'GET /api/v1/sync': () => ({ path: '/api/v1/sync' }),
   'GET /api/v1/choreography/moves': () => ({ path: '/api/v1/choreography/moves?style=sensual' }),
-  'POST /api/v1/choreography/parse-query': () => ({ path: '/api/v1/choreography/parse-query', method: 'POST', body: { query: 'romantic beginner' } }),
-  'POST /api/v1/choreography/generate-from-song': (m) => ({ path: '/api/v1/choreography/generate-from-song', method: 'POST', body: { song_id: m.librarySong(16), render: false } }),
-  'POST /api/v1/choreography/describe': (m) => ({ path: '/api/v1/choreography/describe', method: 'POST', body: { description: 'a short beginner routine', song_id: m.librarySong(16), render: false } }),
+  'POST /api/v1/choreography/parse-query': () => ({
+    path: '/api/v1/choreography/parse-query',
+    method: 'POST',
+    body: { query: 'romantic beginner' },
+  }),
+  'POST /api/v1/choreography/generate-from-song': (m) => ({
+    path: '/api/v1/choreography/generate-from-song',
+    method: 'POST',
+    body: { song_id: m.librarySong(16), render: false },
+  }),
+  'POST /api/v1/choreography/describe': (m) => ({
+    path: '/api/v1/choreography/describe',
+    method: 'POST',
+    body: { description: 'a short beginner routine', song_id: m.librarySong(16), render: false },
+  }),
   'GET /api/v1/choreography/tasks': () => ({ path: '/api/v1/choreography/tasks' }),
   'GET /api/v1/choreography/tasks/{id}': (m, o) => ({ path: `/api/v1/choreography/tasks/${m.choreoTask(o)}` }),
-  'POST /api/v1/choreography/tasks/{id}/cancel': (m, o) => ({ path: `/api/v1/choreography/tasks/${m.choreoTask(o)}/cancel`, method: 'POST' }),
-  'GET /api/v1/choreography/tasks/{id}/video': (m, o) => ({ path: `/api/v1/choreography/tasks/${m.choreoTask(o, 'completed')}/video` }),
+  'POST /api/v1/choreography/tasks/{id}/cancel': (m, o) => ({
+    path: `/api/v1/choreography/tasks/${m.choreoTask(o)}/cancel`,
+    method: 'POST',
+  }),
+  'GET /api/v1/choreography/tasks/{id}/video': (m, o) => ({
+    path: `/api/v1/choreography/tasks/${m.choreoTask(o, 'completed')}/video`,
+  }),
   'GET /api/v1/collections': () => ({ path: '/api/v1/collections' }),
   'GET /api/v1/collections/stats': () => ({ path: '/api/v1/collections/stats' }),
-  'POST /api/v1/collections': () => ({ path: '/api/v1/collections', method: 'POST', body: { name: `Friday ${uniq()}`, blueprint: tinyBlueprint } }),
+  'POST /api/v1/collections': () => ({
+    path: '/api/v1/collections',
+    method: 'POST',
+    body: { name: `Friday ${uniq()}`, blueprint: tinyBlueprint },
+  }),
   'GET /api/v1/collections/{id}': (m, o) => ({ path: `/api/v1/collections/${m.collection(o)}` }),
   'DELETE /api/v1/collections/{id}': (m, o) => ({ path: `/api/v1/collections/${m.collection(o)}`, method: 'DELETE' }),
   'GET /api/v1/choreography/live': () => ({ path: '/api/v1/choreography/live' }),
-  'PUT /api/v1/choreography/live': (m, o) => ({ path: '/api/v1/choreography/live', method: 'PUT', body: { collection_id: m.collection(o) } }),
+  'PUT /api/v1/choreography/live': (m, o) => ({
+    path: '/api/v1/choreography/live',
+    method: 'PUT',
+    body: { collection_id: m.collection(o) },
+  }),
   'DELETE /api/v1/choreography/live': () => ({ path: '/api/v1/choreography/live', method: 'DELETE' }),
-  'POST /api/v1/choreography/blueprint': (m) => ({ path: '/api/v1/choreography/blueprint', method: 'POST', body: { song_id: m.librarySong(16), query: 'beginner' } }),
+  'POST /api/v1/choreography/blueprint': (m) => ({
+    path: '/api/v1/choreography/blueprint',
+    method: 'POST',
+    body: { song_id: m.librarySong(16), query: 'beginner' },
+  }),
   'POST /api/v1/sync/now': () => ({ path: '/api/v1/sync/now', method: 'POST' }),
   'POST /api/v1/sound/samples': () => ({ path: '/api/v1/sound/samples', form: sampleForm() }),
   'GET /api/v1/sound/samples/{id}': (m) => ({ path: `/api/v1/sound/samples/${m.sample()}` }),
@@ -226,15 +472,27 @@ const special: Record<string, Special> = {
   'POST /api/v1/sound/simulate': (m) => ({ path: '/api/v1/sound/simulate', body: { event_id: m.event() } }),
   'GET /api/v1/devices/health': () => ({ path: '/api/v1/devices/health' }),
   'GET /api/v1/devices/haptics': () => ({ path: '/api/v1/devices/haptics' }),
-  'POST /api/v1/devices/haptics/{name}/pulse': () => ({ path: '/api/v1/devices/haptics/floor/pulse', body: { channel: 1, pattern: 'tick', intensity: 0.5, duration_ms: 40 } }),
+  'POST /api/v1/devices/haptics/{name}/pulse': () => ({
+    path: '/api/v1/devices/haptics/floor/pulse',
+    body: { channel: 1, pattern: 'tick', intensity: 0.5, duration_ms: 40 },
+  }),
   'GET /api/v1/console/state': () => ({ path: '/api/v1/console/state' }),
   'GET /api/v1/console/doctor': () => ({ path: '/api/v1/console/doctor' }),
   'GET /api/v1/console/stream': () => ({ path: '/api/v1/console/stream?once=true' }),
-  'POST /api/v1/visualization/simulate': (m) => ({ path: '/api/v1/visualization/simulate', body: { event_id: m.event() } }),
+  'POST /api/v1/visualization/simulate': (m) => ({
+    path: '/api/v1/visualization/simulate',
+    body: { event_id: m.event() },
+  }),
 };
 
 /** A request for `method path` that an allowed caller can make succeed, on a record owned by `owner`; undefined if no builder is known. */
-export function requestFor(m: Makers, method: string, path: string, owner: number, ctx: { password: string; ownerName: string }): Built | undefined {
+export function requestFor(
+  m: Makers,
+  method: string,
+  path: string,
+  owner: number,
+  ctx: { password: string; ownerName: string },
+): Built | undefined {
   const key = `${method} ${path}`;
   const s = special[key];
   if (s) return { method, ...s(m, owner, ctx) };

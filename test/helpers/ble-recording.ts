@@ -22,7 +22,16 @@ export function restamp(hex: string, timestampNs: bigint): string {
 
 export interface BuiltRecording {
   recording: Recording;
-  expected: { hr: number; hrRejected: number; accSamples: number; ecgSamples: number; bandAcc: number; eda: number; temp: number; resent: number };
+  expected: {
+    hr: number;
+    hrRejected: number;
+    accSamples: number;
+    ecgSamples: number;
+    bandAcc: number;
+    eda: number;
+    temp: number;
+    resent: number;
+  };
 }
 
 /** A session of two allowlisted wearables and a stranger, each allowlisted one dropping mid-stream. */
@@ -63,12 +72,28 @@ export function buildRecording(): BuiltRecording {
     push({ type: 'notify', id: H10.id, char: PMD_DATA, hex: lastAcc });
     push({ type: 'notify', id: H10.id, char: PMD_DATA, hex: restamp(ecgRaw, ecgTs(ecgFrames++)) });
     const acc = Array.from({ length: 10 * 3 }, (_, i) => (i % 3 === 2 ? 1 : 0.01 * (i % 7)));
-    lastBand = Buffer.from(encodeWristbandImu({ sequence: seq, deviceTimeMs: bandMs >>> 0, rateHz: 50 }, acc)).toString('hex');
+    lastBand = Buffer.from(encodeWristbandImu({ sequence: seq, deviceTimeMs: bandMs >>> 0, rateHz: 50 }, acc)).toString(
+      'hex',
+    );
     push({ type: 'notify', id: BAND.id, char: 'c0da0002d4ce4f1e9a7eb0c5a1e5c0da', hex: lastBand });
     bandAcc += 10;
-    push({ type: 'notify', id: BAND.id, char: 'c0da0003d4ce4f1e9a7eb0c5a1e5c0da', hex: Buffer.from(encodeWristbandEda({ sequence: seq, deviceTimeMs: bandMs >>> 0, rateHz: 5 }, [2.5 + round * 0.01])).toString('hex') });
+    push({
+      type: 'notify',
+      id: BAND.id,
+      char: 'c0da0003d4ce4f1e9a7eb0c5a1e5c0da',
+      hex: Buffer.from(
+        encodeWristbandEda({ sequence: seq, deviceTimeMs: bandMs >>> 0, rateHz: 5 }, [2.5 + round * 0.01]),
+      ).toString('hex'),
+    });
     eda++;
-    push({ type: 'notify', id: BAND.id, char: 'c0da0004d4ce4f1e9a7eb0c5a1e5c0da', hex: Buffer.from(encodeWristbandTemp({ sequence: seq, deviceTimeMs: bandMs >>> 0, rateHz: 5 }, [33.2])).toString('hex') });
+    push({
+      type: 'notify',
+      id: BAND.id,
+      char: 'c0da0004d4ce4f1e9a7eb0c5a1e5c0da',
+      hex: Buffer.from(encodeWristbandTemp({ sequence: seq, deviceTimeMs: bandMs >>> 0, rateHz: 5 }, [33.2])).toString(
+        'hex',
+      ),
+    });
     temp++;
     seq++;
     bandMs += 200;
@@ -99,10 +124,23 @@ export const bleTestOptions: BleOptions = {
   poweredOnTimeoutMs: 1000,
   reconnect: { initialMs: 10, maxMs: 80, factor: 2 },
   rssiEveryMs: 50,
-  pmd: { acc: { enabled: true, sampleRate: 52, resolution: 16, range: 8 }, ecg: { enabled: true, sampleRate: 130, resolution: 14 } },
+  pmd: {
+    acc: { enabled: true, sampleRate: 52, resolution: 16, range: 8 },
+    ecg: { enabled: true, sampleRate: 130, resolution: 14 },
+  },
 };
 
 /** One radio around an adapter (a replay, a test double), as the driver takes it. */
-export function testRadio(adapter: BleAdapter | (() => Promise<BleAdapter>), maxConnected = 4, name = 'test'): BleRadio {
-  return { name, id: `ble:${name}`, label: `${name} radio`, maxConnected, load: typeof adapter === 'function' ? adapter : () => Promise.resolve(adapter) };
+export function testRadio(
+  adapter: BleAdapter | (() => Promise<BleAdapter>),
+  maxConnected = 4,
+  name = 'test',
+): BleRadio {
+  return {
+    name,
+    id: `ble:${name}`,
+    label: `${name} radio`,
+    maxConnected,
+    load: typeof adapter === 'function' ? adapter : () => Promise.resolve(adapter),
+  };
 }

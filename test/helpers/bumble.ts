@@ -79,9 +79,15 @@ export class BumbleVenue {
     const setup = spawnSync('bash', [join(ROOT, 'test/peers/bumble/setup.sh'), bumblePath], { encoding: 'utf8' });
     if (setup.status !== 0) throw new Error(`bumble setup failed: ${setup.stderr}`);
     const spec = join(this.dir, 'venue.json');
-    writeFileSync(spec, JSON.stringify({ radios: this.radios.map((name) => ({ name, pty: this.pty(name) })), wearables: this.wearables }));
+    writeFileSync(
+      spec,
+      JSON.stringify({ radios: this.radios.map((name) => ({ name, pty: this.pty(name) })), wearables: this.wearables }),
+    );
     for (const r of this.radios) rmSync(this.pty(r), { force: true });
-    const proc = spawn(VENV_PYTHON, [join(ROOT, 'test/peers/bumble/venue.py'), spec], { env: { ...process.env, PYTHONPATH: bumblePath, PYTHONUNBUFFERED: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(VENV_PYTHON, [join(ROOT, 'test/peers/bumble/venue.py'), spec], {
+      env: { ...process.env, PYTHONPATH: bumblePath, PYTHONUNBUFFERED: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.proc = proc;
     let buf = '';
     proc.stdout?.on('data', (d: Buffer) => {
@@ -95,7 +101,13 @@ export class BumbleVenue {
     });
     // Bumble logs a warning per unsupported command; keep the tail for failure messages only.
     proc.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
-    const ready = await waitFor(() => this.events.find((e) => e.event === 'ready') ?? (proc.exitCode !== null ? ({ event: 'exited' } as VenueEvent) : undefined), 'the Bumble venue', 20_000);
+    const ready = await waitFor(
+      () =>
+        this.events.find((e) => e.event === 'ready') ??
+        (proc.exitCode !== null ? ({ event: 'exited' } as VenueEvent) : undefined),
+      'the Bumble venue',
+      20_000,
+    );
     if (ready.event !== 'ready') throw new Error(`the Bumble venue exited: ${this.stderr}`);
     for (const w of ready.wearables ?? []) this.addresses.set(w.name, w.address);
   }
@@ -139,7 +151,10 @@ export class BumbleVenue {
  * A venue for one test file: started before its tests, stopped after them, and a daemon a
  * failed test left running (`held.daemon`) is killed with it.
  */
-export function venueForTests(radios: string[], wearables: WearableSpec[]): { venue: BumbleVenue; held: { daemon: DaemonProcess | undefined } } {
+export function venueForTests(
+  radios: string[],
+  wearables: WearableSpec[],
+): { venue: BumbleVenue; held: { daemon: DaemonProcess | undefined } } {
   const venue = new BumbleVenue(radios, wearables);
   const held: { daemon: DaemonProcess | undefined } = { daemon: undefined };
   beforeAll(() => venue.start(), 60_000);

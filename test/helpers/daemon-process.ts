@@ -32,11 +32,25 @@ export interface DaemonProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; atMs: number }>;
 }
 
-export function startDaemon(opts: { args?: string[]; env?: Record<string, string>; port: number; cwd?: string }): DaemonProcess {
+export function startDaemon(opts: {
+  args?: string[];
+  env?: Record<string, string>;
+  port: number;
+  cwd?: string;
+}): DaemonProcess {
   const child = spawn(process.execPath, [CLI, 'daemon', ...(opts.args ?? [])], {
     cwd: opts.cwd ?? ROOT,
     // OSC in, OSCQuery and mDNS off unless a test asks: parallel daemons must not fight over ports or multicast.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', CODANCE_HTTP__PORT: String(opts.port), CODANCE_LOG__LEVEL: 'info', CODANCE_OSC__IN__PORT: '0', CODANCE_OSC__QUERY__PORT: '0', CODANCE_OSC__QUERY__MDNS: 'false', ...opts.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      CODANCE_HTTP__PORT: String(opts.port),
+      CODANCE_LOG__LEVEL: 'info',
+      CODANCE_OSC__IN__PORT: '0',
+      CODANCE_OSC__QUERY__PORT: '0',
+      CODANCE_OSC__QUERY__MDNS: 'false',
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

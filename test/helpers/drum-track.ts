@@ -34,7 +34,10 @@ export interface DrumTrack {
   durationS: number;
 }
 
-export function drumTrack(parts: Part[], o: { rate?: number; leadS?: number; pickupBeats?: number; tailS?: number; seed?: number } = {}): DrumTrack {
+export function drumTrack(
+  parts: Part[],
+  o: { rate?: number; leadS?: number; pickupBeats?: number; tailS?: number; seed?: number } = {},
+): DrumTrack {
   const rate = o.rate ?? 22_050;
   const leadS = o.leadS ?? 0.5;
   const events: { t: number; kind: 'kick' | 'snare' | 'hat'; amp: number }[] = [];
@@ -48,7 +51,10 @@ export function drumTrack(parts: Part[], o: { rate?: number; leadS?: number; pic
   for (let b = 0; b < pickup; b++) {
     const bt = t + b * p0;
     beats.push(bt);
-    events.push({ t: bt, kind: 'snare', amp: 0.3 * parts[0]!.gain }, { t: bt, kind: 'hat', amp: 0.15 * parts[0]!.gain });
+    events.push(
+      { t: bt, kind: 'snare', amp: 0.3 * parts[0]!.gain },
+      { t: bt, kind: 'hat', amp: 0.15 * parts[0]!.gain },
+    );
   }
   t += pickup * p0;
   for (const part of parts) {
@@ -89,7 +95,12 @@ export function drumTrack(parts: Part[], o: { rate?: number; leadS?: number; pic
     for (let k = 0; k < len && i0 + k < n; k++) {
       const s = k / rate;
       const env = Math.exp(-s * (e.kind === 'kick' ? 30 : e.kind === 'snare' ? 40 : 150));
-      const v = e.kind === 'kick' ? Math.sin(2 * Math.PI * (110 - 60 * Math.min(1, s * 20)) * s) : e.kind === 'snare' ? 0.6 * noise() + 0.4 * Math.sin(2 * Math.PI * 190 * s) : noise();
+      const v =
+        e.kind === 'kick'
+          ? Math.sin(2 * Math.PI * (110 - 60 * Math.min(1, s * 20)) * s)
+          : e.kind === 'snare'
+            ? 0.6 * noise() + 0.4 * Math.sin(2 * Math.PI * 190 * s)
+            : noise();
       pcm[i0 + k]! += e.amp * env * v;
     }
   }

@@ -45,7 +45,11 @@ export async function faultProxy(port: number, upstreamPort: number): Promise<Fa
     const mode = proxy.mode;
     counts[mode]++;
     if (mode === '500') {
-      client.once('data', () => client.end('HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: 53\r\nconnection: close\r\n\r\n{"error":{"code":"internal","message":"fault proxy"}}'));
+      client.once('data', () =>
+        client.end(
+          'HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: 53\r\nconnection: close\r\n\r\n{"error":{"code":"internal","message":"fault proxy"}}',
+        ),
+      );
       return;
     }
     const upstream = connect(upstreamPort, '127.0.0.1');

@@ -25,7 +25,19 @@ export async function mosquitto(port?: number): Promise<Broker> {
   const dir = tempDir('codance-mqtt-');
   const p = port ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${p} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice'].join('\n') + '\n');
+  writeFileSync(
+    conf,
+    [
+      `listener ${p} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      'log_dest stderr',
+      'log_type error',
+      'log_type warning',
+      'log_type notice',
+    ].join('\n') + '\n',
+  );
   if (userInfo().uid === 0) {
     const ids = execFileSync('id', ['-u', 'mosquitto']).toString().trim();
     const gid = execFileSync('id', ['-g', 'mosquitto']).toString().trim();

@@ -73,7 +73,15 @@ export async function startPd(port: number): Promise<Peer> {
   const dir = tempDir('codance-pd-');
   writeFileSync(
     join(dir, 'osc.pd'),
-    ['#N canvas 0 0 450 300 12;', `#X obj 10 10 netreceive -u -b ${port};`, '#X obj 10 40 oscparse;', '#X obj 10 70 print OSC;', '#X connect 0 0 1 0;', '#X connect 1 0 2 0;', ''].join('\n'),
+    [
+      '#N canvas 0 0 450 300 12;',
+      `#X obj 10 10 netreceive -u -b ${port};`,
+      '#X obj 10 40 oscparse;',
+      '#X obj 10 70 print OSC;',
+      '#X connect 0 0 1 0;',
+      '#X connect 1 0 2 0;',
+      '',
+    ].join('\n'),
   );
   const p = run('pd', ['-nogui', '-nosound', '-nomidi', '-noprefs', '-stderr', '-open', join(dir, 'osc.pd')]);
   await new Promise((r) => setTimeout(r, 800));
@@ -81,7 +89,30 @@ export async function startPd(port: number): Promise<Peer> {
 }
 
 /** Every OLA plugin but OSC is disabled, so nothing starts Art-Net or sACN on a real interface. */
-const OLA_PLUGINS = ['artnet', 'dummy', 'e131', 'espnet', 'ftdidmx', 'gpio', 'karate', 'kinet', 'milinst', 'opendmx', 'openpixelcontrol', 'pathport', 'renard', 'sandnet', 'shownet', 'spi', 'stageprofi', 'uartdmx', 'usbdmx', 'usbserial', 'nanoleaf', 'dmx4linux'];
+const OLA_PLUGINS = [
+  'artnet',
+  'dummy',
+  'e131',
+  'espnet',
+  'ftdidmx',
+  'gpio',
+  'karate',
+  'kinet',
+  'milinst',
+  'opendmx',
+  'openpixelcontrol',
+  'pathport',
+  'renard',
+  'sandnet',
+  'shownet',
+  'spi',
+  'stageprofi',
+  'uartdmx',
+  'usbdmx',
+  'usbserial',
+  'nanoleaf',
+  'dmx4linux',
+];
 
 export interface Ola extends Peer {
   httpPort: number;
@@ -92,26 +123,63 @@ export interface Ola extends Peer {
 export async function startOla(oscPort: number): Promise<Ola> {
   const dir = tempDir('codance-ola-');
   for (const p of OLA_PLUGINS) writeFileSync(join(dir, `ola-${p}.conf`), 'enabled = false\n');
-  writeFileSync(join(dir, 'ola-osc.conf'), ['enabled = true', 'input_ports = 1', 'output_ports = 0', 'port_0_address = /dmx/universe/%d', `udp_listen_port = ${oscPort}`, ''].join('\n'));
+  writeFileSync(
+    join(dir, 'ola-osc.conf'),
+    [
+      'enabled = true',
+      'input_ports = 1',
+      'output_ports = 0',
+      'port_0_address = /dmx/universe/%d',
+      `udp_listen_port = ${oscPort}`,
+      '',
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'ola-port.conf'), '14-1-I-0 = 1\n');
   writeFileSync(join(dir, 'ola-server.conf'), 'instance-name = codance-test\n');
   const uid = Number(execFileSync('id', ['-u', 'olad']).toString().trim());
-  for (const f of [dir, ...OLA_PLUGINS.map((p) => join(dir, `ola-${p}.conf`)), join(dir, 'ola-osc.conf'), join(dir, 'ola-port.conf'), join(dir, 'ola-server.conf')]) chownSync(f, uid, -1);
+  for (const f of [
+    dir,
+    ...OLA_PLUGINS.map((p) => join(dir, `ola-${p}.conf`)),
+    join(dir, 'ola-osc.conf'),
+    join(dir, 'ola-port.conf'),
+    join(dir, 'ola-server.conf'),
+  ])
+    chownSync(f, uid, -1);
   const httpPort = await freePort();
   const rpcPort = await freePort();
-  const p = run('setpriv', ['--reuid=olad', '--regid=nogroup', '--init-groups', 'olad', '-c', dir, '--no-register-with-dns-sd', '--no-http-quit', '-i', '127.0.0.1', '-p', String(httpPort), '-r', String(rpcPort)]);
+  const p = run('setpriv', [
+    '--reuid=olad',
+    '--regid=nogroup',
+    '--init-groups',
+    'olad',
+    '-c',
+    dir,
+    '--no-register-with-dns-sd',
+    '--no-http-quit',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(httpPort),
+    '-r',
+    String(rpcPort),
+  ]);
   const dmx = async (universe: number): Promise<number[]> => {
     const res = await fetch(`http://127.0.0.1:${httpPort}/get_dmx?u=${universe}`);
     return ((await res.json()) as { dmx: number[] }).dmx;
   };
-  await waitFor(async () => {
-    try {
-      await dmx(1);
-      return true;
-    } catch {
-      return false;
-    }
-  }, `olad serving /get_dmx on ${httpPort}`, 10_000, 100);
+  await waitFor(
+    async () => {
+      try {
+        await dmx(1);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    `olad serving /get_dmx on ${httpPort}`,
+    10_000,
+    100,
+  );
   return { ...p, httpPort, dmx };
 }
 

@@ -18,7 +18,8 @@ export interface Postgres {
 }
 
 export async function postgres(): Promise<Postgres> {
-  if (!existsSync(join(BIN, 'pg_ctl'))) throw new Error(`PostgreSQL 15 is not installed (${BIN}/pg_ctl missing): npm test installs it`);
+  if (!existsSync(join(BIN, 'pg_ctl')))
+    throw new Error(`PostgreSQL 15 is not installed (${BIN}/pg_ctl missing): npm test installs it`);
   const dir = tempDir('codance-pg-');
   const port = await freePort();
   const root = userInfo().uid === 0;
@@ -27,9 +28,22 @@ export async function postgres(): Promise<Postgres> {
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
     chownSync(dir, uid, gid);
   }
-  const run = (cmd: string, args: string[]) => execFileSync(root ? 'runuser' : join(BIN, cmd), root ? ['-u', 'postgres', '--', join(BIN, cmd), ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(root ? 'runuser' : join(BIN, cmd), root ? ['-u', 'postgres', '--', join(BIN, cmd), ...args] : args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir,
+    });
   run('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '--no-locale', '--no-sync', '-E', 'UTF8']);
-  run('pg_ctl', ['-D', join(dir, 'data'), '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  run('pg_ctl', [
+    '-D',
+    join(dir, 'data'),
+    '-w',
+    '-l',
+    join(dir, 'log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+    'start',
+  ]);
   return {
     port,
     createDb(name) {

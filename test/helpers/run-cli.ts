@@ -20,9 +20,17 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
 }
 
 /** `codance ARGS` without blocking the test's event loop (for when this process serves a peer the CLI talks to). */
-export function runCliAsync(args: string[], input = '', env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+export function runCliAsync(
+  args: string[],
+  input = '',
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -13,11 +13,20 @@ interface TsColumn {
 
 /** Table → column → what the TypeScript type says, from `export interface <name>` in `file`. */
 export function kyselyTables(file: string, name: string): Map<string, Map<string, TsColumn>> {
-  const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022 });
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+  });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file);
   if (!source) throw new Error(`cannot read ${file}`);
-  const db = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
+  const db = source.statements.find(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name,
+  );
   if (!db) throw new Error(`${file} has no interface ${name}`);
   const tables = new Map<string, Map<string, TsColumn>>();
   for (const table of checker.getTypeAtLocation(db).getProperties()) {
@@ -34,9 +43,17 @@ export function kyselyTables(file: string, name: string): Map<string, Map<string
 }
 
 /** Every way the file's tables and the interface disagree (empty when they match). */
-export function schemaDrift(sqlite: BetterSqlite3.Database, declared: Map<string, Map<string, TsColumn>>, ignoreTables: readonly string[] = []): string[] {
+export function schemaDrift(
+  sqlite: BetterSqlite3.Database,
+  declared: Map<string, Map<string, TsColumn>>,
+  ignoreTables: readonly string[] = [],
+): string[] {
   const problems: string[] = [];
-  const actual = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
+  const actual = (
+    sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as {
+      name: string;
+    }[]
+  )
     .map((r) => r.name)
     .filter((t) => !ignoreTables.includes(t));
   for (const table of actual) if (!declared.has(table)) problems.push(`${table}: in the database, not in the types`);
@@ -45,7 +62,11 @@ export function schemaDrift(sqlite: BetterSqlite3.Database, declared: Map<string
       problems.push(`${table}: in the types, not in the database`);
       continue;
     }
-    const info = sqlite.prepare(`SELECT name, "notnull" AS not_null, pk FROM pragma_table_info(?)`).all(table) as { name: string; not_null: number; pk: number }[];
+    const info = sqlite.prepare(`SELECT name, "notnull" AS not_null, pk FROM pragma_table_info(?)`).all(table) as {
+      name: string;
+      not_null: number;
+      pk: number;
+    }[];
     for (const c of info) {
       const ts = columns.get(c.name);
       if (!ts) {
@@ -54,9 +75,13 @@ export function schemaDrift(sqlite: BetterSqlite3.Database, declared: Map<string
       }
       // An INTEGER PRIMARY KEY is the rowid: never NULL, though SQLite does not mark it NOT NULL.
       const mayBeNull = c.not_null === 0 && c.pk === 0;
-      if (mayBeNull !== ts.nullable) problems.push(`${table}.${c.name}: ${mayBeNull ? 'may be NULL in the database, but its type has no | null' : 'NOT NULL in the database, but its type allows null'}`);
+      if (mayBeNull !== ts.nullable)
+        problems.push(
+          `${table}.${c.name}: ${mayBeNull ? 'may be NULL in the database, but its type has no | null' : 'NOT NULL in the database, but its type allows null'}`,
+        );
     }
-    for (const name of columns.keys()) if (!info.some((c) => c.name === name)) problems.push(`${table}.${name}: in the types, not in the database`);
+    for (const name of columns.keys())
+      if (!info.some((c) => c.name === name)) problems.push(`${table}.${name}: in the types, not in the database`);
   }
   return problems.sort();
 }

@@ -32,6 +32,7 @@ export class SocatPair {
     });
     // socat removes its links on exit; wait until they are gone so the next start is clean.
     const deadline = Date.now() + 2000;
-    while ((existsSync(this.a) || existsSync(this.b)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((existsSync(this.a) || existsSync(this.b)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -1,5 +1,10 @@
 /** Polls `check` until it returns a truthy value or `ms` pass (then throws with `what`). */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, ms = 5000, everyMs = 5): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  ms = 5000,
+  everyMs = 5,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();

@@ -42,22 +42,49 @@ const times = (text: string, address: string): number[] =>
 
 describe('a choreography danced live', () => {
   it("plays a saved routine with its song: the desk gets each move and each 8-count's 1 on the song's beats, then the end", async () => {
-    const track = drumTrack([{ bars: 4, bpm: 120, gain: 0.3 }, { bars: 8, bpm: 120, gain: 1 }], { pickupBeats: 2 });
+    const track = drumTrack(
+      [
+        { bars: 4, bpm: 120, gain: 0.3 },
+        { bars: 8, bpm: 120, gain: 1 },
+      ],
+      { pickupBeats: 2 },
+    );
     const form = new FormData();
     form.set('file', new File([track.wav], 'drums.wav', { type: 'audio/wav' }));
     form.set('title', 'Drums at 120');
     form.set('style', 'bachata');
-    const song = (await (await fetch(`${base}/api/v1/songs`, { method: 'POST', headers: auth, body: form })).json()) as { id: number };
-    const plan = await fetch(`${base}/api/v1/choreography/blueprint`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ song_id: song.id, query: 'beginner, 17 seconds', seed: 1 }) });
+    const song = (await (
+      await fetch(`${base}/api/v1/songs`, { method: 'POST', headers: auth, body: form })
+    ).json()) as { id: number };
+    const plan = await fetch(`${base}/api/v1/choreography/blueprint`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ song_id: song.id, query: 'beginner, 17 seconds', seed: 1 }),
+    });
     expect(plan.status).toBe(200);
     const blueprint = (await plan.json()) as { steps: { startS: number }[]; totalCounts: number; startS: number };
     expect(blueprint.totalCounts).toBe(32);
-    const saved = (await (await fetch(`${base}/api/v1/collections`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Live test', blueprint, song_id: song.id }) })).json()) as { id: number };
+    const saved = (await (
+      await fetch(`${base}/api/v1/collections`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Live test', blueprint, song_id: song.id }),
+      })
+    ).json()) as { id: number };
     const before = dump.output().length;
-    const started = await fetch(`${base}/api/v1/choreography/live`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ collection_id: saved.id, with_song: true }) });
+    const started = await fetch(`${base}/api/v1/choreography/live`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ collection_id: saved.id, with_song: true }),
+    });
     expect(started.status, await started.clone().text()).toBe(200);
     expect(((await started.json()) as { state: string }).state).toBe('waiting');
-    await waitFor(() => times(dump.output().slice(before), '/choreo/end').length > 0 || undefined, '/choreo/end at the desk', 30_000, 50);
+    await waitFor(
+      () => times(dump.output().slice(before), '/choreo/end').length > 0 || undefined,
+      '/choreo/end at the desk',
+      30_000,
+      50,
+    );
     const out = dump.output().slice(before);
     const moves = times(out, '/choreo/move');
     const ones = times(out, '/choreo/one');
@@ -67,8 +94,13 @@ describe('a choreography danced live', () => {
     const gaps = ones.slice(1).map((t, i) => t - ones[i]!);
     for (const g of gaps) expect(Math.abs(g - 4)).toBeLessThan(0.05);
     // each move arrives at its own offset in the routine, measured from the first one
-    blueprint.steps.forEach((s, i) => expect(Math.abs(moves[i]! - moves[0]! - (s.startS - blueprint.startS)), `move ${i}`).toBeLessThan(0.05));
-    const status = (await (await fetch(`${base}/api/v1/choreography/live`, { headers: auth })).json()) as { state: string; count: number };
+    blueprint.steps.forEach((s, i) =>
+      expect(Math.abs(moves[i]! - moves[0]! - (s.startS - blueprint.startS)), `move ${i}`).toBeLessThan(0.05),
+    );
+    const status = (await (await fetch(`${base}/api/v1/choreography/live`, { headers: auth })).json()) as {
+      state: string;
+      count: number;
+    };
     expect(status).toMatchObject({ state: 'finished', count: 32 });
     expect((await fetch(`${base}/api/v1/choreography/live`, { method: 'DELETE', headers: auth })).status).toBe(200);
   }, 60_000);

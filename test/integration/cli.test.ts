@@ -20,7 +20,10 @@ describe('codance CLI', () => {
   });
 
   it('config check: exit 0 for a valid file, 2 for an invalid one with `path: what is wrong` per problem', () => {
-    expect(runCli(['config', 'check', join(ROOT, 'config/demo.yaml')])).toMatchObject({ code: 0, stdout: expect.stringMatching(/valid/) as unknown });
+    expect(runCli(['config', 'check', join(ROOT, 'config/demo.yaml')])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/valid/) as unknown,
+    });
     const bad = join(tempDir(), 'bad.yaml');
     writeFileSync(bad, 'http:\n  port: -1\nsimulation:\n  dancers: many\nstore:\n  pth: x\n');
     const r = runCli(['config', 'check', bad]);
@@ -47,14 +50,31 @@ describe('codance CLI', () => {
   it('doctor prints a table with a row per check and exits 0 when only warnings', () => {
     const r = runCli(['doctor'], { CODANCE_STORE__PATH: join(tempDir(), 'c.db') });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    for (const check of ['configuration', 'node version', 'store writable', 'free disk', 'ffmpeg', 'onnxruntime', 'bluetooth binding', 'bluetooth adapter', 'serial ports', 'ALSA MIDI', 'cloud sync', 'clock sync']) {
+    for (const check of [
+      'configuration',
+      'node version',
+      'store writable',
+      'free disk',
+      'ffmpeg',
+      'onnxruntime',
+      'bluetooth binding',
+      'bluetooth adapter',
+      'serial ports',
+      'ALSA MIDI',
+      'cloud sync',
+      'clock sync',
+    ]) {
       expect(r.stdout).toContain(check);
     }
     expect(r.stdout).toMatch(/onnxruntime\s.*ok/);
     // The binding is built (npm ci), distinct from the radio, which this machine does not have.
     expect(r.stdout).toMatch(/bluetooth binding\s.*ok\s.*@stoprocent\/noble \d+\.\d+\.\d+: HCI socket and/);
     expect(r.stdout).toMatch(/bluetooth adapter\s.*WARN.*no HCI adapter/);
-    const ble = runCli(['doctor'], { CODANCE_STORE__PATH: join(tempDir(), 'c.db'), CODANCE_BLE__ENABLED: 'true', CODANCE_BLE__ADAPTERS: '[{name: radio1, transport: uart, path: /dev/ttyNOPE0}]' });
+    const ble = runCli(['doctor'], {
+      CODANCE_STORE__PATH: join(tempDir(), 'c.db'),
+      CODANCE_BLE__ENABLED: 'true',
+      CODANCE_BLE__ADAPTERS: '[{name: radio1, transport: uart, path: /dev/ttyNOPE0}]',
+    });
     expect(ble.code).toBe(0);
     expect(ble.stdout).toMatch(/bluetooth adapter\s.*WARN.*missing radio1: \/dev\/ttyNOPE0/);
     expect(r.stdout).toMatch(/cloud sync\s.*WARN.*not enrolled/);
@@ -65,9 +85,13 @@ describe('codance CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^codance: radio hci0: no Bluetooth adapter hci0 on this machine: plug one in/);
     expect(r.stderr).not.toMatch(/Cannot find module|bluetooth_hci_socket\.node|\n\s+at /);
-    const uart = runCli(['scan', '--seconds', '1'], { CODANCE_BLE__ADAPTERS: '[{name: radio1, transport: uart, path: /dev/ttyNOPE0}]' });
+    const uart = runCli(['scan', '--seconds', '1'], {
+      CODANCE_BLE__ADAPTERS: '[{name: radio1, transport: uart, path: /dev/ttyNOPE0}]',
+    });
     expect(uart.code).toBe(1);
-    expect(uart.stderr).toMatch(/^codance: radio radio1 \(\/dev\/ttyNOPE0\): no such UART \/dev\/ttyNOPE0: is the radio plugged in\?/);
+    expect(uart.stderr).toMatch(
+      /^codance: radio radio1 \(\/dev\/ttyNOPE0\): no such UART \/dev\/ttyNOPE0: is the radio plugged in\?/,
+    );
   });
 
   it('scan on a radio another program holds says so at once, instead of waiting for a controller', async () => {
@@ -77,7 +101,9 @@ describe('codance CLI', () => {
     await new Promise<void>((resolve, reject) => holder.open((err) => (err ? reject(err) : resolve())));
     try {
       // Async: this process holds the port, and must keep its event loop free while the CLI runs.
-      const r = await runCliAsync(['scan', '--seconds', '1'], '', { CODANCE_BLE__ADAPTERS: `[{name: radio1, transport: uart, path: ${tty.a}}]` });
+      const r = await runCliAsync(['scan', '--seconds', '1'], '', {
+        CODANCE_BLE__ADAPTERS: `[{name: radio1, transport: uart, path: ${tty.a}}]`,
+      });
       expect(r.code).toBe(1);
       expect(r.out).toContain(`radio radio1 (${tty.a}): cannot open ${tty.a} (`);
       expect(r.out).toContain('another program is using it (the daemon, or a scan): stop it first');
@@ -118,7 +144,11 @@ describe('codance CLI', () => {
     const n = (b.prepare('SELECT count(*) AS n FROM biometric_data').get() as { n: number }).n;
     const o = (b.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
     const c = (b.prepare('SELECT count(*) AS n FROM stream_chunks').get() as { n: number }).n;
-    const derived = (b.prepare('SELECT (SELECT count(*) FROM inferences) + (SELECT count(*) FROM crowd_states) AS n').get() as { n: number }).n;
+    const derived = (
+      b.prepare('SELECT (SELECT count(*) FROM inferences) + (SELECT count(*) FROM crowd_states) AS n').get() as {
+        n: number;
+      }
+    ).n;
     b.close();
     expect(n).toBeGreaterThan(0);
     expect(o).toBe(n + c + derived); // one snapshot: no row without its outbox entry

@@ -34,8 +34,21 @@ describe('consent at the source', () => {
   it("keeps a declining dancer's biometrics and movement from every output, and starts them when she consents", async () => {
     const dir = tempDir();
     const env = { CODANCE_STORE__PATH: join(dir, 'codance.db') };
-    for (const [u, role] of [['root', '--admin'], ['nadia', 'dancer'], ['bruno', 'dancer']] as const) {
-      const args = ['users', 'create', '--username', u, '--email', `${u}@example.org`, ...(role === '--admin' ? ['--admin'] : ['--role', role]), '--password-stdin'];
+    for (const [u, role] of [
+      ['root', '--admin'],
+      ['nadia', 'dancer'],
+      ['bruno', 'dancer'],
+    ] as const) {
+      const args = [
+        'users',
+        'create',
+        '--username',
+        u,
+        '--email',
+        `${u}@example.org`,
+        ...(role === '--admin' ? ['--admin'] : ['--role', role]),
+        '--password-stdin',
+      ];
       expect(runCli(args, env, undefined, 'correct horse battery\n').code).toBe(0);
     }
     const port = await freePort();
@@ -43,8 +56,12 @@ describe('consent at the source', () => {
     const d = startDaemon({
       port,
       env: {
-        ...env, CODANCE_SIMULATION__DANCERS: '3', CODANCE_OSC__TARGETS: `[{name: desk, host: 127.0.0.1, port: ${deskPort}}]`, CODANCE_OSC__QUERY__PORT: String(queryPort),
-        CODANCE_MQTT__URL: broker.url, CODANCE_BOX__NAME: 'consent-box',
+        ...env,
+        CODANCE_SIMULATION__DANCERS: '3',
+        CODANCE_OSC__TARGETS: `[{name: desk, host: 127.0.0.1, port: ${deskPort}}]`,
+        CODANCE_OSC__QUERY__PORT: String(queryPort),
+        CODANCE_MQTT__URL: broker.url,
+        CODANCE_BOX__NAME: 'consent-box',
       },
     });
     const client = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
@@ -55,26 +72,52 @@ describe('consent at the source', () => {
       await waitForHealth(port);
       const base = `http://127.0.0.1:${port}/api/v1`;
       const call = async (path: string, token: string, init: { method?: string; body?: unknown } = {}) => {
-        const res = await fetch(`${base}${path}`, { method: init.method ?? 'GET', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+        const res = await fetch(`${base}${path}`, {
+          method: init.method ?? 'GET',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        });
         return { status: res.status, body: (await res.json()) as Record<string, unknown> };
       };
       const token = async (username: string) => {
-        const res = await fetch(`${base}/users/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'correct horse battery' }) });
+        const res = await fetch(`${base}/users/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username, password: 'correct horse battery' }),
+        });
         return ((await res.json()) as { access_token: string }).access_token;
       };
       const [root, nadia, bruno] = [await token('root'), await token('nadia'), await token('bruno')];
       const idOf = async (t: string) => (await call('/users/me', t)).body.id as number;
       const [nadiaId, brunoId] = [await idOf(nadia), await idOf(bruno)];
-      expect((await call(`/users/${nadiaId}`, nadia, { method: 'PUT', body: { consent_biometrics: false } })).status).toBe(200);
-      expect((await call(`/users/${brunoId}`, bruno, { method: 'PUT', body: { consent_biometrics: true } })).status).toBe(200);
+      expect(
+        (await call(`/users/${nadiaId}`, nadia, { method: 'PUT', body: { consent_biometrics: false } })).status,
+      ).toBe(200);
+      expect(
+        (await call(`/users/${brunoId}`, bruno, { method: 'PUT', body: { consent_biometrics: true } })).status,
+      ).toBe(200);
 
       // The bands have been sending (unassigned, so under no name) since the start.
       await sleep(1500);
       expect(parseOscdump(oscdump.output()).some((l) => l.address === '/codance/dancer/sim-band-001/hr')).toBe(true);
       const devices = (await call('/biometrics/devices', root)).body.items as { id: number; device_key: string }[];
       const dev = (key: string) => devices.find((x) => x.device_key === key)!.id;
-      expect((await call(`/biometrics/devices/${dev('sim-band-001')}/assign`, root, { method: 'POST', body: { user_id: nadiaId } })).status).toBe(201);
-      expect((await call(`/biometrics/devices/${dev('sim-band-002')}/assign`, root, { method: 'POST', body: { user_id: brunoId } })).status).toBe(201);
+      expect(
+        (
+          await call(`/biometrics/devices/${dev('sim-band-001')}/assign`, root, {
+            method: 'POST',
+            body: { user_id: nadiaId },
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await call(`/biometrics/devices/${dev('sim-band-002')}/assign`, root, {
+            method: 'POST',
+            body: { user_id: brunoId },
+          })
+        ).status,
+      ).toBe(201);
 
       await sleep(1500); // the consent gate's cache (1 s) has seen the assignments
       const mark = oscdump.output().length;
@@ -89,7 +132,9 @@ describe('consent at the source', () => {
       // OSCQuery: her addresses are gone (not even the value from before the assignment), his are live.
       const q = (path: string) => fetch(`http://127.0.0.1:${queryPort}${path}`);
       expect((await q('/codance/dancer/sim-band-001/hr')).status).toBe(404);
-      expect(((await (await q('/codance/dancer/sim-band-002/hr')).json()) as { VALUE: number[] }).VALUE[0]).toBeGreaterThan(30);
+      expect(
+        ((await (await q('/codance/dancer/sim-band-002/hr')).json()) as { VALUE: number[] }).VALUE[0],
+      ).toBeGreaterThan(30);
       // MQTT telemetry: nothing of hers but device health (no value of a signal).
       const hers = telemetry.filter((m) => m.includes('sim-band-001'));
       for (const m of hers) expect(m).not.toMatch(/"(hr|bpm|heart_rate|arousal|eda|skin_temp|movement)"/);
@@ -97,12 +142,18 @@ describe('consent at the source', () => {
       // The console: her vitals are refused, his stream.
       const refused = await call('/console/stream?device=sim-band-001&once=true', root);
       expect(refused.status).toBe(403);
-      expect((await call('/console/stream?device=sim-band-002&once=true', root).catch(() => ({ status: 200 }))).status).toBe(200);
-      const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { store: { withheldNoConsent: number } };
+      expect(
+        (await call('/console/stream?device=sim-band-002&once=true', root).catch(() => ({ status: 200 }))).status,
+      ).toBe(200);
+      const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
+        store: { withheldNoConsent: number };
+      };
       expect(health.store.withheldNoConsent).toBeGreaterThan(0);
 
       // She consents: her values start.
-      expect((await call(`/users/${nadiaId}`, nadia, { method: 'PUT', body: { consent_biometrics: true } })).status).toBe(200);
+      expect(
+        (await call(`/users/${nadiaId}`, nadia, { method: 'PUT', body: { consent_biometrics: true } })).status,
+      ).toBe(200);
       await sleep(1500);
       const mark2 = oscdump.output().length;
       await sleep(2500);

@@ -22,7 +22,8 @@ function inspect(path: string) {
       outbox: count('SELECT count(*) AS n FROM outbox'),
       // model outputs and crowd states, which the pipeline writes with their outbox entries too
       derived: count('SELECT (SELECT count(*) FROM inferences) + (SELECT count(*) FROM crowd_states) AS n'),
-      orphanOutbox: count(`SELECT count(*) AS n FROM outbox o WHERE (o.entity='biometric_data' AND NOT EXISTS (SELECT 1 FROM biometric_data b WHERE b.id=o.entity_id))
+      orphanOutbox:
+        count(`SELECT count(*) AS n FROM outbox o WHERE (o.entity='biometric_data' AND NOT EXISTS (SELECT 1 FROM biometric_data b WHERE b.id=o.entity_id))
                                                             OR (o.entity='stream_chunks' AND NOT EXISTS (SELECT 1 FROM stream_chunks c WHERE c.id=o.entity_id))
                                                             OR (o.entity='crowd_states' AND NOT EXISTS (SELECT 1 FROM crowd_states c WHERE c.id=o.entity_id))
                                                             OR (o.entity='inferences' AND NOT EXISTS (SELECT 1 FROM inferences i WHERE i.id=o.entity_id))`),
@@ -40,7 +41,10 @@ describe('crash safety', () => {
     const port = await freePort();
     let previous = { bio: 0, chunks: 0, maxSeq: 0 };
     for (let round = 1; round <= 10; round++) {
-      const d = startDaemon({ port, env: { CODANCE_STORE__PATH: db, CODANCE_SIMULATION__DANCERS: '24', CODANCE_STORE__CHUNK_MS: '200' } });
+      const d = startDaemon({
+        port,
+        env: { CODANCE_STORE__PATH: db, CODANCE_SIMULATION__DANCERS: '24', CODANCE_STORE__CHUNK_MS: '200' },
+      });
       await waitForHealth(port);
       await sleep(400 + round * 60); // land the kill at a different point of the batch cycle each time
       d.child.kill('SIGKILL');

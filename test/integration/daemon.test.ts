@@ -17,7 +17,10 @@ describe('daemon process', () => {
       const db = join(dir, 'codance.db');
       const port = await freePort();
       const secret = 'do-not-log-me-'.repeat(3);
-      const d = startDaemon({ port, env: { CODANCE_STORE__PATH: db, CODANCE_SIMULATION__DANCERS: '24', CODANCE_AUTH__JWT_SECRET: secret } });
+      const d = startDaemon({
+        port,
+        env: { CODANCE_STORE__PATH: db, CODANCE_SIMULATION__DANCERS: '24', CODANCE_AUTH__JWT_SECRET: secret },
+      });
       const { body, ms } = await waitForHealth(port);
       expect(ms).toBeLessThan(15_000);
       const health = healthSchema.parse(body);
@@ -58,7 +61,10 @@ describe('daemon process', () => {
     const server = createSocket('unix_dgram', (m) => got.push({ msg: m.toString(), at: performance.now() }));
     server.bind(sock);
     const port = await freePort();
-    const d = startDaemon({ port, env: { CODANCE_STORE__PATH: join(dir, 'c.db'), NOTIFY_SOCKET: sock, WATCHDOG_USEC: '600000' } });
+    const d = startDaemon({
+      port,
+      env: { CODANCE_STORE__PATH: join(dir, 'c.db'), NOTIFY_SOCKET: sock, WATCHDOG_USEC: '600000' },
+    });
     await waitForHealth(port);
     await sleep(1600);
     d.child.kill('SIGTERM');
@@ -75,7 +81,14 @@ describe('daemon process', () => {
     const port = await freePort();
     const d = startDaemon({
       port,
-      env: { CODANCE_STORE__PATH: join(tempDir(), 'codance.db'), CODANCE_MIDI__CLOCK_IN__PORT: 'Desk MIDI 1', CODANCE_MIDI__CLOCK_IN__RETRY_MS: '300', CODANCE_MIDI__OUT__PORT: 'Synth 2', CODANCE_MIDI__OUT__CLOCK: 'true', CODANCE_MIDI__OUT__RETRY_MS: '300' },
+      env: {
+        CODANCE_STORE__PATH: join(tempDir(), 'codance.db'),
+        CODANCE_MIDI__CLOCK_IN__PORT: 'Desk MIDI 1',
+        CODANCE_MIDI__CLOCK_IN__RETRY_MS: '300',
+        CODANCE_MIDI__OUT__PORT: 'Synth 2',
+        CODANCE_MIDI__OUT__CLOCK: 'true',
+        CODANCE_MIDI__OUT__RETRY_MS: '300',
+      },
     });
     await waitForHealth(port);
     await sleep(300); // the MIDI ports are opened after HTTP is up
@@ -108,9 +121,14 @@ describe('daemon process', () => {
     const second = startDaemon({ port, env: { CODANCE_STORE__PATH: join(dir, 'b.db') } });
     const { code } = await second.exited;
     expect(code).toBe(1);
-    expect(second.output()).toMatch(/codance: start failed: http: cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
+    expect(second.output()).toMatch(
+      /codance: start failed: http: cannot listen on 127\.0\.0\.1:\d+: the address is in use/,
+    );
     // The log line says what to fix, with no stack trace.
-    const line = second.output().split('\n').find((l) => l.includes('"msg":"start failed"'))!;
+    const line = second
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"msg":"start failed"'))!;
     const fatal = JSON.parse(line) as { level: number; type: string; error: string };
     expect(fatal).toMatchObject({ level: 60, type: 'ListenError' });
     expect(fatal.error).toMatch(/^http: cannot listen/);

@@ -13,7 +13,14 @@ import { freePort, sleep, startDaemon, tempDir, waitForHealth } from '../helpers
 
 interface Health {
   status: string;
-  store: { rowsWritten: number; lostSamples: number; lostByStream: Record<string, number>; failing: boolean; lastError: string | null; disk?: { level: string; freeBytes: number; prunedEarly: Record<string, number> } };
+  store: {
+    rowsWritten: number;
+    lostSamples: number;
+    lostByStream: Record<string, number>;
+    failing: boolean;
+    lastError: string | null;
+    disk?: { level: string; freeBytes: number; prunedEarly: Record<string, number> };
+  };
   drivers: { components: { id: string; state: string; detail?: string }[] };
 }
 
@@ -47,17 +54,33 @@ describe('a full disk under 200 dancers', () => {
   it('keeps serving, reports and counts, takes records, stops in time and resumes with an intact store', async () => {
     const db = join(mnt, 'codance.db');
     const env = { CODANCE_STORE__PATH: db };
-    expect(runCli(['users', 'create', '--username', 'root', '--email', 'root@example.org', '--admin', '--password-stdin'], env, undefined, 'correct horse battery\n').code).toBe(0);
+    expect(
+      runCli(
+        ['users', 'create', '--username', 'root', '--email', 'root@example.org', '--admin', '--password-stdin'],
+        env,
+        undefined,
+        'correct horse battery\n',
+      ).code,
+    ).toBe(0);
     const port = await freePort();
     const d = startDaemon({
       port,
       // The guard measures at its default rate (1 s): the box must say it is degraded within a second.
-      env: { ...env, CODANCE_SIMULATION__DANCERS: '200', CODANCE_STORE__DISK__MIN_FREE_BYTES: String(6 * 1048576), CODANCE_STORE__DISK__RESERVE_BYTES: String(2 * 1048576) },
+      env: {
+        ...env,
+        CODANCE_SIMULATION__DANCERS: '200',
+        CODANCE_STORE__DISK__MIN_FREE_BYTES: String(6 * 1048576),
+        CODANCE_STORE__DISK__RESERVE_BYTES: String(2 * 1048576),
+      },
     });
     try {
       await waitForHealth(port, 30_000);
       const base = `http://127.0.0.1:${port}`;
-      const login = await timed(`${base}/api/v1/users/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'root', password: 'correct horse battery' }) });
+      const login = await timed(`${base}/api/v1/users/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'root', password: 'correct horse battery' }),
+      });
       expect(login.status).toBe(200);
       const auth = { authorization: `Bearer ${(login.body as { access_token: string }).access_token}` };
       await sleep(2000);
@@ -87,13 +110,23 @@ describe('a full disk under 200 dancers', () => {
         health = h.body as Health;
         if (i === 20) {
           // A record (an event) is still taken: the raw data pruned early made room for it.
-          const ev = await timed(`${base}/api/v1/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Full-disk social', starts_at: new Date().toISOString(), ends_at: new Date(Date.now() + 3_600_000).toISOString() }) });
+          const ev = await timed(`${base}/api/v1/events`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              name: 'Full-disk social',
+              starts_at: new Date().toISOString(),
+              ends_at: new Date(Date.now() + 3_600_000).toISOString(),
+            }),
+          });
           slowest.api = Math.max(slowest.api, ev.ms);
           eventStatus = ev.status;
         }
         await sleep(200);
       }
-      process.stdout.write(`degraded ${degradedAfterMs.toFixed(0)} ms after the disk filled; slowest /health ${slowest.health.toFixed(0)} ms, /users/me ${slowest.api.toFixed(0)} ms; store ${JSON.stringify(health?.store.disk)} lost ${JSON.stringify(health?.store.lostByStream)}\n`);
+      process.stdout.write(
+        `degraded ${degradedAfterMs.toFixed(0)} ms after the disk filled; slowest /health ${slowest.health.toFixed(0)} ms, /users/me ${slowest.api.toFixed(0)} ms; store ${JSON.stringify(health?.store.disk)} lost ${JSON.stringify(health?.store.lostByStream)}\n`,
+      );
       expect(slowest.health).toBeLessThan(2000);
       expect(slowest.api).toBeLessThan(2000);
       expect(eventStatus).toBe(201);
@@ -133,12 +166,16 @@ describe('a full disk under 200 dancers', () => {
       const exit = await d.exited;
       expect(exit.code).toBe(0);
       expect(exit.atMs - asked).toBeLessThan(5000);
-      process.stdout.write(`resumed; SIGTERM on a full disk exited ${exit.code} after ${(exit.atMs - asked).toFixed(0)} ms\n`);
+      process.stdout.write(
+        `resumed; SIGTERM on a full disk exited ${exit.code} after ${(exit.atMs - asked).toFixed(0)} ms\n`,
+      );
       rmSync(filler);
 
       const store = new BetterSqlite3(db, { readonly: true });
       expect(store.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect((store.prepare(`SELECT count(*) AS n FROM events WHERE name = 'Full-disk social'`).get() as { n: number }).n).toBe(1);
+      expect(
+        (store.prepare(`SELECT count(*) AS n FROM events WHERE name = 'Full-disk social'`).get() as { n: number }).n,
+      ).toBe(1);
       store.close();
     } finally {
       d.child.kill('SIGKILL');

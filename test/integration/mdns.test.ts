@@ -46,23 +46,42 @@ describe('mDNS advertisement', () => {
     const script = join(dir, 'browse.mjs');
     writeFileSync(script, BROWSE);
     const env = {
-      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root',
-      CODANCE_STORE__PATH: join(dir, 'codance.db'), CODANCE_HTTP__PORT: '18080', CODANCE_BOX__NAME: 'mdns-box',
-      CODANCE_OSC__IN__PORT: '18000', CODANCE_OSC__QUERY__PORT: '18001', CODANCE_OSC__QUERY__MDNS: 'true', CODANCE_OSC__IN__HOST: '0.0.0.0', CODANCE_OSC__QUERY__HOST: '0.0.0.0', CODANCE_PIPELINE__ENABLED: 'false',
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      CODANCE_STORE__PATH: join(dir, 'codance.db'),
+      CODANCE_HTTP__PORT: '18080',
+      CODANCE_BOX__NAME: 'mdns-box',
+      CODANCE_OSC__IN__PORT: '18000',
+      CODANCE_OSC__QUERY__PORT: '18001',
+      CODANCE_OSC__QUERY__MDNS: 'true',
+      CODANCE_OSC__IN__HOST: '0.0.0.0',
+      CODANCE_OSC__QUERY__HOST: '0.0.0.0',
+      CODANCE_PIPELINE__ENABLED: 'false',
     };
-    const daemon = spawn('ip', ['netns', 'exec', ns, process.execPath, CLI, 'daemon'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const daemon = spawn('ip', ['netns', 'exec', ns, process.execPath, CLI, 'daemon'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
     daemon.stdout.on('data', (d: Buffer) => (log += d.toString()));
     daemon.stderr.on('data', (d: Buffer) => (log += d.toString()));
     try {
       const out = await new Promise<string>((res) => {
-        const browser = spawn('ip', ['netns', 'exec', ns, process.execPath, script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const browser = spawn('ip', ['netns', 'exec', ns, process.execPath, script], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         let text = '';
         browser.stdout.on('data', (d: Buffer) => (text += d.toString()));
         browser.once('exit', () => res(text));
       });
-      const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { found: Record<string, { name: string; port: number; protocol: string }>; info?: { NAME: string; OSC_PORT: number } };
-      expect(result.found, log).toEqual({ oscjson: { name: 'mdns-box', port: 18001, protocol: 'tcp' }, osc: { name: 'mdns-box', port: 18000, protocol: 'udp' } });
+      const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+        found: Record<string, { name: string; port: number; protocol: string }>;
+        info?: { NAME: string; OSC_PORT: number };
+      };
+      expect(result.found, log).toEqual({
+        oscjson: { name: 'mdns-box', port: 18001, protocol: 'tcp' },
+        osc: { name: 'mdns-box', port: 18000, protocol: 'udp' },
+      });
       expect(result.info).toMatchObject({ NAME: 'mdns-box', OSC_PORT: 18000, OSC_TRANSPORT: 'UDP' });
     } finally {
       daemon.kill('SIGTERM');

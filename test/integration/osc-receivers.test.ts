@@ -11,7 +11,16 @@ import osc from 'osc';
 import slip from 'slip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
-import { freeUdpPort, parseOscdump, startOla, startOscdump, startPd, startTcpCapture, type Ola, type Peer } from '../helpers/osc-peers.js';
+import {
+  freeUdpPort,
+  parseOscdump,
+  startOla,
+  startOscdump,
+  startPd,
+  startTcpCapture,
+  type Ola,
+  type Peer,
+} from '../helpers/osc-peers.js';
 import { readJsonl } from '../helpers/data.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -37,24 +46,69 @@ function rules(): unknown[] {
   const out: unknown[] = [];
   for (const target of ['dump', 'eos']) {
     out.push(
-      { id: `energy-${target}`, source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', target, address: '/codance/crowd/energy' } },
-      { id: `active-${target}`, source: { kind: 'crowd', metric: 'active_dancers' }, target: { kind: 'osc', target, address: '/codance/crowd/active', type: 'i' } },
-      { id: `hr-${target}`, source: { kind: 'dancer', signal: 'hr' }, target: { kind: 'osc', target, address: '/codance/dancer/{id}/hr' } },
-      { id: `beat-${target}`, source: { kind: 'clock', on: 'beat' }, target: { kind: 'osc', target, address: '/codance/beat', type: 'i' } },
-      { id: `phrase-${target}`, source: { kind: 'clock', on: 'phrase' }, target: { kind: 'osc', target, address: '/codance/phrase', type: 'i' } },
-      { id: `loud-${target}`, source: { kind: 'crowd', metric: 'energy' }, scale: { threshold: { on: 0.05, off: 0.01 } }, target: { kind: 'osc', target, address: '/codance/crowd/loud', type: 'bool' } },
+      {
+        id: `energy-${target}`,
+        source: { kind: 'crowd', metric: 'energy' },
+        target: { kind: 'osc', target, address: '/codance/crowd/energy' },
+      },
+      {
+        id: `active-${target}`,
+        source: { kind: 'crowd', metric: 'active_dancers' },
+        target: { kind: 'osc', target, address: '/codance/crowd/active', type: 'i' },
+      },
+      {
+        id: `hr-${target}`,
+        source: { kind: 'dancer', signal: 'hr' },
+        target: { kind: 'osc', target, address: '/codance/dancer/{id}/hr' },
+      },
+      {
+        id: `beat-${target}`,
+        source: { kind: 'clock', on: 'beat' },
+        target: { kind: 'osc', target, address: '/codance/beat', type: 'i' },
+      },
+      {
+        id: `phrase-${target}`,
+        source: { kind: 'clock', on: 'phrase' },
+        target: { kind: 'osc', target, address: '/codance/phrase', type: 'i' },
+      },
+      {
+        id: `loud-${target}`,
+        source: { kind: 'crowd', metric: 'energy' },
+        scale: { threshold: { on: 0.05, off: 0.01 } },
+        target: { kind: 'osc', target, address: '/codance/crowd/loud', type: 'bool' },
+      },
     );
   }
   out.push(
-    { id: 'beat-pd', source: { kind: 'clock', on: 'beat' }, target: { kind: 'osc', target: 'pd', address: '/codance/beat', type: 'i' } },
-    { id: 'energy-pd', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', target: 'pd', address: '/codance/crowd/energy' } },
-    { id: 'energy-dmx', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', target: 'ola', address: '/dmx/universe/1', type: 'dmx', channel: 5 } },
+    {
+      id: 'beat-pd',
+      source: { kind: 'clock', on: 'beat' },
+      target: { kind: 'osc', target: 'pd', address: '/codance/beat', type: 'i' },
+    },
+    {
+      id: 'energy-pd',
+      source: { kind: 'crowd', metric: 'energy' },
+      target: { kind: 'osc', target: 'pd', address: '/codance/crowd/energy' },
+    },
+    {
+      id: 'energy-dmx',
+      source: { kind: 'crowd', metric: 'energy' },
+      target: { kind: 'osc', target: 'ola', address: '/dmx/universe/1', type: 'dmx', channel: 5 },
+    },
   );
   return out;
 }
 
 beforeAll(async () => {
-  ports = { dump: await freeUdpPort(), pd: await freeUdpPort(), ola: await freeUdpPort(), tcp: await freePort(), oscIn: await freeUdpPort(), query: await freePort(), http: await freePort() };
+  ports = {
+    dump: await freeUdpPort(),
+    pd: await freeUdpPort(),
+    ola: await freeUdpPort(),
+    tcp: await freePort(),
+    oscIn: await freeUdpPort(),
+    query: await freePort(),
+    http: await freePort(),
+  };
   dump = await startOscdump(ports.dump);
   pd = await startPd(ports.pd);
   ola = await startOla(ports.ola);
@@ -78,7 +132,11 @@ beforeAll(async () => {
   };
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config));
-  daemon = startDaemon({ port: ports.http, args: ['--config', file], env: { CODANCE_OSC__IN__PORT: String(ports.oscIn), CODANCE_OSC__QUERY__PORT: String(ports.query) } });
+  daemon = startDaemon({
+    port: ports.http,
+    args: ['--config', file],
+    env: { CODANCE_OSC__IN__PORT: String(ports.oscIn), CODANCE_OSC__QUERY__PORT: String(ports.query) },
+  });
   await waitForHealth(ports.http);
   // Crowd states come at 1 Hz and beats at 2 Hz: a few seconds give every address several times.
   await sleep(4500);
@@ -130,18 +188,33 @@ describe('OSC out to real receivers', () => {
 
   it('a TCP/SLIP receiver gets the same messages over TCP', () => {
     const messages: { address: string; types: string; args: unknown[] }[] = [];
-    const collect = (p: { address?: string; args?: { type: string; value?: unknown }[]; packets?: unknown[] }): void => {
+    const collect = (p: {
+      address?: string;
+      args?: { type: string; value?: unknown }[];
+      packets?: unknown[];
+    }): void => {
       if (p.packets) for (const q of p.packets) collect(q as typeof p);
-      else if (p.address) messages.push({ address: p.address, types: (p.args ?? []).map((a) => a.type).join(''), args: (p.args ?? []).map((a) => a.value) });
+      else if (p.address)
+        messages.push({
+          address: p.address,
+          types: (p.args ?? []).map((a) => a.type).join(''),
+          args: (p.args ?? []).map((a) => a.value),
+        });
     };
     // An independent SLIP decoder (the slip package) and osc.js's reader.
-    const decoder = new slip.Decoder({ onMessage: (frame: Uint8Array) => collect((osc as { readPacket(b: Uint8Array, o: object): never }).readPacket(frame, { metadata: true })) });
+    const decoder = new slip.Decoder({
+      onMessage: (frame: Uint8Array) =>
+        collect((osc as { readPacket(b: Uint8Array, o: object): never }).readPacket(frame, { metadata: true })),
+    });
     decoder.decode(tcp.bytes());
     const udp = parseOscdump(dump.output());
-    const signature = (list: { address: string; types: string }[]) => new Set(list.map((m) => `${m.address.replace(/dancer\/[^/]+\//, 'dancer/*/')} ${m.types}`));
+    const signature = (list: { address: string; types: string }[]) =>
+      new Set(list.map((m) => `${m.address.replace(/dancer\/[^/]+\//, 'dancer/*/')} ${m.types}`));
     expect(signature(messages)).toEqual(signature(udp));
     // The same crowd values went both ways.
-    const tcpEnergy = new Set(messages.filter((m) => m.address === '/codance/crowd/energy').map((m) => (m.args[0] as number).toFixed(4)));
+    const tcpEnergy = new Set(
+      messages.filter((m) => m.address === '/codance/crowd/energy').map((m) => (m.args[0] as number).toFixed(4)),
+    );
     const udpEnergy = udp.filter((l) => l.address === '/codance/crowd/energy').map((l) => Number(l.args[0]).toFixed(4));
     expect(udpEnergy.filter((e) => tcpEnergy.has(e)).length).toBeGreaterThanOrEqual(2);
   });
@@ -160,7 +233,9 @@ describe('OSC in and OSCQuery on the running daemon', () => {
     expect(metrics).toMatch(/codance_clock_bpm\{source="osc"\} 100\b/);
     const malformed = Number(/codance_component_errors\{id="osc:in",reason="malformed"\} (\d+)/.exec(metrics)?.[1]);
     expect(malformed).toBeGreaterThanOrEqual(bad.length);
-    expect(metrics).toMatch(/codance_output_latency_seconds_bucket\{le="0.001",output="osc",kind="continuous",path="crowd"\}/);
+    expect(metrics).toMatch(
+      /codance_output_latency_seconds_bucket\{le="0.001",output="osc",kind="continuous",path="crowd"\}/,
+    );
     // Still serving, still sending.
     expect((await fetch(`http://127.0.0.1:${ports.http}/health`)).status).toBe(200);
   });
@@ -172,7 +247,12 @@ describe('OSC in and OSCQuery on the running daemon', () => {
     await sleep(1600);
     expect(parseOscdump(dump.output()).filter((l) => l.address === '/codance/beat').length).toBe(before);
     execFileSync('oscsend', ['127.0.0.1', String(ports.oscIn), '/codance/mapping/beat-dump/enabled', 'T']);
-    await waitFor(() => parseOscdump(dump.output()).filter((l) => l.address === '/codance/beat').length > before, 'beats again', 3000, 50);
+    await waitFor(
+      () => parseOscdump(dump.output()).filter((l) => l.address === '/codance/beat').length > before,
+      'beats again',
+      3000,
+      50,
+    );
   });
 
   it('serves its address space as OSCQuery JSON, with HOST_INFO naming the OSC port', async () => {
@@ -180,9 +260,19 @@ describe('OSC in and OSCQuery on the running daemon', () => {
     const info = (await (await q('/?HOST_INFO')).json()) as { NAME: string; OSC_PORT: number; OSC_TRANSPORT: string };
     expect(info).toMatchObject({ NAME: 'osc-test', OSC_PORT: ports.oscIn, OSC_TRANSPORT: 'UDP' });
     const root = (await (await q('/')).json()) as { CONTENTS: Record<string, { CONTENTS: Record<string, unknown> }> };
-    expect(Object.keys(root.CONTENTS.codance!.CONTENTS)).toEqual(expect.arrayContaining(['clock', 'crowd', 'beat', 'dancer', 'preset']));
-    expect(await (await q('/codance/clock/tempo')).json()).toMatchObject({ FULL_PATH: '/codance/clock/tempo', TYPE: 'f', ACCESS: 2 });
-    const energy = (await (await q('/codance/crowd/energy')).json()) as { TYPE: string; ACCESS: number; VALUE: number[] };
+    expect(Object.keys(root.CONTENTS.codance!.CONTENTS)).toEqual(
+      expect.arrayContaining(['clock', 'crowd', 'beat', 'dancer', 'preset']),
+    );
+    expect(await (await q('/codance/clock/tempo')).json()).toMatchObject({
+      FULL_PATH: '/codance/clock/tempo',
+      TYPE: 'f',
+      ACCESS: 2,
+    });
+    const energy = (await (await q('/codance/crowd/energy')).json()) as {
+      TYPE: string;
+      ACCESS: number;
+      VALUE: number[];
+    };
     expect(energy).toMatchObject({ TYPE: 'f', ACCESS: 1 });
     expect(energy.VALUE[0]).toBeGreaterThanOrEqual(0);
     expect((await q('/codance/crowd/energy?VALUE')).status).toBe(200);

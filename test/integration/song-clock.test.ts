@@ -27,7 +27,10 @@ function beatsFrom(text: string): { t: number; count: number }[] {
 }
 
 beforeAll(async () => {
-  ({ daemon, base, auth, dump } = await deskDaemon(['{id: beat, source: {kind: clock, on: beat}, target: {kind: osc, address: /codance/beat, type: i}}'], { username: 'deejay', password: 'spin the night' }));
+  ({ daemon, base, auth, dump } = await deskDaemon(
+    ['{id: beat, source: {kind: clock, on: beat}, target: {kind: osc, address: /codance/beat, type: i}}'],
+    { username: 'deejay', password: 'spin the night' },
+  ));
 }, 60_000);
 
 afterAll(async () => {
@@ -47,22 +50,38 @@ describe('the song clock source on the running daemon', () => {
     expect(Math.abs(song.tempo - 117) / 117).toBeLessThan(0.04);
 
     type Clock = { source: string; bpm: number };
-    const clock = async (): Promise<Clock> => (await (await fetch(`${base}/api/v1/clock`, { headers: auth })).json()) as Clock;
+    const clock = async (): Promise<Clock> =>
+      (await (await fetch(`${base}/api/v1/clock`, { headers: auth })).json()) as Clock;
     expect(await clock()).toMatchObject({ source: 'fallback', bpm: 100 });
-    const play = await fetch(`${base}/api/v1/playback`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ song_id: song.id }) });
+    const play = await fetch(`${base}/api/v1/playback`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ song_id: song.id }),
+    });
     expect(play.status).toBe(200);
     await waitFor(async () => (await clock()).source === 'song', 'the clock to follow the song', 3000, 50);
     const switchedAt = Date.now() / 1000 + 2_208_988_800; // NTP epoch
     expect(Math.abs((await clock()).bpm - 117) / 117).toBeLessThan(0.04);
     // Let the desk hear a few seconds of the song's beats.
-    await waitFor(() => beatsFrom(dump.output()).filter((b) => b.t > switchedAt + 0.3).length >= 8, 'eight song beats at the desk', 8000, 100);
+    await waitFor(
+      () => beatsFrom(dump.output()).filter((b) => b.t > switchedAt + 0.3).length >= 8,
+      'eight song beats at the desk',
+      8000,
+      100,
+    );
     const beats = beatsFrom(dump.output()).filter((b) => b.t > switchedAt + 0.3);
-    const gaps = beats.slice(1).map((b, i) => b.t - beats[i]!.t).sort((a, b) => a - b);
+    const gaps = beats
+      .slice(1)
+      .map((b, i) => b.t - beats[i]!.t)
+      .sort((a, b) => a - b);
     const median = gaps[Math.floor(gaps.length / 2)]!;
     expect(Math.abs(median - 60 / 117) / (60 / 117), `median beat gap ${median.toFixed(3)} s`).toBeLessThan(0.04);
     for (let i = 1; i < beats.length; i++) expect(beats[i]!.count).toBe((beats[i - 1]!.count % 8) + 1);
 
-    const status = (await (await fetch(`${base}/api/v1/playback`, { headers: auth })).json()) as { state: string; position_s: number };
+    const status = (await (await fetch(`${base}/api/v1/playback`, { headers: auth })).json()) as {
+      state: string;
+      position_s: number;
+    };
     expect(status.state).toBe('playing');
     expect(status.position_s).toBeGreaterThan(2);
     const stop = await fetch(`${base}/api/v1/playback`, { method: 'DELETE', headers: auth });

@@ -14,7 +14,16 @@ import { SqliteOutbox } from '../../daemon/store/outbox.js';
 import { openCloudDb } from '../../sync/cloud/database.js';
 import { boxChecksums } from '../../sync/cloud/sessions.js';
 import { entitiesOf } from '../../sync/contract.js';
-import { CLI, ROOT, freePort, sleep, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
+import {
+  CLI,
+  ROOT,
+  freePort,
+  sleep,
+  startDaemon,
+  tempDir,
+  waitForHealth,
+  type DaemonProcess,
+} from '../helpers/daemon-process.js';
 import { faultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy.js';
 import { postgres, type Postgres } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
@@ -37,20 +46,44 @@ describe('cloud sync under faults', () => {
     pg = await postgres();
     const url = pg.createDb('fault_cloud');
     const cloudPort = await freePort();
-    cloud = spawn(process.execPath, [CLI, 'cloud', '--db', url, '--port', String(cloudPort), '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    cloud = spawn(process.execPath, [CLI, 'cloud', '--db', url, '--port', String(cloudPort), '--log-level', 'warn'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let cloudLog = '';
     cloud.stderr?.on('data', (d: Buffer) => (cloudLog += d.toString()));
     cloud.stdout?.on('data', (d: Buffer) => (cloudLog += d.toString()));
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${cloudPort}/health`).catch(() => undefined))?.ok === true, 'codance cloud /health', 20_000, 100);
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${cloudPort}/health`).catch(() => undefined))?.ok === true,
+      'codance cloud /health',
+      20_000,
+      100,
+    );
 
     // The operator makes the organisation (CLI), its admin a venue and a one-time code (API).
-    const org = await runCliAsync(['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url], 'a long enough password\n');
+    const org = await runCliAsync(
+      ['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url],
+      'a long enough password\n',
+    );
     expect(org.code, org.out).toBe(0);
     const api = (path: string, init: RequestInit & { token?: string } = {}) =>
-      fetch(`http://127.0.0.1:${cloudPort}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }) } }).then((r) => r.json() as Promise<Record<string, unknown>>);
-    const token = (await api('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: 'ops@salsa.example', password: 'a long enough password' }) })).access_token as string;
-    const venue = await api('/api/v1/orgs/1/venues', { method: 'POST', token, body: JSON.stringify({ name: 'Main hall' }) });
-    const code = (await api(`/api/v1/venues/${venue.id as number}/enrolment-codes`, { method: 'POST', token })).code as string;
+      fetch(`http://127.0.0.1:${cloudPort}${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }) },
+      }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    const token = (
+      await api('/api/v1/auth/login', {
+        method: 'POST',
+        body: JSON.stringify({ email: 'ops@salsa.example', password: 'a long enough password' }),
+      })
+    ).access_token as string;
+    const venue = await api('/api/v1/orgs/1/venues', {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ name: 'Main hall' }),
+    });
+    const code = (await api(`/api/v1/venues/${venue.id as number}/enrolment-codes`, { method: 'POST', token }))
+      .code as string;
 
     const proxyPort = await freePort();
     proxy = await faultProxy(proxyPort, cloudPort);
@@ -67,12 +100,23 @@ describe('cloud sync under faults', () => {
         'osc: { in: { port: 0 }, query: { port: 0, mdns: false } }',
       ].join('\n') + '\n',
     );
-    const enrolled = await runCliAsync(['sync', 'enrol', '--cloud', `http://127.0.0.1:${proxyPort}`, '--code', code, '-c', configFile]);
+    const enrolled = await runCliAsync([
+      'sync',
+      'enrol',
+      '--cloud',
+      `http://127.0.0.1:${proxyPort}`,
+      '--code',
+      code,
+      '-c',
+      configFile,
+    ]);
     expect(enrolled.code, enrolled.out).toBe(0);
 
     // The session: an event, two dancers wearing bands 1 and 2. Nora consents to her
     // biometrics being recorded, not to them leaving the box; Cleo consents to both.
-    const { users: { nora, cleo } } = seedSession(dbPath, { name: 'Fault night' }, [
+    const {
+      users: { nora, cleo },
+    } = seedSession(dbPath, { name: 'Fault night' }, [
       { name: 'nora', cloudConsent: false, band: 'sim-band-001' },
       { name: 'cleo', cloudConsent: true, band: 'sim-band-002' },
     ]);
@@ -84,7 +128,18 @@ describe('cloud sync under faults', () => {
       await waitForHealth(port, 20_000);
     };
     await boot();
-    const faults: FaultMode[] = ['500', 'up', 'cut-request', 'up', 'cut-response', 'down', 'up', 'cut-response', '500', 'down'];
+    const faults: FaultMode[] = [
+      '500',
+      'up',
+      'cut-request',
+      'up',
+      'cut-response',
+      'down',
+      'up',
+      'cut-response',
+      '500',
+      'down',
+    ];
     let kills = 0;
     for (let step = 0; step < 20; step++) {
       await proxy.setMode(faults[step % faults.length]!);
@@ -101,7 +156,8 @@ describe('cloud sync under faults', () => {
     expect((await daemon!.exited).code).toBe(0);
     daemon = undefined;
     expect(kills).toBe(3);
-    for (const mode of ['500', 'cut-request', 'cut-response', 'down'] as const) expect(proxy.counts[mode], `fault ${mode} happened`).toBeGreaterThan(0);
+    for (const mode of ['500', 'cut-request', 'cut-response', 'down'] as const)
+      expect(proxy.counts[mode], `fault ${mode} happened`).toBeGreaterThan(0);
 
     // What the box still owes goes now (the CLI, with its progress line), then the CLI checks.
     const drained = await runCliAsync(['sync', 'now', '--timeout', '120', '-c', configFile]);
@@ -113,9 +169,15 @@ describe('cloud sync under faults', () => {
     // And checked here, independently of the CLI: per table, the same count and checksum.
     const check = new BetterSqlite3(dbPath, { readonly: true });
     const boxId = (check.prepare(`SELECT value FROM box_meta WHERE key = 'box_id'`).get() as { value: string }).value;
-    const mine = new SqliteOutbox(check, boxId, { pseudonymise: true }).checksums(entitiesOf(['records', 'features', 'raw']));
-    const noraRows = (check.prepare('SELECT count(*) AS n FROM biometric_data WHERE user_id = ?').get(nora) as { n: number }).n;
-    const cleoRows = (check.prepare('SELECT count(*) AS n FROM biometric_data WHERE user_id = ?').get(cleo) as { n: number }).n;
+    const mine = new SqliteOutbox(check, boxId, { pseudonymise: true }).checksums(
+      entitiesOf(['records', 'features', 'raw']),
+    );
+    const noraRows = (
+      check.prepare('SELECT count(*) AS n FROM biometric_data WHERE user_id = ?').get(nora) as { n: number }
+    ).n;
+    const cleoRows = (
+      check.prepare('SELECT count(*) AS n FROM biometric_data WHERE user_id = ?').get(cleo) as { n: number }
+    ).n;
     check.close();
     const db = openCloudDb(url);
     try {
@@ -126,19 +188,45 @@ describe('cloud sync under faults', () => {
         else expect(theirs[table], table).toEqual(sum);
       }
       expect(Object.keys(theirs).filter((t) => !mine[t])).toEqual([]);
-      for (const table of ['events', 'users', 'device_assignments', 'biometric_data', 'stream_chunks', 'crowd_states']) expect(mine[table]!.count, table).toBeGreaterThan(0);
+      for (const table of ['events', 'users', 'device_assignments', 'biometric_data', 'stream_chunks', 'crowd_states'])
+        expect(mine[table]!.count, table).toBeGreaterThan(0);
       // nothing twice (also what the unique key guarantees), and the total is the box's total
-      const rows = await db.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).where('box_id', '=', cloudBox.id).where('deleted', '=', 0).executeTakeFirstOrThrow();
+      const rows = await db.db
+        .selectFrom('records')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('box_id', '=', cloudBox.id)
+        .where('deleted', '=', 0)
+        .executeTakeFirstOrThrow();
       expect(Number(rows.n)).toBe(Object.values(mine).reduce((s, t) => s + t.count, 0));
       // Consent: Nora's biometrics were recorded on the box, and none reached the cloud; Cleo's did.
       expect(noraRows).toBeGreaterThan(0);
-      const leaked = await db.db.selectFrom('records').select('id').where('box_id', '=', cloudBox.id).where('entity', 'in', ['biometric_data', 'inferences']).where('user_ref', '=', nora).execute();
+      const leaked = await db.db
+        .selectFrom('records')
+        .select('id')
+        .where('box_id', '=', cloudBox.id)
+        .where('entity', 'in', ['biometric_data', 'inferences'])
+        .where('user_ref', '=', nora)
+        .execute();
       expect(leaked).toEqual([]);
-      const cleoCloud = await db.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).where('box_id', '=', cloudBox.id).where('entity', '=', 'biometric_data').where('user_ref', '=', cleo).executeTakeFirstOrThrow();
+      const cleoCloud = await db.db
+        .selectFrom('records')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('box_id', '=', cloudBox.id)
+        .where('entity', '=', 'biometric_data')
+        .where('user_ref', '=', cleo)
+        .executeTakeFirstOrThrow();
       expect(Number(cleoCloud.n)).toBe(cleoRows);
       // Pseudonymised: the users travel without username, email or password hash.
-      const users = await db.db.selectFrom('records').select('data').where('box_id', '=', cloudBox.id).where('entity', '=', 'users').execute();
-      for (const u of users) expect(Object.keys(JSON.parse(u.data) as object).filter((k) => ['username', 'email', 'password_hash'].includes(k))).toEqual([]);
+      const users = await db.db
+        .selectFrom('records')
+        .select('data')
+        .where('box_id', '=', cloudBox.id)
+        .where('entity', '=', 'users')
+        .execute();
+      for (const u of users)
+        expect(
+          Object.keys(JSON.parse(u.data) as object).filter((k) => ['username', 'email', 'password_hash'].includes(k)),
+        ).toEqual([]);
     } finally {
       await db.close();
     }

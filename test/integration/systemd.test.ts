@@ -23,7 +23,14 @@ describe('systemd files', () => {
 
   it('is Type=notify with a watchdog, restarts on failure, runs as its own user, starts the built CLI', () => {
     const text = readFileSync(unit, 'utf8');
-    for (const line of ['Type=notify', 'Restart=on-failure', 'User=codance', 'StateDirectory=codance', 'ConfigurationDirectory=codance', 'ExecStart=/usr/bin/node /opt/codance/dist/daemon/cli/main.js daemon']) {
+    for (const line of [
+      'Type=notify',
+      'Restart=on-failure',
+      'User=codance',
+      'StateDirectory=codance',
+      'ConfigurationDirectory=codance',
+      'ExecStart=/usr/bin/node /opt/codance/dist/daemon/cli/main.js daemon',
+    ]) {
       expect(text).toContain(line);
     }
     expect(text).toMatch(/^WatchdogSec=\d+s$/m);
@@ -38,7 +45,9 @@ describe('systemd files', () => {
     cpSync(join(ROOT, 'systemd/codance.sysusers'), join(root, 'usr/lib/sysusers.d/codance.conf'));
     cpSync(join(ROOT, 'systemd/codance.tmpfiles'), join(root, 'usr/lib/tmpfiles.d/codance.conf'));
     execFileSync('systemd-sysusers', [`--root=${root}`], { stdio: 'pipe' });
-    expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toMatch(/^codance:x:\d+:\d+:Codance venue daemon:\/var\/lib\/codance:/m);
+    expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toMatch(
+      /^codance:x:\d+:\d+:Codance venue daemon:\/var\/lib\/codance:/m,
+    );
     expect(readFileSync(join(root, 'etc/group'), 'utf8')).toMatch(/^dialout:x:20:codance$/m);
     execFileSync('systemd-tmpfiles', [`--root=${root}`, '--create'], { stdio: 'pipe' });
     expect(statSync(join(root, 'var/lib/codance')).mode & 0o777).toBe(0o750);

@@ -56,7 +56,9 @@ function httpFrom(source: string, url: string): { status: number; body: string }
   const script = `
     require('node:http').get(${JSON.stringify(url)}, { localAddress: ${JSON.stringify(source)} }, (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => console.log(JSON.stringify({ status: r.statusCode, body: b }))); })
       .on('error', (e) => { console.log(JSON.stringify({ status: 0, body: e.code })); });`;
-  return JSON.parse(execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { encoding: 'utf8' }).trim()) as { status: number; body: string };
+  return JSON.parse(
+    execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { encoding: 'utf8' }).trim(),
+  ) as { status: number; body: string };
 }
 
 interface Health {
@@ -66,11 +68,20 @@ interface Health {
 describe('the box on the venue network', () => {
   it('with the demo configuration, listens on loopback only', async () => {
     const dir = tempDir();
-    const daemon = spawn('ip', ['netns', 'exec', nsDemo, process.execPath, CLI, 'daemon', '--config', 'config/demo.yaml'], {
-      cwd: join(import.meta.dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', CODANCE_STORE__PATH: join(dir, 'codance.db'), CODANCE_PIPELINE__ENABLED: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const daemon = spawn(
+      'ip',
+      ['netns', 'exec', nsDemo, process.execPath, CLI, 'daemon', '--config', 'config/demo.yaml'],
+      {
+        cwd: join(import.meta.dirname, '../..'),
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/root',
+          CODANCE_STORE__PATH: join(dir, 'codance.db'),
+          CODANCE_PIPELINE__ENABLED: 'false',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let log = '';
     daemon.stdout.on('data', (d: Buffer) => (log += d.toString()));
     try {
@@ -102,15 +113,24 @@ describe('the box on the venue network', () => {
     const d = startDaemon({
       port,
       env: {
-        CODANCE_STORE__PATH: join(dir, 'codance.db'), CODANCE_PIPELINE__ENABLED: 'false', CODANCE_SIMULATION__DANCERS: '2',
-        CODANCE_OSC__IN__PORT: String(oscPort), CODANCE_OSC__IN__HOST: BOX, CODANCE_OSC__IN__ALLOW: `[${DESK}/32]`,
-        CODANCE_OSC__QUERY__PORT: String(queryPort), CODANCE_OSC__QUERY__HOST: BOX,
-        CODANCE_HTTP__HOST: '0.0.0.0', CODANCE_HTTP__TRUSTED: `[${DESK}]`,
+        CODANCE_STORE__PATH: join(dir, 'codance.db'),
+        CODANCE_PIPELINE__ENABLED: 'false',
+        CODANCE_SIMULATION__DANCERS: '2',
+        CODANCE_OSC__IN__PORT: String(oscPort),
+        CODANCE_OSC__IN__HOST: BOX,
+        CODANCE_OSC__IN__ALLOW: `[${DESK}/32]`,
+        CODANCE_OSC__QUERY__PORT: String(queryPort),
+        CODANCE_OSC__QUERY__HOST: BOX,
+        CODANCE_HTTP__HOST: '0.0.0.0',
+        CODANCE_HTTP__TRUSTED: `[${DESK}]`,
       },
     });
     try {
       await waitForHealth(port);
-      const oscIn = async () => ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Health).drivers.components.find((c) => c.id === 'osc:in')!;
+      const oscIn = async () =>
+        ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Health).drivers.components.find(
+          (c) => c.id === 'osc:in',
+        )!;
       expect((await oscIn()).state).toBe('connected');
 
       for (let i = 0; i < 3; i++) sendFrom(STRANGER, oscPort, '/codance/clock/tempo', [{ type: 'f', value: 197 }]);
@@ -123,7 +143,12 @@ describe('the box on the venue network', () => {
 
       sendFrom(DESK, oscPort, '/codance/clock/tempo', [{ type: 'f', value: 140 }]);
       await sleep(300);
-      const applied = JSON.parse(d.output().split('\n').find((l) => l.includes('osc command applied'))!) as { source: string };
+      const applied = JSON.parse(
+        d
+          .output()
+          .split('\n')
+          .find((l) => l.includes('osc command applied'))!,
+      ) as { source: string };
       expect(applied).toMatchObject({ address: '/codance/clock/tempo', args: [140], signed: false });
       expect(applied.source).toMatch(new RegExp(`^${DESK.replaceAll('.', '\\.')}:\\d+$`));
       expect((await oscIn()).errors?.not_allowed).toBe(4);

@@ -21,7 +21,10 @@ const skipped = hasData ? '' : ` (skipped: ${noDataReason})`;
 
 describe('arousal model', () => {
   it('answers the fixed probe inputs as the trained model did (regression test of the ONNX file)', async () => {
-    const { inputs, outputs } = JSON.parse(committed('regression.json').toString()) as { inputs: number[][]; outputs: number[] };
+    const { inputs, outputs } = JSON.parse(committed('regression.json').toString()) as {
+      inputs: number[][];
+      outputs: number[];
+    };
     const model = await OnnxModel.load('arousal', AROUSAL_MODEL_PATH, 8, 1);
     const got = await model.run(Float32Array.from(inputs.flat()), inputs.length);
     await model.close();
@@ -32,7 +35,10 @@ describe('arousal model', () => {
   });
 
   it('runs the same on the TensorFlow.js runtime (WASM backend) as on ONNX', async () => {
-    const { inputs, outputs } = JSON.parse(committed('regression.json').toString()) as { inputs: number[][]; outputs: number[] };
+    const { inputs, outputs } = JSON.parse(committed('regression.json').toString()) as {
+      inputs: number[][];
+      outputs: number[];
+    };
     const model = await TfjsModel.load('arousal', AROUSAL_TFJS_DIR, 8, 1);
     const got = await model.run(Float32Array.from(inputs.flat()), inputs.length);
     await model.close();
@@ -47,32 +53,49 @@ describe('arousal model', () => {
     expect(balancedAccuracy([0.9, 0.2, 0.6, 0.1], [1, 1, 0, 0])).toBe(0.5);
   });
 
-  it.skipIf(!hasData)(`npm run train reproduces the committed ONNX file, TensorFlow.js files, model card and regression probes${skipped}`, async () => {
-    const trained = trainArousal(dataFile('physio', 'stress-predict'));
-    expect(Buffer.from(trained.onnx).equals(committed('arousal.onnx'))).toBe(true);
-    expect(trained.card).toBe(committed('MODEL_CARD.md').toString());
-    expect(`${JSON.stringify(trained.regression)}\n`).toBe(committed('regression.json').toString());
-    const tfjs = await arousalTfjs(trained.model, AROUSAL_FEATURES.length);
-    expect(`${JSON.stringify(tfjs.manifest)}\n`).toBe(committed('tfjs/model.json').toString());
-    expect(tfjs.weights.equals(committed('tfjs/weights.bin'))).toBe(true);
-    expect(trained.metrics.test.subjects).toBe(TEST_SUBJECTS.length);
-    expect(trained.metrics.test.auroc).toBeGreaterThan(0.65);
-  }, 60_000);
+  it.skipIf(!hasData)(
+    `npm run train reproduces the committed ONNX file, TensorFlow.js files, model card and regression probes${skipped}`,
+    async () => {
+      const trained = trainArousal(dataFile('physio', 'stress-predict'));
+      expect(Buffer.from(trained.onnx).equals(committed('arousal.onnx'))).toBe(true);
+      expect(trained.card).toBe(committed('MODEL_CARD.md').toString());
+      expect(`${JSON.stringify(trained.regression)}\n`).toBe(committed('regression.json').toString());
+      const tfjs = await arousalTfjs(trained.model, AROUSAL_FEATURES.length);
+      expect(`${JSON.stringify(tfjs.manifest)}\n`).toBe(committed('tfjs/model.json').toString());
+      expect(tfjs.weights.equals(committed('tfjs/weights.bin'))).toBe(true);
+      expect(trained.metrics.test.subjects).toBe(TEST_SUBJECTS.length);
+      expect(trained.metrics.test.auroc).toBeGreaterThan(0.65);
+    },
+    60_000,
+  );
 
-  it.skipIf(!hasData)(`codance model eval arousal scores only the subjects in --data: the held-out ones give the card's test metrics${skipped}`, () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'Raw_data'));
-    for (const s of TEST_SUBJECTS) symlinkSync(dataFile('physio', 'stress-predict', 'Raw_data', s), join(dir, 'Raw_data', s));
-    const labels = readFileSync(dataFile('physio', 'stress-predict', 'labels.csv'), 'utf8').split('\n');
-    writeFileSync(join(dir, 'labels.csv'), [labels[0], ...labels.filter((l) => TEST_SUBJECTS.includes(l.split(',')[0]!))].join('\n'));
-    const r = runCli(['model', 'eval', 'arousal', '--data', dir]);
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as Record<string, number>;
-    const card = JSON.parse(committed('metrics.json').toString()) as { test: Record<string, number> };
-    expect(out).toEqual({ auroc: card.test.auroc, balancedAccuracy: card.test.balancedAccuracy, subjects: 6, windows: card.test.windows });
-    const bad = runCli(['model', 'eval', 'arousal', '--data', tempDir()]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('is not laid out like Stress-Predict');
-    expect(runCli(['model', 'eval', 'valence', '--data', dir]).code).toBe(2);
-  }, 60_000);
+  it.skipIf(!hasData)(
+    `codance model eval arousal scores only the subjects in --data: the held-out ones give the card's test metrics${skipped}`,
+    () => {
+      const dir = tempDir();
+      mkdirSync(join(dir, 'Raw_data'));
+      for (const s of TEST_SUBJECTS)
+        symlinkSync(dataFile('physio', 'stress-predict', 'Raw_data', s), join(dir, 'Raw_data', s));
+      const labels = readFileSync(dataFile('physio', 'stress-predict', 'labels.csv'), 'utf8').split('\n');
+      writeFileSync(
+        join(dir, 'labels.csv'),
+        [labels[0], ...labels.filter((l) => TEST_SUBJECTS.includes(l.split(',')[0]!))].join('\n'),
+      );
+      const r = runCli(['model', 'eval', 'arousal', '--data', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as Record<string, number>;
+      const card = JSON.parse(committed('metrics.json').toString()) as { test: Record<string, number> };
+      expect(out).toEqual({
+        auroc: card.test.auroc,
+        balancedAccuracy: card.test.balancedAccuracy,
+        subjects: 6,
+        windows: card.test.windows,
+      });
+      const bad = runCli(['model', 'eval', 'arousal', '--data', tempDir()]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('is not laid out like Stress-Predict');
+      expect(runCli(['model', 'eval', 'valence', '--data', dir]).code).toBe(2);
+    },
+    60_000,
+  );
 });

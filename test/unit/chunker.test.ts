@@ -5,7 +5,18 @@ import type { RawBlock } from '../../drivers/sample.js';
 
 function block(firstIndex: number, count: number, over: Partial<RawBlock> = {}): RawBlock {
   const values = Float32Array.from({ length: count * 3 }, (_, i) => firstIndex * 3 + i + 0.5);
-  return { kind: 'raw', deviceKey: 'd1', stream: 'acc', receivedAt: 0, firstIndex, startedAt: 1000 + firstIndex * 20, rateHz: 50, channels: 3, values, ...over };
+  return {
+    kind: 'raw',
+    deviceKey: 'd1',
+    stream: 'acc',
+    receivedAt: 0,
+    firstIndex,
+    startedAt: 1000 + firstIndex * 20,
+    rateHz: 50,
+    channels: 3,
+    values,
+    ...over,
+  };
 }
 
 function unpack(data: Buffer): number[] {
@@ -19,7 +30,15 @@ describe('chunker', () => {
     const c = new Chunker(1000);
     expect(c.add(block(0, 25))).toEqual([]);
     const [chunk] = c.add(block(25, 25));
-    expect(chunk).toMatchObject({ deviceKey: 'd1', stream: 'acc', firstIndex: 0, sampleCount: 50, rateHz: 50, channels: 3, startedAt: 1000 });
+    expect(chunk).toMatchObject({
+      deviceKey: 'd1',
+      stream: 'acc',
+      firstIndex: 0,
+      sampleCount: 50,
+      rateHz: 50,
+      channels: 3,
+      startedAt: 1000,
+    });
     expect(unpack(chunk!.data)).toEqual(Array.from({ length: 150 }, (_, i) => i + 0.5));
     expect(c.openCount).toBe(0);
   });
@@ -36,21 +55,26 @@ describe('chunker', () => {
 
   it('keeps every sample exactly once across any block sizes and gaps (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ n: fc.integer({ min: 1, max: 40 }), gap: fc.integer({ min: 0, max: 3 }) }), { maxLength: 40 }), (parts) => {
-        const c = new Chunker(500);
-        let idx = 0;
-        const sent: number[] = [];
-        const got: number[] = [];
-        for (const p of parts) {
-          idx += p.gap;
-          const b = block(idx, p.n);
-          sent.push(...b.values);
-          for (const k of c.add(b)) got.push(...unpack(k.data));
-          idx += p.n;
-        }
-        for (const k of c.drain()) got.push(...unpack(k.data));
-        expect(got).toEqual(sent);
-      }),
+      fc.property(
+        fc.array(fc.record({ n: fc.integer({ min: 1, max: 40 }), gap: fc.integer({ min: 0, max: 3 }) }), {
+          maxLength: 40,
+        }),
+        (parts) => {
+          const c = new Chunker(500);
+          let idx = 0;
+          const sent: number[] = [];
+          const got: number[] = [];
+          for (const p of parts) {
+            idx += p.gap;
+            const b = block(idx, p.n);
+            sent.push(...b.values);
+            for (const k of c.add(b)) got.push(...unpack(k.data));
+            idx += p.n;
+          }
+          for (const k of c.drain()) got.push(...unpack(k.data));
+          expect(got).toEqual(sent);
+        },
+      ),
     );
   });
 });

@@ -24,7 +24,14 @@ function yamlFile(text: string): string {
 describe('configuration', () => {
   it('has the documented embedded defaults', () => {
     const c = loadConfig();
-    expect(c.http).toEqual({ host: '127.0.0.1', trusted: [], port: 8080, maxBodyBytes: 1024 * 1024, maxSampleBytes: 20 * 1024 * 1024, maxSongBytes: 100 * 1024 * 1024 });
+    expect(c.http).toEqual({
+      host: '127.0.0.1',
+      trusted: [],
+      port: 8080,
+      maxBodyBytes: 1024 * 1024,
+      maxSampleBytes: 20 * 1024 * 1024,
+      maxSongBytes: 100 * 1024 * 1024,
+    });
     expect(c.auth).toMatchObject({ accessTokenTtlS: 900, loginFailuresPerUser: 5, openRegistration: true });
     expect(c.store.path).toBe('./var/codance.db');
     expect(c.simulation.dancers).toBe(0);
@@ -44,7 +51,13 @@ describe('configuration', () => {
 
   it('applies CODANCE_<PATH> overrides with __ between segments, camel-casing snake segments', () => {
     const c = loadConfig({
-      env: { CODANCE_HTTP__PORT: '8081', CODANCE_STORE__BATCH_MS: '20', CODANCE_SIMULATION__DANCERS: '3', CODANCE_OSC__TARGETS__0__PORT: '9100', CODANCE_CONFIG: 'ignored.yaml' },
+      env: {
+        CODANCE_HTTP__PORT: '8081',
+        CODANCE_STORE__BATCH_MS: '20',
+        CODANCE_SIMULATION__DANCERS: '3',
+        CODANCE_OSC__TARGETS__0__PORT: '9100',
+        CODANCE_CONFIG: 'ignored.yaml',
+      },
     });
     expect(c.http.port).toBe(8081);
     expect(c.store.batchMs).toBe(20);
@@ -63,7 +76,9 @@ describe('configuration', () => {
   });
 
   it('refuses a bad file value naming the exact path and the line', () => {
-    const file = yamlFile('http:\n  host: 127.0.0.1\n  port: 70000\nosc:\n  targets:\n    - { name: a, host: h, port: 1 }\n    - { name: b, host: h, port: "x" }\n');
+    const file = yamlFile(
+      'http:\n  host: 127.0.0.1\n  port: 70000\nosc:\n  targets:\n    - { name: a, host: h, port: 1 }\n    - { name: b, host: h, port: "x" }\n',
+    );
     const problems = problemsOf(() => loadConfig({ file }));
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^http\.port: .*65535.*\(codance\.yaml line 3\)$/);
@@ -71,9 +86,15 @@ describe('configuration', () => {
   });
 
   it('refuses unknown keys, YAML syntax errors, a missing file and a non-mapping', () => {
-    expect(problemsOf(() => loadConfig({ file: yamlFile('http:\n  prot: 1\n') }))).toEqual(['http.prot: unknown key (codance.yaml line 2)']);
-    expect(problemsOf(() => loadConfig({ file: yamlFile('http:\n  port: [1\n') }))[0]).toMatch(/^\(root\): YAML syntax: .*line \d+:\d+\)$/);
-    expect(problemsOf(() => loadConfig({ file: '/nonexistent/codance.yaml' }))[0]).toMatch(/cannot read \/nonexistent\/codance\.yaml \(ENOENT\)/);
+    expect(problemsOf(() => loadConfig({ file: yamlFile('http:\n  prot: 1\n') }))).toEqual([
+      'http.prot: unknown key (codance.yaml line 2)',
+    ]);
+    expect(problemsOf(() => loadConfig({ file: yamlFile('http:\n  port: [1\n') }))[0]).toMatch(
+      /^\(root\): YAML syntax: .*line \d+:\d+\)$/,
+    );
+    expect(problemsOf(() => loadConfig({ file: '/nonexistent/codance.yaml' }))[0]).toMatch(
+      /cannot read \/nonexistent\/codance\.yaml \(ENOENT\)/,
+    );
     expect(problemsOf(() => loadConfig({ file: yamlFile('- a\n- b\n') }))[0]).toMatch(/expected a mapping/);
   });
 
@@ -81,26 +102,41 @@ describe('configuration', () => {
     expect(problemsOf(() => loadConfig({ env: { CODANCE_HTTP__PORT: 'eighty' } }))).toEqual([
       'http.port: Invalid input: expected number, received string (env CODANCE_HTTP__PORT)',
     ]);
-    expect(problemsOf(() => loadConfig({ env: { CODANCE_HTTP__PROT: '1' } }))).toEqual(['http.prot: unknown key (env CODANCE_HTTP__PROT)']);
-    expect(problemsOf(() => loadConfig({ env: { CODANCE_HTTP__PORT__X: '1' } }))[0]).toMatch(/^http\.port: is a number, cannot set a key inside it \(env CODANCE_HTTP__PORT__X\)$/);
+    expect(problemsOf(() => loadConfig({ env: { CODANCE_HTTP__PROT: '1' } }))).toEqual([
+      'http.prot: unknown key (env CODANCE_HTTP__PROT)',
+    ]);
+    expect(problemsOf(() => loadConfig({ env: { CODANCE_HTTP__PORT__X: '1' } }))[0]).toMatch(
+      /^http\.port: is a number, cannot set a key inside it \(env CODANCE_HTTP__PORT__X\)$/,
+    );
     expect(problemsOf(() => loadConfig({ env: { CODANCE_STORE____PATH: 'x' } }))[0]).toMatch(/malformed variable name/);
   });
 
   it('refuses duplicate OSC target names', () => {
-    const file = yamlFile('osc:\n  targets:\n    - { name: a, host: h, port: 1 }\n    - { name: a, host: h, port: 2 }\n');
+    const file = yamlFile(
+      'osc:\n  targets:\n    - { name: a, host: h, port: 1 }\n    - { name: a, host: h, port: 2 }\n',
+    );
     expect(problemsOf(() => loadConfig({ file }))[0]).toMatch(/^osc\.targets\[1\]\.name: duplicate target name "a"/);
   });
 
   it('reads BLE radios, defaulting to one socket radio, and refuses clashing ones naming the entry', () => {
     expect(loadConfig().ble.adapters).toEqual([]);
-    const ok = loadConfig({ env: { CODANCE_BLE__ADAPTERS: '[{name: a, transport: uart, path: /dev/ttyACM0}, {name: b, transport: socket}]' } });
-    expect(ok.ble.adapters).toEqual([{ name: 'a', transport: 'uart', path: '/dev/ttyACM0', baudRate: 1_000_000 }, { name: 'b', transport: 'socket', device: 0 }]);
-    const file = yamlFile('ble:\n  adapters:\n    - {name: a, transport: uart, path: /dev/ttyACM0}\n    - {name: a, transport: uart, path: /dev/ttyACM0}\n');
+    const ok = loadConfig({
+      env: { CODANCE_BLE__ADAPTERS: '[{name: a, transport: uart, path: /dev/ttyACM0}, {name: b, transport: socket}]' },
+    });
+    expect(ok.ble.adapters).toEqual([
+      { name: 'a', transport: 'uart', path: '/dev/ttyACM0', baudRate: 1_000_000 },
+      { name: 'b', transport: 'socket', device: 0 },
+    ]);
+    const file = yamlFile(
+      'ble:\n  adapters:\n    - {name: a, transport: uart, path: /dev/ttyACM0}\n    - {name: a, transport: uart, path: /dev/ttyACM0}\n',
+    );
     expect(problemsOf(() => loadConfig({ file }))).toEqual([
       'ble.adapters[1].name: duplicate radio name "a" (codance.yaml line 4)',
       'ble.adapters[1].path: /dev/ttyACM0 is already used by another radio (codance.yaml line 4)',
     ]);
-    expect(problemsOf(() => loadConfig({ file: yamlFile('ble:\n  adapters:\n    - {name: c, transport: usb}\n') }))).toEqual([
+    expect(
+      problemsOf(() => loadConfig({ file: yamlFile('ble:\n  adapters:\n    - {name: c, transport: usb}\n') })),
+    ).toEqual([
       "ble.adapters[0].transport: Invalid discriminator value. Expected 'socket' | 'uart' (codance.yaml line 3)",
     ]);
   });
@@ -119,12 +155,31 @@ describe('configuration', () => {
   });
 
   it('refuses an allow list entry that is not an address or CIDR, naming it', () => {
-    expect(() => loadConfig({ env: { CODANCE_OSC__IN__ALLOW: '[10.0.0.0/33, desk.local]' } })).toThrow(/osc\.in\.allow\[0\]: must be an IP address or a CIDR network such as 10\.0\.0\.0\/24 \(env CODANCE_OSC__IN__ALLOW\)\nosc\.in\.allow\[1\]: must be/);
-    expect(loadConfig({ env: { CODANCE_OSC__IN__ALLOW: '[10.0.0.0/24, 192.0.2.7, "fd00::/8"]' } }).osc.in.allow).toEqual(['10.0.0.0/24', '192.0.2.7', 'fd00::/8']);
+    expect(() => loadConfig({ env: { CODANCE_OSC__IN__ALLOW: '[10.0.0.0/33, desk.local]' } })).toThrow(
+      /osc\.in\.allow\[0\]: must be an IP address or a CIDR network such as 10\.0\.0\.0\/24 \(env CODANCE_OSC__IN__ALLOW\)\nosc\.in\.allow\[1\]: must be/,
+    );
+    expect(
+      loadConfig({ env: { CODANCE_OSC__IN__ALLOW: '[10.0.0.0/24, 192.0.2.7, "fd00::/8"]' } }).osc.in.allow,
+    ).toEqual(['10.0.0.0/24', '192.0.2.7', 'fd00::/8']);
   });
 
   it('never fails with anything but a ConfigError, whatever the environment holds (fuzz)', () => {
-    const segment = fc.constantFrom('HTTP', 'PORT', 'HOST', 'STORE', 'PATH', 'OSC', 'TARGETS', '0', '1', 'X', 'BATCH_MS', 'SIMULATION', 'DANCERS', '');
+    const segment = fc.constantFrom(
+      'HTTP',
+      'PORT',
+      'HOST',
+      'STORE',
+      'PATH',
+      'OSC',
+      'TARGETS',
+      '0',
+      '1',
+      'X',
+      'BATCH_MS',
+      'SIMULATION',
+      'DANCERS',
+      '',
+    );
     const name = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => `CODANCE_${s.join('__')}`);
     fc.assert(
       fc.property(fc.dictionary(name, fc.string({ maxLength: 30 }), { maxKeys: 4 }), (env) => {
@@ -141,14 +196,20 @@ describe('configuration', () => {
 
   it('never fails with anything but a ConfigError, whatever the file holds (fuzz)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
-        const file = yamlFile(text);
-        try {
-          loadConfig({ file });
-        } catch (err) {
-          expect(err).toBeInstanceOf(ConfigError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const file = yamlFile(text);
+          try {
+            loadConfig({ file });
+          } catch (err) {
+            expect(err).toBeInstanceOf(ConfigError);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -20,7 +20,10 @@ describe('OSC monitor', () => {
   it('keeps one row per rule with its last address, counts distinct addresses, and measures rate and latency', () => {
     let now = 1000;
     const counters = { messages: 0, packets: 0, dropped: 0 };
-    const m = new OscMonitor([{ name: 'desk', host: '127.0.0.1', port: 9000, transport: 'udp', counters: () => counters }], () => now);
+    const m = new OscMonitor(
+      [{ name: 'desk', host: '127.0.0.1', port: 9000, transport: 'udp', counters: () => counters }],
+      () => now,
+    );
     m.sample();
     for (let i = 0; i < 30; i++) {
       now += 100;
@@ -42,7 +45,18 @@ describe('OSC monitor', () => {
 
   it('forgets the least recently sent rule past 256 and keeps its latency ring bounded', () => {
     let now = 0;
-    const m = new OscMonitor([{ name: 'desk', host: 'h', port: 1, transport: 'udp', counters: () => ({ messages: 0, packets: 0, dropped: 0 }) }], () => now++);
+    const m = new OscMonitor(
+      [
+        {
+          name: 'desk',
+          host: 'h',
+          port: 1,
+          transport: 'udp',
+          counters: () => ({ messages: 0, packets: 0, dropped: 0 }),
+        },
+      ],
+      () => now++,
+    );
     for (let i = 0; i < 300; i++) m.sent('desk', `/r/${i}`, i, `rule-${i}`, true);
     for (let i = 0; i < 5000; i++) m.latency('desk', i);
     const [desk] = m.snapshot();
@@ -98,29 +112,43 @@ describe('CSV cells', () => {
 });
 
 describe('SSE framing', () => {
-  const encode = (e: { event: string; data: string }) => `event: ${e.event}\n${e.data.split('\n').map((l) => `data: ${l}`).join('\n')}\n\n`;
+  const encode = (e: { event: string; data: string }) =>
+    `event: ${e.event}\n${e.data
+      .split('\n')
+      .map((l) => `data: ${l}`)
+      .join('\n')}\n\n`;
   it('gives back every event however the stream is cut into chunks, and never throws on garbage', () => {
     const name = fc.stringMatching(/^[a-z]{1,8}$/);
     const data = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v, null, 1));
     fc.assert(
-      fc.property(fc.array(fc.record({ event: name, data }), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (events, cuts) => {
-        const wire = events.map(encode).join('');
-        const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b);
-        const got: { event: string; data: string }[] = [];
-        let buffer = '';
-        let from = 0;
-        for (const at of [...points, wire.length]) {
-          const taken = takeSseEvents(buffer + wire.slice(from, at));
-          buffer = taken.rest;
-          got.push(...taken.events);
-          from = at;
-        }
-        expect(got).toEqual(events);
-        expect(buffer).toBe('');
-      }),
+      fc.property(
+        fc.array(fc.record({ event: name, data }), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (events, cuts) => {
+          const wire = events.map(encode).join('');
+          const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b);
+          const got: { event: string; data: string }[] = [];
+          let buffer = '';
+          let from = 0;
+          for (const at of [...points, wire.length]) {
+            const taken = takeSseEvents(buffer + wire.slice(from, at));
+            buffer = taken.rest;
+            got.push(...taken.events);
+            from = at;
+          }
+          expect(got).toEqual(events);
+          expect(buffer).toBe('');
+        },
+      ),
       { numRuns: 300 },
     );
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (junk) => void takeSseEvents(junk)), { numRuns: 300 });
-    expect(takeSseEvents('event: state\r\ndata: {"a":1}\r\n\r\nevent: x\ndata: 2')).toEqual({ events: [{ event: 'state', data: '{"a":1}' }], rest: 'event: x\ndata: 2' });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (junk) => void takeSseEvents(junk)),
+      { numRuns: 300 },
+    );
+    expect(takeSseEvents('event: state\r\ndata: {"a":1}\r\n\r\nevent: x\ndata: 2')).toEqual({
+      events: [{ event: 'state', data: '{"a":1}' }],
+      rest: 'event: x\ndata: 2',
+    });
   });
 });

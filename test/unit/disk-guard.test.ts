@@ -9,15 +9,33 @@ import { Store } from '../../daemon/store/store.js';
 import type { Sample } from '../../drivers/sample.js';
 import { tempDir } from '../helpers/daemon-process.js';
 
-const eda = (i: number): Sample => ({ kind: 'eda', deviceKey: 'band-1', receivedAt: 1_000 + i, index: i, microsiemens: 2 });
-const acc = (i: number): Sample => ({ kind: 'raw', deviceKey: 'band-1', stream: 'acc', receivedAt: i * 1000, firstIndex: i * 50, startedAt: i * 1000, rateHz: 50, channels: 3, values: new Float32Array(150) });
+const eda = (i: number): Sample => ({
+  kind: 'eda',
+  deviceKey: 'band-1',
+  receivedAt: 1_000 + i,
+  index: i,
+  microsiemens: 2,
+});
+const acc = (i: number): Sample => ({
+  kind: 'raw',
+  deviceKey: 'band-1',
+  stream: 'acc',
+  receivedAt: i * 1000,
+  firstIndex: i * 50,
+  startedAt: i * 1000,
+  rateHz: 50,
+  channels: 3,
+  values: new Float32Array(150),
+});
 
 describe('the write path on a refusing disk', () => {
   it('never retries from enqueue, retries one batch per second, bounds the queue and counts the loss per stream, then resumes', async () => {
     let now = 1_000_000;
     const states: string[] = [];
     const path = join(tempDir(), 'codance.db');
-    const store = new Store({ path, batchMs: 10, maxBatchRows: 100, chunkMs: 1000 }, () => now, { writes: (failing, reason) => states.push(failing ? `failing: ${reason}` : 'ok') });
+    const store = new Store({ path, batchMs: 10, maxBatchRows: 100, chunkMs: 1000 }, () => now, {
+      writes: (failing, reason) => states.push(failing ? `failing: ${reason}` : 'ok'),
+    });
     await store.start();
     store.registerDevice({ key: 'band-1', kind: 'wearable', transport: 'ble', model: 'x', name: 'b' });
     const raw = new BetterSqlite3(path);
@@ -90,7 +108,9 @@ describe('the disk guard', () => {
     free.bytes = 80 * 1048576; // under the watermark
     guard.check();
     expect(levels.map((l) => l[0])).toEqual(['low']);
-    expect(levels[0]![1]).toMatch(/^disk low \(80\.0 MiB free on the store's disk, under 100\.0 MiB\): raw streams are not stored/);
+    expect(levels[0]![1]).toMatch(
+      /^disk low \(80\.0 MiB free on the store's disk, under 100\.0 MiB\): raw streams are not stored/,
+    );
     for (let i = 0; i < 3; i++) store.write(acc(i));
     store.write(eda(1));
     store.flush();

@@ -29,10 +29,17 @@ function anchorsOf(file: string): Set<string> {
 }
 
 describe('the docs', () => {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
 
   it('are found', () => {
-    expect(files).toEqual(expect.arrayContaining(['README.md', 'config/README.md', 'systemd/README.md', 'test/README.md']));
+    expect(files).toEqual(
+      expect.arrayContaining(['README.md', 'config/README.md', 'systemd/README.md', 'test/README.md']),
+    );
   });
 
   it('link only to files and headings that exist', () => {
@@ -53,7 +60,8 @@ describe('the docs', () => {
               broken.push(`${file}:${n + 1}: ${url} (no such file)`);
               continue;
             }
-            if (anchor && statSync(target).isFile() && target.endsWith('.md') && !anchorsOf(target).has(anchor)) broken.push(`${file}:${n + 1}: ${url} (no such heading)`);
+            if (anchor && statSync(target).isFile() && target.endsWith('.md') && !anchorsOf(target).has(anchor))
+              broken.push(`${file}:${n + 1}: ${url} (no such heading)`);
           }
         });
     }

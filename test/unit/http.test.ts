@@ -4,14 +4,35 @@ import { apiInfoSchema, errorSchema, healthSchema } from '../../daemon/http/cont
 import type { StoreHealth } from '../../daemon/store/store.js';
 
 const okStore: StoreHealth = {
-  path: '/x.db', boxId: 'b', journalMode: 'wal', sizeBytes: 1, queued: 0, rowsWritten: 10, batches: 1, lastFlushAt: 1000,
-  lastFlushMs: 1, failedFlushes: 0, lostSamples: 0, lostByStream: {}, failing: false, withheldNoConsent: 0, localOnly: 0, lastError: null, openChunks: 0, migration: 'm', disk: undefined,
+  path: '/x.db',
+  boxId: 'b',
+  journalMode: 'wal',
+  sizeBytes: 1,
+  queued: 0,
+  rowsWritten: 10,
+  batches: 1,
+  lastFlushAt: 1000,
+  lastFlushMs: 1,
+  failedFlushes: 0,
+  lostSamples: 0,
+  lostByStream: {},
+  failing: false,
+  withheldNoConsent: 0,
+  localOnly: 0,
+  lastError: null,
+  openChunks: 0,
+  migration: 'm',
+  disk: undefined,
 };
 
 function deps(over: Partial<AppDeps> = {}): AppDeps {
   const logged: object[] = [];
   return {
-    version: '1.2.3', boxName: 'test-box', boxId: () => 'box-1', startedAt: 0, now: () => 12_345,
+    version: '1.2.3',
+    boxName: 'test-box',
+    boxId: () => 'box-1',
+    startedAt: 0,
+    now: () => 12_345,
     storeHealth: () => okStore,
     components: () => [{ id: 'sim-band-001', type: 'device', state: 'connected', updatedAt: 1 }],
     log: { error: (o) => logged.push(o) },
@@ -22,7 +43,16 @@ function deps(over: Partial<AppDeps> = {}): AppDeps {
 describe('root routes', () => {
   it('GET /metrics exposes device health and store figures in Prometheus text format', async () => {
     const components = () => [
-      { id: 'a0:9e:1a:00:8c:4e', type: 'device' as const, state: 'connected' as const, lastSampleAt: 10_345, batteryPercent: 77, rssi: -61, errors: { invalid_heart_rate: 3 }, updatedAt: 1 },
+      {
+        id: 'a0:9e:1a:00:8c:4e',
+        type: 'device' as const,
+        state: 'connected' as const,
+        lastSampleAt: 10_345,
+        batteryPercent: 77,
+        rssi: -61,
+        errors: { invalid_heart_rate: 3 },
+        updatedAt: 1,
+      },
       { id: 'haptic:floor', type: 'device' as const, state: 'retrying' as const, updatedAt: 1 },
     ];
     const res = await createApp(deps({ components })).app.request('/metrics');
@@ -50,14 +80,31 @@ describe('root routes', () => {
     const res = await createApp(deps()).app.request('/health');
     expect(res.status).toBe(200);
     const body = healthSchema.parse(await res.json());
-    expect(body).toMatchObject({ status: 'ok', version: '1.2.3', uptimeS: 12.3, box: { name: 'test-box', id: 'box-1' } });
+    expect(body).toMatchObject({
+      status: 'ok',
+      version: '1.2.3',
+      uptimeS: 12.3,
+      box: { name: 'test-box', id: 'box-1' },
+    });
     expect(body.drivers).toMatchObject({ total: 1, byState: { connected: 1 } });
   });
 
   it('reports degraded when a device is retrying, and 503 down when the store cannot write', async () => {
-    const retrying = await createApp(deps({ components: () => [{ id: 'h10', type: 'device', state: 'retrying', updatedAt: 1 }] })).app.request('/health');
+    const retrying = await createApp(
+      deps({ components: () => [{ id: 'h10', type: 'device', state: 'retrying', updatedAt: 1 }] }),
+    ).app.request('/health');
     expect(((await retrying.json()) as { status: string }).status).toBe('degraded');
-    const down = await createApp(deps({ storeHealth: () => ({ ...okStore, failedFlushes: 3, failing: true, lastError: 'disk I/O error', lastFlushAt: 1000 }) })).app.request('/health');
+    const down = await createApp(
+      deps({
+        storeHealth: () => ({
+          ...okStore,
+          failedFlushes: 3,
+          failing: true,
+          lastError: 'disk I/O error',
+          lastFlushAt: 1000,
+        }),
+      }),
+    ).app.request('/health');
     expect(down.status).toBe(503);
     expect(((await down.json()) as { status: string }).status).toBe('down');
   });
@@ -68,7 +115,14 @@ describe('root routes', () => {
     expect(missing.status).toBe(404);
     expect(errorSchema.parse(await missing.json()).error.code).toBe('not_found');
     const logged: object[] = [];
-    const failing = createApp(deps({ storeHealth: () => { throw new Error('secret internals'); }, log: { error: (o) => logged.push(o) } })).app;
+    const failing = createApp(
+      deps({
+        storeHealth: () => {
+          throw new Error('secret internals');
+        },
+        log: { error: (o) => logged.push(o) },
+      }),
+    ).app;
     const res = await failing.request('/health');
     expect(res.status).toBe(500);
     const text = await res.text();

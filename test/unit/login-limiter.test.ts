@@ -32,7 +32,7 @@ describe('the login limiter', () => {
     expect(await refusal(l, 'id:1', 'a')).toBeUndefined();
   });
 
-  it('slows an account guessed from many addresses by a minute at most, and the owner\'s success clears it', async () => {
+  it("slows an account guessed from many addresses by a minute at most, and the owner's success clears it", async () => {
     let now = 0;
     const l = new LoginLimiter(limits, () => now);
     for (let i = 0; i < 40; i++) l.failed('id:7', `10.0.0.${i}`);

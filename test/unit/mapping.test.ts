@@ -12,7 +12,13 @@ import { HealthRegistry } from '../../drivers/health/registry.js';
 import type { OutputEventRow } from '../../daemon/store/row-writer.js';
 import { ManualTime } from '../helpers/manual-time.js';
 
-const scale = (over: object = {}) => mappingRuleSchema.parse({ id: 'r', source: { kind: 'crowd', metric: 'energy' }, scale: over, target: { kind: 'osc', address: '/x' } }).scale;
+const scale = (over: object = {}) =>
+  mappingRuleSchema.parse({
+    id: 'r',
+    source: { kind: 'crowd', metric: 'energy' },
+    scale: over,
+    target: { kind: 'osc', address: '/x' },
+  }).scale;
 
 describe('scaling', () => {
   it('maps a range through a curve, clamping, and inverts with a reversed output range', () => {
@@ -43,21 +49,56 @@ describe('scaling', () => {
   });
 
   it('refuses rules that cannot work, naming the field', () => {
-    const bad = (r: unknown) => mappingRuleSchema.safeParse(r).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    expect(bad({ id: 'h', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'haptic', controller: 'floor' } })).toEqual(['scale.threshold: a haptic target fires on events: give a threshold to a crowd source']);
-    expect(bad({ id: 'd', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: '/dmx/1', type: 'dmx' } })).toEqual(['target.channel: a dmx target needs its channel (1..512)']);
-    expect(bad({ id: 'a', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: 'no slash' } })?.[0]).toMatch(/^target.address: must start with "\/"/);
-    expect(bad({ id: 'a', source: { kind: 'crowd', metric: 'energy' }, scale: { threshold: { on: 0.2, off: 0.5 } }, target: { kind: 'osc', address: '/a' } })).toEqual(['scale.threshold.off: off must be at most on']);
-    const dup = mappingRulesSchema.safeParse([{ id: 'x', source: { kind: 'cue' }, target: { kind: 'osc', address: '/a' } }, { id: 'x', source: { kind: 'cue' }, target: { kind: 'osc', address: '/b' } }]);
+    const bad = (r: unknown) =>
+      mappingRuleSchema.safeParse(r).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(
+      bad({ id: 'h', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'haptic', controller: 'floor' } }),
+    ).toEqual(['scale.threshold: a haptic target fires on events: give a threshold to a crowd source']);
+    expect(
+      bad({
+        id: 'd',
+        source: { kind: 'crowd', metric: 'energy' },
+        target: { kind: 'osc', address: '/dmx/1', type: 'dmx' },
+      }),
+    ).toEqual(['target.channel: a dmx target needs its channel (1..512)']);
+    expect(
+      bad({ id: 'a', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: 'no slash' } })?.[0],
+    ).toMatch(/^target.address: must start with "\/"/);
+    expect(
+      bad({
+        id: 'a',
+        source: { kind: 'crowd', metric: 'energy' },
+        scale: { threshold: { on: 0.2, off: 0.5 } },
+        target: { kind: 'osc', address: '/a' },
+      }),
+    ).toEqual(['scale.threshold.off: off must be at most on']);
+    const dup = mappingRulesSchema.safeParse([
+      { id: 'x', source: { kind: 'cue' }, target: { kind: 'osc', address: '/a' } },
+      { id: 'x', source: { kind: 'cue' }, target: { kind: 'osc', address: '/b' } },
+    ]);
     expect(dup.error?.issues[0]?.message).toBe('duplicate rule id "x"');
   });
 });
 
 /** An OSC target whose transport keeps every packet, decoded. */
-function capturingTarget(time: ManualTime, latencies: { kind: string; origin: Origin; sentAt: number }[] = [], over: { timeTags?: boolean } = {}) {
+function capturingTarget(
+  time: ManualTime,
+  latencies: { kind: string; origin: Origin; sentAt: number }[] = [],
+  over: { timeTags?: boolean } = {},
+) {
   const packets: Uint8Array[] = [];
-  const transport: OscTransport = { send: (p) => (packets.push(p), true), start: () => undefined, stop: () => Promise.resolve() };
-  const target = new OscTarget({ id: 'osc:t', rateHz: 50, maxMessagesPerS: 1000, maxPacketBytes: 1400, timeTags: over.timeTags ?? false }, transport, new HealthRegistry(), time, (kind, origin, sentAt) => latencies.push({ kind, origin, sentAt }));
+  const transport: OscTransport = {
+    send: (p) => (packets.push(p), true),
+    start: () => undefined,
+    stop: () => Promise.resolve(),
+  };
+  const target = new OscTarget(
+    { id: 'osc:t', rateHz: 50, maxMessagesPerS: 1000, maxPacketBytes: 1400, timeTags: over.timeTags ?? false },
+    transport,
+    new HealthRegistry(),
+    time,
+    (kind, origin, sentAt) => latencies.push({ kind, origin, sentAt }),
+  );
   type Seen = OscMessage & { bundled: boolean; timeTag?: [number, number] };
   const messages = (): Seen[] =>
     packets.flatMap((p): Seen[] => {
@@ -75,13 +116,32 @@ function rig(rules: MappingRuleInput[], over: { timeTags?: boolean } = {}) {
   const latencies: { kind: string; origin: Origin; sentAt: number }[] = [];
   const osc = capturingTarget(time, latencies, over);
   const pulses: (HapticPulse & { at: number })[] = [];
-  const haptic = { name: 'floor', channels: 2, pulse: (p: HapticPulse) => (pulses.push({ ...p, at: time.now() }), Promise.resolve({ ok: true as const, latencyMs: 1, attempts: 1 })) } as unknown as HapticOutput;
+  const haptic = {
+    name: 'floor',
+    channels: 2,
+    pulse: (p: HapticPulse) => (
+      pulses.push({ ...p, at: time.now() }),
+      Promise.resolve({ ok: true as const, latencyMs: 1, attempts: 1 })
+    ),
+  } as unknown as HapticOutput;
   const midiBytes: number[][] = [];
-  const midi = new MidiOutDriver({ port: 'test', retryMs: 1000 }, new HealthRegistry(), () => Promise.resolve({ send: (b) => midiBytes.push(b), close: () => undefined }), time);
+  const midi = new MidiOutDriver(
+    { port: 'test', retryMs: 1000 },
+    new HealthRegistry(),
+    () => Promise.resolve({ send: (b) => midiBytes.push(b), close: () => undefined }),
+    time,
+  );
   const records: OutputEventRow[] = [];
   const outputs: MappingOutputs = {
-    osc: new Map([['t', osc.target]]), midi, haptics: new Map([['floor', haptic]]), record: (r) => records.push(r), currentEvent: () => 7,
-    nextBeatAfter: (t) => Math.ceil((t + 1) / 500) * 500, hapticLeadMs: 40, now: time.now, setTimeout: time.setTimeout,
+    osc: new Map([['t', osc.target]]),
+    midi,
+    haptics: new Map([['floor', haptic]]),
+    record: (r) => records.push(r),
+    currentEvent: () => 7,
+    nextBeatAfter: (t) => Math.ceil((t + 1) / 500) * 500,
+    hapticLeadMs: 40,
+    now: time.now,
+    setTimeout: time.setTimeout,
     latency: (output, kind, origin, sentAt) => latencies.push({ kind: `${output}:${kind}`, origin, sentAt }),
   };
   const engine = new MappingEngine(outputs);
@@ -89,22 +149,64 @@ function rig(rules: MappingRuleInput[], over: { timeTags?: boolean } = {}) {
   return { time, engine, osc, pulses, midi, midiBytes, records, latencies };
 }
 
-const beat = (index: number, at: number, count: number) => ({ index, count, beatInBar: ((count - 1) % 4) + 1, bar: count > 4 ? 2 : 1, phrase: 1, barStart: count === 1 || count === 5, phraseStart: count === 1, at, bpm: 120, source: 'osc' as const });
+const beat = (index: number, at: number, count: number) => ({
+  index,
+  count,
+  beatInBar: ((count - 1) % 4) + 1,
+  bar: count > 4 ? 2 : 1,
+  phrase: 1,
+  barStart: count === 1 || count === 5,
+  phraseStart: count === 1,
+  at,
+  bpm: 120,
+  source: 'osc' as const,
+});
 
 describe('mapping engine', () => {
   it('sends continuous values at the next steady tick as a bundle, and triggers at once as bare messages', () => {
     const r = rig([
-      { id: 'hr', source: { kind: 'dancer', signal: 'hr' }, target: { kind: 'osc', address: '/codance/dancer/{id}/hr' } },
-      { id: 'hit', source: { kind: 'dancer', signal: 'movement' }, scale: { in: [0, 4], out: [0, 1], threshold: { on: 0.5, off: 0.3 } }, target: { kind: 'osc', address: '/codance/dancer/{id}/hit', type: 'bool' } },
+      {
+        id: 'hr',
+        source: { kind: 'dancer', signal: 'hr' },
+        target: { kind: 'osc', address: '/codance/dancer/{id}/hr' },
+      },
+      {
+        id: 'hit',
+        source: { kind: 'dancer', signal: 'movement' },
+        scale: { in: [0, 4], out: [0, 1], threshold: { on: 0.5, off: 0.3 } },
+        target: { kind: 'osc', address: '/codance/dancer/{id}/hit', type: 'bool' },
+      },
     ]);
     r.osc.target.start();
-    r.engine.onSample({ kind: 'heart_rate', deviceKey: 'band 1', receivedAt: 0, index: 0, bpm: 131, rr1024: [] }, r.time.now());
+    r.engine.onSample(
+      { kind: 'heart_rate', deviceKey: 'band 1', receivedAt: 0, index: 0, bpm: 131, rr1024: [] },
+      r.time.now(),
+    );
     expect(r.osc.messages()).toEqual([]);
     r.time.advance(20);
-    expect(r.osc.messages()).toEqual([{ address: '/codance/dancer/band_1/hr', args: [{ type: 'f', value: 131 }], bundled: true, timeTag: [0, 1] }]);
+    expect(r.osc.messages()).toEqual([
+      { address: '/codance/dancer/band_1/hr', args: [{ type: 'f', value: 131 }], bundled: true, timeTag: [0, 1] },
+    ]);
     const spike = new Float32Array([0, 0, 1, 0, 0, 3.5, 0, 0, 1]);
-    r.engine.onSample({ kind: 'raw', deviceKey: 'b2', stream: 'acc', receivedAt: 0, firstIndex: 0, startedAt: 0, rateHz: 50, channels: 3, values: spike }, r.time.now() - 0.25);
-    expect(r.osc.messages().at(-1)).toEqual({ address: '/codance/dancer/b2/hit', args: [{ type: 'T', value: true }], bundled: false });
+    r.engine.onSample(
+      {
+        kind: 'raw',
+        deviceKey: 'b2',
+        stream: 'acc',
+        receivedAt: 0,
+        firstIndex: 0,
+        startedAt: 0,
+        rateHz: 50,
+        channels: 3,
+        values: spike,
+      },
+      r.time.now() - 0.25,
+    );
+    expect(r.osc.messages().at(-1)).toEqual({
+      address: '/codance/dancer/b2/hit',
+      args: [{ type: 'T', value: true }],
+      bundled: false,
+    });
     const trig = r.latencies.find((l) => l.kind === 'trigger')!;
     expect(trig.origin.path).toBe('sample');
     expect(trig.sentAt - trig.origin.at).toBeCloseTo(0.25, 6);
@@ -112,13 +214,21 @@ describe('mapping engine', () => {
   });
 
   it('schedules beat outputs for the beat: held and sent when due, or sent early in a time-tagged bundle', async () => {
-    const rules: MappingRuleInput[] = [{ id: 'beat', source: { kind: 'clock', on: 'beat' }, target: { kind: 'osc', address: '/codance/beat', type: 'i' } }];
+    const rules: MappingRuleInput[] = [
+      {
+        id: 'beat',
+        source: { kind: 'clock', on: 'beat' },
+        target: { kind: 'osc', address: '/codance/beat', type: 'i' },
+      },
+    ];
     const held = rig(rules);
     const at = held.time.now() + 100;
     held.engine.onBeat(beat(1, at, 3));
     expect(held.osc.messages()).toEqual([]);
     held.time.advance(100);
-    expect(held.osc.messages()).toEqual([{ address: '/codance/beat', args: [{ type: 'i', value: 3 }], bundled: false }]);
+    expect(held.osc.messages()).toEqual([
+      { address: '/codance/beat', args: [{ type: 'i', value: 3 }], bundled: false },
+    ]);
 
     const tagged = rig(rules, { timeTags: true });
     const at2 = tagged.time.now() + 100;
@@ -131,7 +241,13 @@ describe('mapping engine', () => {
   });
 
   it('lands beat-synchronous haptic cues leadMs before the beat, on every channel of the controller', () => {
-    const r = rig([{ id: 'pulse', source: { kind: 'clock', on: 'phrase' }, target: { kind: 'haptic', controller: 'floor', pattern: 'double', durationMs: 80 } }]);
+    const r = rig([
+      {
+        id: 'pulse',
+        source: { kind: 'clock', on: 'phrase' },
+        target: { kind: 'haptic', controller: 'floor', pattern: 'double', durationMs: 80 },
+      },
+    ]);
     const at = r.time.now() + 100;
     r.engine.onBeat(beat(8, at, 2)); // not a phrase start: nothing
     r.engine.onBeat(beat(9, at, 1));
@@ -144,13 +260,36 @@ describe('mapping engine', () => {
 
   it('drives MIDI CC and notes as wire bytes, and records sound and visualization events', async () => {
     const r = rig([
-      { id: 'cc', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'midi', message: 'cc', channel: 2, number: 74 } },
-      { id: 'note', source: { kind: 'pattern', name: 'dip' }, target: { kind: 'midi', message: 'note', channel: 10, number: 36, durationMs: 50 } },
-      { id: 'viz', source: { kind: 'crowd', metric: 'energy' }, scale: { threshold: { on: 0.8, off: 0.5 } }, target: { kind: 'visualization', type: 'strobe_burst' } },
+      {
+        id: 'cc',
+        source: { kind: 'crowd', metric: 'energy' },
+        target: { kind: 'midi', message: 'cc', channel: 2, number: 74 },
+      },
+      {
+        id: 'note',
+        source: { kind: 'pattern', name: 'dip' },
+        target: { kind: 'midi', message: 'note', channel: 10, number: 36, durationMs: 50 },
+      },
+      {
+        id: 'viz',
+        source: { kind: 'crowd', metric: 'energy' },
+        scale: { threshold: { on: 0.8, off: 0.5 } },
+        target: { kind: 'visualization', type: 'strobe_burst' },
+      },
     ]);
     await r.midi.start(new AbortController().signal);
     await Promise.resolve();
-    const crowd = (energy: number) => ({ at: 0, eventId: 7, bpm: 120, activeDancers: 3, energy, arousal: null, beatSynchrony: null, interSynchrony: null, density: null });
+    const crowd = (energy: number) => ({
+      at: 0,
+      eventId: 7,
+      bpm: 120,
+      activeDancers: 3,
+      energy,
+      arousal: null,
+      beatSynchrony: null,
+      interSynchrony: null,
+      density: null,
+    });
     r.engine.onCrowd(crowd(0.5));
     r.engine.onPattern('b1', 'dip', 0.9);
     r.engine.onPattern('b1', 'spin', 0.9);
@@ -162,14 +301,37 @@ describe('mapping engine', () => {
       [0xb1, 74, 114],
       [0x89, 36, 0],
     ]);
-    expect(r.records).toEqual([expect.objectContaining({ kind: 'visualization', eventId: 7, type: 'strobe_burst', intensity: 0.9, parameters: { rule: 'viz', value: 0.9 } })]);
+    expect(r.records).toEqual([
+      expect.objectContaining({
+        kind: 'visualization',
+        eventId: 7,
+        type: 'strobe_burst',
+        intensity: 0.9,
+        parameters: { rule: 'viz', value: 0.9 },
+      }),
+    ]);
     await r.midi.stop();
   });
 
-  it('keeps a rule\'s state across a rule-set change only when the rule itself did not change', () => {
-    const rule: MappingRuleInput = { id: 'hit', source: { kind: 'crowd', metric: 'energy' }, scale: { threshold: { on: 0.5, off: 0.3 } }, target: { kind: 'osc', address: '/hit' } };
+  it("keeps a rule's state across a rule-set change only when the rule itself did not change", () => {
+    const rule: MappingRuleInput = {
+      id: 'hit',
+      source: { kind: 'crowd', metric: 'energy' },
+      scale: { threshold: { on: 0.5, off: 0.3 } },
+      target: { kind: 'osc', address: '/hit' },
+    };
     const r = rig([rule]);
-    const crowd = (energy: number) => ({ at: 0, eventId: null, bpm: null, activeDancers: 0, energy, arousal: null, beatSynchrony: null, interSynchrony: null, density: null });
+    const crowd = (energy: number) => ({
+      at: 0,
+      eventId: null,
+      bpm: null,
+      activeDancers: 0,
+      energy,
+      arousal: null,
+      beatSynchrony: null,
+      interSynchrony: null,
+      density: null,
+    });
     r.engine.onCrowd(crowd(0.9));
     r.engine.setRules(mappingRulesSchema.parse([rule]));
     r.engine.onCrowd(crowd(0.9)); // still disarmed: no second firing
@@ -184,7 +346,12 @@ describe('OSC target', () => {
     const time = new ManualTime();
     const health = new HealthRegistry();
     let sent = 0;
-    const target = new OscTarget({ id: 'osc:t', rateHz: 30, maxMessagesPerS: 10, maxPacketBytes: 1400, timeTags: false }, { send: () => (sent++, true), start: () => undefined, stop: () => Promise.resolve() }, health, time);
+    const target = new OscTarget(
+      { id: 'osc:t', rateHz: 30, maxMessagesPerS: 10, maxPacketBytes: 1400, timeTags: false },
+      { send: () => (sent++, true), start: () => undefined, stop: () => Promise.resolve() },
+      health,
+      time,
+    );
     const arg: OutArg = { type: 'f', value: 1 };
     const accepted = Array.from({ length: 25 }, () => target.trigger('/t', [arg])).filter(Boolean).length;
     expect(accepted).toBe(10);

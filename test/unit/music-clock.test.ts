@@ -3,7 +3,15 @@ import { MusicClock, type BeatEvent, type ClockOptions } from '../../daemon/cloc
 import { MidiClockTracker } from '../../drivers/midi/clock-tracker.js';
 import { ManualTime } from '../helpers/manual-time.js';
 
-const options = (over: Partial<ClockOptions> = {}): ClockOptions => ({ mode: 'auto', bpm: 120, beatsPerBar: 4, beatsPerPhrase: 8, staleMs: 4000, lookaheadMs: 100, ...over });
+const options = (over: Partial<ClockOptions> = {}): ClockOptions => ({
+  mode: 'auto',
+  bpm: 120,
+  beatsPerBar: 4,
+  beatsPerPhrase: 8,
+  staleMs: 4000,
+  lookaheadMs: 100,
+  ...over,
+});
 
 function rig(over: Partial<ClockOptions> = {}) {
   const time = new ManualTime();
@@ -25,7 +33,12 @@ describe('music clock', () => {
     expect(beats.slice(0, 9).map((b) => b.count)).toEqual([2, 3, 4, 5, 6, 7, 8, 1, 2]);
     const one = beats.find((b) => b.count === 1)!;
     expect(one).toMatchObject({ phraseStart: true, barStart: true, bar: 1, beatInBar: 1, phrase: 2 });
-    expect(beats.find((b) => b.count === 5)).toMatchObject({ barStart: true, phraseStart: false, bar: 2, beatInBar: 1 });
+    expect(beats.find((b) => b.count === 5)).toMatchObject({
+      barStart: true,
+      phraseStart: false,
+      bar: 2,
+      beatInBar: 1,
+    });
     // indices only ever increase, one per beat
     expect(beats.every((b, i) => i === 0 || b.index === beats[i - 1]!.index + 1)).toBe(true);
   });

@@ -23,7 +23,9 @@ describe('systemd notify', () => {
   it('sends READY, WATCHDOG at half of WATCHDOG_USEC, then STOPPING', async () => {
     vi.useFakeTimers();
     const sent: string[] = [];
-    const n = new SystemdNotifier({ NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: '2000000' }, quiet, () => Promise.resolve({ send: (m) => (sent.push(m), Promise.resolve()), close: () => undefined }));
+    const n = new SystemdNotifier({ NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: '2000000' }, quiet, () =>
+      Promise.resolve({ send: (m) => (sent.push(m), Promise.resolve()), close: () => undefined }),
+    );
     await n.start();
     await n.ready('serving');
     expect(sent[0]).toBe('READY=1\nSTATUS=serving');
@@ -39,7 +41,11 @@ describe('systemd notify', () => {
   it('skips the watchdog when WATCHDOG_PID names another process', async () => {
     vi.useFakeTimers();
     const sent: string[] = [];
-    const n = new SystemdNotifier({ NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: '1000000', WATCHDOG_PID: String(process.pid + 1) }, quiet, () => Promise.resolve({ send: (m) => (sent.push(m), Promise.resolve()), close: () => undefined }));
+    const n = new SystemdNotifier(
+      { NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: '1000000', WATCHDOG_PID: String(process.pid + 1) },
+      quiet,
+      () => Promise.resolve({ send: (m) => (sent.push(m), Promise.resolve()), close: () => undefined }),
+    );
     await n.start();
     await n.ready('s');
     await vi.advanceTimersByTimeAsync(3000);
@@ -64,7 +70,11 @@ describe('systemd notify', () => {
 
   it('logs and carries on when the socket cannot be opened', async () => {
     const warnings: string[] = [];
-    const n = new SystemdNotifier({ NOTIFY_SOCKET: '@abstract' }, { warn: (_o, m) => warnings.push(m), debug: () => undefined }, unixDgramSocket);
+    const n = new SystemdNotifier(
+      { NOTIFY_SOCKET: '@abstract' },
+      { warn: (_o, m) => warnings.push(m), debug: () => undefined },
+      unixDgramSocket,
+    );
     await n.start();
     await n.ready('x');
     expect(warnings[0]).toMatch(/systemd notify unavailable/);

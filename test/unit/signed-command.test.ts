@@ -10,9 +10,16 @@ const writer = osc as { writePacket(p: unknown, o: { metadata: true }): Uint8Arr
 const write = (m: { address: string; args: unknown[] }): Uint8Array => writer.writePacket(m, { metadata: true });
 
 /** What a desk's script does: add the time, sign the encoded message, append the signature. */
-function signedDatagram(address: string, args: { type: string; value?: unknown }[], atMs: number, secret = SECRET): OscMessage {
+function signedDatagram(
+  address: string,
+  args: { type: string; value?: unknown }[],
+  atMs: number,
+  secret = SECRET,
+): OscMessage {
   const withTime = [...args, { type: 's', value: String(atMs) }];
-  const sig = createHmac('sha256', secret).update(write({ address, args: withTime })).digest('hex');
+  const sig = createHmac('sha256', secret)
+    .update(write({ address, args: withTime }))
+    .digest('hex');
   const parsed = decodeOscPacket(write({ address, args: [...withTime, { type: 's', value: sig }] }));
   if (!parsed.ok || !('address' in parsed.value)) throw new Error('bad test datagram');
   return parsed.value;
@@ -25,17 +32,41 @@ describe('signed OSC commands', () => {
 
   it('takes a correctly signed command once, stripped of its time and signature', () => {
     const v = new SignedCommands(SECRET, 30_000);
-    const m = signedDatagram('/codance/haptic/floor/pulse', [{ type: 'i', value: 2 }, { type: 'f', value: 0.3 }, { type: 's', value: 'tick' }], now - 1000);
-    expect(v.verify(m, now)).toEqual({ ok: true, message: { address: '/codance/haptic/floor/pulse', args: m.args.slice(0, 3) } });
+    const m = signedDatagram(
+      '/codance/haptic/floor/pulse',
+      [
+        { type: 'i', value: 2 },
+        { type: 'f', value: 0.3 },
+        { type: 's', value: 'tick' },
+      ],
+      now - 1000,
+    );
+    expect(v.verify(m, now)).toEqual({
+      ok: true,
+      message: { address: '/codance/haptic/floor/pulse', args: m.args.slice(0, 3) },
+    });
     expect(v.verify(m, now)).toEqual({ ok: false, reason: 'replayed: this signed command was already taken' });
   });
 
   it('refuses unsigned, wrongly signed, stale and future commands, saying why', () => {
     const v = new SignedCommands(SECRET, 30_000);
-    expect(reasonOf(v.verify({ address: '/codance/clock/tempo', args: [{ type: 'f', value: 120 }] }, now))).toMatch(/^unsigned/);
-    expect(reasonOf(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now, 'another-secret-entirely'), now))).toMatch(/signature is wrong/);
-    expect(reasonOf(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now - 31_000), now))).toMatch(/more than 30 s/);
-    expect(reasonOf(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now + 31_000), now))).toMatch(/more than 30 s/);
+    expect(reasonOf(v.verify({ address: '/codance/clock/tempo', args: [{ type: 'f', value: 120 }] }, now))).toMatch(
+      /^unsigned/,
+    );
+    expect(
+      reasonOf(
+        v.verify(
+          signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now, 'another-secret-entirely'),
+          now,
+        ),
+      ),
+    ).toMatch(/signature is wrong/);
+    expect(
+      reasonOf(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now - 31_000), now)),
+    ).toMatch(/more than 30 s/);
+    expect(
+      reasonOf(v.verify(signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now + 31_000), now)),
+    ).toMatch(/more than 30 s/);
     // A changed argument breaks the signature.
     const m = signedDatagram('/codance/clock/tempo', [{ type: 'f', value: 120 }], now);
     const tampered = { ...m, args: [{ type: 'f', value: 197 }, ...m.args.slice(1)] };

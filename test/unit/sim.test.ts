@@ -35,7 +35,17 @@ function runVenue(seconds: number, seed = 1, crowd: { bpm?: number; mood?: numbe
   const devices: DeviceInfo[] = [];
   const health = new HealthRegistry(() => 0);
   const mc = manualClock(1_700_000_000_000);
-  const driver = new SimulatedVenueDriver({ dancers: 3, seed, imuRateHz: 50, bpm: crowd.bpm ?? 128, ...(crowd.mood === undefined ? {} : { mood: crowd.mood }) }, { emit: (s) => samples.push(s), announce: (d) => devices.push(d), health }, mc.clock);
+  const driver = new SimulatedVenueDriver(
+    {
+      dancers: 3,
+      seed,
+      imuRateHz: 50,
+      bpm: crowd.bpm ?? 128,
+      ...(crowd.mood === undefined ? {} : { mood: crowd.mood }),
+    },
+    { emit: (s) => samples.push(s), announce: (d) => devices.push(d), health },
+    mc.clock,
+  );
   return { samples, devices, health, mc, driver, seconds };
 }
 
@@ -45,7 +55,8 @@ describe('simulated venue', () => {
     await v.driver.start(new AbortController().signal);
     v.mc.advance(60_000);
     expect(v.devices.map((d) => d.key)).toEqual(['sim-band-001', 'sim-band-002', 'sim-band-003']);
-    const of = (kind: Sample['kind'], key = 'sim-band-001') => v.samples.filter((s) => s.kind === kind && s.deviceKey === key);
+    const of = (kind: Sample['kind'], key = 'sim-band-001') =>
+      v.samples.filter((s) => s.kind === kind && s.deviceKey === key);
     expect(of('heart_rate')).toHaveLength(60); // 1 Hz
     // 4 Hz from the first instant: samples at t0, t0+0.25 s, ..., t0+60 s
     expect(of('eda')).toHaveLength(241);
@@ -73,7 +84,9 @@ describe('simulated venue', () => {
       if (s.kind === 'eda') expect(s.microsiemens).toBeGreaterThan(0);
       if (s.kind === 'skin_temp') expect(s.celsius).toBeGreaterThan(30);
     }
-    const beats = v.samples.filter((s) => s.kind === 'heart_rate' && s.deviceKey === 'sim-band-002').flatMap((s) => (s.kind === 'heart_rate' ? s.rr1024 : []));
+    const beats = v.samples
+      .filter((s) => s.kind === 'heart_rate' && s.deviceKey === 'sim-band-002')
+      .flatMap((s) => (s.kind === 'heart_rate' ? s.rr1024 : []));
     const totalS = beats.reduce((a, b) => a + b, 0) / 1024;
     expect(totalS).toBeGreaterThan(110); // beats cover the two minutes
     expect(totalS).toBeLessThan(121);
@@ -106,7 +119,9 @@ describe('simulated venue', () => {
       await v.driver.start(new AbortController().signal);
       v.mc.advance(300_000);
       await v.driver.stop();
-      const hr = v.samples.filter((s) => s.kind === 'heart_rate' && s.index >= 120).map((s) => (s.kind === 'heart_rate' ? s.bpm : 0));
+      const hr = v.samples
+        .filter((s) => s.kind === 'heart_rate' && s.index >= 120)
+        .map((s) => (s.kind === 'heart_rate' ? s.bpm : 0));
       return hr.reduce((a, b) => a + b, 0) / hr.length;
     };
     const calm = await meanHr(0);
@@ -130,14 +145,22 @@ describe('simulated venue', () => {
     await v.driver.start(new AbortController().signal);
     v.mc.advance(20_000);
     const zOf = (from: number) =>
-      v.samples.flatMap((s) => (s.kind === 'raw' && s.deviceKey === 'sim-band-001' && s.firstIndex >= from ? Array.from(s.values.filter((_, i) => i % 3 === 2)) : []));
+      v.samples.flatMap((s) =>
+        s.kind === 'raw' && s.deviceKey === 'sim-band-001' && s.firstIndex >= from
+          ? Array.from(s.values.filter((_, i) => i % 3 === 2))
+          : [],
+      );
     const slow = zOf(0);
     expect(power(slow, 50, 100)).toBeGreaterThan(3 * power(slow, 50, 140));
     v.driver.setTempo(140);
     const before = v.samples.length;
     v.mc.advance(20_000);
     await v.driver.stop();
-    const fast = v.samples.slice(before).flatMap((s) => (s.kind === 'raw' && s.deviceKey === 'sim-band-001' ? Array.from(s.values.filter((_, i) => i % 3 === 2)) : []));
+    const fast = v.samples
+      .slice(before)
+      .flatMap((s) =>
+        s.kind === 'raw' && s.deviceKey === 'sim-band-001' ? Array.from(s.values.filter((_, i) => i % 3 === 2)) : [],
+      );
     expect(power(fast, 50, 140)).toBeGreaterThan(3 * power(fast, 50, 100));
   });
 });

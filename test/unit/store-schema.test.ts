@@ -26,7 +26,10 @@ describe('store schema drift', () => {
       // And the check bites: a migration that dropped a column (or never made it) is named.
       store.sqlite.exec('ALTER TABLE events DROP COLUMN capacity');
       store.sqlite.exec('ALTER TABLE devices ADD COLUMN firmware TEXT');
-      expect(schemaDrift(store.sqlite, box, KYSELY)).toEqual(['devices.firmware: in the database, not in the types', 'events.capacity: in the types, not in the database']);
+      expect(schemaDrift(store.sqlite, box, KYSELY)).toEqual([
+        'devices.firmware: in the database, not in the types',
+        'events.capacity: in the types, not in the database',
+      ]);
     } finally {
       await store.stop();
     }
@@ -39,7 +42,9 @@ describe('store schema drift', () => {
     await cloud.close();
     const sqlite = new BetterSqlite3(path, { readonly: true });
     try {
-      expect(schemaDrift(sqlite, kyselyTables(join(ROOT, 'sync/cloud/schema.ts'), 'CloudDatabase'), KYSELY)).toEqual([]);
+      expect(schemaDrift(sqlite, kyselyTables(join(ROOT, 'sync/cloud/schema.ts'), 'CloudDatabase'), KYSELY)).toEqual(
+        [],
+      );
     } finally {
       sqlite.close();
     }

@@ -12,16 +12,39 @@ import type { Sample } from '../../drivers/sample.js';
 import { tempDir } from '../helpers/daemon-process.js';
 
 const ENTITY_TABLES = [
-  'users', 'events', 'registrations', 'devices', 'device_assignments', 'stream_chunks', 'biometric_data', 'movement_data',
-  'movement_patterns', 'detected_patterns', 'sound_events', 'song_selections', 'sound_samples', 'sound_presets',
-  'visualization_events', 'visualization_presets', 'outbox', 'box_meta',
+  'users',
+  'events',
+  'registrations',
+  'devices',
+  'device_assignments',
+  'stream_chunks',
+  'biometric_data',
+  'movement_data',
+  'movement_patterns',
+  'detected_patterns',
+  'sound_events',
+  'song_selections',
+  'sound_samples',
+  'sound_presets',
+  'visualization_events',
+  'visualization_presets',
+  'outbox',
+  'box_meta',
 ];
 
 function newStore(path = join(tempDir(), 'codance.db')) {
   return { path, store: new Store({ path, batchMs: 10, maxBatchRows: 1000, chunkMs: 1000 }) };
 }
 
-const hr = (i: number): Sample => ({ kind: 'heart_rate', deviceKey: 'band-1', receivedAt: 1_000 + i, index: i, bpm: 120, rr1024: [512, 510], contact: true });
+const hr = (i: number): Sample => ({
+  kind: 'heart_rate',
+  deviceKey: 'band-1',
+  receivedAt: 1_000 + i,
+  index: i,
+  bpm: 120,
+  rr1024: [512, 510],
+  contact: true,
+});
 
 describe('store', () => {
   it('migrates a new file to one schema covering every entity, in WAL mode', async () => {
@@ -31,7 +54,9 @@ describe('store', () => {
     expect(store.health()?.journalMode).toBe('wal');
     await store.stop();
     const db = new BetterSqlite3(path, { readonly: true });
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table'`).all() as { name: string }[]).map((r) => r.name);
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table'`).all() as { name: string }[]).map(
+      (r) => r.name,
+    );
     for (const t of ENTITY_TABLES) expect(tables).toContain(t);
     db.close();
   });
@@ -53,7 +78,17 @@ describe('store', () => {
     await store.start();
     store.registerDevice({ key: 'band-1', kind: 'wearable', transport: 'ble', model: 'H10', name: 'strap' });
     for (let i = 0; i < 10; i++) store.write(hr(i));
-    store.write({ kind: 'raw', deviceKey: 'band-1', stream: 'acc', receivedAt: 0, firstIndex: 0, startedAt: 5, rateHz: 50, channels: 3, values: new Float32Array(150) });
+    store.write({
+      kind: 'raw',
+      deviceKey: 'band-1',
+      stream: 'acc',
+      receivedAt: 0,
+      firstIndex: 0,
+      startedAt: 5,
+      rateHz: 50,
+      channels: 3,
+      values: new Float32Array(150),
+    });
     store.write({ kind: 'battery', deviceKey: 'band-1', receivedAt: 7, index: 0, percent: 80 });
     store.flush();
     expect(store.health()?.rowsWritten).toBe(12);
@@ -62,9 +97,16 @@ describe('store', () => {
     const bio = db.prepare('SELECT heart_rate, rr_1024, sensor_contact, source FROM biometric_data ORDER BY id').all();
     expect(bio).toHaveLength(10);
     expect(bio[0]).toEqual({ heart_rate: 120, rr_1024: '[512,510]', sensor_contact: 1, source: 'sensor' });
-    expect(db.prepare('SELECT sample_count, channels, length(data) AS bytes FROM stream_chunks').get()).toEqual({ sample_count: 50, channels: 3, bytes: 600 });
+    expect(db.prepare('SELECT sample_count, channels, length(data) AS bytes FROM stream_chunks').get()).toEqual({
+      sample_count: 50,
+      channels: 3,
+      bytes: 600,
+    });
     const outbox = db.prepare('SELECT entity, count(*) AS n FROM outbox GROUP BY entity ORDER BY entity').all();
-    expect(outbox).toEqual([{ entity: 'biometric_data', n: 10 }, { entity: 'stream_chunks', n: 1 }]);
+    expect(outbox).toEqual([
+      { entity: 'biometric_data', n: 10 },
+      { entity: 'stream_chunks', n: 1 },
+    ]);
     expect(db.prepare(`SELECT battery_pct FROM devices WHERE device_key='band-1'`).get()).toEqual({ battery_pct: 80 });
     db.close();
   });
@@ -103,9 +145,13 @@ describe('store', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(MigrationError);
-    expect((err as Error).message).toMatch(/^store migration 2026-11-22T05-00-00-choreography failed: .*choreo_tasks already exists/);
+    expect((err as Error).message).toMatch(
+      /^store migration 2026-11-22T05-00-00-choreography failed: .*choreo_tasks already exists/,
+    );
     const db = new BetterSqlite3(path, { readonly: true });
-    expect(db.prepare(`SELECT count(*) AS n FROM kysely_migration WHERE name LIKE '%choreography'`).get()).toEqual({ n: 0 }); // rolled back as one transaction
+    expect(db.prepare(`SELECT count(*) AS n FROM kysely_migration WHERE name LIKE '%choreography'`).get()).toEqual({
+      n: 0,
+    }); // rolled back as one transaction
     db.close();
   });
 
@@ -121,16 +167,20 @@ describe('store', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(StoreOpenError);
-    expect((err as Error).message).toBe(`cannot open the store at ${path}: this is not a Codance store (it holds photos, sound_presets); it was left unchanged. Point store.path at a new file or at a Codance store`);
+    expect((err as Error).message).toBe(
+      `cannot open the store at ${path}: this is not a Codance store (it holds photos, sound_presets); it was left unchanged. Point store.path at a new file or at a Codance store`,
+    );
     expect(readFileSync(path).equals(before)).toBe(true); // byte for byte: no WAL mode, no migration table
     expect(existsSync(`${path}-wal`)).toBe(false);
     // A file that is not SQLite at all is named as such, and also left alone.
     const text = join(tempDir(), 'notes.db');
     writeFileSync(text, 'shopping list\n'.repeat(100));
-    const err2 = await newStore(text).store.start().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err2 = await newStore(text)
+      .store.start()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect((err2 as Error).message).toMatch(/cannot open the store at .*notes\.db: file is not a database/);
     expect(readFileSync(text, 'utf8')).toBe('shopping list\n'.repeat(100));
   });
@@ -174,18 +224,54 @@ describe('store', () => {
     await store.start();
     const db = store.sqlite;
     const user = (name: string, consent: number): number =>
-      Number(db.prepare(`INSERT INTO users (username, email, password_hash, role, pseudonym, consent_biometrics, created_at, updated_at) VALUES (?, ?, 'x', 'dancer', ?, ?, 0, 0)`).run(name, `${name}@example.org`, `p_${name}`, consent).lastInsertRowid);
+      Number(
+        db
+          .prepare(
+            `INSERT INTO users (username, email, password_hash, role, pseudonym, consent_biometrics, created_at, updated_at) VALUES (?, ?, 'x', 'dancer', ?, ?, 0, 0)`,
+          )
+          .run(name, `${name}@example.org`, `p_${name}`, consent).lastInsertRowid,
+      );
     const ana = user('ana', 0);
     const ben = user('ben', 1);
-    const eventId = Number(db.prepare(`INSERT INTO events (name, starts_at, ends_at, created_at, updated_at) VALUES ('night', 0, 1, 0, 0)`).run().lastInsertRowid);
+    const eventId = Number(
+      db
+        .prepare(`INSERT INTO events (name, starts_at, ends_at, created_at, updated_at) VALUES ('night', 0, 1, 0, 0)`)
+        .run().lastInsertRowid,
+    );
     store.registerDevice({ key: 'band-a', kind: 'wearable', transport: 'ble', model: 'x', name: 'a' });
     store.registerDevice({ key: 'band-b', kind: 'wearable', transport: 'ble', model: 'x', name: 'b' });
     store.flush();
-    const dev = (k: string): number => (db.prepare('SELECT id FROM devices WHERE device_key = ?').get(k) as { id: number }).id;
-    db.prepare('INSERT INTO device_assignments (device_id, user_id, event_id, assigned_at) VALUES (?, ?, ?, 0)').run(dev('band-a'), ana, eventId);
-    db.prepare('INSERT INTO device_assignments (device_id, user_id, event_id, assigned_at) VALUES (?, ?, ?, 0)').run(dev('band-b'), ben, eventId);
-    const hrOf = (key: string, i: number): Sample => ({ kind: 'heart_rate', deviceKey: key, receivedAt: now, index: i, bpm: 120, rr1024: [512] });
-    const ecgOf = (key: string): Sample => ({ kind: 'raw', deviceKey: key, stream: 'ecg', receivedAt: now, firstIndex: 0, startedAt: now, rateHz: 130, channels: 1, values: new Float32Array(130) });
+    const dev = (k: string): number =>
+      (db.prepare('SELECT id FROM devices WHERE device_key = ?').get(k) as { id: number }).id;
+    db.prepare('INSERT INTO device_assignments (device_id, user_id, event_id, assigned_at) VALUES (?, ?, ?, 0)').run(
+      dev('band-a'),
+      ana,
+      eventId,
+    );
+    db.prepare('INSERT INTO device_assignments (device_id, user_id, event_id, assigned_at) VALUES (?, ?, ?, 0)').run(
+      dev('band-b'),
+      ben,
+      eventId,
+    );
+    const hrOf = (key: string, i: number): Sample => ({
+      kind: 'heart_rate',
+      deviceKey: key,
+      receivedAt: now,
+      index: i,
+      bpm: 120,
+      rr1024: [512],
+    });
+    const ecgOf = (key: string): Sample => ({
+      kind: 'raw',
+      deviceKey: key,
+      stream: 'ecg',
+      receivedAt: now,
+      firstIndex: 0,
+      startedAt: now,
+      rateHz: 130,
+      channels: 1,
+      values: new Float32Array(130),
+    });
     for (let i = 0; i < 5; i++) {
       store.write(hrOf('band-a', i));
       store.write(hrOf('band-b', i));
@@ -193,13 +279,24 @@ describe('store', () => {
     store.write(ecgOf('band-a'));
     store.write(ecgOf('band-b'));
     store.flush();
-    const rows = db.prepare('SELECT device_id, user_id, event_id FROM biometric_data').all() as { device_id: number; user_id: number; event_id: number }[];
+    const rows = db.prepare('SELECT device_id, user_id, event_id FROM biometric_data').all() as {
+      device_id: number;
+      user_id: number;
+      event_id: number;
+    }[];
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => r.device_id === dev('band-b') && r.user_id === ben && r.event_id === eventId)).toBe(true);
-    const chunks = db.prepare('SELECT device_id, event_id FROM stream_chunks').all() as { device_id: number; event_id: number }[];
+    const chunks = db.prepare('SELECT device_id, event_id FROM stream_chunks').all() as {
+      device_id: number;
+      event_id: number;
+    }[];
     expect(chunks).toEqual([{ device_id: dev('band-b'), event_id: eventId }]);
     expect(store.health()?.withheldNoConsent).toBe(5 + 130);
-    const outbox = (db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE entity IN ('biometric_data', 'stream_chunks')").get() as { n: number }).n;
+    const outbox = (
+      db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE entity IN ('biometric_data', 'stream_chunks')").get() as {
+        n: number;
+      }
+    ).n;
     // Ben consented to recording, not to cloud sync: his rows are stored but none is enqueued.
     expect(outbox).toBe(0);
     expect(store.health()?.localOnly).toBe(6);
@@ -207,13 +304,17 @@ describe('store', () => {
     now += 2500;
     store.write(hrOf('band-b', 5));
     store.flush();
-    expect((db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE entity = 'biometric_data'").get() as { n: number }).n).toBe(1);
+    expect(
+      (db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE entity = 'biometric_data'").get() as { n: number }).n,
+    ).toBe(1);
     // Ana consents: within the refresh time her band's data is stored, with her as its owner.
     db.prepare('UPDATE users SET consent_biometrics = 1 WHERE id = ?').run(ana);
     now += 2500;
     store.write(hrOf('band-a', 5));
     store.flush();
-    expect(db.prepare('SELECT user_id FROM biometric_data WHERE device_id = ?').all(dev('band-a'))).toEqual([{ user_id: ana }]);
+    expect(db.prepare('SELECT user_id FROM biometric_data WHERE device_id = ?').all(dev('band-a'))).toEqual([
+      { user_id: ana },
+    ]);
     await store.stop();
   });
 
@@ -226,12 +327,43 @@ describe('store', () => {
     store.registerDevice({ key: 'band-r', kind: 'wearable', transport: 'ble', model: 'x', name: 'r' });
     for (const age of [1, 40, 100, 400]) {
       store.write({ kind: 'eda', deviceKey: 'band-r', receivedAt: now - age * day, index: age, microsiemens: 2 });
-      store.write({ kind: 'raw', deviceKey: 'band-r', stream: 'acc', receivedAt: now - age * day, firstIndex: age * 1000, startedAt: now - age * day, rateHz: 50, channels: 3, values: new Float32Array(150) });
-      store.writeDerived({ t: 'crowd', row: { at: now - age * day, eventId: null, bpm: 120, activeDancers: 1, energy: 0.5, arousal: null, beatSynchrony: null, interSynchrony: null, density: null } });
+      store.write({
+        kind: 'raw',
+        deviceKey: 'band-r',
+        stream: 'acc',
+        receivedAt: now - age * day,
+        firstIndex: age * 1000,
+        startedAt: now - age * day,
+        rateHz: 50,
+        channels: 3,
+        values: new Float32Array(150),
+      });
+      store.writeDerived({
+        t: 'crowd',
+        row: {
+          at: now - age * day,
+          eventId: null,
+          bpm: 120,
+          activeDancers: 1,
+          energy: 0.5,
+          arousal: null,
+          beatSynchrony: null,
+          interSynchrony: null,
+          density: null,
+        },
+      });
     }
     await store.stop(); // drains the open chunks
     const db = new BetterSqlite3(path);
-    const deleted = pruneExpired(db, now, { acc: 30, gyro: 30, ecg: 30, ppg: 30, biometrics: 90, inferences: 90, crowd: 0 });
+    const deleted = pruneExpired(db, now, {
+      acc: 30,
+      gyro: 30,
+      ecg: 30,
+      ppg: 30,
+      biometrics: 90,
+      inferences: 90,
+      crowd: 0,
+    });
     expect(deleted).toEqual({ acc: 3, biometrics: 2 });
     expect((db.prepare('SELECT COUNT(*) AS n FROM crowd_states').get() as { n: number }).n).toBe(4);
     expect((db.prepare('SELECT COUNT(*) AS n FROM stream_chunks').get() as { n: number }).n).toBe(1);

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { peerAddress, trustedPeers } from '../../daemon/http/trusted.js';
 
 const ctx = (socket: string | undefined, forwarded?: string): Context =>
-  ({ env: socket ? { incoming: { socket: { remoteAddress: socket } } } : {}, req: { header: (n: string) => (n === 'x-forwarded-for' ? forwarded : undefined) } }) as unknown as Context;
+  ({
+    env: socket ? { incoming: { socket: { remoteAddress: socket } } } : {},
+    req: { header: (n: string) => (n === 'x-forwarded-for' ? forwarded : undefined) },
+  }) as unknown as Context;
 
 describe('peers', () => {
   it('takes the forwarded address only from a proxy on loopback, and only its last entry', () => {

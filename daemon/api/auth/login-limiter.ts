@@ -36,7 +36,9 @@ interface Failures {
 
 function tooMany(retryMs: number, what: string): ApiError {
   const retryS = Math.max(1, Math.ceil(retryMs / 1000));
-  return new ApiError(429, 'too_many_attempts', `too many failed logins ${what}; try again in ${retryS} s`, undefined, { 'Retry-After': String(retryS) });
+  return new ApiError(429, 'too_many_attempts', `too many failed logins ${what}; try again in ${retryS} s`, undefined, {
+    'Retry-After': String(retryS),
+  });
 }
 
 export class LoginLimiter {
@@ -48,7 +50,11 @@ export class LoginLimiter {
     private readonly limits: LoginLimits,
     private readonly now: () => number = Date.now,
   ) {
-    this.perAddress = new RateLimiterMemory({ points: limits.loginAttemptsPerAddress, duration: limits.loginWindowS, keyPrefix: 'addr' });
+    this.perAddress = new RateLimiterMemory({
+      points: limits.loginAttemptsPerAddress,
+      duration: limits.loginWindowS,
+      keyPrefix: 'addr',
+    });
   }
 
   /** Throws 429 if this address, or this account from this address, must wait; counts the attempt for the address. */

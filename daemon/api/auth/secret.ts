@@ -8,6 +8,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 export function jwtSecret(configured: string | undefined, sqlite: BetterSqlite3.Database): string {
   if (configured) return configured;
-  sqlite.prepare(`INSERT OR IGNORE INTO box_meta (key, value) VALUES ('jwt_secret', ?)`).run(randomBytes(32).toString('base64url'));
+  sqlite
+    .prepare(`INSERT OR IGNORE INTO box_meta (key, value) VALUES ('jwt_secret', ?)`)
+    .run(randomBytes(32).toString('base64url'));
   return (sqlite.prepare(`SELECT value FROM box_meta WHERE key = 'jwt_secret'`).get() as { value: string }).value;
 }

@@ -22,7 +22,8 @@ export interface TokenSettings {
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-const invalid = (): ApiError => new ApiError(401, 'invalid_token', 'the refresh token is invalid, expired or already used; log in again');
+const invalid = (): ApiError =>
+  new ApiError(401, 'invalid_token', 'the refresh token is invalid, expired or already used; log in again');
 
 export class Tokens {
   constructor(
@@ -33,7 +34,11 @@ export class Tokens {
   async issue(user: { id: number; role: Role }, family: string = randomUUID()): Promise<TokenPair> {
     const now = this.sql.now();
     const iat = Math.floor(now / 1000);
-    const access = await sign({ sub: String(user.id), role: user.role, iat, exp: iat + this.settings.accessTokenTtlS }, this.settings.secret, 'HS256');
+    const access = await sign(
+      { sub: String(user.id), role: user.role, iat, exp: iat + this.settings.accessTokenTtlS },
+      this.settings.secret,
+      'HS256',
+    );
     const refresh = randomBytes(32).toString('base64url');
     this.sql.run(
       this.sql.db.insertInto('refresh_tokens').values({
@@ -44,7 +49,12 @@ export class Tokens {
         expires_at: now + this.settings.refreshTokenTtlS * 1000,
       }),
     );
-    return { access_token: access, token_type: 'bearer', expires_in: this.settings.accessTokenTtlS, refresh_token: refresh };
+    return {
+      access_token: access,
+      token_type: 'bearer',
+      expires_in: this.settings.accessTokenTtlS,
+      refresh_token: refresh,
+    };
   }
 
   /** The user id of a valid access token, or undefined (expired, forged, malformed). */
@@ -68,7 +78,13 @@ export class Tokens {
       if (row.revoked_at !== null) {
         // Someone holds a copy of an already-rotated token: end that whole login.
         // (Returned, not thrown: a throw would roll this revocation back.)
-        sql.run(sql.db.updateTable('refresh_tokens').set({ revoked_at: now }).where('family', '=', row.family).where('revoked_at', 'is', null));
+        sql.run(
+          sql.db
+            .updateTable('refresh_tokens')
+            .set({ revoked_at: now })
+            .where('family', '=', row.family)
+            .where('revoked_at', 'is', null),
+        );
         return undefined;
       }
       sql.run(sql.db.updateTable('refresh_tokens').set({ revoked_at: now }).where('id', '=', row.id));
@@ -80,6 +96,12 @@ export class Tokens {
 
   revokeUser(userId: number): void {
     const { sql } = this;
-    sql.run(sql.db.updateTable('refresh_tokens').set({ revoked_at: sql.now() }).where('user_id', '=', userId).where('revoked_at', 'is', null));
+    sql.run(
+      sql.db
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: sql.now() })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null),
+    );
   }
 }

@@ -37,7 +37,8 @@ export async function createUser(sql: Sql, input: NewUser): Promise<number> {
         pseudonym: newPseudonym(),
         consent_biometrics: input.consent_biometrics ? 1 : 0,
         consent_cloud_sync: input.consent_cloud_sync ? 1 : 0,
-        consent_updated_at: input.consent_biometrics === undefined && input.consent_cloud_sync === undefined ? null : now,
+        consent_updated_at:
+          input.consent_biometrics === undefined && input.consent_cloud_sync === undefined ? null : now,
         created_at: now,
         updated_at: now,
       }),
@@ -48,15 +49,27 @@ export async function createUser(sql: Sql, input: NewUser): Promise<number> {
 }
 
 export function assertFree(sql: Sql, username: string | undefined, email: string | undefined, exceptId = 0): void {
-  if (username !== undefined && sql.first(sql.db.selectFrom('users').select('id').where('username', '=', username).where('id', '!=', exceptId))) {
+  if (
+    username !== undefined &&
+    sql.first(sql.db.selectFrom('users').select('id').where('username', '=', username).where('id', '!=', exceptId))
+  ) {
     throw conflict('already_exists', `username "${username}" is already taken`, 'body.username');
   }
-  if (email !== undefined && sql.first(sql.db.selectFrom('users').select('id').where('email', '=', email).where('id', '!=', exceptId))) {
+  if (
+    email !== undefined &&
+    sql.first(sql.db.selectFrom('users').select('id').where('email', '=', email).where('id', '!=', exceptId))
+  ) {
     throw conflict('already_exists', `email "${email}" is already registered`, 'body.email');
   }
 }
 
 export function activeAdminCount(sql: Sql): number {
-  const row = sql.first(sql.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('is_active', '=', 1));
+  const row = sql.first(
+    sql.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'admin')
+      .where('is_active', '=', 1),
+  );
   return row?.n ?? 0;
 }

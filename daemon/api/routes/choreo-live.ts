@@ -18,20 +18,33 @@ export function registerChoreoLiveRoutes(router: ApiRouter, deps: ApiDeps): void
   const tags = ['choreography'];
   const live = () => {
     const l = deps.hardware.room?.live;
-    if (!l) throw new ApiError(503, 'unavailable', 'live playback needs the room (mapping and clock), which is not running');
+    if (!l)
+      throw new ApiError(503, 'unavailable', 'live playback needs the room (mapping and clock), which is not running');
     return l;
   };
   let songStarted = false;
 
   router.add(
-    { method: 'get', path: '/api/v1/choreography/live', tags, access: ANY, summary: 'What is being danced live: the routine, its count, the current move', responses: { 200: json(liveOut, 'status'), ...errors(401, 503) } },
+    {
+      method: 'get',
+      path: '/api/v1/choreography/live',
+      tags,
+      access: ANY,
+      summary: 'What is being danced live: the routine, its count, the current move',
+      responses: { 200: json(liveOut, 'status'), ...errors(401, 503) },
+    },
     (c) => c.json(live().status(), 200),
   );
   router.add(
     {
-      method: 'put', path: '/api/v1/choreography/live', tags, access: STAFF,
-      summary: 'Play a saved choreography (or a completed task) live from the next 8-count "1", sending its cues to the mapping rules',
-      request: { body: body(liveIn) }, responses: { 200: json(liveOut, 'status'), ...errors(401, 403, 409, 422, 503) },
+      method: 'put',
+      path: '/api/v1/choreography/live',
+      tags,
+      access: STAFF,
+      summary:
+        'Play a saved choreography (or a completed task) live from the next 8-count "1", sending its cues to the mapping rules',
+      request: { body: body(liveIn) },
+      responses: { 200: json(liveOut, 'status'), ...errors(401, 403, 409, 422, 503) },
     },
     async (c, { body: input }) => {
       const user = userOf(c);
@@ -39,13 +52,41 @@ export function registerChoreoLiveRoutes(router: ApiRouter, deps: ApiDeps): void
       let blueprint: string | null;
       let songId: number | null;
       if (input.collection_id !== undefined) {
-        const row = sql.first(sql.db.selectFrom('collections').select(['name', 'blueprint', 'song_id', 'user_id']).where('id', '=', input.collection_id));
-        if (!row || (!isStaff(user) && row.user_id !== user.id)) throw new ApiError(422, 'unknown_reference', `body.collection_id: no collection with id ${input.collection_id}`, 'body.collection_id');
+        const row = sql.first(
+          sql.db
+            .selectFrom('collections')
+            .select(['name', 'blueprint', 'song_id', 'user_id'])
+            .where('id', '=', input.collection_id),
+        );
+        if (!row || (!isStaff(user) && row.user_id !== user.id))
+          throw new ApiError(
+            422,
+            'unknown_reference',
+            `body.collection_id: no collection with id ${input.collection_id}`,
+            'body.collection_id',
+          );
         ({ name, blueprint, song_id: songId } = row);
       } else {
-        const row = sql.first(sql.db.selectFrom('choreo_tasks').select(['id', 'status', 'blueprint', 'song_id']).where('id', '=', input.task_id!));
-        if (!row) throw new ApiError(422, 'unknown_reference', `body.task_id: no task with id ${input.task_id}`, 'body.task_id');
-        if (row.status !== 'completed' || !row.blueprint) throw new ApiError(409, 'task_not_completed', `body.task_id: task ${row.id} is ${row.status}`, 'body.task_id');
+        const row = sql.first(
+          sql.db
+            .selectFrom('choreo_tasks')
+            .select(['id', 'status', 'blueprint', 'song_id'])
+            .where('id', '=', input.task_id!),
+        );
+        if (!row)
+          throw new ApiError(
+            422,
+            'unknown_reference',
+            `body.task_id: no task with id ${input.task_id}`,
+            'body.task_id',
+          );
+        if (row.status !== 'completed' || !row.blueprint)
+          throw new ApiError(
+            409,
+            'task_not_completed',
+            `body.task_id: task ${row.id} is ${row.status}`,
+            'body.task_id',
+          );
         ({ blueprint, song_id: songId } = row);
         name = `task ${row.id}`;
       }
@@ -54,18 +95,46 @@ export function registerChoreoLiveRoutes(router: ApiRouter, deps: ApiDeps): void
       if (input.with_song) {
         const playback = deps.hardware.room?.playback;
         if (!playback) throw new ApiError(503, 'unavailable', 'song playback is not running');
-        const song = songId === null ? undefined : sql.first(sql.db.selectFrom('songs').select(['id', 'title', 'sha256', 'mime_type', 'analysis']).where('id', '=', songId));
-        if (!song) throw new ApiError(409, 'no_song', 'this choreography has no song in the library to play with it', 'body.with_song');
-        const file = songFile(songs.cacheDir, song, () => sql.first(sql.db.selectFrom('songs').select('data').where('id', '=', song.id))!.data);
+        const song =
+          songId === null
+            ? undefined
+            : sql.first(
+                sql.db
+                  .selectFrom('songs')
+                  .select(['id', 'title', 'sha256', 'mime_type', 'analysis'])
+                  .where('id', '=', songId),
+              );
+        if (!song)
+          throw new ApiError(
+            409,
+            'no_song',
+            'this choreography has no song in the library to play with it',
+            'body.with_song',
+          );
+        const file = songFile(
+          songs.cacheDir,
+          song,
+          () => sql.first(sql.db.selectFrom('songs').select('data').where('id', '=', song.id))!.data,
+        );
         // Two beats before the first "1": the clock is on the song's grid when the routine starts.
-        await playback.play({ id: song.id, title: song.title, file, analysis: analysisOut.parse(JSON.parse(song.analysis)) }, Math.max(0, plan.startS - (2 * 60) / plan.tempo));
+        await playback.play(
+          { id: song.id, title: song.title, file, analysis: analysisOut.parse(JSON.parse(song.analysis)) },
+          Math.max(0, plan.startS - (2 * 60) / plan.tempo),
+        );
         songStarted = true;
       }
       return c.json(player.play(name, plan), 200);
     },
   );
   router.add(
-    { method: 'delete', path: '/api/v1/choreography/live', tags, access: STAFF, summary: 'Stop the routine (and the song, if it was started with it)', responses: { 200: json(liveOut, 'status'), ...errors(401, 403, 503) } },
+    {
+      method: 'delete',
+      path: '/api/v1/choreography/live',
+      tags,
+      access: STAFF,
+      summary: 'Stop the routine (and the song, if it was started with it)',
+      responses: { 200: json(liveOut, 'status'), ...errors(401, 403, 503) },
+    },
     async (c) => {
       const status = live().stop();
       if (songStarted) {

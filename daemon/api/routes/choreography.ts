@@ -12,20 +12,44 @@ export function registerChoreographyRoutes(router: ApiRouter, deps: ApiDeps): vo
   const { sql, moves } = deps;
   const tags = ['choreography'];
   router.add(
-    { method: 'get', path: '/api/v1/choreography/moves', tags, access: ANY, summary: 'The move library (filter by style, highest difficulty, tag)', request: { query: movesQuery }, responses: { 200: json(moveOut.array(), 'moves'), ...errors(401, 422) } },
+    {
+      method: 'get',
+      path: '/api/v1/choreography/moves',
+      tags,
+      access: ANY,
+      summary: 'The move library (filter by style, highest difficulty, tag)',
+      request: { query: movesQuery },
+      responses: { 200: json(moveOut.array(), 'moves'), ...errors(401, 422) },
+    },
     (c, { query }) =>
       c.json(
-        moves.filter((m) => (!query.style || m.styles.includes(query.style)) && (query.max_difficulty === undefined || m.difficulty <= query.max_difficulty) && (!query.tag || m.tags.includes(query.tag))),
+        moves.filter(
+          (m) =>
+            (!query.style || m.styles.includes(query.style)) &&
+            (query.max_difficulty === undefined || m.difficulty <= query.max_difficulty) &&
+            (!query.tag || m.tags.includes(query.tag)),
+        ),
         200,
       ),
   );
   router.add(
-    { method: 'post', path: '/api/v1/choreography/parse-query', tags, access: ANY, summary: 'A request in words → planning parameters (local parser, no network)', request: { body: body(parseQueryIn) }, responses: { 200: json(paramsOut, 'the parameters and the words that set them'), ...errors(401, 422) } },
+    {
+      method: 'post',
+      path: '/api/v1/choreography/parse-query',
+      tags,
+      access: ANY,
+      summary: 'A request in words → planning parameters (local parser, no network)',
+      request: { body: body(parseQueryIn) },
+      responses: { 200: json(paramsOut, 'the parameters and the words that set them'), ...errors(401, 422) },
+    },
     async (c, { body: input }) => c.json(await deps.understand(input.query), 200),
   );
   router.add(
     {
-      method: 'post', path: '/api/v1/choreography/blueprint', tags, access: ANY,
+      method: 'post',
+      path: '/api/v1/choreography/blueprint',
+      tags,
+      access: ANY,
       summary: "Plan a blueprint over a library song's phrases (synchronous; deterministic per seed)",
       request: { body: body(blueprintIn) },
       responses: { 200: json(blueprintOut, 'the blueprint, each move with why'), ...errors(401, 404, 422) },

@@ -24,8 +24,15 @@ const STATE_EVERY_MS = 1000;
 const MAX_PENDING_WRITES = 200;
 
 const streamQuery = z.object({
-  once: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').openapi({ description: 'send one state and end (scripts, checks)' }),
-  device: z.string().min(1).max(120).optional().openapi({ description: "the wearable whose vitals to stream (its key, e.g. sim:band-03); its wearer's biometric consent is required" }),
+  once: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .openapi({ description: 'send one state and end (scripts, checks)' }),
+  device: z.string().min(1).max(120).optional().openapi({
+    description:
+      "the wearable whose vitals to stream (its key, e.g. sim:band-03); its wearer's biometric consent is required",
+  }),
 });
 
 export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
@@ -36,20 +43,43 @@ export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
     return f;
   };
   router.add(
-    { method: 'get', path: '/api/v1/console/state', tags, access: STAFF, summary: "The console's picture of the box: devices and wearers, dancers checked in, clock, OSC monitor, presets, sync, playback, live choreography", responses: { 200: json(consoleState, 'the state'), ...errors(401, 403) } },
+    {
+      method: 'get',
+      path: '/api/v1/console/state',
+      tags,
+      access: STAFF,
+      summary:
+        "The console's picture of the box: devices and wearers, dancers checked in, clock, OSC monitor, presets, sync, playback, live choreography",
+      responses: { 200: json(consoleState, 'the state'), ...errors(401, 403) },
+    },
     (c) => c.json(buildConsoleState(deps, feed()), 200),
   );
   router.add(
-    { method: 'get', path: '/api/v1/console/doctor', tags, access: STAFF, summary: "`codance doctor`'s checks, run by the daemon", responses: { 200: json(doctorOut, 'the checks'), ...errors(401, 403) } },
+    {
+      method: 'get',
+      path: '/api/v1/console/doctor',
+      tags,
+      access: STAFF,
+      summary: "`codance doctor`'s checks, run by the daemon",
+      responses: { 200: json(doctorOut, 'the checks'), ...errors(401, 403) },
+    },
     async (c) => c.json(await feed().doctor(), 200),
   );
   router.add(
     {
-      method: 'get', path: '/api/v1/console/stream', tags, access: STAFF,
-      summary: 'Live console events (text/event-stream): `state` every second, `crowd` per crowd state, `vitals` of the chosen device, `log`',
-      description: 'Each event is `event: NAME` and `data: JSON` (the schemas ConsoleState, and crowd/vitals/log points). The stream ends after 10 minutes; reconnect.',
+      method: 'get',
+      path: '/api/v1/console/stream',
+      tags,
+      access: STAFF,
+      summary:
+        'Live console events (text/event-stream): `state` every second, `crowd` per crowd state, `vitals` of the chosen device, `log`',
+      description:
+        'Each event is `event: NAME` and `data: JSON` (the schemas ConsoleState, and crowd/vitals/log points). The stream ends after 10 minutes; reconnect.',
       request: { query: streamQuery },
-      responses: { 200: { description: 'the event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(401, 403, 404, 422) },
+      responses: {
+        200: { description: 'the event stream', content: { 'text/event-stream': { schema: z.string() } } },
+        ...errors(401, 403, 404, 422),
+      },
     },
     (c, { query }) => {
       const f = feed();
@@ -57,7 +87,13 @@ export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
       if (device !== undefined) {
         const permission = vitalsPermission(deps.sql.sqlite, device);
         if (permission === 'no_device') throw new ApiError(404, 'not_found', `no device ${device}`, 'query.device');
-        if (permission === 'no_consent') throw new ApiError(403, 'no_consent', `the dancer wearing ${device} has not consented to biometric recording`, 'query.device');
+        if (permission === 'no_consent')
+          throw new ApiError(
+            403,
+            'no_consent',
+            `the dancer wearing ${device} has not consented to biometric recording`,
+            'query.device',
+          );
       }
       return streamSSE(c, async (stream) => {
         if (query.once) {
@@ -73,17 +109,33 @@ export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
             .catch(() => undefined)
             .finally(() => pending--);
         };
-        const off = streamConsole(f, () => device, (event, data) => write(event, data, event !== 'crowd'));
+        const off = streamConsole(
+          f,
+          () => device,
+          (event, data) => write(event, data, event !== 'crowd'),
+        );
         const sendState = (): void => {
           try {
             // Consent withdrawn (or the band given to someone without it) since the stream began: vitals stop now.
             if (device !== undefined && vitalsPermission(deps.sql.sqlite, device) !== 'ok') {
-              write('log', { at: Date.now(), kind: 'device', text: `vitals of ${device} stopped: its wearer has not consented to biometric recording` }, false);
+              write(
+                'log',
+                {
+                  at: Date.now(),
+                  kind: 'device',
+                  text: `vitals of ${device} stopped: its wearer has not consented to biometric recording`,
+                },
+                false,
+              );
               device = undefined;
             }
             write('state', buildConsoleState(deps, f), false);
           } catch (err) {
-            write('log', { at: Date.now(), kind: 'device', text: `console state failed: ${(err as Error).message}` }, true);
+            write(
+              'log',
+              { at: Date.now(), kind: 'device', text: `console state failed: ${(err as Error).message}` },
+              true,
+            );
           }
         };
         sendState();

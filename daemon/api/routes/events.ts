@@ -7,7 +7,16 @@ import { body, errors, json } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
 import { getRow, listPage, registerResource } from '../resource.js';
 import { userOf, type ApiRouter } from '../router.js';
-import { attendanceIn, eventColumns, eventCreate, eventOut, eventUpdate, registrationColumns, registrationOut, registrationUpdate } from '../schemas/events.js';
+import {
+  attendanceIn,
+  eventColumns,
+  eventCreate,
+  eventOut,
+  eventUpdate,
+  registrationColumns,
+  registrationOut,
+  registrationUpdate,
+} from '../schemas/events.js';
 
 const tags = ['events'];
 const base = '/api/v1/events';
@@ -15,45 +24,93 @@ const base = '/api/v1/events';
 export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
   const { sql } = deps;
   const activeRegistrations = (eventId: number): number =>
-    sql.first(sql.db.selectFrom('registrations').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', '=', eventId).where('is_active', '=', 1))?.n ?? 0;
+    sql.first(
+      sql.db
+        .selectFrom('registrations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('event_id', '=', eventId)
+        .where('is_active', '=', 1),
+    )?.n ?? 0;
   const target = (me: CurrentUser, userId: number | undefined, who: 'admin' | 'staff'): number => {
     const id = userId ?? me.id;
-    if (id !== me.id && !(who === 'admin' ? me.role === 'admin' : isStaff(me))) throw forbidden(`only ${who === 'admin' ? 'an admin' : 'admin or technician'} may do this for someone else`);
-    if (!sql.first(sql.db.selectFrom('users').select('id').where('id', '=', id))) throw new ApiError(422, 'unknown_reference', `body.user_id: no user with id ${id}`, 'body.user_id');
+    if (id !== me.id && !(who === 'admin' ? me.role === 'admin' : isStaff(me)))
+      throw forbidden(`only ${who === 'admin' ? 'an admin' : 'admin or technician'} may do this for someone else`);
+    if (!sql.first(sql.db.selectFrom('users').select('id').where('id', '=', id)))
+      throw new ApiError(422, 'unknown_reference', `body.user_id: no user with id ${id}`, 'body.user_id');
     return id;
   };
   const registration = (eventId: number, userId: number): Row | undefined =>
-    sql.first(sql.db.selectFrom('registrations').selectAll().where('event_id', '=', eventId).where('user_id', '=', userId));
+    sql.first(
+      sql.db.selectFrom('registrations').selectAll().where('event_id', '=', eventId).where('user_id', '=', userId),
+    );
   const regJson = (id: number): Row => toApi(registrationColumns, getRow(sql, 'registrations', id, 'registration'));
 
   // Static paths first: hono tries routes in order, and /events/{id} would claim "upcoming".
   router.add(
-    { method: 'get', path: `${base}/upcoming`, tags, summary: 'Active events that have not ended, soonest first', access: ANY, request: { query: listQuery }, responses: { 200: json(pageSchema(eventOut), 'a page of events'), ...errors(401, 422) } },
+    {
+      method: 'get',
+      path: `${base}/upcoming`,
+      tags,
+      summary: 'Active events that have not ended, soonest first',
+      access: ANY,
+      request: { query: listQuery },
+      responses: { 200: json(pageSchema(eventOut), 'a page of events'), ...errors(401, 422) },
+    },
     (c, { query }) => {
       const now = sql.now();
-      return c.json(listPage(sql, 'events', { timeColumn: 'starts_at', eventColumn: 'id', columns: eventColumns }, query, (q) => q.where('ends_at', '>', now).where('is_active', '=', 1)), 200);
+      return c.json(
+        listPage(sql, 'events', { timeColumn: 'starts_at', eventColumn: 'id', columns: eventColumns }, query, (q) =>
+          q.where('ends_at', '>', now).where('is_active', '=', 1),
+        ),
+        200,
+      );
     },
   );
 
   router.add(
-    { method: 'post', path: `${base}/register`, tags, summary: 'Register for an event (yourself; admin: anyone); capacity enforced', access: { roles, own: ['technician', 'dancer'] }, request: { body: body(attendanceIn) }, responses: { 201: json(registrationOut, 'the registration'), ...errors(401, 403, 404, 409, 422) } },
+    {
+      method: 'post',
+      path: `${base}/register`,
+      tags,
+      summary: 'Register for an event (yourself; admin: anyone); capacity enforced',
+      access: { roles, own: ['technician', 'dancer'] },
+      request: { body: body(attendanceIn) },
+      responses: { 201: json(registrationOut, 'the registration'), ...errors(401, 403, 404, 409, 422) },
+    },
     (c, { body: input }) => {
       const me = userOf(c);
       const userId = target(me, input.user_id, 'admin');
       const id = sql.tx(() => {
         const event = getRow(sql, 'events', input.event_id, 'event');
-        if (event.is_active !== 1) throw conflict('event_inactive', `event ${input.event_id} is not open for registration`, 'body.event_id');
-        if (Number(event.ends_at) <= sql.now()) throw conflict('event_over', `event ${input.event_id} has already ended`, 'body.event_id');
+        if (event.is_active !== 1)
+          throw conflict('event_inactive', `event ${input.event_id} is not open for registration`, 'body.event_id');
+        if (Number(event.ends_at) <= sql.now())
+          throw conflict('event_over', `event ${input.event_id} has already ended`, 'body.event_id');
         const existing = registration(input.event_id, userId);
-        if (existing?.is_active === 1) throw conflict('already_registered', `user ${userId} is already registered for event ${input.event_id}`, 'body.user_id');
+        if (existing?.is_active === 1)
+          throw conflict(
+            'already_registered',
+            `user ${userId} is already registered for event ${input.event_id}`,
+            'body.user_id',
+          );
         const capacity = event.capacity as number | null;
-        if (capacity !== null && activeRegistrations(input.event_id) >= capacity) throw conflict('event_full', `event ${input.event_id} is full (${capacity} places)`, 'body.event_id');
+        if (capacity !== null && activeRegistrations(input.event_id) >= capacity)
+          throw conflict('event_full', `event ${input.event_id} is full (${capacity} places)`, 'body.event_id');
         let regId: number;
         if (existing) {
           regId = Number(existing.id);
-          sql.run(sql.db.updateTable('registrations').set({ is_active: 1, registered_at: sql.now(), checked_in_at: null, checked_out_at: null }).where('id', '=', regId));
+          sql.run(
+            sql.db
+              .updateTable('registrations')
+              .set({ is_active: 1, registered_at: sql.now(), checked_in_at: null, checked_out_at: null })
+              .where('id', '=', regId),
+          );
         } else {
-          regId = sql.run(sql.db.insertInto('registrations').values({ event_id: input.event_id, user_id: userId, registered_at: sql.now() })).id;
+          regId = sql.run(
+            sql.db
+              .insertInto('registrations')
+              .values({ event_id: input.event_id, user_id: userId, registered_at: sql.now() }),
+          ).id;
         }
         sql.outbox('registrations', regId);
         return regId;
@@ -65,21 +122,38 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
   for (const action of ['checkin', 'checkout'] as const) {
     router.add(
       {
-        method: 'post', path: `${base}/${action}`, tags,
-        summary: action === 'checkin' ? 'Check in at an event (yourself; admin/technician: anyone registered)' : 'Check out of an event (yourself; admin/technician: anyone)',
-        access: OWN, request: { body: body(attendanceIn) }, responses: { 200: json(registrationOut, 'the registration'), ...errors(401, 403, 404, 409, 422) },
+        method: 'post',
+        path: `${base}/${action}`,
+        tags,
+        summary:
+          action === 'checkin'
+            ? 'Check in at an event (yourself; admin/technician: anyone registered)'
+            : 'Check out of an event (yourself; admin/technician: anyone)',
+        access: OWN,
+        request: { body: body(attendanceIn) },
+        responses: { 200: json(registrationOut, 'the registration'), ...errors(401, 403, 404, 409, 422) },
       },
       (c, { body: input }) => {
         const userId = target(userOf(c), input.user_id, 'staff');
         const id = sql.tx(() => {
           getRow(sql, 'events', input.event_id, 'event');
           const reg = registration(input.event_id, userId);
-          if (reg?.is_active !== 1) throw conflict('not_registered', `user ${userId} is not registered for event ${input.event_id}`, 'body.event_id');
+          if (reg?.is_active !== 1)
+            throw conflict(
+              'not_registered',
+              `user ${userId} is not registered for event ${input.event_id}`,
+              'body.event_id',
+            );
           const inside = reg.checked_in_at !== null && reg.checked_out_at === null;
           const now = sql.now();
           if (action === 'checkin') {
             if (inside) throw conflict('already_checked_in', `user ${userId} is already checked in`, 'body.user_id');
-            sql.run(sql.db.updateTable('registrations').set({ checked_in_at: now, checked_out_at: null }).where('id', '=', Number(reg.id)));
+            sql.run(
+              sql.db
+                .updateTable('registrations')
+                .set({ checked_in_at: now, checked_out_at: null })
+                .where('id', '=', Number(reg.id)),
+            );
           } else {
             if (!inside) throw conflict('not_checked_in', `user ${userId} is not checked in`, 'body.user_id');
             sql.run(sql.db.updateTable('registrations').set({ checked_out_at: now }).where('id', '=', Number(reg.id)));
@@ -95,9 +169,17 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
   registerResource(
     router,
     {
-      table: 'registrations', path: '/events/registrations', tag: 'events', noun: 'registration',
-      columns: registrationColumns, out: registrationOut, create: registrationUpdate, update: registrationUpdate,
-      timeColumn: 'registered_at', eventColumn: 'event_id', ownerColumn: 'user_id',
+      table: 'registrations',
+      path: '/events/registrations',
+      tag: 'events',
+      noun: 'registration',
+      columns: registrationColumns,
+      out: registrationOut,
+      create: registrationUpdate,
+      update: registrationUpdate,
+      timeColumn: 'registered_at',
+      eventColumn: 'event_id',
+      ownerColumn: 'user_id',
       // created through POST /events/register, which enforces capacity
       access: { list: OWN, get: OWN, update: STAFF, delete: OWN },
     },
@@ -107,15 +189,27 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
   registerResource(
     router,
     {
-      table: 'events', path: '/events', tag: 'events', noun: 'event',
-      columns: eventColumns, out: eventOut, create: eventCreate, update: eventUpdate,
-      timeColumn: 'starts_at', eventColumn: 'id',
+      table: 'events',
+      path: '/events',
+      tag: 'events',
+      noun: 'event',
+      columns: eventColumns,
+      out: eventOut,
+      create: eventCreate,
+      update: eventUpdate,
+      timeColumn: 'starts_at',
+      eventColumn: 'id',
       access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: STAFF },
       check: (e, _user, before) => {
-        if (Date.parse(String(e.ends_at)) < Date.parse(String(e.starts_at))) throw new ApiError(422, 'validation_failed', 'body.ends_at: must not be before starts_at', 'body.ends_at');
+        if (Date.parse(String(e.ends_at)) < Date.parse(String(e.starts_at)))
+          throw new ApiError(422, 'validation_failed', 'body.ends_at: must not be before starts_at', 'body.ends_at');
         const registered = before && typeof e.capacity === 'number' ? activeRegistrations(Number(e.id)) : 0;
         if (typeof e.capacity === 'number' && e.capacity < registered) {
-          throw conflict('capacity_below_registrations', `capacity ${e.capacity} is below the ${registered} active registrations`, 'body.capacity');
+          throw conflict(
+            'capacity_below_registrations',
+            `capacity ${e.capacity} is below the ${registered} active registrations`,
+            'body.capacity',
+          );
         }
         return undefined;
       },

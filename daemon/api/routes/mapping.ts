@@ -11,7 +11,16 @@ import { ApiError } from '../errors.js';
 import { body, errors, json } from '../openapi-common.js';
 import type { ApiRouter } from '../router.js';
 import { MappingError } from '../../mapping/live-mapping.js';
-import { activeIn, activeOut, clockOut, mappingOut, presetsOut, ruleIdParam, ruleIn, rulesIn } from '../schemas/mapping.js';
+import {
+  activeIn,
+  activeOut,
+  clockOut,
+  mappingOut,
+  presetsOut,
+  ruleIdParam,
+  ruleIn,
+  rulesIn,
+} from '../schemas/mapping.js';
 
 function room(deps: ApiDeps): RoomView {
   const r = deps.hardware.room;
@@ -24,7 +33,12 @@ function mapped<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof MappingError) throw new ApiError(err.code === 'not_found' ? 404 : 422, err.code === 'not_found' ? 'not_found' : 'validation_failed', err.message);
+    if (err instanceof MappingError)
+      throw new ApiError(
+        err.code === 'not_found' ? 404 : 422,
+        err.code === 'not_found' ? 'not_found' : 'validation_failed',
+        err.message,
+      );
     throw err;
   }
 }
@@ -33,11 +47,33 @@ export function registerMappingRoutes(router: ApiRouter, deps: ApiDeps): void {
   const tags = ['mapping'];
   const view = () => {
     const { mapping } = room(deps);
-    return { rules: mapping.rules() as unknown as Record<string, unknown>[], active: mapping.activePresets(), effective_rules: mapping.effective().length };
+    return {
+      rules: mapping.rules() as unknown as Record<string, unknown>[],
+      active: mapping.activePresets(),
+      effective_rules: mapping.effective().length,
+    };
   };
-  router.add({ method: 'get', path: '/api/v1/mapping', tags, access: STAFF, summary: 'The mapping rules running now and the active presets', responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403) } }, (c) => c.json(view(), 200));
   router.add(
-    { method: 'put', path: '/api/v1/mapping/rules', tags, access: STAFF, summary: 'Replace every base rule at once (applied immediately, kept across restarts)', request: { body: body(rulesIn) }, responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403, 422) } },
+    {
+      method: 'get',
+      path: '/api/v1/mapping',
+      tags,
+      access: STAFF,
+      summary: 'The mapping rules running now and the active presets',
+      responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403) },
+    },
+    (c) => c.json(view(), 200),
+  );
+  router.add(
+    {
+      method: 'put',
+      path: '/api/v1/mapping/rules',
+      tags,
+      access: STAFF,
+      summary: 'Replace every base rule at once (applied immediately, kept across restarts)',
+      request: { body: body(rulesIn) },
+      responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403, 422) },
+    },
     (c, { body: rules }) => {
       mapped(() => room(deps).mapping.replaceRules(rules));
       return c.json(view(), 200);
@@ -45,31 +81,64 @@ export function registerMappingRoutes(router: ApiRouter, deps: ApiDeps): void {
   );
   router.add(
     {
-      method: 'put', path: '/api/v1/mapping/rules/{rule}', tags, access: STAFF, summary: 'Add a rule, or replace the rule with this id (the body\'s id must match the path)',
-      request: { params: ruleIdParam, body: body(ruleIn) }, responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403, 422) },
+      method: 'put',
+      path: '/api/v1/mapping/rules/{rule}',
+      tags,
+      access: STAFF,
+      summary: "Add a rule, or replace the rule with this id (the body's id must match the path)",
+      request: { params: ruleIdParam, body: body(ruleIn) },
+      responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403, 422) },
     },
     (c, { params, body: rule }) => {
-      if (rule.id !== params.rule) throw new ApiError(422, 'validation_failed', `body.id: "${rule.id}" does not match the path's rule "${params.rule}"`, 'body.id');
+      if (rule.id !== params.rule)
+        throw new ApiError(
+          422,
+          'validation_failed',
+          `body.id: "${rule.id}" does not match the path's rule "${params.rule}"`,
+          'body.id',
+        );
       mapped(() => room(deps).mapping.putRule(rule));
       return c.json(view(), 200);
     },
   );
   router.add(
-    { method: 'delete', path: '/api/v1/mapping/rules/{rule}', tags, access: STAFF, summary: 'Remove a rule', request: { params: ruleIdParam }, responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403, 404) } },
+    {
+      method: 'delete',
+      path: '/api/v1/mapping/rules/{rule}',
+      tags,
+      access: STAFF,
+      summary: 'Remove a rule',
+      request: { params: ruleIdParam },
+      responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403, 404) },
+    },
     (c, { params }) => {
       mapped(() => room(deps).mapping.deleteRule(params.rule));
       return c.json(view(), 200);
     },
   );
   router.add(
-    { method: 'post', path: '/api/v1/mapping/reset', tags, access: STAFF, summary: 'Back to the config file\'s rules and presets', responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403, 422) } },
+    {
+      method: 'post',
+      path: '/api/v1/mapping/reset',
+      tags,
+      access: STAFF,
+      summary: "Back to the config file's rules and presets",
+      responses: { 200: json(mappingOut, 'rules'), ...errors(401, 403, 422) },
+    },
     (c) => {
       mapped(() => room(deps).mapping.reset());
       return c.json(view(), 200);
     },
   );
   router.add(
-    { method: 'get', path: '/api/v1/mapping/presets', tags, access: STAFF, summary: 'Presets that can be switched to (config and stored sound/visualization presets with rules)', responses: { 200: json(presetsOut, 'presets'), ...errors(401, 403) } },
+    {
+      method: 'get',
+      path: '/api/v1/mapping/presets',
+      tags,
+      access: STAFF,
+      summary: 'Presets that can be switched to (config and stored sound/visualization presets with rules)',
+      responses: { 200: json(presetsOut, 'presets'), ...errors(401, 403) },
+    },
     (c) => {
       const { mapping } = room(deps);
       return c.json({ active: mapping.activePresets(), presets: mapping.presets() }, 200);
@@ -77,8 +146,13 @@ export function registerMappingRoutes(router: ApiRouter, deps: ApiDeps): void {
   );
   router.add(
     {
-      method: 'put', path: '/api/v1/mapping/active', tags, access: STAFF, summary: 'Switch the active sound and/or visualization preset (also by OSC /codance/preset/{kind})',
-      request: { body: body(activeIn) }, responses: { 200: json(activeOut, 'the active presets'), ...errors(401, 403, 404, 422) },
+      method: 'put',
+      path: '/api/v1/mapping/active',
+      tags,
+      access: STAFF,
+      summary: 'Switch the active sound and/or visualization preset (also by OSC /codance/preset/{kind})',
+      request: { body: body(activeIn) },
+      responses: { 200: json(activeOut, 'the active presets'), ...errors(401, 403, 404, 422) },
     },
     (c, { body: change }) => {
       const { mapping } = room(deps);
@@ -90,7 +164,14 @@ export function registerMappingRoutes(router: ApiRouter, deps: ApiDeps): void {
     },
   );
   router.add(
-    { method: 'get', path: '/api/v1/clock', tags: ['clock'], access: ANY, summary: 'The music clock: tempo, source, and the next beat', responses: { 200: json(clockOut, 'the clock'), ...errors(401) } },
+    {
+      method: 'get',
+      path: '/api/v1/clock',
+      tags: ['clock'],
+      access: ANY,
+      summary: 'The music clock: tempo, source, and the next beat',
+      responses: { 200: json(clockOut, 'the clock'), ...errors(401) },
+    },
     (c) => {
       return c.json(clockJson(room(deps).clock), 200);
     },
@@ -102,5 +183,12 @@ export function clockJson(clock: MusicClock): z.output<typeof clockOut> {
   const s = clock.snapshot();
   const now = performance.timeOrigin + performance.now();
   const next = clock.describe(clock.nextBeatAfter(now).index);
-  return { bpm: Math.round(s.bpm * 100) / 100, source: s.source, running: s.running, live_sources: s.live, next_beat: { at: new Date(next.at).toISOString(), count: next.count, in_ms: Math.round(next.at - now) }, beats_announced: clock.beats };
+  return {
+    bpm: Math.round(s.bpm * 100) / 100,
+    source: s.source,
+    running: s.running,
+    live_sources: s.live,
+    next_beat: { at: new Date(next.at).toISOString(), count: next.count, in_ms: Math.round(next.at - now) },
+    beats_announced: clock.beats,
+  };
 }

@@ -21,12 +21,23 @@ export function readCrowd(sql: Sql, eventId: number, windowS: number): CrowdRead
   const agg = sql.first(
     sql.db
       .selectFrom('movement_data')
-      .select((eb) => [eb.fn.avg<number>('intensity').as('intensity'), eb.fn.avg<number>('crowd_density').as('density'), eb.fn.countAll<number>().as('n'), eb.fn.max('id').as('latest')])
+      .select((eb) => [
+        eb.fn.avg<number>('intensity').as('intensity'),
+        eb.fn.avg<number>('crowd_density').as('density'),
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.max('id').as('latest'),
+      ])
       .where('event_id', '=', eventId)
       .where('recorded_at', '>=', since),
   );
   if (agg && agg.n > 0) {
-    return { intensity: clamp01(agg.intensity ?? 0), density: agg.density ?? 0, samples: agg.n, latestMovementId: agg.latest, basis: 'movement' };
+    return {
+      intensity: clamp01(agg.intensity ?? 0),
+      density: agg.density ?? 0,
+      samples: agg.n,
+      latestMovementId: agg.latest,
+      basis: 'movement',
+    };
   }
   const energy = new DancerModel(eventId, 0, 128).energy(sql.now());
   return { intensity: energy, density: 0, samples: 0, latestMovementId: null, basis: 'model' };
@@ -35,23 +46,47 @@ export function readCrowd(sql: Sql, eventId: number, windowS: number): CrowdRead
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 const r = (v: number, d = 3): number => Math.round(v * 10 ** d) / 10 ** d;
 
-export function soundFor(crowd: CrowdReading): { sound_type: string; parameters: Record<string, unknown>; duration_ms: number; intensity: number } {
+export function soundFor(crowd: CrowdReading): {
+  sound_type: string;
+  parameters: Record<string, unknown>;
+  duration_ms: number;
+  intensity: number;
+} {
   const i = crowd.intensity;
   const tempo = 100 + 40 * i;
   return {
     sound_type: i < 0.33 ? 'ambient_pad' : i < 0.66 ? 'groove_layer' : 'peak_hit',
-    parameters: { tempo_bpm: r(tempo, 1), filter_cutoff_hz: Math.round(200 + 7800 * i * i), reverb_mix: r(0.6 - 0.4 * i), basis: crowd.basis, samples: crowd.samples },
+    parameters: {
+      tempo_bpm: r(tempo, 1),
+      filter_cutoff_hz: Math.round(200 + 7800 * i * i),
+      reverb_mix: r(0.6 - 0.4 * i),
+      basis: crowd.basis,
+      samples: crowd.samples,
+    },
     duration_ms: Math.round((4 * 4 * 60_000) / tempo), // four bars of 4/4
     intensity: r(i),
   };
 }
 
-export function visualFor(crowd: CrowdReading): { viz_type: string; parameters: Record<string, unknown>; duration_ms: number; intensity: number } {
+export function visualFor(crowd: CrowdReading): {
+  viz_type: string;
+  parameters: Record<string, unknown>;
+  duration_ms: number;
+  intensity: number;
+} {
   const i = crowd.intensity;
   return {
     viz_type: i < 0.33 ? 'ambient_wash' : i < 0.66 ? 'pulse' : 'strobe_burst',
     // cool blue when calm, through magenta, to warm amber at the peak
-    parameters: { hue: Math.round(220 - 180 * i), saturation: r(0.5 + 0.5 * i), brightness: r(0.3 + 0.7 * i), speed: r(0.2 + 1.8 * i), density: r(crowd.density), basis: crowd.basis, samples: crowd.samples },
+    parameters: {
+      hue: Math.round(220 - 180 * i),
+      saturation: r(0.5 + 0.5 * i),
+      brightness: r(0.3 + 0.7 * i),
+      speed: r(0.2 + 1.8 * i),
+      density: r(crowd.density),
+      basis: crowd.basis,
+      samples: crowd.samples,
+    },
     duration_ms: i < 0.66 ? 8000 : 2000,
     intensity: r(i),
   };

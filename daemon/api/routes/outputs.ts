@@ -21,8 +21,22 @@ interface Group {
 }
 
 const groups: Group[] = [
-  { kind: 'sound', tag: 'sound', label: 'Sound', eventsTable: 'sound_events', presetsTable: 'sound_presets', typeColumn: 'sound_type' },
-  { kind: 'visualization', tag: 'visualization', label: 'Visualization', eventsTable: 'visualization_events', presetsTable: 'visualization_presets', typeColumn: 'viz_type' },
+  {
+    kind: 'sound',
+    tag: 'sound',
+    label: 'Sound',
+    eventsTable: 'sound_events',
+    presetsTable: 'sound_presets',
+    typeColumn: 'sound_type',
+  },
+  {
+    kind: 'visualization',
+    tag: 'visualization',
+    label: 'Visualization',
+    eventsTable: 'visualization_events',
+    presetsTable: 'visualization_presets',
+    typeColumn: 'viz_type',
+  },
 ];
 
 export function registerOutputRoutes(router: ApiRouter, deps: ApiDeps, group: Group['kind']): void {
@@ -33,13 +47,18 @@ export function registerOutputRoutes(router: ApiRouter, deps: ApiDeps, group: Gr
 
   router.add(
     {
-      method: 'post', path: `/api/v1/${g.kind}/simulate`, tags: [g.tag], access: STAFF,
+      method: 'post',
+      path: `/api/v1/${g.kind}/simulate`,
+      tags: [g.tag],
+      access: STAFF,
       summary: `Make one ${g.kind} event from the event's recent crowd movement (or the simulated crowd when none is recorded)`,
-      request: { body: body(outputSimulateIn) }, responses: { 201: json(events.out, `the ${g.kind} event`), ...errors(401, 403, 404, 422) },
+      request: { body: body(outputSimulateIn) },
+      responses: { 201: json(events.out, `the ${g.kind} event`), ...errors(401, 403, 404, 422) },
     },
     (c, { body: input }) => {
       const crowd = readCrowd(sql, input.event_id, input.window_s);
-      const made = g.kind === 'sound' ? { ...soundFor(crowd), movement_data_id: crowd.latestMovementId } : visualFor(crowd);
+      const made =
+        g.kind === 'sound' ? { ...soundFor(crowd), movement_data_id: crowd.latestMovementId } : visualFor(crowd);
       const values = toRow(events.columns, { ...made, event_id: input.event_id });
       values.occurred_at = sql.now();
       const row = sql.tx(() => {
@@ -51,19 +70,44 @@ export function registerOutputRoutes(router: ApiRouter, deps: ApiDeps, group: Gr
     },
   );
 
-  registerResource(router, {
-    table: g.eventsTable, path: `/${g.kind}/events`, tag: g.tag, noun: `${g.kind} event`,
-    columns: events.columns, out: events.out, create: events.create, update: events.update,
-    timeColumn: 'occurred_at', eventColumn: 'event_id',
-    references: { event_id: { table: 'events', noun: 'event' }, movement_data_id: { table: 'movement_data', noun: 'movement record' } },
-    defaults: () => ({ occurred_at: new Date(sql.now()).toISOString() }),
-    access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: ADMIN },
-  }, deps);
+  registerResource(
+    router,
+    {
+      table: g.eventsTable,
+      path: `/${g.kind}/events`,
+      tag: g.tag,
+      noun: `${g.kind} event`,
+      columns: events.columns,
+      out: events.out,
+      create: events.create,
+      update: events.update,
+      timeColumn: 'occurred_at',
+      eventColumn: 'event_id',
+      references: {
+        event_id: { table: 'events', noun: 'event' },
+        movement_data_id: { table: 'movement_data', noun: 'movement record' },
+      },
+      defaults: () => ({ occurred_at: new Date(sql.now()).toISOString() }),
+      access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: ADMIN },
+    },
+    deps,
+  );
 
   const presets = presetSchemas(g.label);
-  registerResource(router, {
-    table: g.presetsTable, path: `/${g.kind}/presets`, tag: g.tag, noun: `${g.kind} preset`,
-    columns: presetColumns, out: presets.out, create: presets.create, update: presets.update, timeColumn: 'created_at',
-    access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: STAFF },
-  }, deps);
+  registerResource(
+    router,
+    {
+      table: g.presetsTable,
+      path: `/${g.kind}/presets`,
+      tag: g.tag,
+      noun: `${g.kind} preset`,
+      columns: presetColumns,
+      out: presets.out,
+      create: presets.create,
+      update: presets.update,
+      timeColumn: 'created_at',
+      access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: STAFF },
+    },
+    deps,
+  );
 }

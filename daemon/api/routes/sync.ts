@@ -17,11 +17,28 @@ export function registerSyncRoutes(router: ApiRouter, deps: ApiDeps): void {
     return s;
   };
   router.add(
-    { method: 'get', path: '/api/v1/sync', tags, summary: 'Cloud sync: backlog (entries, bytes, oldest unsent age), last success, last error', access: STAFF, responses: { 200: json(statusOut, 'the status'), ...errors(401, 403, 503) } },
+    {
+      method: 'get',
+      path: '/api/v1/sync',
+      tags,
+      summary: 'Cloud sync: backlog (entries, bytes, oldest unsent age), last success, last error',
+      access: STAFF,
+      responses: { 200: json(statusOut, 'the status'), ...errors(401, 403, 503) },
+    },
     (c) => c.json(sync().status(), 200),
   );
   router.add(
-    { method: 'post', path: '/api/v1/sync/now', tags, summary: 'Send the backlog now, skipping the batching delay and any backoff wait', access: STAFF, responses: { 202: json(z.object({ draining: z.boolean(), backlog: z.number() }), 'draining'), ...errors(401, 403, 503) } },
+    {
+      method: 'post',
+      path: '/api/v1/sync/now',
+      tags,
+      summary: 'Send the backlog now, skipping the batching delay and any backoff wait',
+      access: STAFF,
+      responses: {
+        202: json(z.object({ draining: z.boolean(), backlog: z.number() }), 'draining'),
+        ...errors(401, 403, 503),
+      },
+    },
     (c) => {
       const s = sync();
       s.syncNow();

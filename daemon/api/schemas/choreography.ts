@@ -25,7 +25,9 @@ export const movesQuery = z.object({
   tag: z.string().max(40).optional(),
 });
 
-export const parseQueryIn = z.strictObject({ query: z.string().max(2000).openapi({ example: 'romantic beginner routine, slow and smooth' }) }).openapi('ParseQuery');
+export const parseQueryIn = z
+  .strictObject({ query: z.string().max(2000).openapi({ example: 'romantic beginner routine, slow and smooth' }) })
+  .openapi('ParseQuery');
 
 export const paramsOut = z
   .object({
@@ -38,7 +40,10 @@ export const paramsOut = z
     focus: z.array(z.string()),
     exclude: z.array(z.string()),
     matched: z.record(z.string(), z.array(z.string())).openapi({ description: 'which words set which parameter' }),
-    source: z.string().optional().openapi({ description: '`local`, `llm <model>`, or `local (the model failed: why)`' }),
+    source: z
+      .string()
+      .optional()
+      .openapi({ description: '`local`, `llm <model>`, or `local (the model failed: why)`' }),
   })
   .openapi('ChoreoParams');
 
@@ -46,7 +51,12 @@ export const blueprintIn = z
   .strictObject({
     song_id: z.number().int().positive(),
     query: z.string().max(2000).default('').openapi({ description: 'the request in words (parsed locally)' }),
-    seed: z.number().int().min(0).max(2 ** 31).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .default(1),
   })
   .openapi('BlueprintRequest');
 
@@ -80,7 +90,12 @@ export const generateIn = z
   .strictObject({
     song_id: z.number().int().positive(),
     query: z.string().max(2000).default(''),
-    seed: z.number().int().min(0).max(2 ** 31).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .default(1),
     render: z.boolean().default(true).openapi({ description: 'render the practice video (MP4) too' }),
   })
   .openapi('GenerateFromSong');
@@ -89,7 +104,12 @@ export const describeIn = z
   .strictObject({
     description: z.string().min(1).max(2000).openapi({ example: 'Create a romantic beginner choreography' }),
     song_id: z.number().int().positive(),
-    seed: z.number().int().min(0).max(2 ** 31).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .default(1),
     render: z.boolean().default(true),
   })
   .openapi('Describe');
@@ -125,7 +145,10 @@ export const collectionIn = z
     blueprint: blueprintOut.optional(),
     song_id: z.number().int().positive().optional(),
   })
-  .refine((c) => (c.task_id === undefined) !== (c.blueprint === undefined), { message: 'give either task_id or blueprint', path: ['task_id'] })
+  .refine((c) => (c.task_id === undefined) !== (c.blueprint === undefined), {
+    message: 'give either task_id or blueprint',
+    path: ['task_id'],
+  })
   .openapi('CollectionSave');
 
 export const collectionOut = z
@@ -162,9 +185,15 @@ export const liveIn = z
   .strictObject({
     collection_id: z.number().int().positive().optional(),
     task_id: z.number().int().positive().optional(),
-    with_song: z.boolean().default(false).openapi({ description: "also play the blueprint's song, from just before its first 1" }),
+    with_song: z
+      .boolean()
+      .default(false)
+      .openapi({ description: "also play the blueprint's song, from just before its first 1" }),
   })
-  .refine((c) => (c.collection_id === undefined) !== (c.task_id === undefined), { message: 'give either collection_id or task_id', path: ['collection_id'] })
+  .refine((c) => (c.collection_id === undefined) !== (c.task_id === undefined), {
+    message: 'give either collection_id or task_id',
+    path: ['collection_id'],
+  })
   .openapi('LivePlay');
 
 export const liveOut = z

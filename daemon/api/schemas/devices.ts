@@ -11,11 +11,17 @@ export const componentHealthOut = z
     state,
     detail: z.string().nullable().openapi({ example: 'Polar H10: 4 characteristics' }),
     last_sample_at: z.string().nullable().openapi({ description: 'ISO time of the last sample (devices)' }),
-    last_sample_age_ms: z.number().nullable().openapi({ description: 'ms since the last sample, at the time of the response' }),
+    last_sample_age_ms: z
+      .number()
+      .nullable()
+      .openapi({ description: 'ms since the last sample, at the time of the response' }),
     battery_percent: z.number().nullable(),
     rssi: z.number().nullable().openapi({ description: 'dBm' }),
     reconnects: z.number().int().openapi({ description: 'times it came back after having been connected' }),
-    errors: z.record(z.string(), z.number()).openapi({ description: 'rejected payloads, drops and failures by reason', example: { invalid_heart_rate: 2, disconnected: 1 } }),
+    errors: z.record(z.string(), z.number()).openapi({
+      description: 'rejected payloads, drops and failures by reason',
+      example: { invalid_heart_rate: 2, disconnected: 1 },
+    }),
     last_error: z.string().nullable(),
     updated_at: z.string(),
   })
@@ -29,7 +35,13 @@ export const devicesHealthOut = z
   })
   .openapi('DevicesHealth');
 
-export const hapticNameParam = z.object({ name: z.string().min(1).max(63).openapi({ param: { name: 'name', in: 'path' }, example: 'floor' }) });
+export const hapticNameParam = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(63)
+    .openapi({ param: { name: 'name', in: 'path' }, example: 'floor' }),
+});
 
 export const hapticPulseIn = z
   .strictObject({

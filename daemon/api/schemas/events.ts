@@ -5,15 +5,32 @@ import { jsonObject, name, text } from '../openapi-common.js';
 import { isoTime } from '../paging.js';
 
 export const eventColumns: Columns = {
-  id: 'plain', name: 'plain', description: 'plain', location: 'plain', starts_at: 'time', ends_at: 'time',
-  is_active: 'bool', capacity: 'plain', config: 'json', created_at: 'time', updated_at: 'time',
+  id: 'plain',
+  name: 'plain',
+  description: 'plain',
+  location: 'plain',
+  starts_at: 'time',
+  ends_at: 'time',
+  is_active: 'bool',
+  capacity: 'plain',
+  config: 'json',
+  created_at: 'time',
+  updated_at: 'time',
 };
 
 export const eventOut = z
   .object({
-    id: z.number().int(), name: z.string(), description: z.string().nullable(), location: z.string().nullable(),
-    starts_at: z.string(), ends_at: z.string(), is_active: z.boolean(), capacity: z.number().int().nullable(),
-    config: z.record(z.string(), z.unknown()), created_at: z.string(), updated_at: z.string(),
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string().nullable(),
+    location: z.string().nullable(),
+    starts_at: z.string(),
+    ends_at: z.string(),
+    is_active: z.boolean(),
+    capacity: z.number().int().nullable(),
+    config: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+    updated_at: z.string(),
   })
   .openapi('Event');
 
@@ -24,20 +41,38 @@ const eventFields = {
   starts_at: isoTime,
   ends_at: isoTime,
   is_active: z.boolean().optional(),
-  capacity: z.number().int().min(1).max(100_000).nullable().optional().openapi({ description: 'most active registrations; null = unlimited' }),
+  capacity: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .nullable()
+    .optional()
+    .openapi({ description: 'most active registrations; null = unlimited' }),
   config: jsonObject.optional(),
 };
 export const eventCreate = z.strictObject(eventFields).openapi('EventCreate');
 export const eventUpdate = z.strictObject(eventFields).partial().openapi('EventUpdate');
 
 export const registrationColumns: Columns = {
-  id: 'plain', event_id: 'plain', user_id: 'plain', registered_at: 'time', checked_in_at: 'time', checked_out_at: 'time', is_active: 'bool',
+  id: 'plain',
+  event_id: 'plain',
+  user_id: 'plain',
+  registered_at: 'time',
+  checked_in_at: 'time',
+  checked_out_at: 'time',
+  is_active: 'bool',
 };
 
 export const registrationOut = z
   .object({
-    id: z.number().int(), event_id: z.number().int(), user_id: z.number().int(), registered_at: z.string(),
-    checked_in_at: z.string().nullable(), checked_out_at: z.string().nullable(), is_active: z.boolean(),
+    id: z.number().int(),
+    event_id: z.number().int(),
+    user_id: z.number().int(),
+    registered_at: z.string(),
+    checked_in_at: z.string().nullable(),
+    checked_out_at: z.string().nullable(),
+    is_active: z.boolean(),
   })
   .openapi('Registration');
 
@@ -49,6 +84,11 @@ export const registrationUpdate = z
 export const attendanceIn = z
   .strictObject({
     event_id: z.number().int().positive(),
-    user_id: z.number().int().positive().optional().openapi({ description: 'someone else (see each route for who may); default yourself' }),
+    user_id: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .openapi({ description: 'someone else (see each route for who may); default yourself' }),
   })
   .openapi('Attendance');

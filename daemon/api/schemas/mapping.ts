@@ -5,15 +5,25 @@ import { mappingRuleSchema, mappingRulesSchema } from '../../../config/mapping.j
 // The config's own schemas (plain zod): one definition of a rule for the file, the API and OSC in.
 export const ruleIn = mappingRuleSchema;
 export const rulesIn = mappingRulesSchema;
-export const ruleIdParam = z.object({ rule: z.string().min(1).max(63).openapi({ param: { name: 'rule', in: 'path' }, example: 'crowd-energy' }) });
+export const ruleIdParam = z.object({
+  rule: z
+    .string()
+    .min(1)
+    .max(63)
+    .openapi({ param: { name: 'rule', in: 'path' }, example: 'crowd-energy' }),
+});
 
-const active = z.object({ sound: z.string().nullable(), visualization: z.string().nullable() }).openapi('ActivePresets');
+const active = z
+  .object({ sound: z.string().nullable(), visualization: z.string().nullable() })
+  .openapi('ActivePresets');
 
 export const mappingOut = z
   .object({
-    rules: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'the base rules (config, or as edited live)' }),
+    rules: z
+      .array(z.record(z.string(), z.unknown()))
+      .openapi({ description: 'the base rules (config, or as edited live)' }),
     active,
-    effective_rules: z.number().int().openapi({ description: 'base rules plus the active presets\' rules' }),
+    effective_rules: z.number().int().openapi({ description: "base rules plus the active presets' rules" }),
   })
   .openapi('Mapping');
 
@@ -32,7 +42,13 @@ export const presetsOut = z
   })
   .openapi('MappingPresets');
 
-const presetName = z.string().min(1).max(63).nullable().optional().openapi({ description: 'a preset name; null = none; absent = unchanged' });
+const presetName = z
+  .string()
+  .min(1)
+  .max(63)
+  .nullable()
+  .optional()
+  .openapi({ description: 'a preset name; null = none; absent = unchanged' });
 export const activeIn = z.strictObject({ sound: presetName, visualization: presetName }).openapi('ActivePresetsChange');
 export const activeOut = active;
 

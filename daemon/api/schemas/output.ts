@@ -6,12 +6,26 @@ import { isoTime } from '../paging.js';
 
 const ref = z.number().int().positive().nullable().optional();
 
-export const presetColumns: Columns = { id: 'plain', name: 'plain', description: 'plain', parameters: 'json', created_at: 'time', updated_at: 'time' };
+export const presetColumns: Columns = {
+  id: 'plain',
+  name: 'plain',
+  description: 'plain',
+  parameters: 'json',
+  created_at: 'time',
+  updated_at: 'time',
+};
 export function presetSchemas(prefix: string) {
   const fields = { name, description: text.nullable().optional(), parameters: jsonObject.optional() };
   return {
     out: z
-      .object({ id: z.number().int(), name: z.string(), description: z.string().nullable(), parameters: z.record(z.string(), z.unknown()), created_at: z.string(), updated_at: z.string() })
+      .object({
+        id: z.number().int(),
+        name: z.string(),
+        description: z.string().nullable(),
+        parameters: z.record(z.string(), z.unknown()),
+        created_at: z.string(),
+        updated_at: z.string(),
+      })
       .openapi(`${prefix}Preset`),
     create: z.strictObject(fields).openapi(`${prefix}PresetCreate`),
     update: z.strictObject(fields).partial().openapi(`${prefix}PresetUpdate`),
@@ -19,9 +33,19 @@ export function presetSchemas(prefix: string) {
 }
 
 /** Sound and visualization events share a shape; only the type column's name differs. */
-export function outputEventSchemas(prefix: string, typeColumn: 'sound_type' | 'viz_type', extra: 'movement_data_id' | undefined) {
+export function outputEventSchemas(
+  prefix: string,
+  typeColumn: 'sound_type' | 'viz_type',
+  extra: 'movement_data_id' | undefined,
+) {
   const columns: Record<string, 'plain' | 'time' | 'json'> = {
-    id: 'plain', event_id: 'plain', occurred_at: 'time', [typeColumn]: 'plain', parameters: 'json', duration_ms: 'plain', intensity: 'plain',
+    id: 'plain',
+    event_id: 'plain',
+    occurred_at: 'time',
+    [typeColumn]: 'plain',
+    parameters: 'json',
+    duration_ms: 'plain',
+    intensity: 'plain',
   };
   if (extra) columns[extra] = 'plain';
   const fields = {
@@ -35,9 +59,14 @@ export function outputEventSchemas(prefix: string, typeColumn: 'sound_type' | 'v
   };
   const out = z
     .object({
-      id: z.number().int(), event_id: z.number().int().nullable(), ...(extra ? { [extra]: z.number().int().nullable() } : {}),
-      occurred_at: z.string(), [typeColumn]: z.string(), parameters: z.record(z.string(), z.unknown()),
-      duration_ms: z.number().int().nullable(), intensity: z.number().nullable(),
+      id: z.number().int(),
+      event_id: z.number().int().nullable(),
+      ...(extra ? { [extra]: z.number().int().nullable() } : {}),
+      occurred_at: z.string(),
+      [typeColumn]: z.string(),
+      parameters: z.record(z.string(), z.unknown()),
+      duration_ms: z.number().int().nullable(),
+      intensity: z.number().nullable(),
     })
     .openapi(`${prefix}Event`);
   return {
@@ -49,18 +78,41 @@ export function outputEventSchemas(prefix: string, typeColumn: 'sound_type' | 'v
 }
 
 export const songColumns: Columns = {
-  id: 'plain', user_id: 'plain', event_id: 'plain', song_id: 'plain', title: 'plain', artist: 'plain', duration_s: 'plain',
-  audio_features: 'json', status: 'plain', selected_at: 'time', updated_at: 'time',
+  id: 'plain',
+  user_id: 'plain',
+  event_id: 'plain',
+  song_id: 'plain',
+  title: 'plain',
+  artist: 'plain',
+  duration_s: 'plain',
+  audio_features: 'json',
+  status: 'plain',
+  selected_at: 'time',
+  updated_at: 'time',
 };
 const status = z.enum(['pending', 'approved', 'rejected']);
 export const songOut = z
   .object({
-    id: z.number().int(), user_id: z.number().int(), event_id: z.number().int().nullable(), song_id: z.number().int().nullable().openapi({ description: 'the library song (GET /api/v1/songs/{id})' }), title: z.string(), artist: z.string().nullable(),
-    duration_s: z.number().nullable(), audio_features: z.record(z.string(), z.unknown()), status, selected_at: z.string(), updated_at: z.string(),
+    id: z.number().int(),
+    user_id: z.number().int(),
+    event_id: z.number().int().nullable(),
+    song_id: z.number().int().nullable().openapi({ description: 'the library song (GET /api/v1/songs/{id})' }),
+    title: z.string(),
+    artist: z.string().nullable(),
+    duration_s: z.number().nullable(),
+    audio_features: z.record(z.string(), z.unknown()),
+    status,
+    selected_at: z.string(),
+    updated_at: z.string(),
   })
   .openapi('SongSelection');
 const songFields = {
-  user_id: z.number().int().positive().optional().openapi({ description: 'default: yourself (dancers may only choose for themselves)' }),
+  user_id: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .openapi({ description: 'default: yourself (dancers may only choose for themselves)' }),
   event_id: ref,
   song_id: ref.openapi({ description: 'the library song, if it is in the library' }),
   title: name,
@@ -75,27 +127,58 @@ export const songUpdate = z
   .openapi('SongSelectionUpdate');
 
 export const sampleColumns: Columns = {
-  id: 'plain', name: 'plain', category: 'plain', mime_type: 'plain', size_bytes: 'plain', duration_s: 'plain', sample_rate: 'plain', created_at: 'time',
+  id: 'plain',
+  name: 'plain',
+  category: 'plain',
+  mime_type: 'plain',
+  size_bytes: 'plain',
+  duration_s: 'plain',
+  sample_rate: 'plain',
+  created_at: 'time',
 };
 export const sampleOut = z
   .object({
-    id: z.number().int(), name: z.string(), category: z.string(), mime_type: z.string(), size_bytes: z.number().int(),
-    duration_s: z.number().nullable(), sample_rate: z.number().int().nullable(), created_at: z.string(),
+    id: z.number().int(),
+    name: z.string(),
+    category: z.string(),
+    mime_type: z.string(),
+    size_bytes: z.number().int(),
+    duration_s: z.number().nullable(),
+    sample_rate: z.number().int().nullable(),
+    created_at: z.string(),
   })
   .openapi('SoundSample');
 export const sampleUpload = z
   .object({
-    file: z.custom<File>((v) => v instanceof File, { message: 'must be a file part named "file"' }).openapi({ type: 'string', format: 'binary' }),
+    file: z
+      .custom<File>((v) => v instanceof File, { message: 'must be a file part named "file"' })
+      .openapi({ type: 'string', format: 'binary' }),
     name,
     category: z.string().trim().min(1).max(50).openapi({ example: 'percussion' }),
-    duration_s: z.coerce.number().min(0).max(3600).optional().openapi({ description: 'default: read from a WAV header' }),
-    sample_rate: z.coerce.number().int().min(1000).max(384_000).optional().openapi({ description: 'default: read from a WAV header' }),
+    duration_s: z.coerce
+      .number()
+      .min(0)
+      .max(3600)
+      .optional()
+      .openapi({ description: 'default: read from a WAV header' }),
+    sample_rate: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(384_000)
+      .optional()
+      .openapi({ description: 'default: read from a WAV header' }),
   })
   .openapi('SoundSampleUpload');
 
 export const outputSimulateIn = z
   .strictObject({
     event_id: z.number().int().positive(),
-    window_s: z.number().min(1).max(600).default(10).openapi({ description: 'how far back to read the crowd movement' }),
+    window_s: z
+      .number()
+      .min(1)
+      .max(600)
+      .default(10)
+      .openapi({ description: 'how far back to read the crowd movement' }),
   })
   .openapi('SimulateOutput');

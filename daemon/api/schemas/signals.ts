@@ -9,23 +9,43 @@ const ref = id.nullable().optional();
 const unit = z.number().min(0).max(1);
 
 export const movementColumns: Columns = {
-  id: 'plain', event_id: 'plain', user_id: 'plain', device_id: 'plain', recorded_at: 'time', data_type: 'plain',
-  coordinates: 'json', velocity: 'plain', acceleration: 'plain', crowd_density: 'plain', intensity: 'plain', source: 'plain',
+  id: 'plain',
+  event_id: 'plain',
+  user_id: 'plain',
+  device_id: 'plain',
+  recorded_at: 'time',
+  data_type: 'plain',
+  coordinates: 'json',
+  velocity: 'plain',
+  acceleration: 'plain',
+  crowd_density: 'plain',
+  intensity: 'plain',
+  source: 'plain',
 };
 
 const coordinates = z.union([jsonObject, z.array(z.number()).max(1000)]).openapi({ example: { x: 3.2, y: 7.9 } });
 
 export const movementOut = z
   .object({
-    id: z.number().int(), event_id: z.number().int().nullable(), user_id: z.number().int().nullable(), device_id: z.number().int().nullable(),
-    recorded_at: z.string(), data_type: z.string(), coordinates: z.unknown(), velocity: z.number().nullable(),
-    acceleration: z.number().nullable(), crowd_density: z.number().nullable(), intensity: z.number().nullable(),
+    id: z.number().int(),
+    event_id: z.number().int().nullable(),
+    user_id: z.number().int().nullable(),
+    device_id: z.number().int().nullable(),
+    recorded_at: z.string(),
+    data_type: z.string(),
+    coordinates: z.unknown(),
+    velocity: z.number().nullable(),
+    acceleration: z.number().nullable(),
+    crowd_density: z.number().nullable(),
+    intensity: z.number().nullable(),
     source: z.enum(['sensor', 'api', 'sim']),
   })
   .openapi('MovementData');
 
 const movementFields = {
-  event_id: ref, user_id: ref, device_id: ref,
+  event_id: ref,
+  user_id: ref,
+  device_id: ref,
   recorded_at: isoTime.optional().openapi({ description: 'default: now' }),
   data_type: z.string().min(1).max(50).openapi({ example: 'position' }),
   coordinates: coordinates.nullable().optional(),
@@ -37,9 +57,23 @@ const movementFields = {
 export const movementCreate = z.strictObject(movementFields).openapi('MovementDataCreate');
 export const movementUpdate = z.strictObject(movementFields).partial().openapi('MovementDataUpdate');
 
-export const patternColumns: Columns = { id: 'plain', name: 'plain', description: 'plain', pattern_data: 'json', created_at: 'time', updated_at: 'time' };
+export const patternColumns: Columns = {
+  id: 'plain',
+  name: 'plain',
+  description: 'plain',
+  pattern_data: 'json',
+  created_at: 'time',
+  updated_at: 'time',
+};
 export const patternOut = z
-  .object({ id: z.number().int(), name: z.string(), description: z.string().nullable(), pattern_data: z.record(z.string(), z.unknown()), created_at: z.string(), updated_at: z.string() })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string().nullable(),
+    pattern_data: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
   .openapi('MovementPattern');
 export const patternExample = z
   .strictObject({
@@ -50,42 +84,94 @@ export const patternExample = z
       .max(30_000)
       .openapi({ description: 'wrist acceleration in g, one [x, y, z] per sample' }),
   })
-  .refine((e) => e.samples.length / e.rate_hz >= 0.5 && e.samples.length / e.rate_hz <= 30, { message: 'an example must last 0.5 to 30 s', path: ['samples'] })
+  .refine((e) => e.samples.length / e.rate_hz >= 0.5 && e.samples.length / e.rate_hz <= 30, {
+    message: 'an example must last 0.5 to 30 s',
+    path: ['samples'],
+  })
   .openapi('MovementExample');
 const patternFields = {
   name,
   description: text.nullable().optional(),
   pattern_data: jsonObject.optional(),
-  examples: z.array(patternExample).min(1).max(50).optional().openapi({ description: 'teach the pattern by example: the box learns its prototype and detects it live (pattern_data is then written by the box)' }),
+  examples: z.array(patternExample).min(1).max(50).optional().openapi({
+    description:
+      'teach the pattern by example: the box learns its prototype and detects it live (pattern_data is then written by the box)',
+  }),
 };
 export const patternCreate = z.strictObject(patternFields).openapi('MovementPatternCreate');
 export const patternUpdate = z.strictObject(patternFields).partial().openapi('MovementPatternUpdate');
 
-export const detectedColumns: Columns = { id: 'plain', event_id: 'plain', pattern_id: 'plain', user_id: 'plain', detected_at: 'time', confidence: 'plain' };
+export const detectedColumns: Columns = {
+  id: 'plain',
+  event_id: 'plain',
+  pattern_id: 'plain',
+  user_id: 'plain',
+  detected_at: 'time',
+  confidence: 'plain',
+};
 export const detectedOut = z
-  .object({ id: z.number().int(), event_id: z.number().int().nullable(), pattern_id: z.number().int(), user_id: z.number().int().nullable(), detected_at: z.string(), confidence: z.number() })
+  .object({
+    id: z.number().int(),
+    event_id: z.number().int().nullable(),
+    pattern_id: z.number().int(),
+    user_id: z.number().int().nullable(),
+    detected_at: z.string(),
+    confidence: z.number(),
+  })
   .openapi('DetectedPattern');
-const detectedFields = { event_id: ref, pattern_id: id, user_id: ref, detected_at: isoTime.optional(), confidence: unit };
+const detectedFields = {
+  event_id: ref,
+  pattern_id: id,
+  user_id: ref,
+  detected_at: isoTime.optional(),
+  confidence: unit,
+};
 export const detectedCreate = z.strictObject(detectedFields).openapi('DetectedPatternCreate');
 export const detectedUpdate = z.strictObject(detectedFields).partial().openapi('DetectedPatternUpdate');
 
 export const biometricColumns: Columns = {
-  id: 'plain', user_id: 'plain', event_id: 'plain', device_id: 'plain', recorded_at: 'time', stream_index: 'plain',
-  heart_rate: 'plain', rr_1024: 'json', sensor_contact: 'bool', energy_kj: 'plain', gsr_us: 'plain', skin_temp_c: 'plain',
-  energy_level: 'plain', emotional_state: 'plain', source: 'plain',
+  id: 'plain',
+  user_id: 'plain',
+  event_id: 'plain',
+  device_id: 'plain',
+  recorded_at: 'time',
+  stream_index: 'plain',
+  heart_rate: 'plain',
+  rr_1024: 'json',
+  sensor_contact: 'bool',
+  energy_kj: 'plain',
+  gsr_us: 'plain',
+  skin_temp_c: 'plain',
+  energy_level: 'plain',
+  emotional_state: 'plain',
+  source: 'plain',
 };
 export const biometricOut = z
   .object({
-    id: z.number().int(), user_id: z.number().int().nullable(), event_id: z.number().int().nullable(), device_id: z.number().int().nullable(),
-    recorded_at: z.string(), stream_index: z.number().int().nullable(), heart_rate: z.number().nullable(),
-    rr_1024: z.array(z.number()).nullable().openapi({ description: 'RR intervals in 1/1024 s, as the Heart Rate Measurement sends them' }),
-    sensor_contact: z.boolean(), energy_kj: z.number().nullable(), gsr_us: z.number().nullable(), skin_temp_c: z.number().nullable(),
-    energy_level: z.number().nullable(), emotional_state: z.string().nullable(), source: z.enum(['sensor', 'api', 'sim']),
+    id: z.number().int(),
+    user_id: z.number().int().nullable(),
+    event_id: z.number().int().nullable(),
+    device_id: z.number().int().nullable(),
+    recorded_at: z.string(),
+    stream_index: z.number().int().nullable(),
+    heart_rate: z.number().nullable(),
+    rr_1024: z
+      .array(z.number())
+      .nullable()
+      .openapi({ description: 'RR intervals in 1/1024 s, as the Heart Rate Measurement sends them' }),
+    sensor_contact: z.boolean(),
+    energy_kj: z.number().nullable(),
+    gsr_us: z.number().nullable(),
+    skin_temp_c: z.number().nullable(),
+    energy_level: z.number().nullable(),
+    emotional_state: z.string().nullable(),
+    source: z.enum(['sensor', 'api', 'sim']),
   })
   .openapi('BiometricData');
 const biometricFields = {
   user_id: id.optional().openapi({ description: 'default: yourself (dancers may only give their own)' }),
-  event_id: ref, device_id: ref,
+  event_id: ref,
+  device_id: ref,
   recorded_at: isoTime.optional().openapi({ description: 'default: now' }),
   heart_rate: z.number().min(20).max(250).nullable().optional().openapi({ description: 'bpm' }),
   rr_1024: z.array(z.number().int().min(1).max(65535)).max(600).nullable().optional(),
@@ -98,18 +184,41 @@ export const biometricCreate = z.strictObject(biometricFields).openapi('Biometri
 export const biometricUpdate = z.strictObject(biometricFields).partial().openapi('BiometricDataUpdate');
 
 export const deviceColumns: Columns = {
-  id: 'plain', device_key: 'plain', kind: 'plain', transport: 'plain', model: 'plain', name: 'plain', is_active: 'bool',
-  battery_pct: 'plain', last_seen_at: 'time', created_at: 'time', updated_at: 'time',
+  id: 'plain',
+  device_key: 'plain',
+  kind: 'plain',
+  transport: 'plain',
+  model: 'plain',
+  name: 'plain',
+  is_active: 'bool',
+  battery_pct: 'plain',
+  last_seen_at: 'time',
+  created_at: 'time',
+  updated_at: 'time',
 };
 export const deviceOut = z
   .object({
-    id: z.number().int(), device_key: z.string(), kind: z.enum(['wearable', 'haptic_controller']),
-    transport: z.enum(['ble', 'serial', 'firmata', 'sim', 'replay']), model: z.string(), name: z.string(), is_active: z.boolean(),
-    battery_pct: z.number().nullable(), last_seen_at: z.string().nullable(), created_at: z.string(), updated_at: z.string(),
+    id: z.number().int(),
+    device_key: z.string(),
+    kind: z.enum(['wearable', 'haptic_controller']),
+    transport: z.enum(['ble', 'serial', 'firmata', 'sim', 'replay']),
+    model: z.string(),
+    name: z.string(),
+    is_active: z.boolean(),
+    battery_pct: z.number().nullable(),
+    last_seen_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
   })
   .openapi('Device');
 const deviceFields = {
-  device_key: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1-64 letters, digits, ":", ".", "_" or "-" (a BLE address or serial path name)').openapi({ example: 'C8:1F:66:0A:12:34' }),
+  device_key: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9:._-]{1,64}$/,
+      'must be 1-64 letters, digits, ":", ".", "_" or "-" (a BLE address or serial path name)',
+    )
+    .openapi({ example: 'C8:1F:66:0A:12:34' }),
   kind: z.enum(['wearable', 'haptic_controller']),
   transport: z.enum(['ble', 'serial', 'firmata', 'sim', 'replay']),
   model: z.string().max(100).optional(),
@@ -119,9 +228,23 @@ const deviceFields = {
 export const deviceCreate = z.strictObject(deviceFields).openapi('DeviceCreate');
 export const deviceUpdate = z.strictObject(deviceFields).partial().openapi('DeviceUpdate');
 
-export const assignmentColumns: Columns = { id: 'plain', device_id: 'plain', user_id: 'plain', event_id: 'plain', assigned_at: 'time', released_at: 'time' };
+export const assignmentColumns: Columns = {
+  id: 'plain',
+  device_id: 'plain',
+  user_id: 'plain',
+  event_id: 'plain',
+  assigned_at: 'time',
+  released_at: 'time',
+};
 export const assignmentOut = z
-  .object({ id: z.number().int(), device_id: z.number().int(), user_id: z.number().int(), event_id: z.number().int().nullable(), assigned_at: z.string(), released_at: z.string().nullable() })
+  .object({
+    id: z.number().int(),
+    device_id: z.number().int(),
+    user_id: z.number().int(),
+    event_id: z.number().int().nullable(),
+    assigned_at: z.string(),
+    released_at: z.string().nullable(),
+  })
   .openapi('DeviceAssignment');
 export const assignIn = z.strictObject({ user_id: id, event_id: ref }).openapi('DeviceAssign');
 
@@ -131,9 +254,31 @@ export const simulateIn = z
     user_id: id.optional().openapi({ description: 'one dancer (biometrics: required); default: everyone registered' }),
     duration_s: z.number().min(1).max(3600).default(60).openapi({ description: 'the simulated stretch ends now' }),
     interval_ms: z.number().int().min(100).max(60_000).default(1000),
-    dancers: z.number().int().min(1).max(200).optional().openapi({ description: 'anonymous wristbands when nobody is registered (default 8)' }),
-    seed: z.number().int().min(0).max(2 ** 31).default(1),
+    dancers: z
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: 'anonymous wristbands when nobody is registered (default 8)' }),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .default(1),
   })
-  .refine((s) => ((s.duration_s * 1000) / s.interval_ms) * (s.dancers ?? 1) <= 200_000, { message: 'at most 200000 records per request', path: ['duration_s'] })
+  .refine((s) => ((s.duration_s * 1000) / s.interval_ms) * (s.dancers ?? 1) <= 200_000, {
+    message: 'at most 200000 records per request',
+    path: ['duration_s'],
+  })
   .openapi('SimulateSignals');
-export const simulateOut = z.object({ event_id: z.number().int(), created: z.number().int(), from: z.string(), to: z.string(), dancers: z.number().int() }).openapi('SimulateResult');
+export const simulateOut = z
+  .object({
+    event_id: z.number().int(),
+    created: z.number().int(),
+    from: z.string(),
+    to: z.string(),
+    dancers: z.number().int(),
+  })
+  .openapi('SimulateResult');

@@ -19,11 +19,18 @@ export const userColumns: Columns = {
 
 const username = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,49}$/, 'must be 3-50 letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{2,49}$/,
+    'must be 3-50 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  )
   .openapi({ example: 'maria' });
 const email = z.email().max(254).openapi({ example: 'maria@example.org' });
 /** Long passphrases welcome; the cap stops a 1 MB "password" from costing a hash. */
-const password = z.string().min(8, 'must be at least 8 characters').max(256).openapi({ example: 'correct horse battery' });
+const password = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(256)
+  .openapi({ example: 'correct horse battery' });
 const role = z.enum(roles);
 
 export const userOut = z
@@ -35,7 +42,9 @@ export const userOut = z
     is_active: z.boolean(),
     pseudonym: z.string().openapi({ description: 'stands in for this person in everything synced off the box' }),
     consent_biometrics: z.boolean().openapi({ description: 'the dancer agreed to their biometrics being recorded' }),
-    consent_cloud_sync: z.boolean().openapi({ description: 'the dancer agreed to their biometrics being synced to the cloud (without it they stay on the box)' }),
+    consent_cloud_sync: z.boolean().openapi({
+      description: 'the dancer agreed to their biometrics being synced to the cloud (without it they stay on the box)',
+    }),
     consent_updated_at: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
@@ -43,7 +52,13 @@ export const userOut = z
   .openapi('User');
 
 export const registerIn = z
-  .strictObject({ username, email, password, consent_biometrics: z.boolean().optional(), consent_cloud_sync: z.boolean().optional() })
+  .strictObject({
+    username,
+    email,
+    password,
+    consent_biometrics: z.boolean().optional(),
+    consent_cloud_sync: z.boolean().optional(),
+  })
   .openapi('UserRegister');
 
 /** The answer to a registration, the same whether or not the name or email was already taken. */
@@ -52,7 +67,15 @@ export const registrationOut = z
   .openapi('RegistrationReceived');
 
 export const createUserIn = z
-  .strictObject({ username, email, password, role: role.default('dancer'), is_active: z.boolean().optional(), consent_biometrics: z.boolean().optional(), consent_cloud_sync: z.boolean().optional() })
+  .strictObject({
+    username,
+    email,
+    password,
+    role: role.default('dancer'),
+    is_active: z.boolean().optional(),
+    consent_biometrics: z.boolean().optional(),
+    consent_cloud_sync: z.boolean().optional(),
+  })
   .openapi('UserCreate');
 
 export const updateUserIn = z
@@ -60,7 +83,11 @@ export const updateUserIn = z
     username: username.optional(),
     email: email.optional(),
     password: password.optional(),
-    current_password: z.string().max(256).optional().openapi({ description: 'required when changing your own password' }),
+    current_password: z
+      .string()
+      .max(256)
+      .optional()
+      .openapi({ description: 'required when changing your own password' }),
     role: role.optional().openapi({ description: 'admin only' }),
     is_active: z.boolean().optional().openapi({ description: 'admin only' }),
     consent_biometrics: z.boolean().optional().openapi({ description: 'the dancer themself only' }),

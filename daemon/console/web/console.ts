@@ -29,7 +29,11 @@ const api = session('codance.console.token', {
   async refresh() {
     const refreshToken = sessionStorage.getItem(REFRESH_KEY);
     if (!refreshToken) return null;
-    const res = await fetch('/api/v1/users/token/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: refreshToken }) });
+    const res = await fetch('/api/v1/users/token/refresh', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: refreshToken }),
+    });
     if (!res.ok) {
       sessionStorage.removeItem(REFRESH_KEY);
       return null;
@@ -80,7 +84,10 @@ function showConsole(): void {
       message.className = `status-line ${bad ? 'error' : 'muted'}`;
     },
     refresh() {
-      void api.json<ConsoleState>('/api/v1/console/state').then(render).catch(() => undefined);
+      void api
+        .json<ConsoleState>('/api/v1/console/state')
+        .then(render)
+        .catch(() => undefined);
     },
   };
   const charts = chartsPanels((key) => {
@@ -96,14 +103,40 @@ function showConsole(): void {
   const health = healthPanel(ctx);
   const dancers = dancersPanel();
   const log = logPanel();
-  const nav = h('nav', { class: 'tabs', 'aria-label': 'Sections' }, ...[['crowd', 'Crowd'], ['dancer', 'Dancer'], ['devices', 'Devices'], ['osc', 'OSC'], ['presets', 'Presets'], ['sync', 'Sync'], ['health', 'Health']].map(([id, label]) => h('a', { href: `#${id}` }, label)));
+  const nav = h(
+    'nav',
+    { class: 'tabs', 'aria-label': 'Sections' },
+    ...[
+      ['crowd', 'Crowd'],
+      ['dancer', 'Dancer'],
+      ['devices', 'Devices'],
+      ['osc', 'OSC'],
+      ['presets', 'Presets'],
+      ['sync', 'Sync'],
+      ['health', 'Health'],
+    ].map(([id, label]) => h('a', { href: `#${id}` }, label)),
+  );
   fill(
     root,
     h('a', { class: 'skip', href: '#main' }, 'Skip to the console'),
     h('header', { class: 'bar' }, h('div', { class: 'row' }, title, status, live), signOut),
     nav,
     message,
-    h('main', { class: 'grid', id: 'main' }, charts.crowd, charts.dancer, clock.el, presets.el, dancers.el, playing.el, devices.el, osc.el, sync.el, log.el, health.el),
+    h(
+      'main',
+      { class: 'grid', id: 'main' },
+      charts.crowd,
+      charts.dancer,
+      clock.el,
+      presets.el,
+      dancers.el,
+      playing.el,
+      devices.el,
+      osc.el,
+      sync.el,
+      log.el,
+      health.el,
+    ),
   );
   charts.mount();
   void presets.load().catch((err: unknown) => ctx.say(`Presets: ${(err as Error).message}`, true));

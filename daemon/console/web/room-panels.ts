@@ -10,14 +10,28 @@ type Presets = z.output<typeof presetsOut>;
 export function clockPanel() {
   const count = h('div', { class: 'big', id: 'clock-count', 'aria-live': 'off' }, '—');
   const facts = h('div', { id: 'clock-facts' });
-  const el = h('section', { class: 'card', id: 'clock', 'aria-labelledby': 'clock-title' }, h('h2', { id: 'clock-title' }, 'Music clock'), count, facts);
+  const el = h(
+    'section',
+    { class: 'card', id: 'clock', 'aria-labelledby': 'clock-title' },
+    h('h2', { id: 'clock-title' }, 'Music clock'),
+    count,
+    facts,
+  );
   return {
     el,
     update(s: ConsoleState) {
       const c = s.clock;
       if (!c) return fill(facts, 'the clock is not running');
       count.textContent = `${fmt(c.bpm, 1)} bpm · next ${c.next_beat.count}`;
-      fill(facts, kv([['Source', c.source], ['Running', c.running ? 'yes' : 'no'], ['Heard', c.live_sources.join(', ')], ['Beats announced', String(c.beats_announced)]]));
+      fill(
+        facts,
+        kv([
+          ['Source', c.source],
+          ['Running', c.running ? 'yes' : 'no'],
+          ['Heard', c.live_sources.join(', ')],
+          ['Beats announced', String(c.beats_announced)],
+        ]),
+      );
     },
   };
 }
@@ -36,14 +50,33 @@ export function presetsPanel(ctx: PanelContext) {
     visual,
     button,
   );
-  const el = h('section', { class: 'card', id: 'presets', 'aria-labelledby': 'presets-title' }, h('h2', { id: 'presets-title' }, 'Mapping presets'), active, form);
+  const el = h(
+    'section',
+    { class: 'card', id: 'presets', 'aria-labelledby': 'presets-title' },
+    h('h2', { id: 'presets-title' }, 'Mapping presets'),
+    active,
+    form,
+  );
   let last = '';
 
   const load = async (): Promise<void> => {
     const p = await ctx.api.json<Presets>('/api/v1/mapping/presets');
     const options = (kind: 'sound' | 'visualization') => [
       h('option', { value: '' }, 'none'),
-      ...p.presets.filter((x) => x.kind === kind).map((x) => h('option', { value: x.name, selected: p.active[kind] === x.name, disabled: x.problem !== null, title: x.problem ?? undefined }, `${x.name}${x.rules === null ? '' : ` (${x.rules} rules)`}`)),
+      ...p.presets
+        .filter((x) => x.kind === kind)
+        .map((x) =>
+          h(
+            'option',
+            {
+              value: x.name,
+              selected: p.active[kind] === x.name,
+              disabled: x.problem !== null,
+              title: x.problem ?? undefined,
+            },
+            `${x.name}${x.rules === null ? '' : ` (${x.rules} rules)`}`,
+          ),
+        ),
     ];
     fill(sound, ...options('sound'));
     fill(visual, ...options('visualization'));
@@ -52,7 +85,10 @@ export function presetsPanel(ctx: PanelContext) {
     e.preventDefault();
     button.disabled = true;
     ctx.api
-      .json('/api/v1/mapping/active', { method: 'PUT', jsonBody: { sound: sound.value || null, visualization: visual.value || null } })
+      .json('/api/v1/mapping/active', {
+        method: 'PUT',
+        jsonBody: { sound: sound.value || null, visualization: visual.value || null },
+      })
       .then(() => ctx.say(`Presets switched: sound ${sound.value || 'none'}, visualization ${visual.value || 'none'}.`))
       .catch((err: unknown) => ctx.say(`Switch failed: ${(err as Error).message}`, true))
       .finally(() => {
@@ -79,7 +115,12 @@ export function presetsPanel(ctx: PanelContext) {
 
 export function playingPanel() {
   const body = h('div', { id: 'playing-now' });
-  const el = h('section', { class: 'card', id: 'playing', 'aria-labelledby': 'playing-title' }, h('h2', { id: 'playing-title' }, 'Playing'), body);
+  const el = h(
+    'section',
+    { class: 'card', id: 'playing', 'aria-labelledby': 'playing-title' },
+    h('h2', { id: 'playing-title' }, 'Playing'),
+    body,
+  );
   return {
     el,
     update(s: ConsoleState) {
@@ -88,10 +129,21 @@ export function playingPanel() {
       fill(
         body,
         h('h3', {}, 'Song'),
-        p && p.state === 'playing' ? kv([['Title', p.title ?? '—'], ['Position', `${fmt(p.position_s, 1)} / ${fmt(p.duration_s, 0)} s`], ['Tempo', fmt(p.tempo, 1, ' bpm')]]) : h('p', { class: 'muted' }, p ? `${p.state}${p.detail ? `: ${p.detail}` : ''}` : 'no playback on this box'),
+        p && p.state === 'playing'
+          ? kv([
+              ['Title', p.title ?? '—'],
+              ['Position', `${fmt(p.position_s, 1)} / ${fmt(p.duration_s, 0)} s`],
+              ['Tempo', fmt(p.tempo, 1, ' bpm')],
+            ])
+          : h('p', { class: 'muted' }, p ? `${p.state}${p.detail ? `: ${p.detail}` : ''}` : 'no playback on this box'),
         h('h3', {}, 'Choreography'),
         l && l.state !== 'idle'
-          ? kv([['Routine', l.name ?? '—'], ['State', l.state], ['Move', l.move ? `${l.move.index + 1}. ${l.move.name}` : '—'], ['Count', `${l.count} / ${l.totalCounts}`]])
+          ? kv([
+              ['Routine', l.name ?? '—'],
+              ['State', l.state],
+              ['Move', l.move ? `${l.move.index + 1}. ${l.move.name}` : '—'],
+              ['Count', `${l.count} / ${l.totalCounts}`],
+            ])
           : h('p', { class: 'muted' }, 'no choreography playing'),
       );
     },

@@ -14,7 +14,13 @@ export function syncPanel(ctx: PanelContext) {
       .then((r) => ctx.say(`Sending ${r.backlog} waiting records now.`))
       .catch((err: unknown) => ctx.say(`Sync now failed: ${(err as Error).message}`, true));
   });
-  const el = h('section', { class: 'card', id: 'sync', 'aria-labelledby': 'sync-title' }, h('h2', { id: 'sync-title' }, 'Cloud sync'), body, button);
+  const el = h(
+    'section',
+    { class: 'card', id: 'sync', 'aria-labelledby': 'sync-title' },
+    h('h2', { id: 'sync-title' }, 'Cloud sync'),
+    body,
+    button,
+  );
   return {
     el,
     update(s: ConsoleState) {
@@ -27,7 +33,10 @@ export function syncPanel(ctx: PanelContext) {
         kv([
           ['State', y.state === 'not_enrolled' ? 'not enrolled (codance sync enrol)' : y.state],
           ['Cloud', y.cloud ?? '—'],
-          ['Backlog', `${y.backlog.entries} records, ${Math.round(y.backlog.bytes / 1024)} KiB${y.backlog.oldestUnsentAgeS === null ? '' : `, oldest ${Math.round(y.backlog.oldestUnsentAgeS)} s`}`],
+          [
+            'Backlog',
+            `${y.backlog.entries} records, ${Math.round(y.backlog.bytes / 1024)} KiB${y.backlog.oldestUnsentAgeS === null ? '' : `, oldest ${Math.round(y.backlog.oldestUnsentAgeS)} s`}`,
+          ],
           ['Last success', since(y.lastSuccessAt)],
           ['Last error', y.lastError ?? '—'],
           ['Sent', `${y.sent.records} records in ${y.sent.batches} batches`],
@@ -49,13 +58,44 @@ export function healthPanel(ctx: PanelContext) {
       .then((r) =>
         fill(
           doctor,
-          h('p', {}, r.blocking ? 'The daemon could not start again until the FAIL rows are fixed.' : 'Nothing blocks the daemon.'),
-          scroller(h(
+          h(
+            'p',
+            {},
+            r.blocking
+              ? 'The daemon could not start again until the FAIL rows are fixed.'
+              : 'Nothing blocks the daemon.',
+          ),
+          scroller(
+            h(
               'table',
               {},
               h('caption', { class: 'sr-only' }, 'Doctor checks'),
-              h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Detail'), h('th', { scope: 'col' }, 'What to do'))),
-              h('tbody', {}, ...r.rows.map((x) => h('tr', {}, h('th', { scope: 'row' }, x.name), h('td', {}, h('span', { class: `badge ${x.status}` }, x.status.toUpperCase())), h('td', { class: 'wrap' }, x.detail), h('td', { class: 'wrap' }, x.status === 'ok' ? '' : (x.fix ?? ''))))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, 'Check'),
+                  h('th', { scope: 'col' }, 'Status'),
+                  h('th', { scope: 'col' }, 'Detail'),
+                  h('th', { scope: 'col' }, 'What to do'),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                ...r.rows.map((x) =>
+                  h(
+                    'tr',
+                    {},
+                    h('th', { scope: 'row' }, x.name),
+                    h('td', {}, h('span', { class: `badge ${x.status}` }, x.status.toUpperCase())),
+                    h('td', { class: 'wrap' }, x.detail),
+                    h('td', { class: 'wrap' }, x.status === 'ok' ? '' : (x.fix ?? '')),
+                  ),
+                ),
+              ),
             ),
           ),
         ),
@@ -63,30 +103,73 @@ export function healthPanel(ctx: PanelContext) {
       .catch((err: unknown) => fill(doctor, h('p', { class: 'error' }, `doctor failed: ${(err as Error).message}`)))
       .finally(() => (run.disabled = false));
   });
-  const el = h('section', { class: 'card wide', id: 'health', 'aria-labelledby': 'health-title' }, h('h2', { id: 'health-title' }, 'Health'), list, run, doctor);
+  const el = h(
+    'section',
+    { class: 'card wide', id: 'health', 'aria-labelledby': 'health-title' },
+    h('h2', { id: 'health-title' }, 'Health'),
+    list,
+    run,
+    doctor,
+  );
   return {
     el,
     update(s: ConsoleState) {
-      fill(list, h('ul', {}, ...s.subsystems.map((c) => h('li', {}, h('strong', {}, c.id), ' ', h('span', { class: `state-${c.state}` }, c.state), c.detail ? h('span', { class: 'muted' }, ` — ${c.detail}`) : null))));
+      fill(
+        list,
+        h(
+          'ul',
+          {},
+          ...s.subsystems.map((c) =>
+            h(
+              'li',
+              {},
+              h('strong', {}, c.id),
+              ' ',
+              h('span', { class: `state-${c.state}` }, c.state),
+              c.detail ? h('span', { class: 'muted' }, ` — ${c.detail}`) : null,
+            ),
+          ),
+        ),
+      );
     },
   };
 }
 
 export function dancersPanel() {
   const body = h('div', { id: 'dancers-now' });
-  const el = h('section', { class: 'card', id: 'dancers', 'aria-labelledby': 'dancers-title' }, h('h2', { id: 'dancers-title' }, 'Dancers checked in'), body);
+  const el = h(
+    'section',
+    { class: 'card', id: 'dancers', 'aria-labelledby': 'dancers-title' },
+    h('h2', { id: 'dancers-title' }, 'Dancers checked in'),
+    body,
+  );
   return {
     el,
     update(s: ConsoleState) {
       if (!s.event) return fill(body, h('p', { class: 'muted' }, 'no event is on now'));
-      fill(body, h('p', {}, `${s.event.name}: ${s.dancers.length} checked in`), h('ul', {}, ...s.dancers.map((d) => h('li', {}, d.username, h('span', { class: 'muted' }, d.device ? ` wears ${d.device}` : ' no device')))));
+      fill(
+        body,
+        h('p', {}, `${s.event.name}: ${s.dancers.length} checked in`),
+        h(
+          'ul',
+          {},
+          ...s.dancers.map((d) =>
+            h('li', {}, d.username, h('span', { class: 'muted' }, d.device ? ` wears ${d.device}` : ' no device')),
+          ),
+        ),
+      );
     },
   };
 }
 
 export function logPanel() {
   const list = h('ul', { class: 'log', id: 'log-lines', 'aria-live': 'off' });
-  const el = h('section', { class: 'card', id: 'log', 'aria-labelledby': 'log-title' }, h('h2', { id: 'log-title' }, 'Detections and cues'), list);
+  const el = h(
+    'section',
+    { class: 'card', id: 'log', 'aria-labelledby': 'log-title' },
+    h('h2', { id: 'log-title' }, 'Detections and cues'),
+    list,
+  );
   return {
     el,
     add(line: LogLine) {

@@ -61,7 +61,8 @@ export function parseSettings(bytes: Uint8Array): Parsed<Partial<Record<SettingN
     if (!name) return fail(`unknown setting type ${code} at byte ${o}`);
     const size = PMD_SETTINGS[name].size;
     o += 2;
-    if (o + count * size > bytes.length) return fail(`truncated: setting ${name} announces ${count} value(s) of ${size} bytes`);
+    if (o + count * size > bytes.length)
+      return fail(`truncated: setting ${name} announces ${count} value(s) of ${size} bytes`);
     const values: number[] = [];
     for (let i = 0; i < count; i++, o += size) {
       values.push(name === 'factor' ? view.getFloat32(o, true) : size === 1 ? bytes[o]! : view.getUint16(o, true));
@@ -82,7 +83,8 @@ export interface ControlPointResponse {
 
 export function parseControlPointResponse(bytes: Uint8Array): Parsed<ControlPointResponse> {
   if (bytes.length < 4) return fail(`too short: ${bytes.length} byte(s), a control point response has at least 4`);
-  if (bytes[0] !== 0xf0) return fail(`not a control point response (first byte 0x${bytes[0]!.toString(16)}, expected 0xf0)`);
+  if (bytes[0] !== 0xf0)
+    return fail(`not a control point response (first byte 0x${bytes[0]!.toString(16)}, expected 0xf0)`);
   const errorCode = bytes[3]!;
   return ok({
     op: bytes[1]!,

@@ -18,10 +18,15 @@ export function readSignedLE(bytes: Uint8Array, offset: number, size: number): n
 }
 
 /** Samples as flat interleaved values (s0c0 s0c1 ... s1c0 ...), so callers can avoid arrays of arrays. */
-export function decodeDeltaFrames(content: Uint8Array, channels: number, resolutionBits: number): Parsed<{ values: number[]; count: number }> {
+export function decodeDeltaFrames(
+  content: Uint8Array,
+  channels: number,
+  resolutionBits: number,
+): Parsed<{ values: number[]; count: number }> {
   const refBytes = Math.ceil(resolutionBits / 8);
   let offset = channels * refBytes;
-  if (content.length < offset) return fail(`truncated: the reference sample needs ${offset} bytes, the frame holds ${content.length}`);
+  if (content.length < offset)
+    return fail(`truncated: the reference sample needs ${offset} bytes, the frame holds ${content.length}`);
   const values: number[] = [];
   for (let c = 0; c < channels; c++) values.push(readSignedLE(content, c * refBytes, refBytes));
   let count = 1;
@@ -33,7 +38,10 @@ export function decodeDeltaFrames(content: Uint8Array, channels: number, resolut
     if (width < 1 || width > 32) return fail(`delta width ${width} bits at byte ${offset - 2} is not in 1..32`);
     const bitLength = width * samples * channels;
     const byteLength = Math.ceil(bitLength / 8);
-    if (offset + byteLength > content.length) return fail(`truncated: a delta block of ${samples} samples needs ${byteLength} bytes, ${content.length - offset} remain`);
+    if (offset + byteLength > content.length)
+      return fail(
+        `truncated: a delta block of ${samples} samples needs ${byteLength} bytes, ${content.length - offset} remain`,
+      );
     const half = 2 ** (width - 1);
     const full = 2 ** width;
     let bit = offset * 8;

@@ -44,10 +44,15 @@ const HEADER_BYTES = 10;
 export function parsePmdFrame(bytes: Uint8Array, options: PmdParseOptions = {}): Parsed<PmdFrame> {
   if (bytes.length < HEADER_BYTES) return fail(`too short: ${bytes.length} byte(s), a PMD frame has a 10-byte header`);
   const { factor } = options;
-  if (factor !== undefined && !(Number.isFinite(factor) && factor > 0)) return fail(`conversion factor ${factor} must be a positive number`);
+  if (factor !== undefined && !(Number.isFinite(factor) && factor > 0))
+    return fail(`conversion factor ${factor} must be a positive number`);
   const code = bytes[0]! & 0x3f;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const header: FrameHeader = { timestampNs: view.getBigUint64(1, true), frameType: bytes[9]! & 0x7f, compressed: (bytes[9]! & 0x80) !== 0 };
+  const header: FrameHeader = {
+    timestampNs: view.getBigUint64(1, true),
+    frameType: bytes[9]! & 0x7f,
+    compressed: (bytes[9]! & 0x80) !== 0,
+  };
   const content = bytes.subarray(HEADER_BYTES);
   const type = pmdTypeName(code);
   if (type === 'acc') return parseAcc(header, content, factor);
@@ -58,7 +63,8 @@ export function parsePmdFrame(bytes: Uint8Array, options: PmdParseOptions = {}):
 
 function needWhole(content: Uint8Array, size: number, what: string): string | undefined {
   if (content.length === 0) return `${what} frame holds no samples`;
-  if (content.length % size !== 0) return `truncated: ${content.length} bytes is not a whole number of ${size}-byte ${what} samples`;
+  if (content.length % size !== 0)
+    return `truncated: ${content.length} bytes is not a whole number of ${size}-byte ${what} samples`;
   return undefined;
 }
 
@@ -70,21 +76,28 @@ function parseAcc(header: FrameHeader, content: Uint8Array, factor: number | und
   const samples: [number, number, number][] = [];
   if (!header.compressed) {
     const size = [1, 2, 3][header.frameType];
-    if (size === undefined) return fail(`accelerometer raw frame type ${header.frameType} is not known (0, 1 and 2 are)`);
+    if (size === undefined)
+      return fail(`accelerometer raw frame type ${header.frameType} is not known (0, 1 and 2 are)`);
     const problem = needWhole(content, size * 3, 'accelerometer');
     if (problem) return fail(problem);
     for (let o = 0; o < content.length; o += size * 3) {
-      samples.push([scale(readSignedLE(content, o, size), factor), scale(readSignedLE(content, o + size, size), factor), scale(readSignedLE(content, o + 2 * size, size), factor)]);
+      samples.push([
+        scale(readSignedLE(content, o, size), factor),
+        scale(readSignedLE(content, o + size, size), factor),
+        scale(readSignedLE(content, o + 2 * size, size), factor),
+      ]);
     }
     return ok({ ...header, type: 'acc', unit: 'mG', samples });
   }
-  if (header.frameType !== 0 && header.frameType !== 1) return fail(`accelerometer compressed frame type ${header.frameType} is not known (0 and 1 are)`);
+  if (header.frameType !== 0 && header.frameType !== 1)
+    return fail(`accelerometer compressed frame type ${header.frameType} is not known (0 and 1 are)`);
   const decoded = decodeDeltaFrames(content, 3, 16);
   if (!decoded.ok) return decoded;
   const { values } = decoded.value;
   // Type 0 carries G in raw counts (factor → G, ×1000 → mG); type 1 carries mG counts.
   const perCount = factor === undefined ? undefined : header.frameType === 0 ? factor * 1000 : factor;
-  for (let i = 0; i < values.length; i += 3) samples.push([scale(values[i]!, perCount), scale(values[i + 1]!, perCount), scale(values[i + 2]!, perCount)]);
+  for (let i = 0; i < values.length; i += 3)
+    samples.push([scale(values[i]!, perCount), scale(values[i + 1]!, perCount), scale(values[i + 2]!, perCount)]);
   const unit = header.frameType === 0 && factor === undefined ? 'raw' : 'mG';
   return ok({ ...header, type: 'acc', unit, samples });
 }
@@ -100,7 +113,10 @@ function parseEcg(header: FrameHeader, content: Uint8Array): Parsed<PmdFrame> {
 }
 
 function parsePpi(header: FrameHeader, content: Uint8Array): Parsed<PmdFrame> {
-  if (header.compressed || header.frameType !== 0) return fail(`PPI frame type ${header.frameType}${header.compressed ? ' (compressed)' : ''} is not decoded (raw type 0 is)`);
+  if (header.compressed || header.frameType !== 0)
+    return fail(
+      `PPI frame type ${header.frameType}${header.compressed ? ' (compressed)' : ''} is not decoded (raw type 0 is)`,
+    );
   const problem = needWhole(content, 6, 'PPI');
   if (problem) return fail(problem);
   const samples: PpiSample[] = [];

@@ -6,7 +6,18 @@ export const PMD_SERVICE = 'fb005c8002e7f3871cad8acd2d8df0c8';
 export const PMD_CONTROL_POINT = 'fb005c8102e7f3871cad8acd2d8df0c8';
 export const PMD_DATA = 'fb005c8202e7f3871cad8acd2d8df0c8';
 
-export const PMD_TYPES = { ecg: 0, ppg: 1, acc: 2, ppi: 3, gyro: 5, mag: 6, sdkMode: 9, location: 10, pressure: 11, temperature: 12 } as const;
+export const PMD_TYPES = {
+  ecg: 0,
+  ppg: 1,
+  acc: 2,
+  ppi: 3,
+  gyro: 5,
+  mag: 6,
+  sdkMode: 9,
+  location: 10,
+  pressure: 11,
+  temperature: 12,
+} as const;
 export type PmdTypeName = keyof typeof PMD_TYPES;
 
 export function pmdTypeName(code: number): PmdTypeName | undefined {

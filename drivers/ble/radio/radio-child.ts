@@ -23,7 +23,10 @@ interface NobleService {
 }
 
 /** noble's peripheral: the slice the driver uses, plus what only the radio process needs. */
-type NoblePeripheral = Pick<BlePeripheral, 'id' | 'address' | 'rssi' | 'state' | 'advertisement' | 'connectAsync' | 'disconnectAsync' | 'updateRssiAsync'> & {
+type NoblePeripheral = Pick<
+  BlePeripheral,
+  'id' | 'address' | 'rssi' | 'state' | 'advertisement' | 'connectAsync' | 'disconnectAsync' | 'updateRssiAsync'
+> & {
   cancelConnect(): void;
   discoverServicesAsync(uuids: string[]): Promise<NobleService[]>;
   on(event: 'disconnect', listener: (reason: unknown) => void): unknown;
@@ -66,16 +69,26 @@ function fail(problem: RadioProblem, code = 3): void {
 function preflight(): RadioProblem | undefined {
   if (radio.transport === 'socket') {
     if (!existsSync(`/sys/class/bluetooth/hci${radio.device}`)) {
-      return { detail: `no Bluetooth adapter hci${radio.device} on this machine: plug one in (ls /sys/class/bluetooth), or use an HCI UART radio (ble.adapters)`, permanent: false };
+      return {
+        detail: `no Bluetooth adapter hci${radio.device} on this machine: plug one in (ls /sys/class/bluetooth), or use an HCI UART radio (ble.adapters)`,
+        permanent: false,
+      };
     }
     return undefined;
   }
-  if (!existsSync(radio.path)) return { detail: `no such UART ${radio.path}: is the radio plugged in? (ls -l /dev/serial/by-id)`, permanent: false };
+  if (!existsSync(radio.path))
+    return {
+      detail: `no such UART ${radio.path}: is the radio plugged in? (ls -l /dev/serial/by-id)`,
+      permanent: false,
+    };
   try {
     accessSync(radio.path, constants.R_OK | constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    return { detail: `cannot open ${radio.path} (${code}): the daemon's user needs the dialout group`, permanent: false };
+    return {
+      detail: `cannot open ${radio.path} (${code}): the daemon's user needs the dialout group`,
+      permanent: false,
+    };
   }
   return undefined;
 }
@@ -85,7 +98,9 @@ function loadNoble(): Noble {
   // Load the transport's native part first: a binding that is not built fails here, by name.
   const socket = require('@stoprocent/bluetooth-hci-socket') as { loadDriver(kind: string): unknown };
   socket.loadDriver(radio.transport === 'socket' ? 'native' : 'uart');
-  const { withBindings } = require('@stoprocent/noble') as { withBindings(this: void, type: string, options: object): Noble };
+  const { withBindings } = require('@stoprocent/noble') as {
+    withBindings(this: void, type: string, options: object): Noble;
+  };
   return radio.transport === 'socket'
     ? withBindings('hci', { hciDriver: 'native', deviceId: radio.device })
     : withBindings('hci', { hciDriver: 'uart', bindParams: { uart: { port: radio.path, baudRate: radio.baudRate } } });
@@ -111,12 +126,21 @@ function main(): void {
   try {
     noble = loadNoble();
   } catch (err) {
-    return fail({ detail: `the BLE binding does not load (${firstLine(err)}): run npm ci again on this machine`, permanent: true }, 4);
+    return fail(
+      {
+        detail: `the BLE binding does not load (${firstLine(err)}): run npm ci again on this machine`,
+        permanent: true,
+      },
+      4,
+    );
   }
   serve(noble);
 }
 
-const peripherals = new Map<string, { p: NoblePeripheral; sentAt: number; name: string | undefined; services: string }>();
+const peripherals = new Map<
+  string,
+  { p: NoblePeripheral; sentAt: number; name: string | undefined; services: string }
+>();
 const characteristics = new Map<string, Map<string, NobleCharacteristic>>();
 let wantScan = false;
 let up = false;
@@ -142,8 +166,16 @@ function serve(noble: Noble): void {
       return;
     }
     if (up) return fail({ detail: `${label} went ${state}`, permanent: false });
-    if (state === 'unsupported') fail({ detail: `the kernel refuses Bluetooth sockets for hci${radio.transport === 'socket' ? radio.device : '?'} (no Bluetooth support, or no such adapter)`, permanent: false });
-    else if (state === 'unauthorized') fail({ detail: `not allowed to open ${label}: the daemon needs CAP_NET_RAW and CAP_NET_ADMIN (the systemd unit grants them)`, permanent: false });
+    if (state === 'unsupported')
+      fail({
+        detail: `the kernel refuses Bluetooth sockets for hci${radio.transport === 'socket' ? radio.device : '?'} (no Bluetooth support, or no such adapter)`,
+        permanent: false,
+      });
+    else if (state === 'unauthorized')
+      fail({
+        detail: `not allowed to open ${label}: the daemon needs CAP_NET_RAW and CAP_NET_ADMIN (the systemd unit grants them)`,
+        permanent: false,
+      });
   });
 
   noble.on('discover', (p) => {
@@ -155,7 +187,10 @@ function serve(noble: Noble): void {
     if (known && known.name === name && known.services === key && now - known.sentAt < ADVERT_EVERY_MS) return;
     if (!known) p.on('disconnect', (reason) => lost(p.id, reason));
     peripherals.set(p.id, { p, sentAt: now, name, services: key });
-    send({ type: 'discover', p: { id: p.id, address: p.address, rssi: p.rssi, ...(name === undefined ? {} : { name }), services } });
+    send({
+      type: 'discover',
+      p: { id: p.id, address: p.address, rssi: p.rssi, ...(name === undefined ? {} : { name }), services },
+    });
   });
 
   // This noble stops scanning to connect and does not resume: resume whenever the daemon wants it.
@@ -204,7 +239,9 @@ function serve(noble: Noble): void {
         // All services, then the wanted ones: noble's own "some services" call fails when a
         // wearable lacks any of them (a strap has no PMD), and never answers for none at all.
         const wanted = new Set(m.services.map(normalizeUuid));
-        const services = (await peripheral(m.id).discoverServicesAsync([])).filter((s) => wanted.size === 0 || wanted.has(normalizeUuid(s.uuid)));
+        const services = (await peripheral(m.id).discoverServicesAsync([])).filter(
+          (s) => wanted.size === 0 || wanted.has(normalizeUuid(s.uuid)),
+        );
         const found: NobleCharacteristic[] = [];
         for (const service of services) found.push(...(await service.discoverCharacteristicsAsync(m.characteristics)));
         const byUuid = new Map<string, NobleCharacteristic>();
@@ -223,7 +260,10 @@ function serve(noble: Noble): void {
       case 'read':
         return characteristic(m.id, m.char).readAsync();
       case 'write':
-        return characteristic(m.id, m.char).writeAsync(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), m.withoutResponse);
+        return characteristic(m.id, m.char).writeAsync(
+          Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength),
+          m.withoutResponse,
+        );
       case 'subscribe':
         return characteristic(m.id, m.char).subscribeAsync();
       case 'unsubscribe':
@@ -249,7 +289,9 @@ function serve(noble: Noble): void {
     closing = true;
     wantScan = false;
     clearTimeout(powerTimer);
-    const links = [...peripherals.values()].filter((k) => k.p.state === 'connected').map((k) => k.p.disconnectAsync().catch(() => undefined));
+    const links = [...peripherals.values()]
+      .filter((k) => k.p.state === 'connected')
+      .map((k) => k.p.disconnectAsync().catch(() => undefined));
     const done = (): never => {
       try {
         noble.stop();
@@ -275,19 +317,35 @@ function serve(noble: Noble): void {
  * first state change); if this internal field ever moves, the power-on timeout still speaks.
  */
 function watchTransport(noble: Noble): boolean {
-  const socket = (noble as unknown as { _bindings?: { _hci?: { _socket?: { on?: (e: 'error', f: (err: Error) => void) => unknown } } } })._bindings?._hci?._socket;
+  const socket = (
+    noble as unknown as {
+      _bindings?: { _hci?: { _socket?: { on?: (e: 'error', f: (err: Error) => void) => unknown } } };
+    }
+  )._bindings?._hci?._socket;
   if (typeof socket?.on !== 'function') return false;
   socket.on('error', (err) => {
     if (up || radio.transport !== 'uart') return;
     const busy = /lock|busy|EBUSY|EAGAIN|temporarily unavailable/i.test(err.message);
-    fail({ detail: `cannot open ${radio.path} (${firstLine(err)})${busy ? ': another program is using it (the daemon, or a scan): stop it first' : ''}`, permanent: false });
+    fail({
+      detail: `cannot open ${radio.path} (${firstLine(err)})${busy ? ': another program is using it (the daemon, or a scan): stop it first' : ''}`,
+      permanent: false,
+    });
   });
   return true;
 }
 
 function lost(id: string, reason: unknown): void {
   characteristics.delete(id);
-  send({ type: 'disconnect', id, reason: typeof reason === 'number' ? `HCI reason 0x${reason.toString(16).padStart(2, '0')}` : typeof reason === 'string' ? reason : 'unknown' });
+  send({
+    type: 'disconnect',
+    id,
+    reason:
+      typeof reason === 'number'
+        ? `HCI reason 0x${reason.toString(16).padStart(2, '0')}`
+        : typeof reason === 'string'
+          ? reason
+          : 'unknown',
+  });
 }
 
 main();

@@ -13,7 +13,14 @@ import { fileURLToPath } from 'node:url';
 import type { BleAdapterConfig } from '../../../config/index.js';
 import { Retry, type BackoffLimits } from '../../backoff.js';
 import type { BleAdapter, BleCharacteristic, BlePeripheral } from '../binding.js';
-import type { AdvertSnapshot, CharacteristicSnapshot, FromRadio, RadioChildOptions, RadioRequest, ToRadio } from './radio-protocol.js';
+import type {
+  AdvertSnapshot,
+  CharacteristicSnapshot,
+  FromRadio,
+  RadioChildOptions,
+  RadioRequest,
+  ToRadio,
+} from './radio-protocol.js';
 
 /** The built child next to this file; tests running the TypeScript sources pass dist's. */
 export const RADIO_CHILD_ENTRY = fileURLToPath(new URL('./radio-child.js', import.meta.url));
@@ -44,7 +51,9 @@ class RemoteCharacteristic extends EventEmitter implements BleCharacteristic {
     super();
   }
   readAsync(): Promise<Buffer> {
-    return this.peripheral.request<Uint8Array>({ op: 'read', id: this.peripheral.id, char: this.uuid }).then((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    return this.peripheral
+      .request<Uint8Array>({ op: 'read', id: this.peripheral.id, char: this.uuid })
+      .then((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
   }
   writeAsync(data: Buffer, withoutResponse: boolean): Promise<void> {
     return this.peripheral.request({ op: 'write', id: this.peripheral.id, char: this.uuid, data, withoutResponse });
@@ -103,8 +112,16 @@ class RemotePeripheral extends EventEmitter implements BlePeripheral {
     return this.request<number>({ op: 'rssi', id: this.id }).then((rssi) => (this.rssi = rssi));
   }
 
-  async discoverSomeServicesAndCharacteristicsAsync(services: string[], characteristics: string[]): Promise<{ characteristics: BleCharacteristic[] }> {
-    const found = await this.request<CharacteristicSnapshot[]>({ op: 'discover', id: this.id, services, characteristics });
+  async discoverSomeServicesAndCharacteristicsAsync(
+    services: string[],
+    characteristics: string[],
+  ): Promise<{ characteristics: BleCharacteristic[] }> {
+    const found = await this.request<CharacteristicSnapshot[]>({
+      op: 'discover',
+      id: this.id,
+      services,
+      characteristics,
+    });
     for (const c of this.characteristics.values()) c.removeAllListeners();
     this.characteristics.clear();
     for (const c of found) this.characteristics.set(c.uuid, new RemoteCharacteristic(this, c.uuid, c.properties));
@@ -165,7 +182,10 @@ export class RadioProcess extends EventEmitter implements BleAdapter {
       this.setState('unavailable', `the radio process script ${entry} is missing: run npm ci (it builds dist/)`);
       return;
     }
-    const childOptions: RadioChildOptions = { radio: this.options.radio, poweredOnTimeoutMs: this.options.poweredOnTimeoutMs };
+    const childOptions: RadioChildOptions = {
+      radio: this.options.radio,
+      poweredOnTimeoutMs: this.options.poweredOnTimeoutMs,
+    };
     this.lastProblem = undefined;
     const child = fork(entry, [JSON.stringify(childOptions)], {
       serialization: 'advanced',
@@ -181,17 +201,22 @@ export class RadioProcess extends EventEmitter implements BleAdapter {
 
   request<T>(r: RadioRequest): Promise<T> {
     const child = this.child;
-    if (!child?.connected || this.state !== 'poweredOn') return Promise.reject(new Error(`radio ${this.name} (${this.label}) is not up${this.detail ? `: ${this.detail}` : ''}`));
+    if (!child?.connected || this.state !== 'poweredOn')
+      return Promise.reject(
+        new Error(`radio ${this.name} (${this.label}) is not up${this.detail ? `: ${this.detail}` : ''}`),
+      );
     const seq = ++this.seq;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
         reject(new Error(`radio ${this.name}: no answer to ${r.op} within ${REQUEST_MS} ms`));
       }, REQUEST_MS);
-      const settle = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A): void => {
-        clearTimeout(timer);
-        fn(...a);
-      };
+      const settle =
+        <A extends unknown[]>(fn: (...a: A) => void) =>
+        (...a: A): void => {
+          clearTimeout(timer);
+          fn(...a);
+        };
       this.pending.set(seq, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject) });
       child.send({ ...r, seq } satisfies ToRadio, (err) => {
         if (!err || !this.pending.delete(seq)) return;
@@ -242,7 +267,10 @@ export class RadioProcess extends EventEmitter implements BleAdapter {
         return;
       }
       case 'data':
-        this.peripherals.get(m.id)?.characteristics.get(m.char)?.emit('data', Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), true);
+        this.peripherals
+          .get(m.id)
+          ?.characteristics.get(m.char)
+          ?.emit('data', Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), true);
         return;
       case 'disconnect':
         this.peripherals.get(m.id)?.lost(m.reason);

@@ -20,7 +20,12 @@ export function radiosFromConfig(ble: Config['ble'], entry?: string): BleRadio[]
     label: radioLabel(radio),
     maxConnected: radio.maxConnected ?? ble.maxConnected,
     load: () => {
-      const process = new RadioProcess({ radio, poweredOnTimeoutMs: ble.poweredOnTimeoutMs, restart: ble.adapterRetry, ...(entry === undefined ? {} : { entry }) });
+      const process = new RadioProcess({
+        radio,
+        poweredOnTimeoutMs: ble.poweredOnTimeoutMs,
+        restart: ble.adapterRetry,
+        ...(entry === undefined ? {} : { entry }),
+      });
       process.open();
       return Promise.resolve(process);
     },

@@ -23,7 +23,10 @@ function showLogin(): void {
       userLabel: 'Email',
       userType: 'email',
       async submit(email, password) {
-        const t = await api.json<{ access_token: string }>('/api/v1/auth/login', { method: 'POST', jsonBody: { email, password } });
+        const t = await api.json<{ access_token: string }>('/api/v1/auth/login', {
+          method: 'POST',
+          jsonBody: { email, password },
+        });
         api.setToken(t.access_token);
         void route();
       },
@@ -33,9 +36,22 @@ function showLogin(): void {
 
 async function route(): Promise<void> {
   if (!api.token()) return showLogin();
-  const signOut = h('button', { type: 'button', class: 'secondary', onclick: () => (api.setToken(null), showLogin()) }, 'Sign out');
-  const content = h('div', { class: 'content', id: 'content', 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'loading…'));
-  fill(root, h('a', { class: 'skip', href: '#content' }, 'Skip to content'), h('header', { class: 'bar' }, h('a', { href: '#/', class: 'brand' }, 'Codance dashboard'), signOut), content);
+  const signOut = h(
+    'button',
+    { type: 'button', class: 'secondary', onclick: () => (api.setToken(null), showLogin()) },
+    'Sign out',
+  );
+  const content = h(
+    'div',
+    { class: 'content', id: 'content', 'aria-busy': 'true' },
+    h('p', { class: 'muted' }, 'loading…'),
+  );
+  fill(
+    root,
+    h('a', { class: 'skip', href: '#content' }, 'Skip to content'),
+    h('header', { class: 'bar' }, h('a', { href: '#/', class: 'brand' }, 'Codance dashboard'), signOut),
+    content,
+  );
   const m = /^#\/sessions\/(\d+)$/.exec(location.hash);
   try {
     if (m) {

@@ -6,7 +6,16 @@ import type { Box, Org, SessionsPage, Venue } from './wire.js';
 const SESSIONS_SHOWN = 20;
 
 const sessionItem = (s: SessionsPage['items'][number]): HTMLLIElement =>
-  h('li', {}, h('a', { href: `#/sessions/${s.id}` }, s.name || `event ${s.event_id}`), h('span', { class: 'muted' }, ` ${s.starts_at ? new Date(s.starts_at).toLocaleString() : ''}${s.location ? ` · ${s.location}` : ''}`));
+  h(
+    'li',
+    {},
+    h('a', { href: `#/sessions/${s.id}` }, s.name || `event ${s.event_id}`),
+    h(
+      'span',
+      { class: 'muted' },
+      ` ${s.starts_at ? new Date(s.starts_at).toLocaleString() : ''}${s.location ? ` · ${s.location}` : ''}`,
+    ),
+  );
 
 /** A venue's sessions, newest first, with a button that pages further back (keyset cursor). */
 function sessionList(api: Session, venueId: number, first: SessionsPage): HTMLElement {
@@ -18,7 +27,9 @@ function sessionList(api: Session, venueId: number, first: SessionsPage): HTMLEl
     if (!next) return;
     more.disabled = true;
     api
-      .json<SessionsPage>(`/api/v1/venues/${venueId}/sessions?limit=${SESSIONS_SHOWN}&after=${encodeURIComponent(next)}`)
+      .json<SessionsPage>(
+        `/api/v1/venues/${venueId}/sessions?limit=${SESSIONS_SHOWN}&after=${encodeURIComponent(next)}`,
+      )
       .then((page) => {
         list.append(...page.items.map(sessionItem));
         next = page.next;
@@ -38,21 +49,47 @@ export async function homeView(api: Session): Promise<HTMLElement> {
       const venues = await api.json<Venue[]>(`/api/v1/orgs/${org.id}/venues`);
       const blocks = await Promise.all(
         venues.map(async (v) => {
-          const [boxes, sessions] = await Promise.all([api.json<Box[]>(`/api/v1/venues/${v.id}/boxes`), api.json<SessionsPage>(`/api/v1/venues/${v.id}/sessions?limit=${SESSIONS_SHOWN}`)]);
+          const [boxes, sessions] = await Promise.all([
+            api.json<Box[]>(`/api/v1/venues/${v.id}/boxes`),
+            api.json<SessionsPage>(`/api/v1/venues/${v.id}/sessions?limit=${SESSIONS_SHOWN}`),
+          ]);
           return h(
             'section',
             { class: 'card', 'aria-labelledby': `venue-${v.id}` },
             h('h3', { id: `venue-${v.id}` }, v.name),
-            scroller(h(
+            scroller(
+              h(
                 'table',
                 { class: 'boxes' },
                 h('caption', { class: 'sr-only' }, `Boxes at ${v.name}`),
-                h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Box'), h('th', { scope: 'col' }, 'Last seen'), h('th', { scope: 'col', class: 'num' }, 'Last seq'))),
+                h(
+                  'thead',
+                  {},
+                  h(
+                    'tr',
+                    {},
+                    h('th', { scope: 'col' }, 'Box'),
+                    h('th', { scope: 'col' }, 'Last seen'),
+                    h('th', { scope: 'col', class: 'num' }, 'Last seq'),
+                  ),
+                ),
                 h(
                   'tbody',
                   {},
                   ...(boxes.length
-                    ? boxes.map((b) => h('tr', {}, h('th', { scope: 'row' }, b.name, h('div', { class: 'muted mono' }, b.uid)), h('td', { title: b.last_seen_at ?? 'never' }, b.last_seen_at ? ago(now - Date.parse(b.last_seen_at)) : 'never'), h('td', { class: 'num' }, b.last_seq)))
+                    ? boxes.map((b) =>
+                        h(
+                          'tr',
+                          {},
+                          h('th', { scope: 'row' }, b.name, h('div', { class: 'muted mono' }, b.uid)),
+                          h(
+                            'td',
+                            { title: b.last_seen_at ?? 'never' },
+                            b.last_seen_at ? ago(now - Date.parse(b.last_seen_at)) : 'never',
+                          ),
+                          h('td', { class: 'num' }, b.last_seq),
+                        ),
+                      )
                     : [h('tr', {}, h('td', { colspan: 3, class: 'muted' }, 'no box enrolled yet'))]),
                 ),
               ),
@@ -62,8 +99,18 @@ export async function homeView(api: Session): Promise<HTMLElement> {
           );
         }),
       );
-      return h('section', { class: 'org', 'aria-labelledby': `org-${org.id}` }, h('h2', { id: `org-${org.id}` }, `${org.name} `, h('span', { class: 'badge' }, org.role)), venues.length ? h('div', { class: 'venues' }, ...blocks) : h('p', { class: 'muted' }, 'no venues yet'));
+      return h(
+        'section',
+        { class: 'org', 'aria-labelledby': `org-${org.id}` },
+        h('h2', { id: `org-${org.id}` }, `${org.name} `, h('span', { class: 'badge' }, org.role)),
+        venues.length ? h('div', { class: 'venues' }, ...blocks) : h('p', { class: 'muted' }, 'no venues yet'),
+      );
     }),
   );
-  return h('div', { class: 'home' }, h('h1', { class: 'page-title' }, 'Venues'), ...(sections.length ? sections : [h('p', {}, 'You are not a member of any organisation yet.')]));
+  return h(
+    'div',
+    { class: 'home' },
+    h('h1', { class: 'page-title' }, 'Venues'),
+    ...(sections.length ? sections : [h('p', {}, 'You are not a member of any organisation yet.')]),
+  );
 }

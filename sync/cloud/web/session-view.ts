@@ -14,7 +14,9 @@ async function allOf(api: Session, id: number, stream: string, max = MAX_POINTS)
   const items: DataPage['items'] = [];
   let after: string | null = null;
   do {
-    const page: DataPage = await api.json<DataPage>(`/api/v1/sessions/${id}/data?stream=${encodeURIComponent(stream)}&limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    const page: DataPage = await api.json<DataPage>(
+      `/api/v1/sessions/${id}/data?stream=${encodeURIComponent(stream)}&limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+    );
     items.push(...page.items);
     after = page.next;
   } while (after && items.length < max);
@@ -63,7 +65,10 @@ export async function sessionView(api: Session, id: number): Promise<{ el: HTMLE
         { class: 'card', 'aria-labelledby': 'summary-title' },
         h('h2', { id: 'summary-title' }, 'Summary'),
         kv([
-          ['When', `${summary.starts_at ? new Date(summary.starts_at).toLocaleString() : '—'} – ${summary.ends_at ? new Date(summary.ends_at).toLocaleTimeString() : '—'}`],
+          [
+            'When',
+            `${summary.starts_at ? new Date(summary.starts_at).toLocaleString() : '—'} – ${summary.ends_at ? new Date(summary.ends_at).toLocaleTimeString() : '—'}`,
+          ],
           ['Where', summary.location ?? '—'],
           ['Box', summary.box],
           ['Dancers', String(summary.dancers)],
@@ -78,26 +83,95 @@ export async function sessionView(api: Session, id: number): Promise<{ el: HTMLE
         { class: 'card', 'aria-labelledby': 'export-title' },
         h('h2', { id: 'export-title' }, 'Export'),
         h('p', { class: 'muted' }, 'One CSV per stream.'),
-        h('div', { class: 'row' }, ...summary.streams.map((s) => h('button', { type: 'button', class: 'secondary', 'data-stream': s.stream, onclick: () => void download(api, id, s.stream, exportStatus).catch((err: unknown) => (exportStatus.textContent = `export failed: ${(err as Error).message}`)) }, `${s.stream}.csv (${s.count})`))),
+        h(
+          'div',
+          { class: 'row' },
+          ...summary.streams.map((s) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary',
+                'data-stream': s.stream,
+                onclick: () =>
+                  void download(api, id, s.stream, exportStatus).catch(
+                    (err: unknown) => (exportStatus.textContent = `export failed: ${(err as Error).message}`),
+                  ),
+              },
+              `${s.stream}.csv (${s.count})`,
+            ),
+          ),
+        ),
         exportStatus,
       ),
-      h('section', { class: 'card wide', 'aria-labelledby': 'crowd-title' }, h('h2', { id: 'crowd-title' }, 'Crowd over time'), crowd.length ? crowdBox : h('p', { class: 'muted' }, 'no crowd states in this session'), crowd.length ? activeBox : null),
+      h(
+        'section',
+        { class: 'card wide', 'aria-labelledby': 'crowd-title' },
+        h('h2', { id: 'crowd-title' }, 'Crowd over time'),
+        crowd.length ? crowdBox : h('p', { class: 'muted' }, 'no crowd states in this session'),
+        crowd.length ? activeBox : null,
+      ),
       h(
         'section',
         { class: 'card wide', 'aria-labelledby': 'dancers-title' },
         h('h2', { id: 'dancers-title' }, 'Dancers'),
-        h('p', { class: 'muted', id: 'dancers-note' }, `${summary.dancers} dancers took part; ${dancers.length} with biometrics synced. The others did not consent to cloud sync: their data stays on the box.`),
-        scroller(h(
+        h(
+          'p',
+          { class: 'muted', id: 'dancers-note' },
+          `${summary.dancers} dancers took part; ${dancers.length} with biometrics synced. The others did not consent to cloud sync: their data stays on the box.`,
+        ),
+        scroller(
+          h(
             'table',
             { id: 'dancer-table' },
             h('caption', { class: 'sr-only' }, 'Per-dancer summaries'),
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Dancer'), h('th', { scope: 'col', class: 'num' }, 'HR mean'), h('th', { scope: 'col', class: 'num' }, 'HR max'), h('th', { scope: 'col', class: 'num' }, 'EDA µS'), h('th', { scope: 'col', class: 'num' }, 'Arousal'), h('th', { scope: 'col', class: 'num' }, 'High arousal'), h('th', { scope: 'col', class: 'num' }, 'Patterns'))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Dancer'),
+                h('th', { scope: 'col', class: 'num' }, 'HR mean'),
+                h('th', { scope: 'col', class: 'num' }, 'HR max'),
+                h('th', { scope: 'col', class: 'num' }, 'EDA µS'),
+                h('th', { scope: 'col', class: 'num' }, 'Arousal'),
+                h('th', { scope: 'col', class: 'num' }, 'High arousal'),
+                h('th', { scope: 'col', class: 'num' }, 'Patterns'),
+              ),
+            ),
             h(
               'tbody',
               {},
               ...(dancers.length
-                ? dancers.map((d) => h('tr', {}, h('th', { scope: 'row' }, d.label), h('td', { class: 'num' }, fmt(d.hr.mean, 0)), h('td', { class: 'num' }, fmt(d.hr.max, 0)), h('td', { class: 'num' }, fmt(d.eda_mean_us, 2)), h('td', { class: 'num' }, fmt(d.arousal.mean, 2)), h('td', { class: 'num' }, d.arousal.high_share === null ? '—' : `${Math.round(d.arousal.high_share * 100)} %`), h('td', { class: 'num' }, d.patterns)))
-                : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'no dancer data synced (dancers without cloud consent stay on the box)'))]),
+                ? dancers.map((d) =>
+                    h(
+                      'tr',
+                      {},
+                      h('th', { scope: 'row' }, d.label),
+                      h('td', { class: 'num' }, fmt(d.hr.mean, 0)),
+                      h('td', { class: 'num' }, fmt(d.hr.max, 0)),
+                      h('td', { class: 'num' }, fmt(d.eda_mean_us, 2)),
+                      h('td', { class: 'num' }, fmt(d.arousal.mean, 2)),
+                      h(
+                        'td',
+                        { class: 'num' },
+                        d.arousal.high_share === null ? '—' : `${Math.round(d.arousal.high_share * 100)} %`,
+                      ),
+                      h('td', { class: 'num' }, d.patterns),
+                    ),
+                  )
+                : [
+                    h(
+                      'tr',
+                      {},
+                      h(
+                        'td',
+                        { colspan: 7, class: 'muted' },
+                        'no dancer data synced (dancers without cloud consent stay on the box)',
+                      ),
+                    ),
+                  ]),
             ),
           ),
         ),
@@ -107,9 +181,23 @@ export async function sessionView(api: Session, id: number): Promise<{ el: HTMLE
         { class: 'card wide', 'aria-labelledby': 'timeline-title' },
         h('h2', { id: 'timeline-title' }, 'Patterns and events'),
         timeline.items.length
-          ? h('ul', { class: 'log', id: 'timeline' }, ...timeline.items.map((t) => h('li', { 'data-kind': t.kind }, h('span', { class: 'muted' }, t.at ? new Date(t.at).toLocaleTimeString() : ''), ` ${t.kind}: ${t.text}`, t.dancer ? h('span', { class: 'muted' }, ` · ${t.dancer}`) : null)))
+          ? h(
+              'ul',
+              { class: 'log', id: 'timeline' },
+              ...timeline.items.map((t) =>
+                h(
+                  'li',
+                  { 'data-kind': t.kind },
+                  h('span', { class: 'muted' }, t.at ? new Date(t.at).toLocaleTimeString() : ''),
+                  ` ${t.kind}: ${t.text}`,
+                  t.dancer ? h('span', { class: 'muted' }, ` · ${t.dancer}`) : null,
+                ),
+              ),
+            )
           : h('p', { class: 'muted' }, 'no patterns detected and no output events in this session'),
-        timeline.truncated ? h('p', { class: 'muted' }, 'Showing the first 500; export the streams for all of them.') : null,
+        timeline.truncated
+          ? h('p', { class: 'muted' }, 'Showing the first 500; export the streams for all of them.')
+          : null,
       ),
     ),
   );
@@ -118,13 +206,26 @@ export async function sessionView(api: Session, id: number): Promise<{ el: HTMLE
     mount() {
       if (!crowd.length) return;
       const times = crowd.map((c) => (c.at ? Date.parse(c.at) : 0));
-      timeChart(crowdBox, 'Energy, arousal and synchrony', [{ label: 'energy' }, { label: 'arousal' }, { label: 'beat sync' }, { label: 'inter sync' }], { height: 220 }).set(times, [
+      timeChart(
+        crowdBox,
+        'Energy, arousal and synchrony',
+        [{ label: 'energy' }, { label: 'arousal' }, { label: 'beat sync' }, { label: 'inter sync' }],
+        { height: 220 },
+      ).set(times, [
         crowd.map((c) => n(c.data.energy)),
         crowd.map((c) => n(c.data.arousal_mean)),
         crowd.map((c) => n(c.data.beat_synchrony)),
         crowd.map((c) => n(c.data.inter_synchrony)),
       ]);
-      timeChart(activeBox, 'Active dancers and tempo', [{ label: 'active', digits: 0 }, { label: 'bpm', scale: 'bpm', digits: 0 }], { height: 160 }).set(times, [crowd.map((c) => n(c.data.active_dancers)), crowd.map((c) => n(c.data.bpm))]);
+      timeChart(
+        activeBox,
+        'Active dancers and tempo',
+        [
+          { label: 'active', digits: 0 },
+          { label: 'bpm', scale: 'bpm', digits: 0 },
+        ],
+        { height: 160 },
+      ).set(times, [crowd.map((c) => n(c.data.active_dancers)), crowd.map((c) => n(c.data.bpm))]);
     },
   };
 }

@@ -1,6 +1,15 @@
 /** The cloud API's shapes as the dashboard reads them (types only: nothing of zod is bundled). */
 import type { z } from '@hono/zod-openapi';
-import type { boxOut, dancerSummaryOut, dataPage, orgOut, sessionsPage, summaryOut, timelineOut, venueOut } from '../contracts.js';
+import type {
+  boxOut,
+  dancerSummaryOut,
+  dataPage,
+  orgOut,
+  sessionsPage,
+  summaryOut,
+  timelineOut,
+  venueOut,
+} from '../contracts.js';
 
 export type Org = z.output<typeof orgOut>;
 export type Venue = z.output<typeof venueOut>;

@@ -39,7 +39,9 @@ export function session(storageKey: string, options: SessionOptions = {}): Sessi
   // would end the whole login (the box treats it as theft).
   let refreshing: Promise<string | null> | undefined;
   const refreshed = (): Promise<string | null> => {
-    refreshing ??= (options.refresh?.() ?? Promise.resolve(null)).catch(() => null).finally(() => (refreshing = undefined));
+    refreshing ??= (options.refresh?.() ?? Promise.resolve(null))
+      .catch(() => null)
+      .finally(() => (refreshing = undefined));
     return refreshing;
   };
   const doFetch = async (path: string, init: RequestInit = {}, retried = false): Promise<Response> => {
@@ -73,7 +75,14 @@ export function session(storageKey: string, options: SessionOptions = {}): Sessi
     fetch: (path, init) => doFetch(path, init),
     async json<T>(path: string, init: RequestInit & { jsonBody?: unknown } = {}): Promise<T> {
       const { jsonBody, ...rest } = init;
-      const req: RequestInit = jsonBody === undefined ? rest : { ...rest, body: JSON.stringify(jsonBody), headers: { ...Object.fromEntries(new Headers(rest.headers)), 'content-type': 'application/json' } };
+      const req: RequestInit =
+        jsonBody === undefined
+          ? rest
+          : {
+              ...rest,
+              body: JSON.stringify(jsonBody),
+              headers: { ...Object.fromEntries(new Headers(rest.headers)), 'content-type': 'application/json' },
+            };
       const res = await doFetch(path, req);
       if (res.status === 204) return undefined as T;
       const text = await res.text();
@@ -81,7 +90,11 @@ export function session(storageKey: string, options: SessionOptions = {}): Sessi
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
-        throw new ApiFailure(res.status, 'bad_response', `${res.status}: the server answered something that is not JSON`);
+        throw new ApiFailure(
+          res.status,
+          'bad_response',
+          `${res.status}: the server answered something that is not JSON`,
+        );
       }
       if (!res.ok) {
         const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
@@ -96,7 +109,12 @@ export function session(storageKey: string, options: SessionOptions = {}): Sessi
  * Server-Sent Events read with fetch, so the token goes in a header (EventSource cannot send
  * one). Reconnects with a growing delay until `stop`; `onState` tells the page whether it is live.
  */
-export function eventStream(s: Session, path: () => string, on: (event: string, data: unknown) => void, onState: (live: boolean, why?: string) => void): { stop(): void; restart(): void } {
+export function eventStream(
+  s: Session,
+  path: () => string,
+  on: (event: string, data: unknown) => void,
+  onState: (live: boolean, why?: string) => void,
+): { stop(): void; restart(): void } {
   let controller: AbortController | undefined;
   let stopped = false;
   let delay = 500;
@@ -107,7 +125,10 @@ export function eventStream(s: Session, path: () => string, on: (event: string, 
     try {
       const res = await s.fetch(path(), { signal: mine.signal, headers: { accept: 'text/event-stream' } });
       if (!res.ok || !res.body) {
-        const why = await res.text().then((t) => (JSON.parse(t) as { error?: { message?: string } }).error?.message).catch(() => undefined);
+        const why = await res
+          .text()
+          .then((t) => (JSON.parse(t) as { error?: { message?: string } }).error?.message)
+          .catch(() => undefined);
         throw new Error(why ?? `${res.status}`);
       }
       onState(true);

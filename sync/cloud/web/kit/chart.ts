@@ -23,7 +23,12 @@ export interface Chart {
   destroy(): void;
 }
 
-export function timeChart(container: HTMLElement, title: string, series: SeriesSpec[], opts: { windowS?: number; height?: number } = {}): Chart {
+export function timeChart(
+  container: HTMLElement,
+  title: string,
+  series: SeriesSpec[],
+  opts: { windowS?: number; height?: number } = {},
+): Chart {
   const windowS = opts.windowS;
   const times: number[] = [];
   const columns: (number | null)[][] = series.map(() => []);
@@ -35,7 +40,17 @@ export function timeChart(container: HTMLElement, title: string, series: SeriesS
       title,
       width: Math.max(240, container.clientWidth),
       height: opts.height ?? 180,
-      series: [{}, ...series.map((s, i) => ({ label: s.label, scale: s.scale ?? 'y', stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true, value: (_u: uPlot, v: number | null) => (v === null ? '—' : v.toFixed(s.digits ?? 2)) }))],
+      series: [
+        {},
+        ...series.map((s, i) => ({
+          label: s.label,
+          scale: s.scale ?? 'y',
+          stroke: PALETTE[i % PALETTE.length],
+          width: 2,
+          spanGaps: true,
+          value: (_u: uPlot, v: number | null) => (v === null ? '—' : v.toFixed(s.digits ?? 2)),
+        })),
+      ],
       axes: [{}, ...scales.map((scale, i) => ({ scale, side: i === 0 ? 3 : 1, grid: { show: i === 0 } }))],
       scales: { x: { time: true } },
       legend: { live: false },
@@ -43,7 +58,9 @@ export function timeChart(container: HTMLElement, title: string, series: SeriesS
     [[], ...series.map(() => [])],
     container,
   );
-  const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(240, container.clientWidth), height: opts.height ?? 180 }));
+  const resize = new ResizeObserver(() =>
+    plot.setSize({ width: Math.max(240, container.clientWidth), height: opts.height ?? 180 }),
+  );
   resize.observe(container);
   let queued = false;
   const draw = (): void => {
@@ -52,7 +69,9 @@ export function timeChart(container: HTMLElement, title: string, series: SeriesS
     requestAnimationFrame(() => {
       queued = false;
       plot.setData([times, ...columns] as uPlot.AlignedData);
-      const latest = series.map((s, i) => `${s.label} ${columns[i]?.findLast((v) => v !== null)?.toFixed(s.digits ?? 2) ?? 'none'}`).join(', ');
+      const latest = series
+        .map((s, i) => `${s.label} ${columns[i]?.findLast((v) => v !== null)?.toFixed(s.digits ?? 2) ?? 'none'}`)
+        .join(', ');
       container.setAttribute('aria-label', `${title}: latest ${latest}`);
     });
   };

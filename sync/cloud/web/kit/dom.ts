@@ -2,7 +2,11 @@
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | ((e: Event) => void)>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
@@ -56,5 +60,9 @@ export function kv(rows: [string, Child][]): HTMLDListElement {
  * the table's caption, so keyboard users can scroll it too (axe: scrollable-region-focusable).
  */
 export function scroller(table: HTMLTableElement): HTMLDivElement {
-  return h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': table.caption?.textContent ?? 'table' }, table);
+  return h(
+    'div',
+    { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': table.caption?.textContent ?? 'table' },
+    table,
+  );
 }

@@ -11,8 +11,20 @@ export interface LoginOptions {
 
 export function loginForm(opts: LoginOptions): HTMLElement {
   const error = h('p', { class: 'error', role: 'alert', id: 'login-error' });
-  const user = h('input', { id: 'login-user', name: 'username', type: opts.userType, autocomplete: 'username', required: true });
-  const password = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const user = h('input', {
+    id: 'login-user',
+    name: 'username',
+    type: opts.userType,
+    autocomplete: 'username',
+    required: true,
+  });
+  const password = h('input', {
+    id: 'login-password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
   const button = h('button', { type: 'submit' }, 'Sign in');
   const form = h(
     'form',
@@ -32,7 +44,8 @@ export function loginForm(opts: LoginOptions): HTMLElement {
     opts
       .submit(user.value.trim(), password.value)
       .catch((err: unknown) => {
-        error.textContent = err instanceof ApiFailure && err.status === 401 ? 'Wrong name or password.' : (err as Error).message;
+        error.textContent =
+          err instanceof ApiFailure && err.status === 401 ? 'Wrong name or password.' : (err as Error).message;
         password.select();
       })
       .finally(() => (button.disabled = false));
