@@ -20,6 +20,11 @@ export interface BusEvents {
   beat: [beat: BeatEvent];
   /** A choreography cue (played choreographies). */
   cue: [cue: { name: string; at?: number }];
+  /**
+   * A record was written (through the API or a remote command), after its transaction
+   * committed: what caches it (the current event, patterns, consent) reads it again.
+   */
+  record: [change: { table: string; id: number }];
   /** A learned movement pattern detected on a dancer. */
   pattern: [row: DetectionRow & { name: string }];
 }

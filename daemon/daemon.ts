@@ -33,6 +33,7 @@ import { listen, type RunningServer } from './http/server.js';
 import { Teardowns } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { Store } from './store/store.js';
+import { CachedRead } from './store/cached-read.js';
 import { SystemdNotifier } from './systemd/notify.js';
 import { packageVersion } from './version.js';
 
@@ -67,11 +68,10 @@ export class Daemon {
   sync: CloudSync | undefined;
   /** Told on every health transition (MQTT health telemetry). */
   private healthChanged: () => void = () => undefined;
-  /** Bumped when an event is started or stopped remotely: the cached current event is read again. */
-  private eventEpoch = 0;
-  private eventChanged(): void {
-    this.eventEpoch++;
-  }
+  /** The event on now: rows are stamped with it; read again when the bus announces an events change. */
+  private currentEvent: CachedRead<number | null> | undefined;
+  /** Announces a record written outside the batch writer (API, remote command) on the bus. */
+  private readonly changed = (table: string, id: number): void => this.bus.emit('record', { table, id });
 
   constructor(private readonly deps: DaemonDeps) {
     const { config, log } = deps;
@@ -127,6 +127,21 @@ export class Daemon {
       );
 
       const consent = this.store.consent;
+      const sqlite = this.store.sqlite;
+      const cached = { bus: this.bus, ttlMs: 10_000, now: this.now };
+      // Outputs and the pipeline never read the database on the hot path: at most every 10 s, or on a change.
+      const event = (this.currentEvent = new CachedRead(() => currentEvent(sqlite, this.now()), {
+        ...cached,
+        tables: ['events'],
+      }));
+      this.teardowns.add('current-event', () => event.close());
+      this.teardowns.add(
+        'consent',
+        this.bus.on('record', (c) => {
+          // A consent or an assignment changed through the API: the gate asks the store again at once.
+          if (c.table === 'users' || c.table === 'device_assignments') consent.refresh();
+        }),
+      );
       this.teardowns.add(
         'consent',
         this.bus.guard('sample', (s) => consent.sample(s)),
@@ -187,6 +202,7 @@ export class Daemon {
               haptics: hardware.haptics,
               room,
               console: this.consoleFeed(room),
+              changed: this.changed,
               ...(this.sync && { sync: this.sync.client }),
             },
             undefined,
@@ -259,18 +275,14 @@ export class Daemon {
     const models = await loadPipelineModels(this.health, config.pipeline.arousalRuntime);
     if (models.gesture) this.gestureEmbed = embedWith(models.gesture);
     const sqlite = this.store.sqlite;
-    // Patterns and the current event change rarely: read them at most every 10 s, off the hot path.
-    let patterns: DetectablePattern[] = [];
-    let event: number | null = null;
-    let readAt = -Infinity;
-    let epoch = this.eventEpoch;
-    const refresh = (): void => {
-      if (this.now() - readAt < 10_000 && epoch === this.eventEpoch) return;
-      readAt = this.now();
-      epoch = this.eventEpoch;
-      patterns = loadPatterns(sqlite);
-      event = currentEvent(sqlite, readAt);
-    };
+    // Learned patterns change rarely: read at most every 10 s, or when one is learned or removed.
+    const patterns = new CachedRead<DetectablePattern[]>(() => loadPatterns(sqlite), {
+      bus: this.bus,
+      tables: ['movement_patterns'],
+      ttlMs: 10_000,
+      now: this.now,
+    });
+    const event = this.currentEvent!;
     const { enabled: _enabled, arousalRuntime: _runtime, ...options } = config.pipeline;
     const pipeline = new Pipeline({
       bus: this.bus,
@@ -278,14 +290,8 @@ export class Daemon {
       health: this.health,
       now: this.now,
       tempo: () => this.room?.clock.tempo(),
-      patterns: () => {
-        refresh();
-        return patterns;
-      },
-      currentEvent: () => {
-        refresh();
-        return event;
-      },
+      patterns: () => patterns.get(),
+      currentEvent: () => event.get(),
       models,
       options,
     });
@@ -293,6 +299,7 @@ export class Daemon {
     this.pipeline = pipeline;
     this.teardowns.add('pipeline', async () => {
       pipeline.stop();
+      patterns.close();
       await models.arousal?.close();
       await models.gesture?.close();
     });
@@ -372,7 +379,7 @@ export class Daemon {
         keepaliveS: m.keepaliveS,
         reconnectMs: m.reconnectMs,
       },
-      commandHandlers(room, this.store.sqlite, this.now, () => this.eventChanged()),
+      commandHandlers(room, this.store.sqlite, this.now, this.changed),
       {
         state: (state, detail) => this.health.report('mqtt', { type: 'subsystem', state, detail }),
         command: (ack) =>
@@ -399,10 +406,7 @@ export class Daemon {
   private buildRoom(hardware: Hardware): Room {
     const { config, log } = this.deps;
     const venue = hardware.venue;
-    const sqlite = this.store.sqlite;
-    let event: number | null = null;
-    let readAt = -Infinity;
-    let epoch = this.eventEpoch;
+    const event = this.currentEvent!;
     this.room = new Room({
       config,
       bus: this.bus,
@@ -411,15 +415,7 @@ export class Daemon {
       store: this.store,
       haptics: hardware.haptics,
       ...(venue ? { venueBpm: () => venue.crowd.bpm } : {}),
-      // Read at most every 10 s: outputs never read the database on the hot path.
-      currentEvent: () => {
-        if (this.now() - readAt >= 10_000 || epoch !== this.eventEpoch) {
-          readAt = this.now();
-          epoch = this.eventEpoch;
-          event = currentEvent(sqlite, readAt);
-        }
-        return event;
-      },
+      currentEvent: () => event.get(),
     });
     return this.room;
   }

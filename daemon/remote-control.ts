@@ -19,7 +19,8 @@ export function commandHandlers(
   room: Room,
   sqlite: BetterSqlite3.Database,
   now: () => number,
-  eventChanged: () => void,
+  /** Announces the changed event on the bus, as the API does for its writes. */
+  changed: (table: string, id: number) => void,
 ): CommandHandlers {
   const update = sqlite.prepare(
     'UPDATE events SET starts_at = ?, ends_at = ?, is_active = 1, updated_at = ? WHERE id = ?',
@@ -54,7 +55,7 @@ export function commandHandlers(
       const e = event(event_id);
       const t = now();
       set(event_id, t, e.ends_at > t ? e.ends_at : t + STARTED_EVENT_MAX_MS);
-      eventChanged();
+      changed('events', event_id);
       return result(event_id);
     },
     'event.stop': ({ event_id }) => {
@@ -65,7 +66,7 @@ export function commandHandlers(
           `event ${event_id} has not started (it starts at ${new Date(e.starts_at).toISOString()})`,
         );
       set(event_id, e.starts_at, t);
-      eventChanged();
+      changed('events', event_id);
       return result(event_id);
     },
   };

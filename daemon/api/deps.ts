@@ -1,6 +1,6 @@
 /** What the API routes need from the daemon, injected (no singletons). */
 import type { ApiContext } from './router.js';
-import type { Sql } from './sql.js';
+import type { RecordChanged, Sql } from './sql.js';
 import type { Tokens } from './auth/tokens.js';
 import type { LoginLimiter } from './auth/login-limiter.js';
 import type { ComponentHealth } from '../../drivers/health/registry.js';
@@ -26,6 +26,8 @@ export interface HardwareView {
   sync?: { status(): SyncStatus; syncNow(): void };
   /** The live side the console page streams; absent in tests of other routes. */
   console?: ConsoleFeed;
+  /** Told of every record the API writes, after it committed (the daemon announces it on the bus). */
+  changed?: RecordChanged;
 }
 
 /** What the mapping and clock routes use of the room. */

@@ -25,7 +25,7 @@ export function apiDeps(
   clientAddress: (c: ApiContext) => string = (c) => peerAddress(c as never),
   gestures?: Embed,
 ): ApiDeps & { maxBodyBytes: number } {
-  const sql = new Sql(store.sqlite, store.db, now);
+  const sql = new Sql(store.sqlite, store.db, now, hardware.changed);
   const secret = jwtSecret(config.auth.jwtSecret, store.sqlite);
   return {
     sql,

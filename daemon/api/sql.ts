@@ -12,13 +12,19 @@ import type { Database, OutboxEntity } from '../store/schema.js';
 
 export type Op = 'upsert' | 'delete';
 
+/** Told of each record written, once its transaction committed. */
+export type RecordChanged = (table: OutboxEntity, id: number) => void;
+
 export class Sql {
   private readonly outboxInsert: BetterSqlite3.Statement;
+  /** Changes made inside the running `tx`, announced when it commits (dropped if it rolls back). */
+  private pending: [OutboxEntity, number][] | undefined;
 
   constructor(
     readonly sqlite: BetterSqlite3.Database,
     readonly db: Kysely<Database>,
     readonly now: () => number,
+    private readonly changed: RecordChanged = () => undefined,
   ) {
     this.outboxInsert = sqlite.prepare('INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, ?, ?)');
   }
@@ -43,10 +49,22 @@ export class Sql {
   /** Records a change for the cloud; call inside `tx` so the row and its entry land together. */
   outbox(entity: OutboxEntity, id: number, op: Op = 'upsert'): void {
     this.outboxInsert.run(entity, id, op, this.now());
+    if (this.pending) this.pending.push([entity, id]);
+    else this.changed(entity, id);
   }
 
   /** One SQLite transaction around `fn` (which must be synchronous). */
   tx<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn)();
+    if (this.pending) return this.sqlite.transaction(fn)(); // nested: the outer one announces
+    this.pending = [];
+    let done: [OutboxEntity, number][] = [];
+    try {
+      const result = this.sqlite.transaction(fn)();
+      done = this.pending;
+      return result;
+    } finally {
+      this.pending = undefined;
+      for (const [entity, id] of done) this.changed(entity, id);
+    }
   }
 }

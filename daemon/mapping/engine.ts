@@ -302,7 +302,7 @@ export class MappingEngine {
         this.out.record({
           kind: t.kind,
           eventId: this.out.currentEvent(),
-          at: atMs ?? Date.now(),
+          at: atMs ?? this.out.now(),
           type: t.type,
           intensity: clamp01(value),
           durationMs: null,

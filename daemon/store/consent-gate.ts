@@ -47,6 +47,11 @@ export class ConsentGate {
     this.revokedListeners.push(listener);
   }
 
+  /** A consent or an assignment changed: every device is looked up again on its next sample (revocations still noticed). */
+  refresh(): void {
+    for (const entry of this.cache.values()) entry.until = 0;
+  }
+
   sample(s: Sample): boolean {
     if (s.kind === 'battery') return true;
     const movement = s.kind === 'raw' && MOVEMENT_STREAMS.has(s.stream);
