@@ -3,7 +3,7 @@
  * unsubscribe function; one throwing handler is reported and never stops the others.
  */
 import type { DeviceInfo, Sample } from '../drivers/sample.js';
-import type { CrowdRow, DetectionRow, InferenceRow } from './store/row-writer.js';
+import type { CrowdRow, DetectionRow, InferenceRow } from './bus-events.js';
 import type { ClockEvent } from '../drivers/midi/clock-tracker.js';
 import type { BeatEvent } from './clock/music-clock.js';
 

@@ -17,7 +17,7 @@ import { commandHandlers, publishTelemetry } from './remote-control.js';
 import { dirname, resolve } from 'node:path';
 import { TaskRunner } from './choreography/task-runner.js';
 import type { ApiDeps } from './api/deps.js';
-import { buildHealth } from './http/app.js';
+import { healthStatus } from './http/app.js';
 import { machineDoctorChecks } from './doctor/checks.js';
 import { runChecks, type DoctorReport } from './doctor/report.js';
 import type { ConsoleFeed } from './console/feed.js';
@@ -334,19 +334,9 @@ export class Daemon {
     this.teardowns.add('sync', () => sync.client.stop());
   }
 
-  /** The MQTT link, when a broker is configured: presence and signed remote commands. */
+  /** The box's one-word status (the console and MQTT telemetry show it). */
   private healthStatus(): 'ok' | 'degraded' | 'down' {
-    const { config, log } = this.deps;
-    return buildHealth({
-      version: this.version,
-      boxName: config.box.name,
-      boxId: () => this.store.boxId,
-      startedAt: 0,
-      now: this.now,
-      storeHealth: () => this.store.health(),
-      components: () => this.health.snapshot(),
-      log,
-    }).status;
+    return healthStatus(this.store.health() ?? null, this.health.snapshot(), this.now());
   }
 
   /** What the console page reads of the running box. */
@@ -361,6 +351,7 @@ export class Daemon {
     };
   }
 
+  /** The MQTT link, when a broker is configured: presence and signed remote commands. */
   private startMqtt(room: Room): void {
     const { config, log } = this.deps;
     const m = config.mqtt;

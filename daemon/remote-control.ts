@@ -10,7 +10,7 @@ import { CommandFailure, type CommandHandlers, type MqttLink } from '../sync/mqt
 import type { SyncClient } from '../sync/sync-client.js';
 import type { Bus } from './bus.js';
 import type { Room } from './room/room.js';
-import type { CrowdRow } from './store/row-writer.js';
+import type { CrowdRow } from './bus-events.js';
 
 /** An event started remotely runs until stopped, or at most this long. */
 const STARTED_EVENT_MAX_MS = 12 * 3600_000;

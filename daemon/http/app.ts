@@ -63,14 +63,16 @@ function describeError(err: unknown): { type: string; message: string; at?: stri
   return at ? { type: err.name, message: err.message, at } : { type: err.name, message: err.message };
 }
 
-export function buildHealth(deps: AppDeps): Health {
-  const store = deps.storeHealth() ?? null;
-  const components = deps.components();
-  const byState: Record<string, number> = {};
-  for (const c of components) byState[c.state] = (byState[c.state] ?? 0) + 1;
-  const now = deps.now();
-  // A full disk the guard is handling (shedding, pruning, records still written) is degraded;
-  // writes that fail for any other reason, with nothing landing for a while, are down.
+/**
+ * The box's one-word status from the store and the components: `down` when writes fail for a
+ * reason the disk guard is not handling and nothing has landed for a while; `degraded` while
+ * anything asked for cannot do its job, writes fail, or the guard sheds; else `ok`.
+ */
+export function healthStatus(
+  store: StoreHealth | null,
+  components: readonly ComponentHealth[],
+  now: number,
+): Health['status'] {
   const shedding = store?.disk !== undefined && store.disk.level !== 'ok';
   const storeDown =
     !store || (store.failing && !shedding && (store.lastFlushAt === null || now - store.lastFlushAt > STORE_STALE_MS));
@@ -78,8 +80,17 @@ export function buildHealth(deps: AppDeps): Health {
   const degraded =
     components.some((c) => c.state === 'error' || c.state === 'retrying' || c.state === 'unavailable') ||
     (store !== null && (store.failing || shedding));
+  return storeDown ? 'down' : degraded ? 'degraded' : 'ok';
+}
+
+export function buildHealth(deps: AppDeps): Health {
+  const store = deps.storeHealth() ?? null;
+  const components = deps.components();
+  const byState: Record<string, number> = {};
+  for (const c of components) byState[c.state] = (byState[c.state] ?? 0) + 1;
+  const now = deps.now();
   return {
-    status: storeDown ? 'down' : degraded ? 'degraded' : 'ok',
+    status: healthStatus(store, components, now),
     version: deps.version,
     uptimeS: Math.round((now - deps.startedAt) / 100) / 10,
     box: { name: deps.boxName, id: deps.boxId() },

@@ -10,7 +10,7 @@ import type { OutArg } from '../../drivers/osc/encode.js';
 import type { OscTarget, Origin } from '../../drivers/osc/osc-target.js';
 import type { Sample } from '../../drivers/sample.js';
 import type { BeatEvent } from '../clock/music-clock.js';
-import type { CrowdRow, InferenceRow, OutputEventRow } from '../store/row-writer.js';
+import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
 import { freshState, step, type ScaleState } from './scale.js';
 
 export interface MappingOutputs {

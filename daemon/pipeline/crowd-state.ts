@@ -3,7 +3,7 @@
  * dancing, how hard, how aroused (as a distribution, never a list of people), and how much
  * they move with the beat and with each other.
  */
-import type { CrowdRow } from '../store/row-writer.js';
+import type { CrowdRow } from '../bus-events.js';
 import type { Dancer } from './dancer.js';
 
 export interface CrowdOptions {

@@ -27,7 +27,7 @@ import { advertise, type Advertisement } from '../osc/mdns.js';
 import { oscQueryApp } from '../osc/oscquery.js';
 import { allowListOf, isLoopbackHost } from '../../drivers/net/allow-list.js';
 import { Playback } from '../playback/playback.js';
-import type { OutputEventRow } from '../store/row-writer.js';
+import type { OutputEventRow } from '../bus-events.js';
 import type { Store } from '../store/store.js';
 
 export interface RoomDeps {

@@ -15,46 +15,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ScalarSample } from '../../drivers/sample.js';
 import type { Chunk } from './chunker.js';
 import type { DeviceDirectory } from './devices.js';
-
-/** One model output for one dancer's device (arousal), with the inputs it was given. */
-export interface InferenceRow {
-  deviceKey: string;
-  at: number;
-  model: string;
-  value: number;
-  inputs: number[];
-}
-
-/** The whole floor at one moment (daemon/pipeline/crowd-state.ts). */
-export interface CrowdRow {
-  at: number;
-  eventId: number | null;
-  bpm: number | null;
-  activeDancers: number;
-  energy: number | null;
-  arousal: { mean: number; p10: number; p50: number; p90: number; highShare: number } | null;
-  beatSynchrony: number | null;
-  interSynchrony: number | null;
-  density: number | null;
-}
-
-export interface DetectionRow {
-  deviceKey: string;
-  patternId: number;
-  at: number;
-  confidence: number;
-}
-
-/** A sound or visualization event a mapping rule made (the platform's output records). */
-export interface OutputEventRow {
-  kind: 'sound' | 'visualization';
-  eventId: number | null;
-  at: number;
-  type: string;
-  intensity: number | null;
-  durationMs: number | null;
-  parameters: Record<string, unknown>;
-}
+import type { CrowdRow, DetectionRow, InferenceRow, OutputEventRow } from '../bus-events.js';
 
 export type WriteOp =
   | { t: 'scalar'; sample: ScalarSample }

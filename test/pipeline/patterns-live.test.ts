@@ -7,7 +7,7 @@ import { Bus } from '../../daemon/bus.js';
 import { loadPipelineModels } from '../../daemon/pipeline/models.js';
 import { loadPatterns } from '../../daemon/pipeline/pattern-store.js';
 import { Pipeline, type PipelineModels } from '../../daemon/pipeline/pipeline.js';
-import type { DetectionRow } from '../../daemon/store/row-writer.js';
+import type { DetectionRow } from '../../daemon/bus-events.js';
 import { configSchema } from '../../config/index.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { loadHmp, type Recording } from '../../models/patterns/hmp.js';

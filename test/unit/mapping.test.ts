@@ -9,7 +9,7 @@ import { OscTarget, type Origin } from '../../drivers/osc/osc-target.js';
 import type { OscTransport } from '../../drivers/osc/transport.js';
 import { decodeOscPacket, type OscMessage } from '../../drivers/osc/codec.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
-import type { OutputEventRow } from '../../daemon/store/row-writer.js';
+import type { OutputEventRow } from '../../daemon/bus-events.js';
 import { ManualTime } from '../helpers/manual-time.js';
 
 const scale = (over: object = {}) =>
