@@ -175,8 +175,7 @@ export class Daemon {
       const room = this.buildRoom(hardware);
       consent.onRevoked((deviceKey) => room.engine.forget(deviceKey));
       if (config.pipeline.enabled) await this.startPipeline();
-      await room.start(signal);
-      this.teardowns.add('room', () => room.stop());
+      await room.start(signal, this.teardowns);
       this.startSync();
       this.startMqtt(room);
 

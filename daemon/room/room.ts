@@ -18,12 +18,13 @@ import { TcpSlipTransport, UdpTransport } from '../../drivers/osc/transport.js';
 import type { Bus } from '../bus.js';
 import { MusicClock, realTimebase, type ClockTimebase } from '../clock/music-clock.js';
 import { listen, type RunningServer } from '../http/server.js';
+import type { Teardowns } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { LiveMapping } from '../mapping/live-mapping.js';
 import { OscMonitor } from '../console/osc-monitor.js';
 import { commandListener } from '../osc/command-listener.js';
-import { advertise, type Advertisement } from '../osc/mdns.js';
+import { advertise } from '../osc/mdns.js';
 import { oscQueryApp } from '../osc/oscquery.js';
 import { allowListOf, isLoopbackHost } from '../../drivers/net/allow-list.js';
 import { Playback } from '../playback/playback.js';
@@ -62,9 +63,7 @@ export class Room {
   /** What went to each OSC target, how fast and how late (the console's OSC monitor). */
   readonly oscMonitor: OscMonitor;
   private readonly latency: Histogram<'output' | 'kind' | 'path'>;
-  private readonly teardown: (() => unknown)[] = [];
   private query: RunningServer | undefined;
-  private mdns: Advertisement | undefined;
   private readonly time: ClockTimebase;
 
   constructor(private readonly deps: RoomDeps) {
@@ -193,10 +192,14 @@ export class Room {
     }
   }
 
-  async start(signal: AbortSignal): Promise<void> {
+  /**
+   * Starts every part of the room, registering each one's teardown with the daemon's as it is
+   * taken (one lifecycle: the daemon's `Teardowns` bounds each step and runs them in reverse).
+   */
+  async start(signal: AbortSignal, teardowns: Teardowns): Promise<void> {
     const { config, bus, log } = this.deps;
     const e = this.engine;
-    this.teardown.push(
+    const subscriptions = [
       bus.on('sample', (s) => e.onSample(s)),
       bus.on('inference', (row) => e.onInference(row)),
       bus.on('crowd', (row) => e.onCrowd(row)),
@@ -225,15 +228,26 @@ export class Room {
             this.clock.transport(m.type, m.atMs, 'midi');
         }
       }),
-    );
-    for (const t of this.targets.values()) t.start();
+    ];
+    for (const [name, t] of this.targets) {
+      t.start();
+      teardowns.add(`osc:${name}`, () => t.stop());
+    }
     const sampler = setInterval(() => this.oscMonitor.sample(), 1000);
     this.oscMonitor.sample();
-    this.teardown.push(() => clearInterval(sampler));
-    await this.midiOut?.start(signal);
-    await this.audio?.start(signal);
-    await this.oscIn?.start();
+    teardowns.add('osc-monitor', () => clearInterval(sampler));
+    for (const driver of [this.midiOut, this.audio]) {
+      if (!driver) continue;
+      await driver.start(signal);
+      teardowns.add(driver.name, () => driver.stop());
+    }
+    const oscIn = this.oscIn;
+    if (oscIn) {
+      await oscIn.start();
+      teardowns.add(oscIn.name, () => oscIn.stop());
+    }
     this.clock.start();
+    teardowns.add('clock', () => this.clock.stop());
     if (config.osc.query.port > 0) {
       try {
         const app = oscQueryApp(
@@ -245,7 +259,8 @@ export class Room {
           },
           allowListOf(config.osc.in.allow),
         );
-        this.query = await listen(app, config.osc.query.host, config.osc.query.port);
+        const query = (this.query = await listen(app, config.osc.query.host, config.osc.query.port));
+        teardowns.add('osc:query', () => query.close());
         this.deps.health.report('osc:query', {
           type: 'subsystem',
           state: 'connected',
@@ -261,10 +276,11 @@ export class Room {
     }
     // Advertising a loopback-only server would tell the venue network about the box for nothing.
     if (config.osc.query.mdns && this.query && !isLoopbackHost(config.osc.query.host)) {
-      this.mdns = advertise(
+      const mdns = advertise(
         { name: config.box.name, host: config.osc.query.host, queryPort: this.query.port, oscPort: this.oscIn?.port },
         (err) => this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'error', detail: err.message }),
       );
+      teardowns.add('osc:mdns', () => mdns.stop());
       this.deps.health.report('osc:mdns', {
         type: 'subsystem',
         state: 'connected',
@@ -281,23 +297,18 @@ export class Room {
       },
       'room outputs started',
     );
+    // Stopped first: what plays, and what feeds the outputs.
+    teardowns.add('playback', async () => {
+      await this.playback.stop();
+    });
+    teardowns.add('choreography-live', () => {
+      this.live.stop();
+    });
+    teardowns.add('room:bus', () => subscriptions.forEach((off) => off()));
   }
 
   /** The OSCQuery HTTP port actually bound. */
   get queryPort(): number | undefined {
     return this.query?.port;
-  }
-
-  async stop(): Promise<void> {
-    for (const off of this.teardown.splice(0)) off();
-    this.live.stop();
-    await this.playback.stop();
-    this.clock.stop();
-    await this.mdns?.stop();
-    await this.query?.close();
-    await this.oscIn?.stop();
-    await this.midiOut?.stop();
-    await this.audio?.stop();
-    await Promise.all([...this.targets.values()].map((t) => t.stop()));
   }
 }
