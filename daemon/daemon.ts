@@ -9,11 +9,10 @@ import type { InputDriverDeps } from '../drivers/driver.js';
 import { HealthRegistry, type ComponentHealth } from '../drivers/health/registry.js';
 import { Recorder } from '../drivers/replay/recording.js';
 import { buildHardware, type Hardware } from './hardware.js';
-import { Pipeline } from './pipeline/pipeline.js';
+import type { Pipeline } from './pipeline/pipeline.js';
 import { Room } from './room/room.js';
-import { MqttLink } from '../sync/mqtt/mqtt-link.js';
 import { buildCloudSync, type CloudSync } from './cloud-sync.js';
-import { commandHandlers, publishTelemetry } from './remote-control.js';
+import { startRemoteControl } from './remote-control.js';
 import { dirname, resolve } from 'node:path';
 import { TaskRunner } from './choreography/task-runner.js';
 import type { ApiDeps } from './api/deps.js';
@@ -21,10 +20,10 @@ import { healthStatus } from './http/app.js';
 import { machineDoctorChecks } from './doctor/checks.js';
 import { runChecks, type DoctorReport } from './doctor/report.js';
 import type { ConsoleFeed } from './console/feed.js';
-import { pruneExpired } from './store/retention.js';
-import { loadPipelineModels } from './pipeline/models.js';
-import { embedWith, type Embed } from './pipeline/learn-pattern.js';
-import { currentEvent, loadPatterns, type DetectablePattern } from './pipeline/pattern-store.js';
+import { scheduleRetention } from './store/retention.js';
+import { connectStore } from './store/on-bus.js';
+import { startPipeline } from './pipeline/pipeline-service.js';
+import type { Embed } from './pipeline/learn-pattern.js';
 import { Bus } from './bus.js';
 import { apiDeps } from './api/setup.js';
 import { createApp } from './http/app.js';
@@ -33,7 +32,7 @@ import { listen, type RunningServer } from './http/server.js';
 import { Teardowns } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { Store } from './store/store.js';
-import { CachedRead } from './store/cached-read.js';
+import type { CachedRead } from './store/cached-read.js';
 import { SystemdNotifier } from './systemd/notify.js';
 import { packageVersion } from './version.js';
 
@@ -126,42 +125,11 @@ export class Daemon {
         'store ready',
       );
 
-      const consent = this.store.consent;
-      const sqlite = this.store.sqlite;
-      const cached = { bus: this.bus, ttlMs: 10_000, now: this.now };
-      // Outputs and the pipeline never read the database on the hot path: at most every 10 s, or on a change.
-      const event = (this.currentEvent = new CachedRead(() => currentEvent(sqlite, this.now()), {
-        ...cached,
-        tables: ['events'],
-      }));
-      this.teardowns.add('current-event', () => event.close());
-      this.teardowns.add(
-        'consent',
-        this.bus.on('record', (c) => {
-          // A consent or an assignment changed through the API: the gate asks the store again at once.
-          if (c.table === 'users' || c.table === 'device_assignments') consent.refresh();
-        }),
-      );
-      this.teardowns.add(
-        'consent',
-        this.bus.guard('sample', (s) => consent.sample(s)),
-      );
-      this.teardowns.add(
-        'consent',
-        this.bus.guard('inference', (r) => consent.biometrics(r.deviceKey)),
-      );
-      this.teardowns.add(
-        'consent',
-        this.bus.guard('pattern', (p) => consent.movement(p.deviceKey)),
-      );
-      this.startRetention();
-      this.teardowns.add(
-        'bus',
-        this.bus.on('device', (d) => this.store.registerDevice(d)),
-      );
-      this.teardowns.add(
-        'bus',
-        this.bus.on('sample', (s) => this.store.write(s)),
+      const { currentEvent } = connectStore(this.bus, this.store, this.now, this.teardowns);
+      this.currentEvent = currentEvent;
+      scheduleRetention(
+        { sqlite: this.store.sqlite, retention: config.retention, now: this.now, health: this.health, log },
+        this.teardowns,
       );
 
       if (config.recording.path) {
@@ -173,11 +141,43 @@ export class Daemon {
       }
       const hardware = this.buildHardware();
       const room = this.buildRoom(hardware);
-      consent.onRevoked((deviceKey) => room.engine.forget(deviceKey));
-      if (config.pipeline.enabled) await this.startPipeline();
+      this.store.consent.onRevoked((deviceKey) => room.engine.forget(deviceKey));
+      if (config.pipeline.enabled) {
+        const started = await startPipeline(
+          {
+            config: config.pipeline,
+            bus: this.bus,
+            store: this.store,
+            health: this.health,
+            log,
+            now: this.now,
+            tempo: () => room.clock.tempo(),
+            currentEvent: () => currentEvent.get(),
+          },
+          this.teardowns,
+        );
+        this.pipeline = started.pipeline;
+        this.gestureEmbed = started.gestureEmbed;
+      }
       await room.start(signal, this.teardowns);
       this.startSync();
-      this.startMqtt(room);
+      startRemoteControl(
+        {
+          config,
+          boxId: this.store.boxId,
+          version: this.version,
+          room,
+          sqlite: this.store.sqlite,
+          bus: this.bus,
+          health: this.health,
+          log,
+          now: this.now,
+          sync: this.sync?.client,
+          healthStatus: () => this.healthStatus(),
+          onHealthChange: (listener) => (this.healthChanged = listener),
+        },
+        this.teardowns,
+      );
 
       const { app } = createApp({
         version: this.version,
@@ -248,63 +248,6 @@ export class Daemon {
     return this.stopping;
   }
 
-  /** Deletes expired rows now and then every `retention.everyMinutes`. */
-  private startRetention(): void {
-    const { config, log } = this.deps;
-    const prune = (): void => {
-      try {
-        const deleted = pruneExpired(this.store.sqlite, this.now(), config.retention.days);
-        this.health.report('retention', {
-          type: 'subsystem',
-          state: 'connected',
-          detail: `last run deleted ${JSON.stringify(deleted)}`,
-        });
-        if (Object.keys(deleted).length > 0) log.info({ deleted }, 'expired rows deleted (retention)');
-      } catch (err) {
-        this.health.report('retention', { type: 'subsystem', state: 'error', detail: (err as Error).message });
-      }
-    };
-    prune();
-    const timer = setInterval(prune, config.retention.everyMinutes * 60_000);
-    this.teardowns.add('retention', () => clearInterval(timer));
-  }
-
-  private async startPipeline(): Promise<void> {
-    const { config, log } = this.deps;
-    const models = await loadPipelineModels(this.health, config.pipeline.arousalRuntime);
-    if (models.gesture) this.gestureEmbed = embedWith(models.gesture);
-    const sqlite = this.store.sqlite;
-    // Learned patterns change rarely: read at most every 10 s, or when one is learned or removed.
-    const patterns = new CachedRead<DetectablePattern[]>(() => loadPatterns(sqlite), {
-      bus: this.bus,
-      tables: ['movement_patterns'],
-      ttlMs: 10_000,
-      now: this.now,
-    });
-    const event = this.currentEvent!;
-    const { enabled: _enabled, arousalRuntime: _runtime, ...options } = config.pipeline;
-    const pipeline = new Pipeline({
-      bus: this.bus,
-      write: (op) => this.store.writeDerived(op),
-      health: this.health,
-      now: this.now,
-      tempo: () => this.room?.clock.tempo(),
-      patterns: () => patterns.get(),
-      currentEvent: () => event.get(),
-      models,
-      options,
-    });
-    pipeline.start();
-    this.pipeline = pipeline;
-    this.teardowns.add('pipeline', async () => {
-      pipeline.stop();
-      patterns.close();
-      await models.arousal?.close();
-      await models.gesture?.close();
-    });
-    log.info({ arousal: models.arousal !== undefined, gesture: models.gesture !== undefined }, 'pipeline started');
-  }
-
   /** The choreography task runner (one generation at a time), resumed from the store at start. */
   private withTasks<T extends ApiDeps>(deps: T): T {
     const dir = dirname(this.store.path!);
@@ -348,49 +291,6 @@ export class Daemon {
       osc: () => room.oscMonitor.snapshot(),
       doctor: (): Promise<DoctorReport> => runChecks(machineDoctorChecks(config)),
     };
-  }
-
-  /** The MQTT link, when a broker is configured: presence and signed remote commands. */
-  private startMqtt(room: Room): void {
-    const { config, log } = this.deps;
-    const m = config.mqtt;
-    if (!m.url) return;
-    const link = new MqttLink(
-      {
-        url: m.url,
-        username: m.username,
-        password: m.password,
-        topicPrefix: m.topicPrefix,
-        box: config.box.name,
-        clientId: `codance-${this.store.boxId}`,
-        version: this.version,
-        commandSecret: m.commandSecret,
-        maxCommandAgeS: m.maxCommandAgeS,
-        keepaliveS: m.keepaliveS,
-        reconnectMs: m.reconnectMs,
-      },
-      commandHandlers(room, this.store.sqlite, this.now, this.changed),
-      {
-        state: (state, detail) => this.health.report('mqtt', { type: 'subsystem', state, detail }),
-        command: (ack) =>
-          ack.ok
-            ? log.info({ command: ack.command, id: ack.id }, 'mqtt command done')
-            : log.warn({ command: ack.command, id: ack.id, error: ack.error }, 'mqtt command refused'),
-      },
-      this.now,
-    );
-    link.start();
-    this.teardowns.add('mqtt', () => link.stop());
-    const stopTelemetry = publishTelemetry(link, {
-      bus: this.bus,
-      health: this.health,
-      healthStatus: () => this.healthStatus(),
-      sync: this.sync?.client,
-      now: this.now,
-      onHealthChange: (listener) => (this.healthChanged = listener),
-    });
-    // Registered after the link: it stops before the link says goodbye.
-    this.teardowns.add('mqtt-telemetry', stopTelemetry);
   }
 
   private buildRoom(hardware: Hardware): Room {

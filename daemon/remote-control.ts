@@ -6,7 +6,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { HealthRegistry } from '../drivers/health/registry.js';
 import type { CrowdTelemetry } from '../sync/mqtt/contracts.js';
-import { CommandFailure, type CommandHandlers, type MqttLink } from '../sync/mqtt/mqtt-link.js';
+import { CommandFailure, MqttLink, type CommandHandlers } from '../sync/mqtt/mqtt-link.js';
+import type { Config } from '../config/index.js';
+import type { Teardowns } from './lifecycle.js';
+import type { Logger } from './logger.js';
 import type { SyncClient } from '../sync/sync-client.js';
 import type { Bus } from './bus.js';
 import type { Room } from './room/room.js';
@@ -149,4 +152,55 @@ export function publishTelemetry(
     clearTimeout(pending);
     deps.onHealthChange(() => undefined);
   };
+}
+
+export interface RemoteControlDeps {
+  config: Pick<Config, 'mqtt' | 'box'>;
+  boxId: string;
+  version: string;
+  room: Room;
+  sqlite: BetterSqlite3.Database;
+  bus: Bus;
+  health: HealthRegistry;
+  log: Logger;
+  now: () => number;
+  sync: SyncClient | undefined;
+  healthStatus: () => 'ok' | 'degraded' | 'down';
+  onHealthChange: (listener: () => void) => void;
+}
+
+/** The MQTT link, when a broker is configured: presence, signed remote commands, telemetry. */
+export function startRemoteControl(deps: RemoteControlDeps, teardowns: Teardowns): void {
+  const { config, log, health, now } = deps;
+  const m = config.mqtt;
+  if (!m.url) return;
+  const link = new MqttLink(
+    {
+      url: m.url,
+      username: m.username,
+      password: m.password,
+      topicPrefix: m.topicPrefix,
+      box: config.box.name,
+      clientId: `codance-${deps.boxId}`,
+      version: deps.version,
+      commandSecret: m.commandSecret,
+      maxCommandAgeS: m.maxCommandAgeS,
+      keepaliveS: m.keepaliveS,
+      reconnectMs: m.reconnectMs,
+    },
+    commandHandlers(deps.room, deps.sqlite, now, (table, id) => deps.bus.emit('record', { table, id })),
+    {
+      state: (state, detail) => health.report('mqtt', { type: 'subsystem', state, detail }),
+      command: (ack) =>
+        ack.ok
+          ? log.info({ command: ack.command, id: ack.id }, 'mqtt command done')
+          : log.warn({ command: ack.command, id: ack.id, error: ack.error }, 'mqtt command refused'),
+    },
+    now,
+  );
+  link.start();
+  teardowns.add('mqtt', () => link.stop());
+  const stopTelemetry = publishTelemetry(link, deps);
+  // Registered after the link: it stops before the link says goodbye.
+  teardowns.add('mqtt-telemetry', stopTelemetry);
 }

@@ -5,6 +5,9 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Config } from '../../config/index.js';
+import type { HealthReporter } from '../../drivers/health/registry.js';
+import type { Teardowns } from '../lifecycle.js';
+import type { Logger } from '../logger.js';
 
 export type RetentionDays = Config['retention']['days'];
 
@@ -41,4 +44,33 @@ export function pruneExpired(sqlite: BetterSqlite3.Database, now: number, days: 
     if (total > 0) deleted[t.key] = total;
   }
   return deleted;
+}
+
+/** Prunes now and then every `retention.everyMinutes`, reporting each run as the `retention` component. */
+export function scheduleRetention(
+  deps: {
+    sqlite: BetterSqlite3.Database;
+    retention: Config['retention'];
+    now: () => number;
+    health: HealthReporter;
+    log: Pick<Logger, 'info'>;
+  },
+  teardowns: Teardowns,
+): void {
+  const prune = (): void => {
+    try {
+      const deleted = pruneExpired(deps.sqlite, deps.now(), deps.retention.days);
+      deps.health.report('retention', {
+        type: 'subsystem',
+        state: 'connected',
+        detail: `last run deleted ${JSON.stringify(deleted)}`,
+      });
+      if (Object.keys(deleted).length > 0) deps.log.info({ deleted }, 'expired rows deleted (retention)');
+    } catch (err) {
+      deps.health.report('retention', { type: 'subsystem', state: 'error', detail: (err as Error).message });
+    }
+  };
+  prune();
+  const timer = setInterval(prune, deps.retention.everyMinutes * 60_000);
+  teardowns.add('retention', () => clearInterval(timer));
 }
