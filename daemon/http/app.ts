@@ -9,7 +9,7 @@ import type { StoreHealth } from '../store/store.js';
 import type { SyncStatus } from '../../sync/sync-client.js';
 import type { ApiInfo, Health } from './contracts.js';
 import { mountDocs } from '../api/docs.js';
-import { mountPage } from '../../sync/cloud/web-pages.js';
+import { mountPage } from '../../sync/web/pages.js';
 import { errorJson, toApiError } from '../api/errors.js';
 import { mountApi, type ApiDeps } from '../api/index.js';
 import { newApiApp, type ApiEnv, type ApiRouter } from '../api/router.js';

@@ -22,7 +22,7 @@ import { boxChecksums, decodeCursor, listSessions, sessionById, sessionData, ses
 import { sessionDancers } from './session-dancers.js';
 import { sessionCsv } from './session-csv.js';
 import { sessionTimeline } from './session-timeline.js';
-import { mountPage } from './web-pages.js';
+import { mountPage } from '../web/pages.js';
 
 export interface CloudAppDeps {
   db: Kysely<CloudDatabase>;

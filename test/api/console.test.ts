@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleState } from '../../daemon/console/contracts.js';
-import { takeSseEvents } from '../../sync/cloud/web/kit/sse.js';
+import { takeSseEvents } from '../../sync/web/kit/sse.js';
 import { apiHarness, errorOf, type ApiHarness } from '../helpers/api-app.js';
 
 let h: ApiHarness;

@@ -5,7 +5,7 @@ import { OscMonitor } from '../../daemon/console/osc-monitor.js';
 import { movementOf } from '../../daemon/console/console-stream.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { csvCell } from '../../sync/cloud/session-csv.js';
-import { takeSseEvents } from '../../sync/cloud/web/kit/sse.js';
+import { takeSseEvents } from '../../sync/web/kit/sse.js';
 
 /** One RFC 4180 field back to its text. */
 function parseCell(cell: string): string {

@@ -4,8 +4,8 @@
  * changing it restarts the stream with the new device (the server checks the wearer's consent).
  */
 import type { ConsoleState, CrowdPoint, VitalsPoint } from '../contracts.js';
-import { timeChart } from '../../../sync/cloud/web/kit/chart.js';
-import { fill, fmt, h, kv } from '../../../sync/cloud/web/kit/dom.js';
+import { timeChart } from '../../../sync/web/kit/chart.js';
+import { fill, fmt, h, kv } from '../../../sync/web/kit/dom.js';
 
 const WINDOW_S = 120;
 

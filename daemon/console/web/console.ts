@@ -4,12 +4,12 @@
  * (with every crowd state and the chosen dancer's vitals in between), so the page shows the
  * box as it is without polling; actions go through the same API as everything else.
  */
-import '../../../sync/cloud/web/kit/base.css';
+import '../../../sync/web/kit/base.css';
 import './console.css';
 import type { ConsoleState, CrowdPoint, LogLine, VitalsPoint } from '../contracts.js';
-import { eventStream, session } from '../../../sync/cloud/web/kit/api.js';
-import { byId, fill, h } from '../../../sync/cloud/web/kit/dom.js';
-import { loginForm } from '../../../sync/cloud/web/kit/login.js';
+import { eventStream, session } from '../../../sync/web/kit/api.js';
+import { byId, fill, h } from '../../../sync/web/kit/dom.js';
+import { loginForm } from '../../../sync/web/kit/login.js';
 import { chartsPanels } from './charts-panel.js';
 import type { PanelContext } from './context.js';
 import { devicesPanel } from './devices-panel.js';

@@ -1,5 +1,5 @@
 /** What every console panel is given: the signed-in session and a way to report a failed action. */
-import type { Session } from '../../../sync/cloud/web/kit/api.js';
+import type { Session } from '../../../sync/web/kit/api.js';
 
 export interface PanelContext {
   api: Session;

@@ -4,7 +4,7 @@
  * event (POST …/assign) or released, right from its row.
  */
 import type { ConsoleState } from '../contracts.js';
-import { ago, fill, fmt, h, scroller } from '../../../sync/cloud/web/kit/dom.js';
+import { ago, fill, fmt, h, scroller } from '../../../sync/web/kit/dom.js';
 import type { PanelContext } from './context.js';
 
 export function devicesPanel(ctx: PanelContext): { el: HTMLElement; update(s: ConsoleState): void } {

@@ -1,6 +1,6 @@
 /** The OSC monitor: per target, the rate on the wire, drops, latency percentiles and each rule's last message. */
 import type { ConsoleState } from '../contracts.js';
-import { ago, fill, fmt, h, kv, scroller } from '../../../sync/cloud/web/kit/dom.js';
+import { ago, fill, fmt, h, kv, scroller } from '../../../sync/web/kit/dom.js';
 
 export function oscPanel() {
   const body = h('div', { id: 'osc-targets' });

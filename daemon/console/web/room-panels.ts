@@ -2,7 +2,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { ConsoleState } from '../contracts.js';
 import type { presetsOut } from '../../api/schemas/mapping.js';
-import { fill, fmt, h, kv } from '../../../sync/cloud/web/kit/dom.js';
+import { fill, fmt, h, kv } from '../../../sync/web/kit/dom.js';
 import type { PanelContext } from './context.js';
 
 type Presets = z.output<typeof presetsOut>;

@@ -1,6 +1,6 @@
 /** Cloud sync (backlog, last success, send now), health of every subsystem, doctor's checks, dancers checked in, and the log. */
 import type { ConsoleState, DoctorView, LogLine } from '../contracts.js';
-import { ago, fill, h, kv, scroller } from '../../../sync/cloud/web/kit/dom.js';
+import { ago, fill, h, kv, scroller } from '../../../sync/web/kit/dom.js';
 import type { PanelContext } from './context.js';
 
 const MAX_LOG = 100;

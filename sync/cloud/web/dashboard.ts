@@ -3,11 +3,11 @@
  * account, see each organisation's venues and boxes, open a synced session. Views are
  * addressed by the URL hash (#/, #/sessions/ID) so the browser's back button works.
  */
-import './kit/base.css';
+import '../../web/kit/base.css';
 import './dashboard.css';
-import { session } from './kit/api.js';
-import { byId, fill, h } from './kit/dom.js';
-import { loginForm } from './kit/login.js';
+import { session } from '../../web/kit/api.js';
+import { byId, fill, h } from '../../web/kit/dom.js';
+import { loginForm } from '../../web/kit/login.js';
 import { homeView } from './home-view.js';
 import { sessionView } from './session-view.js';
 

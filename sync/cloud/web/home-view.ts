@@ -1,6 +1,6 @@
 /** The first view: each organisation's venues with their boxes (last seen) and sessions. */
-import type { Session } from './kit/api.js';
-import { ago, h, scroller } from './kit/dom.js';
+import type { Session } from '../../web/kit/api.js';
+import { ago, h, scroller } from '../../web/kit/dom.js';
 import type { Box, Org, SessionsPage, Venue } from './wire.js';
 
 const SESSIONS_SHOWN = 20;

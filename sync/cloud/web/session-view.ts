@@ -2,9 +2,9 @@
  * One synced session: its summary, charts of the crowd over time, per-dancer summaries, the
  * detected patterns and output events, and CSV export of any of its streams.
  */
-import type { Session } from './kit/api.js';
-import { timeChart } from './kit/chart.js';
-import { fmt, h, kv, scroller } from './kit/dom.js';
+import type { Session } from '../../web/kit/api.js';
+import { timeChart } from '../../web/kit/chart.js';
+import { fmt, h, kv, scroller } from '../../web/kit/dom.js';
 import type { DancerSummary, DataPage, Summary, Timeline } from './wire.js';
 
 /** Enough for a night at 1 Hz; the charts show the whole session. */
