@@ -159,7 +159,7 @@ export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 's
 export const configSchema = z.strictObject({
   box: z
     .strictObject({
-      /** Shown in logs, /health and (later) on the cloud dashboard. */
+      /** Shown in logs, /health, MQTT topics, and as the box's name on the cloud dashboard when it enrols. */
       name: slug.default('codance-box'),
     })
     .prefault({}),
