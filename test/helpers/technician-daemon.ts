@@ -14,38 +14,53 @@ export interface TechnicianDaemon {
   auth: Record<string, string>;
 }
 
+/** Makes an account with `codance users create` on the store `env` names (role `admin` for an admin). */
+export function createAccount(
+  env: Record<string, string>,
+  username: string,
+  role: 'admin' | 'technician' | 'dancer',
+  password: string,
+): void {
+  const made = runCli(
+    [
+      'users',
+      'create',
+      ...(role === 'admin' ? ['--admin'] : ['--role', role]),
+      '--username',
+      username,
+      '--email',
+      `${username}@venue.example`,
+      '--password-stdin',
+    ],
+    env,
+    undefined,
+    `${password}\n`,
+  );
+  expect(made.code, made.stderr).toBe(0);
+}
+
+/** Logs in over HTTP (`base` is http://HOST:PORT); returns the access token. */
+export async function loginToken(base: string, username: string, password: string): Promise<string> {
+  const login = await fetch(`${base}/api/v1/users/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  expect(login.status).toBe(200);
+  return ((await login.json()) as { access_token: string }).access_token;
+}
+
 export async function technicianDaemon(
   configFile: string,
   user = { username: 'tech', password: 'night shift pw' },
 ): Promise<TechnicianDaemon> {
   const env = { CODANCE_CONFIG: configFile };
-  const made = runCli(
-    [
-      'users',
-      'create',
-      '--role',
-      'technician',
-      '--username',
-      user.username,
-      '--email',
-      `${user.username}@venue.example`,
-      '--password-stdin',
-    ],
-    env,
-    undefined,
-    `${user.password}\n`,
-  );
-  expect(made.code, made.stderr).toBe(0);
+  createAccount(env, user.username, 'technician', user.password);
   const port = await freePort();
   const daemon = startDaemon({ port, env });
   await waitForHealth(port);
   const base = `http://127.0.0.1:${port}`;
-  const login = await fetch(`${base}/api/v1/users/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(user),
-  });
-  const { access_token: token } = (await login.json()) as { access_token: string };
+  const token = await loginToken(base, user.username, user.password);
   return { daemon, base, auth: { authorization: `Bearer ${token}` } };
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mosquitto, type Broker } from '../helpers/mosquitto.js';
 import { freeUdpPort, parseOscdump, startOscdump, type Peer } from '../helpers/osc-peers.js';
-import { runCli } from '../helpers/run-cli.js';
+import { createAccount, loginToken } from '../helpers/technician-daemon.js';
 import { freePort, sleep, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
 
 let broker: Broker;
@@ -34,23 +34,8 @@ describe('consent at the source', () => {
   it("keeps a declining dancer's biometrics and movement from every output, and starts them when she consents", async () => {
     const dir = tempDir();
     const env = { CODANCE_STORE__PATH: join(dir, 'codance.db') };
-    for (const [u, role] of [
-      ['root', '--admin'],
-      ['nadia', 'dancer'],
-      ['bruno', 'dancer'],
-    ] as const) {
-      const args = [
-        'users',
-        'create',
-        '--username',
-        u,
-        '--email',
-        `${u}@example.org`,
-        ...(role === '--admin' ? ['--admin'] : ['--role', role]),
-        '--password-stdin',
-      ];
-      expect(runCli(args, env, undefined, 'correct horse battery\n').code).toBe(0);
-    }
+    createAccount(env, 'root', 'admin', 'correct horse battery');
+    for (const dancer of ['nadia', 'bruno']) createAccount(env, dancer, 'dancer', 'correct horse battery');
     const port = await freePort();
     const queryPort = await freePort();
     const d = startDaemon({
@@ -79,14 +64,7 @@ describe('consent at the source', () => {
         });
         return { status: res.status, body: (await res.json()) as Record<string, unknown> };
       };
-      const token = async (username: string) => {
-        const res = await fetch(`${base}/users/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username, password: 'correct horse battery' }),
-        });
-        return ((await res.json()) as { access_token: string }).access_token;
-      };
+      const token = (username: string) => loginToken(`http://127.0.0.1:${port}`, username, 'correct horse battery');
       const [root, nadia, bruno] = [await token('root'), await token('nadia'), await token('bruno')];
       const idOf = async (t: string) => (await call('/users/me', t)).body.id as number;
       const [nadiaId, brunoId] = [await idOf(nadia), await idOf(bruno)];

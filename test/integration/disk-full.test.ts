@@ -8,7 +8,7 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { createAccount } from '../helpers/technician-daemon.js';
 import { freePort, sleep, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
 
 interface Health {
@@ -54,14 +54,7 @@ describe('a full disk under 200 dancers', () => {
   it('keeps serving, reports and counts, takes records, stops in time and resumes with an intact store', async () => {
     const db = join(mnt, 'codance.db');
     const env = { CODANCE_STORE__PATH: db };
-    expect(
-      runCli(
-        ['users', 'create', '--username', 'root', '--email', 'root@example.org', '--admin', '--password-stdin'],
-        env,
-        undefined,
-        'correct horse battery\n',
-      ).code,
-    ).toBe(0);
+    createAccount(env, 'root', 'admin', 'correct horse battery');
     const port = await freePort();
     const d = startDaemon({
       port,

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { createAccount, loginToken } from '../helpers/technician-daemon.js';
 import { freePort, sleep, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
 
 describe('changes made through the API', () => {
@@ -13,26 +13,14 @@ describe('changes made through the API', () => {
     const dir = tempDir();
     const db = join(dir, 'codance.db');
     const env = { CODANCE_STORE__PATH: db };
-    expect(
-      runCli(
-        ['users', 'create', '--username', 'root', '--email', 'root@example.org', '--admin', '--password-stdin'],
-        env,
-        undefined,
-        'correct horse battery\n',
-      ).code,
-    ).toBe(0);
+    createAccount(env, 'root', 'admin', 'correct horse battery');
     const port = await freePort();
     const d = startDaemon({ port, env: { ...env, CODANCE_SIMULATION__DANCERS: '4' } });
     try {
       await waitForHealth(port);
       await sleep(1500); // the box has read "no event" and would keep that for 10 s
       const base = `http://127.0.0.1:${port}/api/v1`;
-      const login = await fetch(`${base}/users/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'root', password: 'correct horse battery' }),
-      });
-      const token = ((await login.json()) as { access_token: string }).access_token;
+      const token = await loginToken(`http://127.0.0.1:${port}`, 'root', 'correct horse battery');
       const created = Date.now();
       const res = await fetch(`${base}/events`, {
         method: 'POST',
