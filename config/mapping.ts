@@ -161,41 +161,48 @@ export const presetSchema = z.strictObject({
   rules: mappingRulesSchema,
 });
 
-/** The documented default address space (daemon/room/README.md). */
+/** The default address space every target receives (its reference, daemon/osc/ADDRESS-SPACE.md, is generated from these). */
 export const defaultRules: z.input<typeof mappingRuleSchema>[] = [
   {
     id: 'crowd-energy',
+    description: 'crowd energy 0..1, from each crowd state (1 Hz), sent at the steady rate',
     source: { kind: 'crowd', metric: 'energy' },
     target: { kind: 'osc', address: '/codance/crowd/energy' },
   },
   {
     id: 'crowd-arousal',
+    description: 'mean arousal 0..1 of the dancers with a current inference',
     source: { kind: 'crowd', metric: 'arousal_mean' },
     target: { kind: 'osc', address: '/codance/crowd/arousal' },
   },
   {
     id: 'crowd-sync',
+    description: 'beat synchrony of the floor, 0..1',
     source: { kind: 'crowd', metric: 'beat_synchrony' },
     target: { kind: 'osc', address: '/codance/crowd/sync' },
   },
   {
     id: 'crowd-active',
+    description: 'how many dancers are active',
     source: { kind: 'crowd', metric: 'active_dancers' },
     target: { kind: 'osc', address: '/codance/crowd/active', type: 'i' },
   },
   {
     id: 'dancer-hr',
+    description: "the dancer's heart rate (bpm), each sample",
     source: { kind: 'dancer', signal: 'hr' },
     target: { kind: 'osc', address: '/codance/dancer/{id}/hr' },
   },
   {
     id: 'dancer-movement',
+    description: 'smoothed movement 0..1 (4 g beyond gravity = 1)',
     source: { kind: 'dancer', signal: 'movement' },
     scale: { in: [0, 4], out: [0, 1], smoothingMs: 100 },
     target: { kind: 'osc', address: '/codance/dancer/{id}/movement' },
   },
   {
     id: 'dancer-arousal',
+    description: "the dancer's arousal 0..1, each inference",
     source: { kind: 'dancer', signal: 'arousal' },
     target: { kind: 'osc', address: '/codance/dancer/{id}/arousal' },
   },
@@ -206,15 +213,36 @@ export const defaultRules: z.input<typeof mappingRuleSchema>[] = [
     scale: { in: [0, 4], out: [0, 1], threshold: { on: 0.5, off: 0.3 }, minIntervalMs: 250 },
     target: { kind: 'osc', address: '/codance/dancer/{id}/hit' },
   },
-  { id: 'pattern', source: { kind: 'pattern' }, target: { kind: 'osc', address: '/codance/pattern/{name}' } },
-  { id: 'beat', source: { kind: 'clock', on: 'beat' }, target: { kind: 'osc', address: '/codance/beat', type: 'i' } },
-  { id: 'bar', source: { kind: 'clock', on: 'bar' }, target: { kind: 'osc', address: '/codance/bar', type: 'i' } },
+  {
+    id: 'pattern',
+    description: 'trigger: a learned pattern was detected (value: its confidence)',
+    source: { kind: 'pattern' },
+    target: { kind: 'osc', address: '/codance/pattern/{name}' },
+  },
+  {
+    id: 'beat',
+    description: 'every beat, with its count 1..8',
+    source: { kind: 'clock', on: 'beat' },
+    target: { kind: 'osc', address: '/codance/beat', type: 'i' },
+  },
+  {
+    id: 'bar',
+    description: 'each bar of the phrase',
+    source: { kind: 'clock', on: 'bar' },
+    target: { kind: 'osc', address: '/codance/bar', type: 'i' },
+  },
   {
     id: 'phrase',
+    description: 'each 8-count phrase',
     source: { kind: 'clock', on: 'phrase' },
     target: { kind: 'osc', address: '/codance/phrase', type: 'i' },
   },
-  { id: 'cue', source: { kind: 'cue' }, target: { kind: 'osc', address: '/codance/cue/{name}' } },
+  {
+    id: 'cue',
+    description: 'trigger: a choreography cue',
+    source: { kind: 'cue' },
+    target: { kind: 'osc', address: '/codance/cue/{name}' },
+  },
 ];
 
 export type MappingRule = z.infer<typeof mappingRuleSchema>;
