@@ -175,6 +175,7 @@ export class Daemon {
           sync: this.sync?.client,
           healthStatus: () => this.healthStatus(),
           onHealthChange: (listener) => (this.healthChanged = listener),
+          changed: this.changed,
         },
         this.teardowns,
       );

@@ -167,6 +167,8 @@ export interface RemoteControlDeps {
   sync: SyncClient | undefined;
   healthStatus: () => 'ok' | 'degraded' | 'down';
   onHealthChange: (listener: () => void) => void;
+  /** Announces a record a remote command changed (the daemon puts it on the bus). */
+  changed: (table: string, id: number) => void;
 }
 
 /** The MQTT link, when a broker is configured: presence, signed remote commands, telemetry. */
@@ -188,7 +190,7 @@ export function startRemoteControl(deps: RemoteControlDeps, teardowns: Teardowns
       keepaliveS: m.keepaliveS,
       reconnectMs: m.reconnectMs,
     },
-    commandHandlers(deps.room, deps.sqlite, now, (table, id) => deps.bus.emit('record', { table, id })),
+    commandHandlers(deps.room, deps.sqlite, now, deps.changed),
     {
       state: (state, detail) => health.report('mqtt', { type: 'subsystem', state, detail }),
       command: (ack) =>

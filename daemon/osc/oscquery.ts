@@ -5,7 +5,7 @@
  * ACCESS 1 (read) with their last VALUE. `?HOST_INFO` names the OSC port and transport.
  */
 import { Hono } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import { peerAddress } from '../http/trusted.js';
 import type { AllowList } from '../../drivers/net/allow-list.js';
 import type { MappingRule } from '../../config/mapping.js';
 import type { SentAddress } from '../mapping/engine.js';
@@ -104,7 +104,7 @@ export function oscQueryApp(source: OscQuerySource, allow: AllowList): Hono {
   const app = new Hono();
   // The same readers as OSC in's senders: loopback and `osc.in.allow`.
   app.use(async (c, next) => {
-    const address = getConnInfo(c).remote.address ?? '';
+    const address = peerAddress(c);
     if (!allow(address)) return c.json({ error: `${address} is not in osc.in.allow` }, 403);
     await next();
   });

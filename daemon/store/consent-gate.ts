@@ -54,10 +54,9 @@ export class ConsentGate {
 
   sample(s: Sample): boolean {
     if (s.kind === 'battery') return true;
-    const movement = s.kind === 'raw' && MOVEMENT_STREAMS.has(s.stream);
-    return movement
-      ? this.movement(s.deviceKey, s.kind === 'raw' ? s.values.length / Math.max(1, s.channels) : 1)
-      : this.biometrics(s.deviceKey, s.kind === 'raw' ? s.values.length / Math.max(1, s.channels) : 1);
+    if (s.kind !== 'raw') return this.biometrics(s.deviceKey);
+    const n = s.values.length / Math.max(1, s.channels);
+    return MOVEMENT_STREAMS.has(s.stream) ? this.movement(s.deviceKey, n) : this.biometrics(s.deviceKey, n);
   }
 
   /** May this device's biometrics (or something derived from them) go anywhere? Counts `n` samples withheld if not. */
