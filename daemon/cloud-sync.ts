@@ -7,6 +7,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
 import type { HealthRegistry } from '../drivers/health/registry.js';
 import { SyncClient, type SyncState } from '../sync/sync-client.js';
+import type { Teardowns } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { SqliteOutbox } from './store/outbox.js';
 import type { Store } from './store/store.js';
@@ -74,4 +75,18 @@ export function buildCloudSync(
     (s) => s.sent.wireBytes,
   );
   return { client, outbox, metrics };
+}
+
+/** Cloud sync when `sync.enabled`: drains the outbox to the enrolled cloud whenever the uplink allows. */
+export function startCloudSync(
+  config: Config['sync'],
+  deps: { store: Store; health: HealthRegistry; log: Logger; now: () => number },
+  teardowns: Teardowns,
+): CloudSync | undefined {
+  if (!config.enabled) return undefined;
+  const sync = buildCloudSync(config, deps.store, deps.health, deps.log, deps.now);
+  sync.client.start();
+  // Registered after the store, so it runs before the store closes.
+  teardowns.add('sync', () => sync.client.stop());
+  return sync;
 }

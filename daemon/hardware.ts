@@ -12,12 +12,15 @@ import type { HapticOutput } from '../drivers/haptic.js';
 import type { HealthReporter } from '../drivers/health/registry.js';
 import { E4ReplayDriver } from '../drivers/replay/e4-replay-driver.js';
 import { RecordingReplayDriver } from '../drivers/replay/recording-replay-driver.js';
-import type { RecordingTap } from '../drivers/replay/recording.js';
+import { Recorder, type RecordingTap } from '../drivers/replay/recording.js';
 import { SerialHapticDriver } from '../drivers/serial/serial-haptic-driver.js';
 import { SimulatedHapticController, simulatedSerial } from '../drivers/serial/simulated-controller.js';
 import { SimulatedVenueDriver } from '../drivers/sim/venue-driver.js';
 import { MidiClockInDriver } from '../drivers/midi/clock-in-driver.js';
 import type { ClockEvent } from '../drivers/midi/clock-tracker.js';
+import type { Bus } from './bus.js';
+import type { Teardowns } from './lifecycle.js';
+import type { Logger } from './logger.js';
 
 export interface Hardware {
   inputs: Driver[];
@@ -106,4 +109,49 @@ export function buildHardware(
   const haptics = new Map<string, HapticOutput>();
   for (const c of config.haptics.controllers) haptics.set(c.name, hapticOutput(c, config, deps.health, tap));
   return { inputs, haptics, venue };
+}
+
+/**
+ * The hardware side as the daemon runs it: drivers feed the bus, and the raw recording (when
+ * configured) is open before any of them starts. Drivers start last, with `startDrivers`.
+ */
+export async function openHardware(
+  config: Config,
+  { bus, health, log }: { bus: Bus; health: HealthReporter; log: Logger },
+  teardowns: Teardowns,
+): Promise<Hardware> {
+  let tap: RecordingTap | undefined;
+  if (config.recording.path) {
+    const recorder = new Recorder(config.recording.path);
+    await recorder.open();
+    teardowns.add('recording', () => recorder.close());
+    log.info({ path: config.recording.path }, 'recording raw BLE notifications and serial frames');
+    tap = (e) => recorder.write(e);
+  }
+  // Simulation is only ever on because the configuration says so (never a silent fallback).
+  if (config.simulation.dancers > 0)
+    log.warn({ dancers: config.simulation.dancers }, 'simulated venue enabled (simulation.dancers > 0)');
+  const deps: InputDriverDeps = {
+    emit: (s) => bus.emit('sample', s),
+    announce: (d) => bus.emit('device', d),
+    health,
+  };
+  return buildHardware(config, deps, tap, (e) => bus.emit('clock', e));
+}
+
+/** Starts every input and haptic driver; one that cannot start is logged, never keeps the rest down. */
+export async function startDrivers(
+  hardware: Hardware,
+  signal: AbortSignal,
+  teardowns: Teardowns,
+  log: Logger,
+): Promise<void> {
+  for (const driver of [...hardware.inputs, ...hardware.haptics.values()]) {
+    try {
+      await teardowns.start(driver, signal);
+    } catch (err) {
+      // One broken source (an unreadable replay file) must not keep the rest of the box down.
+      log.error({ driver: driver.name, err: (err as Error).message }, 'driver failed to start');
+    }
+  }
 }

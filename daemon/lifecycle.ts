@@ -3,6 +3,16 @@
  * registers how to release it; stop (or a failed start) releases them in reverse order,
  * each bounded by a timeout so one stuck peer cannot hold the daemon past systemd's limit.
  */
+/**
+ * The one shape every long-running part of the box has: nothing opens before `start`, `stop`
+ * releases everything and may be called more than once.
+ */
+export interface Service {
+  readonly name: string;
+  start(signal: AbortSignal): void | Promise<void>;
+  stop(): void | Promise<void>;
+}
+
 export interface TeardownLog {
   warn(obj: object, msg: string): void;
 }
@@ -21,6 +31,13 @@ export class Teardowns {
 
   add(name: string, fn: () => void | Promise<void>): void {
     this.stack.push({ name, fn });
+  }
+
+  /** Starts a service and registers its stop, so a later failed step releases it. */
+  async start<S extends Service>(service: S, signal: AbortSignal): Promise<S> {
+    await service.start(signal);
+    this.add(service.name, () => service.stop());
+    return service;
   }
 
   get size(): number {

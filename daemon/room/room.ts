@@ -17,16 +17,14 @@ import { OscTarget, type Origin } from '../../drivers/osc/osc-target.js';
 import { TcpSlipTransport, UdpTransport } from '../../drivers/osc/transport.js';
 import type { Bus } from '../bus.js';
 import { MusicClock, realTimebase, type ClockTimebase } from '../clock/music-clock.js';
-import { listen, type RunningServer } from '../http/server.js';
+import type { RunningServer } from '../http/server.js';
 import type { Teardowns } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { LiveMapping } from '../mapping/live-mapping.js';
 import { OscMonitor } from '../console/osc-monitor.js';
 import { commandListener } from '../osc/command-listener.js';
-import { advertise } from '../osc/mdns.js';
-import { oscQueryApp } from '../osc/oscquery.js';
-import { allowListOf, isLoopbackHost } from '../../drivers/net/allow-list.js';
+import { startOscQuery } from '../osc/query-service.js';
 import { Playback } from '../playback/playback.js';
 import type { OutputEventRow } from '../bus-events.js';
 import type { Store } from '../store/store.js';
@@ -248,45 +246,17 @@ export class Room {
     }
     this.clock.start();
     teardowns.add('clock', () => this.clock.stop());
-    if (config.osc.query.port > 0) {
-      try {
-        const app = oscQueryApp(
-          {
-            name: config.box.name,
-            oscPort: () => this.oscIn?.port,
-            rules: () => this.engine.activeRules,
-            sent: () => this.engine.sent,
-          },
-          allowListOf(config.osc.in.allow),
-        );
-        const query = (this.query = await listen(app, config.osc.query.host, config.osc.query.port));
-        teardowns.add('osc:query', () => query.close());
-        this.deps.health.report('osc:query', {
-          type: 'subsystem',
-          state: 'connected',
-          detail: `http ${config.osc.query.host}:${this.query.port}`,
-        });
-      } catch (err) {
-        this.deps.health.report('osc:query', {
-          type: 'subsystem',
-          state: 'error',
-          detail: (err as Error).message.replace(/^http:/, 'oscquery:'),
-        });
-      }
-    }
-    // Advertising a loopback-only server would tell the venue network about the box for nothing.
-    if (config.osc.query.mdns && this.query && !isLoopbackHost(config.osc.query.host)) {
-      const mdns = advertise(
-        { name: config.box.name, host: config.osc.query.host, queryPort: this.query.port, oscPort: this.oscIn?.port },
-        (err) => this.deps.health.report('osc:mdns', { type: 'subsystem', state: 'error', detail: err.message }),
-      );
-      teardowns.add('osc:mdns', () => mdns.stop());
-      this.deps.health.report('osc:mdns', {
-        type: 'subsystem',
-        state: 'connected',
-        detail: `_oscjson._tcp ${this.query.port}${this.oscIn?.port ? `, _osc._udp ${this.oscIn.port}` : ''}`,
-      });
-    }
+    this.query = await startOscQuery(
+      config,
+      {
+        name: config.box.name,
+        oscPort: () => this.oscIn?.port,
+        rules: () => this.engine.activeRules,
+        sent: () => this.engine.sent,
+      },
+      this.deps.health,
+      teardowns,
+    );
     log.info(
       {
         rules: this.engine.activeRules.length,
