@@ -10,7 +10,7 @@ import type { LiveMapping } from '../mapping/live-mapping.js';
 import type { MusicClock } from '../clock/music-clock.js';
 import type { Playback } from '../playback/playback.js';
 import type { LivePlayer } from '../choreography/live-player.js';
-import type { SongAnalysis, SongStyle } from '../../drivers/media/song-analysis.js';
+import type { SongAnalysis, SongStyle } from '../../models/music/song-analysis.js';
 import type { SyncStatus } from '../../sync/sync-client.js';
 import type { Move } from '../../config/moves.js';
 import type { Understood } from '../choreography/understand.js';

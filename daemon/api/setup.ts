@@ -11,7 +11,7 @@ import type { ApiDeps, HardwareView } from './deps.js';
 import type { Embed } from '../pipeline/learn-pattern.js';
 import type { ApiContext } from './router.js';
 import { Sql } from './sql.js';
-import { analyseSong } from '../../drivers/media/song-analysis.js';
+import { analyseSong } from '../../drivers/media/analyse-song.js';
 import { dirname, resolve } from 'node:path';
 import { loadMoveLibrary } from '../../config/moves.js';
 import { understand } from '../choreography/understand.js';

@@ -16,7 +16,7 @@
  * another seed a different, equally good one.
  */
 import type { Hold, Move } from '../../config/moves.js';
-import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
+import type { SongAnalysis } from '../../models/music/song-analysis.js';
 import type { VideoStep } from '../../drivers/media/choreo-video.js';
 import { seededRandom } from '../../drivers/sim/random.js';
 import type { ChoreoParams } from './request.js';

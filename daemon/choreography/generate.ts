@@ -6,7 +6,8 @@
  */
 import type { Move } from '../../config/moves.js';
 import { renderChoreoVideo, type VideoResult } from '../../drivers/media/choreo-video.js';
-import { analyseSong, type SongAnalysis, type SongStyle } from '../../drivers/media/song-analysis.js';
+import { analyseSong } from '../../drivers/media/analyse-song.js';
+import type { SongAnalysis, SongStyle } from '../../models/music/song-analysis.js';
 import { planBlueprint, type Blueprint } from './blueprint.js';
 import { parseRequest, type ChoreoParams } from './request.js';
 

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Move } from '../../config/moves.js';
-import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
+import type { SongAnalysis } from '../../models/music/song-analysis.js';
 import { songFile } from '../playback/song-files.js';
 import { generateChoreography } from './generate.js';
 import type { ChoreoParams } from './request.js';

@@ -2,7 +2,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { analyseSong, type SongAnalysis, type SongStyle } from '../../drivers/media/song-analysis.js';
+import { analyseSong } from '../../drivers/media/analyse-song.js';
+import type { SongAnalysis, SongStyle } from '../../models/music/song-analysis.js';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { loadMoveLibrary } from '../../config/moves.js';
-import type { SongStyle } from '../../drivers/media/song-analysis.js';
+import type { SongStyle } from '../../models/music/song-analysis.js';
 import { generateChoreography, type GenerateResult } from '../choreography/generate.js';
 
 export async function choreoGenerate(

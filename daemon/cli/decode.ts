@@ -1,7 +1,7 @@
 /** `codance decode hrm|pmd HEX`: what a technician runs on bytes copied from a sniffer or a log. */
 import { parseHeartRateMeasurement } from '../../drivers/ble/heart-rate.js';
 import { parsePmdFrame } from '../../drivers/ble/pmd/frame.js';
-import { parseHex } from '../../drivers/parsed.js';
+import { parseHex } from '../../config/parsed.js';
 
 export interface DecodeResult {
   code: 0 | 2;

@@ -6,7 +6,7 @@
  * keep counting. When playback ends the clock is released at once to the next live source.
  */
 import type { HealthReporter } from '../../drivers/health/registry.js';
-import type { SongAnalysis } from '../../drivers/media/song-analysis.js';
+import type { SongAnalysis } from '../../models/music/song-analysis.js';
 import { SongPlayback, type SongPlayerOptions } from '../../drivers/media/song-player.js';
 import type { MusicClock } from '../clock/music-clock.js';
 

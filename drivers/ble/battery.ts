@@ -1,5 +1,5 @@
 /** Battery Level (characteristic 0x2A19 of the Battery service 0x180F): one uint8, 0..100 %. */
-import { fail, ok, type Parsed } from '../parsed.js';
+import { fail, ok, type Parsed } from '../../config/parsed.js';
 
 export function parseBatteryLevel(bytes: Uint8Array): Parsed<number> {
   if (bytes.length !== 1) return fail(`battery level must be 1 byte, got ${bytes.length}`);

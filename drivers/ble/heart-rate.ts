@@ -9,7 +9,7 @@
  * units (vendors round differently when converting; convert once, downstream). Reserved
  * flag bits (5-7) are ignored, as the specification asks of a receiver.
  */
-import { fail, ok, type Parsed } from '../parsed.js';
+import { fail, ok, type Parsed } from '../../config/parsed.js';
 
 export interface HeartRateMeasurement {
   hr: number;

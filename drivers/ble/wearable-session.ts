@@ -6,7 +6,7 @@
  */
 import type { Sample } from '../sample.js';
 import type { HealthReporter } from '../health/registry.js';
-import type { Parsed } from '../parsed.js';
+import type { Parsed } from '../../config/parsed.js';
 import type { BleCharacteristic, BlePeripheral } from './binding.js';
 import { parseBatteryLevel } from './battery.js';
 import {

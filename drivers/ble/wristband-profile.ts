@@ -12,7 +12,7 @@
  * EDA: per sample u16 skin conductance in nS (0.001 µS). Temperature: per sample int16 in
  * 0.01 °C. A band also exposes the standard Heart Rate (0x180D) and Battery (0x180F) services.
  */
-import { fail, ok, type Parsed } from '../parsed.js';
+import { fail, ok, type Parsed } from '../../config/parsed.js';
 
 export const WRISTBAND_SERVICE = 'c0da0001d4ce4f1e9a7eb0c5a1e5c0da';
 export const WRISTBAND_IMU = 'c0da0002d4ce4f1e9a7eb0c5a1e5c0da';

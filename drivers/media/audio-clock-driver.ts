@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Driver } from '../driver.js';
 import type { HealthReporter } from '../health/registry.js';
 import { Retry } from '../backoff.js';
-import { BeatTracker } from './beat-tracker.js';
+import { BeatTracker } from '../../models/music/beat-tracker.js';
 import { complaint, F32Chunks, pcmArgs } from './ffmpeg.js';
 
 const RATE = 22_050;

@@ -6,7 +6,7 @@
  * Known limit: osc.js rejects arrays nested inside arrays.
  */
 import osc from 'osc';
-import { fail, ok, type Parsed } from '../parsed.js';
+import { fail, ok, type Parsed } from '../../config/parsed.js';
 
 export type OscArg = { type: string; value: unknown } | OscArg[];
 export interface OscMessage {

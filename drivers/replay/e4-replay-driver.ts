@@ -8,7 +8,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Driver, InputDriverDeps } from '../driver.js';
 import type { Sample } from '../sample.js';
-import { parseE4Ibi, parseE4Signal, type E4Signal } from './e4-csv.js';
+import { parseE4Ibi, parseE4Signal, type E4Signal } from '../../models/data/e4-csv.js';
 
 export interface E4ReplayOptions {
   /** Folder holding EDA.csv, TEMP.csv, HR.csv and optionally IBI.csv, ACC.csv, BVP.csv. */

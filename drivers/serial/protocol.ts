@@ -6,7 +6,7 @@
  * keeps at most 8 requests in flight, so a seq is never reused inside that memory.
  */
 import { HAPTIC_PATTERNS, type HapticPattern, type HapticPulse } from '../haptic.js';
-import { fail, ok, type Parsed } from '../parsed.js';
+import { fail, ok, type Parsed } from '../../config/parsed.js';
 
 export const PROTOCOL_VERSION = 1;
 

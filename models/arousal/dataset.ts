@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseE4Ibi, parseE4Signal, type E4Signal } from '../../drivers/replay/e4-csv.js';
+import { parseE4Ibi, parseE4Signal, type E4Signal } from '../data/e4-csv.js';
 import { physioFeatures } from '../features/physio.js';
 import { PHYSIO_FLOORS, RunningNorm } from '../features/running-norm.js';
 

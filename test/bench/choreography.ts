@@ -7,7 +7,7 @@ import { loadMoveLibrary } from '../../config/moves.js';
 import { planBlueprint } from '../../daemon/choreography/blueprint.js';
 import { generateChoreography } from '../../daemon/choreography/generate.js';
 import { parseRequest } from '../../daemon/choreography/request.js';
-import { analyseSong } from '../../drivers/media/song-analysis.js';
+import { analyseSong } from '../../drivers/media/analyse-song.js';
 import { tempDir } from '../helpers/daemon-process.js';
 import { drumTrack, writeDrumTrack } from '../helpers/drum-track.js';
 

@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMoveLibrary, MoveLibraryError, type Move } from '../../config/moves.js';
 import { planBlueprint, BlueprintError } from '../../daemon/choreography/blueprint.js';
 import { parseRequest } from '../../daemon/choreography/request.js';
-import { analyseSong, type SongAnalysis } from '../../drivers/media/song-analysis.js';
+import { analyseSong } from '../../drivers/media/analyse-song.js';
+import type { SongAnalysis } from '../../models/music/song-analysis.js';
 import { tempDir } from '../helpers/daemon-process.js';
 import { drumTrack, sectionedSong, writeDrumTrack } from '../helpers/drum-track.js';
 

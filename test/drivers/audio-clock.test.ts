@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MusicClock } from '../../daemon/clock/music-clock.js';
 import { AudioClockDriver } from '../../drivers/media/audio-clock-driver.js';
-import { BeatTracker } from '../../drivers/media/beat-tracker.js';
+import { BeatTracker } from '../../models/music/beat-tracker.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { dataFile } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait.js';

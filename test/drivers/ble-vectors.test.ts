@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHeartRateMeasurement } from '../../drivers/ble/heart-rate.js';
 import { parsePmdFrame } from '../../drivers/ble/pmd/frame.js';
-import { parseHex } from '../../drivers/parsed.js';
+import { parseHex } from '../../config/parsed.js';
 import { hasData, noDataReason, readJsonl } from '../helpers/data.js';
 
 interface HrmVector {

@@ -18,9 +18,9 @@ import {
   parseWristbandImu,
   parseWristbandTemp,
 } from '../../drivers/ble/wristband-profile.js';
-import type { Parsed } from '../../drivers/parsed.js';
-import { parseHex } from '../../drivers/parsed.js';
-import { parseE4Ibi, parseE4Signal } from '../../drivers/replay/e4-csv.js';
+import type { Parsed } from '../../config/parsed.js';
+import { parseHex } from '../../config/parsed.js';
+import { parseE4Ibi, parseE4Signal } from '../../models/data/e4-csv.js';
 import { parseRecording } from '../../drivers/replay/recording.js';
 import { encodeFrame, FrameDecoder, type Frame } from '../../drivers/serial/frame.js';
 import { decodeHello, decodePulse } from '../../drivers/serial/protocol.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MusicClock } from '../../daemon/clock/music-clock.js';
 import { nextBeat, Playback } from '../../daemon/playback/playback.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
-import { analyseSong } from '../../drivers/media/song-analysis.js';
+import { analyseSong } from '../../drivers/media/analyse-song.js';
 import { clickWav } from '../helpers/api-fixtures.js';
 import { dataFile } from '../helpers/data.js';
 import { tempDir } from '../helpers/daemon-process.js';

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyseSong } from '../../drivers/media/song-analysis.js';
-import { downbeatPhase, energyCurve } from '../../drivers/media/song-structure.js';
+import { analyseSong } from '../../drivers/media/analyse-song.js';
+import { downbeatPhase, energyCurve } from '../../models/music/song-structure.js';
 import { dataFile } from '../helpers/data.js';
 import { tempDir } from '../helpers/daemon-process.js';
 import { drumTrack, sectionedSong, writeDrumTrack } from '../helpers/drum-track.js';

@@ -6,7 +6,7 @@
  *   settings: [setting type][count][count × value (size by type, LE)]...
  *   response: [0xF0][op][measurement type][error code][more u8][parameters (settings)...]
  */
-import { fail, ok, type Parsed } from '../../parsed.js';
+import { fail, ok, type Parsed } from '../../../config/parsed.js';
 import { PMD_ERRORS, PMD_SETTINGS, PMD_TYPES, type PmdTypeName } from './measurement.js';
 
 export interface PmdSettings {

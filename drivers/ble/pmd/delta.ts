@@ -4,7 +4,7 @@
  * [delta width u8][sample count u8][count × channels deltas of `width` bits, packed LSB
  * first], each delta added to the previous sample.
  */
-import { fail, ok, type Parsed } from '../../parsed.js';
+import { fail, ok, type Parsed } from '../../../config/parsed.js';
 
 export function readSignedLE(bytes: Uint8Array, offset: number, size: number): number {
   // The common widths with 32-bit integer arithmetic (sign-extended by the shifts): the hot path.

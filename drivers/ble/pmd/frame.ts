@@ -7,7 +7,7 @@
  * Decoded here: accelerometer (raw 8/16/24-bit, compressed types 0 and 1), ECG (raw 24-bit
  * µV) and PPI (6-byte samples). Anything else is rejected with a reason, never thrown.
  */
-import { fail, ok, type Parsed } from '../../parsed.js';
+import { fail, ok, type Parsed } from '../../../config/parsed.js';
 import { decodeDeltaFrames, readSignedLE } from './delta.js';
 import { pmdTypeName } from './measurement.js';
 

@@ -4,7 +4,7 @@
  * different: row 1 is "start, IBI", then "offset_s,ibi_s" rows. Pure parsers: a bad file
  * comes back as a reason naming the file and line.
  */
-import { fail, ok, type Parsed } from '../parsed.js';
+import { fail, ok, type Parsed } from '../../config/parsed.js';
 
 export interface E4Signal {
   startMs: number;
