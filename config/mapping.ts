@@ -3,6 +3,7 @@
  * API, OSC-in mapping parameters and stored presets, so a rule means the same everywhere.
  */
 import { z } from 'zod';
+import { mappedSignals, type MappedSignal } from './signals.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'must be 1-63 letters, digits, "-" or "_"');
 
@@ -15,8 +16,12 @@ export const CROWD_METRICS = [
   'active_dancers',
   'bpm',
 ] as const;
-/** Per-dancer signals: `movement` is the peak |acc − 1 g| of each accelerometer block, in g. */
-export const DANCER_SIGNALS = ['hr', 'movement', 'eda', 'skin_temp', 'arousal'] as const;
+/**
+ * Per-dancer signals: every signal the registry (config/signals.ts) lets rules map, then
+ * `movement` (the peak |acc − 1 g| of each accelerometer block, in g) and `arousal` (the model's output).
+ */
+export type DancerSignal = MappedSignal | 'movement' | 'arousal';
+export const DANCER_SIGNALS: [DancerSignal, ...DancerSignal[]] = ['movement', 'arousal', ...mappedSignals];
 export const CLOCK_EVENTS = ['beat', 'bar', 'phrase'] as const;
 
 export const ruleSourceSchema = z.discriminatedUnion('kind', [

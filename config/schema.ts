@@ -10,6 +10,7 @@ import { defaultRules, mappingRulesSchema, presetSchema } from './mapping.js';
 import { mqttSchema } from './mqtt.js';
 import { syncSchema } from './sync.js';
 import { choreographySchema } from './choreography.js';
+import { RAW_STREAMS, rawStreams, type RawStream } from './signals.js';
 
 const port = z.number().int().min(1).max(65535);
 const hostname = z.string().min(1).max(253);
@@ -155,6 +156,11 @@ export const replaySourceSchema = z.discriminatedUnion('format', [
 ]);
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const retentionDays = (d: number) => z.number().int().min(0).max(3650).default(d);
+const rawRetention = Object.fromEntries(
+  rawStreams.map((k) => [k, retentionDays(RAW_STREAMS[k].retentionDays)]),
+) as Record<RawStream, ReturnType<typeof retentionDays>>;
 
 export const configSchema = z.strictObject({
   box: z
@@ -374,10 +380,8 @@ export const configSchema = z.strictObject({
       /** Days each stream is kept on the box; 0 = forever. */
       days: z
         .strictObject({
-          acc: z.number().int().min(0).max(3650).default(30),
-          gyro: z.number().int().min(0).max(3650).default(30),
-          ecg: z.number().int().min(0).max(3650).default(30),
-          ppg: z.number().int().min(0).max(3650).default(30),
+          // One per raw stream of the signal registry, defaulting to its `retentionDays`.
+          ...rawRetention,
           biometrics: z.number().int().min(0).max(3650).default(90),
           inferences: z.number().int().min(0).max(3650).default(90),
           crowd: z.number().int().min(0).max(3650).default(365),

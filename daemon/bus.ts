@@ -2,7 +2,7 @@
  * The one typed bus. Every capability talks through it; a subscription returns its
  * unsubscribe function; one throwing handler is reported and never stops the others.
  */
-import type { DeviceInfo, Sample } from '../drivers/sample.js';
+import type { DeviceInfo, Sample } from '../config/signals.js';
 import type { CrowdRow, DetectionRow, InferenceRow } from './bus-events.js';
 import type { ClockEvent } from '../drivers/midi/clock-tracker.js';
 import type { BeatEvent } from './clock/music-clock.js';

@@ -3,7 +3,7 @@
  * no I/O; `start(signal)` acquires resources and registers their teardown; `stop()` is
  * idempotent and bounded. The native library comes in through an injected binding.
  */
-import type { DeviceInfo, Sample } from './sample.js';
+import type { DeviceInfo, Sample } from '../config/signals.js';
 import type { HealthReporter } from './health/registry.js';
 
 export interface Driver {

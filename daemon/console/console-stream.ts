@@ -4,7 +4,7 @@
  * other dancers are dropped at the first comparison, so an open console costs little even
  * with a full floor.
  */
-import type { Sample } from '../../drivers/sample.js';
+import { SCALAR_SIGNALS, valueOf, type Sample, type ScalarSignalSpec } from '../../config/signals.js';
 import type { ConsoleStreamEvents } from './contracts.js';
 import type { ConsoleFeed } from './feed.js';
 
@@ -31,23 +31,20 @@ export function movementOf(values: Float32Array, channels: number): number | und
 export function streamConsole(feed: ConsoleFeed, device: () => string | undefined, send: Send): () => void {
   const vitals = (s: Sample): void => {
     if (s.deviceKey !== device()) return;
-    switch (s.kind) {
-      case 'heart_rate':
-        send('vitals', { at: s.receivedAt, device: s.deviceKey, hr: s.bpm });
-        return;
-      case 'eda':
-        send('vitals', { at: s.receivedAt, device: s.deviceKey, eda: round(s.microsiemens, 3) });
-        return;
-      case 'raw': {
-        if (s.stream !== 'acc') return;
-        const m = movementOf(s.values, s.channels);
-        if (m !== undefined) send('vitals', { at: s.startedAt, device: s.deviceKey, movement: round(m, 4) });
-        return;
-      }
-      case 'skin_temp':
-      case 'battery':
-        return;
+    if (s.kind === 'raw') {
+      if (s.stream !== 'acc') return;
+      const m = movementOf(s.values, s.channels);
+      if (m !== undefined) send('vitals', { at: s.startedAt, device: s.deviceKey, movement: round(m, 4) });
+      return;
     }
+    const shown = (SCALAR_SIGNALS[s.kind] as ScalarSignalSpec).console;
+    if (!shown) return;
+    const v = valueOf(s);
+    send('vitals', {
+      at: s.receivedAt,
+      device: s.deviceKey,
+      [shown.field]: shown.digits === undefined ? v : round(v, shown.digits),
+    });
   };
   const offs = [
     feed.bus.on('sample', vitals),

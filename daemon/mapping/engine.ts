@@ -8,7 +8,7 @@ import type { HapticOutput } from '../../drivers/haptic.js';
 import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
 import type { OutArg } from '../../drivers/osc/encode.js';
 import type { OscTarget, Origin } from '../../drivers/osc/osc-target.js';
-import type { Sample } from '../../drivers/sample.js';
+import { SCALAR_SIGNALS, valueOf, type Sample, type ScalarSignalSpec } from '../../config/signals.js';
 import type { BeatEvent } from '../clock/music-clock.js';
 import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
 import { freshState, step, type ScaleState } from './scale.js';
@@ -83,32 +83,20 @@ export class MappingEngine {
     return this.rules;
   }
 
-  /** Sensor samples: HR, EDA, skin temperature, and movement from accelerometer blocks. */
+  /** Sensor samples: each scalar signal the registry maps (HR, EDA, skin temperature), and movement from accelerometer blocks. */
   onSample(s: Sample, arrivedAt = this.out.now()): void {
     const rules = this.byKind.get('dancer');
     if (!rules) return;
-    let signal: string;
+    let signal: string | undefined;
     let value: number;
-    switch (s.kind) {
-      case 'heart_rate':
-        signal = 'hr';
-        value = s.bpm;
-        break;
-      case 'eda':
-        signal = 'eda';
-        value = s.microsiemens;
-        break;
-      case 'skin_temp':
-        signal = 'skin_temp';
-        value = s.celsius;
-        break;
-      case 'raw':
-        if (s.stream !== 'acc' || s.channels !== 3) return;
-        signal = 'movement';
-        value = peakMovement(s.values);
-        break;
-      case 'battery':
-        return;
+    if (s.kind === 'raw') {
+      if (s.stream !== 'acc' || s.channels !== 3) return;
+      signal = 'movement';
+      value = peakMovement(s.values);
+    } else {
+      signal = (SCALAR_SIGNALS[s.kind] as ScalarSignalSpec).mapping;
+      if (signal === undefined) return;
+      value = valueOf(s);
     }
     const origin = { at: arrivedAt, path: 'sample' };
     for (const r of rules)

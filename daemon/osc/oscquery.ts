@@ -4,6 +4,7 @@
  * browse it. Addresses the box listens to are ACCESS 2 (write); addresses it sends are
  * ACCESS 1 (read) with their last VALUE. `?HOST_INFO` names the OSC port and transport.
  */
+import { mappedSpec } from '../../config/signals.js';
 import { Hono } from 'hono';
 import { peerAddress } from '../http/trusted.js';
 import type { AllowList } from '../../drivers/net/allow-list.js';
@@ -58,6 +59,14 @@ function place(root: OscNode, path: string, leaf: Omit<OscNode, 'FULL_PATH' | 'C
 const oscType = (t: MappingRule['target']): string =>
   t.kind !== 'osc' ? '' : t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f';
 
+/** What a rule sends spans: its output range, or, unscaled, what the signal registry says its signal spans. */
+function rangeOf(r: MappingRule): readonly [number, number] | undefined {
+  if (r.target.kind === 'osc' && r.target.type === 'bool') return undefined;
+  if (r.scale.out) return r.scale.out;
+  if (r.source.kind === 'dancer') return mappedSpec(r.source.signal)?.range;
+  return undefined;
+}
+
 export function buildTree(source: OscQuerySource): OscNode {
   const root: OscNode = { FULL_PATH: '/', DESCRIPTION: `${source.name}: Codance OSC address space`, CONTENTS: {} };
   for (const a of IN_ADDRESSES) {
@@ -72,10 +81,12 @@ export function buildTree(source: OscQuerySource): OscNode {
   }
   for (const r of source.rules()) {
     if (!r.enabled || r.target.kind !== 'osc' || r.target.address.includes('{')) continue;
+    const range = rangeOf(r);
     place(root, r.target.address, {
       TYPE: oscType(r.target),
       ACCESS: 1,
       DESCRIPTION: r.description ?? `mapping rule ${r.id}`,
+      ...(range && { RANGE: [{ MIN: Math.min(...range), MAX: Math.max(...range) }] }),
     });
   }
   for (const [address, s] of source.sent()) {

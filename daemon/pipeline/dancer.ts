@@ -2,7 +2,7 @@
 import { NORM_HALF_LIFE } from '../../models/arousal/dataset.js';
 import type { MovementFeatures } from '../../models/features/movement.js';
 import { PHYSIO_FLOORS, RunningNorm } from '../../models/features/running-norm.js';
-import type { Sample } from '../../drivers/sample.js';
+import type { Sample } from '../../config/signals.js';
 import { TimeRing, XyzRing } from './rings.js';
 
 export class Dancer {
@@ -27,10 +27,10 @@ export class Dancer {
     this.lastSampleAt = s.receivedAt;
     switch (s.kind) {
       case 'eda':
-        this.eda.push(t, s.microsiemens);
+        this.eda.push(t, s.value);
         break;
       case 'skin_temp':
-        this.temp.push(t, s.celsius);
+        this.temp.push(t, s.value);
         break;
       case 'heart_rate':
         this.hr.push(t, s.bpm);

@@ -19,7 +19,7 @@ import { physioFeatures } from '../../models/features/physio.js';
 import { classify } from '../../models/patterns/prototypes.js';
 import type { BatchModel } from '../../models/runtime/batch-model.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
-import type { Sample } from '../../drivers/sample.js';
+import type { Sample } from '../../config/signals.js';
 import type { Bus } from '../bus.js';
 import type { CrowdRow, DetectionRow, InferenceRow } from '../bus-events.js';
 import type { WriteOp } from '../store/row-writer.js';

@@ -4,11 +4,14 @@
  * sample indices, a change of rate or channel count), so a chunk's samples are always
  * contiguous and its times derivable from `started_at + i / rate_hz`.
  */
-import type { RawBlock, RawStream } from '../../drivers/sample.js';
+import type { RawBlock } from '../../config/signals.js';
+
+/** A raw block, or a scalar signal's value as a one-value block (`scalarBlock`). */
+export type ChunkBlock = Omit<RawBlock, 'stream'> & { stream: string };
 
 export interface Chunk {
   deviceKey: string;
-  stream: RawStream;
+  stream: string;
   startedAt: number;
   firstIndex: number;
   rateHz: number;
@@ -19,7 +22,7 @@ export interface Chunk {
 }
 
 interface Open {
-  head: RawBlock;
+  head: ChunkBlock;
   parts: Float32Array[];
   samples: number;
   nextIndex: number;
@@ -30,7 +33,7 @@ export class Chunker {
   constructor(private readonly chunkMs: number) {}
 
   /** Adds a block; returns the chunks it closed (zero, one, or two on a discontinuity). */
-  add(block: RawBlock): Chunk[] {
+  add(block: ChunkBlock): Chunk[] {
     const key = `${block.deviceKey}\u0000${block.stream}`;
     const closed: Chunk[] = [];
     let cur = this.open.get(key);

@@ -12,7 +12,7 @@
  * effect within that time while the hot path costs a map lookup.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Sample } from '../../drivers/sample.js';
+import { consentOf, type Sample } from '../../config/signals.js';
 
 export const CONSENT_TTL_MS = 1000;
 
@@ -22,7 +22,6 @@ interface Policy {
 }
 
 const OPEN: Policy = { biometrics: true, movement: true };
-const MOVEMENT_STREAMS = new Set(['acc', 'gyro']);
 
 export class ConsentGate {
   private readonly cache = new Map<string, { policy: Policy; until: number }>();
@@ -52,11 +51,17 @@ export class ConsentGate {
     for (const entry of this.cache.values()) entry.until = 0;
   }
 
+  /** Asks by the consent class the signal registry gives the sample's signal or stream. */
   sample(s: Sample): boolean {
-    if (s.kind === 'battery') return true;
-    if (s.kind !== 'raw') return this.biometrics(s.deviceKey);
-    const n = s.values.length / Math.max(1, s.channels);
-    return MOVEMENT_STREAMS.has(s.stream) ? this.movement(s.deviceKey, n) : this.biometrics(s.deviceKey, n);
+    const n = s.kind === 'raw' ? s.values.length / Math.max(1, s.channels) : 1;
+    switch (consentOf(s)) {
+      case 'none':
+        return true;
+      case 'movement':
+        return this.movement(s.deviceKey, n);
+      case 'biometrics':
+        return this.biometrics(s.deviceKey, n);
+    }
   }
 
   /** May this device's biometrics (or something derived from them) go anywhere? Counts `n` samples withheld if not. */

@@ -6,7 +6,7 @@
  * consent takes effect within that time.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { DeviceInfo } from '../../drivers/sample.js';
+import type { DeviceInfo } from '../../config/signals.js';
 
 /** Who wears a device: its open assignment and the wearer's biometric consent. */
 export interface Wearer {

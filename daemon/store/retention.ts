@@ -5,6 +5,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Config } from '../../config/index.js';
+import { rawStreams } from '../../config/signals.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { Teardowns } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
@@ -15,10 +16,8 @@ const DAY_MS = 86_400_000;
 const SLICE = 5000;
 
 const targets: { key: keyof RetentionDays; table: string; time: string; where?: string }[] = [
-  { key: 'acc', table: 'stream_chunks', time: 'started_at', where: "stream = 'acc'" },
-  { key: 'gyro', table: 'stream_chunks', time: 'started_at', where: "stream = 'gyro'" },
-  { key: 'ecg', table: 'stream_chunks', time: 'started_at', where: "stream = 'ecg'" },
-  { key: 'ppg', table: 'stream_chunks', time: 'started_at', where: "stream = 'ppg'" },
+  // Each raw stream of the signal registry, by name (the names are the registry's own identifiers).
+  ...rawStreams.map((key) => ({ key, table: 'stream_chunks', time: 'started_at', where: `stream = '${key}'` })),
   { key: 'biometrics', table: 'biometric_data', time: 'recorded_at' },
   { key: 'inferences', table: 'inferences', time: 'at' },
   { key: 'crowd', table: 'crowd_states', time: 'at' },

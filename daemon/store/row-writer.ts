@@ -12,7 +12,15 @@
  * stay on the box (`localOnly`), and nothing the sync client could ever read names them.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ScalarSample } from '../../drivers/sample.js';
+import {
+  SCALAR_SIGNALS,
+  scalarSignals,
+  streamConsent,
+  valueOf,
+  type BiometricColumn,
+  type ScalarSample,
+  type ScalarSignalSpec,
+} from '../../config/signals.js';
 import type { Chunk } from './chunker.js';
 import type { DeviceDirectory } from './devices.js';
 import type { CrowdRow, DetectionRow, InferenceRow, OutputEventRow } from '../bus-events.js';
@@ -25,8 +33,16 @@ export type WriteOp =
   | { t: 'detection'; row: DetectionRow }
   | { t: 'output'; row: OutputEventRow };
 
-/** Raw streams that are biometrics (consent-gated); acc and gyro are movement. */
-const BIOMETRIC_STREAMS = new Set(['ecg', 'ppg']);
+/** The value columns of `biometric_data` the registry's row signals use, bound after the row's head. */
+const VALUE_COLUMNS: readonly BiometricColumn[] = [
+  ...new Set(
+    scalarSignals.flatMap((k) => {
+      const store = (SCALAR_SIGNALS[k] as ScalarSignalSpec).store;
+      return typeof store === 'object' ? [store.column] : [];
+    }),
+  ),
+];
+const isBiometricStream = (stream: string) => streamConsent(stream) === 'biometrics';
 
 export class RowWriter {
   /** Biometric samples not stored for want of consent, and rows kept off the outbox for want of cloud consent. */
@@ -49,8 +65,8 @@ export class RowWriter {
     private readonly now: () => number,
   ) {
     this.insertBio = sqlite.prepare(
-      `INSERT INTO biometric_data (device_id, user_id, event_id, recorded_at, stream_index, heart_rate, rr_1024, sensor_contact, energy_kj, gsr_us, skin_temp_c, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO biometric_data (device_id, user_id, event_id, recorded_at, stream_index, rr_1024, sensor_contact, energy_kj, source, ${VALUE_COLUMNS.join(', ')})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${VALUE_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.insertChunk = sqlite.prepare(
       `INSERT INTO stream_chunks (device_id, event_id, stream, started_at, first_index, rate_hz, channels, sample_count, data)
@@ -106,7 +122,7 @@ export class RowWriter {
       const c = op.chunk;
       const deviceId = this.devices.lookup(c.deviceKey).id;
       const wearer = this.devices.wearer(deviceId);
-      if (wearer && !wearer.consent && BIOMETRIC_STREAMS.has(c.stream)) {
+      if (wearer && !wearer.consent && isBiometricStream(c.stream)) {
         this.counts.withheldNoConsent += c.sampleCount;
         return;
       }
@@ -121,55 +137,39 @@ export class RowWriter {
         c.sampleCount,
         c.data,
       );
-      if (wearer && !wearer.cloud && BIOMETRIC_STREAMS.has(c.stream)) this.counts.localOnly++;
+      if (wearer && !wearer.cloud && isBiometricStream(c.stream)) this.counts.localOnly++;
       else this.insertOutbox.run('stream_chunks', r.lastInsertRowid, t);
       return;
     }
     const s = op.sample;
     const device = this.devices.lookup(s.deviceKey);
-    if (s.kind === 'battery') {
-      this.updateBattery.run(s.percent, s.receivedAt, device.id);
+    const spec: ScalarSignalSpec = SCALAR_SIGNALS[s.kind];
+    if (spec.store === 'device') {
+      // Device status (the battery), not personal data: it updates the device's own row.
+      this.updateBattery.run(valueOf(s), s.receivedAt, device.id);
       return;
     }
+    if (spec.store === 'chunks') throw new Error(`${s.kind} is stored as chunks, not rows`);
     const wearer = this.devices.wearer(device.id);
     if (wearer && !wearer.consent) {
       this.counts.withheldNoConsent++;
       return;
     }
     // Positional binding: better-sqlite3 binds arrays faster than named-parameter objects.
-    let heartRate: number | null = null;
-    let rr: string | null = null;
-    let contact: number | null = null;
-    let energyKj: number | null = null;
-    let gsr: number | null = null;
-    let temp: number | null = null;
-    switch (s.kind) {
-      case 'heart_rate':
-        heartRate = s.bpm;
-        rr = s.rr1024.length > 0 ? JSON.stringify(s.rr1024) : null;
-        contact = s.contact === undefined ? null : s.contact ? 1 : 0;
-        energyKj = s.energyKj ?? null;
-        break;
-      case 'eda':
-        gsr = s.microsiemens;
-        break;
-      case 'skin_temp':
-        temp = s.celsius;
-        break;
-    }
+    const hr = s.kind === 'heart_rate' ? s : undefined;
+    const column = spec.store.column;
+    const values = VALUE_COLUMNS.map((c) => (c === column ? valueOf(s) : null));
     const r = this.insertBio.run(
       device.id,
       wearer?.userId ?? null,
       wearer?.eventId ?? null,
       s.receivedAt,
       s.index,
-      heartRate,
-      rr,
-      contact,
-      energyKj,
-      gsr,
-      temp,
+      hr && hr.rr1024.length > 0 ? JSON.stringify(hr.rr1024) : null,
+      hr?.contact === undefined ? null : hr.contact ? 1 : 0,
+      hr?.energyKj ?? null,
       device.simulated ? 'sim' : 'sensor',
+      ...values,
     );
     if (wearer && !wearer.cloud) this.counts.localOnly++;
     else this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);

@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { DeviceInfo, Sample } from '../../drivers/sample.js';
+import {
+  SCALAR_SIGNALS,
+  scalarBlock,
+  type DeviceInfo,
+  type Sample,
+  type ScalarSignalSpec,
+} from '../../config/signals.js';
 import { BatchWriter, type WriterStats } from './batch-writer.js';
 import type { WriteOp } from './row-writer.js';
 import { DiskGuard, type DiskHealth, type DiskLevel, type DiskOptions } from './disk-guard.js';
@@ -154,9 +160,14 @@ export class Store {
     if (!writer) return;
     if (sample.kind === 'raw') {
       for (const chunk of this.chunker.add(sample)) writer.enqueue({ t: 'chunk', chunk });
-    } else {
-      writer.enqueue({ t: 'scalar', sample });
+      return;
     }
+    const spec: ScalarSignalSpec = SCALAR_SIGNALS[sample.kind];
+    if (spec.store === 'chunks' && sample.kind !== 'heart_rate') {
+      for (const chunk of this.chunker.add(scalarBlock(sample, spec.rateHz))) writer.enqueue({ t: 'chunk', chunk });
+      return;
+    }
+    writer.enqueue({ t: 'scalar', sample });
   }
 
   /** Queues a model output, crowd state or pattern detection with the next batch. */

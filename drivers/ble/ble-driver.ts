@@ -9,7 +9,7 @@
  * is reported on its own health component and never stops the others.
  */
 import type { Driver, InputDriverDeps } from '../driver.js';
-import type { DeviceInfo } from '../sample.js';
+import type { DeviceInfo } from '../../config/signals.js';
 import { Retry, type BackoffLimits } from '../backoff.js';
 import type { RecordingTap } from '../replay/recording.js';
 import type { BlePeripheral } from './binding.js';

@@ -4,7 +4,7 @@
  * device has sent is tracked in `WearableStreams`, which outlives the connection, so samples
  * resent after a reconnect are dropped and indices continue.
  */
-import type { Sample } from '../sample.js';
+import type { Sample } from '../../config/signals.js';
 import type { HealthReporter } from '../health/registry.js';
 import type { Parsed } from '../../config/parsed.js';
 import type { BleCharacteristic, BlePeripheral } from './binding.js';
@@ -212,7 +212,7 @@ class Handlers {
       deviceKey: this.o.key,
       receivedAt: this.o.now(),
       index: this.streams.batteryIndex++,
-      percent: pct,
+      value: pct,
     });
   }
 
@@ -312,11 +312,7 @@ class Handlers {
     for (let i = place.skip; i < m.values.length; i++) {
       const index = place.firstIndex + i;
       const v = m.values[i]!;
-      this.o.emit(
-        kind === 'eda'
-          ? { kind, deviceKey: this.o.key, receivedAt, index, microsiemens: v }
-          : { kind, deviceKey: this.o.key, receivedAt, index, celsius: v },
-      );
+      this.o.emit({ kind, deviceKey: this.o.key, receivedAt, index, value: v });
     }
   }
 

@@ -7,7 +7,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Driver, InputDriverDeps } from '../driver.js';
-import type { Sample } from '../sample.js';
+import type { Sample } from '../../config/signals.js';
 import { parseE4Ibi, parseE4Signal, type E4Signal } from '../../models/data/e4-csv.js';
 
 export interface E4ReplayOptions {
@@ -61,12 +61,12 @@ export async function loadE4Folder(
   for (let i = 0; i < eda.count; i++)
     events.push({
       at: at(eda, i),
-      make: (receivedAt) => ({ kind: 'eda', deviceKey, receivedAt, index: i, microsiemens: eda.values[i]! }),
+      make: (receivedAt) => ({ kind: 'eda', deviceKey, receivedAt, index: i, value: eda.values[i]! }),
     });
   for (let i = 0; i < temp.count; i++)
     events.push({
       at: at(temp, i),
-      make: (receivedAt) => ({ kind: 'skin_temp', deviceKey, receivedAt, index: i, celsius: temp.values[i]! }),
+      make: (receivedAt) => ({ kind: 'skin_temp', deviceKey, receivedAt, index: i, value: temp.values[i]! }),
     });
   // E4's HR is a 10 s average reported each second; the beats that ended in each second go with it as RR.
   const beats = ibi?.ok

@@ -151,14 +151,14 @@ export class SimulatedVenueDriver implements Driver {
         deviceKey: band.key,
         receivedAt: now,
         index: band.slowNext,
-        microsiemens: band.model.eda(t, slowPeriod),
+        value: band.model.eda(t, slowPeriod),
       });
       emit({
         kind: 'skin_temp',
         deviceKey: band.key,
         receivedAt: now,
         index: band.slowNext,
-        celsius: band.model.skinTemp(t, slowPeriod),
+        value: band.model.skinTemp(t, slowPeriod),
       });
       band.slowNext++;
     }
@@ -185,7 +185,7 @@ export class SimulatedVenueDriver implements Driver {
         deviceKey: band.key,
         receivedAt: now,
         index: Math.round((now - this.t0) / BATTERY_EVERY_MS),
-        percent: band.model.battery,
+        value: band.model.battery,
       });
       this.deps.health.report(band.key, { batteryPercent: band.model.battery });
       band.batteryNextAt += BATTERY_EVERY_MS;

@@ -10,7 +10,7 @@ import { Pipeline, type PipelineModels } from '../../daemon/pipeline/pipeline.js
 import { Store } from '../../daemon/store/store.js';
 import { configSchema } from '../../config/index.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
-import type { Sample } from '../../drivers/sample.js';
+import type { Sample } from '../../config/signals.js';
 import { SimulatedVenueDriver, realClock, type SimClock } from '../../drivers/sim/venue-driver.js';
 import { tempDir } from '../helpers/daemon-process.js';
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Store } from '../../daemon/store/store.js';
-import type { Sample } from '../../drivers/sample.js';
+import type { Sample } from '../../config/signals.js';
 import { tempDir } from '../helpers/daemon-process.js';
 
 const BATCH = 1000;
@@ -18,7 +18,7 @@ function samples(n: number): Sample[] {
     out.push(
       i % 3 === 0
         ? { kind: 'heart_rate', deviceKey, receivedAt: 1_700_000_000_000 + i, index: i, bpm: 120, rr1024: [500, 505] }
-        : { kind: 'eda', deviceKey, receivedAt: 1_700_000_000_000 + i, index: i, microsiemens: 3.2 },
+        : { kind: 'eda', deviceKey, receivedAt: 1_700_000_000_000 + i, index: i, value: 3.2 },
     );
   }
   return out;
@@ -78,7 +78,7 @@ export async function rawIngest(n: number): Promise<number> {
         s.index,
         s.kind === 'heart_rate' ? s.bpm : null,
         s.kind === 'heart_rate' ? JSON.stringify(s.rr1024) : null,
-        s.kind === 'eda' ? s.microsiemens : null,
+        s.kind === 'eda' ? s.value : null,
       );
       outbox.run(r.lastInsertRowid, t);
     }

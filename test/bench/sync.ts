@@ -90,14 +90,14 @@ async function backlog(path: string, dancers: number, seconds: number): Promise<
         bpm: 110 + ((s + d) % 30),
         rr1024: [540, 548],
       });
-      store.write({ kind: 'skin_temp', deviceKey: key, receivedAt: now, index: s, celsius: 33 + (d % 3) * 0.1 });
+      store.write({ kind: 'skin_temp', deviceKey: key, receivedAt: now, index: s, value: 33 + (d % 3) * 0.1 });
       for (let k = 0; k < 4; k++)
         store.write({
           kind: 'eda',
           deviceKey: key,
           receivedAt: now + k * 250,
           index: s * 4 + k,
-          microsiemens: 2 + Math.sin(s + k),
+          value: 2 + Math.sin(s + k),
         });
       const values = new Float32Array(50 * 3).map((_, i) => Math.sin(i + s + d));
       store.write({

@@ -7,7 +7,7 @@ import { BleUnavailableError } from '../../drivers/ble/binding.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { ReplayBle } from '../../drivers/replay/replay-ble.js';
 import type { RecordingEvent } from '../../drivers/replay/recording.js';
-import type { Sample } from '../../drivers/sample.js';
+import type { Sample } from '../../config/signals.js';
 import { hasData, noDataReason, readJsonl } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait.js';
 import { bleTestOptions, testRadio } from '../helpers/ble-recording.js';

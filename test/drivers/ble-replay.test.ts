@@ -10,7 +10,7 @@ import { Store } from '../../daemon/store/store.js';
 import { BleWearableDriver } from '../../drivers/ble/ble-driver.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { ReplayBle } from '../../drivers/replay/replay-ble.js';
-import type { DeviceInfo, Sample } from '../../drivers/sample.js';
+import type { DeviceInfo, Sample } from '../../config/signals.js';
 import { BAND, bleTestOptions, buildRecording, H10, STRANGER, testRadio } from '../helpers/ble-recording.js';
 import { hasData, noDataReason } from '../helpers/data.js';
 import { tempDir } from '../helpers/daemon-process.js';

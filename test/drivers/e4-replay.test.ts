@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { parseE4Ibi, parseE4Signal } from '../../models/data/e4-csv.js';
 import { E4ReplayDriver } from '../../drivers/replay/e4-replay-driver.js';
-import type { DeviceInfo, Sample } from '../../drivers/sample.js';
+import type { DeviceInfo, Sample } from '../../config/signals.js';
 import { dataFile, hasData, noDataReason } from '../helpers/data.js';
 import { sleep } from '../helpers/wait.js';
 

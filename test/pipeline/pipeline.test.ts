@@ -16,7 +16,7 @@ import { configSchema } from '../../config/index.js';
 import { movementFeatures } from '../../models/features/movement.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { loadE4Folder } from '../../drivers/replay/e4-replay-driver.js';
-import type { Sample } from '../../drivers/sample.js';
+import type { Sample } from '../../config/signals.js';
 import { SimulatedVenueDriver, type SimClock } from '../../drivers/sim/venue-driver.js';
 import { tempDir } from '../helpers/daemon-process.js';
 import { dataFile, hasData, noDataReason } from '../helpers/data.js';
@@ -192,7 +192,7 @@ describe('pipeline', () => {
         deviceKey: 'band-x',
         receivedAt: now - 59_000 + i * 1000,
         index: i,
-        microsiemens: 2 + i / 100,
+        value: 2 + i / 100,
       };
       pipeline.ingest(s);
       pipeline.ingest({
@@ -240,7 +240,7 @@ describe('pipeline', () => {
       () => now,
       () => undefined,
     );
-    r.pipeline.ingest({ kind: 'eda', deviceKey: 'band-gone', receivedAt: now, index: 0, microsiemens: 2 });
+    r.pipeline.ingest({ kind: 'eda', deviceKey: 'band-gone', receivedAt: now, index: 0, value: 2 });
     r.pipeline.crowdTick();
     expect(r.pipeline.dancers.has('band-gone')).toBe(true);
     now += 10 * 60_000 + 1;

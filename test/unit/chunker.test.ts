@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Chunker } from '../../daemon/store/chunker.js';
-import type { RawBlock } from '../../drivers/sample.js';
+import type { RawBlock } from '../../config/signals.js';
 
 function block(firstIndex: number, count: number, over: Partial<RawBlock> = {}): RawBlock {
   const values = Float32Array.from({ length: count * 3 }, (_, i) => firstIndex * 3 + i + 0.5);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Bus } from '../../daemon/bus.js';
 import { CONSENT_TTL_MS } from '../../daemon/store/consent-gate.js';
 import { Store } from '../../daemon/store/store.js';
-import type { Sample } from '../../drivers/sample.js';
+import type { Sample } from '../../config/signals.js';
 import { tempDir } from '../helpers/daemon-process.js';
 
 const hr = (key: string): Sample => ({
@@ -26,7 +26,7 @@ const acc = (key: string): Sample => ({
   channels: 3,
   values: new Float32Array(150),
 });
-const battery = (key: string): Sample => ({ kind: 'battery', deviceKey: key, receivedAt: 1, index: 1, percent: 50 });
+const battery = (key: string): Sample => ({ kind: 'battery', deviceKey: key, receivedAt: 1, index: 1, value: 50 });
 
 describe('the consent gate', () => {
   it('passes biometrics only with consent, movement unless declined, unassigned bands under their key; tells when a device is revoked', async () => {

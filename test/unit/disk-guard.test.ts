@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RETRY_MS } from '../../daemon/store/batch-writer.js';
 import { DiskGuard, type DiskLevel } from '../../daemon/store/disk-guard.js';
 import { Store } from '../../daemon/store/store.js';
-import type { Sample } from '../../drivers/sample.js';
+import type { Sample } from '../../config/signals.js';
 import { tempDir } from '../helpers/daemon-process.js';
 
 const eda = (i: number): Sample => ({
@@ -14,7 +14,7 @@ const eda = (i: number): Sample => ({
   deviceKey: 'band-1',
   receivedAt: 1_000 + i,
   index: i,
-  microsiemens: 2,
+  value: 2,
 });
 const acc = (i: number): Sample => ({
   kind: 'raw',

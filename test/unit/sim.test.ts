@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HealthRegistry } from '../../drivers/health/registry.js';
-import type { DeviceInfo, Sample } from '../../drivers/sample.js';
+import type { DeviceInfo, Sample } from '../../config/signals.js';
 import { SimulatedVenueDriver, type SimClock } from '../../drivers/sim/venue-driver.js';
 
 /** A manual clock: the test moves time, the driver's tick runs synchronously. */
@@ -81,8 +81,8 @@ describe('simulated venue', () => {
         expect(s.bpm).toBeLessThanOrEqual(200);
         for (const rr of s.rr1024) expect(Math.abs((60 * 1024) / rr - s.bpm)).toBeLessThan(s.bpm * 0.2);
       }
-      if (s.kind === 'eda') expect(s.microsiemens).toBeGreaterThan(0);
-      if (s.kind === 'skin_temp') expect(s.celsius).toBeGreaterThan(30);
+      if (s.kind === 'eda') expect(s.value).toBeGreaterThan(0);
+      if (s.kind === 'skin_temp') expect(s.value).toBeGreaterThan(30);
     }
     const beats = v.samples
       .filter((s) => s.kind === 'heart_rate' && s.deviceKey === 'sim-band-002')

@@ -8,7 +8,7 @@ import { MigrationError } from '../../daemon/store/migrate.js';
 import { migrations } from '../../daemon/store/migrations/index.js';
 import { Store } from '../../daemon/store/store.js';
 import { pruneExpired } from '../../daemon/store/retention.js';
-import type { Sample } from '../../drivers/sample.js';
+import type { Sample } from '../../config/signals.js';
 import { tempDir } from '../helpers/daemon-process.js';
 
 const ENTITY_TABLES = [
@@ -89,7 +89,7 @@ describe('store', () => {
       channels: 3,
       values: new Float32Array(150),
     });
-    store.write({ kind: 'battery', deviceKey: 'band-1', receivedAt: 7, index: 0, percent: 80 });
+    store.write({ kind: 'battery', deviceKey: 'band-1', receivedAt: 7, index: 0, value: 80 });
     store.flush();
     expect(store.health()?.rowsWritten).toBe(12);
     await store.stop();
@@ -326,7 +326,7 @@ describe('store', () => {
     const now = 400 * day;
     store.registerDevice({ key: 'band-r', kind: 'wearable', transport: 'ble', model: 'x', name: 'r' });
     for (const age of [1, 40, 100, 400]) {
-      store.write({ kind: 'eda', deviceKey: 'band-r', receivedAt: now - age * day, index: age, microsiemens: 2 });
+      store.write({ kind: 'eda', deviceKey: 'band-r', receivedAt: now - age * day, index: age, value: 2 });
       store.write({
         kind: 'raw',
         deviceKey: 'band-r',
