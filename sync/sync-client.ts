@@ -13,8 +13,11 @@
  */
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import { entitiesOf, syncAck, type SyncClass, type SyncEntity, type SyncRecord } from './contract.js';
+import { buildBatch } from './batch-builder.js';
+import { entitiesOf, type SyncClass, type SyncEntity } from './contract.js';
+import { HttpFailure, postBatch } from './post-batch.js';
 import type { OutboxSource } from './outbox-source.js';
+import type { SyncState, SyncStatus } from './sync-status.js';
 
 const gzip = promisify(gzipCb);
 
@@ -29,26 +32,7 @@ export interface SyncClientOptions {
   requestTimeoutMs: number;
 }
 
-export type SyncState = 'idle' | 'sending' | 'backoff' | 'not_enrolled' | 'stopped';
-
-export interface SyncStatus {
-  state: SyncState;
-  cloud: string | null;
-  classes: SyncClass[];
-  backlog: {
-    entries: number;
-    bytes: number;
-    oldestUnsentAgeS: number | null;
-    byClass: Partial<Record<SyncClass, number>>;
-  };
-  lastSuccessAt: number | null;
-  lastAttemptAt: number | null;
-  lastError: string | null;
-  consecutiveFailures: number;
-  nextAttemptAt: number | null;
-  draining: boolean;
-  sent: { batches: number; records: number; wireBytes: number; rawBytes: number; duplicates: number; skipped: number };
-}
+export type { SyncState, SyncStatus } from './sync-status.js';
 
 export interface SyncHooks {
   state?: (state: SyncState, detail: string) => void;
@@ -57,29 +41,6 @@ export interface SyncHooks {
   fetch?: typeof fetch;
 }
 
-interface Built {
-  records: SyncRecord[];
-  cursors: Map<SyncEntity, number>;
-  body: string;
-  skipped: number;
-}
-
-class HttpFailure extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs: number | undefined,
-    readonly tooLarge = false,
-    /** The link dropped or stalled mid-request (a lossy uplink), as opposed to a cloud that is not there. */
-    readonly cut = false,
-  ) {
-    super(message);
-  }
-}
-
-/** Errors that mean "nobody answers at that address": waiting helps, smaller batches do not. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-/** Gateway answers a lossy path gives when a request stalls. */
-const STALLED = new Set([408, 502, 504]);
 /** After each delivered batch the byte limit grows back by this factor, up to `maxBatchBytes`. */
 const GROWTH = 1.25;
 
@@ -276,9 +237,17 @@ export class SyncClient {
     }
   }
 
-  /** Builds one batch from the cursors, sends it, and moves the cursors on the acknowledgement. */
-  private async sendOne(cred: { url: string; token: string }): Promise<void> {
-    const built = this.build();
+  /** Builds one batch from the cursors, sends it, and moves the cursors on the acknowledgement. */ private async sendOne(cred: {
+    url: string;
+    token: string;
+  }): Promise<void> {
+    const built = buildBatch(
+      this.source,
+      this.entities,
+      { maxRecords: this.options.maxBatchRecords, maxBytes: this.batchBytesLimit },
+      this.recordBytes,
+      this.now(),
+    );
     if (built.records.length === 0) {
       // Everything examined was gone or withheld: nothing to send, but the cursors may move.
       this.source.ack(built.cursors, this.now());
@@ -289,55 +258,16 @@ export class SyncClient {
     this.setState('sending', `${built.records.length} records to ${cred.url}`);
     this.lastAttemptAt = this.now();
     const wire = await gzip(built.body);
-    let res: Response;
-    try {
-      res = await this.fetchImpl(new URL('/api/v1/ingest', cred.url), {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${cred.token}`,
-          'content-type': 'application/json',
-          'content-encoding': 'gzip',
-        },
-        body: wire,
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.requestTimeoutMs)]),
-      });
-    } catch (err) {
-      if (this.abort.signal.aborted) throw err;
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const timedOut = (err as Error).name === 'TimeoutError';
-      const code = cause?.code ?? '';
-      throw new HttpFailure(
-        `cloud unreachable: ${timedOut ? `no answer within ${this.options.requestTimeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message)}`,
-        undefined,
-        false,
-        !UNREACHABLE.has(code),
-      );
-    }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (err) {
-      throw new HttpFailure(
-        `connection lost reading the acknowledgement: ${(err as Error).message}`,
-        undefined,
-        false,
-        true,
-      );
-    }
-    if (!res.ok) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      const detail = text.slice(0, 200).replace(/\s+/g, ' ');
-      const hint =
-        res.status === 401 || res.status === 403 ? " (the cloud refused this box's credential: enrol it again)" : '';
-      throw new HttpFailure(
-        `cloud answered ${res.status}${hint}: ${detail}`,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-        res.status === 413,
-        STALLED.has(res.status),
-      );
-    }
-    const ack = syncAck.safeParse(safeJson(text));
-    if (!ack.success) throw new HttpFailure('cloud answered 200 without a valid acknowledgement', undefined);
+    const ack = await postBatch(
+      {
+        fetchImpl: this.fetchImpl,
+        url: cred.url,
+        token: cred.token,
+        signal: this.abort.signal,
+        requestTimeoutMs: this.options.requestTimeoutMs,
+      },
+      wire,
+    );
     this.source.ack(built.cursors, this.now());
     this.backlogCache = undefined;
     this.lastSuccessAt = this.now();
@@ -346,65 +276,11 @@ export class SyncClient {
     this.sent.records += built.records.length;
     this.sent.wireBytes += wire.length;
     this.sent.rawBytes += built.body.length;
-    this.sent.duplicates += ack.data.duplicates;
+    this.sent.duplicates += ack.duplicates;
     this.sent.skipped += built.skipped;
     if (this.options.maxBytesPerSecond > 0) {
       this.sendAllowedAt =
         Math.max(this.now(), this.sendAllowedAt) + (wire.length / this.options.maxBytesPerSecond) * 1000;
     }
-  }
-
-  private build(): Built {
-    const cursors = this.source.cursors();
-    const moved = new Map<SyncEntity, number>();
-    const parts: string[] = [];
-    const records: SyncRecord[] = [];
-    let bytes = 0;
-    let skipped = 0;
-    for (const entity of this.entities) {
-      const room = this.options.maxBatchRecords - records.length;
-      if (room <= 0 || bytes >= this.batchBytesLimit) break;
-      const taken = this.source.take(entity, cursors.get(entity) ?? 0, room);
-      if (taken.records.length === 0) {
-        if (taken.lastSeq > (cursors.get(entity) ?? 0)) moved.set(entity, taken.lastSeq);
-        skipped += taken.skipped;
-        continue;
-      }
-      let last = taken.lastSeq;
-      let entityBytes = 0;
-      let kept = 0;
-      for (const r of taken.records) {
-        const json = JSON.stringify(r);
-        if (records.length > 0 && bytes + json.length > this.batchBytesLimit) {
-          last =
-            records[records.length - 1]!.entity === entity
-              ? records[records.length - 1]!.seq
-              : (cursors.get(entity) ?? 0);
-          break;
-        }
-        parts.push(json);
-        records.push(r);
-        bytes += json.length + 1;
-        entityBytes += json.length;
-        kept++;
-      }
-      if (kept === taken.records.length) skipped += taken.skipped;
-      if (kept > 0)
-        this.recordBytes.set(
-          entity,
-          0.8 * (this.recordBytes.get(entity) ?? entityBytes / kept) + 0.2 * (entityBytes / kept),
-        );
-      if (last > (cursors.get(entity) ?? 0)) moved.set(entity, last);
-    }
-    const body = `{"box":${JSON.stringify(this.source.boxId)},"sent_at":${this.now()},"records":[${parts.join(',')}]}`;
-    return { records, cursors: moved, body, skipped };
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
