@@ -15,6 +15,8 @@ import { packageVersion } from '../version.js';
 import { configFor } from './load-config.js';
 import { EXIT_CONFIG, integerOption, withConfig } from './options.js';
 import { addCloudCommands, addSyncCommands } from './sync-commands.js';
+import { addChoreoCommands } from './choreo-commands.js';
+import { addModelCommands } from './model-commands.js';
 import { decodeCommand } from './decode.js';
 import { listDevices, renderDevices } from './devices.js';
 import { renderScan, renderScanProblems, scan } from './scan.js';
@@ -228,164 +230,8 @@ haptics
     console.log(`${controller.log.length} pulse(s) played`);
   });
 
-const model = program.command('model').description('the trained models');
-model
-  .command('eval')
-  .description(
-    'score a committed model on a data folder and print JSON (arousal: a folder laid out like Stress-Predict)',
-  )
-  .argument('<name>', 'arousal')
-  .requiredOption('--data <dir>', 'folder with labels.csv and Raw_data/Sxx/*.csv')
-  .option('--model <file>', 'an ONNX file other than the committed one')
-  .action(async (name: string, opts: { data: string; model?: string }) => {
-    if (name !== 'arousal') {
-      console.error(`codance model eval: unknown model "${name}" (arousal)`);
-      process.exit(EXIT_CONFIG);
-    }
-    const { evaluateArousal, EvalDataError } = await import('../../models/arousal/eval.js');
-    try {
-      console.log(JSON.stringify(await evaluateArousal(opts.data, opts.model)));
-    } catch (err) {
-      if (!(err instanceof EvalDataError)) throw err;
-      console.error(`codance model eval arousal: ${err.message}`);
-      process.exit(EXIT_CONFIG);
-    }
-  });
-
-const patterns = program.command('patterns').description('movement patterns learned from examples');
-patterns
-  .command('learn')
-  .description(
-    'teach a movement pattern from example recordings of wrist acceleration; the running daemon picks it up within 10 s',
-  )
-  .requiredOption('--name <name>', "the pattern's name (unique)")
-  .argument('<files...>', 'one recording per file')
-  .option('--format <f>', 'hmp (coded 0..63 as in shared/data/imu/hmp) or g (x y z in g per line)', 'hmp')
-  .option('--rate <hz>', 'sample rate of the recordings', '32')
-  .option('--description <text>', 'what the pattern is')
-  .option('-c, --config <file>', 'YAML configuration file')
-  .action(
-    async (
-      files: string[],
-      opts: { name: string; format: string; rate: string; description?: string; config?: string },
-    ) => {
-      const cfg = withConfig(opts.config);
-      const { UsageError } = await import('./users.js');
-      const { learnPatternCommand, readExample } = await import('./patterns.js');
-      try {
-        const rate = Number(opts.rate);
-        if (!Number.isFinite(rate) || rate < 1 || rate > 1000)
-          throw new UsageError(`--rate "${opts.rate}" must be a sample rate in Hz (1..1000)`);
-        if (opts.format !== 'hmp' && opts.format !== 'g')
-          throw new UsageError(`--format "${opts.format}" must be hmp or g`);
-        const format = opts.format;
-        const examples = files.map((f) => {
-          try {
-            return readExample(f, format, rate);
-          } catch (err) {
-            throw new UsageError((err as Error).message);
-          }
-        });
-        const { id, durationS } = await learnPatternCommand(cfg.store.path, {
-          name: opts.name,
-          description: opts.description,
-          examples,
-        });
-        console.log(
-          `learned pattern "${opts.name}" (id ${id}) from ${examples.length} example(s), typical duration ${durationS} s`,
-        );
-      } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        console.error(`codance patterns learn: ${err.message}`);
-        process.exit(EXIT_CONFIG);
-      }
-    },
-  );
-patterns
-  .command('eval')
-  .description(
-    'few-shot evaluation on a folder laid out like shared/data/imu/hmp: learn each class from K recordings of the first volunteers, score the others; prints JSON',
-  )
-  .requiredOption('--data <dir>', 'one folder per class, recordings named …-<volunteer>.txt')
-  .option('--shots <k>', 'examples per class', '3')
-  .action(async (opts: { data: string; shots: string }) => {
-    const shots = integerOption('patterns eval', '--shots', opts.shots, 1, 50);
-    const { evaluatePatterns, PatternDataError } = await import('../../models/patterns/eval.js');
-    try {
-      console.log(JSON.stringify(await evaluatePatterns(opts.data, shots)));
-    } catch (err) {
-      if (!(err instanceof PatternDataError)) throw err;
-      console.error(`codance patterns eval: ${err.message}`);
-      process.exit(EXIT_CONFIG);
-    }
-  });
-
-program
-  .command('analyze')
-  .description(
-    'analyse a song (any audio ffmpeg reads): tempo, beats, downbeats, 8-count phrases, sections, loudness; a progress bar on a terminal',
-  )
-  .argument('<file>', 'the audio file')
-  .option('--json', 'print the analysis as JSON (tempo, beats, downbeats, phrases, sections, durationS, ...)')
-  .option('--style <style>', 'tempo prior: any, or bachata (95-165 bpm)', 'any')
-  .action(async (file: string, opts: { json?: boolean; style: string }) => {
-    if (opts.style !== 'any' && opts.style !== 'bachata') {
-      console.error(`codance analyze: --style "${opts.style}" must be any or bachata`);
-      process.exit(EXIT_CONFIG);
-    }
-    const { analyzeCommand, renderAnalysis } = await import('./analyze.js');
-    let analysis;
-    try {
-      analysis = await analyzeCommand(file, opts.style);
-    } catch (err) {
-      console.error(`codance analyze: ${(err as Error).message}`);
-      process.exit(1);
-    }
-    console.log(opts.json ? JSON.stringify(analysis) : renderAnalysis(file, analysis));
-  });
-
-const choreo = program.command('choreo').description('choreographies to songs (Bachata)');
-choreo
-  .command('generate')
-  .description(
-    'analyse SONG, plan a blueprint for the request, and with --out render the practice video (MP4, the song as audio)',
-  )
-  .argument('<song>', 'an audio file ffmpeg reads')
-  .option('--describe <text>', 'the request in words, e.g. "romantic beginner routine, slow and smooth"', '')
-  .option('--seed <n>', 'another seed, another routine', '1')
-  .option('--style <style>', 'tempo prior: bachata or any', 'bachata')
-  .option('--out <file>', 'write the video here')
-  .option('--json', 'print { analysis, blueprint, video } as JSON')
-  .option('-c, --config <file>', 'YAML configuration file (for the clip cache next to the store)')
-  .action(
-    async (
-      song: string,
-      opts: { describe: string; seed: string; style: string; out?: string; json?: boolean; config?: string },
-    ) => {
-      const seed = integerOption('choreo generate', '--seed', opts.seed, 0, 2 ** 31);
-      if (opts.style !== 'any' && opts.style !== 'bachata') {
-        console.error(`codance choreo generate: --style "${opts.style}" must be bachata or any`);
-        process.exit(EXIT_CONFIG);
-      }
-      const cfg = withConfig(opts.config);
-      const path = await import('node:path');
-      const { choreoGenerate, renderGenerated } = await import('./choreo.js');
-      try {
-        const r = await choreoGenerate(song, {
-          describe: opts.describe,
-          seed,
-          style: opts.style,
-          ...(opts.out ? { out: opts.out } : {}),
-          cacheDir: path.resolve(path.dirname(cfg.store.path), 'video-cache'),
-        });
-        console.log(opts.json ? JSON.stringify(r) : renderGenerated(r));
-      } catch (err) {
-        console.error(`codance choreo generate: ${(err as Error).message}`);
-        process.exit(1);
-      }
-    },
-  );
-
+addModelCommands(program);
+addChoreoCommands(program);
 addSyncCommands(program);
 addCloudCommands(program);
 
