@@ -3,10 +3,11 @@
  * value, how many distinct addresses it fills — one per dancer for dancer rules), the message
  * rate on the wire, and percentiles of the output latency (arrival of what caused a message
  * to the moment it was handed to the socket). Keyed by rule, so a desk's whole address space
- * fits on a phone however many dancers there are. Fed by the mapping engine and the targets;
- * read once a second by the console stream. Bounded: a fixed number of rules, addresses and
- * latency samples per target, whatever the rules send.
+ * fits on a phone however many dancers there are. Read once a second by the console stream.
+ * It reads what the room records anyway (the mapping engine's sent values, the targets'
+ * latency rings and counters), so the output path does no work for it; all of them are bounded.
  */
+import type { RuleSent } from '../mapping/sent-values.js';
 
 export interface MonitoredTarget {
   name: string;
@@ -23,9 +24,9 @@ export interface OscMessageSeen {
   rule: string;
   trigger: boolean;
   at: number;
-  /** How many messages this rule sent to this target. */
+  /** How many messages this rule made. */
   count: number;
-  /** Distinct addresses the rule has sent to (capped at MAX_ADDRESSES_PER_RULE). */
+  /** Distinct addresses the rule has sent to (capped). */
   addresses: number;
 }
 
@@ -44,17 +45,17 @@ export interface OscTargetMonitor {
   last: OscMessageSeen[];
 }
 
-const MAX_RULES = 256;
-const MAX_ADDRESSES_PER_RULE = 1024;
-const LATENCY_SAMPLES = 2048;
 const RATE_WINDOW_MS = 5000;
 
+/** Where the monitor reads what was sent and how late. */
+export interface MonitorSources {
+  /** Each rule's last message, most recently sent first (the mapping engine's sent values). */
+  sent(): RuleSent[];
+  /** A target's retained output latencies (ms), sorted. */
+  latency(target: string): Float64Array;
+}
+
 class TargetState {
-  /** By rule id, least recently sent first. */
-  readonly last = new Map<string, OscMessageSeen>();
-  readonly addresses = new Map<string, Set<string>>();
-  readonly latency = new Float64Array(LATENCY_SAMPLES);
-  latencyN = 0;
   /** (time, messages) readings, oldest first, spanning at most the rate window. */
   readonly readings: { at: number; messages: number }[] = [];
   constructor(readonly target: MonitoredTarget) {}
@@ -70,44 +71,10 @@ export class OscMonitor {
 
   constructor(
     targets: Iterable<MonitoredTarget>,
+    private readonly sources: MonitorSources,
     private readonly now: () => number,
   ) {
     for (const t of targets) this.targets.set(t.name, new TargetState(t));
-  }
-
-  /** A message handed to a target (continuous values are sent on the target's next tick). */
-  sent(target: string, address: string, value: number | boolean | null, rule: string, trigger: boolean): void {
-    const s = this.targets.get(target);
-    if (!s) return;
-    const prev = s.last.get(rule);
-    if (prev) s.last.delete(rule);
-    else if (s.last.size >= MAX_RULES) {
-      // Drop the least recently sent rule (a Map iterates in insertion order).
-      const oldest = s.last.keys().next().value;
-      if (oldest !== undefined) {
-        s.last.delete(oldest);
-        s.addresses.delete(oldest);
-      }
-    }
-    let seen = s.addresses.get(rule);
-    if (!seen) s.addresses.set(rule, (seen = new Set()));
-    if (seen.size < MAX_ADDRESSES_PER_RULE) seen.add(address);
-    // This runs per message: a rule's row is made once and then updated in place.
-    const row = prev ?? { address, value, rule, trigger, at: 0, count: 0, addresses: 0 };
-    row.address = address;
-    row.value = value;
-    row.trigger = trigger;
-    row.at = this.now();
-    row.count++;
-    row.addresses = seen.size;
-    s.last.set(rule, row);
-  }
-
-  latency(target: string, ms: number): void {
-    const s = this.targets.get(target);
-    if (!s) return;
-    s.latency[s.latencyN % LATENCY_SAMPLES] = ms;
-    s.latencyN++;
   }
 
   /** Take a rate reading; called on a timer so the rate does not depend on who reads it. */
@@ -120,13 +87,14 @@ export class OscMonitor {
   }
 
   snapshot(): OscTargetMonitor[] {
+    const sent = this.sources.sent();
     return [...this.targets.values()].map((s) => {
       const c = s.target.counters();
       const first = s.readings[0];
       const lastReading = s.readings[s.readings.length - 1];
       const span = first && lastReading ? lastReading.at - first.at : 0;
-      const n = Math.min(s.latencyN, LATENCY_SAMPLES);
-      const sorted = s.latency.slice(0, n).sort();
+      const sorted = this.sources.latency(s.target.name);
+      const n = sorted.length;
       return {
         name: s.target.name,
         host: s.target.host,
@@ -147,7 +115,9 @@ export class OscMonitor {
                 p99: percentile(sorted, 0.99),
                 max: percentile(sorted, 1),
               },
-        last: [...s.last.values()].reverse().map((row) => ({ ...row })),
+        last: sent
+          .filter((r) => r.target === undefined || r.target === s.target.name)
+          .map(({ target: _target, ...row }) => row),
       };
     });
   }

@@ -6,6 +6,7 @@ import type { Config } from '../../config/index.js';
 import type { HealthRegistry } from '../../drivers/health/registry.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
 import { apiDeps } from '../api/setup.js';
+import { OscMonitor } from '../console/osc-monitor.js';
 import type { Bus } from '../bus.js';
 import { startTaskRunner } from '../choreography/task-service.js';
 import type { CloudSync } from '../cloud-sync.js';
@@ -41,6 +42,7 @@ export interface HttpServiceDeps {
 
 export async function startHttp(d: HttpServiceDeps, teardowns: Teardowns): Promise<RunningServer> {
   const { config, store, health, room, sync, now, log } = d;
+  const osc = oscMonitor(config, room, now, teardowns);
   const api = apiDeps(
     config,
     store,
@@ -53,7 +55,7 @@ export async function startHttp(d: HttpServiceDeps, teardowns: Teardowns): Promi
         bus: d.bus,
         box: { name: config.box.name, id: () => store.boxId },
         status: d.status,
-        osc: () => room.oscMonitor.snapshot(),
+        osc: () => osc.snapshot(),
         doctor: () => runChecks(machineDoctorChecks(config)),
       },
       changed: d.changed,
@@ -82,4 +84,24 @@ export async function startHttp(d: HttpServiceDeps, teardowns: Teardowns): Promi
   health.report('http', { type: 'subsystem', state: 'connected', detail: `${config.http.host}:${server.port}` });
   log.info({ host: config.http.host, port: server.port }, 'http listening');
   return server;
+}
+
+/** What went to each OSC target, how fast and how late (the console's OSC monitor), read from the room. */
+function oscMonitor(config: Config, room: Room, now: () => number, teardowns: Teardowns): OscMonitor {
+  const monitor = new OscMonitor(
+    config.osc.targets.map((t) => ({
+      name: t.name,
+      host: t.host,
+      port: t.port,
+      transport: t.transport,
+      counters: () => ({ ...(room.targets.get(t.name)?.sent ?? { messages: 0, packets: 0, dropped: 0 }) }),
+    })),
+    { sent: () => room.engine.sent.rules(), latency: (target) => room.targetLatency.sorted(target) },
+    now,
+  );
+  // The rate is read on a timer, so it does not depend on who looks.
+  const sampler = setInterval(() => monitor.sample(), 1000);
+  monitor.sample();
+  teardowns.add('osc-monitor', () => clearInterval(sampler));
+  return monitor;
 }

@@ -12,6 +12,7 @@ import { SCALAR_SIGNALS, valueOf, type Sample, type ScalarSignalSpec } from '../
 import type { BeatEvent } from '../clock/music-clock.js';
 import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
 import { freshState, step, type ScaleState } from './scale.js';
+import { SentValues } from './sent-values.js';
 
 export interface MappingOutputs {
   /** Every OSC target, by name. */
@@ -27,8 +28,6 @@ export interface MappingOutputs {
   setTimeout(fn: () => void, ms: number): unknown;
   /** Age of each output when handed to its socket or driver. */
   latency(output: 'osc' | 'midi' | 'haptic', kind: 'trigger' | 'continuous', origin: Origin, sentAt: number): void;
-  /** Told of every OSC message handed to a target (the console's OSC monitor). */
-  monitor?(target: string, address: string, value: number | boolean | null, rule: string, trigger: boolean): void;
 }
 
 export interface MappingStats {
@@ -40,16 +39,6 @@ export interface MappingStats {
 /** OSC address characters a dancer key or pattern name may not bring in. */
 const UNSAFE = /[\s#*,/?[\]{}]/g;
 const safePart = (s: string): string => s.replace(UNSAFE, '_');
-/** Bound on remembered concrete addresses (OSCQuery), so a night of passing wearables cannot grow it forever. */
-const MAX_SENT = 10_000;
-
-export interface SentAddress {
-  type: string;
-  value: number | boolean | null;
-  rule: string;
-  /** The dancer's device the value belongs to (dancer and pattern rules). */
-  device?: string;
-}
 
 type SourceKind = RuleSource['kind'];
 
@@ -58,10 +47,12 @@ export class MappingEngine {
   private readonly byKind = new Map<SourceKind, MappingRule[]>();
   private readonly states = new Map<string, Map<string, ScaleState>>();
   readonly stats: MappingStats = { fired: 0, values: 0, dropped: 0 };
-  /** Every OSC address sent, with its type and last value (for OSCQuery). */
-  readonly sent = new Map<string, SentAddress>();
+  /** What the rules last sent: OSCQuery and the console's OSC monitor read it. */
+  readonly sent: SentValues;
 
-  constructor(private readonly out: MappingOutputs) {}
+  constructor(private readonly out: MappingOutputs) {
+    this.sent = new SentValues(() => out.now());
+  }
 
   /** Replaces the running rule set; a rule that kept its id and definition keeps its state. */
   setRules(rules: MappingRule[]): void {
@@ -170,11 +161,8 @@ export class MappingEngine {
    * targets refresh every second, and smoothing state. Called when their consent is withdrawn.
    */
   forget(deviceKey: string): void {
-    for (const [address, s] of this.sent) {
-      if (s.device !== deviceKey) continue;
-      this.sent.delete(address);
+    for (const address of this.sent.forget(deviceKey))
       for (const target of this.out.osc.values()) target.forget(address);
-    }
     for (const perRule of this.states.values()) perRule.delete(deviceKey);
   }
 
@@ -208,7 +196,6 @@ export class MappingEngine {
     switch (t.kind) {
       case 'osc': {
         const address = t.address.replaceAll('{id}', safePart(key)).replaceAll('{name}', safePart(name ?? ''));
-        const last = this.sent.get(address);
         const shown =
           t.type === 'bool'
             ? fire || value >= 0.5
@@ -217,20 +204,12 @@ export class MappingEngine {
               : t.type === 'dmx'
                 ? null
                 : value;
-        if (last) last.value = shown;
-        else if (this.sent.size < MAX_SENT) {
-          const personal = rule.source.kind === 'dancer' || rule.source.kind === 'pattern';
-          this.sent.set(address, {
-            type: t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f',
-            value: shown,
-            rule: rule.id,
-            ...(personal ? { device: key } : {}),
-          });
-        }
+        const personal = rule.source.kind === 'dancer' || rule.source.kind === 'pattern';
+        const type = t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f';
+        this.sent.record(rule.id, t.target, address, type, shown, fire, personal ? key : undefined);
         const named = t.target === undefined ? undefined : this.out.osc.get(t.target);
         const targets = t.target === undefined ? [...this.out.osc] : named ? [[t.target, named] as const] : [];
-        for (const [targetName, target] of targets) {
-          this.out.monitor?.(targetName, address, shown, rule.id, fire);
+        for (const [, target] of targets) {
           if (t.type === 'dmx') {
             target.setDmx(address, t.channel ?? 1, clamp01(value) * 255, origin);
             continue;

@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { peerAddress } from '../http/trusted.js';
 import type { AllowList } from '../../drivers/net/allow-list.js';
 import type { MappingRule } from '../../config/mapping.js';
-import type { SentAddress } from '../mapping/engine.js';
+import type { SentAddress } from '../mapping/sent-values.js';
 import { IN_ADDRESSES } from './commands.js';
 
 export interface OscQuerySource {

@@ -22,7 +22,7 @@ import type { Teardowns } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { LiveMapping } from '../mapping/live-mapping.js';
-import { OscMonitor } from '../console/osc-monitor.js';
+import { TargetLatency } from './target-latency.js';
 import { commandListener } from '../osc/command-listener.js';
 import { startOscQuery } from '../osc/query-service.js';
 import { Playback } from '../playback/playback.js';
@@ -58,8 +58,8 @@ export class Room {
   readonly playback: Playback;
   /** A blueprint played live against the clock, as cues for the mapping rules. */
   readonly live: LivePlayer;
-  /** What went to each OSC target, how fast and how late (the console's OSC monitor). */
-  readonly oscMonitor: OscMonitor;
+  /** How late each OSC target's messages left (the console's OSC monitor reads it). */
+  readonly targetLatency = new TargetLatency();
   private readonly latency: Histogram<'output' | 'kind' | 'path'>;
   private query: RunningServer | undefined;
   private readonly time: ClockTimebase;
@@ -124,21 +124,11 @@ export class Room {
           this.time,
           (kind, origin, sentAt) => {
             observe('osc', kind, origin, sentAt);
-            this.oscMonitor.latency(t.name, Math.max(0, sentAt - origin.at));
+            this.targetLatency.record(t.name, Math.max(0, sentAt - origin.at));
           },
         ),
       );
     }
-    this.oscMonitor = new OscMonitor(
-      config.osc.targets.map((t) => ({
-        name: t.name,
-        host: t.host,
-        port: t.port,
-        transport: t.transport,
-        counters: () => ({ ...(this.targets.get(t.name)?.sent ?? { messages: 0, packets: 0, dropped: 0 }) }),
-      })),
-      () => this.time.now(),
-    );
     if (c.audio.input) {
       this.audio = new AudioClockDriver(
         { input: c.audio.input, inputOptions: c.audio.inputOptions, retryMs: c.audio.retryMs },
@@ -176,7 +166,6 @@ export class Room {
       now: () => this.time.now(),
       setTimeout: (fn, ms) => this.time.setTimeout(fn, ms),
       latency: observe,
-      monitor: (target, address, value, rule, trigger) => this.oscMonitor.sent(target, address, value, rule, trigger),
     });
     this.mapping = new LiveMapping(config.mapping, deps.store.sqlite, (rules) => this.engine.setRules(rules));
 
@@ -231,9 +220,6 @@ export class Room {
       t.start();
       teardowns.add(`osc:${name}`, () => t.stop());
     }
-    const sampler = setInterval(() => this.oscMonitor.sample(), 1000);
-    this.oscMonitor.sample();
-    teardowns.add('osc-monitor', () => clearInterval(sampler));
     for (const driver of [this.midiOut, this.audio]) {
       if (!driver) continue;
       await driver.start(signal);
@@ -252,7 +238,7 @@ export class Room {
         name: config.box.name,
         oscPort: () => this.oscIn?.port,
         rules: () => this.engine.activeRules,
-        sent: () => this.engine.sent,
+        sent: () => this.engine.sent.addresses(),
       },
       this.deps.health,
       teardowns,

@@ -2,6 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OscMonitor } from '../../daemon/console/osc-monitor.js';
+import { SentValues } from '../../daemon/mapping/sent-values.js';
+import { TargetLatency } from '../../daemon/room/target-latency.js';
+
+type Counters = { messages: number; packets: number; dropped: number };
 import { movementOf } from '../../daemon/console/console-stream.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { csvCell } from '../../sync/cloud/session-csv.js';
@@ -17,22 +21,33 @@ function parseCell(cell: string): string {
 }
 
 describe('OSC monitor', () => {
+  const monitorOf = (sent: SentValues, latency: TargetLatency, counters: () => Counters, now: () => number) =>
+    new OscMonitor(
+      [{ name: 'desk', host: '127.0.0.1', port: 9000, transport: 'udp', counters }],
+      { sent: () => sent.rules(), latency: (t) => latency.sorted(t) },
+      now,
+    );
+
   it('keeps one row per rule with its last address, counts distinct addresses, and measures rate and latency', () => {
     let now = 1000;
     const counters = { messages: 0, packets: 0, dropped: 0 };
-    const m = new OscMonitor(
-      [{ name: 'desk', host: '127.0.0.1', port: 9000, transport: 'udp', counters: () => counters }],
+    const sent = new SentValues(() => now);
+    const latency = new TargetLatency();
+    const m = monitorOf(
+      sent,
+      latency,
+      () => counters,
       () => now,
     );
     m.sample();
     for (let i = 0; i < 30; i++) {
       now += 100;
-      m.sent('desk', `/codance/dancer/band-${i % 3}/hr`, 100 + i, 'dancer-hr', false);
-      if (i % 10 === 0) m.sent('desk', '/codance/crowd/energy', 0.5, 'crowd-energy', false);
+      sent.record('dancer-hr', undefined, `/codance/dancer/band-${i % 3}/hr`, 'f', 100 + i, false, `band-${i % 3}`);
+      if (i % 10 === 0) sent.record('crowd-energy', 'desk', '/codance/crowd/energy', 'f', 0.5, false, undefined);
       counters.messages += 2;
-      m.latency('desk', i / 10);
+      latency.record('desk', i / 10);
     }
-    m.sent('nowhere', '/x', 1, 'x', true); // an unknown target is ignored
+    sent.record('x', 'elsewhere', '/x', 'T', true, true, undefined); // another target's rule is not shown
     m.sample();
     const [desk] = m.snapshot();
     expect(desk!.last.map((r) => [r.rule, r.address, r.value, r.count, r.addresses])).toEqual([
@@ -41,24 +56,30 @@ describe('OSC monitor', () => {
     ]);
     expect(desk!.messagesPerS).toBe(20); // 60 messages in 3 s
     expect(desk!.latencyMs).toEqual({ n: 30, p50: 1.4, p95: 2.8, p99: 2.9, max: 2.9 });
+    // OSCQuery reads the same record: each concrete address once, with its last value.
+    expect(sent.addresses().get('/codance/dancer/band-2/hr')).toEqual({
+      type: 'f',
+      value: 129,
+      rule: 'dancer-hr',
+      device: 'band-2',
+    });
+    // A dancer who withdraws consent leaves nothing behind.
+    expect(sent.forget('band-2')).toEqual(['/codance/dancer/band-2/hr']);
+    expect(sent.rules().map((r) => r.rule)).toEqual(['x', 'crowd-energy']);
   });
 
   it('forgets the least recently sent rule past 256 and keeps its latency ring bounded', () => {
     let now = 0;
-    const m = new OscMonitor(
-      [
-        {
-          name: 'desk',
-          host: 'h',
-          port: 1,
-          transport: 'udp',
-          counters: () => ({ messages: 0, packets: 0, dropped: 0 }),
-        },
-      ],
-      () => now++,
+    const sent = new SentValues(() => now++);
+    const latency = new TargetLatency();
+    const m = monitorOf(
+      sent,
+      latency,
+      () => ({ messages: 0, packets: 0, dropped: 0 }),
+      () => now,
     );
-    for (let i = 0; i < 300; i++) m.sent('desk', `/r/${i}`, i, `rule-${i}`, true);
-    for (let i = 0; i < 5000; i++) m.latency('desk', i);
+    for (let i = 0; i < 300; i++) sent.record(`rule-${i}`, 'desk', `/r/${i}`, 'T', i, true, undefined);
+    for (let i = 0; i < 5000; i++) latency.record('desk', i);
     const [desk] = m.snapshot();
     expect(desk!.last).toHaveLength(256);
     expect(desk!.last[0]!.rule).toBe('rule-299');
