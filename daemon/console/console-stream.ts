@@ -4,6 +4,7 @@
  * other dancers are dropped at the first comparison, so an open console costs little even
  * with a full floor.
  */
+import { movementOf } from '../../models/features/block-movement.js';
 import { SCALAR_SIGNALS, valueOf, type Sample, type ScalarSignalSpec } from '../../config/signals.js';
 import type { ConsoleStreamEvents } from './contracts.js';
 import type { ConsoleFeed } from './feed.js';
@@ -11,21 +12,6 @@ import type { ConsoleFeed } from './feed.js';
 export type Send = <K extends keyof ConsoleStreamEvents>(event: K, data: ConsoleStreamEvents[K]) => void;
 
 const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
-
-/** RMS of |a| − 1 g over an accelerometer block (interleaved x y z, in g): how hard the wrist moves. */
-export function movementOf(values: Float32Array, channels: number): number | undefined {
-  if (channels !== 3 || values.length < 3) return undefined;
-  let sum = 0;
-  const n = Math.floor(values.length / 3);
-  for (let i = 0; i < n; i++) {
-    const x = values[i * 3]!;
-    const y = values[i * 3 + 1]!;
-    const z = values[i * 3 + 2]!;
-    const d = Math.sqrt(x * x + y * y + z * z) - 1;
-    sum += d * d;
-  }
-  return Math.sqrt(sum / n);
-}
 
 /** Subscribes one console to the bus; returns the unsubscribe. `device` may become undefined while open (consent withdrawn). */
 export function streamConsole(feed: ConsoleFeed, device: () => string | undefined, send: Send): () => void {

@@ -13,6 +13,8 @@ import type { BeatEvent } from '../clock/music-clock.js';
 import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
 import { freshState, step, type ScaleState } from './scale.js';
 import { SentValues } from './sent-values.js';
+import { crowdMetric } from './source-values.js';
+import { peakMovement } from '../../models/features/block-movement.js';
 
 export interface MappingOutputs {
   /** Every OSC target, by name. */
@@ -281,35 +283,3 @@ export class MappingEngine {
 }
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
-
-/** Peak |acceleration| beyond gravity in a block of x,y,z samples (g). */
-export function peakMovement(values: Float32Array): number {
-  let peak = 0;
-  for (let i = 0; i + 2 < values.length; i += 3) {
-    const x = values[i]!;
-    const y = values[i + 1]!;
-    const z = values[i + 2]!;
-    const dev = Math.abs(Math.sqrt(x * x + y * y + z * z) - 1);
-    if (dev > peak) peak = dev;
-  }
-  return peak;
-}
-
-function crowdMetric(c: CrowdRow, metric: Extract<RuleSource, { kind: 'crowd' }>['metric']): number | null {
-  switch (metric) {
-    case 'energy':
-      return c.energy;
-    case 'arousal_mean':
-      return c.arousal?.mean ?? null;
-    case 'arousal_high':
-      return c.arousal?.highShare ?? null;
-    case 'beat_synchrony':
-      return c.beatSynchrony;
-    case 'synchrony':
-      return c.interSynchrony;
-    case 'active_dancers':
-      return c.activeDancers;
-    case 'bpm':
-      return c.bpm;
-  }
-}

@@ -6,7 +6,7 @@ import { SentValues } from '../../daemon/mapping/sent-values.js';
 import { TargetLatency } from '../../daemon/room/target-latency.js';
 
 type Counters = { messages: number; packets: number; dropped: number };
-import { movementOf } from '../../daemon/console/console-stream.js';
+import { movementOf } from '../../models/features/block-movement.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { csvCell } from '../../sync/cloud/session-csv.js';
 import { takeSseEvents } from '../../sync/web/kit/sse.js';
