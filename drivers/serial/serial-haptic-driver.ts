@@ -11,38 +11,14 @@
  */
 import type { HealthReporter } from '../health/registry.js';
 import type { HapticOutput, HapticPulse, PulseOutcome } from '../haptic.js';
-import type { BackoffLimits } from '../backoff.js';
+import type { SerialHapticOptions } from './serial-haptic-options.js';
 import { ReopeningLine } from '../reopening-line.js';
 import type { RecordingTap } from '../replay/recording.js';
 import { encodeFrame, FrameDecoder, type Frame } from './frame.js';
 import { openSerialPort, type OpenSerial, type SerialLink } from './link.js';
 import { ALL_CHANNELS, decodeHello, encodePulse, MSG, REPLY, STATUS, type ControllerHello } from './protocol.js';
 
-export interface SerialHapticOptions {
-  /** Controller name; its health id is `haptic:<name>`. */
-  name: string;
-  path: string;
-  baudRate: number;
-  /** Channels assumed until the controller's hello says otherwise. */
-  channels: number;
-  ackTimeoutMs: number;
-  retries: number;
-  heartbeatMs: number;
-  deadlineMs: number;
-  maxQueued: number;
-  reopen: BackoffLimits;
-}
-
-export const serialHapticDefaults = {
-  baudRate: 115_200,
-  channels: 8,
-  ackTimeoutMs: 50,
-  retries: 3,
-  heartbeatMs: 1000,
-  deadlineMs: 500,
-  maxQueued: 64,
-  reopen: { initialMs: 100, maxMs: 1000, factor: 2 },
-} satisfies Omit<SerialHapticOptions, 'name' | 'path'>;
+export { serialHapticDefaults, type SerialHapticOptions } from './serial-haptic-options.js';
 
 /** Requests in flight at once: pipelining keeps a crowd's pulses on the beat. */
 const WINDOW = 8;

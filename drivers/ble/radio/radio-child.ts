@@ -8,39 +8,9 @@
  * Started by `RadioProcess` with its options as argv[2]. It exits when the radio is lost
  * (after saying why), when asked to close, or when the daemon goes away.
  */
-import { existsSync, accessSync, constants } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { BleCharacteristic, BlePeripheral } from '../binding.js';
+import { loadNoble, preflight, type Noble, type NobleCharacteristic, type NoblePeripheral } from './noble-host.js';
 import type { FromRadio, RadioChildOptions, RadioProblem, ToRadio } from './radio-protocol.js';
 import { normalizeUuid } from '../gatt-uuids.js';
-
-/** noble's characteristic is the slice the driver uses (reads also arrive as 'data', flagged not a notification). */
-type NobleCharacteristic = BleCharacteristic;
-
-interface NobleService {
-  uuid: string;
-  discoverCharacteristicsAsync(uuids: string[]): Promise<NobleCharacteristic[]>;
-}
-
-/** noble's peripheral: the slice the driver uses, plus what only the radio process needs. */
-type NoblePeripheral = Pick<
-  BlePeripheral,
-  'id' | 'address' | 'rssi' | 'state' | 'advertisement' | 'connectAsync' | 'disconnectAsync' | 'updateRssiAsync'
-> & {
-  cancelConnect(): void;
-  discoverServicesAsync(uuids: string[]): Promise<NobleService[]>;
-  on(event: 'disconnect', listener: (reason: unknown) => void): unknown;
-};
-
-interface Noble {
-  state: string;
-  address: string;
-  on(event: 'stateChange', listener: (state: string) => void): unknown;
-  on(event: 'discover', listener: (p: NoblePeripheral) => void): unknown;
-  startScanningAsync(services: string[], allowDuplicates: boolean): Promise<void>;
-  stopScanningAsync(): Promise<void>;
-  stop(): void;
-}
 
 /** An advert for a known peripheral is forwarded at most this often unless its name or services change. */
 const ADVERT_EVERY_MS = 250;
@@ -65,47 +35,6 @@ function fail(problem: RadioProblem, code = 3): void {
   setTimeout(() => process.exit(code), 500).unref();
 }
 
-/** The checks a technician would make first, so the reason names the device and what to do. */
-function preflight(): RadioProblem | undefined {
-  if (radio.transport === 'socket') {
-    if (!existsSync(`/sys/class/bluetooth/hci${radio.device}`)) {
-      return {
-        detail: `no Bluetooth adapter hci${radio.device} on this machine: plug one in (ls /sys/class/bluetooth), or use an HCI UART radio (ble.adapters)`,
-        permanent: false,
-      };
-    }
-    return undefined;
-  }
-  if (!existsSync(radio.path))
-    return {
-      detail: `no such UART ${radio.path}: is the radio plugged in? (ls -l /dev/serial/by-id)`,
-      permanent: false,
-    };
-  try {
-    accessSync(radio.path, constants.R_OK | constants.W_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    return {
-      detail: `cannot open ${radio.path} (${code}): the daemon's user needs the dialout group`,
-      permanent: false,
-    };
-  }
-  return undefined;
-}
-
-function loadNoble(): Noble {
-  const require = createRequire(import.meta.url);
-  // Load the transport's native part first: a binding that is not built fails here, by name.
-  const socket = require('@stoprocent/bluetooth-hci-socket') as { loadDriver(kind: string): unknown };
-  socket.loadDriver(radio.transport === 'socket' ? 'native' : 'uart');
-  const { withBindings } = require('@stoprocent/noble') as {
-    withBindings(this: void, type: string, options: object): Noble;
-  };
-  return radio.transport === 'socket'
-    ? withBindings('hci', { hciDriver: 'native', deviceId: radio.device })
-    : withBindings('hci', { hciDriver: 'uart', bindParams: { uart: { port: radio.path, baudRate: radio.baudRate } } });
-}
-
 function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
 }
@@ -120,11 +49,11 @@ function main(): void {
     process.stderr.write(`radio ${radio.name}: ${err.stack ?? String(err)}\n`);
     fail({ detail: `the BLE host stack failed on ${label}: ${firstLine(err)}`, permanent: false }, 70);
   });
-  const problem = preflight();
+  const problem = preflight(radio);
   if (problem) return fail(problem);
   let noble: Noble;
   try {
-    noble = loadNoble();
+    noble = loadNoble(radio);
   } catch (err) {
     return fail(
       {

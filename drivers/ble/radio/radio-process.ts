@@ -12,15 +12,9 @@ import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { BleAdapterConfig } from '../../../config/index.js';
 import { Retry, type BackoffLimits } from '../../backoff.js';
-import type { BleAdapter, BleCharacteristic, BlePeripheral } from '../binding.js';
-import type {
-  AdvertSnapshot,
-  CharacteristicSnapshot,
-  FromRadio,
-  RadioChildOptions,
-  RadioRequest,
-  ToRadio,
-} from './radio-protocol.js';
+import type { BleAdapter } from '../binding.js';
+import { RemotePeripheral } from './remote-peripheral.js';
+import type { FromRadio, RadioChildOptions, RadioRequest, ToRadio } from './radio-protocol.js';
 
 /** The built child next to this file; tests running the TypeScript sources pass dist's. */
 export const RADIO_CHILD_ENTRY = fileURLToPath(new URL('./radio-child.js', import.meta.url));
@@ -40,100 +34,6 @@ export interface RadioProcessOptions {
 /** What a radio is, in the words a technician uses: "hci0", "/dev/ttyACM0". */
 export function radioLabel(radio: BleAdapterConfig): string {
   return radio.transport === 'socket' ? `hci${radio.device}` : radio.path;
-}
-
-class RemoteCharacteristic extends EventEmitter implements BleCharacteristic {
-  constructor(
-    private readonly peripheral: RemotePeripheral,
-    readonly uuid: string,
-    readonly properties: string[],
-  ) {
-    super();
-  }
-  readAsync(): Promise<Buffer> {
-    return this.peripheral
-      .request<Uint8Array>({ op: 'read', id: this.peripheral.id, char: this.uuid })
-      .then((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-  }
-  writeAsync(data: Buffer, withoutResponse: boolean): Promise<void> {
-    return this.peripheral.request({ op: 'write', id: this.peripheral.id, char: this.uuid, data, withoutResponse });
-  }
-  subscribeAsync(): Promise<void> {
-    return this.peripheral.request({ op: 'subscribe', id: this.peripheral.id, char: this.uuid });
-  }
-  unsubscribeAsync(): Promise<void> {
-    return this.peripheral.request({ op: 'unsubscribe', id: this.peripheral.id, char: this.uuid });
-  }
-}
-
-class RemotePeripheral extends EventEmitter implements BlePeripheral {
-  state = 'disconnected';
-  rssi = 0;
-  address = '';
-  advertisement: { localName?: string; serviceUuids?: string[] } = {};
-  readonly characteristics = new Map<string, RemoteCharacteristic>();
-
-  constructor(
-    private readonly radio: RadioProcess,
-    readonly id: string,
-    seen: AdvertSnapshot,
-  ) {
-    super();
-    this.update(seen);
-  }
-
-  update(seen: AdvertSnapshot): void {
-    this.rssi = seen.rssi;
-    this.address = seen.address;
-    this.advertisement = { ...(seen.name === undefined ? {} : { localName: seen.name }), serviceUuids: seen.services };
-  }
-
-  request<T = void>(r: RadioRequest): Promise<T> {
-    return this.radio.request<T>(r);
-  }
-
-  async connectAsync(): Promise<void> {
-    this.state = 'connecting';
-    try {
-      await this.request({ op: 'connect', id: this.id });
-      this.state = 'connected';
-    } catch (err) {
-      this.state = 'disconnected';
-      throw err;
-    }
-  }
-
-  disconnectAsync(): Promise<void> {
-    if (this.state === 'disconnected') return Promise.resolve();
-    return this.request({ op: 'disconnect', id: this.id });
-  }
-
-  updateRssiAsync(): Promise<number> {
-    return this.request<number>({ op: 'rssi', id: this.id }).then((rssi) => (this.rssi = rssi));
-  }
-
-  async discoverSomeServicesAndCharacteristicsAsync(
-    services: string[],
-    characteristics: string[],
-  ): Promise<{ characteristics: BleCharacteristic[] }> {
-    const found = await this.request<CharacteristicSnapshot[]>({
-      op: 'discover',
-      id: this.id,
-      services,
-      characteristics,
-    });
-    for (const c of this.characteristics.values()) c.removeAllListeners();
-    this.characteristics.clear();
-    for (const c of found) this.characteristics.set(c.uuid, new RemoteCharacteristic(this, c.uuid, c.properties));
-    return { characteristics: [...this.characteristics.values()] };
-  }
-
-  /** The link is gone (the child said so, or the child itself is gone). */
-  lost(reason: string): void {
-    if (this.state === 'disconnected') return;
-    this.state = 'disconnected';
-    this.emit('disconnect', reason);
-  }
 }
 
 interface Pending {
