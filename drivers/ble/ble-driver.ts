@@ -10,64 +10,17 @@
  */
 import type { Driver, InputDriverDeps } from '../driver.js';
 import type { DeviceInfo } from '../../config/signals.js';
-import { Retry, type BackoffLimits } from '../backoff.js';
 import type { RecordingTap } from '../replay/recording.js';
 import type { BlePeripheral } from './binding.js';
-import { deviceKeyOf, isAllowed, type BleAllowEntry } from './allowlist.js';
+import { deviceKeyOf, isAllowed } from './allowlist.js';
 import { normalizeUuid } from './gatt-uuids.js';
 import { RadioSlot, type BleRadio } from './radio-slot.js';
-import { modelOf, openSession, WearableStreams, type OpenSession, type PmdStreamSettings } from './wearable-session.js';
+import { heard, newKnown, radioFor, withTimeout, type BleOptions, type Known, type SeenWearable } from './wearables.js';
+import { modelOf, openSession } from './wearable-session.js';
 
 export type { BleRadio } from './radio-slot.js';
 
-export interface BleOptions {
-  allowlist: BleAllowEntry[];
-  connectTimeoutMs: number;
-  poweredOnTimeoutMs: number;
-  reconnect: BackoffLimits;
-  rssiEveryMs: number;
-  pmd: { acc: PmdStreamSettings; ecg: PmdStreamSettings };
-  /** What the store records as the device's transport: `replay` when the radio is a recording. */
-  transport?: 'ble' | 'replay';
-}
-
-export interface SeenWearable {
-  key: string;
-  id: string;
-  address: string;
-  name: string | undefined;
-  rssi: number;
-  services: string[];
-  allowed: boolean;
-  lastSeenAt: number;
-}
-
-/** A wearable is only connected through a radio that heard it advertise this recently. */
-const ADVERT_FRESH_MS = 10_000;
-
-interface Known {
-  key: string;
-  name: string | undefined;
-  streams: WearableStreams;
-  retry: Retry;
-  state: 'idle' | 'queued' | 'connecting' | 'connected';
-  /** The latest advert each radio heard from it. */
-  adverts: Map<RadioSlot, { p: BlePeripheral; at: number }>;
-  /** The radio and peripheral of the current link (connecting or connected). */
-  link: { slot: RadioSlot; p: BlePeripheral } | undefined;
-  session: OpenSession | undefined;
-  onDisconnect: (() => void) | undefined;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>(
-      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)),
-    ),
-  ]).finally(() => clearTimeout(timer));
-}
+export type { BleOptions, SeenWearable } from './wearables.js';
 
 export class BleWearableDriver implements Driver {
   readonly name = 'ble';
@@ -166,16 +119,7 @@ export class BleWearableDriver implements Driver {
     const at = this.now();
     const first = !this.seen.has(key);
     const services = (p.advertisement.serviceUuids ?? []).map(normalizeUuid);
-    this.seen.set(key, {
-      key,
-      id: p.id,
-      address: p.address,
-      name: p.advertisement.localName,
-      rssi: p.rssi,
-      services,
-      allowed,
-      lastSeenAt: at,
-    });
+    this.seen.set(key, { key, id: p.id, address: p.address, ...heard(p), services, allowed, lastSeenAt: at });
     if (!allowed) return;
     let k = this.known.get(key);
     if (first || !k)
@@ -188,17 +132,7 @@ export class BleWearableDriver implements Driver {
         services,
       });
     if (!k) {
-      k = {
-        key,
-        name: p.advertisement.localName,
-        streams: new WearableStreams(),
-        retry: new Retry(this.options.reconnect),
-        state: 'idle',
-        adverts: new Map(),
-        link: undefined,
-        session: undefined,
-        onDisconnect: undefined,
-      };
+      k = newKnown(key, p.advertisement.localName, this.options.reconnect);
       this.known.set(key, k);
       this.announce(k, modelOf(k.name, new Set()));
     }
@@ -226,30 +160,8 @@ export class BleWearableDriver implements Driver {
     this.queue.push(k);
     this.deps.health.report(k.key, { type: 'device', state: 'starting', detail: 'queued for connection' });
     this.pump();
-    if (k.state === 'queued' && this.radioFor(k) === 'full')
+    if (k.state === 'queued' && radioFor(k, this.now()) === 'full')
       this.deps.health.report(k.key, { detail: `waiting for a free connection slot (at most ${this.maxLinksText()})` });
-  }
-
-  /** The radio for this wearable now: up, free to connect, a free link, heard it lately; the emptiest first, then the loudest. */
-  private radioFor(k: Known): { slot: RadioSlot; p: BlePeripheral } | 'busy' | 'full' | 'unheard' {
-    let best: { slot: RadioSlot; p: BlePeripheral; free: number; rssi: number } | undefined;
-    let busy = false;
-    let heard = false;
-    const now = this.now();
-    for (const [slot, advert] of k.adverts) {
-      if (!slot.up || now - advert.at > ADVERT_FRESH_MS) continue;
-      heard = true;
-      const free = slot.radio.maxConnected - slot.links;
-      if (free <= 0) continue;
-      if (slot.connecting) {
-        busy = true;
-        continue;
-      }
-      if (!best || free > best.free || (free === best.free && advert.p.rssi > best.rssi))
-        best = { slot, p: advert.p, free, rssi: advert.p.rssi };
-    }
-    if (best) return { slot: best.slot, p: best.p };
-    return busy ? 'busy' : heard ? 'full' : 'unheard';
   }
 
   private pump(): void {
@@ -258,7 +170,7 @@ export class BleWearableDriver implements Driver {
     if (!this.slots.some((s) => s.up && !s.connecting && s.links < s.radio.maxConnected)) return;
     const waiting: Known[] = [];
     for (const k of this.queue) {
-      const choice = this.radioFor(k);
+      const choice = radioFor(k, this.now());
       if (typeof choice === 'object') void this.connect(k, choice.slot, choice.p);
       else {
         waiting.push(k);
