@@ -5,6 +5,7 @@
  * box as it is without polling; actions go through the same API as everything else.
  */
 import '../../../sync/web/kit/base.css';
+import '../../../sync/web/kit/narrow.css';
 import './console.css';
 import type { ConsoleState, CrowdPoint, LogLine, VitalsPoint } from '../contracts.js';
 import { eventStream, session } from '../../../sync/web/kit/api.js';

@@ -4,6 +4,7 @@
  * addressed by the URL hash (#/, #/sessions/ID) so the browser's back button works.
  */
 import '../../web/kit/base.css';
+import '../../web/kit/narrow.css';
 import './dashboard.css';
 import { session } from '../../web/kit/api.js';
 import { byId, fill, h } from '../../web/kit/dom.js';
