@@ -2,7 +2,7 @@
 import type { CurrentUser } from './access.js';
 import type { Tokens } from './auth/tokens.js';
 import type { ApiContext, Authenticate } from './router.js';
-import type { Sql } from './sql.js';
+import type { Sql } from '../store/sql.js';
 
 export function bearerAuthenticator(sql: Sql, tokens: Tokens): Authenticate {
   return async (c: ApiContext): Promise<CurrentUser | undefined> => {

@@ -1,6 +1,6 @@
 /** What the API routes need from the daemon, injected (no singletons). */
 import type { ApiContext } from './router.js';
-import type { RecordChanged, Sql } from './sql.js';
+import type { RecordChanged, Sql } from '../store/sql.js';
 import type { Tokens } from './auth/tokens.js';
 import type { LoginLimiter } from './auth/login-limiter.js';
 import type { ComponentHealth } from '../../drivers/health/registry.js';

@@ -5,7 +5,6 @@
  * the same transaction as every change.
  */
 import type { z } from '@hono/zod-openapi';
-import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Access, CurrentUser } from './access.js';
 import { toApi, toRow, type Columns, type Row } from './codec.js';
 import { ApiError, conflict, forbidden, notFound } from './errors.js';
@@ -13,13 +12,10 @@ import { body, errors, idParam, json } from './openapi-common.js';
 import { decodeCursor, encodeCursor, listQuery, pageSchema, type ListQuery } from './paging.js';
 import type { ApiContext, ApiRouter } from './router.js';
 import { userOf } from './router.js';
-import type { Sql } from './sql.js';
+import * as records from '../store/repositories/records.js';
+import type { Condition, PageSource } from '../store/repositories/records.js';
+import type { Sql } from '../store/sql.js';
 import type { OutboxEntity } from '../store/schema.js';
-
-type LooseDb = Record<string, Record<string, unknown>>;
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- Kysely's own "nothing selected yet" type
-export type LooseSelect = SelectQueryBuilder<LooseDb, string, {}>;
-export const loose = (sql: Sql): Kysely<LooseDb> => sql.db as unknown as Kysely<LooseDb>;
 
 export interface Reference {
   table: string;
@@ -40,8 +36,8 @@ export interface ResourceSpec {
   update: z.ZodType<Row>;
   timeColumn: string;
   eventColumn?: string;
-  /** For records tied to events only through another table: narrows a list to one event. */
-  eventFilter?: (q: LooseSelect, eventId: number) => LooseSelect;
+  /** For records tied to events only through another table: which table, and its column naming the record. */
+  eventVia?: PageSource['eventVia'];
   /** Column naming the dancer a record belongs to (for `own` access). */
   ownerColumn?: string;
   references?: Readonly<Record<string, Reference>>;
@@ -61,55 +57,38 @@ export interface Scope {
 const isOwnOnly = (access: Access | undefined, user: CurrentUser): boolean =>
   access !== undefined && access !== 'public' && (access.own?.includes(user.role) ?? false);
 
-export interface ListSource {
-  timeColumn: string;
-  /** The column holding the record's event, or a filter for records tied to events through another table. */
-  eventColumn?: string | undefined;
-  eventFilter?: ((q: LooseSelect, eventId: number) => LooseSelect) | undefined;
+export interface ListSource extends PageSource {
   /** How rows become API records. */
   columns: Columns;
-  /** Select only these columns (e.g. leave out a blob); default all. */
-  select?: readonly string[];
 }
 
-/** A page of `table` under the list query, as API records; `narrow` adds route-specific filters. */
+/** A page of `table` under the list query, as API records; `where` adds route-specific conditions. */
 export function listPage(
   sql: Sql,
   table: string,
   src: ListSource,
   query: ListQuery,
-  narrow?: (q: LooseSelect) => LooseSelect,
+  where: readonly Condition[] = [],
 ): { items: Row[]; next_cursor: string | null } {
-  const t = src.timeColumn;
-  let q: LooseSelect = loose(sql).selectFrom(table);
-  if (query.event_id !== undefined) {
-    if (src.eventFilter) q = src.eventFilter(q, query.event_id);
-    else if (src.eventColumn) q = q.where(src.eventColumn, '=', query.event_id);
-    else
-      throw new ApiError(
-        422,
-        'validation_failed',
-        'query.event_id: this list is not tied to events (presets and samples belong to the whole box)',
-        'query.event_id',
-      );
-  }
-  if (query.from) q = q.where(t, '>=', Date.parse(query.from));
-  if (query.to) q = q.where(t, '<', Date.parse(query.to));
-  if (narrow) q = narrow(q);
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    const op = query.order === 'asc' ? '>' : '<';
-    q = q.where((eb) => eb.or([eb(t, op, c.t), eb.and([eb(t, '=', c.t), eb('id', op, c.id)])]));
-  }
-  let sel = (src.select ? q.select([...src.select]) : q.selectAll())
-    .orderBy(t, query.order)
-    .orderBy('id', query.order)
-    .limit(query.limit + 1);
-  if (query.offset) sel = sel.offset(query.offset);
-  const rows = sql.all(sel);
-  const more = rows.length > query.limit;
-  if (more) rows.pop();
+  if (query.event_id !== undefined && !records.hasEvents(src))
+    throw new ApiError(
+      422,
+      'validation_failed',
+      'query.event_id: this list is not tied to events (presets and samples belong to the whole box)',
+      'query.event_id',
+    );
+  const { rows, more } = records.page(sql, table, src, {
+    eventId: query.event_id,
+    from: query.from ? Date.parse(query.from) : undefined,
+    to: query.to ? Date.parse(query.to) : undefined,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    order: query.order,
+    limit: query.limit,
+    offset: query.offset,
+    where,
+  });
   const last = rows.at(-1);
+  const t = src.timeColumn;
   return {
     items: rows.map((r) => toApi(src.columns, r)),
     next_cursor: more && last ? encodeCursor({ t: Number(last[t]), id: Number(last.id) }) : null,
@@ -117,7 +96,7 @@ export function listPage(
 }
 
 export function getRow(sql: Sql, table: string, id: number, noun: string): Row {
-  const row = sql.first(loose(sql).selectFrom(table).selectAll().where('id', '=', id));
+  const row = records.findRow(sql, table, id);
   if (!row) throw notFound(noun, id);
   return row;
 }
@@ -131,8 +110,7 @@ export function checkReferences(
   for (const [field, ref] of Object.entries(references ?? {})) {
     const v = values[field];
     if (v === undefined || v === null) continue;
-    const found = sql.first(loose(sql).selectFrom(ref.table).select('id').where('id', '=', v));
-    if (!found)
+    if (!records.rowExists(sql, ref.table, v))
       throw new ApiError(
         422,
         'unknown_reference',
@@ -172,7 +150,7 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
       (c: ApiContext, { query }) => {
         const user = userOf(c);
         const own = spec.ownerColumn && isOwnOnly(access, user) ? spec.ownerColumn : undefined;
-        return c.json(listPage(sql, spec.table, spec, query, own ? (q) => q.where(own, '=', user.id) : undefined), 200);
+        return c.json(listPage(sql, spec.table, spec, query, own ? [[own, '=', user.id]] : []), 200);
       },
     );
   }
@@ -201,11 +179,7 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
         checkReferences(sql, spec.references, record);
         const values = toRow(spec.columns, record);
         stamp(values, true);
-        const row = sql.tx(() => {
-          const { id } = sql.run(loose(sql).insertInto(spec.table).values(values));
-          sql.outbox(spec.table, id);
-          return getRow(sql, spec.table, id, spec.noun);
-        });
+        const row = records.createRow(sql, spec.table, values);
         return c.json(toApi(spec.columns, row), 201);
       },
     );
@@ -262,12 +236,7 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
         const values = toRow(spec.columns, changes);
         delete values.id;
         stamp(values, false);
-        const row = sql.tx(() => {
-          if (Object.keys(values).length > 0)
-            sql.run(loose(sql).updateTable(spec.table).set(values).where('id', '=', params.id));
-          sql.outbox(spec.table, params.id);
-          return getRow(sql, spec.table, params.id, spec.noun);
-        });
+        const row = records.updateRow(sql, spec.table, params.id, values);
         return c.json(toApi(spec.columns, row), 200);
       },
     );
@@ -301,10 +270,7 @@ export function deleteRow(
   const row = getRow(sql, spec.table, id, spec.noun);
   assertOwner(spec as ResourceSpec, 'delete', user, row);
   try {
-    sql.tx(() => {
-      sql.run(loose(sql).deleteFrom(spec.table).where('id', '=', id));
-      sql.outbox(spec.table, id, 'delete');
-    });
+    records.deleteRow(sql, spec.table, id);
   } catch (err) {
     // Recorded data still points at it (e.g. a device's stream chunks): keep the history.
     if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')

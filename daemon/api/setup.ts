@@ -10,7 +10,7 @@ import { Tokens } from './auth/tokens.js';
 import type { ApiDeps, HardwareView } from './deps.js';
 import type { Embed } from '../pipeline/learn-pattern.js';
 import type { ApiContext } from './router.js';
-import { Sql } from './sql.js';
+import { Sql } from '../store/sql.js';
 import { analyseSong } from '../../drivers/media/analyse-song.js';
 import { dirname, resolve } from 'node:path';
 import { loadMoveLibrary } from '../../config/moves.js';

@@ -4,7 +4,7 @@ import { roles, type Role } from '../api/access.js';
 import { createUser } from '../api/auth/users.js';
 import { ApiError } from '../api/errors.js';
 import { createUserIn } from '../api/schemas/users.js';
-import { Sql } from '../api/sql.js';
+import { Sql } from '../store/sql.js';
 import { openDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 

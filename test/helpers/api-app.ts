@@ -18,7 +18,7 @@ import { Playback } from '../../daemon/playback/playback.js';
 import type { Role } from '../../daemon/api/access.js';
 import { createUser } from '../../daemon/api/auth/users.js';
 import { apiDeps } from '../../daemon/api/setup.js';
-import type { Sql } from '../../daemon/api/sql.js';
+import type { Sql } from '../../daemon/store/sql.js';
 import { createApp } from '../../daemon/http/app.js';
 import type { RouteRule } from '../../daemon/api/router.js';
 import { Store } from '../../daemon/store/store.js';

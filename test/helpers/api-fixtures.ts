@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tempDir } from './daemon-process.js';
 import type { Call } from './api-app.js';
 import type { LiveMapping } from '../../daemon/mapping/live-mapping.js';
-import type { Sql } from '../../daemon/api/sql.js';
+import type { Sql } from '../../daemon/store/sql.js';
 
 let seq = 0;
 const uniq = (): string => `${Date.now().toString(36)}${(seq++).toString(36)}`;

@@ -1,7 +1,7 @@
 /** The API's writes are announced once their transaction commits, and never when it rolls back. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Sql } from '../../daemon/api/sql.js';
+import { Sql } from '../../daemon/store/sql.js';
 import { Store } from '../../daemon/store/store.js';
 import { tempDir } from '../helpers/daemon-process.js';
 

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sign, verify } from 'hono/jwt';
-import type { Sql } from '../sql.js';
+import type { Sql } from '../../store/sql.js';
 import { ApiError } from '../errors.js';
 import type { Role } from '../access.js';
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../access.js';
 import { conflict } from '../errors.js';
-import type { Sql } from '../sql.js';
+import type { Sql } from '../../store/sql.js';
 import { hashPassword } from './passwords.js';
 
 export interface NewUser {

@@ -186,12 +186,7 @@ export function registerBiometricRoutes(router: ApiRouter, deps: ApiDeps): void 
       update: deviceUpdate,
       timeColumn: 'created_at',
       // event_id: the devices assigned to someone for that event
-      eventFilter: (q, eventId) =>
-        q.where(
-          'id',
-          'in',
-          sql.db.selectFrom('device_assignments').select('device_id').where('event_id', '=', eventId),
-        ),
+      eventVia: { table: 'device_assignments', column: 'device_id' },
       access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: STAFF },
     },
     deps,

@@ -59,9 +59,10 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
     (c, { query }) => {
       const now = sql.now();
       return c.json(
-        listPage(sql, 'events', { timeColumn: 'starts_at', eventColumn: 'id', columns: eventColumns }, query, (q) =>
-          q.where('ends_at', '>', now).where('is_active', '=', 1),
-        ),
+        listPage(sql, 'events', { timeColumn: 'starts_at', eventColumn: 'id', columns: eventColumns }, query, [
+          ['ends_at', '>', now],
+          ['is_active', '=', 1],
+        ]),
         200,
       );
     },

@@ -98,12 +98,7 @@ export function registerMovementRoutes(router: ApiRouter, deps: ApiDeps): void {
         return { pattern_data: learned, examples: undefined };
       },
       // event_id: the patterns detected at that event
-      eventFilter: (q, eventId) =>
-        q.where(
-          'id',
-          'in',
-          sql.db.selectFrom('detected_patterns').select('pattern_id').where('event_id', '=', eventId),
-        ),
+      eventVia: { table: 'detected_patterns', column: 'pattern_id' },
       // Technicians teach patterns by example (beyond the design's admin-only writes); deleting stays admin.
       access: { list: ANY, get: ANY, create: STAFF, update: STAFF, delete: ADMIN },
     },

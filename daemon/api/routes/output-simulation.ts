@@ -5,7 +5,7 @@
  */
 import { DancerModel } from '../../../drivers/sim/dancer-model.js';
 import { getRow } from '../resource.js';
-import type { Sql } from '../sql.js';
+import type { Sql } from '../../store/sql.js';
 
 export interface CrowdReading {
   intensity: number;

@@ -2,7 +2,7 @@
 import { simulateSession } from '../../../drivers/sim/session-records.js';
 import { ApiError } from '../errors.js';
 import { getRow } from '../resource.js';
-import type { Sql } from '../sql.js';
+import type { Sql } from '../../store/sql.js';
 
 export interface SimulateInput {
   event_id: number;

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, conflict, forbidden } from '../errors.js';
 import { body, errors, idParam, json } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
-import { getRow, listPage, type LooseSelect } from '../resource.js';
+import { getRow, listPage } from '../resource.js';
 import { userOf, type ApiRouter } from '../router.js';
 import {
   createUserIn,
@@ -149,10 +149,10 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
       responses: { 200: json(pageSchema(userOut), 'a page of users'), ...errors(401, 403, 422) },
     },
     (c, { query }) => {
-      const registeredFor = (q: LooseSelect, eventId: number): LooseSelect =>
-        q.where('id', 'in', sql.db.selectFrom('registrations').select('user_id').where('event_id', '=', eventId));
+      // event_id: the users registered for that event
+      const registered = { table: 'registrations', column: 'user_id' };
       return c.json(
-        listPage(sql, 'users', { timeColumn: 'created_at', eventFilter: registeredFor, columns: userColumns }, query),
+        listPage(sql, 'users', { timeColumn: 'created_at', eventVia: registered, columns: userColumns }, query),
         200,
       );
     },

@@ -8,7 +8,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Compilable, Kysely } from 'kysely';
-import type { Database, OutboxEntity } from '../store/schema.js';
+import type { Database, OutboxEntity } from './schema.js';
 
 export type Op = 'upsert' | 'delete';
 
