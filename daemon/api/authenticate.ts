@@ -3,6 +3,7 @@ import type { CurrentUser } from './access.js';
 import type { Tokens } from './auth/tokens.js';
 import type { ApiContext, Authenticate } from './router.js';
 import type { Sql } from '../store/sql.js';
+import { activeUser } from '../store/repositories/users.js';
 
 export function bearerAuthenticator(sql: Sql, tokens: Tokens): Authenticate {
   return async (c: ApiContext): Promise<CurrentUser | undefined> => {
@@ -11,8 +12,6 @@ export function bearerAuthenticator(sql: Sql, tokens: Tokens): Authenticate {
     if (!token) return undefined;
     const id = await tokens.verifyAccess(token);
     if (id === undefined) return undefined;
-    return sql.first(
-      sql.db.selectFrom('users').select(['id', 'username', 'role']).where('id', '=', id).where('is_active', '=', 1),
-    );
+    return activeUser(sql, id);
   };
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { metaValue } from './repositories/box-meta.js';
 import {
   SCALAR_SIGNALS,
   scalarBlock,
@@ -209,6 +210,5 @@ export class Store {
 
 /** Each box has a stable random id, made once; the cloud keys its outbox sequence by it. */
 export function ensureBoxId(opened: Pick<OpenedDatabase, 'sqlite'>): string {
-  opened.sqlite.prepare(`INSERT OR IGNORE INTO box_meta (key, value) VALUES ('box_id', ?)`).run(randomUUID());
-  return (opened.sqlite.prepare(`SELECT value FROM box_meta WHERE key = 'box_id'`).get() as { value: string }).value;
+  return metaValue(opened.sqlite, 'box_id', () => randomUUID());
 }

@@ -5,11 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import { metaValue } from '../../store/repositories/box-meta.js';
 
 export function jwtSecret(configured: string | undefined, sqlite: BetterSqlite3.Database): string {
   if (configured) return configured;
-  sqlite
-    .prepare(`INSERT OR IGNORE INTO box_meta (key, value) VALUES ('jwt_secret', ?)`)
-    .run(randomBytes(32).toString('base64url'));
-  return (sqlite.prepare(`SELECT value FROM box_meta WHERE key = 'jwt_secret'`).get() as { value: string }).value;
+  return metaValue(sqlite, 'jwt_secret', () => randomBytes(32).toString('base64url'));
 }

@@ -5,6 +5,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sign, verify } from 'hono/jwt';
 import type { Sql } from '../../store/sql.js';
+import {
+  insertRefreshToken,
+  refreshTokenByHash,
+  revokeRefreshToken,
+  revokeRefreshTokens,
+} from '../../store/repositories/refresh-tokens.js';
 import { ApiError } from '../errors.js';
 import type { Role } from '../access.js';
 
@@ -40,15 +46,13 @@ export class Tokens {
       'HS256',
     );
     const refresh = randomBytes(32).toString('base64url');
-    this.sql.run(
-      this.sql.db.insertInto('refresh_tokens').values({
-        token_hash: sha256(refresh),
-        family,
-        user_id: user.id,
-        created_at: now,
-        expires_at: now + this.settings.refreshTokenTtlS * 1000,
-      }),
-    );
+    insertRefreshToken(this.sql, {
+      token_hash: sha256(refresh),
+      family,
+      user_id: user.id,
+      created_at: now,
+      expires_at: now + this.settings.refreshTokenTtlS * 1000,
+    });
     return {
       access_token: access,
       token_type: 'bearer',
@@ -73,21 +77,15 @@ export class Tokens {
     const { sql } = this;
     const now = sql.now();
     const outcome = sql.tx(() => {
-      const row = sql.first(sql.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', sha256(token)));
+      const row = refreshTokenByHash(sql, sha256(token));
       if (!row || row.expires_at <= now) return undefined;
       if (row.revoked_at !== null) {
         // Someone holds a copy of an already-rotated token: end that whole login.
         // (Returned, not thrown: a throw would roll this revocation back.)
-        sql.run(
-          sql.db
-            .updateTable('refresh_tokens')
-            .set({ revoked_at: now })
-            .where('family', '=', row.family)
-            .where('revoked_at', 'is', null),
-        );
+        revokeRefreshTokens(sql, 'family', row.family, now);
         return undefined;
       }
-      sql.run(sql.db.updateTable('refresh_tokens').set({ revoked_at: now }).where('id', '=', row.id));
+      revokeRefreshToken(sql, row.id, now);
       return { userId: row.user_id, family: row.family };
     });
     if (!outcome) throw invalid();
@@ -95,13 +93,6 @@ export class Tokens {
   }
 
   revokeUser(userId: number): void {
-    const { sql } = this;
-    sql.run(
-      sql.db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: sql.now() })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null),
-    );
+    revokeRefreshTokens(this.sql, 'user_id', userId, this.sql.now());
   }
 }

@@ -7,6 +7,7 @@ import type { Role } from '../access.js';
 import { conflict } from '../errors.js';
 import type { Sql } from '../../store/sql.js';
 import { hashPassword } from './passwords.js';
+import { activeAdminCount, insertUser, nameTaken } from '../../store/repositories/users.js';
 
 export interface NewUser {
   username: string;
@@ -27,49 +28,27 @@ export async function createUser(sql: Sql, input: NewUser): Promise<number> {
   return sql.tx(() => {
     // checked again inside the transaction: the hash took ~35 ms in which another request may have won
     assertFree(sql, input.username, input.email);
-    const { id } = sql.run(
-      sql.db.insertInto('users').values({
-        username: input.username,
-        email: input.email,
-        password_hash: passwordHash,
-        role: input.role,
-        is_active: input.is_active === false ? 0 : 1,
-        pseudonym: newPseudonym(),
-        consent_biometrics: input.consent_biometrics ? 1 : 0,
-        consent_cloud_sync: input.consent_cloud_sync ? 1 : 0,
-        consent_updated_at:
-          input.consent_biometrics === undefined && input.consent_cloud_sync === undefined ? null : now,
-        created_at: now,
-        updated_at: now,
-      }),
-    );
-    sql.outbox('users', id);
-    return id;
+    return insertUser(sql, {
+      username: input.username,
+      email: input.email,
+      password_hash: passwordHash,
+      role: input.role,
+      is_active: input.is_active === false ? 0 : 1,
+      pseudonym: newPseudonym(),
+      consent_biometrics: input.consent_biometrics ? 1 : 0,
+      consent_cloud_sync: input.consent_cloud_sync ? 1 : 0,
+      consent_updated_at: input.consent_biometrics === undefined && input.consent_cloud_sync === undefined ? null : now,
+      created_at: now,
+      updated_at: now,
+    });
   });
 }
 
 export function assertFree(sql: Sql, username: string | undefined, email: string | undefined, exceptId = 0): void {
-  if (
-    username !== undefined &&
-    sql.first(sql.db.selectFrom('users').select('id').where('username', '=', username).where('id', '!=', exceptId))
-  ) {
+  if (username !== undefined && nameTaken(sql, 'username', username, exceptId))
     throw conflict('already_exists', `username "${username}" is already taken`, 'body.username');
-  }
-  if (
-    email !== undefined &&
-    sql.first(sql.db.selectFrom('users').select('id').where('email', '=', email).where('id', '!=', exceptId))
-  ) {
+  if (email !== undefined && nameTaken(sql, 'email', email, exceptId))
     throw conflict('already_exists', `email "${email}" is already registered`, 'body.email');
-  }
 }
 
-export function activeAdminCount(sql: Sql): number {
-  const row = sql.first(
-    sql.db
-      .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('role', '=', 'admin')
-      .where('is_active', '=', 1),
-  );
-  return row?.n ?? 0;
-}
+export { activeAdminCount };

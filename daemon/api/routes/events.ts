@@ -7,6 +7,13 @@ import { body, errors, json } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
 import { getRow, listPage, registerResource } from '../resource.js';
 import { userOf, type ApiRouter } from '../router.js';
+import { rowExists } from '../../store/repositories/records.js';
+import {
+  activeRegistrations,
+  register,
+  registrationOf,
+  setAttendance,
+} from '../../store/repositories/registrations.js';
 import {
   attendanceIn,
   eventColumns,
@@ -23,26 +30,14 @@ const base = '/api/v1/events';
 
 export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
   const { sql } = deps;
-  const activeRegistrations = (eventId: number): number =>
-    sql.first(
-      sql.db
-        .selectFrom('registrations')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('event_id', '=', eventId)
-        .where('is_active', '=', 1),
-    )?.n ?? 0;
   const target = (me: CurrentUser, userId: number | undefined, who: 'admin' | 'staff'): number => {
     const id = userId ?? me.id;
     if (id !== me.id && !(who === 'admin' ? me.role === 'admin' : isStaff(me)))
       throw forbidden(`only ${who === 'admin' ? 'an admin' : 'admin or technician'} may do this for someone else`);
-    if (!sql.first(sql.db.selectFrom('users').select('id').where('id', '=', id)))
+    if (!rowExists(sql, 'users', id))
       throw new ApiError(422, 'unknown_reference', `body.user_id: no user with id ${id}`, 'body.user_id');
     return id;
   };
-  const registration = (eventId: number, userId: number): Row | undefined =>
-    sql.first(
-      sql.db.selectFrom('registrations').selectAll().where('event_id', '=', eventId).where('user_id', '=', userId),
-    );
   const regJson = (id: number): Row => toApi(registrationColumns, getRow(sql, 'registrations', id, 'registration'));
 
   // Static paths first: hono tries routes in order, and /events/{id} would claim "upcoming".
@@ -87,7 +82,7 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
           throw conflict('event_inactive', `event ${input.event_id} is not open for registration`, 'body.event_id');
         if (Number(event.ends_at) <= sql.now())
           throw conflict('event_over', `event ${input.event_id} has already ended`, 'body.event_id');
-        const existing = registration(input.event_id, userId);
+        const existing = registrationOf(sql, input.event_id, userId);
         if (existing?.is_active === 1)
           throw conflict(
             'already_registered',
@@ -95,26 +90,9 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
             'body.user_id',
           );
         const capacity = event.capacity as number | null;
-        if (capacity !== null && activeRegistrations(input.event_id) >= capacity)
+        if (capacity !== null && activeRegistrations(sql, input.event_id) >= capacity)
           throw conflict('event_full', `event ${input.event_id} is full (${capacity} places)`, 'body.event_id');
-        let regId: number;
-        if (existing) {
-          regId = Number(existing.id);
-          sql.run(
-            sql.db
-              .updateTable('registrations')
-              .set({ is_active: 1, registered_at: sql.now(), checked_in_at: null, checked_out_at: null })
-              .where('id', '=', regId),
-          );
-        } else {
-          regId = sql.run(
-            sql.db
-              .insertInto('registrations')
-              .values({ event_id: input.event_id, user_id: userId, registered_at: sql.now() }),
-          ).id;
-        }
-        sql.outbox('registrations', regId);
-        return regId;
+        return register(sql, input.event_id, userId, existing);
       });
       return c.json(regJson(id), 201);
     },
@@ -138,7 +116,7 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
         const userId = target(userOf(c), input.user_id, 'staff');
         const id = sql.tx(() => {
           getRow(sql, 'events', input.event_id, 'event');
-          const reg = registration(input.event_id, userId);
+          const reg = registrationOf(sql, input.event_id, userId);
           if (reg?.is_active !== 1)
             throw conflict(
               'not_registered',
@@ -146,20 +124,11 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
               'body.event_id',
             );
           const inside = reg.checked_in_at !== null && reg.checked_out_at === null;
-          const now = sql.now();
-          if (action === 'checkin') {
-            if (inside) throw conflict('already_checked_in', `user ${userId} is already checked in`, 'body.user_id');
-            sql.run(
-              sql.db
-                .updateTable('registrations')
-                .set({ checked_in_at: now, checked_out_at: null })
-                .where('id', '=', Number(reg.id)),
-            );
-          } else {
-            if (!inside) throw conflict('not_checked_in', `user ${userId} is not checked in`, 'body.user_id');
-            sql.run(sql.db.updateTable('registrations').set({ checked_out_at: now }).where('id', '=', Number(reg.id)));
-          }
-          sql.outbox('registrations', Number(reg.id));
+          if (action === 'checkin' && inside)
+            throw conflict('already_checked_in', `user ${userId} is already checked in`, 'body.user_id');
+          if (action === 'checkout' && !inside)
+            throw conflict('not_checked_in', `user ${userId} is not checked in`, 'body.user_id');
+          setAttendance(sql, Number(reg.id), action);
           return Number(reg.id);
         });
         return c.json(regJson(id), 200);
@@ -204,7 +173,7 @@ export function registerEventRoutes(router: ApiRouter, deps: ApiDeps): void {
       check: (e, _user, before) => {
         if (Date.parse(String(e.ends_at)) < Date.parse(String(e.starts_at)))
           throw new ApiError(422, 'validation_failed', 'body.ends_at: must not be before starts_at', 'body.ends_at');
-        const registered = before && typeof e.capacity === 'number' ? activeRegistrations(Number(e.id)) : 0;
+        const registered = before && typeof e.capacity === 'number' ? activeRegistrations(sql, Number(e.id)) : 0;
         if (typeof e.capacity === 'number' && e.capacity < registered) {
           throw conflict(
             'capacity_below_registrations',

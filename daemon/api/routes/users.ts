@@ -1,4 +1,5 @@
 /** /api/v1/users: registration, login and refresh, the current user, and user admin. */
+import { activeUser, deleteUser, loginAccount, updateUser } from '../../store/repositories/users.js';
 import { ADMIN, ANY, roles, type Access, type CurrentUser } from '../access.js';
 import { activeAdminCount, assertFree, createUser } from '../auth/users.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
@@ -74,12 +75,7 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
     },
     async (c, { body: input }) => {
       const address = deps.clientAddress(c);
-      const row = sql.first(
-        sql.db
-          .selectFrom('users')
-          .select(['id', 'role', 'password_hash', 'is_active'])
-          .where((eb) => eb.or([eb('username', '=', input.username), eb('email', '=', input.username)])),
-      );
+      const row = loginAccount(sql, input.username);
       // Throttled per account, whichever of its names was typed; an unknown name by itself.
       const account = row ? `id:${row.id}` : `name:${input.username.toLowerCase()}`;
       await limiter.before(account, address);
@@ -105,9 +101,7 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
     },
     async (c, { body: input }) => {
       const { userId, family } = tokens.consumeRefresh(input.refresh_token);
-      const user = sql.first(
-        sql.db.selectFrom('users').select(['id', 'role']).where('id', '=', userId).where('is_active', '=', 1),
-      );
+      const user = activeUser(sql, userId);
       if (!user) throw new ApiError(401, 'invalid_token', 'the account of this token is disabled or gone');
       return c.json(await tokens.issue(user, family), 200);
     },
@@ -219,30 +213,24 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
       sql.tx(() => {
         if (losesAdmin && activeAdminCount(sql) <= 1)
           throw conflict('last_admin', 'this is the last active admin; make another admin first', 'body.role');
-        sql.run(
-          sql.db
-            .updateTable('users')
-            .set({
-              ...(input.username !== undefined && { username: input.username }),
-              ...(input.email !== undefined && { email: input.email }),
-              ...(passwordHash !== undefined && { password_hash: passwordHash }),
-              ...(input.role !== undefined && { role: input.role }),
-              ...(input.is_active !== undefined && { is_active: input.is_active ? 1 : 0 }),
-              ...(input.consent_biometrics !== undefined && {
-                consent_biometrics: input.consent_biometrics ? 1 : 0,
-                consent_updated_at: now,
-              }),
-              ...(input.consent_cloud_sync !== undefined && {
-                consent_cloud_sync: input.consent_cloud_sync ? 1 : 0,
-                consent_updated_at: now,
-              }),
-              updated_at: now,
-            })
-            .where('id', '=', params.id),
-        );
+        updateUser(sql, params.id, {
+          ...(input.username !== undefined && { username: input.username }),
+          ...(input.email !== undefined && { email: input.email }),
+          ...(passwordHash !== undefined && { password_hash: passwordHash }),
+          ...(input.role !== undefined && { role: input.role }),
+          ...(input.is_active !== undefined && { is_active: input.is_active ? 1 : 0 }),
+          ...(input.consent_biometrics !== undefined && {
+            consent_biometrics: input.consent_biometrics ? 1 : 0,
+            consent_updated_at: now,
+          }),
+          ...(input.consent_cloud_sync !== undefined && {
+            consent_cloud_sync: input.consent_cloud_sync ? 1 : 0,
+            consent_updated_at: now,
+          }),
+          updated_at: now,
+        });
         // A new password or a disabled account ends every other login of that account.
         if (passwordHash !== undefined || input.is_active === false) tokens.revokeUser(params.id);
-        sql.outbox('users', params.id);
       });
       return c.json(userJson(params.id), 200);
     },
@@ -263,8 +251,7 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
       sql.tx(() => {
         if (before.role === 'admin' && before.is_active === 1 && activeAdminCount(sql) <= 1)
           throw conflict('last_admin', 'this is the last active admin; make another admin first');
-        sql.run(sql.db.deleteFrom('users').where('id', '=', params.id));
-        sql.outbox('users', params.id, 'delete');
+        deleteUser(sql, params.id);
       });
       return c.body(null, 204);
     },

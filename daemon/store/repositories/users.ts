@@ -1,0 +1,63 @@
+/** Accounts: looked up to log in and authenticate, created, changed and deleted with their outbox entries. */
+import type { Insertable, Updateable } from 'kysely';
+import type { UsersTable } from '../schema.js';
+import type { Sql } from '../sql.js';
+
+export function insertUser(sql: Sql, values: Insertable<UsersTable>): number {
+  return sql.tx(() => {
+    const { id } = sql.run(sql.db.insertInto('users').values(values));
+    sql.outbox('users', id);
+    return id;
+  });
+}
+
+export function updateUser(sql: Sql, id: number, set: Updateable<UsersTable>): void {
+  sql.tx(() => {
+    sql.run(sql.db.updateTable('users').set(set).where('id', '=', id));
+    sql.outbox('users', id);
+  });
+}
+
+/** Deletes an account; what was recorded about them goes with it (the schema cascades). */
+export function deleteUser(sql: Sql, id: number): void {
+  sql.tx(() => {
+    sql.run(sql.db.deleteFrom('users').where('id', '=', id));
+    sql.outbox('users', id, 'delete');
+  });
+}
+
+/** Is `field` = `value` taken by an account other than `exceptId`? */
+export function nameTaken(sql: Sql, field: 'username' | 'email', value: string, exceptId = 0): boolean {
+  return (
+    sql.first(sql.db.selectFrom('users').select('id').where(field, '=', value).where('id', '!=', exceptId)) !==
+    undefined
+  );
+}
+
+export function activeAdminCount(sql: Sql): number {
+  const row = sql.first(
+    sql.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'admin')
+      .where('is_active', '=', 1),
+  );
+  return row?.n ?? 0;
+}
+
+/** The account a login names, by username or email. */
+export function loginAccount(sql: Sql, name: string) {
+  return sql.first(
+    sql.db
+      .selectFrom('users')
+      .select(['id', 'role', 'password_hash', 'is_active'])
+      .where((eb) => eb.or([eb('username', '=', name), eb('email', '=', name)])),
+  );
+}
+
+/** An active account by id (a disabled or deleted one is undefined). */
+export function activeUser(sql: Sql, id: number) {
+  return sql.first(
+    sql.db.selectFrom('users').select(['id', 'username', 'role']).where('id', '=', id).where('is_active', '=', 1),
+  );
+}
