@@ -3,6 +3,7 @@
  * music clock, as cues for the mapping rules; optionally with its song, started just before
  * the routine's first "1" so the song's grid and the routine line up.
  */
+import { songAudio, songToPlay } from '../../store/repositories/songs.js';
 import { ANY, STAFF, isStaff } from '../access.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -95,15 +96,7 @@ export function registerChoreoLiveRoutes(router: ApiRouter, deps: ApiDeps): void
       if (input.with_song) {
         const playback = deps.hardware.room?.playback;
         if (!playback) throw new ApiError(503, 'unavailable', 'song playback is not running');
-        const song =
-          songId === null
-            ? undefined
-            : sql.first(
-                sql.db
-                  .selectFrom('songs')
-                  .select(['id', 'title', 'sha256', 'mime_type', 'analysis'])
-                  .where('id', '=', songId),
-              );
+        const song = songId === null ? undefined : songToPlay(sql, songId);
         if (!song)
           throw new ApiError(
             409,
@@ -111,11 +104,7 @@ export function registerChoreoLiveRoutes(router: ApiRouter, deps: ApiDeps): void
             'this choreography has no song in the library to play with it',
             'body.with_song',
           );
-        const file = songFile(
-          songs.cacheDir,
-          song,
-          () => sql.first(sql.db.selectFrom('songs').select('data').where('id', '=', song.id))!.data,
-        );
+        const file = songFile(songs.cacheDir, song, () => songAudio(sql, song.id));
         // Two beats before the first "1": the clock is on the song's grid when the routine starts.
         await playback.play(
           { id: song.id, title: song.title, file, analysis: analysisOut.parse(JSON.parse(song.analysis)) },

@@ -3,6 +3,7 @@
  * (202 with the task); the tasks are listed, read, cancelled, and their video fetched.
  * Dancers see their own tasks; staff see all. Another dancer's task is 404.
  */
+import { rowExists } from '../../store/repositories/records.js';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { z } from '@hono/zod-openapi';
@@ -55,7 +56,7 @@ export function registerChoreoTaskRoutes(router: ApiRouter, deps: ApiDeps): void
     input: { song_id: number; query: string; seed: number; render: boolean },
     params: object | null = null,
   ) => {
-    if (!sql.first(sql.db.selectFrom('songs').select('id').where('id', '=', input.song_id)))
+    if (!rowExists(sql, 'songs', input.song_id))
       throw new ApiError(422, 'unknown_reference', `body.song_id: no song with id ${input.song_id}`, 'body.song_id');
     const now = sql.now();
     const { id } = sql.run(

@@ -1,4 +1,5 @@
 /** /api/v1/choreography: the move library, request understanding and blueprints over a song of the library. */
+import { songRow } from '../../store/repositories/songs.js';
 import { ANY } from '../access.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
@@ -55,7 +56,7 @@ export function registerChoreographyRoutes(router: ApiRouter, deps: ApiDeps): vo
       responses: { 200: json(blueprintOut, 'the blueprint, each move with why'), ...errors(401, 404, 422) },
     },
     async (c, { body: input }) => {
-      const row = sql.first(sql.db.selectFrom('songs').select(['analysis']).where('id', '=', input.song_id));
+      const row = songRow(sql, input.song_id, ['analysis']);
       if (!row) throw notFound('song', input.song_id);
       const analysis = JSON.parse(row.analysis) as SongAnalysis;
       try {

@@ -3,6 +3,7 @@
  * with its song), listed, read, deleted, and counted. Dancers see their own; staff see all.
  * Each save and delete is enqueued for the cloud with the row, in one transaction.
  */
+import { rowExists } from '../../store/repositories/records.js';
 import { z } from '@hono/zod-openapi';
 import type { Selectable } from 'kysely';
 import { ANY, isStaff, type CurrentUser } from '../access.js';
@@ -143,7 +144,7 @@ export function registerCollectionRoutes(router: ApiRouter, deps: ApiDeps): void
       } else {
         blueprint = JSON.stringify(input.blueprint);
       }
-      if (songId !== null && !sql.first(sql.db.selectFrom('songs').select('id').where('id', '=', songId)))
+      if (songId !== null && !rowExists(sql, 'songs', songId))
         throw new ApiError(422, 'unknown_reference', `body.song_id: no song with id ${songId}`, 'body.song_id');
       const now = sql.now();
       const id = sql.tx(() => {

@@ -25,17 +25,20 @@ import {
   songUpload,
 } from '../schemas/songs.js';
 import { sha256Hex, songFile } from '../../playback/song-files.js';
+import {
+  deleteSong,
+  insertSong,
+  songAudio,
+  songIdByHash,
+  songRow,
+  songToPlay,
+} from '../../store/repositories/songs.js';
 
 export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
   const { sql, songs } = deps;
   const tags = ['songs'];
   const detail = (id: number) => {
-    const row = sql.first(
-      sql.db
-        .selectFrom('songs')
-        .select([...songMeta, 'analysis'])
-        .where('id', '=', id),
-    );
+    const row = songRow(sql, id, [...songMeta, 'analysis']);
     if (!row) throw notFound('song', id);
     return { ...toApi(songColumns, row), analysis: analysisOut.parse(JSON.parse(row.analysis)) };
   };
@@ -92,9 +95,9 @@ export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
           'body.file',
         );
       const sha256 = sha256Hex(bytes);
-      const existing = sql.first(sql.db.selectFrom('songs').select('id').where('sha256', '=', sha256));
-      if (existing)
-        throw conflict('duplicate_song', `body.file: this audio is already song ${existing.id}`, 'body.file');
+      const existing = songIdByHash(sql, sha256);
+      if (existing !== undefined)
+        throw conflict('duplicate_song', `body.file: this audio is already song ${existing}`, 'body.file');
       const file = songFile(songs.cacheDir, { sha256, mime_type: info.mime }, () => bytes);
       let analysis;
       try {
@@ -109,24 +112,18 @@ export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
         );
       }
       const now = sql.now();
-      const id = sql.tx(() => {
-        const created = sql.run(
-          sql.db.insertInto('songs').values({
-            title: input.title,
-            artist: input.artist ?? null,
-            mime_type: info.mime,
-            size_bytes: bytes.length,
-            sha256,
-            data: Buffer.from(bytes),
-            duration_s: analysis.durationS,
-            tempo: analysis.tempo,
-            analysis: JSON.stringify(analysis),
-            created_at: now,
-            updated_at: now,
-          }),
-        ).id;
-        sql.outbox('songs', created);
-        return created;
+      const id = insertSong(sql, {
+        title: input.title,
+        artist: input.artist ?? null,
+        mime_type: info.mime,
+        size_bytes: bytes.length,
+        sha256,
+        data: Buffer.from(bytes),
+        duration_s: analysis.durationS,
+        tempo: analysis.tempo,
+        analysis: JSON.stringify(analysis),
+        created_at: now,
+        updated_at: now,
       });
       return c.json(detail(id), 201);
     },
@@ -162,7 +159,7 @@ export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
       },
     },
     (c, { params }) => {
-      const row = sql.first(sql.db.selectFrom('songs').select(['data', 'mime_type']).where('id', '=', params.id));
+      const row = songRow(sql, params.id, ['data', 'mime_type']);
       if (!row) throw notFound('song', params.id);
       return c.body(new Uint8Array(row.data), 200, {
         'Content-Type': row.mime_type,
@@ -182,11 +179,7 @@ export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
       responses: { 204: { description: 'deleted' }, ...errors(401, 403, 404, 422) },
     },
     (c, { params }) => {
-      sql.tx(() => {
-        const gone = sql.run(sql.db.deleteFrom('songs').where('id', '=', params.id));
-        if (gone.changes === 0) throw notFound('song', params.id);
-        sql.outbox('songs', params.id, 'delete');
-      });
+      if (!deleteSong(sql, params.id)) throw notFound('song', params.id);
       return c.body(null, 204);
     },
   );
@@ -220,12 +213,7 @@ export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
     },
     async (c, { body: input }) => {
       const p = playback();
-      const row = sql.first(
-        sql.db
-          .selectFrom('songs')
-          .select(['id', 'title', 'sha256', 'mime_type', 'analysis'])
-          .where('id', '=', input.song_id),
-      );
+      const row = songToPlay(sql, input.song_id);
       if (!row) throw new ApiError(404, 'not_found', `body.song_id: no song with id ${input.song_id}`, 'body.song_id');
       const analysis = analysisOut.parse(JSON.parse(row.analysis));
       if (input.from_s >= analysis.durationS)
@@ -235,11 +223,7 @@ export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
           `body.from_s: the song is ${analysis.durationS} s long`,
           'body.from_s',
         );
-      const file = songFile(
-        songs.cacheDir,
-        row,
-        () => sql.first(sql.db.selectFrom('songs').select('data').where('id', '=', row.id))!.data,
-      );
+      const file = songFile(songs.cacheDir, row, () => songAudio(sql, row.id));
       return c.json(await p.play({ id: row.id, title: row.title, file, analysis }, input.from_s), 200);
     },
   );

@@ -1,4 +1,5 @@
 /** /api/v1/sound beyond the shared output routes: song selections and sound samples. */
+import { createRow, findColumns, updateRow } from '../../store/repositories/records.js';
 import { bodyLimit } from 'hono/body-limit';
 import { ANY, OWN, STAFF, isStaff } from '../access.js';
 import { sniffAudio } from '../audio-sniff.js';
@@ -49,13 +50,8 @@ export function registerSoundRoutes(router: ApiRouter, deps: ApiDeps): void {
       },
       (c, { params }) => {
         getRow(sql, 'song_selections', params.id, 'song selection');
-        sql.tx(() => {
-          sql.run(
-            sql.db.updateTable('song_selections').set({ status, updated_at: sql.now() }).where('id', '=', params.id),
-          );
-          sql.outbox('song_selections', params.id);
-        });
-        return c.json(toApi(songColumns, getRow(sql, 'song_selections', params.id, 'song selection')), 200);
+        const row = updateRow(sql, 'song_selections', params.id, { status, updated_at: sql.now() });
+        return c.json(toApi(songColumns, row), 200);
       },
     );
   }
@@ -146,23 +142,17 @@ export function registerSoundRoutes(router: ApiRouter, deps: ApiDeps): void {
           'body.file',
         );
       const now = sql.now();
-      const id = sql.tx(() => {
-        const created = sql.run(
-          sql.db.insertInto('sound_samples').values({
-            name: input.name,
-            category: input.category,
-            mime_type: info.mime,
-            size_bytes: bytes.length,
-            duration_s: input.duration_s ?? info.durationS ?? null,
-            sample_rate: input.sample_rate ?? info.sampleRate ?? null,
-            data: Buffer.from(bytes),
-            created_at: now,
-          }),
-        ).id;
-        sql.outbox('sound_samples', created);
-        return created;
+      const row = createRow(sql, 'sound_samples', {
+        name: input.name,
+        category: input.category,
+        mime_type: info.mime,
+        size_bytes: bytes.length,
+        duration_s: input.duration_s ?? info.durationS ?? null,
+        sample_rate: input.sample_rate ?? info.sampleRate ?? null,
+        data: Buffer.from(bytes),
+        created_at: now,
       });
-      return c.json(toApi(sampleColumns, getRow(sql, 'sound_samples', id, 'sound sample')), 201);
+      return c.json(toApi(sampleColumns, row), 201);
     },
   );
 
@@ -177,12 +167,7 @@ export function registerSoundRoutes(router: ApiRouter, deps: ApiDeps): void {
       responses: { 200: json(sampleOut, 'the sample'), ...errors(401, 404, 422) },
     },
     (c, { params }) => {
-      const row = sql.first(
-        sql.db
-          .selectFrom('sound_samples')
-          .select([...sampleMeta])
-          .where('id', '=', params.id),
-      );
+      const row = findColumns(sql, 'sound_samples', params.id, sampleMeta);
       if (!row) throw notFound('sound sample', params.id);
       return c.json(toApi(sampleColumns, row), 200);
     },
@@ -205,9 +190,8 @@ export function registerSoundRoutes(router: ApiRouter, deps: ApiDeps): void {
       },
     },
     (c, { params }) => {
-      const row = sql.first(
-        sql.db.selectFrom('sound_samples').select(['data', 'mime_type', 'name']).where('id', '=', params.id),
-      );
+      const row = findColumns(sql, 'sound_samples', params.id, ['data', 'mime_type', 'name']) as
+        { data: Buffer; mime_type: string; name: string } | undefined;
       if (!row) throw notFound('sound sample', params.id);
       const file = `${row.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.${row.mime_type.split('/')[1] ?? 'bin'}`;
       return c.body(new Uint8Array(row.data), 200, {

@@ -80,6 +80,16 @@ export function findRow(sql: Sql, table: string, id: unknown): Row | undefined {
   return sql.first(loose(sql).selectFrom(table).selectAll().where('id', '=', id));
 }
 
+/** Only the given columns of one row (to leave out a blob). */
+export function findColumns(sql: Sql, table: string, id: unknown, columns: readonly string[]): Row | undefined {
+  return sql.first(
+    loose(sql)
+      .selectFrom(table)
+      .select([...columns])
+      .where('id', '=', id),
+  );
+}
+
 export function rowExists(sql: Sql, table: string, id: unknown): boolean {
   return sql.first(loose(sql).selectFrom(table).select('id').where('id', '=', id)) !== undefined;
 }

@@ -1,0 +1,41 @@
+/** The song library: audio with its analysis, by id or content hash. */
+import type { Insertable } from 'kysely';
+import type { SongsTable } from '../schema-music.js';
+import type { Sql } from '../sql.js';
+
+type SongColumn = keyof SongsTable & string;
+
+/** The given columns of one song (leave out `data` unless the audio itself is wanted). */
+export function songRow<C extends SongColumn>(sql: Sql, id: number, columns: readonly C[]) {
+  return sql.first(sql.db.selectFrom('songs').select(columns).where('id', '=', id));
+}
+
+/** What playing a song needs besides the audio, which `songAudio` reads only when the cache lacks it. */
+export function songToPlay(sql: Sql, id: number) {
+  return songRow(sql, id, ['id', 'title', 'sha256', 'mime_type', 'analysis']);
+}
+
+export function songAudio(sql: Sql, id: number): Buffer {
+  return songRow(sql, id, ['data'])!.data;
+}
+
+export function songIdByHash(sql: Sql, sha256: string): number | undefined {
+  return sql.first(sql.db.selectFrom('songs').select('id').where('sha256', '=', sha256))?.id;
+}
+
+export function insertSong(sql: Sql, values: Insertable<SongsTable>): number {
+  return sql.tx(() => {
+    const { id } = sql.run(sql.db.insertInto('songs').values(values));
+    sql.outbox('songs', id);
+    return id;
+  });
+}
+
+/** False when there was no such song. */
+export function deleteSong(sql: Sql, id: number): boolean {
+  return sql.tx(() => {
+    if (sql.run(sql.db.deleteFrom('songs').where('id', '=', id)).changes === 0) return false;
+    sql.outbox('songs', id, 'delete');
+    return true;
+  });
+}
