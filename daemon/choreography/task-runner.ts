@@ -5,6 +5,7 @@
  * while it runs stops at once (its ffmpeg is killed). On start, a task a restart interrupted is
  * run again from the beginning, once; interrupted twice, it fails saying so.
  */
+import { ChoreoTaskStore } from '../store/repositories/choreo-tasks.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -32,24 +33,17 @@ export class TaskRunner {
   private stopped = true;
   private wake: (() => void) | undefined;
 
-  constructor(private readonly deps: TaskRunnerDeps) {}
+  private readonly tasks: ChoreoTaskStore;
+
+  constructor(private readonly deps: TaskRunnerDeps) {
+    this.tasks = new ChoreoTaskStore(deps.sqlite);
+  }
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    const { sqlite, now } = this.deps;
     // Tasks a restart interrupted: again from the start, or failed after too many tries.
-    const t = now();
-    sqlite
-      .prepare(
-        `UPDATE choreo_tasks SET status = 'failed', error = 'interrupted by a restart ' || attempts || ' times', finished_at = ?, updated_at = ? WHERE status IN ('analysing', 'planning', 'rendering') AND attempts >= ?`,
-      )
-      .run(t, t, MAX_ATTEMPTS);
-    sqlite
-      .prepare(
-        `UPDATE choreo_tasks SET status = 'pending', progress = 0, updated_at = ? WHERE status IN ('analysing', 'planning', 'rendering')`,
-      )
-      .run(t);
+    this.tasks.resumeInterrupted(this.deps.now(), MAX_ATTEMPTS);
     this.loop = this.run();
   }
 
@@ -69,21 +63,15 @@ export class TaskRunner {
 
   /** Cancels a pending or running task; false if it had already ended. */
   cancel(id: number): boolean {
-    const t = this.deps.now();
-    const changed = this.deps.sqlite
-      .prepare(
-        `UPDATE choreo_tasks SET status = 'cancelled', finished_at = ?, updated_at = ? WHERE id = ? AND status NOT IN ('completed', 'failed', 'cancelled')`,
-      )
-      .run(t, t, id).changes;
+    const changed = this.tasks.cancel(id, this.deps.now());
     if (changed && this.running?.id === id) this.running.abort.abort(new Error('cancelled'));
-    return changed > 0;
+    return changed;
   }
 
   private async run(): Promise<void> {
-    const next = this.deps.sqlite.prepare(`SELECT id FROM choreo_tasks WHERE status = 'pending' ORDER BY id LIMIT 1`);
     while (!this.stopped) {
-      const row = next.get() as { id: number } | undefined;
-      if (!row) {
+      const next = this.tasks.nextPending();
+      if (next === undefined) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, 5000);
           function done(): void {
@@ -95,47 +83,24 @@ export class TaskRunner {
         this.wake = undefined;
         continue;
       }
-      await this.runOne(row.id);
+      await this.runOne(next);
     }
   }
 
   private async runOne(id: number): Promise<void> {
-    const { sqlite, now, log } = this.deps;
-    const task = sqlite
-      .prepare('SELECT id, song_id, query, params, seed, render FROM choreo_tasks WHERE id = ?')
-      .get(id) as {
-      id: number;
-      song_id: number | null;
-      query: string;
-      params: string | null;
-      seed: number;
-      render: number;
-    };
+    const { now, log } = this.deps;
+    const tasks = this.tasks;
     const abort = new AbortController();
     this.running = { id, abort };
     const t0 = now();
-    sqlite
-      .prepare(
-        `UPDATE choreo_tasks SET status = 'analysing', progress = 0, attempts = attempts + 1, started_at = ?, updated_at = ?, error = NULL WHERE id = ? AND status = 'pending'`,
-      )
-      .run(t0, t0, id);
-    const setStage = sqlite.prepare(
-      `UPDATE choreo_tasks SET status = ?, progress = ?, updated_at = ? WHERE id = ? AND status NOT IN ('cancelled', 'completed', 'failed')`,
-    );
+    const task = tasks.begin(id, t0);
     let lastWrite = 0;
     const out = join(this.deps.videoDir, `task-${id}.mp4`);
     try {
-      const song =
-        task.song_id === null
-          ? undefined
-          : (sqlite.prepare('SELECT sha256, mime_type, analysis FROM songs WHERE id = ?').get(task.song_id) as
-              { sha256: string; mime_type: string; analysis: string } | undefined);
-      if (!song) throw new Error(`song ${task.song_id ?? '(deleted)'} is no longer in the library`);
-      const file = songFile(
-        this.deps.songCacheDir,
-        song,
-        () => (sqlite.prepare('SELECT data FROM songs WHERE id = ?').get(task.song_id) as { data: Buffer }).data,
-      );
+      const songId = task.song_id;
+      const song = songId === null ? undefined : tasks.song(songId);
+      if (songId === null || !song) throw new Error(`song ${songId ?? '(deleted)'} is no longer in the library`);
+      const file = songFile(this.deps.songCacheDir, song, () => tasks.songAudio(songId));
       mkdirSync(this.deps.videoDir, { recursive: true });
       const result = await generateChoreography(
         {
@@ -153,16 +118,12 @@ export class TaskRunner {
             const t = now();
             if (t - lastWrite < 250 && overall > 0 && overall < 1) return;
             lastWrite = t;
-            setStage.run(stage, Math.round(overall * 1000) / 1000, t, id);
+            tasks.stage(id, stage, Math.round(overall * 1000) / 1000, t);
           },
         },
       );
       const t = now();
-      sqlite
-        .prepare(
-          `UPDATE choreo_tasks SET status = 'completed', progress = 1, blueprint = ?, video_path = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status NOT IN ('cancelled')`,
-        )
-        .run(JSON.stringify(result.blueprint), result.video?.file ?? null, t, t, id);
+      tasks.complete(id, JSON.stringify(result.blueprint), result.video?.file ?? null, t);
       log.info(
         { task: id, moves: result.blueprint.steps.length, ms: t - t0, video: result.video?.file },
         'choreography task completed',
@@ -172,11 +133,7 @@ export class TaskRunner {
       rmSync(out, { force: true });
       const t = now();
       const message = abort.signal.aborted ? 'cancelled' : (err as Error).message;
-      sqlite
-        .prepare(
-          `UPDATE choreo_tasks SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status NOT IN ('cancelled', 'completed')`,
-        )
-        .run(message, t, t, id);
+      tasks.fail(id, message, t);
       if (!abort.signal.aborted) log.warn({ task: id, err: message }, 'choreography task failed');
     } finally {
       this.running = undefined;

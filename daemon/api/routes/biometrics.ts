@@ -1,4 +1,6 @@
 /** /api/v1/biometrics: biometric records (consent-gated, own-only for dancers), devices and assignment, simulation. */
+import { assignDevice, openAssignment, releaseAssignment } from '../../store/repositories/assignments.js';
+import { findColumns } from '../../store/repositories/records.js';
 import { ANY, OWN, STAFF } from '../access.js';
 import { toApi } from '../codec.js';
 import type { ApiDeps } from '../deps.js';
@@ -69,7 +71,7 @@ export function registerBiometricRoutes(router: ApiRouter, deps: ApiDeps): void 
         // Nothing is recorded against a dancer who has not agreed to it.
         const userId = record.user_id;
         if (typeof userId !== 'number' || userId === before?.user_id) return undefined;
-        const user = sql.first(sql.db.selectFrom('users').select('consent_biometrics').where('id', '=', userId));
+        const user = findColumns(sql, 'users', userId, ['consent_biometrics']);
         if (user && user.consent_biometrics !== 1) throw consentMissing(userId);
         return undefined;
       },
@@ -119,28 +121,7 @@ export function registerBiometricRoutes(router: ApiRouter, deps: ApiDeps): void 
         input,
       );
       const now = sql.now();
-      const id = sql.tx(() => {
-        for (const open of sql.all(
-          sql.db
-            .selectFrom('device_assignments')
-            .select('id')
-            .where('device_id', '=', params.id)
-            .where('released_at', 'is', null),
-        )) {
-          sql.run(sql.db.updateTable('device_assignments').set({ released_at: now }).where('id', '=', open.id));
-          sql.outbox('device_assignments', open.id);
-        }
-        const created = sql.run(
-          sql.db.insertInto('device_assignments').values({
-            device_id: params.id,
-            user_id: input.user_id,
-            event_id: input.event_id ?? null,
-            assigned_at: now,
-          }),
-        ).id;
-        sql.outbox('device_assignments', created);
-        return created;
-      });
+      const id = assignDevice(sql, params.id, input.user_id, input.event_id ?? null, now);
       return c.json(toApi(assignmentColumns, getRow(sql, 'device_assignments', id, 'assignment')), 201);
     },
   );
@@ -157,19 +138,10 @@ export function registerBiometricRoutes(router: ApiRouter, deps: ApiDeps): void 
     },
     (c, { params }) => {
       getRow(sql, 'devices', params.id, 'device');
-      const open = sql.first(
-        sql.db
-          .selectFrom('device_assignments')
-          .select('id')
-          .where('device_id', '=', params.id)
-          .where('released_at', 'is', null),
-      );
-      if (!open) throw conflict('not_assigned', `device ${params.id} is not assigned to anyone`);
-      sql.tx(() => {
-        sql.run(sql.db.updateTable('device_assignments').set({ released_at: sql.now() }).where('id', '=', open.id));
-        sql.outbox('device_assignments', open.id);
-      });
-      return c.json(toApi(assignmentColumns, getRow(sql, 'device_assignments', open.id, 'assignment')), 200);
+      const open = openAssignment(sql, params.id);
+      if (open === undefined) throw conflict('not_assigned', `device ${params.id} is not assigned to anyone`);
+      releaseAssignment(sql, open, sql.now());
+      return c.json(toApi(assignmentColumns, getRow(sql, 'device_assignments', open, 'assignment')), 200);
     },
   );
 

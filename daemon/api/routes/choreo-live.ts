@@ -3,6 +3,8 @@
  * music clock, as cues for the mapping rules; optionally with its song, started just before
  * the routine's first "1" so the song's grid and the routine line up.
  */
+import { choreoTask } from '../../store/repositories/choreo-tasks.js';
+import { collectionOf } from '../../store/repositories/collections.js';
 import { songAudio, songToPlay } from '../../store/repositories/songs.js';
 import { ANY, STAFF, isStaff } from '../access.js';
 import type { ApiDeps } from '../deps.js';
@@ -53,13 +55,8 @@ export function registerChoreoLiveRoutes(router: ApiRouter, deps: ApiDeps): void
       let blueprint: string | null;
       let songId: number | null;
       if (input.collection_id !== undefined) {
-        const row = sql.first(
-          sql.db
-            .selectFrom('collections')
-            .select(['name', 'blueprint', 'song_id', 'user_id'])
-            .where('id', '=', input.collection_id),
-        );
-        if (!row || (!isStaff(user) && row.user_id !== user.id))
+        const row = collectionOf(sql, input.collection_id, isStaff(user) ? undefined : user.id);
+        if (!row)
           throw new ApiError(
             422,
             'unknown_reference',
@@ -68,12 +65,7 @@ export function registerChoreoLiveRoutes(router: ApiRouter, deps: ApiDeps): void
           );
         ({ name, blueprint, song_id: songId } = row);
       } else {
-        const row = sql.first(
-          sql.db
-            .selectFrom('choreo_tasks')
-            .select(['id', 'status', 'blueprint', 'song_id'])
-            .where('id', '=', input.task_id!),
-        );
+        const row = choreoTask(sql, input.task_id!);
         if (!row)
           throw new ApiError(
             422,

@@ -3,6 +3,7 @@
  * (202 with the task); the tasks are listed, read, cancelled, and their video fetched.
  * Dancers see their own tasks; staff see all. Another dancer's task is 404.
  */
+import { choreoTask, choreoTasksOf, insertChoreoTask } from '../../store/repositories/choreo-tasks.js';
 import { rowExists } from '../../store/repositories/records.js';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -47,7 +48,7 @@ export function registerChoreoTaskRoutes(router: ApiRouter, deps: ApiDeps): void
     return deps.choreoTasks;
   };
   const visible = (user: CurrentUser, id: number) => {
-    const t = sql.first(sql.db.selectFrom('choreo_tasks').selectAll().where('id', '=', id));
+    const t = choreoTask(sql, id);
     if (!t || (!isStaff(user) && t.user_id !== user.id)) throw notFound('task', id);
     return t;
   };
@@ -59,24 +60,22 @@ export function registerChoreoTaskRoutes(router: ApiRouter, deps: ApiDeps): void
     if (!rowExists(sql, 'songs', input.song_id))
       throw new ApiError(422, 'unknown_reference', `body.song_id: no song with id ${input.song_id}`, 'body.song_id');
     const now = sql.now();
-    const { id } = sql.run(
-      sql.db.insertInto('choreo_tasks').values({
-        user_id: user.id,
-        song_id: input.song_id,
-        query: input.query,
-        params: params === null ? null : JSON.stringify(params),
-        seed: input.seed,
-        render: input.render ? 1 : 0,
-        status: 'pending',
-        created_at: now,
-        updated_at: now,
-        started_at: null,
-        finished_at: null,
-        error: null,
-        blueprint: null,
-        video_path: null,
-      }),
-    );
+    const id = insertChoreoTask(sql, {
+      user_id: user.id,
+      song_id: input.song_id,
+      query: input.query,
+      params: params === null ? null : JSON.stringify(params),
+      seed: input.seed,
+      render: input.render ? 1 : 0,
+      status: 'pending',
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      finished_at: null,
+      error: null,
+      blueprint: null,
+      video_path: null,
+    });
     tasks().poke();
     return taskJson(visible(user, id));
   };
@@ -133,9 +132,7 @@ export function registerChoreoTaskRoutes(router: ApiRouter, deps: ApiDeps): void
     },
     (c, { query }) => {
       const user = userOf(c);
-      let q = sql.db.selectFrom('choreo_tasks').selectAll().orderBy('id', 'desc').limit(query.limit);
-      if (!isStaff(user)) q = q.where('user_id', '=', user.id);
-      return c.json(sql.all(q).map(taskJson), 200);
+      return c.json(choreoTasksOf(sql, isStaff(user) ? undefined : user.id, query.limit).map(taskJson), 200);
     },
   );
   router.add(

@@ -3,7 +3,9 @@
  * with its song), listed, read, deleted, and counted. Dancers see their own; staff see all.
  * Each save and delete is enqueued for the cloud with the row, in one transaction.
  */
-import { rowExists } from '../../store/repositories/records.js';
+import { choreoTask } from '../../store/repositories/choreo-tasks.js';
+import { collectionOf, collectionsOf, insertCollection } from '../../store/repositories/collections.js';
+import { deleteRow, rowExists } from '../../store/repositories/records.js';
 import { z } from '@hono/zod-openapi';
 import type { Selectable } from 'kysely';
 import { ANY, isStaff, type CurrentUser } from '../access.js';
@@ -39,13 +41,10 @@ function summary(row: Selectable<CollectionsTable>) {
 export function registerCollectionRoutes(router: ApiRouter, deps: ApiDeps): void {
   const { sql } = deps;
   const tags = ['collections'];
-  const mineOrAll = (user: CurrentUser) => {
-    let q = sql.db.selectFrom('collections').selectAll();
-    if (!isStaff(user)) q = q.where('user_id', '=', user.id);
-    return q;
-  };
+  /** Staff see everyone's; a dancer their own. */
+  const owner = (user: CurrentUser) => (isStaff(user) ? undefined : user.id);
   const visible = (user: CurrentUser, id: number) => {
-    const row = sql.first(mineOrAll(user).where('id', '=', id));
+    const row = collectionOf(sql, id, owner(user));
     if (!row) throw notFound('collection', id);
     return row;
   };
@@ -60,7 +59,7 @@ export function registerCollectionRoutes(router: ApiRouter, deps: ApiDeps): void
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
       responses: { 200: json(collectionOut.array(), 'collections'), ...errors(401, 422) },
     },
-    (c, { query }) => c.json(sql.all(mineOrAll(userOf(c)).orderBy('id', 'desc').limit(query.limit)).map(summary), 200),
+    (c, { query }) => c.json(collectionsOf(sql, owner(userOf(c)), query.limit).map(summary), 200),
   );
   router.add(
     {
@@ -72,7 +71,7 @@ export function registerCollectionRoutes(router: ApiRouter, deps: ApiDeps): void
       responses: { 200: json(collectionStatsOut, 'statistics'), ...errors(401) },
     },
     (c) => {
-      const rows = sql.all(mineOrAll(userOf(c)));
+      const rows = collectionsOf(sql, owner(userOf(c)));
       const byLevel: Record<string, number> = {};
       const byStyle: Record<string, number> = {};
       const uses = new Map<string, number>();
@@ -119,12 +118,7 @@ export function registerCollectionRoutes(router: ApiRouter, deps: ApiDeps): void
       let blueprint: string;
       let songId = input.song_id ?? null;
       if (input.task_id !== undefined) {
-        const t = sql.first(
-          sql.db
-            .selectFrom('choreo_tasks')
-            .select(['user_id', 'status', 'blueprint', 'song_id'])
-            .where('id', '=', input.task_id),
-        );
+        const t = choreoTask(sql, input.task_id);
         if (!t || (!isStaff(user) && t.user_id !== user.id))
           throw new ApiError(
             422,
@@ -147,21 +141,15 @@ export function registerCollectionRoutes(router: ApiRouter, deps: ApiDeps): void
       if (songId !== null && !rowExists(sql, 'songs', songId))
         throw new ApiError(422, 'unknown_reference', `body.song_id: no song with id ${songId}`, 'body.song_id');
       const now = sql.now();
-      const id = sql.tx(() => {
-        const created = sql.run(
-          sql.db.insertInto('collections').values({
-            user_id: user.id,
-            name: input.name,
-            description: input.description ?? null,
-            song_id: songId,
-            task_id: input.task_id ?? null,
-            blueprint,
-            created_at: now,
-            updated_at: now,
-          }),
-        ).id;
-        sql.outbox('collections', created);
-        return created;
+      const id = insertCollection(sql, {
+        user_id: user.id,
+        name: input.name,
+        description: input.description ?? null,
+        song_id: songId,
+        task_id: input.task_id ?? null,
+        blueprint,
+        created_at: now,
+        updated_at: now,
       });
       const row = visible(user, id);
       return c.json({ ...summary(row), blueprint: JSON.parse(row.blueprint) as Blueprint }, 201);
@@ -194,10 +182,7 @@ export function registerCollectionRoutes(router: ApiRouter, deps: ApiDeps): void
     },
     (c, { params }) => {
       visible(userOf(c), params.id);
-      sql.tx(() => {
-        sql.run(sql.db.deleteFrom('collections').where('id', '=', params.id));
-        sql.outbox('collections', params.id, 'delete');
-      });
+      deleteRow(sql, 'collections', params.id);
       return c.body(null, 204);
     },
   );

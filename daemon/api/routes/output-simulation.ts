@@ -3,6 +3,7 @@
  * derived from the event's recent crowd movement (mean intensity and density), or, when no
  * movement has been recorded, from the simulated crowd model at this moment.
  */
+import { recentMovement } from '../../store/repositories/movement.js';
 import { DancerModel } from '../../../drivers/sim/dancer-model.js';
 import { getRow } from '../resource.js';
 import type { Sql } from '../../store/sql.js';
@@ -18,24 +19,13 @@ export interface CrowdReading {
 export function readCrowd(sql: Sql, eventId: number, windowS: number): CrowdReading {
   getRow(sql, 'events', eventId, 'event');
   const since = sql.now() - windowS * 1000;
-  const agg = sql.first(
-    sql.db
-      .selectFrom('movement_data')
-      .select((eb) => [
-        eb.fn.avg<number>('intensity').as('intensity'),
-        eb.fn.avg<number>('crowd_density').as('density'),
-        eb.fn.countAll<number>().as('n'),
-        eb.fn.max('id').as('latest'),
-      ])
-      .where('event_id', '=', eventId)
-      .where('recorded_at', '>=', since),
-  );
-  if (agg && agg.n > 0) {
+  const recent = recentMovement(sql, eventId, since);
+  if (recent.records > 0) {
     return {
-      intensity: clamp01(agg.intensity ?? 0),
-      density: agg.density ?? 0,
-      samples: agg.n,
-      latestMovementId: agg.latest,
+      intensity: clamp01(recent.intensity ?? 0),
+      density: recent.density ?? 0,
+      samples: recent.records,
+      latestMovementId: recent.latestId,
       basis: 'movement',
     };
   }

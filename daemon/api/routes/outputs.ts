@@ -2,11 +2,12 @@
  * The platform's two output groups, /sound and /visualization, which share their shape:
  * output events (staff write, admin delete), presets (staff write) and a simulate route.
  */
+import { createRow } from '../../store/repositories/records.js';
 import { ADMIN, ANY, STAFF } from '../access.js';
 import { toApi, toRow } from '../codec.js';
 import type { ApiDeps } from '../deps.js';
 import { body, errors, json } from '../openapi-common.js';
-import { getRow, registerResource } from '../resource.js';
+import { registerResource } from '../resource.js';
 import type { ApiRouter } from '../router.js';
 import { outputEventSchemas, outputSimulateIn, presetColumns, presetSchemas } from '../schemas/output.js';
 import { readCrowd, soundFor, visualFor } from './output-simulation.js';
@@ -61,11 +62,7 @@ export function registerOutputRoutes(router: ApiRouter, deps: ApiDeps, group: Gr
         g.kind === 'sound' ? { ...soundFor(crowd), movement_data_id: crowd.latestMovementId } : visualFor(crowd);
       const values = toRow(events.columns, { ...made, event_id: input.event_id });
       values.occurred_at = sql.now();
-      const row = sql.tx(() => {
-        const { id } = sql.run(sql.db.insertInto(g.eventsTable).values(values as never));
-        sql.outbox(g.eventsTable, id);
-        return getRow(sql, g.eventsTable, id, `${g.kind} event`);
-      });
+      const row = createRow(sql, g.eventsTable, values);
       return c.json(toApi(events.columns, row), 201);
     },
   );

@@ -1,4 +1,6 @@
 /** Stores a simulated stretch of an event (movement or biometrics) through the outbox. */
+import { findColumns, insertMany } from '../../store/repositories/records.js';
+import { registeredDancers } from '../../store/repositories/registrations.js';
 import { simulateSession } from '../../../drivers/sim/session-records.js';
 import { ApiError } from '../errors.js';
 import { getRow } from '../resource.js';
@@ -26,12 +28,8 @@ export function simulateSignals(sql: Sql, input: SimulateInput, kind: 'movement'
   let dancers: (number | null)[];
   let cloud = true;
   if (input.user_id !== undefined) {
-    const user = sql.first(
-      sql.db
-        .selectFrom('users')
-        .select(['id', 'consent_biometrics', 'consent_cloud_sync'])
-        .where('id', '=', input.user_id),
-    );
+    const user = findColumns(sql, 'users', input.user_id, ['id', 'consent_biometrics', 'consent_cloud_sync']) as
+      { id: number; consent_biometrics: number; consent_cloud_sync: number } | undefined;
     if (!user)
       throw new ApiError(422, 'unknown_reference', `body.user_id: no user with id ${input.user_id}`, 'body.user_id');
     if (kind === 'biometrics' && user.consent_biometrics !== 1) throw consentMissing(input.user_id);
@@ -45,16 +43,8 @@ export function simulateSignals(sql: Sql, input: SimulateInput, kind: 'movement'
       'body.user_id',
     );
   } else {
-    const registered = sql.all(
-      sql.db
-        .selectFrom('registrations')
-        .select('user_id')
-        .where('event_id', '=', input.event_id)
-        .where('is_active', '=', 1)
-        .orderBy('user_id'),
-    );
-    dancers =
-      registered.length > 0 ? registered.map((r) => r.user_id) : Array.from({ length: input.dancers ?? 8 }, () => null);
+    const registered = registeredDancers(sql, input.event_id);
+    dancers = registered.length > 0 ? registered : Array.from({ length: input.dancers ?? 8 }, () => null);
   }
   if (((input.duration_s * 1000) / input.interval_ms) * dancers.length > 200_000) {
     throw new ApiError(
@@ -74,32 +64,30 @@ export function simulateSignals(sql: Sql, input: SimulateInput, kind: 'movement'
     bpm: 128,
     seed: input.seed,
   });
-  const created = sql.tx(() => {
-    let n = 0;
-    if (kind === 'movement') {
-      for (const m of session.movement) {
-        const { id } = sql.run(
-          sql.db
-            .insertInto('movement_data')
-            .values({ ...m, event_id: input.event_id, coordinates: JSON.stringify(m.coordinates), source: 'sim' }),
+  const created =
+    kind === 'movement'
+      ? insertMany(
+          sql,
+          'movement_data',
+          session.movement.map((m) => ({
+            ...m,
+            event_id: input.event_id,
+            coordinates: JSON.stringify(m.coordinates),
+            source: 'sim',
+          })),
+        )
+      : insertMany(
+          sql,
+          'biometric_data',
+          session.biometrics.map((b) => ({
+            ...b,
+            event_id: input.event_id,
+            rr_1024: JSON.stringify(b.rr_1024),
+            source: 'sim',
+          })),
+          // Without the dancer's consent to cloud sync, their biometrics are kept but never enqueued.
+          cloud,
         );
-        sql.outbox('movement_data', id);
-        n++;
-      }
-    } else {
-      for (const b of session.biometrics) {
-        const { id } = sql.run(
-          sql.db
-            .insertInto('biometric_data')
-            .values({ ...b, event_id: input.event_id, rr_1024: JSON.stringify(b.rr_1024), source: 'sim' }),
-        );
-        // Without the dancer's consent to cloud sync, their biometrics are kept but never enqueued.
-        if (cloud) sql.outbox('biometric_data', id);
-        n++;
-      }
-    }
-    return n;
-  });
   return {
     event_id: input.event_id,
     created,

@@ -103,6 +103,20 @@ export function createRow(sql: Sql, table: OutboxEntity, values: Row): Row {
   });
 }
 
+/**
+ * Inserts many records in one transaction; each is queued for the cloud when `queue` (a
+ * dancer without cloud consent keeps their data on the box). Returns how many.
+ */
+export function insertMany(sql: Sql, table: OutboxEntity, rows: readonly Row[], queue = true): number {
+  return sql.tx(() => {
+    for (const values of rows) {
+      const { id } = sql.run(loose(sql).insertInto(table).values(values));
+      if (queue) sql.outbox(table, id);
+    }
+    return rows.length;
+  });
+}
+
 /** Sets the given columns (none: only re-queues it) and queues the record; returns it as stored. */
 export function updateRow(sql: Sql, table: OutboxEntity, id: number, values: Row): Row {
   return sql.tx(() => {

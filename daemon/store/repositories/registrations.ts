@@ -20,6 +20,20 @@ export function registrationOf(sql: Sql, eventId: number, userId: number): Row |
   );
 }
 
+/** The dancers actively registered for an event, by id. */
+export function registeredDancers(sql: Sql, eventId: number): number[] {
+  return sql
+    .all(
+      sql.db
+        .selectFrom('registrations')
+        .select('user_id')
+        .where('event_id', '=', eventId)
+        .where('is_active', '=', 1)
+        .orderBy('user_id'),
+    )
+    .map((r) => r.user_id);
+}
+
 /** Registers a dancer (again, when a cancelled registration exists) and queues it; returns its id. Call inside `tx`. */
 export function register(sql: Sql, eventId: number, userId: number, existing: Row | undefined): number {
   let id: number;

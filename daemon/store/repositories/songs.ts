@@ -3,7 +3,7 @@ import type { Insertable } from 'kysely';
 import type { SongsTable } from '../schema-music.js';
 import type { Sql } from '../sql.js';
 
-type SongColumn = keyof SongsTable & string;
+type SongColumn = keyof SongsTable;
 
 /** The given columns of one song (leave out `data` unless the audio itself is wanted). */
 export function songRow<C extends SongColumn>(sql: Sql, id: number, columns: readonly C[]) {
