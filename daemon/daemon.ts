@@ -103,7 +103,7 @@ export class Daemon {
           boxId: store.boxId,
           version,
           room,
-          sqlite: store.sqlite,
+          store,
           sync: sync?.client,
           healthStatus: status,
           onHealthChange: (listener) => (healthChanged = listener),

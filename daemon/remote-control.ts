@@ -3,7 +3,9 @@
  * or end an event) and the telemetry it publishes (crowd state as the pipeline makes it, at
  * 1 Hz; device health on every change and every 10 s; sync status every 10 s).
  */
-import type BetterSqlite3 from 'better-sqlite3';
+import { eventById, setEventTimes } from './store/repositories/events.js';
+import { Sql } from './store/sql.js';
+import type { Store } from './store/store.js';
 import type { HealthRegistry } from '../drivers/health/registry.js';
 import type { CrowdTelemetry } from '../sync/mqtt/contracts.js';
 import { CommandFailure, MqttLink, type CommandHandlers } from '../sync/mqtt/mqtt-link.js';
@@ -18,28 +20,9 @@ import type { CrowdRow } from './bus-events.js';
 /** An event started remotely runs until stopped, or at most this long. */
 const STARTED_EVENT_MAX_MS = 12 * 3600_000;
 
-export function commandHandlers(
-  room: Room,
-  sqlite: BetterSqlite3.Database,
-  now: () => number,
-  /** Announces the changed event on the bus, as the API does for its writes. */
-  changed: (table: string, id: number) => void,
-): CommandHandlers {
-  const update = sqlite.prepare(
-    'UPDATE events SET starts_at = ?, ends_at = ?, is_active = 1, updated_at = ? WHERE id = ?',
-  );
-  const outbox = sqlite.prepare(
-    `INSERT INTO outbox (entity, entity_id, op, created_at) VALUES ('events', ?, 'upsert', ?)`,
-  );
-  const find = sqlite.prepare('SELECT id, name, starts_at, ends_at FROM events WHERE id = ?');
-  // The change and its outbox entry in one transaction, like every write that must reach the cloud.
-  const set = sqlite.transaction((id: number, startsAt: number, endsAt: number) => {
-    const t = now();
-    update.run(startsAt, endsAt, t, id);
-    outbox.run(id, t);
-  });
+export function commandHandlers(room: Room, sql: Sql, now: () => number): CommandHandlers {
   const event = (id: number) => {
-    const row = find.get(id) as { id: number; name: string; starts_at: number; ends_at: number } | undefined;
+    const row = eventById(sql, id);
     if (!row) throw new CommandFailure(`no event with id ${id} on this box`);
     return row;
   };
@@ -57,8 +40,8 @@ export function commandHandlers(
     'event.start': ({ event_id }) => {
       const e = event(event_id);
       const t = now();
-      set(event_id, t, e.ends_at > t ? e.ends_at : t + STARTED_EVENT_MAX_MS);
-      changed('events', event_id);
+      // Announced on the bus once committed (through the Sql's `changed`), as the API's writes are.
+      setEventTimes(sql, event_id, t, e.ends_at > t ? e.ends_at : t + STARTED_EVENT_MAX_MS);
       return result(event_id);
     },
     'event.stop': ({ event_id }) => {
@@ -68,8 +51,7 @@ export function commandHandlers(
         throw new CommandFailure(
           `event ${event_id} has not started (it starts at ${new Date(e.starts_at).toISOString()})`,
         );
-      set(event_id, e.starts_at, t);
-      changed('events', event_id);
+      setEventTimes(sql, event_id, e.starts_at, t);
       return result(event_id);
     },
   };
@@ -159,7 +141,7 @@ export interface RemoteControlDeps {
   boxId: string;
   version: string;
   room: Room;
-  sqlite: BetterSqlite3.Database;
+  store: Pick<Store, 'sqlite' | 'db'>;
   bus: Bus;
   health: HealthRegistry;
   log: Logger;
@@ -190,7 +172,7 @@ export function startRemoteControl(deps: RemoteControlDeps, teardowns: Teardowns
       keepaliveS: m.keepaliveS,
       reconnectMs: m.reconnectMs,
     },
-    commandHandlers(deps.room, deps.sqlite, now, deps.changed),
+    commandHandlers(deps.room, new Sql(deps.store.sqlite, deps.store.db, now, deps.changed), now),
     {
       state: (state, detail) => health.report('mqtt', { type: 'subsystem', state, detail }),
       command: (ack) =>

@@ -2,6 +2,7 @@
  * `codance devices`: every device the box knows (from the store), who wears it, and — when
  * the daemon is running — its live state from /health.
  */
+import { storedDevices } from '../store/repositories/floor.js';
 import Table from 'cli-table3';
 import BetterSqlite3 from 'better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -39,15 +40,7 @@ export async function listDevices(config: Config): Promise<{ rows: DeviceRow[]; 
   if (existsSync(config.store.path)) {
     const db = new BetterSqlite3(config.store.path, { readonly: true, fileMustExist: true });
     try {
-      const stored = db
-        .prepare(
-          `SELECT d.device_key AS key, d.kind, d.transport, d.model, d.name, d.battery_pct AS battery, u.username AS dancer
-           FROM devices d
-           LEFT JOIN device_assignments a ON a.device_id = d.id AND a.released_at IS NULL
-           LEFT JOIN users u ON u.id = a.user_id
-           ORDER BY d.device_key`,
-        )
-        .all() as Omit<DeviceRow, 'state' | 'lastSampleAgeS' | 'errors'>[];
+      const stored = storedDevices(db);
       for (const s of stored) {
         const h = live?.get(s.key);
         rows.push({

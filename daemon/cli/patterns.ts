@@ -1,4 +1,5 @@
 /** `codance patterns learn`: teach a movement pattern from example recordings, straight into the store. */
+import { insertPattern } from '../store/repositories/patterns.js';
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
@@ -49,22 +50,13 @@ export async function learnPatternCommand(
   try {
     await migrateToLatest(opened.db as Kysely<unknown>);
     const sql = new Sql(opened.sqlite, opened.db, Date.now);
-    const now = Date.now();
-    const id = sql.tx(() => {
-      const taken = opened.sqlite.prepare('SELECT id FROM movement_patterns WHERE name = ?').get(opts.name);
-      if (taken) throw new UsageError(`a pattern named "${opts.name}" exists already`);
-      const { id: newId } = sql.run(
-        sql.db.insertInto('movement_patterns').values({
-          name: opts.name,
-          description: opts.description ?? null,
-          pattern_data: JSON.stringify(learned),
-          created_at: now,
-          updated_at: now,
-        }),
-      );
-      sql.outbox('movement_patterns', newId);
-      return newId;
+    const id = insertPattern(sql, {
+      name: opts.name,
+      description: opts.description ?? null,
+      pattern_data: JSON.stringify(learned),
+      at: Date.now(),
     });
+    if (id === undefined) throw new UsageError(`a pattern named "${opts.name}" exists already`);
     return { id, durationS: learned.durationS };
   } finally {
     await opened.close();

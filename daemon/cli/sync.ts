@@ -4,6 +4,7 @@
  * process (if the daemon is draining too, the cloud's idempotency makes the overlap harmless,
  * and the cursors only ever move forward).
  */
+import { setMeta } from '../store/repositories/box-meta.js';
 import { SingleBar } from 'cli-progress';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/index.js';
@@ -56,12 +57,9 @@ export async function enrol(config: Config, cloud: string, code: string, name: s
       throw new SyncCommandError(
         `the cloud refused the enrolment (${res.status}): ${body.error?.message ?? 'no reason given'}`,
       );
-    const put = opened.sqlite.prepare(
-      'INSERT INTO box_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    );
     opened.sqlite.transaction(() => {
-      put.run('cloud_url', url.origin);
-      put.run('cloud_token', body.token!);
+      setMeta(opened.sqlite, 'cloud_url', url.origin);
+      setMeta(opened.sqlite, 'cloud_token', body.token!);
     })();
     return `box ${boxId} enrolled at ${url.origin} (venue ${body.venue_id}); the daemon starts syncing within ${config.sync.maxDelayMs} ms`;
   } finally {

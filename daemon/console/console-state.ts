@@ -7,31 +7,15 @@
 import { componentJson } from '../api/routes/devices.js';
 import { clockJson } from '../api/routes/mapping.js';
 import type { ApiDeps } from '../api/deps.js';
-import { currentEvent } from '../pipeline/pattern-store.js';
+import { currentEvent } from '../store/repositories/events.js';
+import { activeDevicesWithWearers, checkedInDancers, eventName } from '../store/repositories/floor.js';
 import type { ConsoleState } from './contracts.js';
 import type { ConsoleFeed } from './feed.js';
-
-interface StoredDevice {
-  id: number;
-  device_key: string;
-  name: string;
-  transport: string;
-  user_id: number | null;
-  username: string | null;
-}
 
 export function buildConsoleState(deps: ApiDeps, feed: ConsoleFeed): ConsoleState {
   const now = deps.sql.now();
   const sqlite = deps.sql.sqlite;
-  const stored = sqlite
-    .prepare(
-      `SELECT d.id, d.device_key, d.name, d.transport, u.id AS user_id, u.username
-       FROM devices d
-       LEFT JOIN device_assignments a ON a.device_id = d.id AND a.released_at IS NULL
-       LEFT JOIN users u ON u.id = a.user_id
-       WHERE d.is_active = 1`,
-    )
-    .all() as StoredDevice[];
+  const stored = activeDevicesWithWearers(sqlite);
   const byKey = new Map(stored.map((d) => [d.device_key, d]));
   const health = deps.hardware.health();
   const devices = health
@@ -71,25 +55,14 @@ export function buildConsoleState(deps: ApiDeps, feed: ConsoleFeed): ConsoleStat
   devices.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 
   const eventId = currentEvent(sqlite, now);
-  const event =
-    eventId === null
-      ? null
-      : (sqlite.prepare('SELECT id, name FROM events WHERE id = ?').get(eventId) as { id: number; name: string });
+  const event = eventId === null ? null : (eventName(sqlite, eventId) ?? null);
   const dancers =
     eventId === null
       ? []
-      : (
-          sqlite
-            .prepare(
-              `SELECT u.id, u.username, r.checked_in_at, d.device_key AS device
-             FROM registrations r JOIN users u ON u.id = r.user_id
-             LEFT JOIN device_assignments a ON a.user_id = u.id AND a.released_at IS NULL
-             LEFT JOIN devices d ON d.id = a.device_id
-             WHERE r.event_id = ? AND r.is_active = 1 AND r.checked_in_at IS NOT NULL AND r.checked_out_at IS NULL
-             ORDER BY u.username`,
-            )
-            .all(eventId) as { id: number; username: string; checked_in_at: number; device: string | null }[]
-        ).map((r) => ({ ...r, checked_in_at: new Date(r.checked_in_at).toISOString() }));
+      : checkedInDancers(sqlite, eventId).map((r) => ({
+          ...r,
+          checked_in_at: new Date(r.checked_in_at).toISOString(),
+        }));
 
   const room = deps.hardware.room;
   return {

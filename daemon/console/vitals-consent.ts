@@ -5,17 +5,12 @@
  * vitals within a second.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { wearerConsent } from '../store/repositories/floor.js';
 
 export type VitalsPermission = 'ok' | 'no_device' | 'no_consent';
 
 export function vitalsPermission(sqlite: BetterSqlite3.Database, deviceKey: string): VitalsPermission {
-  const row = sqlite
-    .prepare(
-      `SELECT u.id AS user_id, u.consent_biometrics FROM devices d
-       LEFT JOIN device_assignments a ON a.device_id = d.id AND a.released_at IS NULL LEFT JOIN users u ON u.id = a.user_id
-       WHERE d.device_key = ?`,
-    )
-    .get(deviceKey) as { user_id: number | null; consent_biometrics: number | null } | undefined;
+  const row = wearerConsent(sqlite, deviceKey);
   if (!row) return 'no_device';
   return row.user_id !== null && row.consent_biometrics !== 1 ? 'no_consent' : 'ok';
 }

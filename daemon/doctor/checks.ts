@@ -3,6 +3,7 @@
  * failure stops the daemon are `fatal` (they decide the exit code); the rest are warnings
  * about capabilities the box will run without (no Bluetooth = no real wearables, etc.).
  */
+import { getMeta } from '../store/repositories/box-meta.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
@@ -244,9 +245,7 @@ export function doctorChecks(env: DoctorEnv): Check[] {
         try {
           const db = new BetterSqlite3(storePath, { readonly: true, fileMustExist: true });
           try {
-            url = (
-              db.prepare(`SELECT value FROM box_meta WHERE key = 'cloud_url'`).get() as { value: string } | undefined
-            )?.value;
+            url = getMeta(db, 'cloud_url');
           } finally {
             db.close();
           }

@@ -4,6 +4,8 @@
  * come from the API, OSC in and MQTT; they are kept in the store so a restart keeps
  * them, unless the config file's mapping has changed since, in which case the file wins.
  */
+import { getMeta, setMeta } from '../store/repositories/box-meta.js';
+import { storedPreset, storedPresets, type PresetRow } from '../store/repositories/presets.js';
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { mappingRuleSchema, mappingRulesSchema, type MappingRule, type Preset } from '../../config/mapping.js';
@@ -22,12 +24,6 @@ export class MappingError extends Error {
   ) {
     super(message);
   }
-}
-
-/** A stored preset's rules live in its `parameters.rules`. */
-interface PresetRow {
-  name: string;
-  parameters: string;
 }
 
 const META_KEY = 'mapping_live';
@@ -180,9 +176,7 @@ export class LiveMapping {
       problem: null,
     }));
     for (const kind of ['sound', 'visualization'] as const) {
-      for (const row of this.sqlite
-        .prepare(`SELECT name, parameters FROM ${kind}_presets ORDER BY name`)
-        .all() as PresetRow[]) {
+      for (const row of storedPresets(this.sqlite, kind)) {
         if (this.config.presets[row.name]?.kind === kind) continue;
         const parsed = parseStored(row);
         if (parsed === undefined) continue;
@@ -201,9 +195,7 @@ export class LiveMapping {
   private resolve(kind: PresetKind, name: string): MappingRule[] {
     const fromConfig: Preset | undefined = this.config.presets[name];
     if (fromConfig?.kind === kind) return fromConfig.rules;
-    const row = this.sqlite
-      .prepare(`SELECT name, parameters FROM ${kind}_presets WHERE name = ? ORDER BY id LIMIT 1`)
-      .get(name) as PresetRow | undefined;
+    const row = storedPreset(this.sqlite, kind, name);
     if (!row)
       throw new MappingError(
         'not_found',
@@ -220,23 +212,21 @@ export class LiveMapping {
     this.apply(this.effective());
     if (!save) return;
     const saved: Saved = { configHash: this.configHash, rules: this.base, active: this.active };
-    this.sqlite
-      .prepare('INSERT INTO box_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(META_KEY, JSON.stringify(saved));
+    setMeta(this.sqlite, META_KEY, JSON.stringify(saved));
   }
 
   private load(): Saved | undefined {
-    const row = this.sqlite.prepare('SELECT value FROM box_meta WHERE key = ?').get(META_KEY) as
-      { value: string } | undefined;
-    if (!row) return undefined;
+    const value = getMeta(this.sqlite, META_KEY);
+    if (value === undefined) return undefined;
     try {
-      return JSON.parse(row.value) as Saved;
+      return JSON.parse(value) as Saved;
     } catch {
       return undefined;
     }
   }
 }
 
+/** A stored preset's rules live in its `parameters.rules`. */
 function parseStored(row: PresetRow): { ok: true; rules: MappingRule[] } | { ok: false; problem: string } | undefined {
   let params: unknown;
   try {

@@ -6,6 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
+import { patternRows } from '../store/repositories/patterns.js';
 
 export const learnedPatternSchema = z.object({
   model: z.literal('gesture-v1'),
@@ -23,11 +24,7 @@ export interface DetectablePattern {
 }
 
 export function loadPatterns(sqlite: BetterSqlite3.Database): DetectablePattern[] {
-  const rows = sqlite.prepare('SELECT id, name, pattern_data FROM movement_patterns ORDER BY id').all() as {
-    id: number;
-    name: string;
-    pattern_data: string;
-  }[];
+  const rows = patternRows(sqlite);
   const out: DetectablePattern[] = [];
   for (const r of rows) {
     let json: unknown;
@@ -41,14 +38,4 @@ export function loadPatterns(sqlite: BetterSqlite3.Database): DetectablePattern[
       out.push({ id: r.id, name: r.name, vector: Float32Array.from(p.data.prototype), durationS: p.data.durationS });
   }
   return out;
-}
-
-/** The event happening now (the latest started one that has not ended), for crowd states. */
-export function currentEvent(sqlite: BetterSqlite3.Database, now: number): number | null {
-  const row = sqlite
-    .prepare(
-      'SELECT id FROM events WHERE starts_at <= ? AND (ends_at IS NULL OR ends_at >= ?) ORDER BY starts_at DESC LIMIT 1',
-    )
-    .get(now, now) as { id: number } | undefined;
-  return row?.id ?? null;
 }

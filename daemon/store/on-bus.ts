@@ -6,7 +6,7 @@
  */
 import type { Bus } from '../bus.js';
 import type { Teardowns } from '../lifecycle.js';
-import { currentEvent } from '../pipeline/pattern-store.js';
+import { currentEvent } from './repositories/events.js';
 import { CachedRead } from './cached-read.js';
 import type { Store } from './store.js';
 
