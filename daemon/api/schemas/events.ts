@@ -1,22 +1,9 @@
 /** Wire contracts of /api/v1/events and its registrations. */
 import { z } from '@hono/zod-openapi';
 import type { Columns } from '../codec.js';
+import { apiTime, columnsOf } from '../record-columns.js';
 import { jsonObject, name, text } from '../openapi-common.js';
 import { isoTime } from '../paging.js';
-
-export const eventColumns: Columns = {
-  id: 'plain',
-  name: 'plain',
-  description: 'plain',
-  location: 'plain',
-  starts_at: 'time',
-  ends_at: 'time',
-  is_active: 'bool',
-  capacity: 'plain',
-  config: 'json',
-  created_at: 'time',
-  updated_at: 'time',
-};
 
 export const eventOut = z
   .object({
@@ -24,15 +11,17 @@ export const eventOut = z
     name: z.string(),
     description: z.string().nullable(),
     location: z.string().nullable(),
-    starts_at: z.string(),
-    ends_at: z.string(),
+    starts_at: apiTime,
+    ends_at: apiTime,
     is_active: z.boolean(),
     capacity: z.number().int().nullable(),
     config: z.record(z.string(), z.unknown()),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: apiTime,
+    updated_at: apiTime,
   })
   .openapi('Event');
+/** How each column is converted between the store and the wire, read from `eventOut`. */
+export const eventColumns: Columns = columnsOf(eventOut);
 
 const eventFields = {
   name,
@@ -54,27 +43,19 @@ const eventFields = {
 export const eventCreate = z.strictObject(eventFields).openapi('EventCreate');
 export const eventUpdate = z.strictObject(eventFields).partial().openapi('EventUpdate');
 
-export const registrationColumns: Columns = {
-  id: 'plain',
-  event_id: 'plain',
-  user_id: 'plain',
-  registered_at: 'time',
-  checked_in_at: 'time',
-  checked_out_at: 'time',
-  is_active: 'bool',
-};
-
 export const registrationOut = z
   .object({
     id: z.number().int(),
     event_id: z.number().int(),
     user_id: z.number().int(),
-    registered_at: z.string(),
-    checked_in_at: z.string().nullable(),
-    checked_out_at: z.string().nullable(),
+    registered_at: apiTime,
+    checked_in_at: apiTime.nullable(),
+    checked_out_at: apiTime.nullable(),
     is_active: z.boolean(),
   })
   .openapi('Registration');
+/** How each column is converted between the store and the wire, read from `registrationOut`. */
+export const registrationColumns: Columns = columnsOf(registrationOut);
 
 export const registrationUpdate = z
   .strictObject({ is_active: z.boolean(), checked_in_at: isoTime.nullable(), checked_out_at: isoTime.nullable() })

@@ -1,32 +1,26 @@
 /** Wire contracts of /api/v1/sound and /api/v1/visualization (events, presets, songs, samples). */
 import { z } from '@hono/zod-openapi';
 import type { Columns } from '../codec.js';
+import { apiTime, columnsOf } from '../record-columns.js';
 import { jsonObject, name, text } from '../openapi-common.js';
 import { isoTime } from '../paging.js';
 
 const ref = z.number().int().positive().nullable().optional();
 
-export const presetColumns: Columns = {
-  id: 'plain',
-  name: 'plain',
-  description: 'plain',
-  parameters: 'json',
-  created_at: 'time',
-  updated_at: 'time',
+const presetOutFields = {
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string().nullable(),
+  parameters: z.record(z.string(), z.unknown()),
+  created_at: apiTime,
+  updated_at: apiTime,
 };
+/** How each preset column is converted between the store and the wire, read from its wire shape. */
+export const presetColumns: Columns = columnsOf(z.object(presetOutFields));
 export function presetSchemas(prefix: string) {
   const fields = { name, description: text.nullable().optional(), parameters: jsonObject.optional() };
   return {
-    out: z
-      .object({
-        id: z.number().int(),
-        name: z.string(),
-        description: z.string().nullable(),
-        parameters: z.record(z.string(), z.unknown()),
-        created_at: z.string(),
-        updated_at: z.string(),
-      })
-      .openapi(`${prefix}Preset`),
+    out: z.object(presetOutFields).openapi(`${prefix}Preset`),
     create: z.strictObject(fields).openapi(`${prefix}PresetCreate`),
     update: z.strictObject(fields).partial().openapi(`${prefix}PresetUpdate`),
   };
@@ -38,16 +32,6 @@ export function outputEventSchemas(
   typeColumn: 'sound_type' | 'viz_type',
   extra: 'movement_data_id' | undefined,
 ) {
-  const columns: Record<string, 'plain' | 'time' | 'json'> = {
-    id: 'plain',
-    event_id: 'plain',
-    occurred_at: 'time',
-    [typeColumn]: 'plain',
-    parameters: 'json',
-    duration_ms: 'plain',
-    intensity: 'plain',
-  };
-  if (extra) columns[extra] = 'plain';
   const fields = {
     event_id: ref,
     ...(extra ? { [extra]: ref } : {}),
@@ -62,7 +46,7 @@ export function outputEventSchemas(
       id: z.number().int(),
       event_id: z.number().int().nullable(),
       ...(extra ? { [extra]: z.number().int().nullable() } : {}),
-      occurred_at: z.string(),
+      occurred_at: apiTime,
       [typeColumn]: z.string(),
       parameters: z.record(z.string(), z.unknown()),
       duration_ms: z.number().int().nullable(),
@@ -70,26 +54,13 @@ export function outputEventSchemas(
     })
     .openapi(`${prefix}Event`);
   return {
-    columns: columns as Columns,
+    columns: columnsOf(out),
     out,
     create: z.strictObject(fields).openapi(`${prefix}EventCreate`),
     update: z.strictObject(fields).partial().openapi(`${prefix}EventUpdate`),
   };
 }
 
-export const songColumns: Columns = {
-  id: 'plain',
-  user_id: 'plain',
-  event_id: 'plain',
-  song_id: 'plain',
-  title: 'plain',
-  artist: 'plain',
-  duration_s: 'plain',
-  audio_features: 'json',
-  status: 'plain',
-  selected_at: 'time',
-  updated_at: 'time',
-};
 const status = z.enum(['pending', 'approved', 'rejected']);
 export const songOut = z
   .object({
@@ -102,10 +73,12 @@ export const songOut = z
     duration_s: z.number().nullable(),
     audio_features: z.record(z.string(), z.unknown()),
     status,
-    selected_at: z.string(),
-    updated_at: z.string(),
+    selected_at: apiTime,
+    updated_at: apiTime,
   })
   .openapi('SongSelection');
+/** How each column is converted between the store and the wire, read from `songOut`. */
+export const songColumns: Columns = columnsOf(songOut);
 const songFields = {
   user_id: z
     .number()
@@ -126,16 +99,6 @@ export const songUpdate = z
   .partial()
   .openapi('SongSelectionUpdate');
 
-export const sampleColumns: Columns = {
-  id: 'plain',
-  name: 'plain',
-  category: 'plain',
-  mime_type: 'plain',
-  size_bytes: 'plain',
-  duration_s: 'plain',
-  sample_rate: 'plain',
-  created_at: 'time',
-};
 export const sampleOut = z
   .object({
     id: z.number().int(),
@@ -145,9 +108,11 @@ export const sampleOut = z
     size_bytes: z.number().int(),
     duration_s: z.number().nullable(),
     sample_rate: z.number().int().nullable(),
-    created_at: z.string(),
+    created_at: apiTime,
   })
   .openapi('SoundSample');
+/** How each column is converted between the store and the wire, read from `sampleOut`. */
+export const sampleColumns: Columns = columnsOf(sampleOut);
 export const sampleUpload = z
   .object({
     file: z

@@ -1,27 +1,13 @@
 /** Wire contracts of /api/v1/movement and /api/v1/biometrics. */
 import { z } from '@hono/zod-openapi';
 import type { Columns } from '../codec.js';
+import { apiTime, columnsOf } from '../record-columns.js';
 import { jsonObject, name, text } from '../openapi-common.js';
 import { isoTime } from '../paging.js';
 
 const id = z.number().int().positive();
 const ref = id.nullable().optional();
 const unit = z.number().min(0).max(1);
-
-export const movementColumns: Columns = {
-  id: 'plain',
-  event_id: 'plain',
-  user_id: 'plain',
-  device_id: 'plain',
-  recorded_at: 'time',
-  data_type: 'plain',
-  coordinates: 'json',
-  velocity: 'plain',
-  acceleration: 'plain',
-  crowd_density: 'plain',
-  intensity: 'plain',
-  source: 'plain',
-};
 
 const coordinates = z.union([jsonObject, z.array(z.number()).max(1000)]).openapi({ example: { x: 3.2, y: 7.9 } });
 
@@ -31,7 +17,7 @@ export const movementOut = z
     event_id: z.number().int().nullable(),
     user_id: z.number().int().nullable(),
     device_id: z.number().int().nullable(),
-    recorded_at: z.string(),
+    recorded_at: apiTime,
     data_type: z.string(),
     coordinates: z.unknown(),
     velocity: z.number().nullable(),
@@ -41,6 +27,8 @@ export const movementOut = z
     source: z.enum(['sensor', 'api', 'sim']),
   })
   .openapi('MovementData');
+/** How each column is converted between the store and the wire, read from `movementOut`. */
+export const movementColumns: Columns = columnsOf(movementOut);
 
 const movementFields = {
   event_id: ref,
@@ -57,24 +45,18 @@ const movementFields = {
 export const movementCreate = z.strictObject(movementFields).openapi('MovementDataCreate');
 export const movementUpdate = z.strictObject(movementFields).partial().openapi('MovementDataUpdate');
 
-export const patternColumns: Columns = {
-  id: 'plain',
-  name: 'plain',
-  description: 'plain',
-  pattern_data: 'json',
-  created_at: 'time',
-  updated_at: 'time',
-};
 export const patternOut = z
   .object({
     id: z.number().int(),
     name: z.string(),
     description: z.string().nullable(),
     pattern_data: z.record(z.string(), z.unknown()),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: apiTime,
+    updated_at: apiTime,
   })
   .openapi('MovementPattern');
+/** How each column is converted between the store and the wire, read from `patternOut`. */
+export const patternColumns: Columns = columnsOf(patternOut);
 export const patternExample = z
   .strictObject({
     rate_hz: z.number().min(1).max(1000).openapi({ example: 50 }),
@@ -101,24 +83,18 @@ const patternFields = {
 export const patternCreate = z.strictObject(patternFields).openapi('MovementPatternCreate');
 export const patternUpdate = z.strictObject(patternFields).partial().openapi('MovementPatternUpdate');
 
-export const detectedColumns: Columns = {
-  id: 'plain',
-  event_id: 'plain',
-  pattern_id: 'plain',
-  user_id: 'plain',
-  detected_at: 'time',
-  confidence: 'plain',
-};
 export const detectedOut = z
   .object({
     id: z.number().int(),
     event_id: z.number().int().nullable(),
     pattern_id: z.number().int(),
     user_id: z.number().int().nullable(),
-    detected_at: z.string(),
+    detected_at: apiTime,
     confidence: z.number(),
   })
   .openapi('DetectedPattern');
+/** How each column is converted between the store and the wire, read from `detectedOut`. */
+export const detectedColumns: Columns = columnsOf(detectedOut);
 const detectedFields = {
   event_id: ref,
   pattern_id: id,
@@ -129,30 +105,13 @@ const detectedFields = {
 export const detectedCreate = z.strictObject(detectedFields).openapi('DetectedPatternCreate');
 export const detectedUpdate = z.strictObject(detectedFields).partial().openapi('DetectedPatternUpdate');
 
-export const biometricColumns: Columns = {
-  id: 'plain',
-  user_id: 'plain',
-  event_id: 'plain',
-  device_id: 'plain',
-  recorded_at: 'time',
-  stream_index: 'plain',
-  heart_rate: 'plain',
-  rr_1024: 'json',
-  sensor_contact: 'bool',
-  energy_kj: 'plain',
-  gsr_us: 'plain',
-  skin_temp_c: 'plain',
-  energy_level: 'plain',
-  emotional_state: 'plain',
-  source: 'plain',
-};
 export const biometricOut = z
   .object({
     id: z.number().int(),
     user_id: z.number().int().nullable(),
     event_id: z.number().int().nullable(),
     device_id: z.number().int().nullable(),
-    recorded_at: z.string(),
+    recorded_at: apiTime,
     stream_index: z.number().int().nullable(),
     heart_rate: z.number().nullable(),
     rr_1024: z
@@ -168,6 +127,8 @@ export const biometricOut = z
     source: z.enum(['sensor', 'api', 'sim']),
   })
   .openapi('BiometricData');
+/** How each column is converted between the store and the wire, read from `biometricOut`. */
+export const biometricColumns: Columns = columnsOf(biometricOut);
 const biometricFields = {
   user_id: id.optional().openapi({ description: 'default: yourself (dancers may only give their own)' }),
   event_id: ref,
@@ -183,19 +144,6 @@ const biometricFields = {
 export const biometricCreate = z.strictObject(biometricFields).openapi('BiometricDataCreate');
 export const biometricUpdate = z.strictObject(biometricFields).partial().openapi('BiometricDataUpdate');
 
-export const deviceColumns: Columns = {
-  id: 'plain',
-  device_key: 'plain',
-  kind: 'plain',
-  transport: 'plain',
-  model: 'plain',
-  name: 'plain',
-  is_active: 'bool',
-  battery_pct: 'plain',
-  last_seen_at: 'time',
-  created_at: 'time',
-  updated_at: 'time',
-};
 export const deviceOut = z
   .object({
     id: z.number().int(),
@@ -206,11 +154,13 @@ export const deviceOut = z
     name: z.string(),
     is_active: z.boolean(),
     battery_pct: z.number().nullable(),
-    last_seen_at: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    last_seen_at: apiTime.nullable(),
+    created_at: apiTime,
+    updated_at: apiTime,
   })
   .openapi('Device');
+/** How each column is converted between the store and the wire, read from `deviceOut`. */
+export const deviceColumns: Columns = columnsOf(deviceOut);
 const deviceFields = {
   device_key: z
     .string()
@@ -228,24 +178,18 @@ const deviceFields = {
 export const deviceCreate = z.strictObject(deviceFields).openapi('DeviceCreate');
 export const deviceUpdate = z.strictObject(deviceFields).partial().openapi('DeviceUpdate');
 
-export const assignmentColumns: Columns = {
-  id: 'plain',
-  device_id: 'plain',
-  user_id: 'plain',
-  event_id: 'plain',
-  assigned_at: 'time',
-  released_at: 'time',
-};
 export const assignmentOut = z
   .object({
     id: z.number().int(),
     device_id: z.number().int(),
     user_id: z.number().int(),
     event_id: z.number().int().nullable(),
-    assigned_at: z.string(),
-    released_at: z.string().nullable(),
+    assigned_at: apiTime,
+    released_at: apiTime.nullable(),
   })
   .openapi('DeviceAssignment');
+/** How each column is converted between the store and the wire, read from `assignmentOut`. */
+export const assignmentColumns: Columns = columnsOf(assignmentOut);
 export const assignIn = z.strictObject({ user_id: id, event_id: ref }).openapi('DeviceAssign');
 
 export const simulateIn = z

@@ -1,20 +1,9 @@
 /** Wire contracts of /api/v1/songs (the song library) and /api/v1/playback. */
 import { z } from '@hono/zod-openapi';
 import type { Columns } from '../codec.js';
+import { apiTime, columnsOf } from '../record-columns.js';
 import { name } from '../openapi-common.js';
 
-export const songColumns: Columns = {
-  id: 'plain',
-  title: 'plain',
-  artist: 'plain',
-  mime_type: 'plain',
-  size_bytes: 'plain',
-  sha256: 'plain',
-  duration_s: 'plain',
-  tempo: 'plain',
-  created_at: 'time',
-  updated_at: 'time',
-};
 /** Every column but the audio and the analysis (which can be long). */
 export const songMeta = [
   'id',
@@ -38,10 +27,12 @@ const songFields = {
   sha256: z.string(),
   duration_s: z.number(),
   tempo: z.number().nullable().openapi({ description: 'beats per minute; null when no steady beat was found' }),
-  created_at: z.string(),
-  updated_at: z.string(),
+  created_at: apiTime,
+  updated_at: apiTime,
 };
 export const songOut = z.object(songFields).openapi('Song');
+/** How each column is converted between the store and the wire, read from `songOut`. */
+export const songColumns: Columns = columnsOf(songOut);
 
 export const analysisOut = z
   .object({

@@ -2,20 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { roles } from '../access.js';
 import type { Columns } from '../codec.js';
-
-export const userColumns: Columns = {
-  id: 'plain',
-  username: 'plain',
-  email: 'plain',
-  role: 'plain',
-  is_active: 'bool',
-  pseudonym: 'plain',
-  consent_biometrics: 'bool',
-  consent_cloud_sync: 'bool',
-  consent_updated_at: 'time',
-  created_at: 'time',
-  updated_at: 'time',
-};
+import { apiTime, columnsOf } from '../record-columns.js';
 
 const username = z
   .string()
@@ -45,11 +32,13 @@ export const userOut = z
     consent_cloud_sync: z.boolean().openapi({
       description: 'the dancer agreed to their biometrics being synced to the cloud (without it they stay on the box)',
     }),
-    consent_updated_at: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    consent_updated_at: apiTime.nullable(),
+    created_at: apiTime,
+    updated_at: apiTime,
   })
   .openapi('User');
+/** How each column is converted between the store and the wire, read from `userOut`. */
+export const userColumns: Columns = columnsOf(userOut);
 
 export const registerIn = z
   .strictObject({
