@@ -12,18 +12,8 @@ export interface InferenceRow {
   inputs: number[];
 }
 
-/** The whole floor at one moment (daemon/pipeline/crowd-state.ts). */
-export interface CrowdRow {
-  at: number;
-  eventId: number | null;
-  bpm: number | null;
-  activeDancers: number;
-  energy: number | null;
-  arousal: { mean: number; p10: number; p50: number; p90: number; highShare: number } | null;
-  beatSynchrony: number | null;
-  interSynchrony: number | null;
-  density: number | null;
-}
+/** The whole floor at one moment (models/crowd/crowd-state.ts computes it). */
+export type { CrowdRow } from '../models/crowd/crowd-state.js';
 
 export interface DetectionRow {
   deviceKey: string;

@@ -8,7 +8,7 @@ import { LoginLimiter } from './auth/login-limiter.js';
 import { jwtSecret } from './auth/secret.js';
 import { Tokens } from './auth/tokens.js';
 import type { ApiDeps, HardwareView } from './deps.js';
-import type { Embed } from '../pipeline/learn-pattern.js';
+import type { Embed } from '../../models/patterns/learn.js';
 import type { ApiContext } from './router.js';
 import { Sql } from '../store/sql.js';
 import { analyseSong } from '../../drivers/media/analyse-song.js';

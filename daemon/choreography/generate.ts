@@ -8,8 +8,8 @@ import type { Move } from '../../config/moves.js';
 import { renderChoreoVideo, type VideoResult } from '../../drivers/media/choreo-video.js';
 import { analyseSong } from '../../drivers/media/analyse-song.js';
 import type { SongAnalysis, SongStyle } from '../../models/music/song-analysis.js';
-import { planBlueprint, type Blueprint } from './blueprint.js';
-import { parseRequest, type ChoreoParams } from './request.js';
+import { planBlueprint, type Blueprint } from '../../models/choreography/blueprint.js';
+import { parseRequest, type ChoreoParams } from '../../models/choreography/request.js';
 
 export type Stage = 'analysing' | 'planning' | 'rendering';
 

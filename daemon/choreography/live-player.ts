@@ -13,7 +13,7 @@
  */
 import type { BeatEvent } from '../clock/music-clock.js';
 import type { Bus } from '../bus.js';
-import type { Blueprint } from './blueprint.js';
+import type { Blueprint } from '../../models/choreography/blueprint.js';
 
 export interface LiveStatus {
   state: 'idle' | 'waiting' | 'playing' | 'finished';

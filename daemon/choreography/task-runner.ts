@@ -13,7 +13,7 @@ import type { Move } from '../../config/moves.js';
 import type { SongAnalysis } from '../../models/music/song-analysis.js';
 import { songFile } from '../playback/song-files.js';
 import { generateChoreography } from './generate.js';
-import type { ChoreoParams } from './request.js';
+import type { ChoreoParams } from '../../models/choreography/request.js';
 
 export interface TaskRunnerDeps {
   sqlite: BetterSqlite3.Database;

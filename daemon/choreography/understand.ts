@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { danceStyles } from '../../config/moves.js';
-import { levelDifficulty, parseRequest, type ChoreoParams } from './request.js';
+import { levelDifficulty, parseRequest, type ChoreoParams } from '../../models/choreography/request.js';
 
 export interface LlmSettings {
   url?: string | undefined;

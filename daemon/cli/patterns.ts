@@ -7,7 +7,7 @@ import { parseHmpFile } from '../../models/patterns/hmp.js';
 import { GESTURE_MODEL_PATH } from '../../models/patterns/model.js';
 import { OnnxModel } from '../../models/runtime/batch-model.js';
 import { Sql } from '../store/sql.js';
-import { embedWith, learnPattern, type Example } from '../pipeline/learn-pattern.js';
+import { embedWith, learnPattern, type Example } from '../../models/patterns/learn.js';
 import { openDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { UsageError } from './users.js';

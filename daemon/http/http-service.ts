@@ -14,7 +14,7 @@ import { machineDoctorChecks } from '../doctor/checks.js';
 import { runChecks } from '../doctor/report.js';
 import type { Teardowns } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
-import type { Embed } from '../pipeline/learn-pattern.js';
+import type { Embed } from '../../models/patterns/learn.js';
 import type { Room } from '../room/room.js';
 import type { Store } from '../store/store.js';
 import { createApp } from './app.js';

@@ -11,7 +11,7 @@ import type { OscTarget, Origin } from '../../drivers/osc/osc-target.js';
 import { SCALAR_SIGNALS, valueOf, type Sample, type ScalarSignalSpec } from '../../config/signals.js';
 import type { BeatEvent } from '../clock/music-clock.js';
 import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
-import { freshState, step, type ScaleState } from './scale.js';
+import { freshState, step, type ScaleState } from '../../models/mapping/scale.js';
 import { SentValues } from './sent-values.js';
 import { crowdMetric } from './source-values.js';
 import { peakMovement } from '../../models/features/block-movement.js';

@@ -4,17 +4,8 @@
  * Patterns without a prototype (defined by name only) are not detected.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { z } from 'zod';
-import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
+import { learnedPatternSchema } from '../../models/patterns/learn.js';
 import { patternRows } from '../store/repositories/patterns.js';
-
-export const learnedPatternSchema = z.object({
-  model: z.literal('gesture-v1'),
-  prototype: z.array(z.number().finite()).length(GESTURE_FEATURE_COUNT),
-  durationS: z.number().min(0.5).max(30),
-  examples: z.number().int().min(1),
-});
-export type LearnedPattern = z.infer<typeof learnedPatternSchema>;
 
 export interface DetectablePattern {
   id: number;

@@ -10,7 +10,7 @@ import type { Teardowns } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import { CachedRead } from '../store/cached-read.js';
 import type { Store } from '../store/store.js';
-import { embedWith, type Embed } from './learn-pattern.js';
+import { embedWith, type Embed } from '../../models/patterns/learn.js';
 import { loadPipelineModels } from './models.js';
 import { loadPatterns, type DetectablePattern } from './pattern-store.js';
 import { Pipeline } from './pipeline.js';

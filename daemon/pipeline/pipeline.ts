@@ -23,8 +23,8 @@ import type { Sample } from '../../config/signals.js';
 import type { Bus } from '../bus.js';
 import type { CrowdRow, DetectionRow, InferenceRow } from '../bus-events.js';
 import type { WriteOp } from '../store/row-writer.js';
-import { crowdState, type CrowdOptions } from './crowd-state.js';
-import { Dancer } from './dancer.js';
+import { crowdState, type CrowdOptions } from '../../models/crowd/crowd-state.js';
+import { Dancer } from '../../models/crowd/dancer.js';
 import type { DetectablePattern } from './pattern-store.js';
 
 /** A dancer with no sample for this long is forgotten (its normalisation history with it). */

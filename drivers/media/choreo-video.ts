@@ -8,6 +8,7 @@
  * same song (or any song at that tempo) re-encodes nothing. Frame counts come from the
  * cumulative times (round(end·fps) − round(start·fps)), so joining never drifts from the music.
  */
+import type { VideoStep } from '../../models/choreography/blueprint.js';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -16,18 +17,6 @@ import { complaint } from './ffmpeg.js';
 
 export const VIDEO_FPS = 25;
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-
-export interface VideoStep {
-  moveId: string;
-  name: string;
-  counts: number;
-  /** Counts from the routine's first "1" (so the overlay starts at 1 or 5). */
-  startCount: number;
-  startS: number;
-  endS: number;
-  /** A filmed clip of the move, if the library has one. */
-  clip?: string;
-}
 
 export interface VideoJob {
   steps: VideoStep[];
@@ -38,6 +27,8 @@ export interface VideoJob {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
+
+export type { VideoStep };
 
 export interface VideoResult {
   file: string;

@@ -5,7 +5,7 @@
  * fitness, lag and noise. Good enough to exercise every downstream stage with realistic
  * rates, ranges and variability; the trained models use real recordings, not this.
  */
-import { gaussian, seededRandom } from './random.js';
+import { gaussian, seededRandom } from '../../models/random.js';
 
 /**
  * What the whole room shares: the tempo of the music playing and the crowd's mood

@@ -4,7 +4,7 @@
  * values are summaries over each interval (not raw IMU), as the platform's records are.
  */
 import { DancerModel } from './dancer-model.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../models/random.js';
 
 export interface SessionSpec {
   /** One entry per simulated dancer: a user id, or null for an anonymous wristband. */

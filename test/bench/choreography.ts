@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { loadMoveLibrary } from '../../config/moves.js';
-import { planBlueprint } from '../../daemon/choreography/blueprint.js';
+import { planBlueprint } from '../../models/choreography/blueprint.js';
 import { generateChoreography } from '../../daemon/choreography/generate.js';
-import { parseRequest } from '../../daemon/choreography/request.js';
+import { parseRequest } from '../../models/choreography/request.js';
 import { analyseSong } from '../../drivers/media/analyse-song.js';
 import { tempDir } from '../helpers/daemon-process.js';
 import { drumTrack, writeDrumTrack } from '../helpers/drum-track.js';

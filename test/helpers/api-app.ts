@@ -25,7 +25,7 @@ import { Store } from '../../daemon/store/store.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { SerialHapticDriver, serialHapticDefaults } from '../../drivers/serial/serial-haptic-driver.js';
 import { SimulatedHapticController, simulatedSerial } from '../../drivers/serial/simulated-controller.js';
-import { embedWith } from '../../daemon/pipeline/learn-pattern.js';
+import { embedWith } from '../../models/patterns/learn.js';
 import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
 import { GESTURE_MODEL_PATH } from '../../models/patterns/model.js';
 import { OnnxModel } from '../../models/runtime/batch-model.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mappingRuleSchema, mappingRulesSchema, type MappingRuleInput } from '../../config/mapping.js';
 import { MappingEngine, type MappingOutputs } from '../../daemon/mapping/engine.js';
-import { freshState, mapValue, step } from '../../daemon/mapping/scale.js';
+import { freshState, mapValue, step } from '../../models/mapping/scale.js';
 import type { HapticOutput, HapticPulse } from '../../drivers/haptic.js';
 import { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
 import type { OutArg } from '../../drivers/osc/encode.js';

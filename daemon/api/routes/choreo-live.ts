@@ -13,7 +13,7 @@ import { body, errors, json } from '../openapi-common.js';
 import { userOf, type ApiRouter } from '../router.js';
 import { liveIn, liveOut } from '../schemas/choreography.js';
 import { analysisOut } from '../schemas/songs.js';
-import type { Blueprint } from '../../choreography/blueprint.js';
+import type { Blueprint } from '../../../models/choreography/blueprint.js';
 import { songFile } from '../../playback/song-files.js';
 
 export function registerChoreoLiveRoutes(router: ApiRouter, deps: ApiDeps): void {

@@ -6,7 +6,7 @@ import { ApiError, notFound } from '../errors.js';
 import { body, errors, json } from '../openapi-common.js';
 import type { ApiRouter } from '../router.js';
 import { blueprintIn, blueprintOut, moveOut, movesQuery, paramsOut, parseQueryIn } from '../schemas/choreography.js';
-import { BlueprintError, planBlueprint } from '../../choreography/blueprint.js';
+import { BlueprintError, planBlueprint } from '../../../models/choreography/blueprint.js';
 import type { SongAnalysis } from '../../../models/music/song-analysis.js';
 
 export function registerChoreographyRoutes(router: ApiRouter, deps: ApiDeps): void {

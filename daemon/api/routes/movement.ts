@@ -22,7 +22,7 @@ import {
 } from '../schemas/signals.js';
 import { simulateSignals } from './simulate-signals.js';
 import { ApiError } from '../errors.js';
-import { learnPattern } from '../../pipeline/learn-pattern.js';
+import { learnPattern } from '../../../models/patterns/learn.js';
 
 const refs = {
   event_id: { table: 'events', noun: 'event' },

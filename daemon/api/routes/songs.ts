@@ -6,7 +6,7 @@
 import { bodyLimit } from 'hono/body-limit';
 import { rmSync } from 'node:fs';
 import { ANY, STAFF } from '../access.js';
-import { sniffAudio } from '../audio-sniff.js';
+import { sniffAudio } from '../../../drivers/media/audio-sniff.js';
 import { toApi } from '../codec.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, conflict, notFound } from '../errors.js';

@@ -2,7 +2,7 @@
 import { createRow, findColumns, updateRow } from '../../store/repositories/records.js';
 import { bodyLimit } from 'hono/body-limit';
 import { ANY, OWN, STAFF, isStaff } from '../access.js';
-import { sniffAudio } from '../audio-sniff.js';
+import { sniffAudio } from '../../../drivers/media/audio-sniff.js';
 import { toApi } from '../codec.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, forbidden, notFound } from '../errors.js';

@@ -3,9 +3,19 @@
  * the gesture model embeds them, and the pattern keeps their mean (its prototype) and their
  * typical duration. Used by `POST /api/v1/movement/patterns` and `codance patterns learn`.
  */
-import { gestureFeatures } from '../../models/features/gesture.js';
-import type { BatchModel } from '../../models/runtime/batch-model.js';
-import type { LearnedPattern } from './pattern-store.js';
+import { gestureFeatures } from '../features/gesture.js';
+import type { BatchModel } from '../runtime/batch-model.js';
+import { z } from 'zod';
+import { GESTURE_FEATURE_COUNT } from '../features/gesture.js';
+
+/** What `movement_patterns.pattern_data` holds for a learned pattern. */
+export const learnedPatternSchema = z.object({
+  model: z.literal('gesture-v1'),
+  prototype: z.array(z.number().finite()).length(GESTURE_FEATURE_COUNT),
+  durationS: z.number().min(0.5).max(30),
+  examples: z.number().int().min(1),
+});
+export type LearnedPattern = z.infer<typeof learnedPatternSchema>;
 
 export interface Example {
   rateHz: number;

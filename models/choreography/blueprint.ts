@@ -16,12 +16,23 @@
  * another seed a different, equally good one.
  */
 import type { Hold, Move } from '../../config/moves.js';
-import type { SongAnalysis } from '../../models/music/song-analysis.js';
-import type { VideoStep } from '../../drivers/media/choreo-video.js';
-import { seededRandom } from '../../drivers/sim/random.js';
+import type { SongAnalysis } from '../music/song-analysis.js';
+import { seededRandom } from '../random.js';
 import type { ChoreoParams } from './request.js';
 
 /** A move placed on the song: the video's step (its timing; startCount from the first phrase's "1") plus why and where. */
+export interface VideoStep {
+  moveId: string;
+  name: string;
+  counts: number;
+  /** Counts from the routine's first "1" (so the overlay starts at 1 or 5). */
+  startCount: number;
+  startS: number;
+  endS: number;
+  /** A filmed clip of the move, if the library has one. */
+  clip?: string;
+}
+
 export interface BlueprintStep extends Omit<VideoStep, 'clip'> {
   section: string;
   from: Hold;

@@ -1,7 +1,7 @@
 /** Everything the pipeline keeps about one wristband: bounded per-stream buffers and its latest outputs. */
-import { NORM_HALF_LIFE } from '../../models/arousal/dataset.js';
-import type { MovementFeatures } from '../../models/features/movement.js';
-import { PHYSIO_FLOORS, RunningNorm } from '../../models/features/running-norm.js';
+import { NORM_HALF_LIFE } from '../arousal/dataset.js';
+import type { MovementFeatures } from '../features/movement.js';
+import { PHYSIO_FLOORS, RunningNorm } from '../features/running-norm.js';
 import type { Sample } from '../../config/signals.js';
 import { TimeRing, XyzRing } from './rings.js';
 

@@ -3,8 +3,20 @@
  * dancing, how hard, how aroused (as a distribution, never a list of people), and how much
  * they move with the beat and with each other.
  */
-import type { CrowdRow } from '../bus-events.js';
 import type { Dancer } from './dancer.js';
+
+/** The whole floor at one moment. */
+export interface CrowdRow {
+  at: number;
+  eventId: number | null;
+  bpm: number | null;
+  activeDancers: number;
+  energy: number | null;
+  arousal: { mean: number; p10: number; p50: number; p90: number; highShare: number } | null;
+  beatSynchrony: number | null;
+  interSynchrony: number | null;
+  density: number | null;
+}
 
 export interface CrowdOptions {
   /** A dancer counts as active with a movement reading this recent and this strong. */
