@@ -1,4 +1,4 @@
-/** Kysely's view of the store's tables, kept in step with the migrations by test/unit/store-schema.test.ts (which fails on any difference). */
+/** Kysely's view of the store's tables, kept in step with the migrations by test/daemon/store/store-schema.test.ts (which fails on any difference). */
 import type { Generated } from 'kysely';
 
 type Id = Generated<number>;

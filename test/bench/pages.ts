@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { apiHarness } from '../helpers/api-app.js';
 import { ROOT } from '../helpers/daemon-process.js';
-import { cloudFixture } from '../cloud/cloud-fixture.js';
+import { cloudFixture } from '../sync/cloud/cloud-fixture.js';
 import { round, type Figure, type Median } from './figure.js';
 
 const BANDS = 200;
