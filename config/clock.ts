@@ -3,27 +3,51 @@ import { z } from 'zod';
 
 export const clockSchema = z
   .strictObject({
-    /**
-     * Where the music clock follows: auto = the most recent live source (MIDI clock, OSC in,
-     * line-in, a playing song), else the simulated venue's tempo, else `bpm`.
-     */
-    source: z.enum(['auto', 'midi', 'osc', 'audio', 'song', 'fixed']).default('auto'),
-    /** Tempo when no source is live. */
-    bpm: z.number().min(40).max(240).default(120),
-    beatsPerBar: z.number().int().min(2).max(12).default(4),
-    /** An 8-count phrase is two bars of four. */
-    beatsPerPhrase: z.number().int().min(2).max(64).default(8),
-    /** A source silent this long stops counting as live. */
-    staleMs: z.number().int().min(500).max(60_000).default(4000),
-    /** Beat events are put on the bus this early, so outputs can schedule to land on the beat. */
-    lookaheadMs: z.number().int().min(0).max(500).default(100),
+    source: z
+      .enum(['auto', 'midi', 'osc', 'audio', 'song', 'fixed'])
+      .default('auto')
+      .describe(
+        "Where the music clock follows: auto = the most recent live source (MIDI clock, OSC in, line-in, a playing song), else the simulated venue's tempo, else `bpm`.",
+      ),
+    bpm: z.number().min(40).max(240).default(120).describe('Tempo when no source is live.'),
+    beatsPerBar: z.number().int().min(2).max(12).default(4).describe('Beats in a bar.'),
+    beatsPerPhrase: z.number().int().min(2).max(64).default(8).describe('An 8-count phrase is two bars of four.'),
+    staleMs: z
+      .number()
+      .int()
+      .min(500)
+      .max(60_000)
+      .default(4000)
+      .describe('A source silent this long stops counting as live.'),
+    lookaheadMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(500)
+      .default(100)
+      .describe('Beat events are put on the bus this early, so outputs can schedule to land on the beat.'),
     audio: z
       .strictObject({
-        /** An ffmpeg input followed live: a capture device (`-f alsa hw:0`), a stream URL or a file. Unset = off. */
-        input: z.string().min(1).max(1000).optional(),
-        /** ffmpeg options before -i, e.g. ["-f", "alsa"] or ["-re"] to play a file in real time. */
-        inputOptions: z.array(z.string().max(200)).max(32).default([]),
-        retryMs: z.number().int().min(200).max(600_000).default(5000),
+        input: z
+          .string()
+          .min(1)
+          .max(1000)
+          .optional()
+          .describe(
+            'An ffmpeg input followed live: a capture device (`-f alsa hw:0`), a stream URL or a file. Unset = off.',
+          ),
+        inputOptions: z
+          .array(z.string().max(200))
+          .max(32)
+          .default([])
+          .describe('ffmpeg options before -i, e.g. ["-f", "alsa"] or ["-re"] to play a file in real time.'),
+        retryMs: z
+          .number()
+          .int()
+          .min(200)
+          .max(600_000)
+          .default(5000)
+          .describe('While the input is missing, try again this often.'),
       })
       .prefault({}),
   })
@@ -31,11 +55,24 @@ export const clockSchema = z
 
 export const playbackSchema = z
   .strictObject({
-    /** Where songs are played: ffmpeg output arguments (`-f alsa default`, `-f pulse codance`, or `-f null -` for no sound). */
-    output: z.array(z.string().min(1).max(200)).min(1).max(32).default(['-f', 'alsa', 'default']),
-    /** The sound card's delay from ffmpeg writing audio to it being heard; the clock adds it to song beats. */
-    latencyMs: z.number().min(0).max(2000).default(0),
-    /** Songs are written here for ffmpeg to read; relative to the store's folder. */
-    cacheDir: z.string().min(1).default('songs'),
+    output: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(32)
+      .default(['-f', 'alsa', 'default'])
+      .describe(
+        'Where songs are played: ffmpeg output arguments (`-f alsa default`, `-f pulse codance`, or `-f null -` for no sound).',
+      ),
+    latencyMs: z
+      .number()
+      .min(0)
+      .max(2000)
+      .default(0)
+      .describe("The sound card's delay from ffmpeg writing audio to it being heard; the clock adds it to song beats."),
+    cacheDir: z
+      .string()
+      .min(1)
+      .default('songs')
+      .describe("Songs are written here for ffmpeg to read; relative to the store's folder."),
   })
   .prefault({});

@@ -22,12 +22,9 @@ export const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'must be 1-6
 export const backoff = (initialMs: number, maxMs: number) =>
   z
     .strictObject({
-      /** First wait after a loss. */
-      initialMs: z.number().int().min(10).max(60_000).default(initialMs),
-      /** The wait never grows past this. */
-      maxMs: z.number().int().min(10).max(600_000).default(maxMs),
-      /** Each failed attempt multiplies the wait by this. */
-      factor: z.number().min(1).max(10).default(2),
+      initialMs: z.number().int().min(10).max(60_000).default(initialMs).describe('First wait after a loss.'),
+      maxMs: z.number().int().min(10).max(600_000).default(maxMs).describe('The wait never grows past this.'),
+      factor: z.number().min(1).max(10).default(2).describe('Each failed attempt multiplies the wait by this.'),
     })
     .refine((b) => b.maxMs >= b.initialMs, { message: 'maxMs must be at least initialMs', path: ['maxMs'] })
     .prefault({});

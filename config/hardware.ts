@@ -15,23 +15,44 @@ const bleAddress = z
 export const allowEntrySchema = z
   .strictObject({
     /** BLE address or the platform's peripheral id. */
-    address: bleAddress.optional(),
-    /** Prefix of the advertised name, e.g. "Polar H10" (any device whose name starts with it). */
-    name: z.string().min(1).max(64).optional(),
+    address: bleAddress.optional().describe('A BLE address (a0:9e:1a:00:8c:4e).'),
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('Prefix of the advertised name, e.g. "Polar H10" (any device whose name starts with it).'),
   })
   .refine((e) => e.address !== undefined || e.name !== undefined, { message: 'give an address or a name prefix' });
 
 const pmdStream = (enabled: boolean, sampleRate: number, resolution: number, range?: number) =>
   z
     .strictObject({
-      enabled: z.boolean().default(enabled),
-      sampleRate: z.number().int().min(1).max(10_000).default(sampleRate),
-      resolution: z.number().int().min(1).max(32).default(resolution),
-      /** ±g for accelerometers; absent for streams without a range (ECG). */
+      enabled: z.boolean().default(enabled).describe('Start this stream on Polar devices.'),
+      sampleRate: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(sampleRate)
+        .describe('Samples per second asked of the device.'),
+      resolution: z.number().int().min(1).max(32).default(resolution).describe('Bits per sample asked of the device.'),
       range:
         range === undefined
-          ? z.number().int().min(1).max(64).optional()
-          : z.number().int().min(1).max(64).default(range),
+          ? z
+              .number()
+              .int()
+              .min(1)
+              .max(64)
+              .optional()
+              .describe('±g for accelerometers; absent for streams without a range (ECG).')
+          : z
+              .number()
+              .int()
+              .min(1)
+              .max(64)
+              .default(range)
+              .describe('±g for accelerometers; absent for streams without a range (ECG).'),
     })
     .prefault({});
 
@@ -41,56 +62,93 @@ const pmdStream = (enabled: boolean, sampleRate: number, resolution: number, ran
  */
 export const bleAdapterSchema = z.discriminatedUnion('transport', [
   z.strictObject({
-    name: slug,
-    /** A Linux HCI socket: the onboard controller or a USB dongle the kernel knows as hciN. */
-    transport: z.literal('socket'),
-    device: z.number().int().min(0).max(63).default(0),
-    /** Links on this radio at once; default `ble.maxConnected`. */
-    maxConnected: z.number().int().min(1).max(64).optional(),
+    name: slug.describe("The radio's name (its health component is ble:<name>)."),
+    transport: z
+      .literal('socket')
+      .describe('A Linux HCI socket: the onboard controller or a USB dongle the kernel knows as hciN.'),
+    device: z.number().int().min(0).max(63).default(0).describe('N of hciN.'),
+    maxConnected: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('Links on this radio at once; default `ble.maxConnected`.'),
   }),
   z.strictObject({
-    name: slug,
-    /** A controller running HCI-over-UART firmware (H4), e.g. an nRF52 (Zephyr hci_uart) or an ESP32. */
-    transport: z.literal('uart'),
-    path: z.string().min(1),
-    /** Must match the firmware; RTS/CTS flow control is always on. */
-    baudRate: z.number().int().min(9600).max(4_000_000).default(1_000_000),
-    maxConnected: z.number().int().min(1).max(64).optional(),
+    name: slug.describe("The radio's name (its health component is ble:<name>)."),
+    transport: z
+      .literal('uart')
+      .describe('A controller running HCI-over-UART firmware (H4), e.g. an nRF52 (Zephyr hci_uart) or an ESP32.'),
+    path: z.string().min(1).describe('The UART device, best by id (/dev/serial/by-id/...).'),
+    baudRate: z
+      .number()
+      .int()
+      .min(9600)
+      .max(4_000_000)
+      .default(1_000_000)
+      .describe('Must match the firmware; RTS/CTS flow control is always on.'),
+    maxConnected: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('Links on this radio at once; default ble.maxConnected.'),
   }),
 ]);
 
 export const hapticControllerSchema = z.discriminatedUnion('transport', [
   z.strictObject({
-    name: slug,
-    /** A controller speaking the Codance haptic serial protocol (drivers/serial/PROTOCOL.md). */
-    transport: z.literal('serial'),
-    path: z.string().min(1),
-    baudRate: z.number().int().min(1200).max(4_000_000).default(115_200),
-    channels: z.number().int().min(1).max(255).default(8),
+    name: slug.describe("The controller's name (its health component is haptic:<name>)."),
+    transport: z
+      .literal('serial')
+      .describe('A controller speaking the Codance haptic serial protocol (drivers/serial/PROTOCOL.md).'),
+    path: z.string().min(1).describe('The serial device.'),
+    baudRate: z.number().int().min(1200).max(4_000_000).default(115_200).describe('Line speed.'),
+    channels: z
+      .number()
+      .int()
+      .min(1)
+      .max(255)
+      .default(8)
+      .describe("Motor channels assumed until the controller's hello says otherwise."),
   }),
   z.strictObject({
-    name: slug,
-    /** An Arduino running StandardFirmata; each channel is a PWM pin. */
-    transport: z.literal('firmata'),
-    path: z.string().min(1),
-    baudRate: z.number().int().min(1200).max(4_000_000).default(57_600),
-    pins: z.array(z.number().int().min(0).max(127)).min(1).max(64),
+    name: slug.describe("The controller's name (its health component is haptic:<name>)."),
+    transport: z.literal('firmata').describe('An Arduino running StandardFirmata; each channel is a PWM pin.'),
+    path: z.string().min(1).describe('The serial device of the Arduino.'),
+    baudRate: z
+      .number()
+      .int()
+      .min(1200)
+      .max(4_000_000)
+      .default(57_600)
+      .describe('Line speed (StandardFirmata: 57600).'),
+    pins: z
+      .array(z.number().int().min(0).max(127))
+      .min(1)
+      .max(64)
+      .describe('PWM pins driving the motors, one per channel.'),
   }),
   z.strictObject({
-    name: slug,
-    /** The simulated controller on an in-memory line (demo and laptops). */
-    transport: z.literal('sim'),
-    channels: z.number().int().min(1).max(255).default(8),
+    name: slug.describe("The simulated controller's name."),
+    transport: z.literal('sim').describe('The simulated controller on an in-memory line (demo and laptops).'),
+    channels: z.number().int().min(1).max(255).default(8).describe('Motor channels.'),
   }),
 ]);
 
 export const bleSchema = z
   .strictObject({
-    /** Off by default: a box without Bluetooth should not report a failure it was never asked for. */
-    enabled: z.boolean().default(false),
-    /** Only these wearables are connected; everything else is only listed by `codance scan`. */
-    allowlist: z.array(allowEntrySchema).max(500).default([]),
-    /** The radios; none listed = one socket radio on hci0. Wearables are spread over them. */
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe('Off by default: a box without Bluetooth should not report a failure it was never asked for.'),
+    allowlist: z
+      .array(allowEntrySchema)
+      .max(500)
+      .default([])
+      .describe('Only these wearables are connected; everything else is only listed by `codance scan`.'),
     adapters: z
       .array(bleAdapterSchema)
       .max(16)
@@ -111,23 +169,45 @@ export const bleSchema = z
             });
           places.add(place);
         });
-      }),
-    /** Links per radio at once: typical controllers manage 7-10 reliably. */
-    maxConnected: z.number().int().min(1).max(64).default(7),
-    connectTimeoutMs: z.number().int().min(500).max(60_000).default(10_000),
-    /** How long to wait for the adapter to power on before reporting BLE unavailable. */
-    poweredOnTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+      })
+      .describe('The radios; none listed = one socket radio on hci0. Wearables are spread over them.'),
+    maxConnected: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(7)
+      .describe('Links per radio at once: typical controllers manage 7-10 reliably.'),
+    connectTimeoutMs: z
+      .number()
+      .int()
+      .min(500)
+      .max(60_000)
+      .default(10_000)
+      .describe('How long a connect or service discovery may take.'),
+    poweredOnTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(120_000)
+      .default(10_000)
+      .describe('How long to wait for the adapter to power on before reporting BLE unavailable.'),
     reconnect: backoff(1000, 30_000),
-    /** A radio that fails or is unplugged is restarted with this backoff. */
-    adapterRetry: backoff(1000, 30_000),
-    rssiEveryMs: z.number().int().min(100).max(600_000).default(5000),
-    /** Polar Measurement Data streams started on Polar devices (H10: acc 25/50/100/200 Hz, ECG 130 Hz). */
+    adapterRetry: backoff(1000, 30_000).describe('A radio that fails or is unplugged is restarted with this backoff.'),
+    rssiEveryMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(5000)
+      .describe("How often each connected wearable's RSSI is read."),
     pmd: z
       .strictObject({
         acc: pmdStream(true, 50, 16, 8),
         ecg: pmdStream(false, 130, 14),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('Polar Measurement Data streams started on Polar devices (H10: acc 25/50/100/200 Hz, ECG 130 Hz).'),
   })
   .prefault({});
 
@@ -137,6 +217,7 @@ export const hapticsSchema = z
       .array(hapticControllerSchema)
       .max(32)
       .default([])
+      .describe('The haptic controllers, by transport; names unique.')
       .superRefine((list, ctx) => {
         const seen = new Set<string>();
         list.forEach((c, i) => {
@@ -145,16 +226,50 @@ export const hapticsSchema = z
           seen.add(c.name);
         });
       }),
-    /** Wait this long for an acknowledgement before resending (serial controllers). */
-    ackTimeoutMs: z.number().int().min(5).max(5000).default(50),
-    retries: z.number().int().min(0).max(10).default(3),
-    heartbeatMs: z.number().int().min(100).max(60_000).default(1000),
-    /** Beat-synchronous cues are sent this much before the beat, so the motor is felt on it. */
-    leadMs: z.number().int().min(0).max(1000).default(40),
-    /** A command older than this when it could finally be sent is dropped: a late haptic is worse than none. */
-    deadlineMs: z.number().int().min(10).max(60_000).default(500),
-    /** Commands waiting while a line is down; the oldest is dropped when full. */
-    maxQueued: z.number().int().min(1).max(10_000).default(64),
+    ackTimeoutMs: z
+      .number()
+      .int()
+      .min(5)
+      .max(5000)
+      .default(50)
+      .describe('Wait this long for an acknowledgement before resending (serial controllers).'),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(3)
+      .describe('Resends of an unacknowledged command before it is dropped as no_ack.'),
+    heartbeatMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(1000)
+      .describe('Hello sent this often on an idle line, so a dead controller is noticed.'),
+    leadMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(40)
+      .describe('Beat-synchronous cues are sent this much before the beat, so the motor is felt on it.'),
+    deadlineMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(60_000)
+      .default(500)
+      .describe(
+        'A command older than this when it could finally be sent is dropped: a late haptic is worse than none.',
+      ),
+    maxQueued: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(64)
+      .describe('Commands waiting while a line is down; the oldest is dropped when full.'),
     reopen: backoff(100, 1000),
   })
   .prefault({});
@@ -163,19 +278,40 @@ export const midiSchema = z
   .strictObject({
     clockIn: z
       .strictObject({
-        /** MIDI input port to follow clock from (24 ppqn, start/stop/continue); unset = off. */
-        port: z.string().min(1).max(200).optional(),
-        /** While the port (or ALSA) is missing, try again this often. */
-        retryMs: z.number().int().min(200).max(600_000).default(5000),
+        port: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe('MIDI input port to follow clock from (24 ppqn, start/stop/continue); unset = off.'),
+        retryMs: z
+          .number()
+          .int()
+          .min(200)
+          .max(600_000)
+          .default(5000)
+          .describe('While the port (or ALSA) is missing, try again this often.'),
       })
       .prefault({}),
     out: z
       .strictObject({
-        /** MIDI output port for mapped CC and notes (and clock); unset = off. */
-        port: z.string().min(1).max(200).optional(),
-        /** Send MIDI clock (24 ppqn) and start/stop from the music clock on this port. */
-        clock: z.boolean().default(false),
-        retryMs: z.number().int().min(200).max(600_000).default(5000),
+        port: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe('MIDI output port for mapped CC and notes (and clock); unset = off.'),
+        clock: z
+          .boolean()
+          .default(false)
+          .describe('Send MIDI clock (24 ppqn) and start/stop from the music clock on this port.'),
+        retryMs: z
+          .number()
+          .int()
+          .min(200)
+          .max(600_000)
+          .default(5000)
+          .describe('While the port (or ALSA) is missing, try again this often.'),
       })
       .prefault({}),
   })

@@ -3,19 +3,41 @@ import { z } from 'zod';
 import { cidr, hostname, port, slug } from './common.js';
 
 export const oscTargetSchema = z.strictObject({
-  name: slug,
-  host: hostname,
-  port,
-  /** udp, or tcp with SLIP framing (OSC 1.1, as ETC Eos prefers). */
-  transport: z.enum(['udp', 'tcp']).default('udp'),
-  /** Continuous values (levels, heart rates) go out at this steady rate, as bundles. */
-  rateHz: z.number().min(1).max(200).default(30),
-  /** Per-target cap on messages per second (triggers and continuous together); the excess is dropped and counted. */
-  maxMessagesPerS: z.number().int().min(1).max(100_000).default(2000),
-  /** Send beat-synchronous events early, in bundles time-tagged for the beat (for receivers that honour time tags); otherwise the box holds them and sends each when due. */
-  timeTags: z.boolean().default(false),
-  /** Largest datagram (UDP) or frame (TCP) built; bundles are split to fit. Ethernet-safe default. */
-  maxPacketBytes: z.number().int().min(256).max(65_507).default(1400),
+  name: slug.describe("The target's name (unique; its health component is osc:<name>)."),
+  host: hostname.describe("The desk's address."),
+  port: port.describe('The UDP (or TCP) port the desk listens on.'),
+  transport: z
+    .enum(['udp', 'tcp'])
+    .default('udp')
+    .describe('udp, or tcp with SLIP framing (OSC 1.1, as ETC Eos prefers).'),
+  rateHz: z
+    .number()
+    .min(1)
+    .max(200)
+    .default(30)
+    .describe('Continuous values (levels, heart rates) go out at this steady rate, as bundles.'),
+  maxMessagesPerS: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(2000)
+    .describe(
+      'Per-target cap on messages per second (triggers and continuous together); the excess is dropped and counted.',
+    ),
+  timeTags: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Send beat-synchronous events early, in bundles time-tagged for the beat (for receivers that honour time tags); otherwise the box holds them and sends each when due.',
+    ),
+  maxPacketBytes: z
+    .number()
+    .int()
+    .min(256)
+    .max(65_507)
+    .default(1400)
+    .describe('Largest datagram (UDP) or frame (TCP) built; bundles are split to fit. Ethernet-safe default.'),
 });
 
 export const oscSchema = z
@@ -24,6 +46,7 @@ export const oscSchema = z
       .array(oscTargetSchema)
       .max(32)
       .prefault([{ name: 'desk', host: '127.0.0.1', port: 9000 }])
+      .describe('Each desk that receives OSC; names unique.')
       .superRefine((targets, ctx) => {
         const seen = new Set<string>();
         targets.forEach((t, i) => {
@@ -34,26 +57,57 @@ export const oscSchema = z
       }),
     in: z
       .strictObject({
-        /** UDP port for clock, preset, haptic and mapping commands; 0 = off. */
-        port: z.number().int().min(0).max(65535).default(8000),
-        /** Loopback unless a desk on the venue network must reach it: then the box's LAN address (or 0.0.0.0) and `allow`. */
-        host: hostname.default('127.0.0.1'),
-        /** Addresses or CIDRs (IPv4 or IPv6) commands are taken from; loopback always is. Also who may read OSCQuery. */
-        allow: z.array(cidr).max(256).default([]),
-        /** When set, only commands signed with it are taken (HMAC-SHA256, daemon/room/README.md "Signed OSC commands"). Secret. */
-        commandSecret: z.string().min(16).optional(),
-        /** A signed command older than this (or from further in the future) is refused. */
-        maxCommandAgeS: z.number().int().min(1).max(3600).default(30),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .default(8000)
+          .describe('UDP port for clock, preset, haptic and mapping commands; 0 = off.'),
+        host: hostname
+          .default('127.0.0.1')
+          .describe(
+            "Loopback unless a desk on the venue network must reach it: then the box's LAN address (or 0.0.0.0) and `allow`.",
+          ),
+        allow: z
+          .array(cidr)
+          .max(256)
+          .default([])
+          .describe(
+            'Addresses or CIDRs (IPv4 or IPv6) commands are taken from; loopback always is. Also who may read OSCQuery.',
+          ),
+        commandSecret: z
+          .string()
+          .min(16)
+          .optional()
+          .describe(
+            'When set, only commands signed with it are taken (HMAC-SHA256, daemon/room/README.md "Signed OSC commands"). Secret.',
+          ),
+        maxCommandAgeS: z
+          .number()
+          .int()
+          .min(1)
+          .max(3600)
+          .default(30)
+          .describe('A signed command older than this (or from further in the future) is refused.'),
       })
       .prefault({}),
     query: z
       .strictObject({
-        /** HTTP port of the OSCQuery server (its JSON must be at the root); 0 = off. */
-        port: z.number().int().min(0).max(65535).default(8001),
-        /** Loopback unless desks must browse it; readers are limited to loopback and `osc.in.allow`. */
-        host: hostname.default('127.0.0.1'),
-        /** Advertise _oscjson._tcp and _osc._udp over mDNS; only done when `host` is not loopback. */
-        mdns: z.boolean().default(true),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .default(8001)
+          .describe('HTTP port of the OSCQuery server (its JSON must be at the root); 0 = off.'),
+        host: hostname
+          .default('127.0.0.1')
+          .describe('Loopback unless desks must browse it; readers are limited to loopback and `osc.in.allow`.'),
+        mdns: z
+          .boolean()
+          .default(true)
+          .describe('Advertise _oscjson._tcp and _osc._udp over mDNS; only done when `host` is not loopback.'),
       })
       .prefault({}),
   })

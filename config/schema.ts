@@ -16,19 +16,17 @@ import { RAW_STREAMS, rawStreams, type RawStream } from './signals.js';
 
 export const replaySourceSchema = z.discriminatedUnion('format', [
   z.strictObject({
-    /** A recording made by this box (recording.path). */
-    format: z.literal('codance'),
-    path: z.string().min(1),
-    /** 1 = real time; larger plays faster. */
-    speed: z.number().min(0.1).max(1000).default(1),
+    format: z.literal('codance').describe('A recording made by this box (recording.path).'),
+    path: z.string().min(1).describe('The recording file.'),
+    speed: z.number().min(0.1).max(1000).default(1).describe('1 = real time; larger plays faster.'),
   }),
   z.strictObject({
-    /** An Empatica E4 CSV folder (EDA.csv, TEMP.csv, HR.csv, IBI.csv, ACC.csv, BVP.csv). */
-    format: z.literal('e4'),
-    path: z.string().min(1),
-    speed: z.number().min(0.1).max(1000).default(1),
-    /** The wristband the samples are stored under. */
-    deviceKey: slug.default('e4-replay'),
+    format: z
+      .literal('e4')
+      .describe('An Empatica E4 CSV folder (EDA.csv, TEMP.csv, HR.csv, IBI.csv, ACC.csv, BVP.csv).'),
+    path: z.string().min(1).describe('The folder holding the E4 CSV files.'),
+    speed: z.number().min(0.1).max(1000).default(1).describe('1 = real time; larger plays faster.'),
+    deviceKey: slug.default('e4-replay').describe('The wristband the samples are stored under.'),
   }),
 ]);
 
@@ -36,89 +34,133 @@ export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 's
 
 const retentionDays = (d: number) => z.number().int().min(0).max(3650).default(d);
 const rawRetention = Object.fromEntries(
-  rawStreams.map((k) => [k, retentionDays(RAW_STREAMS[k].retentionDays)]),
+  rawStreams.map((k) => [
+    k,
+    retentionDays(RAW_STREAMS[k].retentionDays).describe(`Days ${RAW_STREAMS[k].label} chunks are kept.`),
+  ]),
 ) as Record<RawStream, ReturnType<typeof retentionDays>>;
 
 export const configSchema = z.strictObject({
   box: z
     .strictObject({
-      /** Shown in logs, /health, MQTT topics, and as the box's name on the cloud dashboard when it enrols. */
-      name: slug.default('codance-box'),
+      name: slug
+        .default('codance-box')
+        .describe("Shown in logs, /health, MQTT topics, and as the box's name on the cloud dashboard when it enrols."),
     })
     .prefault({}),
   http: z
     .strictObject({
-      host: hostname.default('127.0.0.1'),
-      /** Addresses / CIDRs (a monitoring server) that may read /metrics and the details of /health; loopback always may. */
-      trusted: z.array(cidr).max(256).default([]),
-      port: port.default(8080),
-      /** Largest JSON request body; bigger bodies get 413 before they are read whole. */
+      host: hostname
+        .default('127.0.0.1')
+        .describe(
+          'Address the local API and console listen on; loopback unless a TLS proxy or the venue network must reach it.',
+        ),
+      trusted: z
+        .array(cidr)
+        .max(256)
+        .default([])
+        .describe(
+          'Addresses / CIDRs (a monitoring server) that may read /metrics and the details of /health; loopback always may.',
+        ),
+      port: port.default(8080).describe('Port of the local API and console.'),
       maxBodyBytes: z
         .number()
         .int()
         .min(1024)
         .max(16 * 1024 * 1024)
-        .default(1024 * 1024),
-      /** Largest sound sample upload (audio file plus form fields). */
+        .default(1024 * 1024)
+        .describe('Largest JSON request body; bigger bodies get 413 before they are read whole.'),
       maxSampleBytes: z
         .number()
         .int()
         .min(1024)
         .max(256 * 1024 * 1024)
-        .default(20 * 1024 * 1024),
-      /** Largest song import (audio file plus form fields). */
+        .default(20 * 1024 * 1024)
+        .describe('Largest sound sample upload (audio file plus form fields).'),
       maxSongBytes: z
         .number()
         .int()
         .min(1024)
         .max(1024 * 1024 * 1024)
-        .default(100 * 1024 * 1024),
+        .default(100 * 1024 * 1024)
+        .describe('Largest song import (audio file plus form fields).'),
     })
     .prefault({}),
   store: z
     .strictObject({
-      /** SQLite file; relative paths are relative to the working directory. */
-      path: z.string().min(1).default('./var/codance.db'),
-      /** Writes are grouped into one transaction at most this often (ARCHITECTURE: <=100 ms). */
-      batchMs: z.number().int().min(5).max(100).default(50),
-      /** A batch is flushed early when this many rows are waiting, bounding memory under bursts. */
-      maxBatchRows: z.number().int().min(100).max(100_000).default(5000),
-      /** Raw streams (IMU, PPG, ECG) are packed into chunks of about this many milliseconds. */
-      chunkMs: z.number().int().min(100).max(10_000).default(1000),
-      /** Guards the disk the store lives on (daemon/store/README.md, disk sizing). */
+      path: z
+        .string()
+        .min(1)
+        .default('./var/codance.db')
+        .describe('SQLite file; relative paths are relative to the working directory.'),
+      batchMs: z
+        .number()
+        .int()
+        .min(5)
+        .max(100)
+        .default(50)
+        .describe('Writes are grouped into one transaction at most this often (ARCHITECTURE: <=100 ms).'),
+      maxBatchRows: z
+        .number()
+        .int()
+        .min(100)
+        .max(100_000)
+        .default(5000)
+        .describe('A batch is flushed early when this many rows are waiting, bounding memory under bursts.'),
+      chunkMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(10_000)
+        .default(1000)
+        .describe('Raw streams (IMU, PPG, ECG) are packed into chunks of about this many milliseconds.'),
       disk: z
         .strictObject({
-          /** Below this much free space, raw streams are shed and pruned early; below half of it, features too. */
           minFreeBytes: z
             .number()
             .int()
             .min(1024 * 1024)
-            .default(512 * 1024 * 1024),
-          /** Space held back in a reserve file beside the store, released for records when the disk fills. */
+            .default(512 * 1024 * 1024)
+            .describe(
+              'Below this much free space, raw streams are shed and pruned early; below half of it, features too.',
+            ),
           reserveBytes: z
             .number()
             .int()
             .min(0)
             .max(1024 * 1024 * 1024)
-            .default(32 * 1024 * 1024),
-          /** How often free space is measured. */
-          checkMs: z.number().int().min(100).max(60_000).default(1000),
+            .default(32 * 1024 * 1024)
+            .describe('Space held back in a reserve file beside the store, released for records when the disk fills.'),
+          checkMs: z.number().int().min(100).max(60_000).default(1000).describe('How often free space is measured.'),
         })
-        .prefault({}),
+        .prefault({})
+        .describe('Guards the disk the store lives on (daemon/store/README.md, disk sizing).'),
     })
     .prefault({}),
   simulation: z
     .strictObject({
-      /** Simulated dancers with wristbands; 0 = none. Production configs keep 0. */
-      dancers: z.number().int().min(0).max(500).default(0),
-      /** Seed of the simulated venue, so a run can be reproduced. */
-      seed: z.number().int().min(0).default(1),
-      /** Accelerometer rate of each simulated wristband. */
-      imuRateHz: z.number().int().min(1).max(400).default(50),
-      /** Tempo the simulated crowd dances to. */
-      bpm: z.number().min(40).max(220).default(128),
-      /** The simulated crowd's mood, 0 calm .. 1 wild: how hard they dance. */
-      mood: z.number().min(0).max(1).default(0.5),
+      dancers: z
+        .number()
+        .int()
+        .min(0)
+        .max(500)
+        .default(0)
+        .describe('Simulated dancers with wristbands; 0 = none. Production configs keep 0.'),
+      seed: z.number().int().min(0).default(1).describe('Seed of the simulated venue, so a run can be reproduced.'),
+      imuRateHz: z
+        .number()
+        .int()
+        .min(1)
+        .max(400)
+        .default(50)
+        .describe('Accelerometer rate of each simulated wristband.'),
+      bpm: z.number().min(40).max(220).default(128).describe('Tempo the simulated crowd dances to.'),
+      mood: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.5)
+        .describe("The simulated crowd's mood, 0 calm .. 1 wild: how hard they dance."),
     })
     .prefault({}),
   ble: bleSchema,
@@ -128,89 +170,176 @@ export const configSchema = z.strictObject({
   playback: playbackSchema,
   mapping: z
     .strictObject({
-      /** Always-on rules (the default address space); live edits through the API replace them. */
-      rules: mappingRulesSchema.prefault(defaultRules),
-      /** Named sound and visualization presets; stored presets (API) with `parameters.rules` are found too. */
-      presets: z.record(slug, presetSchema).default({}),
-      /** Presets active at start, one per kind. */
-      active: z.strictObject({ sound: slug.optional(), visualization: slug.optional() }).prefault({}),
+      rules: mappingRulesSchema
+        .prefault(defaultRules)
+        .describe('Always-on rules (the default address space); live edits through the API replace them.'),
+      presets: z
+        .record(slug, presetSchema)
+        .default({})
+        .describe('Named sound and visualization presets; stored presets (API) with `parameters.rules` are found too.'),
+      active: z
+        .strictObject({
+          sound: slug.optional().describe('The sound preset active at start; unset = none.'),
+          visualization: slug.optional().describe('The visualization preset active at start; unset = none.'),
+        })
+        .prefault({})
+        .describe('Presets active at start, one per kind.'),
     })
     .prefault({}),
   pipeline: z
     .strictObject({
-      /** Features, models and the crowd state; off leaves only storage. */
-      enabled: z.boolean().default(true),
-      /** Which runtime runs the arousal model: onnxruntime-node, or TensorFlow.js on its WASM backend. */
-      arousalRuntime: z.enum(['onnx', 'tfjs']).default('onnx'),
-      /** Crowd states per second. */
-      crowdHz: z.number().min(0.1).max(20).default(1),
-      /** Seconds of wrist acceleration behind each movement reading. */
-      movementWindowS: z.number().min(1).max(10).default(4),
-      /** How often each active dancer is matched against the learned movement patterns. */
-      patternEveryMs: z.number().int().min(100).max(10_000).default(500),
-      /** A pattern is reported at this confidence or above (0..1). */
-      patternConfidence: z.number().min(0).max(1).default(0.6),
-      /** A dancer counts as active with movement this recent (ms) and this strong (g RMS). */
-      activeWithinMs: z.number().int().min(500).max(60_000).default(5000),
-      activeIntensityG: z.number().min(0).max(4).default(0.05),
-      /** Arousal readings older than this are left out of the crowd state. */
-      arousalMaxAgeMs: z.number().int().min(1000).max(600_000).default(30_000),
-      /** Movement intensity (g RMS) that counts as full energy. */
-      fullEnergyG: z.number().min(0.05).max(4).default(0.6),
+      enabled: z.boolean().default(true).describe('Features, models and the crowd state; off leaves only storage.'),
+      arousalRuntime: z
+        .enum(['onnx', 'tfjs'])
+        .default('onnx')
+        .describe('Which runtime runs the arousal model: onnxruntime-node, or TensorFlow.js on its WASM backend.'),
+      crowdHz: z.number().min(0.1).max(20).default(1).describe('Crowd states per second.'),
+      movementWindowS: z
+        .number()
+        .min(1)
+        .max(10)
+        .default(4)
+        .describe('Seconds of wrist acceleration behind each movement reading.'),
+      patternEveryMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(10_000)
+        .default(500)
+        .describe('How often each active dancer is matched against the learned movement patterns.'),
+      patternConfidence: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.6)
+        .describe('A pattern is reported at this confidence or above (0..1).'),
+      activeWithinMs: z
+        .number()
+        .int()
+        .min(500)
+        .max(60_000)
+        .default(5000)
+        .describe('A dancer counts as active with movement this recent (ms) and this strong (g RMS).'),
+      activeIntensityG: z
+        .number()
+        .min(0)
+        .max(4)
+        .default(0.05)
+        .describe('Intensity (g RMS) above which a dancer counts as active.'),
+      arousalMaxAgeMs: z
+        .number()
+        .int()
+        .min(1000)
+        .max(600_000)
+        .default(30_000)
+        .describe('Arousal readings older than this are left out of the crowd state.'),
+      fullEnergyG: z
+        .number()
+        .min(0.05)
+        .max(4)
+        .default(0.6)
+        .describe('Movement intensity (g RMS) that counts as full energy.'),
     })
     .prefault({}),
   retention: z
     .strictObject({
-      /** How often expired rows are deleted. */
-      everyMinutes: z.number().int().min(1).max(10_080).default(60),
-      /** Days each stream is kept on the box; 0 = forever. */
+      everyMinutes: z.number().int().min(1).max(10_080).default(60).describe('How often expired rows are deleted.'),
       days: z
         .strictObject({
           // One per raw stream of the signal registry, defaulting to its `retentionDays`.
           ...rawRetention,
-          biometrics: z.number().int().min(0).max(3650).default(90),
-          inferences: z.number().int().min(0).max(3650).default(90),
-          crowd: z.number().int().min(0).max(3650).default(365),
+          biometrics: z
+            .number()
+            .int()
+            .min(0)
+            .max(3650)
+            .default(90)
+            .describe('Days heart rate, EDA and temperature rows are kept.'),
+          inferences: z.number().int().min(0).max(3650).default(90).describe('Days model outputs (arousal) are kept.'),
+          crowd: z.number().int().min(0).max(3650).default(365).describe('Days crowd states are kept.'),
         })
-        .prefault({}),
+        .prefault({})
+        .describe('Days each stream is kept on the box; 0 = forever.'),
     })
     .prefault({}),
   recording: z
     .strictObject({
-      /** When set, raw BLE notifications and serial frames are recorded to this file (JSON lines) for replay. */
-      path: z.string().min(1).optional(),
+      path: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'When set, raw BLE notifications and serial frames are recorded to this file (JSON lines) for replay.',
+        ),
     })
     .prefault({}),
   replay: z
     .strictObject({
-      /** Recordings and E4 folders played back as if their wearables were in the room. */
-      sources: z.array(replaySourceSchema).max(32).default([]),
+      sources: z
+        .array(replaySourceSchema)
+        .max(32)
+        .default([])
+        .describe('Recordings and E4 folders played back as if their wearables were in the room.'),
     })
     .prefault({}),
   osc: oscSchema,
   auth: z
     .strictObject({
-      /** Signs the API's tokens (HS256). Secret: never printed or logged. Generated and kept in the store when unset. */
-      jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
-      /** Lifetime of an access token; short, because a stolen one cannot be revoked. */
-      accessTokenTtlS: z.number().int().min(60).max(86_400).default(900),
-      /** Lifetime of a refresh token (rotated on every use, revocable). */
+      jwtSecret: z
+        .string()
+        .min(32, 'must be at least 32 characters')
+        .optional()
+        .describe(
+          "Signs the API's tokens (HS256). Secret: never printed or logged. Generated and kept in the store when unset.",
+        ),
+      accessTokenTtlS: z
+        .number()
+        .int()
+        .min(60)
+        .max(86_400)
+        .default(900)
+        .describe('Lifetime of an access token; short, because a stolen one cannot be revoked.'),
       refreshTokenTtlS: z
         .number()
         .int()
         .min(300)
         .max(90 * 86_400)
-        .default(14 * 86_400),
-      /** Failed logins free per account and address; each further one doubles a wait (1 s, 2 s, 4 s …). Four times this across addresses starts an account-wide wait of at most a minute. */
-      loginFailuresPerUser: z.number().int().min(1).max(100).default(5),
-      /** Login attempts allowed per client address in `loginWindowS`. */
-      loginAttemptsPerAddress: z.number().int().min(1).max(10_000).default(30),
-      /** Failures older than this are forgotten. */
-      loginWindowS: z.number().int().min(1).max(86_400).default(900),
-      /** The longest wait per account and address. */
-      loginMaxDelayS: z.number().int().min(1).max(86_400).default(900),
-      /** Whether anyone who can reach the box may self-register as a dancer (POST /api/v1/users/register). */
-      openRegistration: z.boolean().default(true),
+        .default(14 * 86_400)
+        .describe('Lifetime of a refresh token (rotated on every use, revocable).'),
+      loginFailuresPerUser: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(5)
+        .describe(
+          'Failed logins free per account and address; each further one doubles a wait (1 s, 2 s, 4 s …). Four times this across addresses starts an account-wide wait of at most a minute.',
+        ),
+      loginAttemptsPerAddress: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(30)
+        .describe('Login attempts allowed per client address in `loginWindowS`.'),
+      loginWindowS: z
+        .number()
+        .int()
+        .min(1)
+        .max(86_400)
+        .default(900)
+        .describe('Failures older than this are forgotten.'),
+      loginMaxDelayS: z
+        .number()
+        .int()
+        .min(1)
+        .max(86_400)
+        .default(900)
+        .describe('The longest wait per account and address.'),
+      openRegistration: z
+        .boolean()
+        .default(true)
+        .describe('Whether anyone who can reach the box may self-register as a dancer (POST /api/v1/users/register).'),
     })
     .prefault({}),
   mqtt: mqttSchema,
@@ -218,13 +347,16 @@ export const configSchema = z.strictObject({
   choreography: choreographySchema,
   log: z
     .strictObject({
-      level: z.enum(logLevels).default('info'),
+      level: z.enum(logLevels).default('info').describe('Log level (pino).'),
     })
     .prefault({}),
   data: z
     .strictObject({
-      /** Third-party recordings used for training and evaluation (never copied into the repo). */
-      path: z.string().min(1).default('../shared/data'),
+      path: z
+        .string()
+        .min(1)
+        .default('../shared/data')
+        .describe('Third-party recordings used for training and evaluation (never copied into the repo).'),
     })
     .prefault({}),
 });
