@@ -5,6 +5,7 @@
  * a BLE notification would). It implements the same driver contract as the hardware
  * drivers, so `npm start` runs the whole product on any laptop.
  */
+import { SCALAR_SIGNALS } from '../../config/signals.js';
 import type { Driver, InputDriverDeps } from '../driver.js';
 import { DancerModel, type CrowdState } from './dancer-model.js';
 
@@ -34,8 +35,9 @@ export interface SimulatedVenueOptions {
   tickMs?: number;
 }
 
-const SLOW_RATE_HZ = 4;
-const BATTERY_EVERY_MS = 60_000;
+/** EDA and temperature come at the rate the signal registry gives a wristband (4 Hz, as an E4). */
+const SLOW_RATE_HZ = SCALAR_SIGNALS.eda.rateHz;
+const BATTERY_EVERY_MS = 1000 / SCALAR_SIGNALS.battery.rateHz;
 
 interface Band {
   key: string;

@@ -2,14 +2,21 @@
 import { NORM_HALF_LIFE } from '../arousal/dataset.js';
 import type { MovementFeatures } from '../features/movement.js';
 import { PHYSIO_FLOORS, RunningNorm } from '../features/running-norm.js';
-import type { Sample } from '../../config/signals.js';
+import { SCALAR_SIGNALS, type Sample, type ScalarSignal } from '../../config/signals.js';
 import { TimeRing, XyzRing } from './rings.js';
 
+/** Seconds of each slow signal kept: enough for the 60 s physio window with room for late samples. */
+const PHYSIO_S = 90;
+const HR_S = 120;
+/** A ring that holds `seconds` of a signal at the rate the registry gives it. */
+const ringFor = (signal: ScalarSignal, seconds: number) =>
+  new TimeRing(Math.ceil(SCALAR_SIGNALS[signal].rateHz * seconds));
+
 export class Dancer {
-  readonly eda = new TimeRing(4 * 90);
-  readonly hr = new TimeRing(120);
+  readonly eda = ringFor('eda', PHYSIO_S);
+  readonly hr = ringFor('heart_rate', HR_S);
   readonly rr = new TimeRing(300);
-  readonly temp = new TimeRing(4 * 90);
+  readonly temp = ringFor('skin_temp', PHYSIO_S);
   /** 12 s of accelerometer at up to ~340 Hz. */
   readonly acc = new XyzRing(4096);
   readonly norm = new RunningNorm(PHYSIO_FLOORS, NORM_HALF_LIFE);
