@@ -78,15 +78,15 @@ export function buildCloudSync(
 }
 
 /** Cloud sync when `sync.enabled`: drains the outbox to the enrolled cloud whenever the uplink allows. */
-export function startCloudSync(
+export async function startCloudSync(
   config: Config['sync'],
   deps: { store: Store; health: HealthRegistry; log: Logger; now: () => number },
+  signal: AbortSignal,
   teardowns: Teardowns,
-): CloudSync | undefined {
+): Promise<CloudSync | undefined> {
   if (!config.enabled) return undefined;
   const sync = buildCloudSync(config, deps.store, deps.health, deps.log, deps.now);
-  sync.client.start();
-  // Registered after the store, so it runs before the store closes.
-  teardowns.add('sync', () => sync.client.stop());
+  // Registered after the store, so it stops before the store closes.
+  await teardowns.start(sync.client, signal);
   return sync;
 }

@@ -1,9 +1,7 @@
 /**
- * The composition root: builds every service from the configuration and wires them through
- * the bus. One lifecycle: `start(signal)` brings the box up in order and registers each
- * teardown with one `Teardowns` (each step bounded); a failed start undoes what it did;
- * `stop()` is idempotent and bounded. The services are built by the factories beside what
- * they run (`startStore`, `openHardware`, `startPipeline`, `startHttp`…).
+ * The composition root: builds every service with the factory beside what it runs, in order,
+ * each registering its teardown with one `Teardowns` (each step bounded). A failed start
+ * undoes what it did; `stop()` is idempotent and bounded.
  */
 import type { Config } from '../config/index.js';
 import { redact } from '../config/index.js';
@@ -89,13 +87,14 @@ export class Daemon {
               tempo: () => room.clock.tempo(),
               currentEvent: () => currentEvent.get(),
             },
+            signal,
             t,
           )
         : undefined;
       await room.start(signal, t);
 
-      const sync = startCloudSync(config.sync, { ...core, store }, t);
-      startRemoteControl(
+      const sync = await startCloudSync(config.sync, { ...core, store }, signal, t);
+      await startRemoteControl(
         {
           ...core,
           config,
@@ -108,6 +107,7 @@ export class Daemon {
           healthStatus: status,
           onHealthChange: (listener) => (healthChanged = listener),
         },
+        signal,
         t,
       );
       const server = await startHttp(
@@ -124,6 +124,7 @@ export class Daemon {
           haptics: hardware.haptics,
           gestures: pipeline?.gestureEmbed,
         },
+        signal,
         t,
       );
 

@@ -154,7 +154,11 @@ export interface RemoteControlDeps {
 }
 
 /** The MQTT link, when a broker is configured: presence, signed remote commands, telemetry. */
-export function startRemoteControl(deps: RemoteControlDeps, teardowns: Teardowns): void {
+export async function startRemoteControl(
+  deps: RemoteControlDeps,
+  signal: AbortSignal,
+  teardowns: Teardowns,
+): Promise<void> {
   const { config, log, health, now } = deps;
   const m = config.mqtt;
   if (!m.url) return;
@@ -182,8 +186,7 @@ export function startRemoteControl(deps: RemoteControlDeps, teardowns: Teardowns
     },
     now,
   );
-  link.start();
-  teardowns.add('mqtt', () => link.stop());
+  await teardowns.start(link, signal);
   const stopTelemetry = publishTelemetry(link, deps);
   // Registered after the link: it stops before the link says goodbye.
   teardowns.add('mqtt-telemetry', stopTelemetry);

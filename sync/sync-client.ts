@@ -51,6 +51,7 @@ const MIN_BATCH_BYTES = 1024;
 const DEFAULT_RECORD_BYTES = 300;
 
 export class SyncClient {
+  readonly name = 'sync';
   private stateValue: SyncState = 'idle';
   private stopped = true;
   private wake: (() => void) | undefined;
@@ -84,7 +85,7 @@ export class SyncClient {
     this.batchBytesLimit = options.maxBatchBytes;
   }
 
-  start(): void {
+  start(_signal?: AbortSignal): void {
     if (!this.stopped) return;
     this.stopped = false;
     this.abort = new AbortController();

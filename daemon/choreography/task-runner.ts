@@ -28,6 +28,7 @@ export interface TaskRunnerDeps {
 const MAX_ATTEMPTS = 2;
 
 export class TaskRunner {
+  readonly name = 'choreography-tasks';
   private running: { id: number; abort: AbortController } | undefined;
   private loop: Promise<void> | undefined;
   private stopped = true;
@@ -39,7 +40,7 @@ export class TaskRunner {
     this.tasks = new ChoreoTaskStore(deps.sqlite);
   }
 
-  start(): void {
+  start(_signal?: AbortSignal): void {
     if (!this.stopped) return;
     this.stopped = false;
     // Tasks a restart interrupted: again from the start, or failed after too many tries.

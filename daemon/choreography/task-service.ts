@@ -6,10 +6,11 @@ import type { Store } from '../store/store.js';
 import type { Move } from '../../config/moves.js';
 import { TaskRunner } from './task-runner.js';
 
-export function startTaskRunner(
+export async function startTaskRunner(
   deps: { store: Store; moves: Move[]; songCacheDir: string; now: () => number; log: Logger },
+  signal: AbortSignal,
   teardowns: Teardowns,
-): TaskRunner {
+): Promise<TaskRunner> {
   const runner = new TaskRunner({
     sqlite: deps.store.sqlite,
     moves: deps.moves,
@@ -18,7 +19,5 @@ export function startTaskRunner(
     now: deps.now,
     log: deps.log,
   });
-  runner.start();
-  teardowns.add('choreography-tasks', () => runner.stop());
-  return runner;
+  return teardowns.start(runner, signal);
 }

@@ -25,6 +25,7 @@ const PRIORITY: Record<ClockSource, number> = { midi: 4, osc: 3, song: 2, audio:
 const TAP_WINDOW_MS = 2000;
 
 export class MusicClock {
+  readonly name = 'clock';
   private state: ClockState;
   private lastHeard = new Map<ClockSource, number>();
   private lastEmittedAt = -Infinity;
@@ -49,7 +50,7 @@ export class MusicClock {
     };
   }
 
-  start(): void {
+  start(_signal?: AbortSignal): void {
     this.stopped = false;
     this.nextIndex = this.indexAfter(this.time.now());
     this.schedule();

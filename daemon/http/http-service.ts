@@ -40,7 +40,7 @@ export interface HttpServiceDeps {
   changed: (table: string, id: number) => void;
 }
 
-export async function startHttp(d: HttpServiceDeps, teardowns: Teardowns): Promise<RunningServer> {
+export async function startHttp(d: HttpServiceDeps, signal: AbortSignal, teardowns: Teardowns): Promise<RunningServer> {
   const { config, store, health, room, sync, now, log } = d;
   const osc = oscMonitor(config, room, now, teardowns);
   const api = apiDeps(
@@ -64,7 +64,11 @@ export async function startHttp(d: HttpServiceDeps, teardowns: Teardowns): Promi
     undefined,
     d.gestures,
   );
-  api.choreoTasks = startTaskRunner({ store, moves: api.moves, songCacheDir: api.songs.cacheDir, now, log }, teardowns);
+  api.choreoTasks = await startTaskRunner(
+    { store, moves: api.moves, songCacheDir: api.songs.cacheDir, now, log },
+    signal,
+    teardowns,
+  );
   const { app } = createApp({
     version: d.version,
     boxName: config.box.name,

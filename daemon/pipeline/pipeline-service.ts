@@ -28,6 +28,7 @@ export interface PipelineServiceDeps {
 
 export async function startPipeline(
   deps: PipelineServiceDeps,
+  signal: AbortSignal,
   teardowns: Teardowns,
 ): Promise<{ pipeline: Pipeline; gestureEmbed: Embed | undefined }> {
   const { config, bus, store, health, log, now } = deps;
@@ -51,13 +52,13 @@ export async function startPipeline(
     models,
     options,
   });
-  pipeline.start();
-  teardowns.add('pipeline', async () => {
-    pipeline.stop();
+  // Released after the pipeline stops (teardowns run newest first).
+  teardowns.add('pipeline:models', async () => {
     patterns.close();
     await models.arousal?.close();
     await models.gesture?.close();
   });
+  await teardowns.start(pipeline, signal);
   log.info({ arousal: models.arousal !== undefined, gesture: models.gesture !== undefined }, 'pipeline started');
   return { pipeline, gestureEmbed: models.gesture ? embedWith(models.gesture) : undefined };
 }

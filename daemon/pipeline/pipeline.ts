@@ -71,6 +71,7 @@ export interface PipelineStats {
 }
 
 export class Pipeline {
+  readonly name = 'pipeline';
   readonly dancers = new Map<string, Dancer>();
   readonly stats: PipelineStats = {
     samples: 0,
@@ -89,7 +90,7 @@ export class Pipeline {
 
   constructor(private readonly deps: PipelineDeps) {}
 
-  start(): void {
+  start(_signal?: AbortSignal): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.deps.bus.on('sample', (s) => this.ingest(s));
     const every = (ms: number, stage: string, fn: () => Promise<void> | void): void => {

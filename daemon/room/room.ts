@@ -216,22 +216,9 @@ export class Room {
         }
       }),
     ];
-    for (const [name, t] of this.targets) {
-      t.start();
-      teardowns.add(`osc:${name}`, () => t.stop());
-    }
-    for (const driver of [this.midiOut, this.audio]) {
-      if (!driver) continue;
-      await driver.start(signal);
-      teardowns.add(driver.name, () => driver.stop());
-    }
-    const oscIn = this.oscIn;
-    if (oscIn) {
-      await oscIn.start();
-      teardowns.add(oscIn.name, () => oscIn.stop());
-    }
-    this.clock.start();
-    teardowns.add('clock', () => this.clock.stop());
+    for (const t of this.targets.values()) await teardowns.start(t, signal);
+    for (const service of [this.midiOut, this.audio, this.oscIn, this.clock])
+      if (service) await teardowns.start(service, signal);
     this.query = await startOscQuery(
       config,
       {

@@ -46,7 +46,7 @@ export class OscInDriver implements Driver {
     private readonly handle: OscInHandler,
   ) {}
 
-  async start(): Promise<void> {
+  async start(_signal?: AbortSignal): Promise<void> {
     const socket = createSocket({ type: this.options.host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
     this.socket = socket;
     socket.on('message', (bytes, from) => this.receive(bytes, from));

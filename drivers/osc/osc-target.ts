@@ -71,7 +71,12 @@ export class OscTarget {
     this.spinning = time.precise === true;
   }
 
-  start(): void {
+  /** Its health id (`osc:<name>`), also its name as a service. */
+  get name(): string {
+    return this.options.id;
+  }
+
+  start(_signal?: AbortSignal): void {
     this.transport.start();
     this.running = true;
     this.startedAt = this.time.now();

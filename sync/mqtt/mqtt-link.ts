@@ -45,6 +45,7 @@ export interface MqttLinkEvents {
 export class CommandFailure extends Error {}
 
 export class MqttLink {
+  readonly name = 'mqtt';
   private client: MqttClient | undefined;
   private readonly topics: ReturnType<typeof topics>;
   private readonly seen: SeenCommands<Ack>;
@@ -63,7 +64,7 @@ export class MqttLink {
     return this.topics.status;
   }
 
-  start(): void {
+  start(_signal?: AbortSignal): void {
     const options: IClientOptions = {
       protocolVersion: 5,
       clientId: this.o.clientId,
