@@ -1,5 +1,6 @@
 /** The music clock's configuration and song playback (daemon/room/README.md, "The music clock", "Songs and playback"). */
 import { z } from 'zod';
+import { retryMs } from './common.js';
 
 export const clockSchema = z
   .strictObject({
@@ -41,13 +42,7 @@ export const clockSchema = z
           .max(32)
           .default([])
           .describe('ffmpeg options before -i, e.g. ["-f", "alsa"] or ["-re"] to play a file in real time.'),
-        retryMs: z
-          .number()
-          .int()
-          .min(200)
-          .max(600_000)
-          .default(5000)
-          .describe('While the input is missing, try again this often.'),
+        retryMs: retryMs('the input'),
       })
       .prefault({}),
   })

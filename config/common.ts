@@ -28,3 +28,19 @@ export const backoff = (initialMs: number, maxMs: number) =>
     })
     .refine((b) => b.maxMs >= b.initialMs, { message: 'maxMs must be at least initialMs', path: ['maxMs'] })
     .prefault({});
+
+/** How often a missing port or input is tried again. */
+export const retryMs = (what: string) =>
+  z.number().int().min(200).max(600_000).default(5000).describe(`While ${what} is missing, try again this often.`);
+
+/** A list refinement: each entry's `name` is unique, else the duplicate is named at its place. */
+export const uniqueNames =
+  (noun: string) =>
+  (list: readonly { name: string }[], ctx: z.RefinementCtx): void => {
+    const seen = new Set<string>();
+    list.forEach((entry, i) => {
+      if (seen.has(entry.name))
+        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate ${noun} name "${entry.name}"` });
+      seen.add(entry.name);
+    });
+  };

@@ -3,7 +3,7 @@
  * controllers and MIDI ports.
  */
 import { z } from 'zod';
-import { backoff, slug } from './common.js';
+import { backoff, retryMs, slug, uniqueNames } from './common.js';
 
 const bleAddress = z
   .string()
@@ -218,14 +218,7 @@ export const hapticsSchema = z
       .max(32)
       .default([])
       .describe('The haptic controllers, by transport; names unique.')
-      .superRefine((list, ctx) => {
-        const seen = new Set<string>();
-        list.forEach((c, i) => {
-          if (seen.has(c.name))
-            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate controller name "${c.name}"` });
-          seen.add(c.name);
-        });
-      }),
+      .superRefine(uniqueNames('controller')),
     ackTimeoutMs: z
       .number()
       .int()
@@ -284,13 +277,7 @@ export const midiSchema = z
           .max(200)
           .optional()
           .describe('MIDI input port to follow clock from (24 ppqn, start/stop/continue); unset = off.'),
-        retryMs: z
-          .number()
-          .int()
-          .min(200)
-          .max(600_000)
-          .default(5000)
-          .describe('While the port (or ALSA) is missing, try again this often.'),
+        retryMs: retryMs('the port (or ALSA)'),
       })
       .prefault({}),
     out: z
@@ -305,13 +292,7 @@ export const midiSchema = z
           .boolean()
           .default(false)
           .describe('Send MIDI clock (24 ppqn) and start/stop from the music clock on this port.'),
-        retryMs: z
-          .number()
-          .int()
-          .min(200)
-          .max(600_000)
-          .default(5000)
-          .describe('While the port (or ALSA) is missing, try again this often.'),
+        retryMs: retryMs('the port (or ALSA)'),
       })
       .prefault({}),
   })

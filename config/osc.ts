@@ -1,6 +1,6 @@
 /** The OSC section of the configuration: the targets the box sends to, OSC in and OSCQuery. */
 import { z } from 'zod';
-import { cidr, hostname, port, slug } from './common.js';
+import { cidr, hostname, port, slug, uniqueNames } from './common.js';
 
 export const oscTargetSchema = z.strictObject({
   name: slug.describe("The target's name (unique; its health component is osc:<name>)."),
@@ -47,14 +47,7 @@ export const oscSchema = z
       .max(32)
       .prefault([{ name: 'desk', host: '127.0.0.1', port: 9000 }])
       .describe('Each desk that receives OSC; names unique.')
-      .superRefine((targets, ctx) => {
-        const seen = new Set<string>();
-        targets.forEach((t, i) => {
-          if (seen.has(t.name))
-            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate target name "${t.name}"` });
-          seen.add(t.name);
-        });
-      }),
+      .superRefine(uniqueNames('target')),
     in: z
       .strictObject({
         port: z
