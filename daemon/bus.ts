@@ -27,6 +27,11 @@ export interface BusEvents {
   record: [change: { table: string; id: number }];
   /** A learned movement pattern detected on a dancer. */
   pattern: [row: DetectionRow & { name: string }];
+  /**
+   * The live mapping changed (a preset switched, a rule added or removed), whichever way it
+   * came in: the API, an OSC command, an MQTT remote command.
+   */
+  mapping: [change: { active: { sound: string | null; visualization: string | null }; rules: number }];
 }
 
 type Handler<A extends unknown[]> = (...args: A) => void;

@@ -55,6 +55,13 @@ export function streamConsole(feed: ConsoleFeed, device: () => string | undefine
         text: `${p.name} on ${p.deviceKey} (${Math.round(p.confidence * 100)} %)`,
       }),
     ),
+    feed.bus.on('mapping', (m) =>
+      send('log', {
+        at: Date.now(),
+        kind: 'mapping',
+        text: `mapping: sound ${m.active.sound ?? 'none'}, visualization ${m.active.visualization ?? 'none'}, ${m.rules} rules`,
+      }),
+    ),
     feed.bus.on('cue', (c) => {
       // The per-count cues would drown the log: each move (by its id) and the end only.
       if (c.name === 'choreo.move' || c.name.startsWith('choreo.count.') || c.name.startsWith('choreo.hold.')) return;

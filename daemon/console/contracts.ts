@@ -105,7 +105,11 @@ export const vitalsPoint = z.object({
   arousal: z.number().optional(),
 });
 
-export const logLine = z.object({ at: z.number(), kind: z.enum(['pattern', 'cue', 'device']), text: z.string() });
+export const logLine = z.object({
+  at: z.number(),
+  kind: z.enum(['pattern', 'cue', 'device', 'mapping']),
+  text: z.string(),
+});
 
 export type ConsoleState = z.output<typeof consoleState>;
 export type ConsoleDevice = z.output<typeof consoleDevice>;

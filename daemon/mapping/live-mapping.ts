@@ -53,7 +53,7 @@ export class LiveMapping {
   constructor(
     private readonly config: Config['mapping'],
     private readonly sqlite: BetterSqlite3.Database,
-    private readonly apply: (rules: MappingRule[]) => void,
+    private readonly apply: (rules: MappingRule[], active: ActivePresets) => void,
   ) {
     this.configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
     const saved = this.load();
@@ -209,7 +209,7 @@ export class LiveMapping {
   }
 
   private publish(save = true): void {
-    this.apply(this.effective());
+    this.apply(this.effective(), this.activePresets());
     if (!save) return;
     const saved: Saved = { configHash: this.configHash, rules: this.base, active: this.active };
     setMeta(this.sqlite, META_KEY, JSON.stringify(saved));

@@ -167,7 +167,10 @@ export class Room {
       setTimeout: (fn, ms) => this.time.setTimeout(fn, ms),
       latency: observe,
     });
-    this.mapping = new LiveMapping(config.mapping, deps.store.sqlite, (rules) => this.engine.setRules(rules));
+    this.mapping = new LiveMapping(config.mapping, deps.store.sqlite, (rules, active) => {
+      this.engine.setRules(rules);
+      bus.emit('mapping', { active, rules: rules.length });
+    });
 
     if (config.osc.in.port > 0) {
       this.oscIn = commandListener(config.osc.in, health, deps.log, {

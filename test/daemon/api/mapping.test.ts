@@ -83,6 +83,20 @@ describe('live mapping over the API', () => {
     expect(fromFile.rules().map((r) => r.id)).toEqual(['only']);
   });
 
+  it('tells the room of every change with the rules and the active presets, so it can announce it', () => {
+    const config = configSchema.parse({});
+    const told: { rules: number; active: { sound: string | null; visualization: string | null } }[] = [];
+    const mapping = new LiveMapping(config.mapping, h.store.sqlite, (rules, active) =>
+      told.push({ rules: rules.length, active }),
+    );
+    told.length = 0;
+    mapping.activate('visualization', null);
+    mapping.putRule({ ...strobe, id: 'told' });
+    expect(told).toHaveLength(2);
+    expect(told[0]!.active).toEqual({ sound: null, visualization: null });
+    expect(told[1]!.rules).toBe(told[0]!.rules + 1);
+  });
+
   it('shows the music clock to anyone signed in', async () => {
     const res = await h.call('/api/v1/clock', { token: h.tokens.dancer });
     expect(res.body).toMatchObject({ bpm: 120, source: 'fallback', running: true });
