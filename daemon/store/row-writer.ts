@@ -33,7 +33,7 @@ export type WriteOp =
   | { t: 'detection'; row: DetectionRow }
   | { t: 'output'; row: OutputEventRow };
 
-/** The value columns of `biometric_data` the registry's row signals use, bound after the row's head. */
+/** The value columns of `biometric_data` the registry's row signals use. */
 const VALUE_COLUMNS: readonly BiometricColumn[] = [
   ...new Set(
     scalarSignals.flatMap((k) => {
@@ -47,7 +47,8 @@ const isBiometricStream = (stream: string) => streamConsent(stream) === 'biometr
 export class RowWriter {
   /** Biometric samples not stored for want of consent, and rows kept off the outbox for want of cloud consent. */
   readonly counts = { withheldNoConsent: 0, localOnly: 0 };
-  private readonly insertBio: BetterSqlite3.Statement;
+  /** One statement per value column, so a row binds only its own value (positional: the fastest binding). */
+  private readonly insertBio: ReadonlyMap<BiometricColumn, BetterSqlite3.Statement>;
   private readonly insertChunk: BetterSqlite3.Statement;
   private readonly updateBattery: BetterSqlite3.Statement;
   private readonly insertOutbox: BetterSqlite3.Statement;
@@ -64,9 +65,14 @@ export class RowWriter {
     private readonly devices: DeviceDirectory,
     private readonly now: () => number,
   ) {
-    this.insertBio = sqlite.prepare(
-      `INSERT INTO biometric_data (device_id, user_id, event_id, recorded_at, stream_index, rr_1024, sensor_contact, energy_kj, source, ${VALUE_COLUMNS.join(', ')})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${VALUE_COLUMNS.map(() => '?').join(', ')})`,
+    this.insertBio = new Map(
+      VALUE_COLUMNS.map((column) => [
+        column,
+        sqlite.prepare(
+          `INSERT INTO biometric_data (device_id, user_id, event_id, recorded_at, stream_index, rr_1024, sensor_contact, energy_kj, source, ${column})
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ),
+      ]),
     );
     this.insertChunk = sqlite.prepare(
       `INSERT INTO stream_chunks (device_id, event_id, stream, started_at, first_index, rate_hz, channels, sample_count, data)
@@ -157,20 +163,20 @@ export class RowWriter {
     }
     // Positional binding: better-sqlite3 binds arrays faster than named-parameter objects.
     const hr = s.kind === 'heart_rate' ? s : undefined;
-    const column = spec.store.column;
-    const values = VALUE_COLUMNS.map((c) => (c === column ? valueOf(s) : null));
-    const r = this.insertBio.run(
-      device.id,
-      wearer?.userId ?? null,
-      wearer?.eventId ?? null,
-      s.receivedAt,
-      s.index,
-      hr && hr.rr1024.length > 0 ? JSON.stringify(hr.rr1024) : null,
-      hr?.contact === undefined ? null : hr.contact ? 1 : 0,
-      hr?.energyKj ?? null,
-      device.simulated ? 'sim' : 'sensor',
-      ...values,
-    );
+    const r = this.insertBio
+      .get(spec.store.column)!
+      .run(
+        device.id,
+        wearer?.userId ?? null,
+        wearer?.eventId ?? null,
+        s.receivedAt,
+        s.index,
+        hr && hr.rr1024.length > 0 ? JSON.stringify(hr.rr1024) : null,
+        hr?.contact === undefined ? null : hr.contact ? 1 : 0,
+        hr?.energyKj ?? null,
+        device.simulated ? 'sim' : 'sensor',
+        valueOf(s),
+      );
     if (wearer && !wearer.cloud) this.counts.localOnly++;
     else this.insertOutbox.run('biometric_data', r.lastInsertRowid, t);
   }
