@@ -9,7 +9,8 @@ import {
   insertRefreshToken,
   refreshTokenByHash,
   revokeRefreshToken,
-  revokeRefreshTokens,
+  revokeFamily,
+  revokeUserTokens,
 } from '../../store/repositories/refresh-tokens.js';
 import { ApiError } from '../errors.js';
 import type { Role } from '../access.js';
@@ -82,7 +83,7 @@ export class Tokens {
       if (row.revoked_at !== null) {
         // Someone holds a copy of an already-rotated token: end that whole login.
         // (Returned, not thrown: a throw would roll this revocation back.)
-        revokeRefreshTokens(sql, 'family', row.family, now);
+        revokeFamily(sql, row.family, now);
         return undefined;
       }
       revokeRefreshToken(sql, row.id, now);
@@ -93,6 +94,6 @@ export class Tokens {
   }
 
   revokeUser(userId: number): void {
-    revokeRefreshTokens(this.sql, 'user_id', userId, this.sql.now());
+    revokeUserTokens(this.sql, userId, this.sql.now());
   }
 }

@@ -15,13 +15,24 @@ export function revokeRefreshToken(sql: Sql, id: number, at: number): void {
   sql.run(sql.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('id', '=', id));
 }
 
-/** Revokes every live token of `where` = `value`: one login's family, or all of an account's. */
-export function revokeRefreshTokens(sql: Sql, where: 'family' | 'user_id', value: string | number, at: number): void {
+/** Revokes every live token of one login (its family), as when a spent token is replayed. */
+export function revokeFamily(sql: Sql, family: string, at: number): void {
   sql.run(
     sql.db
       .updateTable('refresh_tokens')
       .set({ revoked_at: at })
-      .where(where, '=', value as never)
+      .where('family', '=', family)
+      .where('revoked_at', 'is', null),
+  );
+}
+
+/** Revokes every live token of an account (a new password, a disabled account). */
+export function revokeUserTokens(sql: Sql, userId: number, at: number): void {
+  sql.run(
+    sql.db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
       .where('revoked_at', 'is', null),
   );
 }
