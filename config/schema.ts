@@ -9,9 +9,11 @@ import { defaultRules, mappingRulesSchema, presetSchema } from './mapping.js';
 import { mqttSchema } from './mqtt.js';
 import { syncSchema } from './sync.js';
 import { choreographySchema } from './choreography.js';
-import { cidr, hostname, port, slug } from './common.js';
+import { slug } from './common.js';
 import { bleAdapterSchema, bleSchema, hapticControllerSchema, hapticsSchema, midiSchema } from './hardware.js';
 import { oscSchema, oscTargetSchema } from './osc.js';
+import { authSchema, httpSchema } from './http.js';
+import { pipelineSchema } from './pipeline.js';
 import { RAW_STREAMS, rawStreams, type RawStream } from './signals.js';
 
 export const replaySourceSchema = z.discriminatedUnion('format', [
@@ -48,44 +50,7 @@ export const configSchema = z.strictObject({
         .describe("Shown in logs, /health, MQTT topics, and as the box's name on the cloud dashboard when it enrols."),
     })
     .prefault({}),
-  http: z
-    .strictObject({
-      host: hostname
-        .default('127.0.0.1')
-        .describe(
-          'Address the local API and console listen on; loopback unless a TLS proxy or the venue network must reach it.',
-        ),
-      trusted: z
-        .array(cidr)
-        .max(256)
-        .default([])
-        .describe(
-          'Addresses / CIDRs (a monitoring server) that may read /metrics and the details of /health; loopback always may.',
-        ),
-      port: port.default(8080).describe('Port of the local API and console.'),
-      maxBodyBytes: z
-        .number()
-        .int()
-        .min(1024)
-        .max(16 * 1024 * 1024)
-        .default(1024 * 1024)
-        .describe('Largest JSON request body; bigger bodies get 413 before they are read whole.'),
-      maxSampleBytes: z
-        .number()
-        .int()
-        .min(1024)
-        .max(256 * 1024 * 1024)
-        .default(20 * 1024 * 1024)
-        .describe('Largest sound sample upload (audio file plus form fields).'),
-      maxSongBytes: z
-        .number()
-        .int()
-        .min(1024)
-        .max(1024 * 1024 * 1024)
-        .default(100 * 1024 * 1024)
-        .describe('Largest song import (audio file plus form fields).'),
-    })
-    .prefault({}),
+  http: httpSchema,
   store: z
     .strictObject({
       path: z
@@ -186,61 +151,7 @@ export const configSchema = z.strictObject({
         .describe('Presets active at start, one per kind.'),
     })
     .prefault({}),
-  pipeline: z
-    .strictObject({
-      enabled: z.boolean().default(true).describe('Features, models and the crowd state; off leaves only storage.'),
-      arousalRuntime: z
-        .enum(['onnx', 'tfjs'])
-        .default('onnx')
-        .describe('Which runtime runs the arousal model: onnxruntime-node, or TensorFlow.js on its WASM backend.'),
-      crowdHz: z.number().min(0.1).max(20).default(1).describe('Crowd states per second.'),
-      movementWindowS: z
-        .number()
-        .min(1)
-        .max(10)
-        .default(4)
-        .describe('Seconds of wrist acceleration behind each movement reading.'),
-      patternEveryMs: z
-        .number()
-        .int()
-        .min(100)
-        .max(10_000)
-        .default(500)
-        .describe('How often each active dancer is matched against the learned movement patterns.'),
-      patternConfidence: z
-        .number()
-        .min(0)
-        .max(1)
-        .default(0.6)
-        .describe('A pattern is reported at this confidence or above (0..1).'),
-      activeWithinMs: z
-        .number()
-        .int()
-        .min(500)
-        .max(60_000)
-        .default(5000)
-        .describe('A dancer counts as active with movement this recent (ms) and this strong (g RMS).'),
-      activeIntensityG: z
-        .number()
-        .min(0)
-        .max(4)
-        .default(0.05)
-        .describe('Intensity (g RMS) above which a dancer counts as active.'),
-      arousalMaxAgeMs: z
-        .number()
-        .int()
-        .min(1000)
-        .max(600_000)
-        .default(30_000)
-        .describe('Arousal readings older than this are left out of the crowd state.'),
-      fullEnergyG: z
-        .number()
-        .min(0.05)
-        .max(4)
-        .default(0.6)
-        .describe('Movement intensity (g RMS) that counts as full energy.'),
-    })
-    .prefault({}),
+  pipeline: pipelineSchema,
   retention: z
     .strictObject({
       everyMinutes: z.number().int().min(1).max(10_080).default(60).describe('How often expired rows are deleted.'),
@@ -283,65 +194,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   osc: oscSchema,
-  auth: z
-    .strictObject({
-      jwtSecret: z
-        .string()
-        .min(32, 'must be at least 32 characters')
-        .optional()
-        .describe(
-          "Signs the API's tokens (HS256). Secret: never printed or logged. Generated and kept in the store when unset.",
-        ),
-      accessTokenTtlS: z
-        .number()
-        .int()
-        .min(60)
-        .max(86_400)
-        .default(900)
-        .describe('Lifetime of an access token; short, because a stolen one cannot be revoked.'),
-      refreshTokenTtlS: z
-        .number()
-        .int()
-        .min(300)
-        .max(90 * 86_400)
-        .default(14 * 86_400)
-        .describe('Lifetime of a refresh token (rotated on every use, revocable).'),
-      loginFailuresPerUser: z
-        .number()
-        .int()
-        .min(1)
-        .max(100)
-        .default(5)
-        .describe(
-          'Failed logins free per account and address; each further one doubles a wait (1 s, 2 s, 4 s …). Four times this across addresses starts an account-wide wait of at most a minute.',
-        ),
-      loginAttemptsPerAddress: z
-        .number()
-        .int()
-        .min(1)
-        .max(10_000)
-        .default(30)
-        .describe('Login attempts allowed per client address in `loginWindowS`.'),
-      loginWindowS: z
-        .number()
-        .int()
-        .min(1)
-        .max(86_400)
-        .default(900)
-        .describe('Failures older than this are forgotten.'),
-      loginMaxDelayS: z
-        .number()
-        .int()
-        .min(1)
-        .max(86_400)
-        .default(900)
-        .describe('The longest wait per account and address.'),
-      openRegistration: z
-        .boolean()
-        .default(true)
-        .describe('Whether anyone who can reach the box may self-register as a dancer (POST /api/v1/users/register).'),
-    })
-    .prefault({}),
+  auth: authSchema,
   mqtt: mqttSchema,
   sync: syncSchema,
   choreography: choreographySchema,
