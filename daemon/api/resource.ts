@@ -270,7 +270,7 @@ export function deleteRow(
   const row = getRow(sql, spec.table, id, spec.noun);
   assertOwner(spec as ResourceSpec, 'delete', user, row);
   try {
-    records.deleteRow(sql, spec.table, id);
+    records.deleteRecord(sql, spec.table, id);
   } catch (err) {
     // Recorded data still points at it (e.g. a device's stream chunks): keep the history.
     if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')

@@ -5,7 +5,7 @@
  */
 import { choreoTask } from '../../store/repositories/choreo-tasks.js';
 import { collectionOf, collectionsOf, insertCollection } from '../../store/repositories/collections.js';
-import { deleteRow, rowExists } from '../../store/repositories/records.js';
+import { deleteRecord, rowExists } from '../../store/repositories/records.js';
 import { z } from '@hono/zod-openapi';
 import type { Selectable } from 'kysely';
 import { ANY, isStaff, type CurrentUser } from '../access.js';
@@ -182,7 +182,7 @@ export function registerCollectionRoutes(router: ApiRouter, deps: ApiDeps): void
     },
     (c, { params }) => {
       visible(userOf(c), params.id);
-      deleteRow(sql, 'collections', params.id);
+      deleteRecord(sql, 'collections', params.id);
       return c.body(null, 204);
     },
   );

@@ -2,6 +2,7 @@
 import type { Insertable } from 'kysely';
 import type { CollectionsTable } from '../schema-music.js';
 import type { Sql } from '../sql.js';
+import { insertRecord } from './records.js';
 
 function visible(sql: Sql, ownerId: number | undefined) {
   const q = sql.db.selectFrom('collections').selectAll();
@@ -18,10 +19,5 @@ export function collectionOf(sql: Sql, id: number, ownerId: number | undefined) 
   return sql.first(visible(sql, ownerId).where('id', '=', id));
 }
 
-export function insertCollection(sql: Sql, values: Insertable<CollectionsTable>): number {
-  return sql.tx(() => {
-    const { id } = sql.run(sql.db.insertInto('collections').values(values));
-    sql.outbox('collections', id);
-    return id;
-  });
-}
+export const insertCollection = (sql: Sql, values: Insertable<CollectionsTable>): number =>
+  insertRecord(sql, 'collections', values);

@@ -1,6 +1,7 @@
 /** Events as the running box needs them: the one on now, and starting or ending one by id. */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Sql } from '../sql.js';
+import { updateRecord } from './records.js';
 
 /** The event happening now (the latest started one that has not ended), for crowd states. */
 export function currentEvent(sqlite: BetterSqlite3.Database, now: number): number | null {
@@ -18,13 +19,5 @@ export function eventById(sql: Sql, id: number) {
 
 /** Sets when an event runs (and makes it active), queued for the cloud. */
 export function setEventTimes(sql: Sql, id: number, startsAt: number, endsAt: number): void {
-  sql.tx(() => {
-    sql.run(
-      sql.db
-        .updateTable('events')
-        .set({ starts_at: startsAt, ends_at: endsAt, is_active: 1, updated_at: sql.now() })
-        .where('id', '=', id),
-    );
-    sql.outbox('events', id);
-  });
+  updateRecord(sql, 'events', id, { starts_at: startsAt, ends_at: endsAt, is_active: 1, updated_at: sql.now() });
 }

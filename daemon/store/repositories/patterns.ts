@@ -1,6 +1,7 @@
 /** Learned movement patterns as stored (`movement_patterns.pattern_data` holds the prototype as JSON). */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Sql } from '../sql.js';
+import { insertRecord } from './records.js';
 
 export interface PatternRow {
   id: number;
@@ -24,16 +25,12 @@ export function insertPattern(
 ): number | undefined {
   return sql.tx(() => {
     if (patternNamed(sql.sqlite, values.name) !== undefined) return undefined;
-    const { id } = sql.run(
-      sql.db.insertInto('movement_patterns').values({
-        name: values.name,
-        description: values.description,
-        pattern_data: values.pattern_data,
-        created_at: values.at,
-        updated_at: values.at,
-      }),
-    );
-    sql.outbox('movement_patterns', id);
-    return id;
+    return insertRecord(sql, 'movement_patterns', {
+      name: values.name,
+      description: values.description,
+      pattern_data: values.pattern_data,
+      created_at: values.at,
+      updated_at: values.at,
+    });
   });
 }

@@ -5,8 +5,8 @@
  * API's generic resources and the route groups use these; the tables' own repositories hold
  * what is particular to them.
  */
-import type { Kysely, SelectQueryBuilder } from 'kysely';
-import type { OutboxEntity } from '../schema.js';
+import type { Insertable, Kysely, SelectQueryBuilder, Updateable } from 'kysely';
+import type { Database, OutboxEntity } from '../schema.js';
 import type { Sql } from '../sql.js';
 
 export type Row = Record<string, unknown>;
@@ -94,13 +94,52 @@ export function rowExists(sql: Sql, table: string, id: unknown): boolean {
   return sql.first(loose(sql).selectFrom(table).select('id').where('id', '=', id)) !== undefined;
 }
 
-/** Inserts and queues the record for the cloud in one transaction; returns it as stored. */
-export function createRow(sql: Sql, table: OutboxEntity, values: Row): Row {
+/**
+ * Inserts one record and queues it for the cloud in one transaction; returns its id. Typed by
+ * table for the repositories; the generic resources pass rows built from their wire schemas.
+ */
+export function insertRecord<T extends OutboxEntity>(sql: Sql, table: T, values: Insertable<Database[T]>): number {
   return sql.tx(() => {
     const { id } = sql.run(loose(sql).insertInto(table).values(values));
     sql.outbox(table, id);
-    return findRow(sql, table, id)!;
+    return id;
   });
+}
+
+/** Sets the given columns (none: only re-queues it) and queues the record, in one transaction. */
+export function updateRecord<T extends OutboxEntity>(
+  sql: Sql,
+  table: T,
+  id: number,
+  set: Updateable<Database[T]>,
+): void {
+  sql.tx(() => {
+    if (Object.keys(set).length > 0)
+      sql.run(
+        loose(sql)
+          .updateTable(table as string)
+          .set(set as Row)
+          .where('id', '=', id),
+      );
+    sql.outbox(table, id);
+  });
+}
+
+/**
+ * Deletes and queues the deletion; false when there was no such record. Throws SQLite's own
+ * error when recorded data still refers to it.
+ */
+export function deleteRecord(sql: Sql, table: OutboxEntity, id: number): boolean {
+  return sql.tx(() => {
+    if (sql.run(loose(sql).deleteFrom(table).where('id', '=', id)).changes === 0) return false;
+    sql.outbox(table, id, 'delete');
+    return true;
+  });
+}
+
+/** Inserts and queues the record; returns it as stored. */
+export function createRow(sql: Sql, table: OutboxEntity, values: Row): Row {
+  return findRow(sql, table, insertRecord(sql, table, values as never))!;
 }
 
 /**
@@ -117,19 +156,8 @@ export function insertMany(sql: Sql, table: OutboxEntity, rows: readonly Row[], 
   });
 }
 
-/** Sets the given columns (none: only re-queues it) and queues the record; returns it as stored. */
+/** Sets the given columns and queues the record; returns it as stored. */
 export function updateRow(sql: Sql, table: OutboxEntity, id: number, values: Row): Row {
-  return sql.tx(() => {
-    if (Object.keys(values).length > 0) sql.run(loose(sql).updateTable(table).set(values).where('id', '=', id));
-    sql.outbox(table, id);
-    return findRow(sql, table, id)!;
-  });
-}
-
-/** Deletes and queues the deletion; throws SQLite's own error when recorded data still refers to it. */
-export function deleteRow(sql: Sql, table: OutboxEntity, id: number): void {
-  sql.tx(() => {
-    sql.run(loose(sql).deleteFrom(table).where('id', '=', id));
-    sql.outbox(table, id, 'delete');
-  });
+  updateRecord(sql, table, id, values as never);
+  return findRow(sql, table, id)!;
 }

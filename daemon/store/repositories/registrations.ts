@@ -1,6 +1,6 @@
 /** Registrations for events: places taken, one dancer's registration, registering and attendance. */
 import type { Sql } from '../sql.js';
-import type { Row } from './records.js';
+import { insertRecord, updateRecord, type Row } from './records.js';
 
 export function activeRegistrations(sql: Sql, eventId: number): number {
   return (
@@ -34,23 +34,17 @@ export function registeredDancers(sql: Sql, eventId: number): number[] {
     .map((r) => r.user_id);
 }
 
-/** Registers a dancer (again, when a cancelled registration exists) and queues it; returns its id. Call inside `tx`. */
+/** Registers a dancer (again, when a cancelled registration exists) and queues it; returns its id. */
 export function register(sql: Sql, eventId: number, userId: number, existing: Row | undefined): number {
-  let id: number;
-  if (existing) {
-    id = Number(existing.id);
-    sql.run(
-      sql.db
-        .updateTable('registrations')
-        .set({ is_active: 1, registered_at: sql.now(), checked_in_at: null, checked_out_at: null })
-        .where('id', '=', id),
-    );
-  } else {
-    id = sql.run(
-      sql.db.insertInto('registrations').values({ event_id: eventId, user_id: userId, registered_at: sql.now() }),
-    ).id;
-  }
-  sql.outbox('registrations', id);
+  const at = sql.now();
+  if (!existing) return insertRecord(sql, 'registrations', { event_id: eventId, user_id: userId, registered_at: at });
+  const id = Number(existing.id);
+  updateRecord(sql, 'registrations', id, {
+    is_active: 1,
+    registered_at: at,
+    checked_in_at: null,
+    checked_out_at: null,
+  });
   return id;
 }
 
@@ -58,8 +52,5 @@ export function register(sql: Sql, eventId: number, userId: number, existing: Ro
 export function setAttendance(sql: Sql, id: number, action: 'checkin' | 'checkout'): void {
   const now = sql.now();
   const set = action === 'checkin' ? { checked_in_at: now, checked_out_at: null } : { checked_out_at: now };
-  sql.tx(() => {
-    sql.run(sql.db.updateTable('registrations').set(set).where('id', '=', id));
-    sql.outbox('registrations', id);
-  });
+  updateRecord(sql, 'registrations', id, set);
 }

@@ -2,6 +2,7 @@
 import type { Insertable } from 'kysely';
 import type { SongsTable } from '../schema-music.js';
 import type { Sql } from '../sql.js';
+import { deleteRecord, insertRecord } from './records.js';
 
 type SongColumn = keyof SongsTable;
 
@@ -23,19 +24,7 @@ export function songIdByHash(sql: Sql, sha256: string): number | undefined {
   return sql.first(sql.db.selectFrom('songs').select('id').where('sha256', '=', sha256))?.id;
 }
 
-export function insertSong(sql: Sql, values: Insertable<SongsTable>): number {
-  return sql.tx(() => {
-    const { id } = sql.run(sql.db.insertInto('songs').values(values));
-    sql.outbox('songs', id);
-    return id;
-  });
-}
+export const insertSong = (sql: Sql, values: Insertable<SongsTable>): number => insertRecord(sql, 'songs', values);
 
 /** False when there was no such song. */
-export function deleteSong(sql: Sql, id: number): boolean {
-  return sql.tx(() => {
-    if (sql.run(sql.db.deleteFrom('songs').where('id', '=', id)).changes === 0) return false;
-    sql.outbox('songs', id, 'delete');
-    return true;
-  });
-}
+export const deleteSong = (sql: Sql, id: number): boolean => deleteRecord(sql, 'songs', id);

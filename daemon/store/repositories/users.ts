@@ -2,29 +2,15 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { UsersTable } from '../schema.js';
 import type { Sql } from '../sql.js';
+import { deleteRecord, insertRecord, updateRecord } from './records.js';
 
-export function insertUser(sql: Sql, values: Insertable<UsersTable>): number {
-  return sql.tx(() => {
-    const { id } = sql.run(sql.db.insertInto('users').values(values));
-    sql.outbox('users', id);
-    return id;
-  });
-}
+export const insertUser = (sql: Sql, values: Insertable<UsersTable>): number => insertRecord(sql, 'users', values);
 
-export function updateUser(sql: Sql, id: number, set: Updateable<UsersTable>): void {
-  sql.tx(() => {
-    sql.run(sql.db.updateTable('users').set(set).where('id', '=', id));
-    sql.outbox('users', id);
-  });
-}
+export const updateUser = (sql: Sql, id: number, set: Updateable<UsersTable>): void =>
+  updateRecord(sql, 'users', id, set);
 
 /** Deletes an account; what was recorded about them goes with it (the schema cascades). */
-export function deleteUser(sql: Sql, id: number): void {
-  sql.tx(() => {
-    sql.run(sql.db.deleteFrom('users').where('id', '=', id));
-    sql.outbox('users', id, 'delete');
-  });
-}
+export const deleteUser = (sql: Sql, id: number): boolean => deleteRecord(sql, 'users', id);
 
 /** Is `field` = `value` taken by an account other than `exceptId`? */
 export function nameTaken(sql: Sql, field: 'username' | 'email', value: string, exceptId = 0): boolean {
