@@ -113,6 +113,13 @@ export const mappedSignals: MappedSignal[] = scalarSignals.flatMap((k) => {
   return m ? [m] : [];
 });
 
+/** The signals kept as `biometric_data` rows: each with its column and the dashboard's stream name. */
+export const ROW_SIGNALS: readonly { signal: ScalarSignal; column: BiometricColumn; stream: string }[] =
+  scalarSignals.flatMap((signal) => {
+    const spec: ScalarSignalSpec = SCALAR_SIGNALS[signal];
+    return typeof spec.store === 'object' ? [{ signal, column: spec.store.column, stream: spec.stream }] : [];
+  });
+
 /** The registry entry a mapping rule's `dancer` signal names, if it comes straight from a sample. */
 export function mappedSpec(signal: string): ScalarSignalSpec | undefined {
   const k = scalarSignals.find((k) => (SCALAR_SIGNALS[k] as ScalarSignalSpec).mapping === signal);

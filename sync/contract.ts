@@ -4,7 +4,7 @@
  * a record that both ends hash, so "the cloud holds exactly the box's records" is a
  * comparison of checksums rather than a belief.
  */
-import { SCALAR_SIGNALS, scalarSignals, type ScalarSignalSpec } from '../config/signals.js';
+import { ROW_SIGNALS } from '../config/signals.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
@@ -137,19 +137,13 @@ const timeColumn: Partial<Record<SyncEntity, string>> = {
   device_assignments: 'assigned_at',
 };
 
-/** Each `biometric_data` value column and the stream name its signal has in the registry. */
-const rowStreams = scalarSignals.flatMap((k): [string, string][] => {
-  const spec: ScalarSignalSpec = SCALAR_SIGNALS[k];
-  return typeof spec.store === 'object' ? [[spec.store.column, spec.stream]] : [];
-});
-
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** The stream name a data record is paged by on the dashboard (`hr`, `eda`, `acc`, `arousal`, `crowd`...). */
 export function streamOf(e: SyncEntity, d: Record<string, unknown>): string | null {
   switch (e) {
     case 'biometric_data':
-      return rowStreams.find(([column]) => d[column] != null)?.[1] ?? 'biometrics';
+      return ROW_SIGNALS.find((r) => d[r.column] != null)?.stream ?? 'biometrics';
     case 'stream_chunks':
       return typeof d.stream === 'string' ? d.stream : null;
     case 'inferences':

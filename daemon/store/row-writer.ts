@@ -13,8 +13,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import {
+  ROW_SIGNALS,
   SCALAR_SIGNALS,
-  scalarSignals,
   streamConsent,
   valueOf,
   type BiometricColumn,
@@ -34,14 +34,7 @@ export type WriteOp =
   | { t: 'output'; row: OutputEventRow };
 
 /** The value columns of `biometric_data` the registry's row signals use. */
-const VALUE_COLUMNS: readonly BiometricColumn[] = [
-  ...new Set(
-    scalarSignals.flatMap((k) => {
-      const store = (SCALAR_SIGNALS[k] as ScalarSignalSpec).store;
-      return typeof store === 'object' ? [store.column] : [];
-    }),
-  ),
-];
+const VALUE_COLUMNS: readonly BiometricColumn[] = [...new Set(ROW_SIGNALS.map((r) => r.column))];
 const isBiometricStream = (stream: string) => streamConsent(stream) === 'biometrics';
 
 export class RowWriter {
