@@ -57,3 +57,9 @@ export const jsonObject = z
 
 export const name = z.string().trim().min(1).max(200);
 export const text = z.string().max(10_000);
+
+/** A downloaded audio file (a song's or a sound sample's), as OpenAPI describes the answer. */
+export const audioFile = {
+  description: 'the audio file',
+  content: { 'application/octet-stream': { schema: { type: 'string' as const, format: 'binary' } } },
+};

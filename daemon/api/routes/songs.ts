@@ -10,7 +10,7 @@ import { sniffAudio } from '../../../drivers/media/audio-sniff.js';
 import { toApi } from '../codec.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, conflict, notFound } from '../errors.js';
-import { body, errors, idParam, json } from '../openapi-common.js';
+import { body, errors, idParam, json, audioFile } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
 import { listPage } from '../resource.js';
 import type { ApiRouter } from '../router.js';
@@ -151,10 +151,7 @@ export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
       access: ANY,
       request: { params: idParam },
       responses: {
-        200: {
-          description: 'the audio file',
-          content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
-        },
+        200: audioFile,
         ...errors(401, 404, 422),
       },
     },

@@ -6,7 +6,7 @@ import { sniffAudio } from '../../../drivers/media/audio-sniff.js';
 import { toApi } from '../codec.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
-import { errors, idParam, json } from '../openapi-common.js';
+import { errors, idParam, json, audioFile } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
 import { deleteRow, getRow, listPage, registerResource } from '../resource.js';
 import { userOf, type ApiRouter } from '../router.js';
@@ -182,10 +182,7 @@ export function registerSoundRoutes(router: ApiRouter, deps: ApiDeps): void {
       access: ANY,
       request: { params: idParam },
       responses: {
-        200: {
-          description: 'the audio file',
-          content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
-        },
+        200: audioFile,
         ...errors(401, 404, 422),
       },
     },
