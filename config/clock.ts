@@ -20,6 +20,12 @@ export const clockSchema = z
       .max(60_000)
       .default(4000)
       .describe('A source silent this long stops counting as live.'),
+    hold: z
+      .boolean()
+      .default(true)
+      .describe(
+        'A tempo set over OSC or MIDI (tempo command or taps) holds until changed or released (/codance/clock/release); false = it lapses after `staleMs` of silence.',
+      ),
     lookaheadMs: z
       .number()
       .int()

@@ -3,7 +3,9 @@
  * API, OSC-in mapping parameters and stored presets, so a rule means the same everywhere.
  */
 import { z } from 'zod';
-import { mappedSignals, type MappedSignal } from './signals.js';
+import { FIXTURE_ATTRIBUTES } from './dmx.js';
+import { mappedSignals, mappedSpec, type MappedSignal } from './signals.js';
+import { slotSelector } from './slots.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'must be 1-63 letters, digits, "-" or "_"');
 
@@ -26,9 +28,18 @@ export const CLOCK_EVENTS = ['beat', 'bar', 'phrase'] as const;
 
 export const ruleSourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('crowd'), metric: z.enum(CROWD_METRICS) }),
-  z.strictObject({ kind: z.literal('dancer'), signal: z.enum(DANCER_SIGNALS) }),
+  z.strictObject({
+    kind: z.literal('dancer'),
+    signal: z.enum(DANCER_SIGNALS),
+    /** Which dancers, by slot: `all`, ranges such as `1-8,12`, or a group of `mapping.groups`. */
+    dancers: slotSelector.default('all'),
+  }),
   /** A learned movement pattern detected on a dancer; any pattern when `name` is unset. */
-  z.strictObject({ kind: z.literal('pattern'), name: z.string().min(1).max(100).optional() }),
+  z.strictObject({
+    kind: z.literal('pattern'),
+    name: z.string().min(1).max(100).optional(),
+    dancers: slotSelector.default('all'),
+  }),
   /** The music clock; value: beat = count in the 8-count phrase (1..8), bar = bar in the phrase (1..2), phrase = phrases since the clock started (1..). */
   z.strictObject({ kind: z.literal('clock'), on: z.enum(CLOCK_EVENTS) }),
   /** A choreography cue (live choreography playback sends them); any cue when `name` is unset. */
@@ -43,6 +54,18 @@ export const ruleScaleSchema = z
     in: range.optional(),
     /** Output range (reversed to invert). */
     out: range.optional(),
+    /**
+     * Per-dancer range that fits: the input range becomes the running `low`..`high` percentiles of
+     * the last `windowS` of each dancer's (or the crowd's) values, starting from `in` until enough
+     * values are seen, so each dancer spans the whole output whatever their style. Needs `in`.
+     */
+    adaptive: z
+      .strictObject({
+        windowS: z.number().int().min(10).max(3600).default(120),
+        low: z.number().min(0).max(49).default(5),
+        high: z.number().min(51).max(100).default(95),
+      })
+      .optional(),
     /** linear; exp (slow start, for brightness); log (fast start); s (ease in and out). */
     curve: z.enum(['linear', 'exp', 'log', 's']).default('linear'),
     /** Exponential smoothing time constant; 0 = none. */
@@ -62,22 +85,26 @@ export const ruleScaleSchema = z
     message: 'give both in and out, or neither',
     path: ['out'],
   })
+  .refine((s) => s.adaptive === undefined || s.in !== undefined, {
+    message: 'adaptive scaling starts from `in`: give in and out',
+    path: ['adaptive'],
+  })
   .prefault({});
 
-/** `{id}` in an address is the dancer's device key, `{name}` the pattern or cue name. */
+/** `{slot}` in an address is the dancer's slot number (1..N), `{name}` the pattern or cue name. */
 const oscAddress = z
   .string()
   .regex(
-    /^\/[^\s#*,?[\]{}]*(\{(id|name)\}[^\s#*,?[\]{}]*)*$/,
-    'must start with "/" and contain no spaces or # * , ? [ ] (placeholders: {id}, {name})',
+    /^\/[^\s#*,?[\]{}]*(\{(slot|name)\}[^\s#*,?[\]{}]*)*$/,
+    'must start with "/" and contain no spaces or # * , ? [ ] (placeholders: {slot}, {name})',
   )
   .max(200);
 
 export const ruleTargetSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('osc'),
-    /** `osc.targets[].name`; every target when unset. */
-    target: slug.optional(),
+    /** `osc.targets[].name`s; unset = every target whose `rules` take this rule. */
+    targets: z.array(slug).min(1).max(32).optional(),
     address: oscAddress,
     /** f float32, i int32, T/F by threshold (trigger only), dmx: one channel of a 512-byte DMX frame sent as a blob. */
     type: z.enum(['f', 'i', 'bool', 'dmx']).default('f'),
@@ -91,6 +118,8 @@ export const ruleTargetSchema = z.discriminatedUnion('kind', [
     channel: z.number().int().min(1).max(16).default(1),
     /** Controller number (cc) or note number (note). */
     number: z.number().int().min(0).max(127),
+    /** Per dancer: slot N uses channel N (wrapping after 16), or number + N − 1; `none` = one output for all. */
+    perSlot: z.enum(['none', 'channel', 'number']).default('none'),
     /** How long a note is held. */
     durationMs: z.number().int().min(1).max(10_000).default(100),
   }),
@@ -103,6 +132,13 @@ export const ruleTargetSchema = z.discriminatedUnion('kind', [
     durationMs: z.number().int().min(10).max(5000).default(120),
     /** Land on the next beat of the music clock (sent `haptics.leadMs` ahead) rather than now. */
     onBeat: z.boolean().default(false),
+  }),
+  /** A light of the fixture patch (`dmx.fixtures`): a dancer source drives its own slot's light, others every light. */
+  z.strictObject({
+    kind: z.literal('fixture'),
+    fixture: slug,
+    /** One channel, or `colour`: the value 0..1 picks a colour along the fixture's palette. */
+    attribute: z.enum(FIXTURE_ATTRIBUTES),
   }),
   /** A sound or visualization event record (the platform's output events), stored and synced. */
   z.strictObject({ kind: z.literal('sound'), type: z.string().min(1).max(50) }),
@@ -135,16 +171,23 @@ export const mappingRuleSchema = z
     if (r.target.kind === 'osc' && r.target.type === 'dmx' && r.target.channel === undefined) {
       ctx.addIssue({ code: 'custom', path: ['target', 'channel'], message: 'a dmx target needs its channel (1..512)' });
     }
-    if (
-      r.target.kind === 'osc' &&
-      r.target.address.includes('{id}') &&
-      r.source.kind !== 'dancer' &&
-      r.source.kind !== 'pattern'
-    ) {
+    if (r.target.kind === 'osc' && r.target.type === 'dmx' && r.target.targets === undefined) {
+      // A 512-byte blob means nothing to a desk: it goes only where it is named (OLA's OSC plugin).
+      ctx.addIssue({ code: 'custom', path: ['target', 'targets'], message: 'a dmx rule must name its targets' });
+    }
+    const perDancer = r.source.kind === 'dancer' || r.source.kind === 'pattern';
+    if (r.target.kind === 'osc' && r.target.address.includes('{slot}') && !perDancer) {
       ctx.addIssue({
         code: 'custom',
         path: ['target', 'address'],
-        message: '{id} is only known for dancer and pattern sources',
+        message: '{slot} is only known for dancer and pattern sources',
+      });
+    }
+    if (r.target.kind === 'midi' && r.target.perSlot !== 'none' && !perDancer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'perSlot'],
+        message: 'per-slot MIDI needs a dancer or pattern source',
       });
     }
   });
@@ -165,6 +208,14 @@ export const presetSchema = z.strictObject({
   description: z.string().max(500).optional(),
   rules: mappingRulesSchema,
 });
+
+/** A wrist peak this far beyond gravity (g) is full movement: dancing wrists peak at 0.9..1.3 g (HMP and the simulator). */
+const MOVEMENT_FULL_G = 1.2;
+/** The default hit fires above this (g beyond gravity) and re-arms below HIT_OFF_G; calibrated by `npm run calibrate:hits`. */
+const HIT_ON_G = 0.75;
+const HIT_OFF_G = 0.4;
+/** A hit's value is its strength: this many g beyond gravity is 1. */
+const HIT_FULL_G = 1.6;
 
 /** The default address space every target receives (its reference, daemon/osc/ADDRESS-SPACE.md, is generated from these). */
 export const defaultRules: z.input<typeof mappingRuleSchema>[] = [
@@ -194,29 +245,36 @@ export const defaultRules: z.input<typeof mappingRuleSchema>[] = [
   },
   {
     id: 'dancer-hr',
-    description: "the dancer's heart rate (bpm), each sample",
+    description: "the dancer's heart rate, 0..1 across their own recent range (5th..95th percentile of 2 min)",
     source: { kind: 'dancer', signal: 'hr' },
-    target: { kind: 'osc', address: '/codance/dancer/{id}/hr' },
+    scale: { in: [...(mappedSpec('hr')?.range ?? [40, 200])], out: [0, 1], adaptive: {} },
+    target: { kind: 'osc', address: '/codance/dancer/{slot}/hr' },
   },
   {
     id: 'dancer-movement',
-    description: 'smoothed movement 0..1 (4 g beyond gravity = 1)',
+    description: "smoothed movement, 0..1 across the dancer's own recent range",
     source: { kind: 'dancer', signal: 'movement' },
-    scale: { in: [0, 4], out: [0, 1], smoothingMs: 100 },
-    target: { kind: 'osc', address: '/codance/dancer/{id}/movement' },
+    scale: { in: [0, MOVEMENT_FULL_G], out: [0, 1], smoothingMs: 100, adaptive: {} },
+    target: { kind: 'osc', address: '/codance/dancer/{slot}/movement' },
   },
   {
     id: 'dancer-arousal',
-    description: "the dancer's arousal 0..1, each inference",
+    description: "the dancer's arousal, 0..1 across their own recent range",
     source: { kind: 'dancer', signal: 'arousal' },
-    target: { kind: 'osc', address: '/codance/dancer/{id}/arousal' },
+    scale: { in: [0, 1], out: [0, 1], adaptive: {} },
+    target: { kind: 'osc', address: '/codance/dancer/{slot}/arousal' },
   },
   {
     id: 'dancer-hit',
-    description: 'a sharp movement (over 2 g beyond gravity) fires at once',
+    description: `a sharp wrist movement (over ${HIT_ON_G} g beyond gravity) fires at once, value its strength`,
     source: { kind: 'dancer', signal: 'movement' },
-    scale: { in: [0, 4], out: [0, 1], threshold: { on: 0.5, off: 0.3 }, minIntervalMs: 250 },
-    target: { kind: 'osc', address: '/codance/dancer/{id}/hit' },
+    scale: {
+      in: [0, HIT_FULL_G],
+      out: [0, 1],
+      threshold: { on: HIT_ON_G / HIT_FULL_G, off: HIT_OFF_G / HIT_FULL_G },
+      minIntervalMs: 250,
+    },
+    target: { kind: 'osc', address: '/codance/dancer/{slot}/hit' },
   },
   {
     id: 'pattern',

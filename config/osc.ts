@@ -31,6 +31,32 @@ export const oscTargetSchema = z.strictObject({
     .describe(
       'Send beat-synchronous events early, in bundles time-tagged for the beat (for receivers that honour time tags); otherwise the box holds them and sends each when due.',
     ),
+  rules: z
+    .array(z.string().regex(/^[a-z0-9_*-]{1,63}$/i, 'must be a rule id, or a pattern with * such as "crowd-*"'))
+    .max(500)
+    .default(['*'])
+    .describe(
+      'The rules this target takes when a rule names no targets: rule ids or patterns ("crowd-*", "*"); [] = only rules that name it.',
+    ),
+  prefix: z
+    .string()
+    .regex(/^(\/[^\s#*,?[\]{}/]+)*$/, 'must be empty or "/part/part" with no spaces or # * , ? [ ] { }')
+    .max(100)
+    .default('')
+    .describe('Put before every address sent to this target, e.g. "/venue1".'),
+  floatRange: z
+    .tuple([z.number(), z.number()])
+    .refine(([a, b]) => a !== b, { message: 'the two ends must differ' })
+    .default([0, 1])
+    .describe(
+      'Float values are mapped from 0..1 onto this range for this target (e.g. [0, 127]); ints and triggers are unchanged.',
+    ),
+  hold: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Resend every continuous value at `rateHz`, holding the last one between samples (true), or only what changed plus a refresh each second (false).',
+    ),
   maxPacketBytes: z
     .number()
     .int()

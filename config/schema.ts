@@ -12,6 +12,8 @@ import { choreographySchema } from './choreography.js';
 import { slug } from './common.js';
 import { bleAdapterSchema, bleSchema, hapticControllerSchema, hapticsSchema, midiSchema } from './hardware.js';
 import { oscSchema, oscTargetSchema } from './osc.js';
+import { dmxSchema } from './dmx.js';
+import { slotRanges } from './slots.js';
 import { authSchema, httpSchema } from './http.js';
 import { pipelineSchema } from './pipeline.js';
 import { RAW_STREAMS, rawStreams, type RawStream } from './signals.js';
@@ -149,6 +151,10 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe('Presets active at start, one per kind.'),
+      groups: z
+        .record(slug, slotRanges)
+        .default({})
+        .describe('Named sets of dancer slots rules can select, e.g. `front: "1-12"`.'),
     })
     .prefault({}),
   pipeline: pipelineSchema,
@@ -194,6 +200,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   osc: oscSchema,
+  dmx: dmxSchema,
   auth: authSchema,
   mqtt: mqttSchema,
   sync: syncSchema,

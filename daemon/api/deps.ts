@@ -15,6 +15,7 @@ import type { SyncStatus } from '../../sync/sync-client.js';
 import type { Move } from '../../config/moves.js';
 import type { Understood } from '../choreography/understand.js';
 import type { ConsoleFeed } from '../console/feed.js';
+import type { SlotList } from '../store/slots.js';
 
 /** The live hardware side the API reads: the health registry and the haptic outputs by name. */
 export interface HardwareView {
@@ -38,6 +39,8 @@ export interface RoomView {
   playback?: Playback;
   /** A blueprint played live; absent where no room runs. */
   live?: LivePlayer;
+  /** The dancer slots of the current event (or the floor); absent where no room runs. */
+  slots?: () => SlotList;
 }
 
 /** The song library's storage and analysis. */

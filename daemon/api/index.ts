@@ -8,6 +8,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../sync/json-depth.js';
 import { ApiRouter, type ApiEnv } from './router.js';
 import { registerBiometricRoutes } from './routes/biometrics.js';
 import { registerDeviceRoutes } from './routes/devices.js';
+import { registerSlotRoutes } from './routes/slots.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMappingRoutes } from './routes/mapping.js';
 import { registerMovementRoutes } from './routes/movement.js';
@@ -62,6 +63,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   registerMovementRoutes(router, deps);
   registerBiometricRoutes(router, deps);
   registerDeviceRoutes(router, deps);
+  registerSlotRoutes(router, deps);
   registerMappingRoutes(router, deps);
   registerSoundRoutes(router, deps);
   registerSongRoutes(router, deps);

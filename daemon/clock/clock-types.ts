@@ -44,6 +44,8 @@ export interface ClockOptions {
   beatsPerPhrase: number;
   staleMs: number;
   lookaheadMs: number;
+  /** A tempo set over OSC or MIDI (a tempo command or taps) stays live until changed or released. */
+  hold?: boolean;
 }
 
 export interface ClockTimebase {

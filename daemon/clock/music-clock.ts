@@ -28,6 +28,8 @@ export class MusicClock {
   readonly name = 'clock';
   private state: ClockState;
   private lastHeard = new Map<ClockSource, number>();
+  /** Sources whose tempo was set by hand and holds until changed or released. */
+  private readonly held = new Set<ClockSource>();
   private lastEmittedAt = -Infinity;
   private nextIndex = 0;
   private timer: unknown;
@@ -66,9 +68,7 @@ export class MusicClock {
     const now = this.time.now();
     return {
       ...this.state,
-      live: CLOCK_SOURCES.filter(
-        (s) => s === 'fallback' || now - (this.lastHeard.get(s) ?? -Infinity) < this.options.staleMs,
-      ),
+      live: CLOCK_SOURCES.filter((s) => s === 'fallback' || this.isLive(s, now)),
     };
   }
 
@@ -105,7 +105,16 @@ export class MusicClock {
     const now = this.time.now();
     const prev = Math.floor((now - this.state.anchorAt) / this.periodMs) + this.state.anchorIndex;
     this.regrid(bpm, this.beatTime(prev), source, prev);
+    this.hold(source);
     return true;
+  }
+
+  private hold(source: ClockSource): void {
+    if (this.options.hold && (source === 'osc' || source === 'midi')) this.held.add(source);
+  }
+
+  private isLive(source: ClockSource, now: number): boolean {
+    return this.held.has(source) || now - (this.lastHeard.get(source) ?? -Infinity) < this.options.staleMs;
   }
 
   /**
@@ -126,6 +135,7 @@ export class MusicClock {
   /** A source that has ended (a song stopped) gives way at once instead of after `staleMs`. */
   release(source: ClockSource): void {
     this.lastHeard.delete(source);
+    this.held.delete(source);
     if (this.state.source !== source) return;
     this.fallBack();
     this.reschedule();
@@ -144,6 +154,7 @@ export class MusicClock {
         .sort((a, b) => a - b);
       const bpm = 60_000 / gaps[Math.floor(gaps.length / 2)]!;
       if (bpm >= 20 && bpm <= 400) this.state.bpm = bpm;
+      this.hold(source);
     }
     return this.beatAt(at, source);
   }
@@ -175,8 +186,7 @@ export class MusicClock {
       if (source !== wanted) return false;
     } else {
       for (const s of CLOCK_SOURCES) {
-        if (PRIORITY[s] > PRIORITY[source] && now - (this.lastHeard.get(s) ?? -Infinity) < this.options.staleMs)
-          return false;
+        if (PRIORITY[s] > PRIORITY[source] && this.isLive(s, now)) return false;
       }
     }
     this.lastHeard.set(source, now);
@@ -206,11 +216,7 @@ export class MusicClock {
     this.timer = undefined;
     if (this.stopped) return;
     // Fall back to the configured grid when every live source has gone quiet.
-    if (
-      this.state.source !== 'fallback' &&
-      this.time.now() - (this.lastHeard.get(this.state.source) ?? -Infinity) >= this.options.staleMs
-    )
-      this.fallBack();
+    if (this.state.source !== 'fallback' && !this.isLive(this.state.source, this.time.now())) this.fallBack();
     const at = this.beatTime(this.nextIndex);
     const wait = Math.max(0, at - this.options.lookaheadMs - this.time.now());
     this.timer = this.time.setTimeout(() => this.fire(), wait);

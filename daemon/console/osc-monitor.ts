@@ -115,9 +115,7 @@ export class OscMonitor {
                 p99: percentile(sorted, 0.99),
                 max: percentile(sorted, 1),
               },
-        last: sent
-          .filter((r) => r.target === undefined || r.target === s.target.name)
-          .map(({ target: _target, ...row }) => row),
+        last: sent.filter((r) => r.targets.includes(s.target.name)).map(({ targets: _targets, ...row }) => row),
       };
     });
   }

@@ -20,6 +20,8 @@ export class ListenError extends Error {
 
 export interface RunningServer {
   port: number;
+  /** The node server, for protocols beside HTTP (OSCQuery's WebSocket). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function listen(
       const address = server.address();
       resolve({
         port: typeof address === 'object' && address ? address.port : port,
+        server,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

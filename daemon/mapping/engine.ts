@@ -15,12 +15,21 @@ import { freshState, step, type ScaleState } from '../../models/mapping/scale.js
 import { SentValues } from './sent-values.js';
 import { crowdMetric } from './source-values.js';
 import { peakMovement } from '../../models/features/block-movement.js';
+import { slotSet, type SlotSet } from '../../config/slots.js';
+import type { FixtureOutputs } from '../room/dmx-rig.js';
+import { routeRules, type Route } from './routes.js';
 
 export interface MappingOutputs {
   /** Every OSC target, by name. */
   osc: ReadonlyMap<string, OscTarget>;
   midi?: MidiOutDriver;
+  /** The fixture patch and its DMX outputs, when any are configured. */
+  fixtures?: FixtureOutputs;
   haptics: ReadonlyMap<string, HapticOutput>;
+  /** The slot (1..N) the device's dancer holds; undefined = no slot, so nothing personal is sent. */
+  slotOf(deviceKey: string): number | undefined;
+  /** `mapping.groups`: named slot selections. */
+  groups: Readonly<Record<string, string>>;
   record(row: OutputEventRow): void;
   currentEvent(): number | null;
   /** The next beat after `t` on the music clock, for cues that must land on it. */
@@ -38,7 +47,7 @@ export interface MappingStats {
   dropped: number;
 }
 
-/** OSC address characters a dancer key or pattern name may not bring in. */
+/** OSC address characters a pattern or cue name may not bring in. */
 const UNSAFE = /[\s#*,/?[\]{}]/g;
 const safePart = (s: string): string => s.replace(UNSAFE, '_');
 
@@ -48,6 +57,8 @@ export class MappingEngine {
   private rules: MappingRule[] = [];
   private readonly byKind = new Map<SourceKind, MappingRule[]>();
   private readonly states = new Map<string, Map<string, ScaleState>>();
+  private readonly selections = new Map<string, SlotSet>();
+  private routes = new Map<string, Route[]>();
   readonly stats: MappingStats = { fired: 0, values: 0, dropped: 0 };
   /** What the rules last sent: OSCQuery and the console's OSC monitor read it. */
   readonly sent: SentValues;
@@ -63,6 +74,11 @@ export class MappingEngine {
     const ids = new Set(rules.map((r) => r.id));
     for (const id of this.states.keys()) if (!ids.has(id)) this.states.delete(id);
     this.rules = rules;
+    this.selections.clear();
+    for (const r of rules)
+      if (r.source.kind === 'dancer' || r.source.kind === 'pattern')
+        this.selections.set(r.id, slotSet(r.source.dancers, this.out.groups));
+    this.routes = routeRules(rules, this.out.osc);
     this.byKind.clear();
     for (const r of rules) {
       if (!r.enabled) continue;
@@ -91,18 +107,27 @@ export class MappingEngine {
       if (signal === undefined) return;
       value = valueOf(s);
     }
+    const slot = this.out.slotOf(s.deviceKey);
+    if (slot === undefined) return;
     const origin = { at: arrivedAt, path: 'sample' };
     for (const r of rules)
-      if (r.source.kind === 'dancer' && r.source.signal === signal) this.apply(r, s.deviceKey, value, origin, false);
+      if (r.source.kind === 'dancer' && r.source.signal === signal && this.selected(r, slot))
+        this.apply(r, { slot, deviceKey: s.deviceKey }, value, origin, false);
+  }
+
+  private selected(rule: MappingRule, slot: number): boolean {
+    return this.selections.get(rule.id)?.has(slot) ?? true;
   }
 
   onInference(row: InferenceRow): void {
     const rules = this.byKind.get('dancer');
     if (!rules) return;
+    const slot = this.out.slotOf(row.deviceKey);
+    if (slot === undefined) return;
     const origin = { at: this.out.now(), path: 'inference' };
     for (const r of rules)
-      if (r.source.kind === 'dancer' && r.source.signal === 'arousal')
-        this.apply(r, row.deviceKey, row.value, origin, false);
+      if (r.source.kind === 'dancer' && r.source.signal === 'arousal' && this.selected(r, slot))
+        this.apply(r, { slot, deviceKey: row.deviceKey }, row.value, origin, false);
   }
 
   onCrowd(c: CrowdRow): void {
@@ -112,17 +137,20 @@ export class MappingEngine {
     for (const r of rules) {
       if (r.source.kind !== 'crowd') continue;
       const v = crowdMetric(c, r.source.metric);
-      if (v !== null) this.apply(r, '', v, origin, false);
+      if (v !== null) this.apply(r, undefined, v, origin, false);
     }
   }
 
   onPattern(deviceKey: string, name: string, confidence: number): void {
     const rules = this.byKind.get('pattern');
     if (!rules) return;
+    const slot = this.out.slotOf(deviceKey);
+    if (slot === undefined) return;
     const origin = { at: this.out.now(), path: 'pattern' };
     for (const r of rules) {
       if (r.source.kind !== 'pattern' || (r.source.name !== undefined && r.source.name !== name)) continue;
-      this.apply(r, deviceKey, confidence, origin, true, undefined, name);
+      if (!this.selected(r, slot)) continue;
+      this.apply(r, { slot, deviceKey }, confidence, origin, true, undefined, name);
     }
   }
 
@@ -136,7 +164,7 @@ export class MappingEngine {
       if (on === 'bar' && !beat.barStart) continue;
       if (on === 'phrase' && !beat.phraseStart) continue;
       const value = on === 'beat' ? beat.count : on === 'bar' ? beat.bar : beat.phrase;
-      this.apply(r, '', value, undefined, true, beat.at);
+      this.apply(r, undefined, value, undefined, true, beat.at);
     }
   }
 
@@ -146,7 +174,7 @@ export class MappingEngine {
     const origin = { at: this.out.now(), path: 'cue' };
     for (const r of rules) {
       if (r.source.kind !== 'cue' || (r.source.name !== undefined && r.source.name !== name)) continue;
-      this.apply(r, '', 1, origin, true, at, name);
+      this.apply(r, undefined, 1, origin, true, at, name);
     }
   }
 
@@ -164,32 +192,34 @@ export class MappingEngine {
    */
   forget(deviceKey: string): void {
     for (const address of this.sent.forget(deviceKey))
-      for (const target of this.out.osc.values()) target.forget(address);
-    for (const perRule of this.states.values()) perRule.delete(deviceKey);
+      for (const routes of this.routes.values())
+        for (const route of routes) route.target.forget(route.prefix + address);
+    const slot = this.out.slotOf(deviceKey);
+    if (slot !== undefined) for (const perRule of this.states.values()) perRule.delete(String(slot));
   }
 
   private apply(
     rule: MappingRule,
-    key: string,
+    dancer: Dancer | undefined,
     raw: number,
     origin: Origin | undefined,
     trigger: boolean,
     atMs?: number,
     name?: string,
   ): void {
-    const result = step(this.state(rule, key), raw, this.out.now(), rule.scale, trigger);
+    const result = step(this.state(rule, dancer ? String(dancer.slot) : ''), raw, this.out.now(), rule.scale, trigger);
     if (result.kind === 'none') return;
     const fire = result.kind === 'fire';
     if (fire) this.stats.fired++;
     else this.stats.values++;
-    this.send(rule, result.value, fire, key, name, origin, atMs);
+    this.send(rule, result.value, fire, dancer, name, origin, atMs);
   }
 
   private send(
     rule: MappingRule,
     value: number,
     fire: boolean,
-    key: string,
+    dancer: Dancer | undefined,
     name: string | undefined,
     origin: Origin | undefined,
     atMs: number | undefined,
@@ -197,7 +227,9 @@ export class MappingEngine {
     const t = rule.target;
     switch (t.kind) {
       case 'osc': {
-        const address = t.address.replaceAll('{id}', safePart(key)).replaceAll('{name}', safePart(name ?? ''));
+        const address = t.address
+          .replaceAll('{slot}', String(dancer?.slot ?? 0))
+          .replaceAll('{name}', safePart(name ?? ''));
         const shown =
           t.type === 'bool'
             ? fire || value >= 0.5
@@ -206,14 +238,21 @@ export class MappingEngine {
               : t.type === 'dmx'
                 ? null
                 : value;
-        const personal = rule.source.kind === 'dancer' || rule.source.kind === 'pattern';
         const type = t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f';
-        this.sent.record(rule.id, t.target, address, type, shown, fire, personal ? key : undefined);
-        const named = t.target === undefined ? undefined : this.out.osc.get(t.target);
-        const targets = t.target === undefined ? [...this.out.osc] : named ? [[t.target, named] as const] : [];
-        for (const [, target] of targets) {
+        const routes = this.routes.get(rule.id) ?? [];
+        this.sent.record(
+          rule.id,
+          routes.map((r) => r.name),
+          address,
+          type,
+          shown,
+          fire,
+          dancer?.deviceKey,
+        );
+        for (const { target, prefix, floatRange } of routes) {
+          const at = prefix + address;
           if (t.type === 'dmx') {
-            target.setDmx(address, t.channel ?? 1, clamp01(value) * 255, origin);
+            target.setDmx(at, t.channel ?? 1, clamp01(value) * 255, origin, atMs);
             continue;
           }
           const arg: OutArg =
@@ -221,20 +260,33 @@ export class MappingEngine {
               ? { type: 'i', value: Math.round(value) }
               : t.type === 'bool'
                 ? { type: fire || value >= 0.5 ? 'T' : 'F' }
-                : { type: 'f', value };
+                : { type: 'f', value: floatRange[0] + value * (floatRange[1] - floatRange[0]) };
           if (fire) {
-            if (!target.trigger(address, [arg], origin, atMs)) this.stats.dropped++;
-          } else target.set(address, arg, origin);
+            if (!target.trigger(at, [arg], origin, atMs)) this.stats.dropped++;
+          } else target.set(at, arg, origin);
         }
+        return;
+      }
+      case 'fixture': {
+        const fixtures = this.out.fixtures;
+        const ok = fixtures?.set(t.fixture, dancer?.slot ?? 'all', t.attribute, clamp01(value), atMs) ?? false;
+        if (!ok) this.stats.dropped++;
         return;
       }
       case 'midi': {
         const midi = this.out.midi;
         if (!midi) return;
+        const slot = dancer?.slot ?? 1;
+        const channel = t.perSlot === 'channel' ? ((slot - 1) % 16) + 1 : t.channel;
+        const number = t.perSlot === 'number' ? t.number + slot - 1 : t.number;
+        if (number > 127) {
+          this.stats.dropped++;
+          return;
+        }
         const ok =
           t.message === 'cc'
-            ? midi.cc(t.channel, t.number, clamp01(value) * 127)
-            : midi.note(t.channel, t.number, clamp01(value) * 127, t.durationMs, atMs);
+            ? midi.cc(channel, number, clamp01(value) * 127)
+            : midi.note(channel, number, clamp01(value) * 127, t.durationMs, atMs);
         if (!ok) this.stats.dropped++;
         else if (origin) this.out.latency('midi', fire ? 'trigger' : 'continuous', origin, this.out.now());
         return;
@@ -275,11 +327,17 @@ export class MappingEngine {
           type: t.type,
           intensity: clamp01(value),
           durationMs: null,
-          parameters: { rule: rule.id, value, ...(key ? { device: key } : {}), ...(name ? { name } : {}) },
+          parameters: { rule: rule.id, value, ...(dancer ? { slot: dancer.slot } : {}), ...(name ? { name } : {}) },
         });
         return;
     }
   }
+}
+
+/** Who a dancer source's value belongs to: the slot outputs address, the device consent is kept by. */
+interface Dancer {
+  slot: number;
+  deviceKey: string;
 }
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);

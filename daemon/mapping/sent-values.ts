@@ -16,8 +16,8 @@ export interface SentAddress {
 
 export interface RuleSent {
   rule: string;
-  /** The OSC target it goes to; every target when undefined. */
-  target: string | undefined;
+  /** The OSC targets it goes to (routing). */
+  targets: string[];
   address: string;
   value: number | boolean | null;
   trigger: boolean;
@@ -40,9 +40,17 @@ export class SentValues {
 
   constructor(private readonly now: () => number) {}
 
+  private readonly listeners = new Set<(address: string, type: string, value: number | boolean | null) => void>();
+
+  /** Told of every value as it is recorded (OSCQuery's LISTEN); returns the unsubscribe. */
+  onValue(listener: (address: string, type: string, value: number | boolean | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   record(
     rule: string,
-    target: string | undefined,
+    targets: string[],
     address: string,
     type: string,
     value: number | boolean | null,
@@ -63,13 +71,13 @@ export class SentValues {
         if (oldest !== undefined) this.byRule.delete(oldest);
       }
       entry = {
-        row: { rule, target, address, value, trigger, at: 0, count: 0, addresses: 0 },
+        row: { rule, targets, address, value, trigger, at: 0, count: 0, addresses: 0 },
         seen: new Set(),
       };
     }
     if (entry.seen.size < MAX_ADDRESSES_PER_RULE) entry.seen.add(address);
     const row = entry.row;
-    row.target = target;
+    row.targets = targets;
     row.address = address;
     row.value = value;
     row.trigger = trigger;
@@ -77,6 +85,7 @@ export class SentValues {
     row.count++;
     row.addresses = entry.seen.size;
     this.byRule.set(rule, entry);
+    for (const listener of this.listeners) listener(address, type, value);
   }
 
   /** Every concrete address sent so far (OSCQuery). */

@@ -48,6 +48,13 @@ export const IN_ADDRESSES: InAddress[] = [
   },
   { path: '/codance/clock/stop', type: '', args: '', description: 'Transport stop: no beats until start or a beat' },
   {
+    path: '/codance/clock/release',
+    type: '',
+    args: '',
+    description:
+      'Let go of a tempo set over OSC (it holds until released when clock.hold): the clock follows the next live source',
+  },
+  {
     path: '/codance/preset/sound',
     type: 's',
     args: 'preset name ("" = none)',
@@ -72,6 +79,22 @@ export const IN_ADDRESSES: InAddress[] = [
     description:
       'Change one parameter of a mapping rule: enabled, smoothing_ms, min_interval_ms, out_min, out_max, threshold_on, threshold_off',
   },
+];
+
+/** The parameters `/codance/mapping/{rule}/{param}` takes, with the range OSCQuery gives each. */
+export const MAPPING_PARAMS: { name: string; type: string; description: string; range?: InAddress['range'] }[] = [
+  { name: 'enabled', type: 'T', description: 'Turn the rule on (T) or off (F)' },
+  { name: 'smoothing_ms', type: 'f', description: 'Smoothing time constant, ms', range: [{ MIN: 0, MAX: 60_000 }] },
+  {
+    name: 'min_interval_ms',
+    type: 'f',
+    description: 'At most one output per this many ms',
+    range: [{ MIN: 0, MAX: 3_600_000 }],
+  },
+  { name: 'out_min', type: 'f', description: 'Low end of the output range' },
+  { name: 'out_max', type: 'f', description: 'High end of the output range' },
+  { name: 'threshold_on', type: 'f', description: 'Trigger level (scaled value)' },
+  { name: 'threshold_off', type: 'f', description: 'Re-arm level (scaled value)' },
 ];
 
 export interface CommandDeps {
@@ -149,6 +172,9 @@ function run(m: OscMessage, d: CommandDeps): void {
           throw new CommandError('a higher-priority clock source is live (clock.source)');
         return;
       }
+      case 'release':
+        d.clock.release('osc');
+        return;
       case 'start':
       case 'stop':
         if (!d.clock.transport(a === 'start' ? 'start' : 'stop', now, 'osc'))

@@ -3,6 +3,7 @@
  * `_osc._udp` for OSC in, so desks and tools find the box without anyone typing an address.
  * A network without multicast only loses discovery: errors are reported, never thrown.
  */
+import { hostname } from 'node:os';
 import { Bonjour } from 'bonjour-service';
 
 export interface Advertisement {
@@ -21,7 +22,9 @@ export function advertise(
     onError(err instanceof Error ? err : new Error(String(err))),
   );
   const service = (type: string, protocol: 'tcp' | 'udp', port: number) => {
-    const s = bonjour.publish({ name: opts.name, type, protocol, port, txt: { txtvers: '1' } });
+    // The SRV target must be a .local name: a bare host name (what bonjour-service uses by
+    // default) is listed by browsers but cannot be resolved (Avahi answers NXDOMAIN).
+    const s = bonjour.publish({ name: opts.name, type, protocol, port, host: mdnsHost(), txt: { txtvers: '1' } });
     s.on('error', (err: unknown) => onError(err instanceof Error ? err : new Error(String(err))));
   };
   service('oscjson', 'tcp', opts.queryPort);
@@ -39,4 +42,10 @@ export function advertise(
         });
       }),
   };
+}
+
+/** This machine's mDNS host name: `HOST.local`. */
+export function mdnsHost(name = hostname()): string {
+  const short = name.split('.')[0] || 'codance';
+  return `${short}.local`;
 }

@@ -9,18 +9,21 @@ import { listen, type RunningServer } from '../http/server.js';
 import type { Teardowns } from '../lifecycle.js';
 import { advertise } from './mdns.js';
 import { oscQueryApp, type OscQuerySource } from './oscquery.js';
+import { attachListen, type ValueFeed } from './oscquery-listen.js';
 
 export async function startOscQuery(
   config: Pick<Config, 'box' | 'osc'>,
   source: OscQuerySource,
+  values: ValueFeed,
   health: HealthReporter,
   teardowns: Teardowns,
 ): Promise<RunningServer | undefined> {
   const q = config.osc.query;
   if (q.port <= 0) return undefined;
   let query: RunningServer;
+  const allow = allowListOf(config.osc.in.allow);
   try {
-    query = await listen(oscQueryApp(source, allowListOf(config.osc.in.allow)), q.host, q.port);
+    query = await listen(oscQueryApp(source, allow), q.host, q.port);
   } catch (err) {
     health.report('osc:query', {
       type: 'subsystem',
@@ -30,6 +33,8 @@ export async function startOscQuery(
     return undefined;
   }
   teardowns.add('osc:query', () => query.close());
+  const ws = attachListen(query.server, values, allow);
+  teardowns.add('osc:query:listen', () => ws.close());
   health.report('osc:query', { type: 'subsystem', state: 'connected', detail: `http ${q.host}:${query.port}` });
   // Advertising a loopback-only server would tell the venue network about the box for nothing.
   if (q.mdns && !isLoopbackHost(q.host)) {

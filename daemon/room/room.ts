@@ -23,11 +23,14 @@ import type { Logger } from '../logger.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { LiveMapping } from '../mapping/live-mapping.js';
 import { TargetLatency } from './target-latency.js';
+import { DmxRig } from './dmx-rig.js';
 import { commandListener } from '../osc/command-listener.js';
 import { startOscQuery } from '../osc/query-service.js';
+import { querySource } from './query-source.js';
 import { Playback } from '../playback/playback.js';
 import type { OutputEventRow } from '../bus-events.js';
 import type { Store } from '../store/store.js';
+import type { SlotList } from '../store/slots.js';
 
 export interface RoomDeps {
   config: Config;
@@ -51,6 +54,8 @@ export class Room {
   readonly engine: MappingEngine;
   readonly mapping: LiveMapping;
   readonly targets = new Map<string, OscTarget>();
+  /** The fixture patch and its sACN / Art-Net outputs. */
+  readonly dmx: DmxRig;
   readonly metrics = new Registry();
   readonly oscIn: OscInDriver | undefined;
   readonly midiOut: MidiOutDriver | undefined;
@@ -98,6 +103,7 @@ export class Room {
         beatsPerPhrase: c.beatsPerPhrase,
         staleMs: c.staleMs,
         lookaheadMs: c.lookaheadMs,
+        hold: c.hold,
       },
       (beat) => bus.emit('beat', beat),
       this.time,
@@ -118,6 +124,10 @@ export class Room {
             maxMessagesPerS: t.maxMessagesPerS,
             maxPacketBytes: t.maxPacketBytes,
             timeTags: t.timeTags,
+            rules: t.rules,
+            prefix: t.prefix,
+            floatRange: t.floatRange,
+            hold: t.hold,
           },
           transport,
           health,
@@ -155,8 +165,14 @@ export class Room {
         this.time,
       );
 
+    this.dmx = new DmxRig(config.dmx, health, this.time, (ms) =>
+      this.latency.observe({ output: 'dmx', kind: 'trigger', path: 'beat' }, Math.max(0, ms) / 1000),
+    );
     this.engine = new MappingEngine({
       osc: this.targets,
+      fixtures: this.dmx,
+      slotOf: (deviceKey) => deps.store.slots.slotOf(deviceKey),
+      groups: config.mapping.groups,
       ...(this.midiOut ? { midi: this.midiOut } : {}),
       haptics: deps.haptics,
       record: (row: OutputEventRow) => deps.store.writeDerived({ t: 'output', row }),
@@ -220,16 +236,14 @@ export class Room {
       }),
     ];
     for (const t of this.targets.values()) await teardowns.start(t, signal);
+    for (const o of this.dmx.outputs) await teardowns.start(o, signal);
+    teardowns.add('dmx:pending', () => this.dmx.cancelPending());
     for (const service of [this.midiOut, this.audio, this.oscIn, this.clock])
       if (service) await teardowns.start(service, signal);
     this.query = await startOscQuery(
       config,
-      {
-        name: config.box.name,
-        oscPort: () => this.oscIn?.port,
-        rules: () => this.engine.activeRules,
-        sent: () => this.engine.sent.addresses(),
-      },
+      querySource(config, this, this.deps.store),
+      this.engine.sent,
       this.deps.health,
       teardowns,
     );
@@ -252,6 +266,9 @@ export class Room {
     });
     teardowns.add('room:bus', () => subscriptions.forEach((off) => off()));
   }
+
+  /** The dancer slots of the current event (or the floor), with who holds each. */
+  readonly slots = (): SlotList => this.deps.store.slots.list();
 
   /** The OSCQuery HTTP port actually bound. */
   get queryPort(): number | undefined {

@@ -36,6 +36,8 @@ export function connectStore(
     'consent',
     bus.on('record', (c) => {
       if (c.table === 'users' || c.table === 'device_assignments') consent.refresh();
+      if (c.table === 'device_assignments' || c.table === 'registrations' || c.table === 'events')
+        store.slots.refresh();
     }),
   );
   teardowns.add(
@@ -54,5 +56,7 @@ export function connectStore(
     now,
   });
   teardowns.add('current-event', () => event.close());
+  store.slots.followEvent(() => event.get());
+  store.slots.refresh();
   return { currentEvent: event };
 }

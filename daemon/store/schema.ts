@@ -229,6 +229,15 @@ export interface SyncCursorsTable {
   acked_at: Ms;
 }
 
+export interface DancerSlotsTable {
+  /** `event:<id>`, or `floor` when no event runs. */
+  scope: string;
+  /** `user:<id>` for a dancer wearing a band, `device:<key>` for a band assigned to nobody. */
+  holder: string;
+  slot: number;
+  assigned_at: Ms;
+}
+
 export interface BoxMetaTable {
   key: string;
   value: string;
@@ -257,6 +266,7 @@ export interface Database {
   choreo_tasks: ChoreoTasksTable;
   collections: CollectionsTable;
   box_meta: BoxMetaTable;
+  dancer_slots: DancerSlotsTable;
   refresh_tokens: RefreshTokensTable;
   inferences: InferencesTable;
   crowd_states: CrowdStatesTable;

@@ -20,6 +20,8 @@ import type { WriteOp } from './row-writer.js';
 import { DiskGuard, type DiskHealth, type DiskLevel, type DiskOptions } from './disk-guard.js';
 import { Chunker } from './chunker.js';
 import { ConsentGate } from './consent-gate.js';
+import { currentEvent } from './repositories/events.js';
+import { SlotDirectory } from './slots.js';
 import { DeviceDirectory } from './devices.js';
 import { openDatabase, type OpenedDatabase } from './database.js';
 import { migrateToLatest, type MigrationReport } from './migrate.js';
@@ -55,6 +57,7 @@ export class Store {
   private writer: BatchWriter | undefined;
   private guard: DiskGuard | undefined;
   private gate: ConsentGate | undefined;
+  private slotDirectory: SlotDirectory | undefined;
   private devices: DeviceDirectory | undefined;
   private chunker: Chunker;
   private timer: NodeJS.Timeout | undefined;
@@ -80,6 +83,7 @@ export class Store {
       this.journalMode = String(opened.sqlite.pragma('journal_mode', { simple: true }));
       this.devices = new DeviceDirectory(opened.sqlite, this.now);
       this.gate = new ConsentGate(opened.sqlite, this.now);
+      this.slotDirectory = new SlotDirectory(opened.sqlite, this.now, (t) => currentEvent(opened.sqlite, t));
       this.writer = new BatchWriter(
         opened.sqlite,
         this.devices,
@@ -123,6 +127,12 @@ export class Store {
   get consent(): ConsentGate {
     if (!this.gate) throw new Error('store is not started');
     return this.gate;
+  }
+
+  /** The slot (1..N) each dancer holds for outputs (daemon/store/slots.ts). */
+  get slots(): SlotDirectory {
+    if (!this.slotDirectory) throw new Error('store is not started');
+    return this.slotDirectory;
   }
 
   /** Rows still queued at stop because the disk refused them (0 normally). */

@@ -7,6 +7,7 @@
 import type { HealthReporter } from '../health/registry.js';
 import { encodeMessage, packBundles, type OutArg } from './encode.js';
 import type { OscTransport } from './transport.js';
+import { runAt } from '../precise-timer.js';
 
 export interface OscTargetOptions {
   id: string;
@@ -15,6 +16,14 @@ export interface OscTargetOptions {
   maxPacketBytes: number;
   /** Send future events early in time-tagged bundles (true), or hold them and send when due. */
   timeTags: boolean;
+  /** Rule ids or `*` patterns this target takes from rules that name no targets. */
+  rules: readonly string[];
+  /** Put before every address sent here. */
+  prefix: string;
+  /** Floats go out mapped from 0..1 onto this range. */
+  floatRange: readonly [number, number];
+  /** Resend every continuous value each tick (true), or only changes plus a refresh each second. */
+  hold: boolean;
 }
 
 /** Told the age of every value or trigger as it is handed to the socket. */
@@ -53,6 +62,7 @@ export class OscTarget {
   private lastRefresh = 0;
   private timer: unknown;
   private tickNo = 0;
+  private rotation = 0;
   private startedAt = 0;
   private running = false;
   sent = { messages: 0, packets: 0, dropped: 0 };
@@ -102,8 +112,21 @@ export class OscTarget {
     this.values.delete(address);
   }
 
-  /** One channel (1..512) of a DMX frame sent as a 512-byte blob to `address` (OLA's OSC plugin). */
-  setDmx(address: string, channel: number, level: number, origin?: Origin): void {
+  /**
+   * One channel (1..512) of a DMX frame sent as a 512-byte blob to `address` (OLA's OSC plugin).
+   * With `atMs` (a beat), the change is made and the frame sent at that moment, not on the next tick.
+   */
+  setDmx(address: string, channel: number, level: number, origin?: Origin, atMs?: number): void {
+    if (atMs !== undefined && atMs - this.time.now() > 1) {
+      runAt(this.time, atMs, () => {
+        this.setDmx(address, channel, level, origin);
+        const entry = this.dmx.get(address);
+        if (!entry || !this.take(1)) return;
+        entry.changed = false;
+        this.emit([encodeMessage({ address, args: [{ type: 'b', value: entry.frame }] })], 'trigger', origin);
+      });
+      return;
+    }
     let entry = this.dmx.get(address);
     if (!entry) this.dmx.set(address, (entry = { frame: new Uint8Array(DMX_CHANNELS), origin, changed: true }));
     const v = Math.max(0, Math.min(255, Math.round(level)));
@@ -191,10 +214,10 @@ export class OscTarget {
     );
   }
 
-  /** Sends what changed (or everything, once a second) as bundles. */
+  /** Sends what changed (every held value, with `hold`; everything once a second) as bundles. */
   flush(): void {
     const now = this.time.now();
-    const refresh = now - this.lastRefresh >= REFRESH_MS;
+    const refresh = this.options.hold || now - this.lastRefresh >= REFRESH_MS;
     if (refresh) this.lastRefresh = now;
     const out: Uint8Array[] = [];
     let oldest: Origin | undefined;
@@ -214,12 +237,17 @@ export class OscTarget {
       v.changed = false;
     }
     if (out.length === 0) return;
-    // Over budget: send what the budget allows now; the rest goes out with the next once-a-second refresh.
+    // Over budget: send what the budget allows now, starting where the last short tick stopped,
+    // so every address gets its turn; the rest waits for a later tick.
     const allowed = this.take(out.length) ? out.length : Math.floor(this.tokens);
     if (allowed < out.length) {
       this.tokens -= allowed;
       this.health.countError(this.options.id, 'deferred');
+      const from = this.rotation % out.length;
+      this.rotation = from + allowed;
+      this.emit([...out.slice(from), ...out.slice(0, from)].slice(0, allowed), 'continuous', oldest);
+      return;
     }
-    this.emit(out.slice(0, allowed), 'continuous', oldest);
+    this.emit(out, 'continuous', oldest);
   }
 }

@@ -7,6 +7,8 @@ import type { MappingRule } from '../../config/mapping.js';
 type Scale = MappingRule['scale'];
 
 export interface ScaleState {
+  /** Adaptive scaling's recent values (created on first use). */
+  window?: AdaptiveWindow;
   smoothed: number | undefined;
   lastAt: number;
   /** Threshold re-armed (the value has fallen to `off` since the last firing). */
@@ -29,10 +31,68 @@ function curve(x: number, kind: Scale['curve']): number {
   }
 }
 
+/** Values kept per window: the window is sampled evenly, so memory is bounded whatever the input rate. */
+const WINDOW_SAMPLES = 400;
+/** Percentiles are recomputed after this many kept values. */
+const RECOMPUTE_EVERY = 20;
+/** Below this many kept values the seed range (`in`) is used. */
+const MIN_SAMPLES = 40;
+/** The adapted range never shrinks below this share of the seed range (a still dancer is not amplified into noise). */
+const MIN_SPAN = 0.25;
+
+interface AdaptiveWindow {
+  values: Float64Array;
+  n: number;
+  head: number;
+  lastKeptAt: number;
+  sinceRecompute: number;
+  range: [number, number] | undefined;
+}
+
+/** Keeps `raw` in the window (at most WINDOW_SAMPLES per window) and returns the input range to use. */
+export function adaptiveRange(
+  state: ScaleState,
+  raw: number,
+  at: number,
+  s: Scale,
+): readonly [number, number] | undefined {
+  const a = s.adaptive;
+  if (!a || !s.in) return s.in;
+  const w = (state.window ??= {
+    values: new Float64Array(WINDOW_SAMPLES),
+    n: 0,
+    head: 0,
+    lastKeptAt: -Infinity,
+    sinceRecompute: 0,
+    range: undefined,
+  });
+  if (at - w.lastKeptAt >= (a.windowS * 1000) / WINDOW_SAMPLES) {
+    w.values[w.head] = raw;
+    w.head = (w.head + 1) % WINDOW_SAMPLES;
+    w.n = Math.min(WINDOW_SAMPLES, w.n + 1);
+    w.lastKeptAt = at;
+    if (w.n >= MIN_SAMPLES && (++w.sinceRecompute >= RECOMPUTE_EVERY || w.range === undefined)) {
+      w.sinceRecompute = 0;
+      const sorted = w.values.slice(0, w.n).sort();
+      const pick = (p: number) => sorted[Math.min(w.n - 1, Math.max(0, Math.round((p / 100) * (w.n - 1))))]!;
+      let lo = pick(a.low);
+      let hi = pick(a.high);
+      const seed = Math.abs(s.in[1] - s.in[0]);
+      if (hi - lo < MIN_SPAN * seed) {
+        const mid = (lo + hi) / 2;
+        lo = mid - (MIN_SPAN * seed) / 2;
+        hi = mid + (MIN_SPAN * seed) / 2;
+      }
+      w.range = s.in[0] <= s.in[1] ? [lo, hi] : [hi, lo];
+    }
+  }
+  return w.range ?? s.in;
+}
+
 /** Range and curve only: no state. */
-export function mapValue(raw: number, s: Scale): number {
-  if (!s.in || !s.out) return raw;
-  const [i0, i1] = s.in;
+export function mapValue(raw: number, s: Scale, inRange: readonly [number, number] | undefined = s.in): number {
+  if (!inRange || !s.out) return raw;
+  const [i0, i1] = inRange;
   const t = Math.min(1, Math.max(0, (raw - i0) / (i1 - i0)));
   const [o0, o1] = s.out;
   return o0 + curve(t, s.curve) * (o1 - o0);
@@ -47,7 +107,7 @@ export type Step = { kind: 'none' } | { kind: 'value'; value: number } | { kind:
  */
 export function step(state: ScaleState, raw: number, at: number, s: Scale, trigger: boolean): Step {
   if (!Number.isFinite(raw)) return { kind: 'none' };
-  let v = mapValue(raw, s);
+  let v = mapValue(raw, s, s.adaptive ? adaptiveRange(state, raw, at, s) : s.in);
   if (s.smoothingMs > 0 && !trigger) {
     if (state.smoothed === undefined) state.smoothed = v;
     else {

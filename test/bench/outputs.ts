@@ -47,7 +47,17 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
   const target = (name: string, rateHz: number) => {
     const id = `osc:${name}`;
     return new OscTarget(
-      { id, rateHz, maxMessagesPerS: 100_000, maxPacketBytes: 1400, timeTags: false },
+      {
+        id,
+        rateHz,
+        maxMessagesPerS: 100_000,
+        maxPacketBytes: 1400,
+        timeTags: false,
+        rules: [],
+        prefix: '',
+        floatRange: [0, 1],
+        hold: false,
+      },
       new UdpTransport({ id, host: '127.0.0.1', port, maxPacketBytes: 1400 }, health),
       health,
       realTimebase,
@@ -61,6 +71,8 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
       ['stream', stream],
     ]),
     haptics: new Map(),
+    slotOf: (key) => Number(key.replace(/\D/g, '')) + 1,
+    groups: {},
     record: () => undefined,
     currentEvent: () => null,
     nextBeatAfter: () => undefined,
@@ -75,18 +87,18 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
         id: 'movement',
         source: { kind: 'dancer', signal: 'movement' },
         scale: { in: [0, 4], out: [0, 1], smoothingMs: 100 },
-        target: { kind: 'osc', target: 'desk', address: '/codance/dancer/{id}/movement' },
+        target: { kind: 'osc', targets: ['desk'], address: '/codance/dancer/{slot}/movement' },
       },
       {
         id: 'hit',
         source: { kind: 'dancer', signal: 'movement' },
         scale: { in: [0, 4], out: [0, 1], threshold: { on: 0.5, off: 0.3 } },
-        target: { kind: 'osc', target: 'desk', address: '/codance/dancer/{id}/hit' },
+        target: { kind: 'osc', targets: ['desk'], address: '/codance/dancer/{slot}/hit' },
       },
       {
         id: 'level',
         source: { kind: 'crowd', metric: 'energy' },
-        target: { kind: 'osc', target: 'stream', address: '/codance/crowd/energy' },
+        target: { kind: 'osc', targets: ['stream'], address: '/codance/crowd/energy' },
       },
     ]),
   );

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { configSchema, type ConfigInput } from '../../config/index.js';
 import { LiveMapping } from '../../daemon/mapping/live-mapping.js';
 import { MusicClock } from '../../daemon/clock/music-clock.js';
+import type { SlotList } from '../../daemon/store/slots.js';
 import { Playback } from '../../daemon/playback/playback.js';
 import type { Role } from '../../daemon/api/access.js';
 import { createUser } from '../../daemon/api/auth/users.js';
@@ -64,7 +65,7 @@ export interface ApiHarness {
   login(username: string, password?: string, address?: string): Promise<Reply>;
   health: HealthRegistry;
   controller: SimulatedHapticController;
-  room: { mapping: LiveMapping; clock: MusicClock; playback: Playback };
+  room: { mapping: LiveMapping; clock: MusicClock; playback: Playback; slots: () => SlotList };
   /** The bus the console stream and the live player listen on. */
   bus: Bus;
   stop(): Promise<void>;
@@ -105,6 +106,7 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     clock,
     playback,
     live: new LivePlayer(bus),
+    slots: () => store.slots.list(),
   };
   // Cloud sync over the test store, not enrolled and not started: its status is real.
   const sync = new SyncClient(config.sync, new SqliteOutbox(store.sqlite, store.boxId, { pseudonymise: true }));

@@ -398,7 +398,7 @@ const special: Record<string, Special> = {
     body: {
       id: 'hr',
       source: { kind: 'dancer', signal: 'hr' },
-      target: { kind: 'osc', address: '/codance/dancer/{id}/hr' },
+      target: { kind: 'osc', address: '/codance/dancer/{slot}/hr' },
     },
   }),
   'DELETE /api/v1/mapping/rules/{rule}': (m) => ({
@@ -472,6 +472,7 @@ const special: Record<string, Special> = {
   'POST /api/v1/sound/simulate': (m) => ({ path: '/api/v1/sound/simulate', body: { event_id: m.event() } }),
   'GET /api/v1/devices/health': () => ({ path: '/api/v1/devices/health' }),
   'GET /api/v1/devices/haptics': () => ({ path: '/api/v1/devices/haptics' }),
+  'GET /api/v1/slots': () => ({ path: '/api/v1/slots' }),
   'POST /api/v1/devices/haptics/{name}/pulse': () => ({
     path: '/api/v1/devices/haptics/floor/pulse',
     body: { channel: 1, pattern: 'tick', intensity: 0.5, duration_ms: 40 },

@@ -6,6 +6,7 @@ import * as inference from './2026-11-22T02-00-00-inference.js';
 import * as songs from './2026-11-22T03-00-00-songs.js';
 import * as sync from './2026-11-22T04-00-00-sync.js';
 import * as choreography from './2026-11-22T05-00-00-choreography.js';
+import * as slots from './2026-11-30T00-00-00-slots.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00-00-initial': initial,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T03-00-00-songs': songs,
   '2026-11-22T04-00-00-sync': sync,
   '2026-11-22T05-00-00-choreography': choreography,
+  '2026-11-30T00-00-00-slots': slots,
 };

@@ -42,29 +42,29 @@ describe('OSC monitor', () => {
     m.sample();
     for (let i = 0; i < 30; i++) {
       now += 100;
-      sent.record('dancer-hr', undefined, `/codance/dancer/band-${i % 3}/hr`, 'f', 100 + i, false, `band-${i % 3}`);
-      if (i % 10 === 0) sent.record('crowd-energy', 'desk', '/codance/crowd/energy', 'f', 0.5, false, undefined);
+      sent.record('dancer-hr', ['desk'], `/codance/dancer/${i % 3}/hr`, 'f', 100 + i, false, `band-${i % 3}`);
+      if (i % 10 === 0) sent.record('crowd-energy', ['desk'], '/codance/crowd/energy', 'f', 0.5, false, undefined);
       counters.messages += 2;
       latency.record('desk', i / 10);
     }
-    sent.record('x', 'elsewhere', '/x', 'T', true, true, undefined); // another target's rule is not shown
+    sent.record('x', ['elsewhere'], '/x', 'T', true, true, undefined); // another target's rule is not shown
     m.sample();
     const [desk] = m.snapshot();
     expect(desk!.last.map((r) => [r.rule, r.address, r.value, r.count, r.addresses])).toEqual([
-      ['dancer-hr', '/codance/dancer/band-2/hr', 129, 30, 3],
+      ['dancer-hr', '/codance/dancer/2/hr', 129, 30, 3],
       ['crowd-energy', '/codance/crowd/energy', 0.5, 3, 1],
     ]);
     expect(desk!.messagesPerS).toBe(20); // 60 messages in 3 s
     expect(desk!.latencyMs).toEqual({ n: 30, p50: 1.4, p95: 2.8, p99: 2.9, max: 2.9 });
     // OSCQuery reads the same record: each concrete address once, with its last value.
-    expect(sent.addresses().get('/codance/dancer/band-2/hr')).toEqual({
+    expect(sent.addresses().get('/codance/dancer/2/hr')).toEqual({
       type: 'f',
       value: 129,
       rule: 'dancer-hr',
       device: 'band-2',
     });
     // A dancer who withdraws consent leaves nothing behind.
-    expect(sent.forget('band-2')).toEqual(['/codance/dancer/band-2/hr']);
+    expect(sent.forget('band-2')).toEqual(['/codance/dancer/2/hr']);
     expect(sent.rules().map((r) => r.rule)).toEqual(['x', 'crowd-energy']);
   });
 
@@ -78,7 +78,7 @@ describe('OSC monitor', () => {
       () => ({ messages: 0, packets: 0, dropped: 0 }),
       () => now,
     );
-    for (let i = 0; i < 300; i++) sent.record(`rule-${i}`, 'desk', `/r/${i}`, 'T', i, true, undefined);
+    for (let i = 0; i < 300; i++) sent.record(`rule-${i}`, ['desk'], `/r/${i}`, 'T', i, true, undefined);
     for (let i = 0; i < 5000; i++) latency.record('desk', i);
     const [desk] = m.snapshot();
     expect(desk!.last).toHaveLength(256);

@@ -60,7 +60,23 @@ describe('scaling', () => {
         source: { kind: 'crowd', metric: 'energy' },
         target: { kind: 'osc', address: '/dmx/1', type: 'dmx' },
       }),
-    ).toEqual(['target.channel: a dmx target needs its channel (1..512)']);
+    ).toEqual([
+      'target.channel: a dmx target needs its channel (1..512)',
+      'target.targets: a dmx rule must name its targets',
+    ]);
+    expect(
+      bad({ id: 'c', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: '/d/{slot}' } }),
+    ).toEqual(['target.address: {slot} is only known for dancer and pattern sources']);
+    expect(
+      bad({ id: 'w', source: { kind: 'dancer', signal: 'hr' }, target: { kind: 'osc', address: '/d/{id}/hr' } })?.[0],
+    ).toMatch(/placeholders: \{slot\}, \{name\}/);
+    expect(
+      bad({
+        id: 's',
+        source: { kind: 'dancer', signal: 'hr', dancers: '8-3' },
+        target: { kind: 'osc', address: '/a' },
+      })?.[0],
+    ).toMatch(/^source.dancers: must be "all", slot numbers and ranges/);
     expect(
       bad({ id: 'a', source: { kind: 'crowd', metric: 'energy' }, target: { kind: 'osc', address: 'no slash' } })?.[0],
     ).toMatch(/^target.address: must start with "\/"/);
@@ -80,6 +96,18 @@ describe('scaling', () => {
   });
 });
 
+const TARGET_DEFAULTS = {
+  id: 'osc:t',
+  rateHz: 30,
+  maxMessagesPerS: 1000,
+  maxPacketBytes: 1400,
+  timeTags: false,
+  rules: ['*'],
+  prefix: '',
+  floatRange: [0, 1] as const,
+  hold: false,
+};
+
 /** An OSC target whose transport keeps every packet, decoded. */
 function capturingTarget(
   time: ManualTime,
@@ -93,7 +121,17 @@ function capturingTarget(
     stop: () => Promise.resolve(),
   };
   const target = new OscTarget(
-    { id: 'osc:t', rateHz: 50, maxMessagesPerS: 1000, maxPacketBytes: 1400, timeTags: over.timeTags ?? false },
+    {
+      id: 'osc:t',
+      rateHz: 50,
+      maxMessagesPerS: 1000,
+      maxPacketBytes: 1400,
+      timeTags: over.timeTags ?? false,
+      rules: ['*'],
+      prefix: '',
+      floatRange: [0, 1],
+      hold: false,
+    },
     transport,
     new HealthRegistry(),
     time,
@@ -132,8 +170,12 @@ function rig(rules: MappingRuleInput[], over: { timeTags?: boolean } = {}) {
     time,
   );
   const records: OutputEventRow[] = [];
+  // Slots in order of first appearance, as the store hands them out.
+  const slots = new Map<string, number>();
   const outputs: MappingOutputs = {
     osc: new Map([['t', osc.target]]),
+    slotOf: (key) => slots.get(key) ?? (slots.set(key, slots.size + 1), slots.size),
+    groups: { front: '1-2' },
     midi,
     haptics: new Map([['floor', haptic]]),
     record: (r) => records.push(r),
@@ -168,13 +210,13 @@ describe('mapping engine', () => {
       {
         id: 'hr',
         source: { kind: 'dancer', signal: 'hr' },
-        target: { kind: 'osc', address: '/codance/dancer/{id}/hr' },
+        target: { kind: 'osc', address: '/codance/dancer/{slot}/hr' },
       },
       {
         id: 'hit',
         source: { kind: 'dancer', signal: 'movement' },
         scale: { in: [0, 4], out: [0, 1], threshold: { on: 0.5, off: 0.3 } },
-        target: { kind: 'osc', address: '/codance/dancer/{id}/hit', type: 'bool' },
+        target: { kind: 'osc', address: '/codance/dancer/{slot}/hit', type: 'bool' },
       },
     ]);
     r.osc.target.start();
@@ -185,7 +227,7 @@ describe('mapping engine', () => {
     expect(r.osc.messages()).toEqual([]);
     r.time.advance(20);
     expect(r.osc.messages()).toEqual([
-      { address: '/codance/dancer/band_1/hr', args: [{ type: 'f', value: 131 }], bundled: true, timeTag: [0, 1] },
+      { address: '/codance/dancer/1/hr', args: [{ type: 'f', value: 131 }], bundled: true, timeTag: [0, 1] },
     ]);
     const spike = new Float32Array([0, 0, 1, 0, 0, 3.5, 0, 0, 1]);
     r.engine.onSample(
@@ -203,7 +245,7 @@ describe('mapping engine', () => {
       r.time.now() - 0.25,
     );
     expect(r.osc.messages().at(-1)).toEqual({
-      address: '/codance/dancer/b2/hit',
+      address: '/codance/dancer/2/hit',
       args: [{ type: 'T', value: true }],
       bundled: false,
     });
@@ -347,7 +389,7 @@ describe('OSC target', () => {
     const health = new HealthRegistry();
     let sent = 0;
     const target = new OscTarget(
-      { id: 'osc:t', rateHz: 30, maxMessagesPerS: 10, maxPacketBytes: 1400, timeTags: false },
+      { ...TARGET_DEFAULTS, id: 'osc:t', rateHz: 30, maxMessagesPerS: 10 },
       { send: () => (sent++, true), start: () => undefined, stop: () => Promise.resolve() },
       health,
       time,

@@ -30,6 +30,7 @@ const ENTITY_TABLES = [
   'visualization_presets',
   'outbox',
   'box_meta',
+  'dancer_slots',
 ];
 
 function newStore(path = join(tempDir(), 'codance.db')) {
@@ -137,7 +138,7 @@ describe('store', () => {
     await first.stop();
     const pre = new BetterSqlite3(path);
     // As if the last migration were new, with its first table already in the way.
-    pre.exec(`DELETE FROM kysely_migration WHERE name LIKE '%choreography'`);
+    pre.exec(`DELETE FROM kysely_migration WHERE name LIKE '%slots'`);
     pre.close();
     const { store } = newStore(path);
     const err = await store.start().then(
@@ -146,10 +147,10 @@ describe('store', () => {
     );
     expect(err).toBeInstanceOf(MigrationError);
     expect((err as Error).message).toMatch(
-      /^store migration 2026-11-22T05-00-00-choreography failed: .*choreo_tasks already exists/,
+      /^store migration 2026-11-30T00-00-00-slots failed: .*dancer_slots already exists/,
     );
     const db = new BetterSqlite3(path, { readonly: true });
-    expect(db.prepare(`SELECT count(*) AS n FROM kysely_migration WHERE name LIKE '%choreography'`).get()).toEqual({
+    expect(db.prepare(`SELECT count(*) AS n FROM kysely_migration WHERE name LIKE '%slots'`).get()).toEqual({
       n: 0,
     }); // rolled back as one transaction
     db.close();

@@ -1,0 +1,38 @@
+/**
+ * Runs a function at a wall-clock moment to a fraction of a millisecond: Node's timers fire
+ * on whole milliseconds of a cached loop clock, so wake a little early and yield
+ * (setImmediate) until the moment has come.
+ */
+const EARLY_WAKE_MS = 2;
+const SLACK_MS = 0.05;
+
+export interface PreciseTime {
+  /** True for the real clock: time passes while yielding. */
+  precise?: boolean;
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Calls `fn` at `atMs` (at once when that has passed); returns a cancel function. */
+export function runAt(time: PreciseTime, atMs: number, fn: () => void): () => void {
+  let cancelled = false;
+  const fire = (): void => {
+    if (cancelled) return;
+    if (time.precise && time.now() < atMs - SLACK_MS) {
+      setImmediate(fire);
+      return;
+    }
+    fn();
+  };
+  const delay = atMs - time.now() - EARLY_WAKE_MS;
+  if (delay <= 0) {
+    fire();
+    return () => undefined;
+  }
+  const handle = time.setTimeout(fire, delay);
+  return () => {
+    cancelled = true;
+    time.clearTimeout(handle);
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Dancer slots on a real store: lowest free number first, kept by the dancer (not the band)
+ * for the scope, a band assigned to nobody holding its own, checked-in dancers given theirs at
+ * check-in in check-in order, and a new scope when an event starts.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../../../daemon/store/store.js';
+import { tempDir } from '../../helpers/daemon-process.js';
+
+let store: Store | undefined;
+afterEach(async () => {
+  await store?.stop();
+  store = undefined;
+});
+
+async function open(now: () => number) {
+  store = new Store({ path: join(tempDir(), 'codance.db'), batchMs: 10, maxBatchRows: 1000, chunkMs: 1000 }, now);
+  await store.start();
+  const db = store.sqlite;
+  const user = (name: string) =>
+    Number(
+      db
+        .prepare(
+          `INSERT INTO users (username, email, password_hash, pseudonym, created_at, updated_at) VALUES (?, ?, 'x', ?, 0, 0)`,
+        )
+        .run(name, `${name}@example.test`, `p-${name}`).lastInsertRowid,
+    );
+  const device = (key: string) =>
+    Number(
+      db
+        .prepare(
+          `INSERT INTO devices (device_key, kind, transport, created_at, updated_at) VALUES (?, 'wearable', 'sim', 0, 0)`,
+        )
+        .run(key).lastInsertRowid,
+    );
+  const assign = (deviceId: number, userId: number) => {
+    db.prepare('UPDATE device_assignments SET released_at = 1 WHERE device_id = ? AND released_at IS NULL').run(
+      deviceId,
+    );
+    db.prepare('INSERT INTO device_assignments (device_id, user_id, assigned_at) VALUES (?, ?, 0)').run(
+      deviceId,
+      userId,
+    );
+  };
+  const release = (deviceId: number) =>
+    db
+      .prepare('UPDATE device_assignments SET released_at = 1 WHERE device_id = ? AND released_at IS NULL')
+      .run(deviceId);
+  return { slots: store.slots, db, user, device, assign, release };
+}
+
+describe('dancer slots', () => {
+  it('keeps a dancer’s slot when their band is swapped, and gives unassigned bands their own', async () => {
+    const s = await open(() => 1000);
+    const ana = s.user('ana');
+    const [a, b] = [s.device('band-a'), s.device('band-b')];
+    s.device('band-c');
+    s.assign(a, ana);
+    expect(s.slots.slotOf('band-a')).toBe(1);
+    expect(s.slots.slotOf('band-c')).toBe(2); // assigned to nobody: a slot of its own
+    // The swap: band-a goes back to the desk, band-b is put on Ana's wrist.
+    s.release(a);
+    s.assign(b, ana);
+    s.slots.refresh();
+    expect(s.slots.slotOf('band-b')).toBe(1);
+    expect(s.slots.slotOf('band-a')).toBe(3); // now unassigned, the next free number
+    const list = s.slots.list();
+    expect(list.scope).toBe('floor');
+    expect(list.slots.map((x) => [x.slot, x.userName, x.deviceKeys])).toEqual([
+      [1, 'ana', ['band-b']],
+      [2, null, ['band-c']],
+      [3, null, ['band-a']],
+    ]);
+  });
+
+  it('hands slots to checked-in dancers in check-in order when an event runs, in a scope of its own', async () => {
+    const s = await open(() => 5000);
+    const [ana, ben, cho] = [s.user('ana'), s.user('ben'), s.user('cho')];
+    s.assign(s.device('band-1'), cho);
+    expect(s.slots.slotOf('band-1')).toBe(1); // on the floor, before the event
+    const event = Number(
+      s.db
+        .prepare(
+          `INSERT INTO events (name, starts_at, ends_at, created_at, updated_at) VALUES ('night', 0, 10000, 0, 0)`,
+        )
+        .run().lastInsertRowid,
+    );
+    const checkIn = (user: number, at: number) =>
+      s.db
+        .prepare('INSERT INTO registrations (event_id, user_id, registered_at, checked_in_at) VALUES (?, ?, 0, ?)')
+        .run(event, user, at);
+    checkIn(ben, 10);
+    checkIn(ana, 20);
+    s.slots.refresh();
+    const list = s.slots.list();
+    expect(list).toMatchObject({ scope: `event:${event}`, eventId: event });
+    expect(list.slots.map((x) => [x.slot, x.userName])).toEqual([
+      [1, 'ben'],
+      [2, 'ana'],
+    ]);
+    // Cho was not checked in: her band takes the next free slot of the event when it sends.
+    expect(s.slots.slotOf('band-1')).toBe(3);
+  });
+
+  it('fills the lowest free number', async () => {
+    const s = await open(() => 0);
+    s.db
+      .prepare(`INSERT INTO dancer_slots (scope, holder, slot, assigned_at) VALUES ('floor', 'device:x', 2, 0)`)
+      .run();
+    s.device('band-1');
+    s.device('band-2');
+    expect(s.slots.slotOf('band-1')).toBe(1);
+    expect(s.slots.slotOf('band-2')).toBe(3);
+  });
+});
