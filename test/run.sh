@@ -11,6 +11,9 @@ bash test/peers/install.sh \
   oscdump:liblo-tools \
   pd:puredata-core \
   olad:ola \
+  avahi-daemon:avahi-daemon \
+  avahi-browse:avahi-utils \
+  dbus-daemon:dbus \
   ffmpeg:ffmpeg \
   ip:iproute2 \
   mosquitto:mosquitto \
