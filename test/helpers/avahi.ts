@@ -60,15 +60,22 @@ export async function startAvahi(netns: string): Promise<Avahi> {
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   await waitFor(() => log.includes('Server startup complete'), `avahi-daemon started (log: ${log})`, 10_000, 50);
   return {
-    browse: (type) =>
-      execFileSync('avahi-browse', ['-r', '-p', '-t', type], { timeout: 15_000 })
-        .toString()
+    browse: (type) => {
+      let text = '';
+      try {
+        text = execFileSync('avahi-browse', ['-r', '-p', '-t', type], { timeout: 4000 }).toString();
+      } catch (err) {
+        // Killed at the timeout: what it printed so far still counts.
+        text = String((err as { stdout?: Buffer }).stdout ?? '');
+      }
+      return text
         .split('\n')
         .filter((l) => l.startsWith('='))
         .map((l) => {
           const f = l.split(';');
           return { name: f[3] ?? '', host: f[6] ?? '', address: f[7] ?? '', port: Number(f[8]) };
-        }),
+        });
+    },
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(undefined)));

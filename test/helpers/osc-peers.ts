@@ -119,35 +119,64 @@ export interface Ola extends Peer {
   dmx(universe: number): Promise<number[]>;
 }
 
-/** olad as its own user (it refuses root) with the OSC plugin listening on `oscPort`, universe 1 patched to its input port. */
-export async function startOla(oscPort: number): Promise<Ola> {
+export interface OlaPlugins {
+  /** The OSC plugin on this UDP port, its input patched to universe 1 at `/dmx/universe/%d`. */
+  osc?: number;
+  /** The E1.31 (sACN) plugin, its first input patched to this universe. */
+  e131?: number;
+  /** The ArtNet plugin (net 0, sub-net 0), its first input patched to this universe (port-address = universe & 15). */
+  artnet?: number;
+  /** Run inside this network namespace (its HTTP is then read from inside it too). */
+  netns?: string;
+}
+
+/**
+ * olad as its own user (it refuses root) with only the plugins asked for. E1.31 and ArtNet
+ * need an interface other than loopback to start, so run them in a namespace with one.
+ */
+export async function startOla(plugins: number | OlaPlugins): Promise<Ola> {
+  const opts = typeof plugins === 'number' ? { osc: plugins } : plugins;
   const dir = tempDir('codance-ola-');
-  for (const p of OLA_PLUGINS) writeFileSync(join(dir, `ola-${p}.conf`), 'enabled = false\n');
-  writeFileSync(
-    join(dir, 'ola-osc.conf'),
-    [
+  const files: Record<string, string[]> = {};
+  for (const p of OLA_PLUGINS) files[`ola-${p}.conf`] = ['enabled = false'];
+  files['ola-osc.conf'] = ['enabled = false'];
+  const patches: string[] = [];
+  if (opts.osc !== undefined) {
+    files['ola-osc.conf'] = [
       'enabled = true',
       'input_ports = 1',
       'output_ports = 0',
       'port_0_address = /dmx/universe/%d',
-      `udp_listen_port = ${oscPort}`,
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(join(dir, 'ola-port.conf'), '14-1-I-0 = 1\n');
-  writeFileSync(join(dir, 'ola-server.conf'), 'instance-name = codance-test\n');
+      `udp_listen_port = ${opts.osc}`,
+    ];
+    patches.push('14-1-I-0 = 1');
+  }
+  if (opts.e131 !== undefined) {
+    files['ola-e131.conf'] = ['enabled = true', 'input_ports = 1', 'output_ports = 0', 'ignore_preview = true'];
+    patches.push(`11-1-I-0 = ${opts.e131}`);
+  }
+  if (opts.artnet !== undefined) {
+    files['ola-artnet.conf'] = [
+      'enabled = true',
+      'net = 0',
+      'subnet = 0',
+      'output_ports = 0',
+      'always_broadcast = false',
+    ];
+    patches.push(`2-1-I-0 = ${opts.artnet}`);
+  }
+  files['ola-port.conf'] = patches;
+  files['ola-server.conf'] = ['instance-name = codance-test'];
   const uid = Number(execFileSync('id', ['-u', 'olad']).toString().trim());
-  for (const f of [
-    dir,
-    ...OLA_PLUGINS.map((p) => join(dir, `ola-${p}.conf`)),
-    join(dir, 'ola-osc.conf'),
-    join(dir, 'ola-port.conf'),
-    join(dir, 'ola-server.conf'),
-  ])
-    chownSync(f, uid, -1);
+  chownSync(dir, uid, -1);
+  for (const [name, lines] of Object.entries(files)) {
+    writeFileSync(join(dir, name), [...lines, ''].join('\n'));
+    chownSync(join(dir, name), uid, -1);
+  }
   const httpPort = await freePort();
   const rpcPort = await freePort();
-  const p = run('setpriv', [
+  const olad = [
+    'setpriv',
     '--reuid=olad',
     '--regid=nogroup',
     '--init-groups',
@@ -162,15 +191,33 @@ export async function startOla(oscPort: number): Promise<Ola> {
     String(httpPort),
     '-r',
     String(rpcPort),
-  ]);
+  ];
+  const p = opts.netns ? run('ip', ['netns', 'exec', opts.netns, ...olad]) : run(olad[0]!, olad.slice(1));
+  const url = (universe: number) => `http://127.0.0.1:${httpPort}/get_dmx?u=${universe}`;
   const dmx = async (universe: number): Promise<number[]> => {
-    const res = await fetch(`http://127.0.0.1:${httpPort}/get_dmx?u=${universe}`);
-    return ((await res.json()) as { dmx: number[] }).dmx;
+    if (!opts.netns) {
+      const res = await fetch(url(universe));
+      return ((await res.json()) as { dmx: number[] }).dmx;
+    }
+    // Inside the namespace: a node one-liner reads it (the test process lives outside).
+    const text = execFileSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        opts.netns,
+        process.execPath,
+        '-e',
+        `fetch(${JSON.stringify(url(universe))}).then((r) => r.text()).then((t) => process.stdout.write(t))`,
+      ],
+      { timeout: 5000 },
+    ).toString();
+    return (JSON.parse(text) as { dmx: number[] }).dmx;
   };
   await waitFor(
     async () => {
       try {
-        await dmx(1);
+        await dmx(opts.e131 ?? opts.artnet ?? 1);
         return true;
       } catch {
         return false;

@@ -151,7 +151,7 @@ describe('discovery a desk can resolve, and OSCQuery as a desk reads it', () => 
     daemon.stderr.on('data', (d: Buffer) => (log += d.toString()));
     try {
       let found: ReturnType<typeof avahi.browse> = [];
-      for (let i = 0; i < 20 && !found.some((f) => f.name === 'avahi-box'); i++) {
+      for (let i = 0; i < 8 && !found.some((f) => f.name === 'avahi-box'); i++) {
         await new Promise((r) => setTimeout(r, 500));
         found = avahi.browse('_oscjson._tcp');
       }
