@@ -2,7 +2,8 @@
  * Dancer slots: each dancer holds a number 1..N for the current event (or on the floor when no
  * event runs), and outputs address slots, never wearables. A slot belongs to the dancer, not to
  * the band: when a band is swapped mid-night the new band's data arrives under the same slot.
- * A band assigned to nobody holds a slot of its own until it is given to someone. Slots are
+ * A band assigned to nobody holds a slot of its own; given to a dancer who has none yet, the
+ * dancer takes that slot over, so the light the band was driving stays theirs. Slots are
  * handed out lowest-free-first and kept for the whole scope, so a dancer who checks out and
  * back in finds their fixture where they left it.
  *
@@ -35,6 +36,7 @@ export class SlotDirectory {
   private event: () => number | null;
   private readonly wearerOf: BetterSqlite3.Statement<[string], { user_id: number }>;
   private readonly held: BetterSqlite3.Statement<[string, string], { slot: number }>;
+  private readonly handOver: BetterSqlite3.Statement<[string, string, string], unknown>;
   private readonly claim: BetterSqlite3.Statement<[{ scope: string; holder: string; at: number }], unknown>;
   private readonly checkedIn: BetterSqlite3.Statement<[number], { user_id: number }>;
   private readonly listed: BetterSqlite3.Statement<[string], { holder: string; slot: number; assigned_at: number }>;
@@ -50,6 +52,7 @@ export class SlotDirectory {
        WHERE d.device_key = ?`,
     );
     this.held = sqlite.prepare('SELECT slot FROM dancer_slots WHERE scope = ? AND holder = ?');
+    this.handOver = sqlite.prepare('UPDATE dancer_slots SET holder = ? WHERE scope = ? AND holder = ?');
     // The lowest number no one in the scope holds.
     this.claim = sqlite.prepare(
       `INSERT INTO dancer_slots (scope, holder, slot, assigned_at)
@@ -80,7 +83,13 @@ export class SlotDirectory {
     let slot: number | undefined;
     try {
       const wearer = this.wearerOf.get(deviceKey);
-      slot = this.take(this.scope(), wearer ? `user:${wearer.user_id}` : `device:${deviceKey}`);
+      const scope = this.scope();
+      if (wearer) {
+        const user = `user:${wearer.user_id}`;
+        // A dancer without a slot takes over the one their band held unassigned.
+        if (!this.held.get(scope, user)) this.handOver.run(user, scope, `device:${deviceKey}`);
+        slot = this.take(scope, user);
+      } else slot = this.take(scope, `device:${deviceKey}`);
     } catch {
       // The store cannot be read or written (a full disk): this sample has no slot, the next one asks again.
       slot = undefined;

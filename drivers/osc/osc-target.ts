@@ -47,9 +47,13 @@ interface Pending {
   encoded: Uint8Array;
   origin: Origin | undefined;
   changed: boolean;
+  /** When it was last set. */
+  at: number;
 }
 
 const REFRESH_MS = 1000;
+/** A held value is resent every tick for this long after its last sample; after that only with the refresh. */
+const HOLD_MS = 5000;
 const EARLY_WAKE_MS = 2;
 const SPIN_SLACK_MS = 0.05;
 const DMX_CHANNELS = 512;
@@ -104,7 +108,7 @@ export class OscTarget {
   /** A continuous value: the latest one per address goes out on the next tick. */
   set(address: string, arg: OutArg, origin?: Origin): void {
     const encoded = encodeMessage({ address, args: [arg] });
-    this.values.set(address, { encoded, origin, changed: true });
+    this.values.set(address, { encoded, origin, changed: true, at: this.time.now() });
   }
 
   /** Stops refreshing an address (its source may no longer be shown: a withdrawn consent). */
@@ -217,8 +221,9 @@ export class OscTarget {
   /** Sends what changed (every held value, with `hold`; everything once a second) as bundles. */
   flush(): void {
     const now = this.time.now();
-    const refresh = this.options.hold || now - this.lastRefresh >= REFRESH_MS;
+    const refresh = now - this.lastRefresh >= REFRESH_MS;
     if (refresh) this.lastRefresh = now;
+    const hold = this.options.hold;
     const out: Uint8Array[] = [];
     let oldest: Origin | undefined;
     const note = (origin: Origin | undefined): void => {
@@ -231,7 +236,7 @@ export class OscTarget {
       d.changed = false;
     }
     for (const v of this.values.values()) {
-      if (!v.changed && !refresh) continue;
+      if (!v.changed && !refresh && !(hold && now - v.at < HOLD_MS)) continue;
       out.push(v.encoded);
       if (v.changed) note(v.origin);
       v.changed = false;

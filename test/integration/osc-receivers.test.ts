@@ -49,33 +49,33 @@ function rules(): unknown[] {
       {
         id: `energy-${target}`,
         source: { kind: 'crowd', metric: 'energy' },
-        target: { kind: 'osc', target, address: '/codance/crowd/energy' },
+        target: { kind: 'osc', targets: [target], address: '/codance/crowd/energy' },
       },
       {
         id: `active-${target}`,
         source: { kind: 'crowd', metric: 'active_dancers' },
-        target: { kind: 'osc', target, address: '/codance/crowd/active', type: 'i' },
+        target: { kind: 'osc', targets: [target], address: '/codance/crowd/active', type: 'i' },
       },
       {
         id: `hr-${target}`,
         source: { kind: 'dancer', signal: 'hr' },
-        target: { kind: 'osc', target, address: '/codance/dancer/{id}/hr' },
+        target: { kind: 'osc', targets: [target], address: '/codance/dancer/{slot}/hr' },
       },
       {
         id: `beat-${target}`,
         source: { kind: 'clock', on: 'beat' },
-        target: { kind: 'osc', target, address: '/codance/beat', type: 'i' },
+        target: { kind: 'osc', targets: [target], address: '/codance/beat', type: 'i' },
       },
       {
         id: `phrase-${target}`,
         source: { kind: 'clock', on: 'phrase' },
-        target: { kind: 'osc', target, address: '/codance/phrase', type: 'i' },
+        target: { kind: 'osc', targets: [target], address: '/codance/phrase', type: 'i' },
       },
       {
         id: `loud-${target}`,
         source: { kind: 'crowd', metric: 'energy' },
         scale: { threshold: { on: 0.05, off: 0.01 } },
-        target: { kind: 'osc', target, address: '/codance/crowd/loud', type: 'bool' },
+        target: { kind: 'osc', targets: [target], address: '/codance/crowd/loud', type: 'bool' },
       },
     );
   }
@@ -83,17 +83,17 @@ function rules(): unknown[] {
     {
       id: 'beat-pd',
       source: { kind: 'clock', on: 'beat' },
-      target: { kind: 'osc', target: 'pd', address: '/codance/beat', type: 'i' },
+      target: { kind: 'osc', targets: ['pd'], address: '/codance/beat', type: 'i' },
     },
     {
       id: 'energy-pd',
       source: { kind: 'crowd', metric: 'energy' },
-      target: { kind: 'osc', target: 'pd', address: '/codance/crowd/energy' },
+      target: { kind: 'osc', targets: ['pd'], address: '/codance/crowd/energy' },
     },
     {
       id: 'energy-dmx',
       source: { kind: 'crowd', metric: 'energy' },
-      target: { kind: 'osc', target: 'ola', address: '/dmx/universe/1', type: 'dmx', channel: 5 },
+      target: { kind: 'osc', targets: ['ola'], address: '/dmx/universe/1', type: 'dmx', channel: 5 },
     },
   );
   return out;
@@ -160,7 +160,8 @@ describe('OSC out to real receivers', () => {
     }
     expect(of('/codance/crowd/active').every((l) => l.types === 'i' && l.args[0] === '4')).toBe(true);
     const hr = lines.filter((l) => /^\/codance\/dancer\/[^/]+\/hr$/.test(l.address));
-    expect(new Set(hr.map((l) => l.address)).size).toBe(4);
+    // One address per dancer, by slot number: 1..4.
+    expect([...new Set(hr.map((l) => l.address))].sort()).toEqual([1, 2, 3, 4].map((n) => `/codance/dancer/${n}/hr`));
     expect(hr.every((l) => l.types === 'f' && Number(l.args[0]) > 40 && Number(l.args[0]) < 220)).toBe(true);
     const beats = of('/codance/beat').map((l) => (expect(l.types).toBe('i'), Number(l.args[0])));
     expect(beats.length).toBeGreaterThanOrEqual(6);

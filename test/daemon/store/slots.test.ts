@@ -56,9 +56,11 @@ describe('dancer slots', () => {
     const ana = s.user('ana');
     const [a, b] = [s.device('band-a'), s.device('band-b')];
     s.device('band-c');
-    s.assign(a, ana);
-    expect(s.slots.slotOf('band-a')).toBe(1);
+    expect(s.slots.slotOf('band-a')).toBe(1); // sending before it is given to anyone
     expect(s.slots.slotOf('band-c')).toBe(2); // assigned to nobody: a slot of its own
+    s.assign(a, ana);
+    s.slots.refresh();
+    expect(s.slots.slotOf('band-a')).toBe(1); // Ana takes over the slot her band held
     // The swap: band-a goes back to the desk, band-b is put on Ana's wrist.
     s.release(a);
     s.assign(b, ana);
