@@ -120,8 +120,9 @@ export interface Ola extends Peer {
 }
 
 export interface OlaPlugins {
-  /** The OSC plugin on this UDP port, its input patched to universe 1 at `/dmx/universe/%d`. */
+  /** The OSC plugin on this UDP port, its input patched to `oscUniverse` (1) at `/dmx/universe/%d`. */
   osc?: number;
+  oscUniverse?: number;
   /** The E1.31 (sACN) plugin, its first input patched to this universe. */
   e131?: number;
   /** The ArtNet plugin (net 0, sub-net 0), its first input patched to this universe (port-address = universe & 15). */
@@ -149,7 +150,7 @@ export async function startOla(plugins: number | OlaPlugins): Promise<Ola> {
       'port_0_address = /dmx/universe/%d',
       `udp_listen_port = ${opts.osc}`,
     ];
-    patches.push('14-1-I-0 = 1');
+    patches.push(`14-1-I-0 = ${opts.oscUniverse ?? 1}`);
   }
   if (opts.e131 !== undefined) {
     files['ola-e131.conf'] = ['enabled = true', 'input_ports = 1', 'output_ports = 0', 'ignore_preview = true'];
@@ -217,7 +218,7 @@ export async function startOla(plugins: number | OlaPlugins): Promise<Ola> {
   await waitFor(
     async () => {
       try {
-        await dmx(opts.e131 ?? opts.artnet ?? 1);
+        await dmx(opts.e131 ?? opts.artnet ?? opts.oscUniverse ?? 1);
         return true;
       } catch {
         return false;
