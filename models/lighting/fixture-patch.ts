@@ -4,12 +4,7 @@
  * 512-slot frame. A light nobody has driven for `holdMs` fades to the fixture's idle look over
  * `fadeMs`; a light never driven shows the idle look. Pure: time is passed in.
  */
-import {
-  FIXTURE_PROFILES,
-  type FixtureAttribute,
-  type FixtureChannel,
-  type FixtureConfig,
-} from '../../config/dmx.js';
+import { FIXTURE_PROFILES, type FixtureAttribute, type FixtureChannel, type FixtureConfig } from '../../config/dmx.js';
 import { slotSet } from '../../config/slots.js';
 
 type Level = Record<FixtureChannel, number>;
@@ -71,7 +66,13 @@ export class FixturePatch {
    * Sets one attribute (value 0..1) on one slot's light, or on every light (`all`). Returns the
    * universe it changed, or undefined when the fixture is unknown or has no light for the slot.
    */
-  set(fixture: string, slot: number | 'all', attribute: FixtureAttribute, value: number, now: number): number | undefined {
+  set(
+    fixture: string,
+    slot: number | 'all',
+    attribute: FixtureAttribute,
+    value: number,
+    now: number,
+  ): number | undefined {
     const f = this.fixtures.get(fixture);
     if (!f) return undefined;
     const v = value < 0 ? 0 : value > 1 ? 1 : value;

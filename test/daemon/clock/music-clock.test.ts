@@ -119,3 +119,37 @@ describe('music clock', () => {
     expect(clock.snapshot().bpm).toBe(120);
   });
 });
+
+describe('a tempo set from the desk', () => {
+  it('holds until changed or released, instead of lapsing after staleMs (clock.hold)', () => {
+    const { time, beats, clock } = rig({ hold: true });
+    clock.start();
+    clock.setTempo(96, 'osc');
+    time.advance(20_000); // five times staleMs without another word from the desk
+    expect(clock.snapshot()).toMatchObject({ source: 'osc', bpm: 96 });
+    expect(beats.at(-1)!.bpm).toBe(96);
+    clock.release('osc');
+    time.advance(1000);
+    expect(clock.snapshot()).toMatchObject({ source: 'fallback', bpm: 120 });
+  });
+
+  it('lapses after staleMs when hold is off', () => {
+    const { time, clock } = rig({ hold: false });
+    clock.start();
+    clock.setTempo(96, 'osc');
+    time.advance(5000);
+    expect(clock.snapshot()).toMatchObject({ source: 'fallback', bpm: 120 });
+  });
+
+  it('holds a tempo tapped in, too', () => {
+    const { time, clock } = rig({ hold: true });
+    clock.start();
+    for (let i = 0; i < 4; i++) {
+      clock.tap(time.now(), 'osc');
+      time.advance(600);
+    }
+    time.advance(20_000);
+    expect(clock.snapshot().source).toBe('osc');
+    expect(clock.snapshot().bpm).toBeCloseTo(100, 6);
+  });
+});

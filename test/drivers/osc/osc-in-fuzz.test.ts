@@ -95,7 +95,7 @@ describe('OSC in commands', () => {
       '/elsewhere from 10.0.0.9: unknown address (the box listens under /codance; see its OSCQuery)',
     );
     // off above on is refused as it would be in a whole rule
-    expect(r.mapping.rules().find((x) => x.id === 'dancer-hit')?.scale.threshold).toEqual({ on: 0.5, off: 0.3 });
+    expect(r.mapping.rules().find((x) => x.id === 'dancer-hit')?.scale.threshold).toEqual({ on: 0.46875, off: 0.25 });
   });
 
   it('counts and drops the shared malformed vectors', () => {
