@@ -141,7 +141,7 @@ export async function outputLatency(dancers = 200, seconds = 10): Promise<Output
       );
       next[d]! += SAMPLES;
       if (engine.stats.fired > fired) {
-        const address = `/codance/dancer/${keys[d]}/hit`;
+        const address = `/codance/dancer/${d + 1}/hit`;
         const list = sentAt.get(address) ?? [];
         list.push(t0);
         sentAt.set(address, list);

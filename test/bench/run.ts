@@ -3,12 +3,13 @@
  * { value, unit } (+ baseline and ratio where measured against one in the same run).
  * Each figure is the median of RUNS runs after a warm-up. Names are listed in test/bench/README.md.
  * `npm run bench -- SECTION...` runs only those sections (store, api, parsers, pipeline,
- * outputs, ble, choreo, pages, sync).
+ * outputs, dmx, ble, choreo, pages, sync).
  */
 import { apiPaging, rawPaging, setupApi } from './api.js';
 import { imuIngest, rawIngest, refusingDisk, storeIngest } from './store-ingest.js';
 import { batchLatencyMs, models, rssAfterTenMinutes, sustained } from './pipeline.js';
 import { outputLatency } from './outputs.js';
+import { dmxBeatFigures } from './dmx.js';
 import { syncFigures } from './sync.js';
 import { choreographyFigures } from './choreography.js';
 import { pageFigures } from './pages.js';
@@ -176,6 +177,23 @@ if (want('outputs')) {
   };
   figures['osc.stream60_jitter_max_ms'] = { value: round(o.jitterMaxMs, 3), unit: 'ms, max' };
   figures['osc.messages_per_s'] = { value: round(o.messagesPerS), unit: 'OSC messages/s received during that run' };
+}
+
+// ---- DMX over sACN: a change timed to the beat, measured at a receiving process
+if (want('dmx')) {
+  const d = await dmxBeatFigures(120);
+  figures['dmx.beat_lateness_p50_ms'] = {
+    value: round(d.p50, 3),
+    unit: `ms from the beat to the sACN packet carrying the change at another process (${d.beats} beats, ${d.missed} missed)`,
+    baseline: round(d.refreshP50, 3),
+    ratio: round(d.p50 / d.refreshP50, 3),
+  };
+  figures['dmx.beat_lateness_p99_ms'] = {
+    value: round(d.p99, 3),
+    unit: 'ms, p99 (baseline: the change left for the 44 Hz refresh)',
+    baseline: round(d.refreshP99, 3),
+  };
+  figures['dmx.beat_lateness_max_abs_ms'] = { value: round(d.max, 3), unit: 'ms, largest |arrival − beat|' };
 }
 
 // ---- BLE through the real host stack: 12 wearables over 2 UART radios (Bumble)
