@@ -110,6 +110,8 @@ export const ruleTargetSchema = z.discriminatedUnion('kind', [
     type: z.enum(['f', 'i', 'bool', 'dmx']).default('f'),
     /** DMX channel 1..512 when type is dmx; the value is scaled to 0..255. */
     channel: z.number().int().min(1).max(512).optional(),
+    /** Per dancer (dmx type): slot N writes channel + (N − 1) × slotStride, so "dancer N → channel N" is one rule. */
+    slotStride: z.number().int().min(1).max(512).optional(),
   }),
   z.strictObject({
     kind: z.literal('midi'),

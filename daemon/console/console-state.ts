@@ -1,6 +1,6 @@
 /**
- * The console's picture of the box at one moment: devices with who wears them, dancers
- * checked in, the clock, the OSC monitor, presets, sync, playback and live choreography.
+ * The console's picture of the box at one moment: devices with who wears them and the output
+ * slot they go out under, dancers checked in with their slots, the clock, the OSC monitor, presets, sync, playback and live choreography.
  * Read from the live registries plus two small store queries; built once a second per
  * open console, so it must stay cheap (no scans of recorded data).
  */
@@ -18,6 +18,10 @@ export function buildConsoleState(deps: ApiDeps, feed: ConsoleFeed): ConsoleStat
   const stored = activeDevicesWithWearers(sqlite);
   const byKey = new Map(stored.map((d) => [d.device_key, d]));
   const health = deps.hardware.health();
+  // Who holds which output slot: by band (its wearer's slot, or its own) and by dancer.
+  const slots = deps.hardware.room?.slots?.().slots ?? [];
+  const slotOfDevice = new Map(slots.flatMap((x) => x.deviceKeys.map((k) => [k, x.slot] as const)));
+  const slotOfUser = new Map(slots.filter((x) => x.userId !== null).map((x) => [x.userId, x.slot] as const));
   const devices = health
     .filter((h) => h.type === 'device')
     .map((h) => {
@@ -29,6 +33,7 @@ export function buildConsoleState(deps: ApiDeps, feed: ConsoleFeed): ConsoleStat
         name: d?.name || h.detail || h.id,
         transport: d?.transport ?? null,
         dancer: d?.user_id != null && d.username ? { id: d.user_id, username: d.username } : null,
+        slot: slotOfDevice.get(h.id) ?? null,
       };
     });
   // Stored wearables the daemon has not seen since it started: shown, so they can be assigned.
@@ -50,6 +55,7 @@ export function buildConsoleState(deps: ApiDeps, feed: ConsoleFeed): ConsoleStat
       name: d.name || d.device_key,
       transport: d.transport,
       dancer: d.user_id != null && d.username ? { id: d.user_id, username: d.username } : null,
+      slot: slotOfDevice.get(d.device_key) ?? null,
     });
   }
   devices.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
@@ -62,6 +68,7 @@ export function buildConsoleState(deps: ApiDeps, feed: ConsoleFeed): ConsoleStat
       : checkedInDancers(sqlite, eventId).map((r) => ({
           ...r,
           checked_in_at: new Date(r.checked_in_at).toISOString(),
+          slot: slotOfUser.get(r.id) ?? null,
         }));
 
   const room = deps.hardware.room;

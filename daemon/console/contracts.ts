@@ -20,6 +20,13 @@ export const consoleDevice = componentHealthOut
     name: z.string(),
     transport: z.string().nullable(),
     dancer: z.object({ id: z.number().int(), username: z.string() }).nullable(),
+    slot: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({
+        description: 'the output slot its data goes out under (/codance/dancer/{slot}/…); null before it sends',
+      }),
   })
   .openapi('ConsoleDevice');
 
@@ -71,6 +78,7 @@ export const consoleState = z
           username: z.string(),
           checked_in_at: z.string(),
           device: z.string().nullable(),
+          slot: z.number().int().nullable().openapi({ description: 'the output slot they hold for the event' }),
         }),
       )
       .openapi({ description: 'checked in to the current event and not checked out' }),

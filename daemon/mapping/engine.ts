@@ -252,7 +252,9 @@ export class MappingEngine {
         for (const { target, prefix, floatRange } of routes) {
           const at = prefix + address;
           if (t.type === 'dmx') {
-            target.setDmx(at, t.channel ?? 1, clamp01(value) * 255, origin, atMs);
+            const channel = (t.channel ?? 1) + (dancer && t.slotStride ? (dancer.slot - 1) * t.slotStride : 0);
+            if (channel > 512) this.stats.dropped++;
+            else target.setDmx(at, channel, clamp01(value) * 255, origin, atMs);
             continue;
           }
           const arg: OutArg =

@@ -128,6 +128,10 @@ mapping:
       await expect.poll(() => page.locator('#message').textContent()).toContain('Paired');
       await expect.poll(() => band.locator('td').first().textContent()).toBe('rosa');
       await expect.poll(() => page.locator('#dancers-now').textContent()).toContain('rosa wears sim-band-001');
+      // She holds an output slot (from check-in); band 1's data now goes out under it, and both panels say so.
+      const held = /(\d+) rosa wears sim-band-001/.exec((await page.locator('#dancers-now').textContent()) ?? '')?.[1];
+      expect(held).toMatch(/^[1-9]\d*$/);
+      await expect.poll(() => band.locator('td[data-field="slot"]').textContent()).toBe(held);
 
       // Her heart rate, skin conductance and movement, live.
       await page.locator('#dancer-device').selectOption('sim-band-001');
@@ -150,10 +154,10 @@ mapping:
       await expect
         .poll(() => wash.textContent(), { timeout: 10_000 })
         .toMatch(/^\/club\/wash\d\.\d{3}visualization\.club\.wash\d+ m?s ago\d+1$/);
-      // Per dancer rules fill one address per dancer.
+      // Per dancer rules fill one address per slot: six bands, and band 1's own slot before Rosa's.
       await expect
         .poll(() => desk.locator('tr[data-rule="dancer-hr"]').textContent())
-        .toMatch(/\/codance\/dancer\/sim-band-00\d\/hr.*6$/);
+        .toMatch(/\/codance\/dancer\/[1-9]\/hr.*[67]$/);
       expect(await desk.textContent()).toMatch(/Rate\s*\d+\.\d msg\/s/);
       expect(await desk.textContent()).toMatch(/p50 \d+\.\d{3} · p95/);
       await waitFor(() => oscdump!.output().includes('/club/wash'), 'oscdump receives /club/wash', 5000);

@@ -28,6 +28,11 @@ export function devicesPanel(ctx: PanelContext): { el: HTMLElement; update(s: Co
             {},
             h('th', { scope: 'col' }, 'Device'),
             h('th', { scope: 'col' }, 'Dancer'),
+            h(
+              'th',
+              { scope: 'col', class: 'num', title: 'the output slot: /codance/dancer/{slot}/…, light N' },
+              'Slot',
+            ),
             h('th', { scope: 'col' }, 'State'),
             h('th', { scope: 'col', class: 'num' }, 'Battery'),
             h('th', { scope: 'col', class: 'num' }, 'RSSI'),
@@ -128,6 +133,7 @@ export function devicesPanel(ctx: PanelContext): { el: HTMLElement; update(s: Co
             { 'data-device': d.id },
             h('th', { scope: 'row' }, h('div', {}, d.name), h('div', { class: 'muted mono' }, d.id)),
             h('td', { 'data-label': 'Dancer' }, d.dancer?.username ?? '—'),
+            h('td', { class: 'num', 'data-label': 'Slot', 'data-field': 'slot' }, d.slot ?? '—'),
             h(
               'td',
               { class: `state-${d.state}`, 'data-label': 'State' },

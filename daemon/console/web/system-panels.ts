@@ -154,7 +154,13 @@ export function dancersPanel() {
           'ul',
           {},
           ...s.dancers.map((d) =>
-            h('li', {}, d.username, h('span', { class: 'muted' }, d.device ? ` wears ${d.device}` : ' no device')),
+            h(
+              'li',
+              {},
+              d.slot !== null ? h('strong', { title: 'output slot' }, `${d.slot} `) : null,
+              d.username,
+              h('span', { class: 'muted' }, d.device ? ` wears ${d.device}` : ' no device'),
+            ),
           ),
         ),
       );

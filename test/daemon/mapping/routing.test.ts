@@ -178,7 +178,35 @@ describe('routing', () => {
   });
 });
 
-describe('fixtures and per-slot MIDI', () => {
+describe('fixtures, per-slot DMX channels and per-slot MIDI', () => {
+  it('writes dancer N to channel + (N − 1) × slotStride of an OLA frame', () => {
+    const r = engine(
+      [
+        {
+          id: 'dmx',
+          source: { kind: 'dancer', signal: 'hr' },
+          scale: { in: [0, 255], out: [0, 1] },
+          target: {
+            kind: 'osc',
+            targets: ['ola'],
+            address: '/dmx/universe/1',
+            type: 'dmx',
+            channel: 10,
+            slotStride: 2,
+          },
+        },
+      ],
+      { ola: { rules: [] } },
+    );
+    r.e.onSample(hr(1, 100));
+    r.e.onSample(hr(3, 200));
+    r.made.ola!.t.flush();
+    const [frame] = r.made.ola!.messages();
+    const blob = frame!.args[0] as { value: Uint8Array };
+    expect([blob.value[9], blob.value[13]]).toEqual([100, 200]); // channels 10 and 14
+    expect([...blob.value].filter((v) => v !== 0)).toHaveLength(2);
+  });
+
   it('drives a dancer’s own light, every light from the crowd, and hands beat-timed changes their beat', () => {
     const r = engine(
       [
