@@ -85,6 +85,27 @@ describe('configuration', () => {
     expect(problems[1]).toMatch(/^osc\.targets\[1\]\.port: .*expected number.*line 7\)$/);
   });
 
+  it('refuses rules naming an OSC target, a fixture or a slot group that does not exist', () => {
+    const file = yamlFile(
+      [
+        'osc:',
+        '  targets: [{ name: desk, host: 127.0.0.1, port: 9000 }]',
+        'mapping:',
+        '  groups: { front: "1-4" }',
+        '  rules:',
+        '    - { id: a, source: { kind: crowd, metric: energy }, target: { kind: osc, targets: [lights], address: /a } }',
+        '    - { id: b, source: { kind: dancer, signal: hr, dancers: back }, target: { kind: fixture, fixture: pars, attribute: dimmer } }',
+        '    - { id: c, source: { kind: dancer, signal: hr, dancers: front }, target: { kind: osc, targets: [desk], address: "/c/{slot}" } }',
+        '',
+      ].join('\n'),
+    );
+    expect(problemsOf(() => loadConfig({ file })).map((p) => p.replace(/ \(codance\.yaml.*$/, ''))).toEqual([
+      'mapping.rules[0].target.targets: no osc target named "lights"',
+      'mapping.rules[1].target.fixture: no fixture named "pars" in dmx.fixtures',
+      'mapping.rules[1].source.dancers: no slot group "back" in mapping.groups',
+    ]);
+  });
+
   it('refuses unknown keys, YAML syntax errors, a missing file and a non-mapping', () => {
     expect(problemsOf(() => loadConfig({ file: yamlFile('http:\n  prot: 1\n') }))).toEqual([
       'http.prot: unknown key (codance.yaml line 2)',
