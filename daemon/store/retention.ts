@@ -42,7 +42,25 @@ export function pruneExpired(sqlite: BetterSqlite3.Database, now: number, days: 
     }
     if (total > 0) deleted[t.key] = total;
   }
+  const slots = releaseSlots(sqlite, now);
+  if (slots > 0) deleted.slots = slots;
   return deleted;
+}
+
+/**
+ * Dancer slots are an output patch for the night, not a record: those of events that ended
+ * over a day ago go, and a deleted dancer's go at once (nothing on the box still names them).
+ */
+function releaseSlots(sqlite: BetterSqlite3.Database, now: number): number {
+  return sqlite
+    .prepare(
+      `DELETE FROM dancer_slots WHERE
+         (scope LIKE 'event:%' AND NOT EXISTS (
+           SELECT 1 FROM events e WHERE 'event:' || e.id = dancer_slots.scope AND e.ends_at >= ?))
+         OR (holder LIKE 'user:%' AND NOT EXISTS (
+           SELECT 1 FROM users u WHERE 'user:' || u.id = dancer_slots.holder))`,
+    )
+    .run(now - DAY_MS).changes;
 }
 
 /** Prunes now and then every `retention.everyMinutes`, reporting each run as the `retention` component. */

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../daemon/store/store.js';
+import { pruneExpired } from '../../../daemon/store/retention.js';
 import { tempDir } from '../../helpers/daemon-process.js';
 
 let store: Store | undefined;
@@ -114,5 +115,33 @@ describe('dancer slots', () => {
     s.device('band-2');
     expect(s.slots.slotOf('band-1')).toBe(1);
     expect(s.slots.slotOf('band-2')).toBe(3);
+  });
+
+  it('releases the slots of an event over a day after it ended, and a deleted dancer’s at once', async () => {
+    let t = 5000;
+    const s = await open(() => t);
+    const [ana, ben] = [s.user('ana'), s.user('ben')];
+    const event = Number(
+      s.db
+        .prepare(
+          `INSERT INTO events (name, starts_at, ends_at, created_at, updated_at) VALUES ('night', 0, 10000, 0, 0)`,
+        )
+        .run().lastInsertRowid,
+    );
+    s.assign(s.device('band-1'), ana);
+    s.assign(s.device('band-2'), ben);
+    expect([s.slots.slotOf('band-1'), s.slots.slotOf('band-2')]).toEqual([1, 2]);
+    t = 20_000; // the event is over: the floor scope
+    s.slots.refresh();
+    expect(s.slots.slotOf('band-2')).toBe(1);
+    expect(s.slots.slotOf('band-1')).toBe(2);
+    s.db.prepare('DELETE FROM users WHERE id = ?').run(ben);
+    const days = { acc: 0, gyro: 0, ppg: 0, ecg: 0, biometrics: 0, inferences: 0, crowd: 0 } as never;
+    expect(pruneExpired(s.db, t, days)).toEqual({ slots: 2 }); // Ben's, in the event and on the floor
+    expect(pruneExpired(s.db, 10_000 + 86_400_001, days)).toEqual({ slots: 1 }); // Ana's in the event, a day after it
+    expect(s.slots.list().slots.map((x) => x.userName)).toEqual(['ana']); // her floor slot stays
+    expect(s.db.prepare(`SELECT count(*) AS n FROM dancer_slots WHERE scope = 'event:${event}'`).get()).toEqual({
+      n: 0,
+    });
   });
 });
