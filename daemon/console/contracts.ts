@@ -20,13 +20,9 @@ export const consoleDevice = componentHealthOut
     name: z.string(),
     transport: z.string().nullable(),
     dancer: z.object({ id: z.number().int(), username: z.string() }).nullable(),
-    slot: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({
-        description: 'the output slot its data goes out under (/codance/dancer/{slot}/…); null before it sends',
-      }),
+    slot: z.number().int().nullable().openapi({
+      description: 'the output slot its data goes out under (/codance/dancer/{slot}/…); null before it sends',
+    }),
   })
   .openapi('ConsoleDevice');
 
