@@ -40,9 +40,11 @@ export class SlotDirectory {
   private readonly claim: BetterSqlite3.Statement<[{ scope: string; holder: string; at: number }], unknown>;
   private readonly checkedIn: BetterSqlite3.Statement<[number], { user_id: number }>;
   private readonly listed: BetterSqlite3.Statement<[string], { holder: string; slot: number; assigned_at: number }>;
+  private readonly worn: BetterSqlite3.Statement<[], { user_id: number; device_key: string }>;
+  private readonly username: BetterSqlite3.Statement<[number], { username: string }>;
 
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    sqlite: BetterSqlite3.Database,
     private readonly now: () => number,
     currentEvent: (now: number) => number | null,
   ) {
@@ -68,6 +70,11 @@ export class SlotDirectory {
        AND checked_in_at IS NOT NULL AND checked_out_at IS NULL ORDER BY checked_in_at, id`,
     );
     this.listed = sqlite.prepare('SELECT holder, slot, assigned_at FROM dancer_slots WHERE scope = ? ORDER BY slot');
+    this.worn = sqlite.prepare(
+      `SELECT a.user_id, d.device_key FROM device_assignments a JOIN devices d ON d.id = a.device_id
+       WHERE a.released_at IS NULL ORDER BY d.device_key`,
+    );
+    this.username = sqlite.prepare('SELECT username FROM users WHERE id = ?');
   }
 
   /** Follow the daemon's cached current event rather than asking the store each time. */
@@ -114,20 +121,14 @@ export class SlotDirectory {
     const eventId = this.event();
     const scope = this.scope(eventId);
     const rows = this.listed.all(scope);
-    const worn = this.sqlite
-      .prepare(
-        `SELECT a.user_id, d.device_key FROM device_assignments a JOIN devices d ON d.id = a.device_id
-         WHERE a.released_at IS NULL ORDER BY d.device_key`,
-      )
-      .all() as { user_id: number; device_key: string }[];
-    const names = this.sqlite.prepare('SELECT username FROM users WHERE id = ?');
+    const worn = this.worn.all();
     return {
       scope,
       eventId,
       slots: rows.map((r) => {
         const [kind, id] = splitHolder(r.holder);
         const userId = kind === 'user' ? Number(id) : null;
-        const user = userId === null ? undefined : (names.get(userId) as { username: string } | undefined);
+        const user = userId === null ? undefined : this.username.get(userId);
         return {
           slot: r.slot,
           userId,

@@ -56,7 +56,8 @@ export class DmxOutput {
     if (host !== undefined && isLoopbackHost(host)) socket.bind({ address: '127.0.0.1', port: 0 });
     else
       socket.bind(0, () => {
-        if (host === undefined && this.options.protocol === 'artnet') socket.setBroadcast(true);
+        // Art-Net nodes are often reached by a subnet broadcast (2.255.255.255): allow it.
+        if (this.options.protocol === 'artnet') socket.setBroadcast(true);
         // Multicast stays on the venue's segment.
         if (host === undefined) socket.setMulticastTTL(1);
       });
