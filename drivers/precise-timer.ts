@@ -37,3 +37,27 @@ export function runAt(time: PreciseTime, atMs: number, fn: () => void): () => vo
     time.clearTimeout(handle);
   };
 }
+
+/**
+ * A steady rate's deadlines, absolute (start + n periods) so timer lateness never accumulates
+ * into drift. Fallen far behind (a long GC, a suspended VM), the missed ones are skipped
+ * instead of sent in a burst.
+ */
+export class Deadlines {
+  private n = 0;
+
+  constructor(
+    private readonly periodMs: number,
+    private readonly startedAt: number,
+  ) {}
+
+  next(now: number): number {
+    this.n++;
+    let due = this.startedAt + this.n * this.periodMs;
+    if (due < now - this.periodMs) {
+      this.n = Math.ceil((now - this.startedAt) / this.periodMs);
+      due = this.startedAt + this.n * this.periodMs;
+    }
+    return due;
+  }
+}

@@ -13,7 +13,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { DmxOutputConfig } from '../../config/dmx.js';
 import type { HealthReporter } from '../health/registry.js';
 import { isLoopbackHost } from '../net/allow-list.js';
-import type { PreciseTime } from '../precise-timer.js';
+import { Deadlines, type PreciseTime } from '../precise-timer.js';
 import { ARTNET_PORT, encodeArtDmx } from './artnet.js';
 import { E131_PORT, e131Multicast, encodeE131 } from './e131.js';
 
@@ -25,8 +25,7 @@ export class DmxOutput {
   private timer: unknown;
   private readonly sequence = new Map<number, number>();
   private readonly cid: Uint8Array;
-  private tickNo = 0;
-  private startedAt = 0;
+  private deadlines: Deadlines | undefined;
   readonly sent = { packets: 0, errors: 0 };
 
   constructor(
@@ -67,8 +66,7 @@ export class DmxOutput {
       state: 'connected',
       detail: `${this.options.protocol} ${host ?? (this.options.protocol === 'sacn' ? 'multicast' : 'broadcast')} universes ${this.options.universes.join(',')} at ${this.options.refreshHz} Hz`,
     });
-    this.startedAt = this.time.now();
-    this.tickNo = 0;
+    this.deadlines = new Deadlines(1000 / this.options.refreshHz, this.time.now());
     this.schedule();
   }
 
@@ -86,17 +84,10 @@ export class DmxOutput {
     if (this.carries(universe)) this.send(universe, this.time.now());
   }
 
-  /** Deadlines are absolute (start + n periods), so lateness never accumulates. */
   private schedule(): void {
-    if (!this.socket) return;
-    const period = 1000 / this.options.refreshHz;
-    this.tickNo++;
+    if (!this.socket || !this.deadlines) return;
     const now = this.time.now();
-    let due = this.startedAt + this.tickNo * period;
-    if (due < now - period) {
-      this.tickNo = Math.ceil((now - this.startedAt) / period);
-      due = this.startedAt + this.tickNo * period;
-    }
+    const due = this.deadlines.next(now);
     this.timer = this.time.setTimeout(
       () => {
         this.timer = undefined;

@@ -7,7 +7,7 @@
 import type { HealthReporter } from '../health/registry.js';
 import { encodeMessage, packBundles, type OutArg } from './encode.js';
 import type { OscTransport } from './transport.js';
-import { runAt } from '../precise-timer.js';
+import { Deadlines, runAt } from '../precise-timer.js';
 
 export interface OscTargetOptions {
   id: string;
@@ -65,9 +65,8 @@ export class OscTarget {
   private lastRefill: number;
   private lastRefresh = 0;
   private timer: unknown;
-  private tickNo = 0;
+  private deadlines: Deadlines | undefined;
   private rotation = 0;
-  private startedAt = 0;
   private running = false;
   sent = { messages: 0, packets: 0, dropped: 0 };
   /** Off with a manual clock (tests), where time does not pass while yielding. */
@@ -93,8 +92,7 @@ export class OscTarget {
   start(_signal?: AbortSignal): void {
     this.transport.start();
     this.running = true;
-    this.startedAt = this.time.now();
-    this.tickNo = 0;
+    this.deadlines = new Deadlines(1000 / this.options.rateHz, this.time.now());
     this.scheduleTick();
   }
 
@@ -186,18 +184,10 @@ export class OscTarget {
     return true;
   }
 
-  /** Deadlines are absolute (start + n periods), so timer lateness never accumulates into drift. */
   private scheduleTick(): void {
-    if (!this.running) return;
-    const period = 1000 / this.options.rateHz;
+    if (!this.running || !this.deadlines) return;
     const now = this.time.now();
-    this.tickNo++;
-    let due = this.startedAt + this.tickNo * period;
-    if (due < now - period) {
-      // Fell far behind (a long GC, a suspended VM): skip the missed ticks instead of bursting.
-      this.tickNo = Math.ceil((now - this.startedAt) / period);
-      due = this.startedAt + this.tickNo * period;
-    }
+    const due = this.deadlines.next(now);
     // Timers fire on whole milliseconds of a cached loop clock: wake a little early and yield
     // (setImmediate) until the deadline, so the stream keeps its spacing to a fraction of a ms.
     this.timer = this.time.setTimeout(
