@@ -244,9 +244,13 @@ describe.skipIf(!hasBumble)(
       expect(device(late, MUTE)!.errors.connect_failed).toBeGreaterThanOrEqual(2);
       expect(device(late, MUTE)!.last_error).toBe('via radio1: service discovery timed out after 3000 ms');
 
+      // The wearables fall silent first, so no notification is in flight when the daemon stops.
+      venue.command({ cmd: 'hush' });
+      await new Promise((r) => setTimeout(r, 1500));
       daemon.child.kill('SIGTERM');
       expect((await daemon.exited).code).toBe(0);
       held.daemon = undefined;
+      venue.command({ cmd: 'speak' });
       const session = venue.events.slice(started);
 
       // The silent wearable never held the others up: each of them was streaming before its first discovery timed out.

@@ -21,6 +21,8 @@ sample exactly once. Events go to stdout as JSON lines; commands come on stdin a
 
   {"cmd": "unplug", "radio": "radio2"}   the radio's pty closes and its links are lost
   {"cmd": "plug", "radio": "radio2"}     a fresh controller appears on the same pty path
+  {"cmd": "hush"}, {"cmd": "speak"}      every wearable stops (resumes) notifying, links kept:
+                                         a test ends a session with nothing in flight
   {"cmd": "quit"}
 
 Usage: python venue.py SPEC.json   (PYTHONPATH must include the Bumble source)
@@ -56,6 +58,10 @@ BAND_TEMP = 'C0DA0004-D4CE-4F1E-9A7E-B0C5A1E5C0DA'
 
 # Polar's epoch for PMD timestamps is 2000-01-01; any device clock works, this one starts there.
 PMD_EPOCH_NS = 0
+
+
+# Set by the `hush` command: no wearable notifies until `speak`.
+HUSHED = False
 
 
 def emit(event: dict) -> None:
@@ -268,7 +274,7 @@ class Wearable:
 
     async def notify(self, uuid: str, value: bytes, **log) -> bool:
         connection = self.connection
-        if connection is None or not self.subscribed(uuid):
+        if connection is None or HUSHED or not self.subscribed(uuid):
             return False
         if len(value) > connection.att_mtu - 3:
             raise ValueError(f'{self.name}: {len(value)}-byte notification does not fit ATT MTU {connection.att_mtu}')
@@ -436,6 +442,11 @@ class Venue:
                 continue
             if cmd.get('cmd') == 'quit':
                 break
+            if cmd.get('cmd') in ('hush', 'speak'):
+                global HUSHED
+                HUSHED = cmd['cmd'] == 'hush'
+                emit({'event': cmd['cmd']})
+                continue
             radio = self.radios.get(cmd.get('radio', ''))
             if cmd.get('cmd') == 'unplug' and radio:
                 await radio.unplug()
