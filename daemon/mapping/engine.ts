@@ -6,7 +6,6 @@
 import type { MappingRule, RuleSource } from '../../config/mapping.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
 import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
-import type { OutArg } from '../../drivers/osc/encode.js';
 import type { OscTarget, Origin } from '../../drivers/osc/osc-target.js';
 import { SCALAR_SIGNALS, valueOf, type Sample, type ScalarSignalSpec } from '../../config/signals.js';
 import type { BeatEvent } from '../clock/music-clock.js';
@@ -18,6 +17,7 @@ import { peakMovement } from '../../models/features/block-movement.js';
 import { slotSet, type SlotSet } from '../../config/slots.js';
 import type { FixtureOutputs } from '../room/dmx-rig.js';
 import { routeRules, type Route } from './routes.js';
+import { clamp01, deliverMidi, deliverOsc, type Dancer } from './deliver.js';
 
 export interface MappingOutputs {
   /** Every OSC target, by name. */
@@ -46,10 +46,6 @@ export interface MappingStats {
   values: number;
   dropped: number;
 }
-
-/** OSC address characters a pattern or cue name may not bring in. */
-const UNSAFE = /[\s#*,/?[\]{}]/g;
-const safePart = (s: string): string => s.replace(UNSAFE, '_');
 
 type SourceKind = RuleSource['kind'];
 
@@ -226,49 +222,16 @@ export class MappingEngine {
   ): void {
     const t = rule.target;
     switch (t.kind) {
-      case 'osc': {
-        const address = t.address
-          .replaceAll('{slot}', String(dancer?.slot ?? 0))
-          .replaceAll('{name}', safePart(name ?? ''));
-        const shown =
-          t.type === 'bool'
-            ? fire || value >= 0.5
-            : t.type === 'i'
-              ? Math.round(value)
-              : t.type === 'dmx'
-                ? null
-                : value;
-        const type = t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f';
-        const routes = this.routes.get(rule.id) ?? [];
-        this.sent.record(
-          rule.id,
-          routes.map((r) => r.name),
-          address,
-          type,
-          shown,
+      case 'osc':
+        this.stats.dropped += deliverOsc(t, rule.id, this.routes.get(rule.id) ?? [], this.sent, {
+          value,
           fire,
-          dancer?.deviceKey,
-        );
-        for (const { target, prefix, floatRange } of routes) {
-          const at = prefix + address;
-          if (t.type === 'dmx') {
-            const channel = (t.channel ?? 1) + (dancer && t.slotStride ? (dancer.slot - 1) * t.slotStride : 0);
-            if (channel > 512) this.stats.dropped++;
-            else target.setDmx(at, channel, clamp01(value) * 255, origin, atMs);
-            continue;
-          }
-          const arg: OutArg =
-            t.type === 'i'
-              ? { type: 'i', value: Math.round(value) }
-              : t.type === 'bool'
-                ? { type: fire || value >= 0.5 ? 'T' : 'F' }
-                : { type: 'f', value: floatRange[0] + value * (floatRange[1] - floatRange[0]) };
-          if (fire) {
-            if (!target.trigger(at, [arg], origin, atMs)) this.stats.dropped++;
-          } else target.set(at, arg, origin);
-        }
+          dancer,
+          name,
+          origin,
+          atMs,
+        });
         return;
-      }
       case 'fixture': {
         const fixtures = this.out.fixtures;
         const ok = fixtures?.set(t.fixture, dancer?.slot ?? 'all', t.attribute, clamp01(value), atMs) ?? false;
@@ -278,18 +241,7 @@ export class MappingEngine {
       case 'midi': {
         const midi = this.out.midi;
         if (!midi) return;
-        const slot = dancer?.slot ?? 1;
-        const channel = t.perSlot === 'channel' ? ((slot - 1) % 16) + 1 : t.channel;
-        const number = t.perSlot === 'number' ? t.number + slot - 1 : t.number;
-        if (number > 127) {
-          this.stats.dropped++;
-          return;
-        }
-        const ok =
-          t.message === 'cc'
-            ? midi.cc(channel, number, clamp01(value) * 127)
-            : midi.note(channel, number, clamp01(value) * 127, t.durationMs, atMs);
-        if (!ok) this.stats.dropped++;
+        if (!deliverMidi(midi, t, value, dancer, atMs)) this.stats.dropped++;
         else if (origin) this.out.latency('midi', fire ? 'trigger' : 'continuous', origin, this.out.now());
         return;
       }
@@ -335,11 +287,3 @@ export class MappingEngine {
     }
   }
 }
-
-/** Who a dancer source's value belongs to: the slot outputs address, the device consent is kept by. */
-interface Dancer {
-  slot: number;
-  deviceKey: string;
-}
-
-const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);

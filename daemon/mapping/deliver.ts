@@ -1,0 +1,95 @@
+/**
+ * Putting one scaled value on the wire for a rule's OSC or MIDI target: the concrete address
+ * (slot and name filled in), what OSCQuery and the console record, each routed target's
+ * prefix and float range, DMX channels per slot, MIDI channel or number per slot.
+ */
+import type { RuleTarget } from '../../config/mapping.js';
+import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
+import type { OutArg } from '../../drivers/osc/encode.js';
+import type { Origin } from '../../drivers/osc/osc-target.js';
+import type { Route } from './routes.js';
+import type { SentValues } from './sent-values.js';
+
+/** Who a dancer source's value belongs to: the slot outputs address, the device consent is kept by. */
+export interface Dancer {
+  slot: number;
+  deviceKey: string;
+}
+
+export interface Delivery {
+  value: number;
+  fire: boolean;
+  dancer: Dancer | undefined;
+  name: string | undefined;
+  origin: Origin | undefined;
+  atMs: number | undefined;
+}
+
+export const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** OSC address characters a pattern or cue name may not bring in. */
+const UNSAFE = /[\s#*,/?[\]{}]/g;
+const safePart = (s: string): string => s.replace(UNSAFE, '_');
+
+/** Sends to every routed target; returns how many were dropped (over budget, past channel 512). */
+export function deliverOsc(
+  t: Extract<RuleTarget, { kind: 'osc' }>,
+  ruleId: string,
+  routes: readonly Route[],
+  sent: SentValues,
+  d: Delivery,
+): number {
+  const { value, fire, dancer, origin, atMs } = d;
+  const address = t.address
+    .replaceAll('{slot}', String(dancer?.slot ?? 0))
+    .replaceAll('{name}', safePart(d.name ?? ''));
+  const shown =
+    t.type === 'bool' ? fire || value >= 0.5 : t.type === 'i' ? Math.round(value) : t.type === 'dmx' ? null : value;
+  const type = t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f';
+  sent.record(
+    ruleId,
+    routes.map((r) => r.name),
+    address,
+    type,
+    shown,
+    fire,
+    dancer?.deviceKey,
+  );
+  let dropped = 0;
+  for (const { target, prefix, floatRange } of routes) {
+    const at = prefix + address;
+    if (t.type === 'dmx') {
+      const channel = (t.channel ?? 1) + (dancer && t.slotStride ? (dancer.slot - 1) * t.slotStride : 0);
+      if (channel > 512) dropped++;
+      else target.setDmx(at, channel, clamp01(value) * 255, origin, atMs);
+      continue;
+    }
+    const arg: OutArg =
+      t.type === 'i'
+        ? { type: 'i', value: Math.round(value) }
+        : t.type === 'bool'
+          ? { type: fire || value >= 0.5 ? 'T' : 'F' }
+          : { type: 'f', value: floatRange[0] + value * (floatRange[1] - floatRange[0]) };
+    if (fire) {
+      if (!target.trigger(at, [arg], origin, atMs)) dropped++;
+    } else target.set(at, arg, origin);
+  }
+  return dropped;
+}
+
+/** A CC or note, on the slot's own channel or number when the target asks; false when not sent. */
+export function deliverMidi(
+  midi: MidiOutDriver,
+  t: Extract<RuleTarget, { kind: 'midi' }>,
+  value: number,
+  dancer: Dancer | undefined,
+  atMs: number | undefined,
+): boolean {
+  const slot = dancer?.slot ?? 1;
+  const channel = t.perSlot === 'channel' ? ((slot - 1) % 16) + 1 : t.channel;
+  const number = t.perSlot === 'number' ? t.number + slot - 1 : t.number;
+  if (number > 127) return false;
+  return t.message === 'cc'
+    ? midi.cc(channel, number, clamp01(value) * 127)
+    : midi.note(channel, number, clamp01(value) * 127, t.durationMs, atMs);
+}
