@@ -133,7 +133,13 @@ export class SlotDirectory {
           slot: r.slot,
           userId,
           userName: user?.username ?? null,
-          deviceKeys: userId === null ? [id] : worn.filter((w) => w.user_id === userId).map((w) => w.device_key),
+          // A band's own slot names it only while nobody wears it (once worn, its data goes out under the wearer's).
+          deviceKeys:
+            userId === null
+              ? worn.some((w) => w.device_key === id)
+                ? []
+                : [id]
+              : worn.filter((w) => w.user_id === userId).map((w) => w.device_key),
           assignedAt: r.assigned_at,
         };
       }),

@@ -106,6 +106,22 @@ describe('dancer slots', () => {
     expect(s.slots.slotOf('band-1')).toBe(3);
   });
 
+  it('lists a band under its wearer once worn, even when its own slot stays held', async () => {
+    const s = await open(() => 1000);
+    const ana = s.user('ana');
+    const x = s.device('band-x');
+    expect(s.slots.slotOf('band-x')).toBe(1); // unassigned, sending
+    s.assign(s.device('band-y'), ana);
+    expect(s.slots.slotOf('band-y')).toBe(2); // Ana, from her first band
+    s.assign(x, ana);
+    s.slots.refresh();
+    expect(s.slots.slotOf('band-x')).toBe(2); // she already had a slot: band-x's data goes out under hers
+    expect(s.slots.list().slots.map((x) => [x.slot, x.userName, x.deviceKeys])).toEqual([
+      [1, null, []],
+      [2, 'ana', ['band-x', 'band-y']],
+    ]);
+  });
+
   it('fills the lowest free number', async () => {
     const s = await open(() => 0);
     s.db
