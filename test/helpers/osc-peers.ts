@@ -123,8 +123,8 @@ export interface OlaPlugins {
   /** The OSC plugin on this UDP port, its input patched to `oscUniverse` (1) at `/dmx/universe/%d`. */
   osc?: number;
   oscUniverse?: number;
-  /** The E1.31 (sACN) plugin, its first input patched to this universe. */
-  e131?: number;
+  /** The E1.31 (sACN) plugin, its inputs patched to these universes (one input each). */
+  e131?: number | number[];
   /** The ArtNet plugin (net 0, sub-net 0), its first input patched to this universe (port-address = universe & 15). */
   artnet?: number;
   /** Run inside this network namespace (its HTTP is then read from inside it too). */
@@ -152,9 +152,15 @@ export async function startOla(plugins: number | OlaPlugins): Promise<Ola> {
     ];
     patches.push(`14-1-I-0 = ${opts.oscUniverse ?? 1}`);
   }
-  if (opts.e131 !== undefined) {
-    files['ola-e131.conf'] = ['enabled = true', 'input_ports = 1', 'output_ports = 0', 'ignore_preview = true'];
-    patches.push(`11-1-I-0 = ${opts.e131}`);
+  const e131 = opts.e131 === undefined ? [] : [opts.e131].flat();
+  if (e131.length > 0) {
+    files['ola-e131.conf'] = [
+      'enabled = true',
+      `input_ports = ${e131.length}`,
+      'output_ports = 0',
+      'ignore_preview = true',
+    ];
+    e131.forEach((u, i) => patches.push(`11-1-I-${i} = ${u}`));
   }
   if (opts.artnet !== undefined) {
     files['ola-artnet.conf'] = [
@@ -218,7 +224,7 @@ export async function startOla(plugins: number | OlaPlugins): Promise<Ola> {
   await waitFor(
     async () => {
       try {
-        await dmx(opts.e131 ?? opts.artnet ?? opts.oscUniverse ?? 1);
+        await dmx(e131[0] ?? opts.artnet ?? opts.oscUniverse ?? 1);
         return true;
       } catch {
         return false;

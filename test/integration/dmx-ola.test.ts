@@ -1,7 +1,8 @@
 /**
  * DMX over the network, read back by OLA: the built daemon runs a 24-dancer venue with a
- * fixture patch, sending universe 1 as sACN (E1.31) and universe 2 as Art-Net to OLA's E1.31
- * and ArtNet plugins, and every light is checked channel by channel over OLA's /get_dmx:
+ * fixture patch, sending universe 1 as sACN (E1.31) unicast, universe 2 as Art-Net and
+ * universe 3 as sACN multicast (239.255.0.3) to OLA's E1.31 and ArtNet plugins, and every
+ * light is checked channel by channel over OLA's /get_dmx:
  * slots 1-8 red, 9-16 green, 17-24 blue (rules select dancers by slot), the two lights with no
  * dancer in the idle look, and the room wash on one of its eight beat-timed levels.
  *
@@ -54,17 +55,25 @@ const CONFIG = {
     outputs: [
       { name: 'sacn', protocol: 'sacn', host: '127.0.0.1', universes: [1], refreshHz: 44 },
       { name: 'artnet', protocol: 'artnet', host: '127.0.0.1', universes: [2], refreshHz: 30 },
+      { name: 'multicast', protocol: 'sacn', universes: [3], priority: 120 },
     ],
     fixtures: [
       { name: 'pars', universe: 1, address: 1, profile: 'rgb-dimmer', slots: '1-26' },
       { name: 'wash', universe: 1, address: 200, profile: 'dimmer', slots: '1', holdMs: 600_000 },
       { name: 'strips', universe: 2, address: 11, profile: 'rgbw', stride: 5, slots: '1-26' },
+      { name: 'spots', universe: 3, address: 1, profile: 'dimmer', slots: '1-26' },
     ],
   },
   mapping: {
     rules: [
       ...rules('pars'),
       ...rules('strips'),
+      {
+        id: 'spots-dimmer',
+        source: { kind: 'dancer', signal: 'hr' },
+        scale: ALWAYS_ON,
+        target: { kind: 'fixture', fixture: 'spots', attribute: 'dimmer' },
+      },
       {
         id: 'wash-count',
         source: { kind: 'clock', on: 'beat' },
@@ -100,7 +109,9 @@ beforeAll(async () => {
   ip('-n', ns, 'addr', 'add', '10.77.0.1/24', 'dev', 'dmxa');
   ip('-n', ns, 'link', 'set', 'dmxa', 'up');
   ip('-n', ns, 'link', 'set', 'dmxb', 'up');
-  ola = await startOla({ e131: 1, artnet: 2, netns: ns });
+  // sACN multicast leaves by the veth; the sending host loops it back to OLA, which joined the group there.
+  ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'dmxa');
+  ola = await startOla({ e131: [1, 3], artnet: 2, netns: ns });
 }, 30_000);
 
 afterAll(async () => {
@@ -125,15 +136,19 @@ describe('DMX over sACN and Art-Net, read back by OLA', () => {
       const strips = (u2: number[]) => Array.from({ length: 26 }, (_, i) => u2.slice(10 + i * 5, 10 + i * 5 + 4));
       const wantPars = Array.from({ length: 26 }, (_, i) => expectedPar(i + 1));
       const wantStrips = Array.from({ length: 26 }, (_, i) => expectedStrip(i + 1));
+      const wantSpots = Array.from({ length: 26 }, (_, i) => (i < 24 ? 255 : IDLE_DIMMER));
       let u1: number[] = [];
       let u2: number[] = [];
+      let u3: number[] = [];
       const deadline = Date.now() + 25_000;
       while (Date.now() < deadline) {
         u1 = await ola.dmx(1);
         u2 = await ola.dmx(2);
+        u3 = await ola.dmx(3);
         if (
           JSON.stringify(pars(u1)) === JSON.stringify(wantPars) &&
-          JSON.stringify(strips(u2)) === JSON.stringify(wantStrips)
+          JSON.stringify(strips(u2)) === JSON.stringify(wantStrips) &&
+          JSON.stringify(u3.slice(0, 26)) === JSON.stringify(wantSpots)
         )
           break;
         await new Promise((r) => setTimeout(r, 250));
@@ -141,6 +156,7 @@ describe('DMX over sACN and Art-Net, read back by OLA', () => {
       // Channel by channel: sACN universe 1 (four channels per par) and Art-Net universe 2 (RGBW every five).
       expect(pars(u1), `sACN universe 1 as OLA has it; daemon log:\n${log.slice(-3000)}`).toEqual(wantPars);
       expect(strips(u2), 'Art-Net universe 2 as OLA has it').toEqual(wantStrips);
+      expect(u3.slice(0, 26), 'sACN multicast universe 3 as OLA has it').toEqual(wantSpots);
       // Nothing else is written: the gap channel of each strip and everything past the patch stay 0.
       expect(Array.from({ length: 26 }, (_, i) => u2[10 + i * 5 + 4] ?? 0).every((v) => v === 0)).toBe(true);
       // The wash is on one of the eight levels of the 8-count (1 = bright .. 8 = 0.3).
