@@ -7,7 +7,7 @@ import type { Config } from '../../config/index.js';
 import { holds, loadMoveLibrary } from '../../config/moves.js';
 import { slotSet } from '../../config/slots.js';
 import type { OscQuerySource } from '../osc/oscquery.js';
-import { patternRows } from '../store/repositories/patterns.js';
+import { patternNames } from '../store/repositories/patterns.js';
 import type { Store } from '../store/store.js';
 import type { Room } from './room.js';
 
@@ -31,7 +31,7 @@ export function querySource(config: Config, room: Room, store: Store): OscQueryS
       for (let s = 1; s <= config.simulation.dancers; s++) slots.add(s);
       return [...slots].sort((a, b) => a - b).slice(0, MAX_LISTED_SLOTS);
     },
-    names: (kind) => (kind === 'cue' ? cues : patternRows(store.sqlite).map((p) => p.name)),
+    names: (kind) => (kind === 'cue' ? cues : patternNames(store.sqlite)),
     presets: (kind) =>
       room.mapping
         .presets()

@@ -13,6 +13,11 @@ export function patternRows(sqlite: BetterSqlite3.Database): PatternRow[] {
   return sqlite.prepare('SELECT id, name, pattern_data FROM movement_patterns ORDER BY id').all() as PatternRow[];
 }
 
+/** Just the names (OSCQuery lists a node per learned pattern). */
+export function patternNames(sqlite: BetterSqlite3.Database): string[] {
+  return sqlite.prepare('SELECT name FROM movement_patterns ORDER BY id').pluck().all() as string[];
+}
+
 export function patternNamed(sqlite: BetterSqlite3.Database, name: string): number | undefined {
   return (sqlite.prepare('SELECT id FROM movement_patterns WHERE name = ?').get(name) as { id: number } | undefined)
     ?.id;
