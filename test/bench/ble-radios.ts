@@ -22,7 +22,7 @@ import { radiosFromConfig } from '../../drivers/ble/radio/radios.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { BumbleVenue, hasBumble, noBumbleReason } from '../helpers/bumble.js';
 import { ROOT } from '../helpers/daemon-process.js';
-import { round, type Figure } from './figure.js';
+import { pct, round, type Figure } from './figure.js';
 
 const WEARABLES = 12;
 const SECONDS = 20;
@@ -31,11 +31,6 @@ const NAMES = Array.from({ length: WEARABLES }, (_, i) => `Polar H10 B${String(i
 
 const monoNs = (): number => Number(process.hrtime.bigint());
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
 
 /** CPU seconds a process has used (utime + stime from /proc). */
 function procCpuS(pid: number): number {

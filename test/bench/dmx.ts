@@ -11,13 +11,7 @@ import { dmxSchema } from '../../config/dmx.js';
 import { realTimebase } from '../../daemon/clock/music-clock.js';
 import { DmxRig } from '../../daemon/room/dmx-rig.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
-
-const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
+import { monoMs, pct } from './figure.js';
 
 export interface DmxBeatFigures {
   beats: number;

@@ -10,3 +10,12 @@ export interface Figure {
 export type Median = (fn: () => Promise<number>) => Promise<number>;
 
 export const round = (x: number, digits = 0): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** CLOCK_MONOTONIC in ms, which every process on the machine shares (receivers stamp with it too). */
+export const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/** The p-th percentile (0..100) of a list, NaN for none. */
+export function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}

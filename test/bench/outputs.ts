@@ -12,13 +12,7 @@ import { realTimebase } from '../../daemon/clock/music-clock.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { OscTarget } from '../../drivers/osc/osc-target.js';
 import { UdpTransport } from '../../drivers/osc/transport.js';
-
-const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
+import { monoMs, pct } from './figure.js';
 
 export interface OutputFigures {
   triggers: number;

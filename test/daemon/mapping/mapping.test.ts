@@ -3,7 +3,6 @@ import { mappingRuleSchema, mappingRulesSchema, type MappingRuleInput } from '..
 import { MappingEngine, type MappingOutputs } from '../../../daemon/mapping/engine.js';
 import { freshState, mapValue, step } from '../../../models/mapping/scale.js';
 import type { HapticOutput, HapticPulse } from '../../../drivers/haptic.js';
-import { MidiOutDriver } from '../../../drivers/midi/midi-out-driver.js';
 import type { OutArg } from '../../../drivers/osc/encode.js';
 import { OscTarget, type Origin } from '../../../drivers/osc/osc-target.js';
 import type { OscTransport } from '../../../drivers/osc/transport.js';
@@ -11,6 +10,7 @@ import { decodeOscPacket, type OscMessage } from '../../../drivers/osc/codec.js'
 import { HealthRegistry } from '../../../drivers/health/registry.js';
 import type { OutputEventRow } from '../../../daemon/bus-events.js';
 import { ManualTime } from '../../helpers/manual-time.js';
+import { capturingMidi } from '../../helpers/midi-capture.js';
 
 const scale = (over: object = {}) =>
   mappingRuleSchema.parse({
@@ -162,13 +162,7 @@ function rig(rules: MappingRuleInput[], over: { timeTags?: boolean } = {}) {
       Promise.resolve({ ok: true as const, latencyMs: 1, attempts: 1 })
     ),
   } as unknown as HapticOutput;
-  const midiBytes: number[][] = [];
-  const midi = new MidiOutDriver(
-    { port: 'test', retryMs: 1000 },
-    new HealthRegistry(),
-    () => Promise.resolve({ send: (b) => midiBytes.push(b), close: () => undefined }),
-    time,
-  );
+  const { midi, midiBytes } = capturingMidi(time);
   const records: OutputEventRow[] = [];
   // Slots in order of first appearance, as the store hands them out.
   const slots = new Map<string, number>();

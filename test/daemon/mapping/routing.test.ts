@@ -10,9 +10,9 @@ import { routeRules, rulePattern } from '../../../daemon/mapping/routes.js';
 import { decodeOscPacket, type OscMessage } from '../../../drivers/osc/codec.js';
 import { OscTarget, type OscTargetOptions } from '../../../drivers/osc/osc-target.js';
 import { HealthRegistry } from '../../../drivers/health/registry.js';
-import { MidiOutDriver } from '../../../drivers/midi/midi-out-driver.js';
 import type { FixtureAttribute } from '../../../config/dmx.js';
 import { ManualTime } from '../../helpers/manual-time.js';
+import { capturingMidi } from '../../helpers/midi-capture.js';
 
 const OPTIONS: OscTargetOptions = {
   id: 'osc:t',
@@ -56,13 +56,7 @@ function engine(
     value: number;
     atMs?: number;
   }[] = [];
-  const midiBytes: number[][] = [];
-  const midi = new MidiOutDriver(
-    { port: 'test', retryMs: 1000 },
-    new HealthRegistry(),
-    () => Promise.resolve({ send: (b) => midiBytes.push(b), close: () => undefined }),
-    time,
-  );
+  const { midi, midiBytes } = capturingMidi(time);
   // Bands by number: band-N holds slot N.
   const e = new MappingEngine({
     osc: new Map(Object.entries(made).map(([n, m]) => [n, m.t])),
