@@ -305,3 +305,17 @@ describe('a target that holds its values', () => {
     expect(n).toBeLessThanOrEqual(57);
   });
 });
+
+describe('beat-timed DMX over OSC', () => {
+  it('changes the channel and sends the frame at the beat, not at the next tick or when the beat was announced', () => {
+    const time = new ManualTime();
+    const { t, packets, messages } = target(time, { rateHz: 10 });
+    t.setDmx('/dmx/universe/1', 5, 255, undefined, time.now() + 100);
+    time.advance(99);
+    expect(packets).toHaveLength(0);
+    time.advance(1);
+    const [frame] = messages();
+    expect(frame?.address).toBe('/dmx/universe/1');
+    expect((frame?.args[0] as { value: Uint8Array }).value[4]).toBe(255);
+  });
+});
