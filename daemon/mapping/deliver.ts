@@ -36,6 +36,7 @@ export function deliverOsc(
   t: Extract<RuleTarget, { kind: 'osc' }>,
   ruleId: string,
   routes: readonly Route[],
+  names: string[],
   sent: SentValues,
   d: Delivery,
 ): number {
@@ -46,15 +47,7 @@ export function deliverOsc(
   const shown =
     t.type === 'bool' ? fire || value >= 0.5 : t.type === 'i' ? Math.round(value) : t.type === 'dmx' ? null : value;
   const type = t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f';
-  sent.record(
-    ruleId,
-    routes.map((r) => r.name),
-    address,
-    type,
-    shown,
-    fire,
-    dancer?.deviceKey,
-  );
+  sent.record(ruleId, names, address, type, shown, fire, dancer?.deviceKey);
   let dropped = 0;
   for (const { target, prefix, floatRange } of routes) {
     const at = prefix + address;

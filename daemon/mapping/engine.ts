@@ -55,6 +55,8 @@ export class MappingEngine {
   private readonly states = new Map<string, Map<string, ScaleState>>();
   private readonly selections = new Map<string, SlotSet>();
   private routes = new Map<string, Route[]>();
+  /** Each rule's target names, made once per rule set rather than per message. */
+  private routeNames = new Map<string, string[]>();
   readonly stats: MappingStats = { fired: 0, values: 0, dropped: 0 };
   /** What the rules last sent: OSCQuery and the console's OSC monitor read it. */
   readonly sent: SentValues;
@@ -75,6 +77,7 @@ export class MappingEngine {
       if (r.source.kind === 'dancer' || r.source.kind === 'pattern')
         this.selections.set(r.id, slotSet(r.source.dancers, this.out.groups));
     this.routes = routeRules(rules, this.out.osc);
+    this.routeNames = new Map([...this.routes].map(([id, list]) => [id, list.map((r) => r.name)]));
     this.byKind.clear();
     for (const r of rules) {
       if (!r.enabled) continue;
@@ -223,14 +226,21 @@ export class MappingEngine {
     const t = rule.target;
     switch (t.kind) {
       case 'osc':
-        this.stats.dropped += deliverOsc(t, rule.id, this.routes.get(rule.id) ?? [], this.sent, {
-          value,
-          fire,
-          dancer,
-          name,
-          origin,
-          atMs,
-        });
+        this.stats.dropped += deliverOsc(
+          t,
+          rule.id,
+          this.routes.get(rule.id) ?? [],
+          this.routeNames.get(rule.id) ?? [],
+          this.sent,
+          {
+            value,
+            fire,
+            dancer,
+            name,
+            origin,
+            atMs,
+          },
+        );
         return;
       case 'fixture': {
         const fixtures = this.out.fixtures;

@@ -5,6 +5,7 @@
  * `npm run docs` writes it to daemon/osc/ADDRESS-SPACE.md; a test fails when that file is stale.
  */
 import { defaultRules, mappingRulesSchema } from '../../config/mapping.js';
+import { MAPPING_PARAMS } from './commands.js';
 import { buildTree, type OscNode } from './oscquery.js';
 
 const cell = (s: string): string => s.replaceAll('|', '\\|');
@@ -51,7 +52,10 @@ export function addressSpaceMarkdown(): string {
     '|---|---|---|---|',
     ...nodes.filter((n) => n.ACCESS === 2).map(row),
     '',
-    '`{controller}` is a haptic controller of `haptics.controllers`; `{rule}` a mapping rule id; `{param}` one of `enabled`, `smoothing_ms`, `min_interval_ms`, `out_min`, `out_max`, `threshold_on`, `threshold_off`. OSCQuery lists each of them by name.',
+    `${[
+      '`{controller}` is a haptic controller of `haptics.controllers`; `{rule}` a mapping rule id; `{param}` one of',
+      MAPPING_PARAMS.map((p) => `\`${p.name}\``).join(', '),
+    ].join(' ')}. OSCQuery lists each of them by name.`,
     '',
     '## What the box sends by default',
     '',

@@ -19,6 +19,22 @@ export interface InAddress {
   range?: { MIN?: number; MAX?: number; VALS?: unknown[] }[];
 }
 
+/** The parameters `/codance/mapping/{rule}/{param}` takes, with the range OSCQuery gives each. */
+export const MAPPING_PARAMS: { name: string; type: string; description: string; range?: InAddress['range'] }[] = [
+  { name: 'enabled', type: 'T', description: 'Turn the rule on (T) or off (F)' },
+  { name: 'smoothing_ms', type: 'f', description: 'Smoothing time constant, ms', range: [{ MIN: 0, MAX: 60_000 }] },
+  {
+    name: 'min_interval_ms',
+    type: 'f',
+    description: 'At most one output per this many ms',
+    range: [{ MIN: 0, MAX: 3_600_000 }],
+  },
+  { name: 'out_min', type: 'f', description: 'Low end of the output range' },
+  { name: 'out_max', type: 'f', description: 'High end of the output range' },
+  { name: 'threshold_on', type: 'f', description: 'Trigger level (scaled value)' },
+  { name: 'threshold_off', type: 'f', description: 'Re-arm level (scaled value)' },
+];
+
 export const IN_ADDRESSES: InAddress[] = [
   {
     path: '/codance/clock/tempo',
@@ -76,25 +92,8 @@ export const IN_ADDRESSES: InAddress[] = [
     path: '/codance/mapping/{rule}/{param}',
     type: 'f',
     args: 'value (f, i, T or F)',
-    description:
-      'Change one parameter of a mapping rule: enabled, smoothing_ms, min_interval_ms, out_min, out_max, threshold_on, threshold_off',
+    description: `Change one parameter of a mapping rule: ${MAPPING_PARAMS.map((p) => p.name).join(', ')}`,
   },
-];
-
-/** The parameters `/codance/mapping/{rule}/{param}` takes, with the range OSCQuery gives each. */
-export const MAPPING_PARAMS: { name: string; type: string; description: string; range?: InAddress['range'] }[] = [
-  { name: 'enabled', type: 'T', description: 'Turn the rule on (T) or off (F)' },
-  { name: 'smoothing_ms', type: 'f', description: 'Smoothing time constant, ms', range: [{ MIN: 0, MAX: 60_000 }] },
-  {
-    name: 'min_interval_ms',
-    type: 'f',
-    description: 'At most one output per this many ms',
-    range: [{ MIN: 0, MAX: 3_600_000 }],
-  },
-  { name: 'out_min', type: 'f', description: 'Low end of the output range' },
-  { name: 'out_max', type: 'f', description: 'High end of the output range' },
-  { name: 'threshold_on', type: 'f', description: 'Trigger level (scaled value)' },
-  { name: 'threshold_off', type: 'f', description: 'Re-arm level (scaled value)' },
 ];
 
 export interface CommandDeps {

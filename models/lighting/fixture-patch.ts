@@ -76,9 +76,7 @@ export class FixturePatch {
     const f = this.fixtures.get(fixture);
     if (!f) return undefined;
     const v = value < 0 ? 0 : value > 1 ? 1 : value;
-    const lights = slot === 'all' ? [...f.lights.values()] : [f.lights.get(slot)].filter((l) => l !== undefined);
-    if (lights.length === 0) return undefined;
-    for (const light of lights) {
+    const setOne = (light: Light): void => {
       if (attribute === 'colour') {
         const [r, g, b] = along(f.config.palette, v);
         light.set.red = r / 255;
@@ -86,6 +84,15 @@ export class FixturePatch {
         light.set.blue = b / 255;
       } else light.set[attribute] = v;
       light.at = now;
+    };
+    // One dancer's light on every sample: no list is made for it.
+    if (slot !== 'all') {
+      const light = f.lights.get(slot);
+      if (!light) return undefined;
+      setOne(light);
+    } else {
+      if (f.lights.size === 0) return undefined;
+      for (const light of f.lights.values()) setOne(light);
     }
     return f.config.universe;
   }
