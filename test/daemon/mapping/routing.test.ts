@@ -1,47 +1,17 @@
 /**
  * Routing and per-dancer outputs: which target gets each rule (named targets, `rules`
  * patterns), per-target prefix and float range, slot selection, the fixture target with
- * beat-timed changes, per-slot MIDI, and a target that holds values at its rate within budget.
+ * beat-timed changes, per-slot DMX channels and per-slot MIDI.
  */
 import { describe, expect, it } from 'vitest';
 import { mappingRulesSchema, type MappingRuleInput } from '../../../config/mapping.js';
 import { MappingEngine } from '../../../daemon/mapping/engine.js';
 import { routeRules, rulePattern } from '../../../daemon/mapping/routes.js';
-import { decodeOscPacket, type OscMessage } from '../../../drivers/osc/codec.js';
-import { OscTarget, type OscTargetOptions } from '../../../drivers/osc/osc-target.js';
-import { HealthRegistry } from '../../../drivers/health/registry.js';
+import type { OscTargetOptions } from '../../../drivers/osc/osc-target.js';
 import type { FixtureAttribute } from '../../../config/dmx.js';
 import { ManualTime } from '../../helpers/manual-time.js';
+import { capturingTarget as target } from '../../helpers/osc-capture.js';
 import { capturingMidi } from '../../helpers/midi-capture.js';
-
-const OPTIONS: OscTargetOptions = {
-  id: 'osc:t',
-  rateHz: 10,
-  maxMessagesPerS: 10_000,
-  maxPacketBytes: 1400,
-  timeTags: false,
-  rules: ['*'],
-  prefix: '',
-  floatRange: [0, 1],
-  hold: false,
-};
-
-function target(time: ManualTime, over: Partial<OscTargetOptions> = {}, health = new HealthRegistry()) {
-  const packets: Uint8Array[] = [];
-  const t = new OscTarget(
-    { ...OPTIONS, ...over },
-    { send: (p) => (packets.push(p), true), start: () => undefined, stop: () => Promise.resolve() },
-    health,
-    time,
-  );
-  const messages = (): OscMessage[] =>
-    packets.flatMap((p) => {
-      const d = decodeOscPacket(p);
-      if (!d.ok) throw new Error(d.reason);
-      return 'address' in d.value ? [d.value] : (d.value.elements as OscMessage[]);
-    });
-  return { t, packets, messages };
-}
 
 function engine(
   rules: MappingRuleInput[],
@@ -270,52 +240,5 @@ describe('fixtures, per-slot DMX channels and per-slot MIDI', () => {
       [0xb0, 22, 64], // controller 20 + 2
     ]);
     await r.midi.stop();
-  });
-});
-
-describe('a target that holds its values', () => {
-  it('resends every held value at its rate between samples, and shares a short budget round-robin', () => {
-    const time = new ManualTime();
-    const health = new HealthRegistry();
-    const { t, messages } = target(time, { hold: true, rateHz: 10, maxMessagesPerS: 10 }, health);
-    for (const a of ['/a', '/b', '/c']) t.set(a, { type: 'f', value: 1 });
-    // 30 ticks in 3 s, 3 addresses each: 90 wanted, 10 (the full bucket) + 30 allowed.
-    for (let i = 0; i < 30; i++) {
-      time.advance(100);
-      t.flush();
-    }
-    const count = (a: string) => messages().filter((m) => m.address === a).length;
-    expect(count('/a') + count('/b') + count('/c')).toBeLessThanOrEqual(41);
-    // Every address got its turn, none starved.
-    for (const a of ['/a', '/b', '/c']) expect(count(a)).toBeGreaterThanOrEqual(12);
-    expect(health.get('osc:t')?.errors?.deferred).toBeGreaterThan(0);
-  });
-
-  it('stops resending a value 5 s after its last sample (it still goes out with the once-a-second refresh)', () => {
-    const time = new ManualTime();
-    const { t, messages } = target(time, { hold: true, rateHz: 10 });
-    t.set('/a', { type: 'f', value: 1 });
-    for (let i = 0; i < 100; i++) {
-      time.advance(100);
-      t.flush();
-    }
-    // ~50 in the first 5 s, then one a second.
-    const n = messages().length;
-    expect(n).toBeGreaterThanOrEqual(50);
-    expect(n).toBeLessThanOrEqual(57);
-  });
-});
-
-describe('beat-timed DMX over OSC', () => {
-  it('changes the channel and sends the frame at the beat, not at the next tick or when the beat was announced', () => {
-    const time = new ManualTime();
-    const { t, packets, messages } = target(time, { rateHz: 10 });
-    t.setDmx('/dmx/universe/1', 5, 255, undefined, time.now() + 100);
-    time.advance(99);
-    expect(packets).toHaveLength(0);
-    time.advance(1);
-    const [frame] = messages();
-    expect(frame?.address).toBe('/dmx/universe/1');
-    expect((frame?.args[0] as { value: Uint8Array }).value[4]).toBe(255);
   });
 });
