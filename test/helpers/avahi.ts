@@ -4,7 +4,7 @@
  * with a config that keeps it on that namespace's loopback. `browse` runs `avahi-browse -r`.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './daemon-process.js';
 import { waitFor } from './wait.js';
@@ -31,6 +31,10 @@ export async function startAvahi(netns: string): Promise<Avahi> {
   let busPid: number | undefined;
   if (!busRunning()) {
     execFileSync('mkdir', ['-p', '/run/dbus']);
+    // A bus that died (or a package's install that never started one) leaves its pid file and
+    // socket behind, and dbus-daemon refuses to start over them.
+    rmSync('/run/dbus/pid', { force: true });
+    rmSync(BUS_SOCKET, { force: true });
     busPid = Number(execFileSync('dbus-daemon', ['--system', '--fork', '--print-pid']).toString().trim());
   }
   const dir = tempDir('codance-avahi-');
