@@ -130,6 +130,8 @@ interface SampleHead {
   deviceKey: string;
   receivedAt: number;
   index: number;
+  /** Arrival for latency: precise wall-clock ms (sub-ms) stamped by the driver the moment it got the data. */
+  arrivedAt?: number;
 }
 
 /** Heart rate carries its RR intervals, contact and energy besides the value. */
@@ -162,6 +164,8 @@ export interface RawBlock {
   deviceKey: string;
   stream: RawStream;
   receivedAt: number;
+  /** Arrival for latency: precise wall-clock ms (sub-ms) stamped by the driver the moment it got the data. */
+  arrivedAt?: number;
   /** Index of the block's first sample in the device's stream. */
   firstIndex: number;
   /** Host time (wall-clock ms) of the first sample, mapped from the device clock. */

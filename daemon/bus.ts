@@ -43,13 +43,18 @@ export class Bus<E extends { [K in keyof E]: unknown[] } = BusEvents> {
   /** `onError` is told about a handler that threw; the bus itself never throws from `emit`. */
   constructor(private readonly onError: (event: string, err: unknown) => void) {}
 
-  on<K extends keyof E>(event: K, handler: Handler<E[K]>): () => void {
-    let set = this.handlers.get(event);
-    if (!set) this.handlers.set(event, (set = new Set()));
+  /**
+   * `first`: called before the handlers that came without it (the real-time lane takes a
+   * sample before the store and the pipeline do).
+   */
+  on<K extends keyof E>(event: K, handler: Handler<E[K]>, options?: { first?: boolean }): () => void {
     const h = handler as unknown as Handler<never[]>;
-    set.add(h);
+    let set = this.handlers.get(event);
+    if (options?.first && set?.size) set = new Set([h, ...set]);
+    else (set ??= new Set()).add(h);
+    this.handlers.set(event, set);
     return () => {
-      set.delete(h);
+      this.handlers.get(event)?.delete(h);
     };
   }
 

@@ -3,8 +3,7 @@
  * each registering its teardown with one `Teardowns` (each step bounded). A failed start
  * undoes what it did; `stop()` is idempotent and bounded.
  */
-import type { Config } from '../config/index.js';
-import { redact } from '../config/index.js';
+import { redact, type Config } from '../config/index.js';
 import { Bus } from './bus.js';
 import { startCloudSync } from './cloud-sync.js';
 import { loggedHealth } from './health.js';
@@ -19,6 +18,7 @@ import { Room } from './room/room.js';
 import { connectStore } from './store/on-bus.js';
 import { scheduleRetention } from './store/retention.js';
 import { startStore } from './store/store-service.js';
+import type { Store } from './store/store.js';
 import { SystemdNotifier } from './systemd/notify.js';
 import { packageVersion } from './version.js';
 
@@ -28,7 +28,6 @@ export interface DaemonDeps {
   env?: NodeJS.ProcessEnv;
   now?: () => number;
 }
-
 /** Per-step bound on teardown, so the whole stop fits well inside systemd's and our 5 s. */
 const TEARDOWN_STEP_MS = 1500;
 
@@ -37,6 +36,8 @@ export class Daemon {
   private readonly teardowns: Teardowns;
   private readonly now: () => number;
   private stopping: Promise<void> | undefined;
+  /** The running parts, for a process that embeds the daemon (the loaded bench, tests). */
+  parts: { bus: Bus; store: Store; room: Room } | undefined;
 
   constructor(private readonly deps: DaemonDeps) {
     this.now = deps.now ?? Date.now;
@@ -56,19 +57,17 @@ export class Daemon {
     const health = loggedHealth(log, now, () => healthChanged());
     // A record written outside the batch writer (API, remote command), announced on the bus.
     const changed = (table: string, id: number): void => bus.emit('record', { table, id });
-    // What almost every service is given.
     const core = { bus, health, log, now };
     try {
       await this.notifier.start();
       t.add('systemd-notify', () => this.notifier.close());
-
       const store = await startStore(config.store, core, signal, t);
       const status = () => healthStatus(store.health() ?? null, health.snapshot(), now());
       const { currentEvent } = connectStore(bus, store, now, t);
       scheduleRetention({ sqlite: store.sqlite, retention: config.retention, now, health, log }, t);
 
       const hardware = await openHardware(config, core, t);
-      const venue = hardware.venue;
+      const { venue } = hardware;
       const room = new Room({
         ...core,
         config,
@@ -92,6 +91,7 @@ export class Daemon {
           )
         : undefined;
       await room.start(signal, t);
+      this.parts = { bus, store, room };
 
       const sync = await startCloudSync(config.sync, { ...core, store }, signal, t);
       await startRemoteControl(

@@ -3,6 +3,12 @@
  * on whole milliseconds of a cached loop clock, so wake a little early and yield
  * (setImmediate) until the moment has come.
  */
+/**
+ * Wall-clock ms with sub-ms precision from the monotonic clock: what outputs schedule against
+ * and what drivers stamp a sample's arrival with.
+ */
+export const preciseNow = (): number => performance.timeOrigin + performance.now();
+
 /** Timers on this kind of machine fire up to a few ms late; waking 6 ms early keeps the tail near the beat (bench: dmx). */
 const EARLY_WAKE_MS = 6;
 const SLACK_MS = 0.05;

@@ -2,6 +2,9 @@
  * The music clock's vocabulary: its sources, the beat it announces, its state and options,
  * and the timebase it runs on (real time in the box, a virtual one in tests).
  */
+import { preciseNow } from '../../drivers/precise-timer.js';
+
+export { preciseNow };
 
 export const CLOCK_SOURCES = ['midi', 'osc', 'song', 'audio', 'fallback'] as const;
 export type ClockSource = (typeof CLOCK_SOURCES)[number];
@@ -55,9 +58,6 @@ export interface ClockTimebase {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
-
-/** Wall-clock ms with the monotonic clock's resolution (Date.now is whole ms and can step). */
-export const preciseNow = (): number => performance.timeOrigin + performance.now();
 
 export const realTimebase: ClockTimebase = {
   precise: true,

@@ -92,7 +92,8 @@ export class MappingEngine {
   }
 
   /** Sensor samples: each scalar signal the registry maps (HR, EDA, skin temperature), and movement from accelerometer blocks. */
-  onSample(s: Sample, arrivedAt = this.out.now()): void {
+  /** `s.arrivedAt` (the driver's stamp) is the origin its outputs' latency is measured from. */
+  onSample(s: Sample, arrivedAt = s.arrivedAt ?? this.out.now()): void {
     const rules = this.byKind.get('dancer');
     if (!rules) return;
     let signal: string | undefined;

@@ -206,7 +206,7 @@ export class Room {
     const { config, bus, log } = this.deps;
     const e = this.engine;
     const subscriptions = [
-      bus.on('sample', (s) => e.onSample(s)),
+      bus.on('sample', (s) => e.onSample(s), { first: true }),
       bus.on('inference', (row) => e.onInference(row)),
       bus.on('crowd', (row) => e.onCrowd(row)),
       bus.on('pattern', (row) => e.onPattern(row.deviceKey, row.name, row.confidence)),

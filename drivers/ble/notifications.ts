@@ -13,6 +13,7 @@ import { parseControlPointResponse, parseSettings } from './pmd/control-point.js
 import { parsePmdFrame } from './pmd/frame.js';
 import { PMD_TYPES } from './pmd/measurement.js';
 import { StreamClock, WrappingClock } from './stream-clock.js';
+import { preciseNow } from '../precise-timer.js';
 import { parseWristbandEda, parseWristbandImu, parseWristbandTemp, type WristbandValues } from './wristband-profile.js';
 
 export interface PmdStreamSettings {
@@ -67,7 +68,11 @@ export class Handlers {
     return undefined;
   }
 
+  /** The precise arrival of the notification being parsed: every sample it yields carries it. */
+  private arrivedAt = 0;
+
   private seen(): number {
+    this.arrivedAt = preciseNow();
     const t = this.o.now();
     this.o.health.report(this.o.key, { lastSampleAt: t });
     return t;
@@ -81,6 +86,7 @@ export class Handlers {
       kind: 'heart_rate',
       deviceKey: this.o.key,
       receivedAt,
+      arrivedAt: this.arrivedAt,
       index: this.streams.hrIndex++,
       bpm: m.hr,
       rr1024: m.rr1024,
@@ -155,6 +161,7 @@ export class Handlers {
           kind: 'heart_rate',
           deviceKey: this.o.key,
           receivedAt,
+          arrivedAt: this.arrivedAt,
           index: this.streams.hrIndex++,
           bpm: s.hr,
           rr1024: [Math.round((s.ppMs * 1024) / 1000)],
@@ -198,7 +205,7 @@ export class Handlers {
     for (let i = place.skip; i < m.values.length; i++) {
       const index = place.firstIndex + i;
       const v = m.values[i]!;
-      this.o.emit({ kind, deviceKey: this.o.key, receivedAt, index, value: v });
+      this.o.emit({ kind, deviceKey: this.o.key, receivedAt, arrivedAt: this.arrivedAt, index, value: v });
     }
   }
 
@@ -236,6 +243,7 @@ export class Handlers {
       kind: 'raw',
       deviceKey: this.o.key,
       receivedAt,
+      arrivedAt: this.arrivedAt,
       firstIndex: place.firstIndex + place.skip,
       startedAt: place.startedAt,
       rateHz,

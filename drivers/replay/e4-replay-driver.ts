@@ -7,6 +7,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Driver, InputDriverDeps } from '../driver.js';
+import { preciseNow } from '../precise-timer.js';
 import type { Sample } from '../../config/signals.js';
 import { parseE4Ibi, parseE4Signal, type E4Signal } from '../../models/data/e4-csv.js';
 
@@ -179,7 +180,9 @@ export class E4ReplayDriver implements Driver {
     // At full speed, yield every few thousand samples so the store's batches and the HTTP API keep running.
     const budget = Number.isFinite(speed) ? Infinity : 2000;
     for (let n = 0; i < events.length && events[i]!.at <= elapsed && n < budget; i++, n++) {
-      this.deps.emit(events[i]!.make(Date.now()));
+      const sample = events[i]!.make(Date.now());
+      sample.arrivedAt = preciseNow();
+      this.deps.emit(sample);
       this.emitted++;
     }
     this.deps.health.report(this.options.deviceKey, { lastSampleAt: Date.now() });

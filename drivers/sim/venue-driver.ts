@@ -6,18 +6,22 @@
  * drivers, so `npm start` runs the whole product on any laptop.
  */
 import { SCALAR_SIGNALS } from '../../config/signals.js';
+import { preciseNow } from '../precise-timer.js';
 import type { Driver, InputDriverDeps } from '../driver.js';
 import { DancerModel, type CrowdState } from './dancer-model.js';
 
 /** The clock binding: real timers by default, a manual clock in tests. */
 export interface SimClock {
   now(): number;
+  /** A sample's arrival stamp for latency (the real clock's precise time); absent on a test's virtual clock. */
+  arrival?(): number;
   /** Calls `fn` every `ms`; returns the cancel function. */
   every(ms: number, fn: () => void): () => void;
 }
 
 export const realClock: SimClock = {
   now: () => Date.now(),
+  arrival: preciseNow,
   every(ms, fn) {
     const timer = setInterval(fn, ms);
     return () => clearInterval(timer);
@@ -116,10 +120,13 @@ export class SimulatedVenueDriver implements Driver {
 
   private tick(): void {
     const now = this.clock.now();
-    for (const band of this.bands) this.tickBand(band, now);
+    // One stamp for the whole burst: the last band's samples wait behind the others', and that
+    // wait is part of their latency.
+    const arrivedAt = this.clock.arrival?.();
+    for (const band of this.bands) this.tickBand(band, now, arrivedAt);
   }
 
-  private tickBand(band: Band, now: number): void {
+  private tickBand(band: Band, now: number, arrivedAt?: number): void {
     const { emit } = this.deps;
     const { imuRateHz } = this.options;
     const accPeriod = 1000 / imuRateHz;
@@ -137,6 +144,7 @@ export class SimulatedVenueDriver implements Driver {
         deviceKey: band.key,
         stream: 'acc',
         receivedAt: now,
+        arrivedAt,
         firstIndex: band.accNext,
         startedAt: this.t0 + band.accNext * accPeriod,
         rateHz: imuRateHz,
@@ -152,6 +160,7 @@ export class SimulatedVenueDriver implements Driver {
         kind: 'eda',
         deviceKey: band.key,
         receivedAt: now,
+        arrivedAt,
         index: band.slowNext,
         value: band.model.eda(t, slowPeriod),
       });
@@ -159,6 +168,7 @@ export class SimulatedVenueDriver implements Driver {
         kind: 'skin_temp',
         deviceKey: band.key,
         receivedAt: now,
+        arrivedAt,
         index: band.slowNext,
         value: band.model.skinTemp(t, slowPeriod),
       });
@@ -172,6 +182,7 @@ export class SimulatedVenueDriver implements Driver {
         kind: 'heart_rate',
         deviceKey: band.key,
         receivedAt: now,
+        arrivedAt,
         index: band.hrNext - 1,
         bpm,
         rr1024,
@@ -186,6 +197,7 @@ export class SimulatedVenueDriver implements Driver {
         kind: 'battery',
         deviceKey: band.key,
         receivedAt: now,
+        arrivedAt,
         index: Math.round((now - this.t0) / BATTERY_EVERY_MS),
         value: band.model.battery,
       });
