@@ -165,6 +165,21 @@ export const configSchema = z
       })
       .prefault({}),
     pipeline: pipelineSchema,
+    lane: z
+      .strictObject({
+        nice: z
+          .number()
+          .int()
+          .min(-20)
+          .max(19)
+          .nullable()
+          .default(-10)
+          .describe(
+            "Nice value of the real-time lane's thread (mapping and OSC/DMX sending), below the rest of the box; needs systemd's LimitNICE (the unit sets it) or CAP_SYS_NICE, else it stays at the process's. null = leave it.",
+          ),
+      })
+      .prefault({})
+      .describe('The real-time lane: the thread that turns samples into datagrams (daemon/lane/README.md).'),
     retention: z
       .strictObject({
         everyMinutes: z.number().int().min(1).max(10_080).default(60).describe('How often expired rows are deleted.'),

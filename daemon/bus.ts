@@ -36,25 +36,42 @@ export interface BusEvents {
 
 type Handler<A extends unknown[]> = (...args: A) => void;
 
+export interface BusOptions<E> {
+  /**
+   * Events whose handlers (other than `first` ones) run just after the code that emitted them
+   * (setImmediate), not inside it: a driver's whole callback reaches the real-time lane before
+   * the store and the pipeline take their turn.
+   */
+  defer?: readonly NoInfer<keyof E>[];
+}
+
 export class Bus<E extends { [K in keyof E]: unknown[] } = BusEvents> {
   private readonly handlers = new Map<keyof E, Set<Handler<never[]>>>();
+  private readonly firsts = new Map<keyof E, Set<Handler<never[]>>>();
   private readonly guards = new Map<keyof E, (...args: never[]) => boolean>();
+  private readonly deferred: ReadonlySet<keyof E>;
+  private queue: [keyof E, unknown[]][] = [];
 
   /** `onError` is told about a handler that threw; the bus itself never throws from `emit`. */
-  constructor(private readonly onError: (event: string, err: unknown) => void) {}
+  constructor(
+    private readonly onError: (event: string, err: unknown) => void,
+    options: BusOptions<E> = {},
+  ) {
+    this.deferred = new Set(options.defer ?? []);
+  }
 
   /**
-   * `first`: called before the handlers that came without it (the real-time lane takes a
-   * sample before the store and the pipeline do).
+   * `first`: called at once and before the other handlers (the real-time lane takes a sample
+   * before the store and the pipeline do).
    */
   on<K extends keyof E>(event: K, handler: Handler<E[K]>, options?: { first?: boolean }): () => void {
     const h = handler as unknown as Handler<never[]>;
-    let set = this.handlers.get(event);
-    if (options?.first && set?.size) set = new Set([h, ...set]);
-    else (set ??= new Set()).add(h);
-    this.handlers.set(event, set);
+    const map = options?.first ? this.firsts : this.handlers;
+    let set = map.get(event);
+    if (!set) map.set(event, (set = new Set()));
+    set.add(h);
     return () => {
-      this.handlers.get(event)?.delete(h);
+      set.delete(h);
     };
   }
 
@@ -70,10 +87,28 @@ export class Bus<E extends { [K in keyof E]: unknown[] } = BusEvents> {
   }
 
   emit<K extends keyof E>(event: K, ...args: E[K]): void {
+    const firsts = this.firsts.get(event);
     const set = this.handlers.get(event);
-    if (!set) return;
+    if (!set?.size && !firsts?.size) return;
     const guard = this.guards.get(event) as ((...a: E[K]) => boolean) | undefined;
     if (guard && !guard(...args)) return;
+    if (firsts) this.call(event, firsts, args);
+    if (!set?.size) return;
+    if (!this.deferred.has(event)) return this.call(event, set, args);
+    if (this.queue.length === 0) setImmediate(this.drain);
+    this.queue.push([event, args]);
+  }
+
+  private readonly drain = (): void => {
+    const queue = this.queue;
+    this.queue = [];
+    for (const [event, args] of queue) {
+      const set = this.handlers.get(event);
+      if (set) this.call(event, set, args as never);
+    }
+  };
+
+  private call<K extends keyof E>(event: K, set: Set<Handler<never[]>>, args: E[K]): void {
     for (const h of set) {
       try {
         (h as unknown as Handler<E[K]>)(...args);
@@ -84,6 +119,6 @@ export class Bus<E extends { [K in keyof E]: unknown[] } = BusEvents> {
   }
 
   listenerCount<K extends keyof E>(event: K): number {
-    return this.handlers.get(event)?.size ?? 0;
+    return (this.handlers.get(event)?.size ?? 0) + (this.firsts.get(event)?.size ?? 0);
   }
 }

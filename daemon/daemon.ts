@@ -51,7 +51,7 @@ export class Daemon {
     const startedAt = now();
     const version = packageVersion();
     log.info({ version, config: redact(config) }, 'codance daemon starting');
-    const bus = new Bus((event, err) => log.error({ err, event }, 'bus handler failed'));
+    const bus = new Bus((event, err) => log.error({ err, event }, 'bus handler failed'), { defer: ['sample'] });
     // Told on every health transition (MQTT health telemetry listens once it is connected).
     let healthChanged: () => void = () => undefined;
     const health = loggedHealth(log, now, () => healthChanged());

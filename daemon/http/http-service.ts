@@ -98,7 +98,7 @@ function oscMonitor(config: Config, room: Room, now: () => number, teardowns: Te
       host: t.host,
       port: t.port,
       transport: t.transport,
-      counters: () => ({ ...(room.targets.get(t.name)?.sent ?? { messages: 0, packets: 0, dropped: 0 }) }),
+      counters: () => room.engine.targetCounters(t.name),
     })),
     { sent: () => room.engine.sent.rules(), latency: (target) => room.targetLatency.sorted(target) },
     now,

@@ -98,6 +98,19 @@ export class SentValues {
     return [...this.byRule.values()].reverse().map((e) => ({ ...e.row }));
   }
 
+  /**
+   * Takes what another thread's SentValues recorded (the lane's report): the addresses that
+   * changed, and every rule's last message, most recently sent first. Listeners are told of each.
+   */
+  absorb(addresses: [string, SentAddress][], rules: RuleSent[]): void {
+    for (const [address, s] of addresses) {
+      if (this.byAddress.has(address) || this.byAddress.size < MAX_SENT) this.byAddress.set(address, s);
+      for (const listener of this.listeners) listener(address, s.type, s.value);
+    }
+    this.byRule.clear();
+    for (let i = rules.length - 1; i >= 0; i--) this.byRule.set(rules[i]!.rule, { row: rules[i]!, seen: new Set() });
+  }
+
   /** Forgets one dancer's device; returns the addresses dropped. */
   forget(device: string): string[] {
     const dropped: string[] = [];

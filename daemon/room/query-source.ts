@@ -24,7 +24,7 @@ export function querySource(config: Config, room: Room, store: Store): OscQueryS
     controllers: () => [...config.haptics.controllers.map((c) => c.name)],
     slots: () => {
       const slots = new Set(store.slots.list().slots.map((s) => s.slot));
-      for (const f of config.dmx.fixtures) for (const s of room.dmx.slots(f.name)) slots.add(s);
+      for (const f of config.dmx.fixtures) for (const s of room.patch.slots(f.name)) slots.add(s);
       for (const r of room.engine.activeRules)
         if (r.source.kind === 'dancer' || r.source.kind === 'pattern')
           for (const s of slotSet(r.source.dancers, config.mapping.groups).list() ?? []) slots.add(s);

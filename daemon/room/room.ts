@@ -13,17 +13,16 @@ import { AudioClockDriver } from '../../drivers/media/audio-clock-driver.js';
 import { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
 import type { OpenMidiOutput } from '../../drivers/midi/binding.js';
 import type { OscInDriver } from '../../drivers/osc/osc-in.js';
-import { OscTarget, type Origin } from '../../drivers/osc/osc-target.js';
-import { TcpSlipTransport, UdpTransport } from '../../drivers/osc/transport.js';
+import type { Origin } from '../../drivers/osc/osc-target.js';
 import type { Bus } from '../bus.js';
 import { MusicClock, realTimebase, type ClockTimebase } from '../clock/music-clock.js';
 import type { RunningServer } from '../http/server.js';
 import type { Teardowns } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
-import { MappingEngine } from '../mapping/engine.js';
+import { Lane } from '../lane/lane.js';
+import { FixturePatch } from '../../models/lighting/fixture-patch.js';
 import { LiveMapping } from '../mapping/live-mapping.js';
 import { TargetLatency } from './target-latency.js';
-import { DmxRig } from './dmx-rig.js';
 import { commandListener } from '../osc/command-listener.js';
 import { startOscQuery } from '../osc/query-service.js';
 import { querySource } from './query-source.js';
@@ -47,15 +46,17 @@ export interface RoomDeps {
 }
 
 /** Sub-millisecond to 0.25 s: triggers should sit in the lowest buckets. */
+/** How often the lane is told the current event (its output records carry it). */
+const EVENT_POLL_MS = 1000;
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
 
 export class Room {
   readonly clock: MusicClock;
-  readonly engine: MappingEngine;
+  /** The mapping rules and their OSC / DMX sockets, on the real-time lane's thread. */
+  readonly engine: Lane;
   readonly mapping: LiveMapping;
-  readonly targets = new Map<string, OscTarget>();
-  /** The fixture patch and its sACN / Art-Net outputs. */
-  readonly dmx: DmxRig;
+  /** The fixture patch (the lane drives its sACN / Art-Net outputs). */
+  readonly patch: FixturePatch;
   readonly metrics = new Registry();
   readonly oscIn: OscInDriver | undefined;
   readonly midiOut: MidiOutDriver | undefined;
@@ -65,6 +66,8 @@ export class Room {
   readonly live: LivePlayer;
   /** How late each OSC target's messages left (the console's OSC monitor reads it). */
   readonly targetLatency = new TargetLatency();
+  /** Told of every OSC send with its origin (the loaded bench matches them to a receiver's stamps). */
+  outputTap: ((target: string, kind: 'trigger' | 'continuous', origin: Origin, sentAt: number) => void) | undefined;
   private readonly latency: Histogram<'output' | 'kind' | 'path'>;
   private query: RunningServer | undefined;
   private readonly time: ClockTimebase;
@@ -111,34 +114,6 @@ export class Room {
     // The simulated venue dances on beats at whole multiples of its period since the epoch.
     if (deps.venueBpm) this.clock.setFallback(deps.venueBpm(), 0);
 
-    for (const t of config.osc.targets) {
-      const id = `osc:${t.name}`;
-      const spec = { id, host: t.host, port: t.port, maxPacketBytes: t.maxPacketBytes };
-      const transport = t.transport === 'tcp' ? new TcpSlipTransport(spec, health) : new UdpTransport(spec, health);
-      this.targets.set(
-        t.name,
-        new OscTarget(
-          {
-            id,
-            rateHz: t.rateHz,
-            maxMessagesPerS: t.maxMessagesPerS,
-            maxPacketBytes: t.maxPacketBytes,
-            timeTags: t.timeTags,
-            rules: t.rules,
-            prefix: t.prefix,
-            floatRange: t.floatRange,
-            hold: t.hold,
-          },
-          transport,
-          health,
-          this.time,
-          (kind, origin, sentAt) => {
-            observe('osc', kind, origin, sentAt);
-            this.targetLatency.record(t.name, Math.max(0, sentAt - origin.at));
-          },
-        ),
-      );
-    }
     if (c.audio.input) {
       this.audio = new AudioClockDriver(
         { input: c.audio.input, inputOptions: c.audio.inputOptions, retryMs: c.audio.retryMs },
@@ -165,24 +140,24 @@ export class Room {
         this.time,
       );
 
-    this.dmx = new DmxRig(config.dmx, health, this.time, (ms) =>
-      this.latency.observe({ output: 'dmx', kind: 'trigger', path: 'beat' }, Math.max(0, ms) / 1000),
+    this.patch = new FixturePatch(config.dmx.fixtures);
+    this.engine = new Lane(
+      {
+        config,
+        health,
+        haptics: deps.haptics,
+        midiOut: this.midiOut,
+        record: (row: OutputEventRow) => deps.store.writeDerived({ t: 'output', row }),
+        observe: (output, kind, target, origin, sentAt) => {
+          observe(output, kind, origin, sentAt);
+          if (target === undefined) return;
+          this.targetLatency.record(target, Math.max(0, sentAt - origin.at));
+          this.outputTap?.(target, kind, origin, sentAt);
+        },
+        now: () => this.time.now(),
+      },
+      [],
     );
-    this.engine = new MappingEngine({
-      osc: this.targets,
-      fixtures: this.dmx,
-      slotOf: (deviceKey) => deps.store.slots.slotOf(deviceKey),
-      groups: config.mapping.groups,
-      ...(this.midiOut ? { midi: this.midiOut } : {}),
-      haptics: deps.haptics,
-      record: (row: OutputEventRow) => deps.store.writeDerived({ t: 'output', row }),
-      currentEvent: deps.currentEvent,
-      nextBeatAfter: (t) => this.clock.nextBeatAfter(t).at,
-      hapticLeadMs: config.haptics.leadMs,
-      now: () => this.time.now(),
-      setTimeout: (fn, ms) => this.time.setTimeout(fn, ms),
-      latency: observe,
-    });
     this.mapping = new LiveMapping(config.mapping, deps.store.sqlite, (rules, active) => {
       this.engine.setRules(rules);
       bus.emit('mapping', { active, rules: rules.length });
@@ -207,6 +182,7 @@ export class Room {
     const e = this.engine;
     const subscriptions = [
       bus.on('sample', (s) => e.onSample(s), { first: true }),
+      bus.on('sample', (s) => e.learnSlot(s.deviceKey, this.deps.store.slots.slotOf(s.deviceKey))),
       bus.on('inference', (row) => e.onInference(row)),
       bus.on('crowd', (row) => e.onCrowd(row)),
       bus.on('pattern', (row) => e.onPattern(row.deviceKey, row.name, row.confidence)),
@@ -235,9 +211,15 @@ export class Room {
         }
       }),
     ];
-    for (const t of this.targets.values()) await teardowns.start(t, signal);
-    for (const o of this.dmx.outputs) await teardowns.start(o, signal);
-    teardowns.add('dmx:pending', () => this.dmx.cancelPending());
+    await teardowns.start(e, signal);
+    let event: number | null | undefined;
+    const followEvent = (): void => {
+      const now = this.deps.currentEvent();
+      if (now !== event) e.currentEvent((event = now));
+    };
+    followEvent();
+    const following = setInterval(followEvent, EVENT_POLL_MS);
+    teardowns.add('lane:event', () => clearInterval(following));
     for (const service of [this.midiOut, this.audio, this.oscIn, this.clock])
       if (service) await teardowns.start(service, signal);
     this.query = await startOscQuery(
@@ -251,7 +233,7 @@ export class Room {
       {
         rules: this.engine.activeRules.length,
         restoredFrom: this.mapping.restoredFrom,
-        targets: [...this.targets.keys()],
+        targets: config.osc.targets.map((t) => t.name),
         oscIn: this.oscIn?.port ?? null,
         oscQuery: this.query?.port ?? null,
       },

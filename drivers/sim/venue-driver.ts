@@ -39,6 +39,12 @@ export interface SimulatedVenueOptions {
   tickMs?: number;
 }
 
+/**
+ * Real wearables are not in step: each notifies on its own connection interval. The bands are
+ * spread over this many phases of the notification period, so a few notify at a time.
+ */
+const PHASES = 20;
+
 /** EDA and temperature come at the rate the signal registry gives a wristband (4 Hz, as an E4). */
 const SLOW_RATE_HZ = SCALAR_SIGNALS.eda.rateHz;
 const BATTERY_EVERY_MS = 1000 / SCALAR_SIGNALS.battery.rateHz;
@@ -51,6 +57,8 @@ interface Band {
   hrNext: number;
   batteryNextAt: number;
   lastHrAt: number;
+  /** When it next notifies. */
+  notifyAt: number;
 }
 
 export function simulatedDeviceKey(i: number): string {
@@ -104,9 +112,10 @@ export class SimulatedVenueDriver implements Driver {
         hrNext: 1,
         batteryNextAt: this.t0,
         lastHrAt: this.t0,
+        notifyAt: this.t0 + ((i % PHASES) * this.tickMs) / PHASES,
       };
     });
-    this.cancel = this.clock.every(this.options.tickMs ?? 200, () => this.tick());
+    this.cancel = this.clock.every(this.tickMs / PHASES, () => this.tick());
     signal.addEventListener('abort', () => void this.stop(), { once: true });
     return Promise.resolve();
   }
@@ -118,12 +127,20 @@ export class SimulatedVenueDriver implements Driver {
     return Promise.resolve();
   }
 
+  private get tickMs(): number {
+    return this.options.tickMs ?? 200;
+  }
+
   private tick(): void {
     const now = this.clock.now();
-    // One stamp for the whole burst: the last band's samples wait behind the others', and that
-    // wait is part of their latency.
+    // One stamp for the bands notifying together: the last one's samples wait behind the
+    // others', and that wait is part of their latency.
     const arrivedAt = this.clock.arrival?.();
-    for (const band of this.bands) this.tickBand(band, now, arrivedAt);
+    for (const band of this.bands) {
+      if (band.notifyAt > now) continue;
+      this.tickBand(band, now, arrivedAt);
+      while (band.notifyAt <= now) band.notifyAt += this.tickMs;
+    }
   }
 
   private tickBand(band: Band, now: number, arrivedAt?: number): void {

@@ -3,13 +3,14 @@
  * { value, unit } (+ baseline and ratio where measured against one in the same run).
  * Each figure is the median of RUNS runs after a warm-up. Names are listed in test/bench/README.md.
  * `npm run bench -- SECTION...` runs only those sections (store, api, parsers, pipeline,
- * outputs, dmx, ble, choreo, pages, sync).
+ * outputs, loaded, dmx, ble, choreo, pages, sync).
  */
 import { apiPaging, rawPaging, setupApi } from './api.js';
 import { imuIngest, rawIngest, refusingDisk, storeIngest } from './store-ingest.js';
 import { batchLatencyMs, models, rssAfterTenMinutes, sustained } from './pipeline.js';
 import { outputLatency } from './outputs.js';
 import { dmxBeatFigures } from './dmx.js';
+import { loadedSection } from './loaded.js';
 import { syncFigures } from './sync.js';
 import { choreographyFigures } from './choreography.js';
 import { pageFigures } from './pages.js';
@@ -178,6 +179,9 @@ if (want('outputs')) {
   figures['osc.stream60_jitter_max_ms'] = { value: round(o.jitterMaxMs, 3), unit: 'ms, max' };
   figures['osc.messages_per_s'] = { value: round(o.messagesPerS), unit: 'OSC messages/s received during that run' };
 }
+
+// ---- the real-time lane under load: the daemon with 200 dancers, alone and while busy
+if (want('loaded')) Object.assign(figures, await loadedSection());
 
 // ---- DMX over sACN: a change timed to the beat, measured at a receiving process
 if (want('dmx')) {

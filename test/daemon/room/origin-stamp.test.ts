@@ -1,20 +1,36 @@
 /**
  * A sample's latency is measured from the moment its driver received it, so time it spends
- * waiting behind other work on the way to the outputs (a slow store handler, the other dancers
- * of a burst) shows in `/metrics`. The daemon runs in this process with simulated dancers.
+ * waiting on the way to the real-time lane (a slow consent check, the other dancers of a
+ * burst) shows in `/metrics`; and a slow store handler, which runs after the lane has the
+ * sample, does not delay the outputs. The daemon runs in this process with simulated dancers.
  */
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config/index.js';
+import type { Sample } from '../../../config/signals.js';
 import { Daemon } from '../../../daemon/daemon.js';
 import { createLogger } from '../../../daemon/logger.js';
 import { freePort, sleep, tempDir } from '../../helpers/daemon-process.js';
 
 const HOLD_MS = 150;
 
-async function running(hold: boolean): Promise<{ daemon: Daemon; close: () => Promise<void> }> {
+/** Busy for HOLD_MS on an accelerometer block at most every half second (the first wait of each burst). */
+function holding<A extends unknown[], R>(fn: (...a: A) => R): (...a: A) => R {
+  let last = 0;
+  return (...a) => {
+    const s = a[0] as Sample;
+    if (s.kind === 'raw' && s.arrivedAt !== undefined && s.arrivedAt - last > 500) {
+      last = s.arrivedAt;
+      const until = performance.now() + HOLD_MS;
+      while (performance.now() < until);
+    }
+    return fn(...a);
+  };
+}
+
+async function running(hold: 'store' | 'consent'): Promise<{ daemon: Daemon; close: () => Promise<void> }> {
   const desk = createSocket('udp4');
   await new Promise<void>((r) => desk.bind(0, '127.0.0.1', r));
   const dir = tempDir('codance-origin-');
@@ -34,20 +50,9 @@ async function running(hold: boolean): Promise<{ daemon: Daemon; close: () => Pr
   const abort = new AbortController();
   await daemon.start(abort.signal);
   const { bus, store } = daemon.parts!;
-  if (hold) {
-    // The store's handler holds the first accelerometer block of each burst back: the
-    // dancers after it in the burst wait, though the store is not on their path.
-    const write = store.write.bind(store);
-    let lastBurst = 0;
-    store.write = (s) => {
-      if (s.kind === 'raw' && s.arrivedAt !== undefined && s.arrivedAt !== lastBurst) {
-        lastBurst = s.arrivedAt;
-        const until = performance.now() + HOLD_MS;
-        while (performance.now() < until);
-      }
-      write(s);
-    };
-  }
+  if (hold === 'store') store.write = holding(store.write.bind(store));
+  // The consent gate is asked before anyone sees a sample, the lane included.
+  else store.consent.sample = holding(store.consent.sample.bind(store.consent));
   expect(bus.listenerCount('sample')).toBeGreaterThan(1);
   return {
     daemon,
@@ -78,22 +83,22 @@ describe('the origin of a sample', () => {
     close = undefined;
   });
 
-  it('is stamped in the driver: a sample held back by the store handler shows its wait in the histogram', async () => {
-    const held = await running(true);
-    close = held.close;
+  it('is stamped in the driver: a sample held back before the lane shows its wait in the histogram, a slow store does not delay it', async () => {
+    const gated = await running('consent');
+    close = gated.close;
     await sleep(2500);
-    const slow = await slowSampleValues(held.daemon);
-    await held.close();
+    const slow = await slowSampleValues(gated.daemon);
+    await gated.close();
 
-    const free = await running(false);
-    close = free.close;
+    const storing = await running('store');
+    close = storing.close;
     await sleep(2500);
-    const quick = await slowSampleValues(free.daemon);
+    const quick = await slowSampleValues(storing.daemon);
 
     expect(slow.total).toBeGreaterThan(10);
     expect(quick.total).toBeGreaterThan(10);
-    // Held back 150 ms behind the first dancer's store write, the others' values are older than
-    // 0.1 s when sent; with nothing holding them, none are.
+    // Held 150 ms at the consent gate, values are older than 0.1 s when sent; held 150 ms in
+    // the store's handler, after the lane has the sample, none are.
     expect(slow.over).toBeGreaterThan(0);
     expect(quick.over).toBe(0);
   });

@@ -1,0 +1,215 @@
+/**
+ * The real-time lane's thread: the mapping engine and the sockets it sends on (OSC targets,
+ * sACN / Art-Net). It does nothing else, so a sample it is given turns into a datagram without
+ * waiting behind a store flush, an API query or a song analysis on the main thread. What the
+ * main thread must know (health, what was sent and how late, output records, haptic and MIDI
+ * commands) goes back in messages, the frequent ones gathered into one report every 100 ms.
+ */
+import { setPriority } from 'node:os';
+import { PerformanceObserver, monitorEventLoopDelay, constants as perf } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { HapticOutput } from '../../drivers/haptic.js';
+import type { HealthReporter } from '../../drivers/health/registry.js';
+import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
+import { OscTarget, type Origin } from '../../drivers/osc/osc-target.js';
+import { TcpSlipTransport, UdpTransport } from '../../drivers/osc/transport.js';
+import { realTimebase } from '../clock/music-clock.js';
+import { MappingEngine } from '../mapping/engine.js';
+import { DmxRig } from '../room/dmx-rig.js';
+import { BeatGrid } from './beat-grid.js';
+import type { FromLane, LaneInit, Observation, ToLane } from './protocol.js';
+
+const REPORT_MS = 100;
+const lag = monitorEventLoopDelay({ resolution: 1 });
+lag.enable();
+const gc: [number, number, number, number] = [0, 0, 0, 0];
+const gcWatch = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const major = (e as unknown as { detail?: { kind?: number } }).detail?.kind === perf.NODE_PERFORMANCE_GC_MAJOR;
+    gc[major ? 2 : 0]++;
+    gc[major ? 3 : 1] = Math.max(gc[major ? 3 : 1], e.duration);
+  }
+});
+gcWatch.observe({ entryTypes: ['gc'] });
+const OUTPUTS = { osc: 0, dmx: 1, midi: 2, haptic: 3 } as const;
+
+const port = parentPort!;
+const init = workerData as LaneInit;
+const post = (m: FromLane): void => port.postMessage(m);
+const time = realTimebase;
+
+const health: HealthReporter = {
+  report: (id, patch) => post({ t: 'health', id, patch }),
+  countError: (id, reason) => post({ t: 'error', id, reason }),
+};
+
+let observations: Observation[] = [];
+const targetIndex = new Map<string, number>();
+const targets = new Map<string, OscTarget>();
+init.targets.forEach((t, i) => {
+  const id = `osc:${t.name}`;
+  const spec = { id, host: t.host, port: t.port, maxPacketBytes: t.maxPacketBytes };
+  const transport = t.transport === 'tcp' ? new TcpSlipTransport(spec, health) : new UdpTransport(spec, health);
+  targetIndex.set(t.name, i);
+  const { rateHz, maxMessagesPerS, maxPacketBytes, timeTags, rules, prefix, floatRange, hold } = t;
+  const options = { id, rateHz, maxMessagesPerS, maxPacketBytes, timeTags, rules, prefix, floatRange, hold };
+  targets.set(
+    t.name,
+    new OscTarget(options, transport, health, time, (kind, origin, sentAt) =>
+      observations.push([OUTPUTS.osc, kind === 'trigger' ? 0 : 1, i, origin.at, origin.path, sentAt]),
+    ),
+  );
+});
+
+const dmx = new DmxRig(init.dmx, health, time, (ms) => {
+  const now = time.now();
+  observations.push([OUTPUTS.dmx, 0, -1, now - ms, 'beat', now]);
+});
+
+// Haptic controllers and MIDI run on the main thread (their drivers and native bindings live
+// there): the lane tells it what to send.
+const haptics = new Map<string, HapticOutput>(
+  init.haptics.map(([name, channels]) => [
+    name,
+    {
+      name,
+      channels,
+      start: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+      pulse: (pulse) => {
+        post({ t: 'haptic', controller: name, pulse });
+        return Promise.resolve({ ok: true, latencyMs: 0, attempts: 0 });
+      },
+      stopChannel: () => Promise.resolve({ ok: true, latencyMs: 0, attempts: 0 }),
+    },
+  ]),
+);
+const midi = init.midi
+  ? ({
+      cc: (channel: number, number: number, value: number) => {
+        post({ t: 'midi', kind: 'cc', channel, number, value });
+        return true;
+      },
+      note: (channel: number, number: number, value: number, durationMs: number, atMs?: number) => {
+        post({ t: 'midi', kind: 'note', channel, number, value, durationMs, ...(atMs === undefined ? {} : { atMs }) });
+        return true;
+      },
+    } as unknown as MidiOutDriver)
+  : undefined;
+
+const slots = new Map<string, number>();
+const beats = new BeatGrid();
+let currentEvent: number | null = null;
+const engine = new MappingEngine({
+  osc: targets,
+  fixtures: dmx,
+  slotOf: (deviceKey) => slots.get(deviceKey),
+  groups: init.groups,
+  ...(midi ? { midi } : {}),
+  haptics,
+  record: (row) => post({ t: 'record', row }),
+  currentEvent: () => currentEvent,
+  nextBeatAfter: (t) => beats.nextAfter(t),
+  hapticLeadMs: init.hapticLeadMs,
+  now: () => time.now(),
+  setTimeout: (fn, ms) => time.setTimeout(fn, ms),
+  latency: (output, kind, origin: Origin, sentAt) =>
+    observations.push([OUTPUTS[output], kind === 'trigger' ? 0 : 1, -1, origin.at, origin.path, sentAt]),
+});
+engine.setRules(init.rules);
+
+const changed = new Set<string>();
+engine.sent.onValue((address) => changed.add(address));
+
+function report(): void {
+  const sent = engine.sent.addresses();
+  const addresses: [string, NonNullable<ReturnType<typeof sent.get>>][] = [];
+  for (const a of changed) {
+    const s = sent.get(a);
+    if (s) addresses.push([a, s]);
+  }
+  changed.clear();
+  post({
+    t: 'report',
+    observations,
+    sent: { addresses, rules: engine.sent.rules() },
+    stats: engine.stats,
+    counters: [...targets.values()].map((t) => t.sent),
+    activeRules: engine.activeRules.map((r) => r.id),
+    lag: [lag.percentile(50) / 1e6, lag.percentile(99) / 1e6, lag.max / 1e6],
+    gc,
+  });
+  observations = [];
+}
+
+function handle(m: ToLane): void {
+  switch (m.t) {
+    case 'samples':
+      for (const s of m.samples) engine.onSample(s);
+      return;
+    case 'inference':
+      return engine.onInference(m.row);
+    case 'crowd':
+      return engine.onCrowd(m.row);
+    case 'pattern':
+      return engine.onPattern(m.deviceKey, m.name, m.confidence);
+    case 'cue':
+      return engine.onCue(m.name, m.at);
+    case 'beat':
+      beats.beat(m.beat);
+      return engine.onBeat(m.beat);
+    case 'rules':
+      return engine.setRules(m.rules);
+    case 'forget':
+      return engine.forget(m.deviceKey);
+    case 'slot':
+      if (m.slot === null) slots.delete(m.deviceKey);
+      else slots.set(m.deviceKey, m.slot);
+      return;
+    case 'event':
+      currentEvent = m.id;
+      return;
+    case 'lag-reset':
+      lag.reset();
+      gc.fill(0);
+      return;
+    case 'stop':
+      void stop();
+  }
+}
+
+async function stop(): Promise<void> {
+  clearInterval(reporting);
+  lag.disable();
+  gcWatch.disconnect();
+  dmx.cancelPending();
+  for (const t of targets.values()) await t.stop();
+  for (const o of dmx.outputs) await o.stop();
+  report();
+  post({ t: 'stopped' });
+  port.close();
+}
+
+// Raised above the main thread's work where the process may (systemd's LimitNICE): on a busy
+// two-core box the scheduler then runs the lane first.
+let niceRaised: string | null = null;
+if (init.nice !== null)
+  try {
+    setPriority(init.nice);
+    niceRaised = `nice ${init.nice}`;
+  } catch (err) {
+    niceRaised = `nice not raised (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+health.report('lane', { type: 'subsystem', state: 'connected', detail: niceRaised ?? 'nice unchanged' });
+
+port.on('message', (m: ToLane) => {
+  try {
+    handle(m);
+  } catch (err) {
+    health.countError('lane', (err as Error).message);
+  }
+});
+for (const t of targets.values()) t.start();
+for (const o of dmx.outputs) o.start(new AbortController().signal);
+const reporting = setInterval(report, REPORT_MS);
+post({ t: 'ready' });

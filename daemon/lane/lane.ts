@@ -1,0 +1,244 @@
+/**
+ * The real-time lane seen from the main thread: a worker thread running the mapping engine and
+ * its OSC / DMX sockets (lane-worker.ts), fed by messages. Samples are handed over as the
+ * driver delivers them, gathered per burst (one message per driver callback); what the lane
+ * reports back every 100 ms (latencies, what was sent, counters) is kept here for the API, the
+ * console, OSCQuery and `/metrics`. Haptic and MIDI commands the lane makes are carried out here.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../../config/index.js';
+import type { MappingRule } from '../../config/mapping.js';
+import type { Sample } from '../../config/signals.js';
+import type { HapticOutput } from '../../drivers/haptic.js';
+import type { HealthReporter } from '../../drivers/health/registry.js';
+import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
+import type { Origin } from '../../drivers/osc/osc-target.js';
+import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
+import type { BeatEvent } from '../clock/music-clock.js';
+import type { MappingStats } from '../mapping/engine.js';
+import { SentValues } from '../mapping/sent-values.js';
+import type { FromLane, LaneInit, ToLane } from './protocol.js';
+
+const READY_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 1000;
+const OUTPUT_NAMES = ['osc', 'dmx', 'midi', 'haptic'] as const;
+export type LaneOutput = (typeof OUTPUT_NAMES)[number];
+
+export interface LaneDeps {
+  config: Config;
+  health: HealthReporter;
+  haptics: ReadonlyMap<string, HapticOutput>;
+  midiOut: MidiOutDriver | undefined;
+  record(row: OutputEventRow): void;
+  /** Each output the lane made, with its origin and when it left (wall ms). */
+  observe(
+    output: LaneOutput,
+    kind: 'trigger' | 'continuous',
+    target: string | undefined,
+    origin: Origin,
+    sentAt: number,
+  ): void;
+  now(): number;
+}
+
+/** The worker's module: the built .js, or the .ts source under tsx (tests, the bench). */
+function startWorker(init: LaneInit): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./lane-worker.js', here), { workerData: init });
+  const file = new URL('./lane-worker.ts', here).href;
+  return new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(file)}); })`, {
+    eval: true,
+    workerData: init,
+  });
+}
+
+export class Lane {
+  readonly name = 'lane';
+  /** What the rules last sent, as the lane last reported it. */
+  readonly sent: SentValues;
+  stats: MappingStats = { fired: 0, values: 0, dropped: 0 };
+  /** The lane's event-loop delay since `resetLag` (ms), as last reported. */
+  lag = { p50: 0, p99: 0, max: 0 };
+  /** Its garbage collections since `resetLag`: counts and longest pauses (ms). */
+  gc = { minor: 0, minorMaxMs: 0, major: 0, majorMaxMs: 0 };
+  private worker: Worker | undefined;
+  private rules: MappingRule[];
+  private pending: Sample[] = [];
+  private readonly slots = new Map<string, number | null>();
+  private readonly counters = new Map<string, { messages: number; packets: number; dropped: number }>();
+  private stopping: Promise<void> | undefined;
+  private onStopped: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: LaneDeps,
+    rules: MappingRule[],
+  ) {
+    this.rules = rules;
+    this.sent = new SentValues(() => deps.now());
+  }
+
+  async start(_signal?: AbortSignal): Promise<void> {
+    const { config } = this.deps;
+    const init: LaneInit = {
+      targets: config.osc.targets,
+      dmx: config.dmx,
+      groups: config.mapping.groups,
+      hapticLeadMs: config.haptics.leadMs,
+      haptics: [...this.deps.haptics].map(([name, h]) => [name, h.channels]),
+      midi: this.deps.midiOut !== undefined,
+      rules: this.rules,
+      nice: config.lane.nice,
+    };
+    const worker = startWorker(init);
+    this.worker = worker;
+    worker.on('error', (err) => {
+      this.deps.health.report('lane', { type: 'subsystem', state: 'error', lastError: err.message });
+    });
+    worker.on('exit', () => {
+      this.worker = undefined;
+      this.onStopped?.();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the real-time lane did not start')), READY_TIMEOUT_MS);
+      worker.on('message', (m: FromLane) => {
+        if (m.t === 'ready') {
+          clearTimeout(timer);
+          resolve();
+        } else this.handle(m);
+      });
+      worker.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  }
+
+  /** Idempotent; the lane sends its last report, closes its sockets and exits (bounded). */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const worker = this.worker;
+      if (!worker) return;
+      const stopped = new Promise<void>((r) => (this.onStopped = r));
+      worker.postMessage({ t: 'stop' } satisfies ToLane);
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
+      await worker.terminate();
+      this.deps.health.report('lane', { type: 'subsystem', state: 'stopped' });
+    })();
+    return this.stopping;
+  }
+
+  private post(m: ToLane): void {
+    this.worker?.postMessage(m);
+  }
+
+  /**
+   * A sample, as its driver delivered it. The samples of one driver callback go over together,
+   * at the end of that callback (a microtask), before anything else the bus does with them.
+   */
+  onSample(s: Sample): void {
+    if (this.pending.length === 0) queueMicrotask(this.flush);
+    this.pending.push(s);
+  }
+
+  private readonly flush = (): void => {
+    const samples = this.pending;
+    this.pending = [];
+    this.post({ t: 'samples', samples });
+  };
+
+  /** The device's slot as the store gives it (after the sample went to the lane); told to the lane when it changes. */
+  learnSlot(deviceKey: string, slot: number | undefined): void {
+    const known = this.slots.get(deviceKey);
+    const now = slot ?? null;
+    if (known === now) return;
+    this.slots.set(deviceKey, now);
+    this.post({ t: 'slot', deviceKey, slot: now });
+  }
+
+  currentEvent(id: number | null): void {
+    this.post({ t: 'event', id });
+  }
+
+  onInference(row: InferenceRow): void {
+    this.post({ t: 'inference', row });
+  }
+
+  onCrowd(row: CrowdRow): void {
+    this.post({ t: 'crowd', row });
+  }
+
+  onPattern(deviceKey: string, name: string, confidence: number): void {
+    this.post({ t: 'pattern', deviceKey, name, confidence });
+  }
+
+  onCue(name: string, at?: number): void {
+    this.post({ t: 'cue', name, ...(at === undefined ? {} : { at }) });
+  }
+
+  onBeat(beat: BeatEvent): void {
+    this.post({ t: 'beat', beat });
+  }
+
+  setRules(rules: MappingRule[]): void {
+    this.rules = rules;
+    this.post({ t: 'rules', rules });
+  }
+
+  get activeRules(): readonly MappingRule[] {
+    return this.rules;
+  }
+
+  /** Forgets a dancer's device here and in the lane (a withdrawn consent). */
+  forget(deviceKey: string): void {
+    this.sent.forget(deviceKey);
+    this.post({ t: 'forget', deviceKey });
+  }
+
+  resetLag(): void {
+    this.post({ t: 'lag-reset' });
+  }
+
+  /** What one OSC target has sent, as last reported. */
+  targetCounters(name: string): { messages: number; packets: number; dropped: number } {
+    return { ...(this.counters.get(name) ?? { messages: 0, packets: 0, dropped: 0 }) };
+  }
+
+  private handle(m: FromLane): void {
+    const { deps } = this;
+    switch (m.t) {
+      case 'health':
+        return deps.health.report(m.id, m.patch);
+      case 'error':
+        return deps.health.countError(m.id, m.reason);
+      case 'record':
+        return deps.record(m.row);
+      case 'haptic':
+        void deps.haptics.get(m.controller)?.pulse(m.pulse);
+        return;
+      case 'midi':
+        if (m.kind === 'cc') deps.midiOut?.cc(m.channel, m.number, m.value);
+        else deps.midiOut?.note(m.channel, m.number, m.value, m.durationMs, m.atMs);
+        return;
+      case 'report': {
+        const names = deps.config.osc.targets.map((t) => t.name);
+        for (const [output, kind, target, at, path, sentAt] of m.observations)
+          deps.observe(
+            OUTPUT_NAMES[output]!,
+            kind === 0 ? 'trigger' : 'continuous',
+            names[target],
+            { at, path },
+            sentAt,
+          );
+        this.sent.absorb(m.sent.addresses, m.sent.rules);
+        this.stats = m.stats;
+        this.lag = { p50: m.lag[0], p99: m.lag[1], max: m.lag[2] };
+        this.gc = { minor: m.gc[0], minorMaxMs: m.gc[1], major: m.gc[2], majorMaxMs: m.gc[3] };
+        m.counters.forEach((c, i) => this.counters.set(names[i]!, c));
+        return;
+      }
+      case 'ready':
+      case 'stopped':
+        return;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * What the main thread and the real-time lane tell each other. Both sides are this program
+ * (one build, structured clone between them), so these are TypeScript types, not a wire
+ * contract with outside peers.
+ */
+import type { Config } from '../../config/index.js';
+import type { MappingRule } from '../../config/mapping.js';
+import type { Sample } from '../../config/signals.js';
+import type { HapticPulse } from '../../drivers/haptic.js';
+import type { ComponentHealth } from '../../drivers/health/registry.js';
+import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
+import type { BeatEvent } from '../clock/music-clock.js';
+import type { MappingStats } from '../mapping/engine.js';
+import type { RuleSent, SentAddress } from '../mapping/sent-values.js';
+
+export interface LaneInit {
+  targets: Config['osc']['targets'];
+  dmx: Config['dmx'];
+  groups: Record<string, string>;
+  hapticLeadMs: number;
+  /** Haptic controllers by name with their channel count (they run on the main thread). */
+  haptics: [name: string, channels: number][];
+  midi: boolean;
+  rules: MappingRule[];
+  /** A nice value for the lane's thread when the process may set it (see DECISIONS.md). */
+  nice: number | null;
+}
+
+/** Main → lane. */
+export type ToLane =
+  | { t: 'samples'; samples: Sample[] }
+  | { t: 'inference'; row: InferenceRow }
+  | { t: 'crowd'; row: CrowdRow }
+  | { t: 'pattern'; deviceKey: string; name: string; confidence: number }
+  | { t: 'cue'; name: string; at?: number }
+  | { t: 'beat'; beat: BeatEvent }
+  | { t: 'rules'; rules: MappingRule[] }
+  | { t: 'forget'; deviceKey: string }
+  | { t: 'slot'; deviceKey: string; slot: number | null }
+  | { t: 'event'; id: number | null }
+  /** Starts the lane's event-loop delay histogram afresh. */
+  | { t: 'lag-reset' }
+  | { t: 'stop' };
+
+/**
+ * One output observed in the lane, flattened: output (0 osc, 1 dmx, 2 midi, 3 haptic), kind
+ * (0 trigger, 1 continuous), the OSC target's index (-1 for none), origin (wall ms), path,
+ * sent at (wall ms).
+ */
+export type Observation = [
+  output: number,
+  kind: number,
+  target: number,
+  originAt: number,
+  path: string,
+  sentAt: number,
+];
+
+export interface SentSnapshot {
+  /** Addresses whose value changed since the last snapshot. */
+  addresses: [address: string, sent: SentAddress][];
+  /** Every rule's last message, most recently sent first. */
+  rules: RuleSent[];
+}
+
+/** Lane → main. */
+export type FromLane =
+  | { t: 'ready' }
+  | { t: 'stopped' }
+  | { t: 'health'; id: string; patch: Partial<Omit<ComponentHealth, 'id' | 'updatedAt'>> }
+  | { t: 'error'; id: string; reason: string }
+  | { t: 'record'; row: OutputEventRow }
+  | { t: 'haptic'; controller: string; pulse: HapticPulse }
+  | { t: 'midi'; kind: 'cc'; channel: number; number: number; value: number }
+  | { t: 'midi'; kind: 'note'; channel: number; number: number; value: number; durationMs: number; atMs?: number }
+  | {
+      t: 'report';
+      observations: Observation[];
+      sent: SentSnapshot;
+      stats: MappingStats;
+      /** Each OSC target's counters, in `targets` order. */
+      counters: { messages: number; packets: number; dropped: number }[];
+      activeRules: string[];
+      /** The lane's event-loop delay since the last reset (ms): p50, p99, max. */
+      lag: [p50: number, p99: number, max: number];
+      /** The lane's garbage collections since the last reset: count and longest pause (ms), minor and major. */
+      gc: [minor: number, minorMaxMs: number, major: number, majorMaxMs: number];
+    };
