@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2 --single-threaded-gc
 /**
  * The `codance` command. Exit codes: 0 success; 1 a runtime failure; 2 invalid
  * configuration or usage (so scripts can tell "fix the file" from "fix the box").

@@ -6,6 +6,7 @@
  * commands) goes back in messages, the frequent ones gathered into one report every 100 ms.
  */
 import { setPriority } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { PerformanceObserver, monitorEventLoopDelay, constants as perf } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HapticOutput } from '../../drivers/haptic.js';
@@ -17,9 +18,12 @@ import { realTimebase } from '../clock/music-clock.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { DmxRig } from '../room/dmx-rig.js';
 import { BeatGrid } from './beat-grid.js';
-import type { FromLane, LaneInit, Observation, ToLane } from './protocol.js';
+import { OBSERVATION_SIZE, type FromLane, type LaneInit, type ToLane } from './protocol.js';
+import { SentCollector } from './sent-mirror.js';
 
 const REPORT_MS = 100;
+/** Each rule's last message goes with every tenth report (the console shows it each second). */
+const RULES_EVERY = 10;
 const lag = monitorEventLoopDelay({ resolution: 1 });
 lag.enable();
 const gc: [number, number, number, number] = [0, 0, 0, 0];
@@ -43,7 +47,28 @@ const health: HealthReporter = {
   countError: (id, reason) => post({ t: 'error', id, reason }),
 };
 
-let observations: Observation[] = [];
+/** Observations between two reports, in one preallocated buffer (nothing allocated per output). */
+const MAX_OBSERVED = 16_384;
+const observed = new Float64Array(MAX_OBSERVED * OBSERVATION_SIZE);
+let nObserved = 0;
+let unobserved = 0;
+const paths: string[] = [];
+const pathIndex = new Map<string, number>();
+function observe(output: number, kind: number, target: number, origin: Origin, sentAt: number): void {
+  if (nObserved >= MAX_OBSERVED) {
+    unobserved++;
+    return;
+  }
+  let path = pathIndex.get(origin.path);
+  if (path === undefined) pathIndex.set(origin.path, (path = paths.push(origin.path) - 1));
+  const at = nObserved++ * OBSERVATION_SIZE;
+  observed[at] = output;
+  observed[at + 1] = kind;
+  observed[at + 2] = target;
+  observed[at + 3] = origin.at;
+  observed[at + 4] = path;
+  observed[at + 5] = sentAt;
+}
 const targetIndex = new Map<string, number>();
 const targets = new Map<string, OscTarget>();
 init.targets.forEach((t, i) => {
@@ -56,14 +81,16 @@ init.targets.forEach((t, i) => {
   targets.set(
     t.name,
     new OscTarget(options, transport, health, time, (kind, origin, sentAt) =>
-      observations.push([OUTPUTS.osc, kind === 'trigger' ? 0 : 1, i, origin.at, origin.path, sentAt]),
+      observe(OUTPUTS.osc, kind === 'trigger' ? 0 : 1, i, origin, sentAt),
     ),
   );
 });
 
+const beatOrigin: Origin = { at: 0, path: 'beat' };
 const dmx = new DmxRig(init.dmx, health, time, (ms) => {
   const now = time.now();
-  observations.push([OUTPUTS.dmx, 0, -1, now - ms, 'beat', now]);
+  beatOrigin.at = now - ms;
+  observe(OUTPUTS.dmx, 0, -1, beatOrigin, now);
 });
 
 // Haptic controllers and MIDI run on the main thread (their drivers and native bindings live
@@ -114,32 +141,29 @@ const engine = new MappingEngine({
   now: () => time.now(),
   setTimeout: (fn, ms) => time.setTimeout(fn, ms),
   latency: (output, kind, origin: Origin, sentAt) =>
-    observations.push([OUTPUTS[output], kind === 'trigger' ? 0 : 1, -1, origin.at, origin.path, sentAt]),
+    observe(OUTPUTS[output], kind === 'trigger' ? 0 : 1, -1, origin, sentAt),
 });
 engine.setRules(init.rules);
 
-const changed = new Set<string>();
-engine.sent.onValue((address) => changed.add(address));
+const sent = new SentCollector(engine.sent);
+let reports = 0;
 
 function report(): void {
-  const sent = engine.sent.addresses();
-  const addresses: [string, NonNullable<ReturnType<typeof sent.get>>][] = [];
-  for (const a of changed) {
-    const s = sent.get(a);
-    if (s) addresses.push([a, s]);
-  }
-  changed.clear();
   post({
     t: 'report',
-    observations,
-    sent: { addresses, rules: engine.sent.rules() },
+    observations: observed.slice(0, nObserved * OBSERVATION_SIZE),
+    paths,
+    unobserved,
+    sent: sent.snapshot(reports++ % RULES_EVERY === 0),
     stats: engine.stats,
     counters: [...targets.values()].map((t) => t.sent),
     activeRules: engine.activeRules.map((r) => r.id),
     lag: [lag.percentile(50) / 1e6, lag.percentile(99) / 1e6, lag.max / 1e6],
     gc,
+    heapUsed: getHeapStatistics().used_heap_size,
   });
-  observations = [];
+  nObserved = 0;
+  unobserved = 0;
 }
 
 function handle(m: ToLane): void {
@@ -185,6 +209,7 @@ async function stop(): Promise<void> {
   dmx.cancelPending();
   for (const t of targets.values()) await t.stop();
   for (const o of dmx.outputs) await o.stop();
+  reports = 0;
   report();
   post({ t: 'stopped' });
   port.close();

@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/index.js';
 import type { MappingRule } from '../../config/mapping.js';
-import type { Sample } from '../../config/signals.js';
+import { SCALAR_SIGNALS, type Sample, type ScalarSignalSpec } from '../../config/signals.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
@@ -17,9 +17,11 @@ import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
 import type { BeatEvent } from '../clock/music-clock.js';
 import type { MappingStats } from '../mapping/engine.js';
 import { SentValues } from '../mapping/sent-values.js';
-import type { FromLane, LaneInit, ToLane } from './protocol.js';
+import { SentMirror } from './sent-mirror.js';
+import { OBSERVATION_SIZE, type FromLane, type LaneInit, type ToLane } from './protocol.js';
 
 const READY_TIMEOUT_MS = 10_000;
+const YOUNG_GENERATION_MB = 4;
 const STOP_TIMEOUT_MS = 1000;
 const OUTPUT_NAMES = ['osc', 'dmx', 'midi', 'haptic'] as const;
 export type LaneOutput = (typeof OUTPUT_NAMES)[number];
@@ -44,11 +46,13 @@ export interface LaneDeps {
 /** The worker's module: the built .js, or the .ts source under tsx (tests, the bench). */
 function startWorker(init: LaneInit): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./lane-worker.js', here), { workerData: init });
+  // A small young generation: scavenges come more often, but each one is a short pause.
+  const options = { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
+  if (!here.endsWith('.ts')) return new Worker(new URL('./lane-worker.js', here), options);
   const file = new URL('./lane-worker.ts', here).href;
   return new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(file)}); })`, {
+    ...options,
     eval: true,
-    workerData: init,
   });
 }
 
@@ -56,11 +60,14 @@ export class Lane {
   readonly name = 'lane';
   /** What the rules last sent, as the lane last reported it. */
   readonly sent: SentValues;
+  private readonly mirror: SentMirror;
   stats: MappingStats = { fired: 0, values: 0, dropped: 0 };
   /** The lane's event-loop delay since `resetLag` (ms), as last reported. */
   lag = { p50: 0, p99: 0, max: 0 };
   /** Its garbage collections since `resetLag`: counts and longest pauses (ms). */
   gc = { minor: 0, minorMaxMs: 0, major: 0, majorMaxMs: 0 };
+  /** Bytes in use on the lane's V8 heap (the main thread's is in the default metrics). */
+  heapUsed = 0;
   private worker: Worker | undefined;
   private rules: MappingRule[];
   private pending: Sample[] = [];
@@ -75,6 +82,7 @@ export class Lane {
   ) {
     this.rules = rules;
     this.sent = new SentValues(() => deps.now());
+    this.mirror = new SentMirror(this.sent);
   }
 
   async start(_signal?: AbortSignal): Promise<void> {
@@ -136,6 +144,9 @@ export class Lane {
    * at the end of that callback (a microtask), before anything else the bus does with them.
    */
   onSample(s: Sample): void {
+    // Only what dancer rules read: accelerometer blocks and the signals the registry maps.
+    if (s.kind === 'raw' ? s.stream !== 'acc' : (SCALAR_SIGNALS[s.kind] as ScalarSignalSpec).mapping === undefined)
+      return;
     if (this.pending.length === 0) queueMicrotask(this.flush);
     this.pending.push(s);
   }
@@ -221,18 +232,21 @@ export class Lane {
         return;
       case 'report': {
         const names = deps.config.osc.targets.map((t) => t.name);
-        for (const [output, kind, target, at, path, sentAt] of m.observations)
+        const o = m.observations;
+        for (let i = 0; i < o.length; i += OBSERVATION_SIZE)
           deps.observe(
-            OUTPUT_NAMES[output]!,
-            kind === 0 ? 'trigger' : 'continuous',
-            names[target],
-            { at, path },
-            sentAt,
+            OUTPUT_NAMES[o[i]!]!,
+            o[i + 1] === 0 ? 'trigger' : 'continuous',
+            names[o[i + 2]!],
+            { at: o[i + 3]!, path: m.paths[o[i + 4]!]! },
+            o[i + 5]!,
           );
-        this.sent.absorb(m.sent.addresses, m.sent.rules);
+        if (m.unobserved > 0) deps.health.countError('lane', 'unobserved');
+        this.mirror.apply(m.sent);
         this.stats = m.stats;
         this.lag = { p50: m.lag[0], p99: m.lag[1], max: m.lag[2] };
         this.gc = { minor: m.gc[0], minorMaxMs: m.gc[1], major: m.gc[2], majorMaxMs: m.gc[3] };
+        this.heapUsed = m.heapUsed;
         m.counters.forEach((c, i) => this.counters.set(names[i]!, c));
         return;
       }

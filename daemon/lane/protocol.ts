@@ -11,7 +11,7 @@ import type { ComponentHealth } from '../../drivers/health/registry.js';
 import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
 import type { BeatEvent } from '../clock/music-clock.js';
 import type { MappingStats } from '../mapping/engine.js';
-import type { RuleSent, SentAddress } from '../mapping/sent-values.js';
+import type { SentSnapshot } from './sent-mirror.js';
 
 export interface LaneInit {
   targets: Config['osc']['targets'];
@@ -43,25 +43,11 @@ export type ToLane =
   | { t: 'stop' };
 
 /**
- * One output observed in the lane, flattened: output (0 osc, 1 dmx, 2 midi, 3 haptic), kind
- * (0 trigger, 1 continuous), the OSC target's index (-1 for none), origin (wall ms), path,
- * sent at (wall ms).
+ * The outputs observed in the lane, six numbers each: output (0 osc, 1 dmx, 2 midi, 3 haptic),
+ * kind (0 trigger, 1 continuous), the OSC target's index (-1 for none), origin (wall ms), the
+ * origin's path (an index into `paths`), sent at (wall ms).
  */
-export type Observation = [
-  output: number,
-  kind: number,
-  target: number,
-  originAt: number,
-  path: string,
-  sentAt: number,
-];
-
-export interface SentSnapshot {
-  /** Addresses whose value changed since the last snapshot. */
-  addresses: [address: string, sent: SentAddress][];
-  /** Every rule's last message, most recently sent first. */
-  rules: RuleSent[];
-}
+export const OBSERVATION_SIZE = 6;
 
 /** Lane → main. */
 export type FromLane =
@@ -75,7 +61,11 @@ export type FromLane =
   | { t: 'midi'; kind: 'note'; channel: number; number: number; value: number; durationMs: number; atMs?: number }
   | {
       t: 'report';
-      observations: Observation[];
+      observations: Float64Array;
+      paths: string[];
+      /** Observations that did not fit between two reports. */
+      unobserved: number;
+      /** What was sent since the last report (OSCQuery values, LISTEN and the console read it). */
       sent: SentSnapshot;
       stats: MappingStats;
       /** Each OSC target's counters, in `targets` order. */
@@ -85,4 +75,6 @@ export type FromLane =
       lag: [p50: number, p99: number, max: number];
       /** The lane's garbage collections since the last reset: count and longest pause (ms), minor and major. */
       gc: [minor: number, minorMaxMs: number, major: number, majorMaxMs: number];
+      /** Bytes in use on the lane's own V8 heap. */
+      heapUsed: number;
     };

@@ -25,11 +25,44 @@ export interface Delivery {
   atMs: number | undefined;
 }
 
+/** One Delivery, refilled for each output: deliverOsc reads it before returning. */
+export function reusedDelivery(): (
+  value: number,
+  fire: boolean,
+  dancer: Dancer | undefined,
+  name: string | undefined,
+  origin: Origin | undefined,
+  atMs: number | undefined,
+) => Delivery {
+  const d: Delivery = { value: 0, fire: false, dancer: undefined, name: undefined, origin: undefined, atMs: undefined };
+  return (value, fire, dancer, name, origin, atMs) => {
+    d.value = value;
+    d.fire = fire;
+    d.dancer = dancer;
+    d.name = name;
+    d.origin = origin;
+    d.atMs = atMs;
+    return d;
+  };
+}
+
 export const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /** OSC address characters a pattern or cue name may not bring in. */
 const UNSAFE = /[\s#*,/?[\]{}]/g;
 const safePart = (s: string): string => s.replace(UNSAFE, '_');
+
+/** Concrete addresses by template and slot, made once (a name, from a pattern or cue, is not cached). */
+const addresses = new Map<string, string[]>();
+const MAX_CACHED_SLOT = 1024;
+
+function addressOf(template: string, slot: number, name: string | undefined): string {
+  if (name !== undefined || slot > MAX_CACHED_SLOT)
+    return template.replaceAll('{slot}', String(slot)).replaceAll('{name}', safePart(name ?? ''));
+  let bySlot = addresses.get(template);
+  if (!bySlot) addresses.set(template, (bySlot = []));
+  return (bySlot[slot] ??= template.replaceAll('{slot}', String(slot)).replaceAll('{name}', ''));
+}
 
 /** Sends to every routed target; returns how many were dropped (over budget, past channel 512). */
 export function deliverOsc(
@@ -41,9 +74,7 @@ export function deliverOsc(
   d: Delivery,
 ): number {
   const { value, fire, dancer, origin, atMs } = d;
-  const address = t.address
-    .replaceAll('{slot}', String(dancer?.slot ?? 0))
-    .replaceAll('{name}', safePart(d.name ?? ''));
+  const address = addressOf(t.address, dancer?.slot ?? 0, d.name);
   const shown =
     t.type === 'bool' ? fire || value >= 0.5 : t.type === 'i' ? Math.round(value) : t.type === 'dmx' ? null : value;
   const type = t.type === 'i' ? 'i' : t.type === 'bool' ? 'T' : t.type === 'dmx' ? 'b' : 'f';

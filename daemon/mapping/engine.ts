@@ -17,7 +17,7 @@ import { peakMovement } from '../../models/features/block-movement.js';
 import { slotSet, type SlotSet } from '../../config/slots.js';
 import type { FixtureOutputs } from '../room/dmx-rig.js';
 import { routeRules, type Route } from './routes.js';
-import { clamp01, deliverMidi, deliverOsc, type Dancer } from './deliver.js';
+import { clamp01, deliverMidi, deliverOsc, reusedDelivery, type Dancer } from './deliver.js';
 
 export interface MappingOutputs {
   /** Every OSC target, by name. */
@@ -91,8 +91,11 @@ export class MappingEngine {
     return this.rules;
   }
 
-  /** Sensor samples: each scalar signal the registry maps (HR, EDA, skin temperature), and movement from accelerometer blocks. */
-  /** `s.arrivedAt` (the driver's stamp) is the origin its outputs' latency is measured from. */
+  /**
+   * Sensor samples: each scalar signal the registry maps (HR, EDA, skin temperature), and
+   * movement from accelerometer blocks. `s.arrivedAt` (the driver's stamp) is the origin its
+   * outputs' latency is measured from.
+   */
   onSample(s: Sample, arrivedAt = s.arrivedAt ?? this.out.now()): void {
     const rules = this.byKind.get('dancer');
     if (!rules) return;
@@ -109,11 +112,21 @@ export class MappingEngine {
     }
     const slot = this.out.slotOf(s.deviceKey);
     if (slot === undefined) return;
-    const origin = { at: arrivedAt, path: 'sample' };
+    // The per-sample path allocates nothing: one origin and one dancer, reused (every output
+    // copies what it keeps).
+    const origin = this.sampleOrigin;
+    origin.at = arrivedAt;
+    const dancer = this.sampleDancer;
+    dancer.slot = slot;
+    dancer.deviceKey = s.deviceKey;
     for (const r of rules)
       if (r.source.kind === 'dancer' && r.source.signal === signal && this.selected(r, slot))
-        this.apply(r, { slot, deviceKey: s.deviceKey }, value, origin, false);
+        this.apply(r, dancer, value, origin, false);
   }
+
+  private readonly delivery = reusedDelivery();
+  private readonly sampleOrigin: Origin = { at: 0, path: 'sample' };
+  private readonly sampleDancer: Dancer = { slot: 0, deviceKey: '' };
 
   private selected(rule: MappingRule, slot: number): boolean {
     return this.selections.get(rule.id)?.has(slot) ?? true;
@@ -233,14 +246,7 @@ export class MappingEngine {
           this.routes.get(rule.id) ?? [],
           this.routeNames.get(rule.id) ?? [],
           this.sent,
-          {
-            value,
-            fire,
-            dancer,
-            name,
-            origin,
-            atMs,
-          },
+          this.delivery(value, fire, dancer, name, origin, atMs),
         );
         return;
       case 'fixture': {
@@ -266,6 +272,8 @@ export class MappingEngine {
           t.channels === 'all'
             ? Array.from({ length: controller.channels }, (_, i) => i)
             : t.channels.filter((c) => c < controller.channels);
+        // A pulse put off to the beat keeps its own copy of the origin (the sample path reuses one).
+        const from = origin && { at: origin.at, path: origin.path };
         const pulse = (): void => {
           for (const channel of channels)
             void controller.pulse({
@@ -274,7 +282,7 @@ export class MappingEngine {
               intensity: clamp01(value > 1 ? 1 : value),
               durationMs: t.durationMs,
             });
-          if (origin) this.out.latency('haptic', 'trigger', origin, this.out.now());
+          if (from) this.out.latency('haptic', 'trigger', from, this.out.now());
         };
         // On the beat: the cue leaves `leadMs` early so the motor is felt on it.
         const landAt = atMs ?? (t.onBeat ? this.out.nextBeatAfter(this.out.now() + this.out.hapticLeadMs) : undefined);

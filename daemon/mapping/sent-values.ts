@@ -100,13 +100,15 @@ export class SentValues {
 
   /**
    * Takes what another thread's SentValues recorded (the lane's report): the addresses that
-   * changed, and every rule's last message, most recently sent first. Listeners are told of each.
+   * changed, and (when given) every rule's last message, most recently sent first. Listeners
+   * are told of each address.
    */
-  absorb(addresses: [string, SentAddress][], rules: RuleSent[]): void {
+  absorb(addresses: [string, SentAddress][], rules: RuleSent[] | undefined): void {
     for (const [address, s] of addresses) {
       if (this.byAddress.has(address) || this.byAddress.size < MAX_SENT) this.byAddress.set(address, s);
       for (const listener of this.listeners) listener(address, s.type, s.value);
     }
+    if (!rules) return;
     this.byRule.clear();
     for (let i = rules.length - 1; i >= 0; i--) this.byRule.set(rules[i]!.rule, { row: rules[i]!, seen: new Set() });
   }

@@ -94,6 +94,23 @@ export class Room {
         this.set({ source: s.source }, s.bpm);
       },
     });
+    new Gauge({
+      name: 'codance_lane_heap_used_bytes',
+      help: "bytes in use on the real-time lane's own V8 heap",
+      registers: [this.metrics],
+      collect() {
+        this.set(laneOf().heapUsed);
+      },
+    });
+    new Gauge({
+      name: 'codance_lane_loop_delay_p99_seconds',
+      help: "the real-time lane's event-loop delay, p99 since it started",
+      registers: [this.metrics],
+      collect() {
+        this.set(laneOf().lag.p99 / 1000);
+      },
+    });
+    const laneOf = () => this.engine;
     const observe = (output: string, kind: string, origin: Origin, sentAt: number): void =>
       this.latency.observe({ output, kind, path: origin.path }, Math.max(0, sentAt - origin.at) / 1000);
 

@@ -8,8 +8,8 @@
  * Firmata has no acknowledgements: `ok` means the bytes were handed to the line.
  */
 import { EventEmitter } from 'node:events';
-import bindFirmata from 'firmata-io';
-import five from 'johnny-five';
+import type FirmataIo from 'firmata-io';
+import type Five from 'johnny-five';
 import type { HealthReporter } from '../health/registry.js';
 import type { HapticOutput, HapticPulse, PulseOutcome } from '../haptic.js';
 import { patternSteps } from '../haptic-patterns.js';
@@ -33,6 +33,14 @@ export interface FirmataHapticOptions {
   reopen: BackoffLimits;
 }
 
+/** johnny-five and firmata.js, loaded when a Firmata controller first opens (a box without one never loads them). */
+let libraries: Promise<{ five: typeof Five; bindFirmata: typeof FirmataIo }> | undefined;
+const loadLibraries = () =>
+  (libraries ??= Promise.all([import('johnny-five'), import('firmata-io')]).then(([f, b]) => ({
+    five: f.default,
+    bindFirmata: b.default,
+  })));
+
 /** firmata.js wants a serialport-like emitter; this adapts any `SerialLink` to it. */
 class LinkTransport extends EventEmitter {
   constructor(private readonly link: SerialLink) {
@@ -49,8 +57,9 @@ interface Session {
   link: SerialLink;
   io: { reportVersion(callback: () => void): void };
   lastAlive: number;
-  board: InstanceType<typeof five.Board>;
-  leds: InstanceType<typeof five.Led>[];
+  five: typeof Five;
+  board: InstanceType<typeof Five.Board>;
+  leds: InstanceType<typeof Five.Led>[];
 }
 
 export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
@@ -143,11 +152,12 @@ export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
 
   protected async open(): Promise<void> {
     if (!this.running || this.session) return;
+    const { five, bindFirmata } = await loadLibraries();
     const link = await this.openLink(this.openSerial, this.options.baudRate);
     if (!link) return;
     const transport = new LinkTransport(link);
     let closed = false;
-    let candidate: InstanceType<typeof five.Board> | undefined;
+    let candidate: InstanceType<typeof Five.Board> | undefined;
     link.onClose(() => {
       closed = true;
       transport.emit('close');
@@ -196,7 +206,7 @@ export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
       });
       if (closed || !this.running) throw new Error('line closed during the handshake');
       const leds = this.options.pins.map((pin) => new five.Led({ pin, board }));
-      this.session = { link, io, board, leds, lastAlive: performance.now() };
+      this.session = { link, io, five, board, leds, lastAlive: performance.now() };
       this.retry.reset();
       const fw = io.firmware;
       this.health.report(this.name, {
@@ -207,7 +217,7 @@ export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
     } catch (err) {
       this.health.countError(this.name, 'handshake_failed');
       this.health.report(this.name, { lastError: (err as Error).message });
-      if (candidate) forgetBoard(candidate);
+      if (candidate) forgetBoard(five, candidate);
       await link.close();
       // Whether the board stayed silent or the line went away mid-handshake, try again later.
       this.retrying((err as Error).message);
@@ -220,12 +230,12 @@ export class FirmataHapticDriver extends ReopeningLine implements HapticOutput {
     this.channelTimers.clear();
     const s = this.session;
     this.session = undefined;
-    if (s) forgetBoard(s.board);
+    if (s) forgetBoard(s.five, s.board);
   }
 }
 
 /** johnny-five keeps every Board in a module-level cache; a replugged board must leave it. */
-function forgetBoard(board: InstanceType<typeof five.Board>): void {
+function forgetBoard(five: typeof Five, board: InstanceType<typeof Five.Board>): void {
   const i = five.Board.cache.indexOf(board);
   if (i >= 0) five.Board.cache.splice(i, 1);
   if (board.timer) clearTimeout(board.timer);

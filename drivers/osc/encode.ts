@@ -33,6 +33,33 @@ export function encodeMessage(m: OutMessage): Uint8Array {
   return writer.writePacket({ address: m.address, args: m.args }, { metadata: true });
 }
 
+const utf8 = new TextEncoder();
+const padded = (n: number): number => (n + 4) & ~3;
+
+/**
+ * The fixed part of a one-argument message (address and type tag, each null-padded to four
+ * bytes): made once per address, so a value is encoded by copying it and writing four bytes.
+ */
+export function messageHead(address: string, type: 'f' | 'i' | 'T' | 'F'): Uint8Array {
+  const a = utf8.encode(address);
+  const head = new Uint8Array(padded(a.length) + 4);
+  head.set(a);
+  head[padded(a.length)] = 0x2c; // ','
+  head[padded(a.length) + 1] = type.charCodeAt(0);
+  return head;
+}
+
+/** A one-argument message from its head; the same bytes `encodeMessage` makes. */
+export function encodeScalar(head: Uint8Array, type: 'f' | 'i' | 'T' | 'F', value: number): Uint8Array {
+  if (type === 'T' || type === 'F') return head.slice();
+  const out = new Uint8Array(head.length + 4);
+  out.set(head);
+  const view = new DataView(out.buffer);
+  if (type === 'f') view.setFloat32(head.length, value);
+  else view.setInt32(head.length, value);
+  return out;
+}
+
 /** The OSC time tag for wall-clock ms, or "immediately". */
 export function timeTagBytes(atMs: number | undefined): Uint8Array {
   return atMs === undefined ? IMMEDIATELY : writer.writeTimeTag({ native: atMs });

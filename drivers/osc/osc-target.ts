@@ -5,7 +5,7 @@
  * floods: continuous values wait for the next tick, triggers over budget are dropped and counted.
  */
 import type { HealthReporter } from '../health/registry.js';
-import { encodeMessage, packBundles, type OutArg } from './encode.js';
+import { encodeMessage, encodeScalar, messageHead, packBundles, type OutArg } from './encode.js';
 import type { OscTransport } from './transport.js';
 import { Deadlines, runAt } from '../precise-timer.js';
 
@@ -43,9 +43,20 @@ export interface OscTargetTime {
   clearTimeout(handle: unknown): void;
 }
 
+/**
+ * One address's latest continuous value. Entries are kept and refilled, and a value is encoded
+ * when a tick sends it, so setting one allocates nothing.
+ */
 interface Pending {
-  encoded: Uint8Array;
-  origin: Origin | undefined;
+  arg: OutArg;
+  /** Its encoding, until the value changes. */
+  encoded: Uint8Array | undefined;
+  /** Address and type tag, for the scalar types (made once). */
+  head: Uint8Array | undefined;
+  headType: string;
+  /** Where the value came from (copied: callers reuse their origin objects); NaN = unknown. */
+  originAt: number;
+  originPath: string;
   changed: boolean;
   /** When it was last set. */
   at: number;
@@ -54,7 +65,8 @@ interface Pending {
 const REFRESH_MS = 1000;
 /** A held value is resent every tick for this long after its last sample; after that only with the refresh. */
 const HOLD_MS = 5000;
-const EARLY_WAKE_MS = 2;
+/** Timers fire on whole ms: wake this early and yield (setImmediate) until the tick is due. */
+const EARLY_WAKE_MS = 1;
 const SPIN_SLACK_MS = 0.05;
 const DMX_CHANNELS = 512;
 
@@ -105,8 +117,41 @@ export class OscTarget {
 
   /** A continuous value: the latest one per address goes out on the next tick. */
   set(address: string, arg: OutArg, origin?: Origin): void {
-    const encoded = encodeMessage({ address, args: [arg] });
-    this.values.set(address, { encoded, origin, changed: true, at: this.time.now() });
+    let p = this.values.get(address);
+    if (!p) {
+      p = {
+        arg: { type: 'F' },
+        encoded: undefined,
+        head: undefined,
+        headType: '',
+        originAt: NaN,
+        originPath: '',
+        changed: true,
+        at: 0,
+      };
+      this.values.set(address, p);
+    }
+    if (arg.type === 'f' || arg.type === 'i') {
+      if (p.arg.type === arg.type) (p.arg as { value: number }).value = arg.value;
+      else p.arg = { type: arg.type, value: arg.value };
+    } else if (arg.type === 'T' || arg.type === 'F') {
+      if (p.arg.type !== arg.type) p.arg = { type: arg.type };
+    } else p.arg = arg;
+    p.encoded = undefined;
+    p.originAt = origin ? origin.at : NaN;
+    p.originPath = origin ? origin.path : '';
+    p.changed = true;
+    p.at = this.time.now();
+  }
+
+  private encode(address: string, p: Pending): Uint8Array {
+    const a = p.arg;
+    if (a.type === 's' || a.type === 'b') return encodeMessage({ address, args: [a] });
+    if (!p.head || p.headType !== a.type) {
+      p.head = messageHead(address, a.type);
+      p.headType = a.type;
+    }
+    return encodeScalar(p.head, a.type, 'value' in a ? a.value : 0);
   }
 
   /** Stops refreshing an address (its source may no longer be shown: a withdrawn consent). */
@@ -120,6 +165,7 @@ export class OscTarget {
    */
   setDmx(address: string, channel: number, level: number, origin?: Origin, atMs?: number): void {
     if (atMs !== undefined && atMs - this.time.now() > 1) {
+      if (origin) origin = { at: origin.at, path: origin.path };
       runAt(this.time, atMs, () => {
         this.setDmx(address, channel, level, origin);
         const entry = this.dmx.get(address);
@@ -134,7 +180,7 @@ export class OscTarget {
     const v = Math.max(0, Math.min(255, Math.round(level)));
     if (entry.frame[channel - 1] !== v) entry.changed = true;
     entry.frame[channel - 1] = v;
-    entry.origin = origin;
+    entry.origin = origin && { at: origin.at, path: origin.path };
   }
 
   /** A trigger: sent now (or at `atMs`, a wall-clock time in the near future). False when dropped. */
@@ -146,7 +192,8 @@ export class OscTarget {
     const encoded = encodeMessage({ address, args });
     const delay = atMs === undefined ? 0 : atMs - this.time.now();
     if (delay > 1 && !this.options.timeTags) {
-      this.time.setTimeout(() => this.emit([encoded], 'trigger', origin), delay);
+      const from = origin && { at: origin.at, path: origin.path };
+      this.time.setTimeout(() => this.emit([encoded], 'trigger', from), delay);
       return true;
     }
     this.emit([encoded], 'trigger', origin, delay > 1 ? atMs : undefined, delay > 1);
@@ -225,12 +272,18 @@ export class OscTarget {
       if (d.changed) note(d.origin);
       d.changed = false;
     }
-    for (const v of this.values.values()) {
+    let oldestAt = NaN;
+    let oldestPath = '';
+    for (const [address, v] of this.values) {
       if (!v.changed && !refresh && !(hold && now - v.at < HOLD_MS)) continue;
-      out.push(v.encoded);
-      if (v.changed) note(v.origin);
+      out.push((v.encoded ??= this.encode(address, v)));
+      if (v.changed && !Number.isNaN(v.originAt) && !(v.originAt >= oldestAt)) {
+        oldestAt = v.originAt;
+        oldestPath = v.originPath;
+      }
       v.changed = false;
     }
+    if (!Number.isNaN(oldestAt) && (!oldest || oldestAt < oldest.at)) oldest = { at: oldestAt, path: oldestPath };
     if (out.length === 0) return;
     // Over budget: send what the budget allows now, starting where the last short tick stopped,
     // so every address gets its turn; the rest waits for a later tick.

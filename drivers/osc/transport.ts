@@ -26,6 +26,8 @@ export interface TransportTarget {
 
 export class UdpTransport implements OscTransport {
   private socket: UdpSocket | undefined;
+  /** Connected to the target: a send is one syscall, with no address lookup or callback. */
+  private connected = false;
 
   constructor(
     private readonly target: TransportTarget,
@@ -35,12 +37,21 @@ export class UdpTransport implements OscTransport {
   start(): void {
     const socket = createSocket(this.target.host.includes(':') ? 'udp6' : 'udp4');
     // ICMP "port unreachable" from a desk that is off arrives as an error on the next send; it is not fatal.
-    socket.on('error', (err) => this.health.report(this.target.id, { lastError: err.message }));
+    socket.on('error', (err) => {
+      this.health.countError(this.target.id, 'send_failed');
+      this.health.report(this.target.id, { lastError: err.message });
+    });
     socket.unref();
+    const connect = (): void => {
+      socket.connect(this.target.port, this.target.host, () => {
+        if (this.socket === socket) this.connected = true;
+      });
+    };
     // A desk on this machine gets a socket bound to loopback, so the box opens nothing on the
     // venue network for it (sends made before the bind completes are queued by dgram).
     if (isLoopbackHost(this.target.host))
-      socket.bind({ address: this.target.host === 'localhost' ? '127.0.0.1' : this.target.host, port: 0 });
+      socket.bind({ address: this.target.host === 'localhost' ? '127.0.0.1' : this.target.host, port: 0 }, connect);
+    else connect();
     this.socket = socket;
     this.health.report(this.target.id, {
       type: 'subsystem',
@@ -55,15 +66,18 @@ export class UdpTransport implements OscTransport {
       this.health.countError(this.target.id, 'too_large');
       return false;
     }
-    this.socket.send(packet, this.target.port, this.target.host, (err) => {
-      if (err) this.health.countError(this.target.id, 'send_failed');
-    });
+    if (this.connected) this.socket.send(packet);
+    else
+      this.socket.send(packet, this.target.port, this.target.host, (err) => {
+        if (err) this.health.countError(this.target.id, 'send_failed');
+      });
     return true;
   }
 
   stop(): Promise<void> {
     const s = this.socket;
     this.socket = undefined;
+    this.connected = false;
     this.health.report(this.target.id, { state: 'stopped' });
     return new Promise((res) => (s ? s.close(() => res()) : res()));
   }

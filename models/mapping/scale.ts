@@ -14,9 +14,19 @@ export interface ScaleState {
   /** Threshold re-armed (the value has fallen to `off` since the last firing). */
   armed: boolean;
   lastOutAt: number;
+  /** The last step's output, reused so a step allocates nothing (read it before the next step). */
+  out: { kind: 'value' | 'fire'; value: number };
 }
 
-export const freshState = (): ScaleState => ({ smoothed: undefined, lastAt: 0, armed: true, lastOutAt: -Infinity });
+export const freshState = (): ScaleState => ({
+  smoothed: undefined,
+  lastAt: 0,
+  armed: true,
+  lastOutAt: -Infinity,
+  out: { kind: 'value', value: 0 },
+});
+
+const NONE: Step = Object.freeze({ kind: 'none' });
 
 function curve(x: number, kind: Scale['curve']): number {
   switch (kind) {
@@ -105,8 +115,9 @@ export type Step = { kind: 'none' } | { kind: 'value'; value: number } | { kind:
  * crossing; one without emits the (smoothed) value. `trigger` sources (beats, patterns)
  * fire every time, subject only to the rate limit.
  */
+/** One input through the scale. The result is the state's own `out` (or a shared `none`): read it before the next step. */
 export function step(state: ScaleState, raw: number, at: number, s: Scale, trigger: boolean): Step {
-  if (!Number.isFinite(raw)) return { kind: 'none' };
+  if (!Number.isFinite(raw)) return NONE;
   let v = mapValue(raw, s, s.adaptive ? adaptiveRange(state, raw, at, s) : s.in);
   if (s.smoothingMs > 0 && !trigger) {
     if (state.smoothed === undefined) state.smoothed = v;
@@ -121,9 +132,9 @@ export function step(state: ScaleState, raw: number, at: number, s: Scale, trigg
   if (s.threshold) {
     if (!state.armed) {
       if (v <= s.threshold.off) state.armed = true;
-      return { kind: 'none' };
+      return NONE;
     }
-    if (v < s.threshold.on) return { kind: 'none' };
+    if (v < s.threshold.on) return NONE;
     const out = limited(state, at, s, v, 'fire');
     if (out.kind === 'fire') state.armed = false;
     return out;
@@ -132,7 +143,9 @@ export function step(state: ScaleState, raw: number, at: number, s: Scale, trigg
 }
 
 function limited(state: ScaleState, at: number, s: Scale, value: number, kind: 'fire' | 'value'): Step {
-  if (s.minIntervalMs > 0 && at - state.lastOutAt < s.minIntervalMs) return { kind: 'none' };
+  if (s.minIntervalMs > 0 && at - state.lastOutAt < s.minIntervalMs) return NONE;
   state.lastOutAt = at;
-  return { kind, value };
+  state.out.kind = kind;
+  state.out.value = value;
+  return state.out;
 }

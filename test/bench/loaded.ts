@@ -314,9 +314,27 @@ export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
   return { unloaded, loaded, clients: clientCounts, synced: synced.n };
 }
 
-/** The section's figures: `osc.loaded.*` and `loop.loaded.*` beside the same run's unloaded ones. */
+/**
+ * The section's figures: `osc.loaded.*` and `loop.loaded.*` beside the same run's unloaded ones.
+ * The daemon's process is started as the systemd unit starts it (a 2 MB young generation).
+ */
 export async function loadedSection(seconds = 20): Promise<Record<string, Figure>> {
-  const f = await loadedFigures(seconds);
+  const run = spawn(
+    process.execPath,
+    [
+      '--max-semi-space-size=2',
+      '--single-threaded-gc',
+      ...TSX,
+      join(import.meta.dirname, 'loaded-run.ts'),
+      String(seconds),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let printed = '';
+  run.stdout.on('data', (d: Buffer) => (printed += d.toString()));
+  const code = await new Promise((r) => run.once('exit', r));
+  if (code !== 0) throw new Error(`the loaded bench exited ${String(code)}`);
+  const f = JSON.parse(printed) as LoadedFigures;
   const out: Record<string, Figure> = {};
   const c = f.clients;
   const what = {

@@ -25,7 +25,7 @@ describe('daemon process', () => {
       expect(ms).toBeLessThan(15_000);
       const health = healthSchema.parse(body);
       expect(health.store?.journalMode).toBe('wal');
-      expect(health.drivers.byState.connected).toBe(31); // 24 bands + store + http + retention + pipeline + 2 models + OSC target "desk"
+      expect(health.drivers.byState.connected).toBe(32); // 24 bands + store + http + retention + pipeline + 2 models + OSC target "desk" + the lane
       await sleep(1500);
       const sentAt = performance.now();
       d.child.kill(signal);

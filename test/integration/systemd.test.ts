@@ -29,7 +29,8 @@ describe('systemd files', () => {
       'User=codance',
       'StateDirectory=codance',
       'ConfigurationDirectory=codance',
-      'ExecStart=/usr/bin/node /opt/codance/dist/daemon/cli/main.js daemon',
+      'ExecStart=/usr/bin/node --max-semi-space-size=2 --single-threaded-gc /opt/codance/dist/daemon/cli/main.js daemon',
+      'LimitNICE=-10',
     ]) {
       expect(text).toContain(line);
     }

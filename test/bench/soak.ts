@@ -1,0 +1,125 @@
+/**
+ * `npm run soak -- --minutes N [--dancers D]`: the built daemon (`npm run build` first) with D
+ * simulated dancers (200) for N minutes (30), every default rule sent to a desk on loopback,
+ * the pipeline on. Each minute: the process's RSS, the main thread's and the lane's V8 heaps
+ * (from /metrics) and CPU; at the end the RSS slope in MB/hour (least squares after the first
+ * two minutes, the warm-up). Prints one JSON object.
+ */
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLI, ROOT, freePort, tempDir } from '../helpers/daemon-process.js';
+import { round } from './figure.js';
+
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '30' }, dancers: { type: 'string', default: '200' } },
+});
+const minutes = Number(values.minutes);
+const dancers = Number(values.dancers);
+if (!(minutes >= 1) || !(dancers >= 1 && dancers <= 500)) {
+  console.error('usage: npm run soak -- --minutes N (>= 1) [--dancers D (1..500)]');
+  process.exit(2);
+}
+if (!existsSync(CLI)) {
+  console.error(`the soak runs the built daemon: run npm run build first (${CLI} is missing)`);
+  process.exit(2);
+}
+
+const desk = createSocket('udp4');
+let datagrams = 0;
+desk.on('message', () => datagrams++);
+await new Promise<void>((r) => desk.bind(0, '127.0.0.1', r));
+const dir = tempDir('codance-soak-');
+const port = await freePort();
+const config = join(dir, 'codance.yaml');
+writeFileSync(
+  config,
+  JSON.stringify({
+    http: { port },
+    store: { path: join(dir, 'codance.db') },
+    simulation: { dancers, seed: 17, bpm: 124, mood: 0.6 },
+    osc: {
+      in: { port: 0 },
+      query: { port: 0 },
+      targets: [{ name: 'desk', host: '127.0.0.1', port: desk.address().port }],
+    },
+  }),
+);
+// As the systemd unit runs it (systemd/codance.service).
+const daemon = spawn(
+  process.execPath,
+  ['--max-semi-space-size=2', '--single-threaded-gc', CLI, 'daemon', '--config', config],
+  {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
+const pid = daemon.pid!;
+const ticksPerS = 100; // USER_HZ on Linux
+const cpuTicks = (): number => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]); // utime, stime
+};
+const rssMb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
+for (let i = 0; ; i++) {
+  if ((await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok) break;
+  if (i > 300 || daemon.exitCode !== null) throw new Error('the daemon did not become healthy');
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+const perMinute: { minute: number; rssMb: number; heapMb: number; laneHeapMb: number; cpuPct: number }[] = [];
+let ticks = cpuTicks();
+let at = performance.now();
+for (let m = 1; m <= minutes; m++) {
+  await new Promise((r) => setTimeout(r, 60_000));
+  if (daemon.exitCode !== null) throw new Error(`the daemon exited (${daemon.exitCode}) in minute ${m}`);
+  const now = performance.now();
+  const t = cpuTicks();
+  perMinute.push({
+    minute: m,
+    rssMb: round(rssMb(), 1),
+    heapMb: round((await metric('codance_nodejs_heap_size_used_bytes')) / 2 ** 20, 1),
+    laneHeapMb: round((await metric('codance_lane_heap_used_bytes')) / 2 ** 20, 1),
+    cpuPct: round(((t - ticks) / ticksPerS / ((now - at) / 1000)) * 100, 1),
+  });
+  console.error(JSON.stringify(perMinute.at(-1)));
+  ticks = t;
+  at = now;
+}
+daemon.kill('SIGTERM');
+await new Promise((r) => daemon.once('exit', r));
+desk.close();
+
+/** Least-squares slope of RSS over the minutes after the warm-up, in MB per hour. */
+function slopeMbPerHour(rows: { minute: number; rssMb: number }[]): number {
+  const xs = rows.map((r) => r.minute / 60);
+  const ys = rows.map((r) => r.rssMb);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const num = xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0);
+  const den = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+const steady = perMinute.filter((r) => r.minute > 2);
+console.log(
+  JSON.stringify(
+    {
+      minutes,
+      dancers,
+      maxRssMb: Math.max(...perMinute.map((r) => r.rssMb)),
+      rssSlopeMbPerHour: round(slopeMbPerHour(steady.length >= 2 ? steady : perMinute), 2),
+      meanCpuPct: round(perMinute.reduce((a, r) => a + r.cpuPct, 0) / perMinute.length, 1),
+      datagramsPerS: round(datagrams / (minutes * 60)),
+      perMinute,
+    },
+    null,
+    2,
+  ),
+);
