@@ -67,13 +67,12 @@ export class Daemon {
       scheduleRetention({ sqlite: store.sqlite, retention: config.retention, now, health, log }, t);
 
       const hardware = await openHardware(config, core, t);
-      const { venue } = hardware;
       const room = new Room({
         ...core,
         config,
         store,
         haptics: hardware.haptics,
-        ...(venue ? { venueBpm: () => venue.crowd.bpm } : {}),
+        ...(config.simulation.dancers > 0 ? { venueBpm: () => config.simulation.bpm } : {}),
         currentEvent: () => currentEvent.get(),
       });
       store.consent.onRevoked((deviceKey) => room.engine.forget(deviceKey));

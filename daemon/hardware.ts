@@ -94,12 +94,14 @@ export function buildHardware(
   deps: InputDriverDeps,
   tap: RecordingTap | undefined,
   onClock: (e: ClockEvent) => void = () => undefined,
+  /** False where the simulated venue runs elsewhere (the daemon's real-time lane). */
+  simulate = true,
 ): Hardware {
   const inputs: Driver[] = [];
   const { port, retryMs } = config.midi.clockIn;
   if (port) inputs.push(new MidiClockInDriver({ port, retryMs }, deps.health, onClock));
   let venue: SimulatedVenueDriver | undefined;
-  if (config.simulation.dancers > 0) {
+  if (config.simulation.dancers > 0 && simulate) {
     venue = new SimulatedVenueDriver(config.simulation, deps);
     inputs.push(venue);
   }
@@ -136,7 +138,8 @@ export async function openHardware(
     announce: (d) => bus.emit('device', d),
     health,
   };
-  return buildHardware(config, deps, tap, (e) => bus.emit('clock', e));
+  // The simulated venue runs on the real-time lane's thread (daemon/lane/lane-inputs.ts).
+  return buildHardware(config, deps, tap, (e) => bus.emit('clock', e), false);
 }
 
 /** Starts every input and haptic driver; one that cannot start is logged, never keeps the rest down. */

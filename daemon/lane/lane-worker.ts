@@ -5,7 +5,6 @@
  * main thread must know (health, what was sent and how late, output records, haptic and MIDI
  * commands) goes back in messages, the frequent ones gathered into one report every 100 ms.
  */
-import { setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { PerformanceObserver, monitorEventLoopDelay, constants as perf } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -20,6 +19,8 @@ import { DmxRig } from '../room/dmx-rig.js';
 import { BeatGrid } from './beat-grid.js';
 import { OBSERVATION_SIZE, type FromLane, type LaneInit, type ToLane } from './protocol.js';
 import { SentCollector } from './sent-mirror.js';
+import { LaneInputs } from './lane-inputs.js';
+import { raisePriority } from './priority.js';
 
 const REPORT_MS = 100;
 /** Each rule's last message goes with every tenth report (the console shows it each second). */
@@ -146,6 +147,13 @@ const engine = new MappingEngine({
 engine.setRules(init.rules);
 
 const sent = new SentCollector(engine.sent);
+const inputs = new LaneInputs({
+  simulation: init.simulation,
+  health,
+  onSample: (s) => engine.onSample(s),
+  samples: (samples) => post({ t: 'samples', samples }),
+  device: (device) => post({ t: 'device', device }),
+});
 let reports = 0;
 
 function report(): void {
@@ -185,7 +193,10 @@ function handle(m: ToLane): void {
     case 'rules':
       return engine.setRules(m.rules);
     case 'forget':
+      inputs.forget(m.deviceKey);
       return engine.forget(m.deviceKey);
+    case 'consent':
+      return inputs.setConsent(m.deviceKey, m.movement, m.biometrics);
     case 'slot':
       if (m.slot === null) slots.delete(m.deviceKey);
       else slots.set(m.deviceKey, m.slot);
@@ -206,6 +217,7 @@ async function stop(): Promise<void> {
   clearInterval(reporting);
   lag.disable();
   gcWatch.disconnect();
+  await inputs.stop();
   dmx.cancelPending();
   for (const t of targets.values()) await t.stop();
   for (const o of dmx.outputs) await o.stop();
@@ -215,17 +227,7 @@ async function stop(): Promise<void> {
   port.close();
 }
 
-// Raised above the main thread's work where the process may (systemd's LimitNICE): on a busy
-// two-core box the scheduler then runs the lane first.
-let niceRaised: string | null = null;
-if (init.nice !== null)
-  try {
-    setPriority(init.nice);
-    niceRaised = `nice ${init.nice}`;
-  } catch (err) {
-    niceRaised = `nice not raised (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
-  }
-health.report('lane', { type: 'subsystem', state: 'connected', detail: niceRaised ?? 'nice unchanged' });
+health.report('lane', { type: 'subsystem', state: 'connected', detail: raisePriority(init.nice, init.fifoPriority) });
 
 port.on('message', (m: ToLane) => {
   try {
@@ -237,4 +239,5 @@ port.on('message', (m: ToLane) => {
 for (const t of targets.values()) t.start();
 for (const o of dmx.outputs) o.start(new AbortController().signal);
 const reporting = setInterval(report, REPORT_MS);
+await inputs.start(new AbortController().signal);
 post({ t: 'ready' });

@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/index.js';
 import type { MappingRule } from '../../config/mapping.js';
-import { SCALAR_SIGNALS, type Sample, type ScalarSignalSpec } from '../../config/signals.js';
+import { SCALAR_SIGNALS, type DeviceInfo, type Sample, type ScalarSignalSpec } from '../../config/signals.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
@@ -32,6 +32,9 @@ export interface LaneDeps {
   haptics: ReadonlyMap<string, HapticOutput>;
   midiOut: MidiOutDriver | undefined;
   record(row: OutputEventRow): void;
+  /** Samples and devices of the lane's own drivers, onto the main thread's bus. */
+  sample(s: Sample): void;
+  device(d: DeviceInfo): void;
   /** Each output the lane made, with its origin and when it left (wall ms). */
   observe(
     output: LaneOutput,
@@ -72,6 +75,8 @@ export class Lane {
   private rules: MappingRule[];
   private pending: Sample[] = [];
   private readonly slots = new Map<string, number | null>();
+  private readonly consent = new Map<string, number>();
+  private relaying = false;
   private readonly counters = new Map<string, { messages: number; packets: number; dropped: number }>();
   private stopping: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
@@ -95,7 +100,9 @@ export class Lane {
       haptics: [...this.deps.haptics].map(([name, h]) => [name, h.channels]),
       midi: this.deps.midiOut !== undefined,
       rules: this.rules,
+      simulation: config.simulation,
       nice: config.lane.nice,
+      fifoPriority: config.lane.fifoPriority,
     };
     const worker = startWorker(init);
     this.worker = worker;
@@ -144,6 +151,8 @@ export class Lane {
    * at the end of that callback (a microtask), before anything else the bus does with them.
    */
   onSample(s: Sample): void {
+    // The lane's own samples, back on the main thread's bus: it has them already.
+    if (this.relaying) return;
     // Only what dancer rules read: accelerometer blocks and the signals the registry maps.
     if (s.kind === 'raw' ? s.stream !== 'acc' : (SCALAR_SIGNALS[s.kind] as ScalarSignalSpec).mapping === undefined)
       return;
@@ -157,13 +166,21 @@ export class Lane {
     this.post({ t: 'samples', samples });
   };
 
-  /** The device's slot as the store gives it (after the sample went to the lane); told to the lane when it changes. */
-  learnSlot(deviceKey: string, slot: number | undefined): void {
-    const known = this.slots.get(deviceKey);
+  /**
+   * What the main thread knows of a device whose sample passed the consent gate: its slot and
+   * what its wearer allows. Told to the lane when it changes.
+   */
+  learn(deviceKey: string, slot: number | undefined, movement: boolean, biometrics: boolean): void {
     const now = slot ?? null;
-    if (known === now) return;
-    this.slots.set(deviceKey, now);
-    this.post({ t: 'slot', deviceKey, slot: now });
+    if (this.slots.get(deviceKey) !== now) {
+      this.slots.set(deviceKey, now);
+      this.post({ t: 'slot', deviceKey, slot: now });
+    }
+    const allows = (movement ? 1 : 0) + (biometrics ? 2 : 0);
+    if (this.consent.get(deviceKey) !== allows) {
+      this.consent.set(deviceKey, allows);
+      this.post({ t: 'consent', deviceKey, movement, biometrics });
+    }
   }
 
   currentEvent(id: number | null): void {
@@ -202,6 +219,7 @@ export class Lane {
   /** Forgets a dancer's device here and in the lane (a withdrawn consent). */
   forget(deviceKey: string): void {
     this.sent.forget(deviceKey);
+    this.consent.delete(deviceKey);
     this.post({ t: 'forget', deviceKey });
   }
 
@@ -223,6 +241,16 @@ export class Lane {
         return deps.health.countError(m.id, m.reason);
       case 'record':
         return deps.record(m.row);
+      case 'samples':
+        this.relaying = true;
+        try {
+          for (const s of m.samples) deps.sample(s);
+        } finally {
+          this.relaying = false;
+        }
+        return;
+      case 'device':
+        return deps.device(m.device);
       case 'haptic':
         void deps.haptics.get(m.controller)?.pulse(m.pulse);
         return;

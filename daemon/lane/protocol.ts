@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../config/index.js';
 import type { MappingRule } from '../../config/mapping.js';
-import type { Sample } from '../../config/signals.js';
+import type { DeviceInfo, Sample } from '../../config/signals.js';
 import type { HapticPulse } from '../../drivers/haptic.js';
 import type { ComponentHealth } from '../../drivers/health/registry.js';
 import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
@@ -22,8 +22,12 @@ export interface LaneInit {
   haptics: [name: string, channels: number][];
   midi: boolean;
   rules: MappingRule[];
+  /** The simulated venue runs on the lane's thread. */
+  simulation: Config['simulation'];
   /** A nice value for the lane's thread when the process may set it (see DECISIONS.md). */
   nice: number | null;
+  /** SCHED_FIFO priority for the lane's thread, when the process may set it. */
+  fifoPriority: number | null;
 }
 
 /** Main → lane. */
@@ -36,6 +40,8 @@ export type ToLane =
   | { t: 'beat'; beat: BeatEvent }
   | { t: 'rules'; rules: MappingRule[] }
   | { t: 'forget'; deviceKey: string }
+  /** What a device's wearer allows, from the main thread's consent gate. */
+  | { t: 'consent'; deviceKey: string; movement: boolean; biometrics: boolean }
   | { t: 'slot'; deviceKey: string; slot: number | null }
   | { t: 'event'; id: number | null }
   /** Starts the lane's event-loop delay histogram afresh. */
@@ -53,6 +59,9 @@ export const OBSERVATION_SIZE = 6;
 export type FromLane =
   | { t: 'ready' }
   | { t: 'stopped' }
+  /** Samples of the lane's own drivers, for the main thread's bus (store, pipeline, console). */
+  | { t: 'samples'; samples: Sample[] }
+  | { t: 'device'; device: DeviceInfo }
   | { t: 'health'; id: string; patch: Partial<Omit<ComponentHealth, 'id' | 'updatedAt'>> }
   | { t: 'error'; id: string; reason: string }
   | { t: 'record'; row: OutputEventRow }

@@ -165,6 +165,8 @@ export class Room {
         haptics: deps.haptics,
         midiOut: this.midiOut,
         record: (row: OutputEventRow) => deps.store.writeDerived({ t: 'output', row }),
+        sample: (s) => bus.emit('sample', s),
+        device: (d) => bus.emit('device', d),
         observe: (output, kind, target, origin, sentAt) => {
           observe(output, kind, origin, sentAt);
           if (target === undefined) return;
@@ -199,7 +201,15 @@ export class Room {
     const e = this.engine;
     const subscriptions = [
       bus.on('sample', (s) => e.onSample(s), { first: true }),
-      bus.on('sample', (s) => e.learnSlot(s.deviceKey, this.deps.store.slots.slotOf(s.deviceKey))),
+      bus.on('sample', (s) => {
+        const { slots, consent } = this.deps.store;
+        e.learn(
+          s.deviceKey,
+          slots.slotOf(s.deviceKey),
+          consent.movement(s.deviceKey, 0),
+          consent.biometrics(s.deviceKey, 0),
+        );
+      }),
       bus.on('inference', (row) => e.onInference(row)),
       bus.on('crowd', (row) => e.onCrowd(row)),
       bus.on('pattern', (row) => e.onPattern(row.deviceKey, row.name, row.confidence)),

@@ -31,6 +31,7 @@ describe('systemd files', () => {
       'ConfigurationDirectory=codance',
       'ExecStart=/usr/bin/node --max-semi-space-size=2 --single-threaded-gc /opt/codance/dist/daemon/cli/main.js daemon',
       'LimitNICE=-10',
+      'LimitRTPRIO=10',
     ]) {
       expect(text).toContain(line);
     }
