@@ -137,6 +137,8 @@ function configYaml(dir: string, httpPort: number, receiverPort: number): string
     http: { port: httpPort },
     store: { path: join(dir, 'box.db') },
     simulation: { dancers: DANCERS, seed: 11, bpm: 124, mood: 0.7 },
+    // The cloud listens from the loaded phase on: retry often enough to start draining at once.
+    sync: { backoff: { initialMs: 200, maxMs: 1000 } },
     osc: {
       in: { port: 0 },
       query: { port: 0 },
