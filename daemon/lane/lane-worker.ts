@@ -23,8 +23,6 @@ import { LaneInputs } from './lane-inputs.js';
 import { raisePriority } from './priority.js';
 
 const REPORT_MS = 100;
-/** Each rule's last message goes with every tenth report (the console shows it each second). */
-const RULES_EVERY = 10;
 const lag = monitorEventLoopDelay({ resolution: 1 });
 lag.enable();
 const gc: [number, number, number, number] = [0, 0, 0, 0];
@@ -154,7 +152,6 @@ const inputs = new LaneInputs({
   samples: (samples) => post({ t: 'samples', samples }),
   device: (device) => post({ t: 'device', device }),
 });
-let reports = 0;
 
 function report(): void {
   post({
@@ -162,7 +159,7 @@ function report(): void {
     observations: observed.slice(0, nObserved * OBSERVATION_SIZE),
     paths,
     unobserved,
-    sent: sent.snapshot(reports++ % RULES_EVERY === 0),
+    sent: sent.snapshot(),
     stats: engine.stats,
     counters: [...targets.values()].map((t) => t.sent),
     activeRules: engine.activeRules.map((r) => r.id),
@@ -221,7 +218,6 @@ async function stop(): Promise<void> {
   dmx.cancelPending();
   for (const t of targets.values()) await t.stop();
   for (const o of dmx.outputs) await o.stop();
-  reports = 0;
   report();
   post({ t: 'stopped' });
   port.close();

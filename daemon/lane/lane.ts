@@ -109,9 +109,16 @@ export class Lane {
     worker.on('error', (err) => {
       this.deps.health.report('lane', { type: 'subsystem', state: 'error', lastError: err.message });
     });
-    worker.on('exit', () => {
+    worker.on('exit', (code) => {
       this.worker = undefined;
       this.onStopped?.();
+      // Outputs are down until the daemon restarts: say so where the technician looks.
+      if (!this.stopping)
+        this.deps.health.report('lane', {
+          type: 'subsystem',
+          state: 'error',
+          lastError: `the real-time lane's thread exited (code ${code}); outputs stopped`,
+        });
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the real-time lane did not start')), READY_TIMEOUT_MS);

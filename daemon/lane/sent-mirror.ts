@@ -10,8 +10,8 @@ export interface SentSnapshot {
   added: [index: number, address: string, type: string, rule: string, device: string | null][];
   /** (index, value) pairs of what changed: NaN is null, booleans are 1 and 0. */
   values: Float64Array;
-  /** Every rule's last message, most recently sent first (with some reports only). */
-  rules: RuleSent[] | undefined;
+  /** Every rule's last message, most recently sent first (a few dozen rows). */
+  rules: RuleSent[];
 }
 
 /** In the lane: watches its SentValues and makes snapshots of what changed. */
@@ -48,13 +48,13 @@ export class SentCollector {
     this.slotOf[i] = ++this.nChanged;
   }
 
-  snapshot(withRules: boolean): SentSnapshot {
+  snapshot(): SentSnapshot {
     const values = this.changed.slice(0, this.nChanged * 2);
     for (let k = 0; k < this.nChanged; k++) this.slotOf[this.changed[k * 2]!] = 0;
     this.nChanged = 0;
     const added = this.added;
     this.added = [];
-    return { added, values, rules: withRules ? this.sent.rules() : undefined };
+    return { added, values, rules: this.sent.rules() };
   }
 }
 

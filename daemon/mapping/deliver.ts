@@ -7,6 +7,7 @@ import type { RuleTarget } from '../../config/mapping.js';
 import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
 import type { OutArg } from '../../drivers/osc/encode.js';
 import type { Origin } from '../../drivers/osc/osc-target.js';
+import type { MappingOutputs } from './engine.js';
 import type { Route } from './routes.js';
 import type { SentValues } from './sent-values.js';
 
@@ -23,27 +24,6 @@ export interface Delivery {
   name: string | undefined;
   origin: Origin | undefined;
   atMs: number | undefined;
-}
-
-/** One Delivery, refilled for each output: deliverOsc reads it before returning. */
-export function reusedDelivery(): (
-  value: number,
-  fire: boolean,
-  dancer: Dancer | undefined,
-  name: string | undefined,
-  origin: Origin | undefined,
-  atMs: number | undefined,
-) => Delivery {
-  const d: Delivery = { value: 0, fire: false, dancer: undefined, name: undefined, origin: undefined, atMs: undefined };
-  return (value, fire, dancer, name, origin, atMs) => {
-    d.value = value;
-    d.fire = fire;
-    d.dancer = dancer;
-    d.name = name;
-    d.origin = origin;
-    d.atMs = atMs;
-    return d;
-  };
 }
 
 export const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
@@ -116,4 +96,35 @@ export function deliverMidi(
   return t.message === 'cc'
     ? midi.cc(channel, number, clamp01(value) * 127)
     : midi.note(channel, number, clamp01(value) * 127, t.durationMs, atMs);
+}
+
+/**
+ * Pulses the rule's channels on its controller, at once or on the beat (leaving `leadMs` early
+ * so the motor is felt on it); false when the controller is not configured.
+ */
+export function deliverHaptic(
+  out: Pick<MappingOutputs, 'haptics' | 'latency' | 'now' | 'nextBeatAfter' | 'hapticLeadMs' | 'setTimeout'>,
+  t: Extract<RuleTarget, { kind: 'haptic' }>,
+  value: number,
+  origin: Origin | undefined,
+  atMs: number | undefined,
+): boolean {
+  const controller = out.haptics.get(t.controller);
+  if (!controller) return false;
+  const channels =
+    t.channels === 'all'
+      ? Array.from({ length: controller.channels }, (_, i) => i)
+      : t.channels.filter((c) => c < controller.channels);
+  // A pulse put off to the beat keeps its own copy of the origin (the sample path reuses one).
+  const from = origin && { at: origin.at, path: origin.path };
+  const pulse = (): void => {
+    for (const channel of channels)
+      void controller.pulse({ channel, pattern: t.pattern, intensity: clamp01(value), durationMs: t.durationMs });
+    if (from) out.latency('haptic', 'trigger', from, out.now());
+  };
+  const landAt = atMs ?? (t.onBeat ? out.nextBeatAfter(out.now() + out.hapticLeadMs) : undefined);
+  const delay = landAt === undefined ? 0 : landAt - out.hapticLeadMs - out.now();
+  if (delay > 1) out.setTimeout(pulse, delay);
+  else pulse();
+  return true;
 }

@@ -17,7 +17,7 @@ import { peakMovement } from '../../models/features/block-movement.js';
 import { slotSet, type SlotSet } from '../../config/slots.js';
 import type { FixtureOutputs } from '../room/dmx-rig.js';
 import { routeRules, type Route } from './routes.js';
-import { clamp01, deliverMidi, deliverOsc, reusedDelivery, type Dancer } from './deliver.js';
+import { clamp01, deliverHaptic, deliverMidi, deliverOsc, type Dancer, type Delivery } from './deliver.js';
 
 export interface MappingOutputs {
   /** Every OSC target, by name. */
@@ -124,7 +124,14 @@ export class MappingEngine {
         this.apply(r, dancer, value, origin, false);
   }
 
-  private readonly delivery = reusedDelivery();
+  private readonly delivery: Delivery = {
+    value: 0,
+    fire: false,
+    dancer: undefined,
+    name: undefined,
+    origin: undefined,
+    atMs: undefined,
+  };
   private readonly sampleOrigin: Origin = { at: 0, path: 'sample' };
   private readonly sampleDancer: Dancer = { slot: 0, deviceKey: '' };
 
@@ -225,18 +232,19 @@ export class MappingEngine {
     const fire = result.kind === 'fire';
     if (fire) this.stats.fired++;
     else this.stats.values++;
-    this.send(rule, result.value, fire, dancer, name, origin, atMs);
+    // One delivery, refilled for each output (nothing kept: deliverOsc reads it before returning).
+    const d = this.delivery;
+    d.value = result.value;
+    d.fire = fire;
+    d.dancer = dancer;
+    d.name = name;
+    d.origin = origin;
+    d.atMs = atMs;
+    this.send(rule, d);
   }
 
-  private send(
-    rule: MappingRule,
-    value: number,
-    fire: boolean,
-    dancer: Dancer | undefined,
-    name: string | undefined,
-    origin: Origin | undefined,
-    atMs: number | undefined,
-  ): void {
+  private send(rule: MappingRule, d: Delivery): void {
+    const { value, fire, dancer, name, origin, atMs } = d;
     const t = rule.target;
     switch (t.kind) {
       case 'osc':
@@ -246,7 +254,7 @@ export class MappingEngine {
           this.routes.get(rule.id) ?? [],
           this.routeNames.get(rule.id) ?? [],
           this.sent,
-          this.delivery(value, fire, dancer, name, origin, atMs),
+          d,
         );
         return;
       case 'fixture': {
@@ -262,35 +270,9 @@ export class MappingEngine {
         else if (origin) this.out.latency('midi', fire ? 'trigger' : 'continuous', origin, this.out.now());
         return;
       }
-      case 'haptic': {
-        const controller = this.out.haptics.get(t.controller);
-        if (!controller) {
-          this.stats.dropped++;
-          return;
-        }
-        const channels =
-          t.channels === 'all'
-            ? Array.from({ length: controller.channels }, (_, i) => i)
-            : t.channels.filter((c) => c < controller.channels);
-        // A pulse put off to the beat keeps its own copy of the origin (the sample path reuses one).
-        const from = origin && { at: origin.at, path: origin.path };
-        const pulse = (): void => {
-          for (const channel of channels)
-            void controller.pulse({
-              channel,
-              pattern: t.pattern,
-              intensity: clamp01(value > 1 ? 1 : value),
-              durationMs: t.durationMs,
-            });
-          if (from) this.out.latency('haptic', 'trigger', from, this.out.now());
-        };
-        // On the beat: the cue leaves `leadMs` early so the motor is felt on it.
-        const landAt = atMs ?? (t.onBeat ? this.out.nextBeatAfter(this.out.now() + this.out.hapticLeadMs) : undefined);
-        const delay = landAt === undefined ? 0 : landAt - this.out.hapticLeadMs - this.out.now();
-        if (delay > 1) this.out.setTimeout(pulse, delay);
-        else pulse();
+      case 'haptic':
+        if (!deliverHaptic(this.out, t, value, origin, atMs)) this.stats.dropped++;
         return;
-      }
       case 'sound':
       case 'visualization':
         this.out.record({
