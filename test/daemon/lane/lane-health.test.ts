@@ -34,7 +34,7 @@ describe('the real-time lane in /health', () => {
       await daemon.stop();
     };
     const lane = async () => {
-      const body = (await (await fetch(`http://127.0.0.1:${port}/health`)).json());
+      const body = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
       return JSON.stringify(body).match(/\{[^{}]*"id":"lane"[^{}]*\}/)?.[0] ?? '';
     };
     const health = async () =>
