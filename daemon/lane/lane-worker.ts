@@ -153,6 +153,8 @@ const inputs = new LaneInputs({
   device: (device) => post({ t: 'device', device }),
 });
 
+let forgot: string[] = [];
+
 function report(): void {
   post({
     t: 'report',
@@ -160,6 +162,7 @@ function report(): void {
     paths,
     unobserved,
     sent: sent.snapshot(),
+    forgot,
     stats: engine.stats,
     counters: [...targets.values()].map((t) => t.sent),
     activeRules: engine.activeRules.map((r) => r.id),
@@ -169,6 +172,7 @@ function report(): void {
   });
   nObserved = 0;
   unobserved = 0;
+  forgot = [];
 }
 
 function handle(m: ToLane): void {
@@ -191,6 +195,7 @@ function handle(m: ToLane): void {
       return engine.setRules(m.rules);
     case 'forget':
       inputs.forget(m.deviceKey);
+      forgot.push(m.deviceKey);
       return engine.forget(m.deviceKey);
     case 'consent':
       return inputs.setConsent(m.deviceKey, m.movement, m.biometrics);

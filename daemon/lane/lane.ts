@@ -77,6 +77,8 @@ export class Lane {
   private readonly slots = new Map<string, number | null>();
   private readonly consent = new Map<string, number>();
   private relaying = false;
+  /** Devices forgotten here that the lane has not yet said it forgot. */
+  private readonly forgotten = new Set<string>();
   private readonly counters = new Map<string, { messages: number; packets: number; dropped: number }>();
   private stopping: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
@@ -227,6 +229,7 @@ export class Lane {
   forget(deviceKey: string): void {
     this.sent.forget(deviceKey);
     this.consent.delete(deviceKey);
+    this.forgotten.add(deviceKey);
     this.post({ t: 'forget', deviceKey });
   }
 
@@ -277,7 +280,9 @@ export class Lane {
             o[i + 5]!,
           );
         if (m.unobserved > 0) deps.health.countError('lane', 'unobserved');
-        this.mirror.apply(m.sent);
+        // A report the lane made before it forgot a device may still carry that device's values.
+        this.mirror.apply(m.sent, this.forgotten);
+        for (const key of m.forgot) this.forgotten.delete(key);
         this.stats = m.stats;
         this.lag = { p50: m.lag[0], p99: m.lag[1], max: m.lag[2] };
         this.gc = { minor: m.gc[0], minorMaxMs: m.gc[1], major: m.gc[2], majorMaxMs: m.gc[3] };

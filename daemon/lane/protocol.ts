@@ -76,6 +76,8 @@ export type FromLane =
       unobserved: number;
       /** What was sent since the last report (OSCQuery values, LISTEN and the console read it). */
       sent: SentSnapshot;
+      /** Devices the lane has forgotten since the last report: later reports hold nothing of theirs from before. */
+      forgot: string[];
       stats: MappingStats;
       /** Each OSC target's counters, in `targets` order. */
       counters: { messages: number; packets: number; dropped: number }[];

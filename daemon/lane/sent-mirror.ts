@@ -70,12 +70,13 @@ export class SentMirror {
 
   constructor(private readonly sent: SentValues) {}
 
-  apply(s: SentSnapshot): void {
+  /** `skipDevices`: devices whose values are not taken (forgotten since the lane made the snapshot). */
+  apply(s: SentSnapshot, skipDevices: ReadonlySet<string> = new Set()): void {
     for (const [i, address, type, rule, device] of s.added) this.known[i] = { address, type, rule, device };
     const changes: [string, SentAddress][] = [];
     for (let k = 0; k < s.values.length; k += 2) {
       const meta = this.known[s.values[k]!];
-      if (!meta) continue;
+      if (!meta || (meta.device !== null && skipDevices.has(meta.device))) continue;
       const raw = s.values[k + 1]!;
       const value = Number.isNaN(raw) ? null : meta.type === 'T' || meta.type === 'F' ? raw === 1 : raw;
       changes.push([

@@ -54,6 +54,18 @@ describe('SentCollector and SentMirror', () => {
     expect(cloned(collector.snapshot()).values.length).toBe(0);
   });
 
+  it('takes nothing of a device forgotten since the lane made the snapshot', () => {
+    const lane = new SentValues(() => 0);
+    const collector = new SentCollector(lane);
+    const main = new SentValues(() => 0);
+    const mirror = new SentMirror(main);
+    lane.record('dancer-hr', ['desk'], '/d/1/hr', 'f', 0.4, false, 'band-1');
+    lane.record('dancer-hr', ['desk'], '/d/2/hr', 'f', 0.6, false, 'band-2');
+    mirror.apply(cloned(collector.snapshot()), new Set(['band-1']));
+    expect(main.addresses().has('/d/1/hr')).toBe(false);
+    expect(main.addresses().get('/d/2/hr')?.value).toBe(0.6);
+  });
+
   it('keeps up with many addresses between two reports', () => {
     const lane = new SentValues(() => 0);
     const collector = new SentCollector(lane);
