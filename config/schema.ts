@@ -15,6 +15,7 @@ import { oscSchema, oscTargetSchema } from './osc.js';
 import { dmxSchema } from './dmx.js';
 import { slotRanges } from './slots.js';
 import { authSchema, httpSchema } from './http.js';
+import { laneSchema } from './lane.js';
 import { pipelineSchema } from './pipeline.js';
 import { RAW_STREAMS, rawStreams, type RawStream } from './signals.js';
 
@@ -165,31 +166,7 @@ export const configSchema = z
       })
       .prefault({}),
     pipeline: pipelineSchema,
-    lane: z
-      .strictObject({
-        nice: z
-          .number()
-          .int()
-          .min(-20)
-          .max(19)
-          .nullable()
-          .default(-10)
-          .describe(
-            "Nice value of the real-time lane's thread (mapping and OSC/DMX sending), below the rest of the box; needs systemd's LimitNICE (the unit sets it) or CAP_SYS_NICE, else it stays at the process's. null = leave it.",
-          ),
-        fifoPriority: z
-          .number()
-          .int()
-          .min(1)
-          .max(99)
-          .nullable()
-          .default(10)
-          .describe(
-            "SCHED_FIFO priority of the lane's thread (set with chrt), so a busy box never makes it wait for a CPU; needs systemd's LimitRTPRIO (the unit sets it) or CAP_SYS_NICE, else the lane keeps its nice value. null = do not ask.",
-          ),
-      })
-      .prefault({})
-      .describe('The real-time lane: the thread that turns samples into datagrams (daemon/lane/README.md).'),
+    lane: laneSchema,
     retention: z
       .strictObject({
         everyMinutes: z.number().int().min(1).max(10_080).default(60).describe('How often expired rows are deleted.'),

@@ -61,7 +61,6 @@ interface Pending {
   /** When it was last set. */
   at: number;
 }
-
 const REFRESH_MS = 1000;
 /** A held value is resent every tick for this long after its last sample; after that only with the refresh. */
 const HOLD_MS = 5000;
