@@ -28,4 +28,21 @@ describe('bus', () => {
     expect(seen).toEqual(['x']);
     expect(errors).toEqual(['other: boom']);
   });
+
+  it('runs `first` handlers at once, and the others of a deferred event after the emitting code, guarded alike', async () => {
+    const bus = new Bus<Events>(() => undefined, { defer: ['tick'] });
+    const seen: string[] = [];
+    bus.on('tick', (n) => seen.push(`store ${n}`));
+    bus.on('tick', (n) => seen.push(`lane ${n}`), { first: true });
+    bus.on('other', (s) => seen.push(`other ${s}`));
+    bus.guard('tick', (n) => n !== 2);
+    // A driver's callback: three samples, then its own code goes on.
+    for (const n of [1, 2, 3]) bus.emit('tick', n);
+    bus.emit('other', 'now');
+    seen.push('callback done');
+    expect(seen).toEqual(['lane 1', 'lane 3', 'other now', 'callback done']);
+    await new Promise((r) => setImmediate(r));
+    expect(seen.slice(4)).toEqual(['store 1', 'store 3']);
+    expect(bus.listenerCount('tick')).toBe(2);
+  });
 });
