@@ -1,7 +1,8 @@
 /**
- * Builds the box's hardware side from the configuration: input drivers (simulated venue, BLE
- * wearables, replays) and haptic outputs (serial, Firmata, simulated), all behind the driver
- * contract. Simulation only ever runs because the configuration asks for it.
+ * Builds the box's hardware side from the configuration: input drivers (BLE wearables, replays,
+ * MIDI clock in) and haptic outputs (serial, Firmata, simulated), all behind the driver
+ * contract. The simulated venue runs on the real-time lane (daemon/lane/lane-inputs.ts), and
+ * only ever because the configuration asks for it.
  */
 import type { Config, HapticControllerConfig, ReplaySource } from '../config/index.js';
 import { BleWearableDriver } from '../drivers/ble/ble-driver.js';
@@ -15,7 +16,6 @@ import { RecordingReplayDriver } from '../drivers/replay/recording-replay-driver
 import { Recorder, type RecordingTap } from '../drivers/replay/recording.js';
 import { SerialHapticDriver } from '../drivers/serial/serial-haptic-driver.js';
 import { SimulatedHapticController, simulatedSerial } from '../drivers/serial/simulated-controller.js';
-import { SimulatedVenueDriver } from '../drivers/sim/venue-driver.js';
 import { MidiClockInDriver } from '../drivers/midi/clock-in-driver.js';
 import type { ClockEvent } from '../drivers/midi/clock-tracker.js';
 import type { Bus } from './bus.js';
@@ -25,8 +25,6 @@ import type { Logger } from './logger.js';
 export interface Hardware {
   inputs: Driver[];
   haptics: Map<string, HapticOutput>;
-  /** The simulated venue, when configured: its tempo and mood can be changed live. */
-  venue: SimulatedVenueDriver | undefined;
 }
 
 function bleOptions(config: Config) {
@@ -94,23 +92,16 @@ export function buildHardware(
   deps: InputDriverDeps,
   tap: RecordingTap | undefined,
   onClock: (e: ClockEvent) => void = () => undefined,
-  /** False where the simulated venue runs elsewhere (the daemon's real-time lane). */
-  simulate = true,
 ): Hardware {
   const inputs: Driver[] = [];
   const { port, retryMs } = config.midi.clockIn;
   if (port) inputs.push(new MidiClockInDriver({ port, retryMs }, deps.health, onClock));
-  let venue: SimulatedVenueDriver | undefined;
-  if (config.simulation.dancers > 0 && simulate) {
-    venue = new SimulatedVenueDriver(config.simulation, deps);
-    inputs.push(venue);
-  }
   if (config.ble.enabled)
     inputs.push(new BleWearableDriver(bleOptions(config), deps, radiosFromConfig(config.ble), tap));
   for (const source of config.replay.sources) inputs.push(replayDriver(source, config, deps, tap));
   const haptics = new Map<string, HapticOutput>();
   for (const c of config.haptics.controllers) haptics.set(c.name, hapticOutput(c, config, deps.health, tap));
-  return { inputs, haptics, venue };
+  return { inputs, haptics };
 }
 
 /**
@@ -138,8 +129,7 @@ export async function openHardware(
     announce: (d) => bus.emit('device', d),
     health,
   };
-  // The simulated venue runs on the real-time lane's thread (daemon/lane/lane-inputs.ts).
-  return buildHardware(config, deps, tap, (e) => bus.emit('clock', e), false);
+  return buildHardware(config, deps, tap, (e) => bus.emit('clock', e));
 }
 
 /** Starts every input and haptic driver; one that cannot start is logged, never keeps the rest down. */

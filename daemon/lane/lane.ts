@@ -8,14 +8,14 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/index.js';
 import type { MappingRule } from '../../config/mapping.js';
-import { SCALAR_SIGNALS, type DeviceInfo, type Sample, type ScalarSignalSpec } from '../../config/signals.js';
+import type { DeviceInfo, Sample } from '../../config/signals.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
 import type { Origin } from '../../drivers/osc/osc-target.js';
 import type { CrowdRow, InferenceRow, OutputEventRow } from '../bus-events.js';
 import type { BeatEvent } from '../clock/music-clock.js';
-import type { MappingStats } from '../mapping/engine.js';
+import { dancerSignal, type MappingStats } from '../mapping/engine.js';
 import { SentValues } from '../mapping/sent-values.js';
 import { SentMirror } from './sent-mirror.js';
 import { OBSERVATION_SIZE, type FromLane, type LaneInit, type ToLane } from './protocol.js';
@@ -163,8 +163,7 @@ export class Lane {
     // The lane's own samples, back on the main thread's bus: it has them already.
     if (this.relaying) return;
     // Only what dancer rules read: accelerometer blocks and the signals the registry maps.
-    if (s.kind === 'raw' ? s.stream !== 'acc' : (SCALAR_SIGNALS[s.kind] as ScalarSignalSpec).mapping === undefined)
-      return;
+    if (dancerSignal(s) === undefined) return;
     if (this.pending.length === 0) queueMicrotask(this.flush);
     this.pending.push(s);
   }

@@ -41,6 +41,12 @@ export interface MappingOutputs {
   latency(output: 'osc' | 'midi' | 'haptic', kind: 'trigger' | 'continuous', origin: Origin, sentAt: number): void;
 }
 
+/** The dancer signal a sample feeds, if any: movement from 3-axis accelerometer blocks, else the registry's mapping. */
+export function dancerSignal(s: Sample): string | undefined {
+  if (s.kind === 'raw') return s.stream === 'acc' && s.channels === 3 ? 'movement' : undefined;
+  return (SCALAR_SIGNALS[s.kind] as ScalarSignalSpec).mapping;
+}
+
 export interface MappingStats {
   fired: number;
   values: number;
@@ -99,17 +105,9 @@ export class MappingEngine {
   onSample(s: Sample, arrivedAt = s.arrivedAt ?? this.out.now()): void {
     const rules = this.byKind.get('dancer');
     if (!rules) return;
-    let signal: string | undefined;
-    let value: number;
-    if (s.kind === 'raw') {
-      if (s.stream !== 'acc' || s.channels !== 3) return;
-      signal = 'movement';
-      value = peakMovement(s.values);
-    } else {
-      signal = (SCALAR_SIGNALS[s.kind] as ScalarSignalSpec).mapping;
-      if (signal === undefined) return;
-      value = valueOf(s);
-    }
+    const signal = dancerSignal(s);
+    if (signal === undefined) return;
+    const value = s.kind === 'raw' ? peakMovement(s.values) : valueOf(s);
     const slot = this.out.slotOf(s.deviceKey);
     if (slot === undefined) return;
     // The per-sample path allocates nothing: one origin and one dancer, reused (every output
