@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { HealthRegistry } from '../../../drivers/health/registry.js';
 import { ManualTime } from '../../helpers/manual-time.js';
-import { capturingTarget as target } from '../../helpers/osc-capture.js';
+import { TARGET_OPTIONS, capturingTarget as target } from '../../helpers/osc-capture.js';
+import type { OutArg } from '../../../drivers/osc/encode.js';
+import { OscTarget } from '../../../drivers/osc/osc-target.js';
 
 describe('a target that holds its values', () => {
   it('resends every held value at its rate between samples, and shares a short budget round-robin', () => {
@@ -52,5 +54,26 @@ describe('beat-timed DMX over OSC', () => {
     const [frame] = messages();
     expect(frame?.address).toBe('/dmx/universe/1');
     expect((frame?.args[0] as { value: Uint8Array }).value[4]).toBe(255);
+  });
+});
+
+describe('the message budget', () => {
+  it('keeps within its message budget: triggers over it are dropped and counted', () => {
+    const time = new ManualTime();
+    const health = new HealthRegistry();
+    let sent = 0;
+    const target = new OscTarget(
+      { ...TARGET_OPTIONS, rateHz: 30, maxMessagesPerS: 10 },
+      { send: () => (sent++, true), start: () => undefined, stop: () => Promise.resolve() },
+      health,
+      time,
+    );
+    const arg: OutArg = { type: 'f', value: 1 };
+    const accepted = Array.from({ length: 25 }, () => target.trigger('/t', [arg])).filter(Boolean).length;
+    expect(accepted).toBe(10);
+    expect(health.get('osc:t')?.errors).toEqual({ rate_limited: 15 });
+    time.advance(500);
+    expect(target.trigger('/t', [arg])).toBe(true);
+    expect(sent).toBe(11);
   });
 });
