@@ -5,6 +5,7 @@
  * `npm run bench -- SECTION...` runs only those sections (store, api, parsers, pipeline,
  * outputs, loaded, dmx, ble, choreo, pages, sync).
  */
+import { scratchRootForScript } from '../helpers/scratch-root.js';
 import { apiPaging, rawPaging, setupApi } from './api.js';
 import { imuIngest, rawIngest, refusingDisk, storeIngest } from './store-ingest.js';
 import { batchLatencyMs, models, rssAfterTenMinutes, sustained } from './pipeline.js';
@@ -17,6 +18,8 @@ import { pageFigures } from './pages.js';
 import { round, type Figure } from './figure.js';
 import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 import { bleRadioFigures } from './ble-radios.js';
+
+scratchRootForScript('codance-bench-run-');
 
 const RUNS = 3;
 const N = 100_000;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI, ROOT, freePort, tempDir } from '../helpers/daemon-process.js';
 import { round } from './figure.js';
+import { scratchRootForScript } from '../helpers/scratch-root.js';
 
 const { values } = parseArgs({
   options: { minutes: { type: 'string', default: '30' }, dancers: { type: 'string', default: '200' } },
@@ -27,6 +28,7 @@ if (!existsSync(CLI)) {
   process.exit(2);
 }
 
+scratchRootForScript('codance-soak-run-');
 const desk = createSocket('udp4');
 let datagrams = 0;
 desk.on('message', () => datagrams++);
