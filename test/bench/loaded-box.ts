@@ -15,14 +15,14 @@ export const TSX = ['--import', 'tsx'];
 export const USER = { username: 'bench', password: 'bench password 1' };
 
 /**
- * A tsx child. `desk`: the receiver, which stands for a desk on its own machine: SCHED_FIFO
- * where this process may (root), so its own wake-up on this shared two-core box is not what is
- * measured.
+ * A tsx child, at SCHED_FIFO `fifo` where this process may (root): the receiver (20) stands for
+ * a desk on its own machine, so its own wake-up on this shared two-core box is not what is
+ * measured; the floor sender (10) runs at the lane's priority.
  */
-export function child(args: string[], desk = false): { proc: ChildProcess; next: () => Promise<string> } {
-  const rt = desk && process.getuid?.() === 0;
+export function child(args: string[], fifo?: number): { proc: ChildProcess; next: () => Promise<string> } {
+  const rt = fifo !== undefined && process.getuid?.() === 0;
   const cmd = rt ? 'chrt' : process.execPath;
-  const argv = rt ? ['--fifo', '20', process.execPath, ...TSX, ...args] : [...TSX, ...args];
+  const argv = rt ? ['--fifo', String(fifo), process.execPath, ...TSX, ...args] : [...TSX, ...args];
   const proc = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
   let buf = '';
   const waiting: ((line: string) => void)[] = [];

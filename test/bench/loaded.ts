@@ -6,7 +6,6 @@
  * process). A receiver process stamps each datagram with CLOCK_MONOTONIC; triggers are matched
  * to their samples' driver stamps (`Sample.arrivedAt`) in send order.
  */
-import { spawn } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
 import { loadavg } from 'node:os';
@@ -19,8 +18,8 @@ import { createLogger } from '../../daemon/logger.js';
 import { preciseNow } from '../../drivers/precise-timer.js';
 import { dataFile } from '../helpers/data.js';
 import { freePort, tempDir } from '../helpers/daemon-process.js';
-import { DANCERS, STREAM_HZ, TSX, USER, child, configYaml, prepareBox } from './loaded-box.js';
-import { monoMs, pct, round, type Figure } from './figure.js';
+import { STREAM_HZ, USER, child, configYaml, prepareBox } from './loaded-box.js';
+import { monoMs, pct } from './figure.js';
 
 export interface PhaseFigures {
   triggers: number;
@@ -43,6 +42,8 @@ export interface PhaseFigures {
   gcMajorCount: number;
   gcMajorMaxMs: number;
   load1: number;
+  /** The machine's floor in the same phase: a bare sender at the lane's priority (floor-sender.ts). */
+  floor: { p50: number; p99: number; max: number; jitterP99: number };
 }
 
 export interface LoadedFigures {
@@ -82,13 +83,21 @@ class Phase {
     this.observer.disconnect();
   }
 
-  figures(arrivals: Record<string, number[]>, hits: [number, number, number][]): PhaseFigures {
+  figures(
+    arrivals: Record<string, number[]>,
+    hits: [number, number, number][],
+    floorHits: [number, number][],
+  ): PhaseFigures {
     const inPhase = (t: number) => t >= this.from && t <= this.to;
     const mine = hits.filter(([sentAt]) => inPhase(sentAt));
     const latencies = mine.map(([, l]) => l);
     const toSocket = mine.map(([, , s]) => s);
-    const level = (arrivals['/bench/stream'] ?? []).filter((t) => t > this.from + 1000 && t < this.to - 200);
-    const dev = level.slice(1).map((t, i) => Math.abs(t - level[i]! - 1000 / STREAM_HZ));
+    const jitter = (address: string): number[] => {
+      const at = (arrivals[address] ?? []).filter((t) => t > this.from + 1000 && t < this.to - 200);
+      return at.slice(1).map((t, i) => Math.abs(t - at[i]! - 1000 / STREAM_HZ));
+    };
+    const dev = jitter('/bench/stream');
+    const floor = floorHits.filter(([sentAt]) => inPhase(sentAt)).map(([, l]) => l);
     return {
       triggers: latencies.length,
       p50: pct(latencies, 50),
@@ -107,14 +116,22 @@ class Phase {
       gcMajorCount: this.gc.major.length,
       gcMajorMaxMs: Math.max(0, ...this.gc.major),
       load1: 0,
+      floor: {
+        p50: pct(floor, 50),
+        p99: pct(floor, 99),
+        max: Math.max(...floor),
+        jitterP99: pct(jitter('/bench/floor'), 99),
+      },
     };
   }
 }
 
 export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
   const dir = tempDir('codance-loaded-');
-  const receiver = child([join(import.meta.dirname, 'udp-receiver.ts')], true);
+  const receiver = child([join(import.meta.dirname, 'udp-receiver.ts')], 20);
   const receiverPort = Number(await receiver.next());
+  const floor = child([join(import.meta.dirname, 'floor-sender.ts'), String(receiverPort)], 10);
+  await floor.next();
   const httpPort = await freePort();
   const configFile = configYaml(dir, httpPort, receiverPort);
   const { boxId, eventId } = await prepareBox(dir, configFile);
@@ -180,6 +197,8 @@ export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
   abort.abort();
   await daemon.stop();
   cloud.proc.stdin!.end();
+  floor.proc.stdin!.end();
+  const floorSent = JSON.parse(await floor.next()) as number[];
   receiver.proc.stdin!.end();
   const arrivals = JSON.parse(await receiver.next()) as Record<string, number[]>;
   await new Promise((r) => (cloud.proc.exitCode === null ? cloud.proc.once('exit', r) : r(undefined)));
@@ -194,83 +213,13 @@ export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
     .sort((a, b) => a - b);
   if (got.length !== sent.length) throw new Error(`${sent.length} hits sent, ${got.length} received`);
   const hits: [number, number, number][] = sent.map((s, i) => [s, got[i]! - origins[i]!, s - origins[i]!]);
-  const [unloaded, loaded] = phases.map((p, i) => ({ ...p.figures(arrivals, hits), load1: load1[i]! })) as [
+  const floorGot = arrivals['/bench/floor'] ?? [];
+  if (floorGot.length !== floorSent.length)
+    throw new Error(`${floorSent.length} floor datagrams sent, ${floorGot.length} received`);
+  const floorHits: [number, number][] = floorSent.map((s, i) => [s, floorGot[i]! - s]);
+  const [unloaded, loaded] = phases.map((p, i) => ({ ...p.figures(arrivals, hits, floorHits), load1: load1[i]! })) as [
     PhaseFigures,
     PhaseFigures,
   ];
   return { unloaded, loaded, clients: clientCounts, synced: synced.n };
-}
-
-/**
- * The section's figures: `osc.loaded.*` and `loop.loaded.*` beside the same run's unloaded ones.
- * The daemon's process is started as the systemd unit starts it (a 2 MB young generation).
- */
-export async function loadedSection(seconds = 20): Promise<Record<string, Figure>> {
-  const run = spawn(
-    process.execPath,
-    [
-      '--max-semi-space-size=2',
-      '--single-threaded-gc',
-      ...TSX,
-      join(import.meta.dirname, 'loaded-run.ts'),
-      String(seconds),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let printed = '';
-  run.stdout.on('data', (d: Buffer) => (printed += d.toString()));
-  const code = await new Promise((r) => run.once('exit', r));
-  if (code !== 0) throw new Error(`the loaded bench exited ${String(code)}`);
-  const f = JSON.parse(printed) as LoadedFigures;
-  const out: Record<string, Figure> = {};
-  const c = f.clients;
-  const what = {
-    unloaded: `${DANCERS} dancers alone (load1 ${round(f.unloaded.load1, 2)})`,
-    loaded: `${DANCERS} dancers + API 50 req/s (${c['pages'] ?? 0} pages) + 2 console streams + ${c['songs'] ?? 0} songs analysed + sync drain (${f.synced} records in the cloud) (load1 ${round(f.loaded.load1, 2)})`,
-  };
-  for (const phase of ['unloaded', 'loaded'] as const) {
-    const p = f[phase];
-    out[`osc.${phase}.trigger_latency_p50_ms`] = {
-      value: round(p.p50, 3),
-      unit: `ms from the driver's stamp to the datagram at another process, ${p.triggers} triggers; ${what[phase]}`,
-    };
-    out[`osc.${phase}.trigger_latency_p99_ms`] = { value: round(p.p99, 3), unit: 'ms, p99' };
-    out[`osc.${phase}.trigger_latency_max_ms`] = { value: round(p.max, 3), unit: 'ms, max' };
-    out[`osc.${phase}.trigger_to_socket_p99_ms`] = {
-      value: round(p.toSocketP99, 3),
-      unit: "ms, p99 of the part inside the box: the driver's stamp to the datagram handed to the socket",
-    };
-    out[`osc.${phase}.stream60_jitter_p99_ms`] = {
-      value: round(p.jitterP99, 3),
-      unit: 'ms |interval − 16.67 ms| p99 of the 60 Hz target at the receiver',
-    };
-    out[`osc.${phase}.stream60_jitter_max_ms`] = { value: round(p.jitterMax, 3), unit: 'ms, max' };
-    out[`loop.${phase}.lag_p99_ms`] = {
-      value: round(p.loopLagP99, 3),
-      unit: "ms, event-loop delay p99 of the real-time lane's thread",
-    };
-    out[`loop.${phase}.lag_max_ms`] = { value: round(p.loopLagMax, 3), unit: 'ms, max' };
-    out[`loop.${phase}.main_lag_p99_ms`] = {
-      value: round(p.mainLagP99, 3),
-      unit: 'ms, event-loop delay p99 of the main thread (drivers, store, pipeline, API)',
-    };
-    out[`loop.${phase}.main_lag_max_ms`] = { value: round(p.mainLagMax, 3), unit: 'ms, max' };
-    out[`gc.${phase}.lane_minor_max_ms`] = {
-      value: round(p.laneGc.minorMaxMs, 3),
-      unit: `ms, the lane's longest minor GC (${p.laneGc.minor} in the phase)`,
-    };
-    out[`gc.${phase}.lane_major_max_ms`] = {
-      value: round(p.laneGc.majorMaxMs, 3),
-      unit: `ms, the lane's longest major GC (${p.laneGc.major} in the phase)`,
-    };
-    out[`gc.${phase}.minor_max_ms`] = {
-      value: round(p.gcMinorMaxMs, 3),
-      unit: `ms, the main thread's longest minor GC (${p.gcMinorCount} in the phase)`,
-    };
-    out[`gc.${phase}.major_max_ms`] = {
-      value: round(p.gcMajorMaxMs, 3),
-      unit: `ms, the main thread's longest major GC (${p.gcMajorCount} in the phase)`,
-    };
-  }
-  return out;
 }

@@ -11,7 +11,7 @@ import { imuIngest, rawIngest, refusingDisk, storeIngest } from './store-ingest.
 import { batchLatencyMs, models, rssAfterTenMinutes, sustained } from './pipeline.js';
 import { outputLatency } from './outputs.js';
 import { dmxBeatFigures } from './dmx.js';
-import { loadedSection } from './loaded.js';
+import { loadedSection } from './loaded-section.js';
 import { syncFigures } from './sync.js';
 import { choreographyFigures } from './choreography.js';
 import { pageFigures } from './pages.js';

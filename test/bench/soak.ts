@@ -1,8 +1,9 @@
 /**
  * `npm run soak -- --minutes N [--dancers D]`: the built daemon (`npm run build` first) with D
  * simulated dancers (200) for N minutes (30), every default rule sent to a desk on loopback,
- * the pipeline on. Each minute: the process's RSS, the main thread's and the lane's V8 heaps
- * (from /metrics) and CPU; at the end the RSS slope in MB/hour (least squares after the first
+ * the pipeline on. Each minute: the process's RSS (and its anonymous, file-backed and shared
+ * parts), the main thread's and the lane's V8 heaps (from /metrics) and CPU; at the end the
+ * slopes in MB/hour (least squares after the first
  * two minutes, the warm-up). Prints one JSON object.
  */
 import { spawn } from 'node:child_process';
@@ -64,6 +65,16 @@ const cpuTicks = (): number => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(f[11]) + Number(f[12]); // utime, stime
 };
+/** Where the RSS lives: anonymous memory (malloc, V8), file-backed pages (code, libraries), shared (SQLite's -shm). */
+function rollupMb(): { anonMb: number; fileMb: number; shmemMb: number } {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    anonMb: round(kb('Pss_Anon') / 1024, 1),
+    fileMb: round(kb('Pss_File') / 1024, 1),
+    shmemMb: round(kb('Pss_Shmem') / 1024, 1),
+  };
+}
 const rssMb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -76,7 +87,16 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 
-const perMinute: { minute: number; rssMb: number; heapMb: number; laneHeapMb: number; cpuPct: number }[] = [];
+const perMinute: {
+  minute: number;
+  rssMb: number;
+  anonMb: number;
+  fileMb: number;
+  shmemMb: number;
+  heapMb: number;
+  laneHeapMb: number;
+  cpuPct: number;
+}[] = [];
 let ticks = cpuTicks();
 let at = performance.now();
 for (let m = 1; m <= minutes; m++) {
@@ -87,6 +107,7 @@ for (let m = 1; m <= minutes; m++) {
   perMinute.push({
     minute: m,
     rssMb: round(rssMb(), 1),
+    ...rollupMb(),
     heapMb: round((await metric('codance_nodejs_heap_size_used_bytes')) / 2 ** 20, 1),
     laneHeapMb: round((await metric('codance_lane_heap_used_bytes')) / 2 ** 20, 1),
     cpuPct: round(((t - ticks) / ticksPerS / ((now - at) / 1000)) * 100, 1),
@@ -99,24 +120,27 @@ daemon.kill('SIGTERM');
 await new Promise((r) => daemon.once('exit', r));
 desk.close();
 
-/** Least-squares slope of RSS over the minutes after the warm-up, in MB per hour. */
-function slopeMbPerHour(rows: { minute: number; rssMb: number }[]): number {
+/** Least-squares slope of one figure over the minutes after the warm-up, in MB per hour. */
+function slopeMbPerHour(key: 'rssMb' | 'anonMb' | 'fileMb'): number {
+  const steady = perMinute.filter((r) => r.minute > 2);
+  const rows = steady.length >= 2 ? steady : perMinute;
   const xs = rows.map((r) => r.minute / 60);
-  const ys = rows.map((r) => r.rssMb);
+  const ys = rows.map((r) => r[key]);
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
   const my = ys.reduce((a, b) => a + b, 0) / ys.length;
   const num = xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0);
   const den = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
-  return den === 0 ? 0 : num / den;
+  return den === 0 ? 0 : round(num / den, 2);
 }
-const steady = perMinute.filter((r) => r.minute > 2);
 console.log(
   JSON.stringify(
     {
       minutes,
       dancers,
       maxRssMb: Math.max(...perMinute.map((r) => r.rssMb)),
-      rssSlopeMbPerHour: round(slopeMbPerHour(steady.length >= 2 ? steady : perMinute), 2),
+      rssSlopeMbPerHour: slopeMbPerHour('rssMb'),
+      anonSlopeMbPerHour: slopeMbPerHour('anonMb'),
+      fileSlopeMbPerHour: slopeMbPerHour('fileMb'),
       meanCpuPct: round(perMinute.reduce((a, r) => a + r.cpuPct, 0) / perMinute.length, 1),
       datagramsPerS: round(datagrams / (minutes * 60)),
       perMinute,
