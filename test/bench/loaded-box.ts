@@ -15,9 +15,10 @@ export const TSX = ['--import', 'tsx'];
 export const USER = { username: 'bench', password: 'bench password 1' };
 
 /**
- * A tsx child, at SCHED_FIFO `fifo` where this process may (root): the receiver (20) stands for
- * a desk on its own machine, so its own wake-up on this shared two-core box is not what is
- * measured; the floor sender (10) runs at the lane's priority.
+ * A tsx child, at SCHED_FIFO `fifo` where this process may (root): the measuring receiver (20)
+ * stands for a desk on its own machine, so its own wake-up on this shared two-core box is not
+ * what is measured (it takes only the measured addresses, so it is light); the floor sender
+ * (10) runs at the lane's priority.
  */
 export function child(args: string[], fifo?: number): { proc: ChildProcess; next: () => Promise<string> } {
   const rt = fifo !== undefined && process.getuid?.() === 0;
@@ -85,9 +86,10 @@ export async function prepareBox(dir: string, configFile: string): Promise<{ box
   return { boxId, eventId };
 }
 
-export function configYaml(dir: string, httpPort: number, receiverPort: number): string {
+/** `receiverPort`: the measuring receiver; `deskPort`: the desk that takes the default address space. */
+export function configYaml(dir: string, httpPort: number, receiverPort: number, deskPort: number): string {
   const file = join(dir, 'codance.yaml');
-  const desk = { host: '127.0.0.1', port: receiverPort };
+  const measured = { host: '127.0.0.1', port: receiverPort };
   const defaults = loadConfig().mapping.rules;
   const config = {
     http: { port: httpPort },
@@ -99,9 +101,9 @@ export function configYaml(dir: string, httpPort: number, receiverPort: number):
       in: { port: 0 },
       query: { port: 0 },
       targets: [
-        { name: 'desk', ...desk },
-        { name: 'triggers', ...desk, rules: [] },
-        { name: 'stream', ...desk, rules: [], rateHz: STREAM_HZ },
+        { name: 'desk', host: '127.0.0.1', port: deskPort },
+        { name: 'triggers', ...measured, rules: [] },
+        { name: 'stream', ...measured, rules: [], rateHz: STREAM_HZ },
       ],
     },
     mapping: {

@@ -30,7 +30,7 @@ export async function loadedSection(seconds = 20): Promise<Record<string, Figure
   const out: Record<string, Figure> = {};
   const c = f.clients;
   const what = {
-    unloaded: `${DANCERS} dancers alone (load1 ${round(f.unloaded.load1, 2)})`,
+    unloaded: `${DANCERS} dancers alone, the desk taking ${f.deskDatagrams} datagrams over both phases (load1 ${round(f.unloaded.load1, 2)})`,
     loaded: `${DANCERS} dancers + API 50 req/s (${c['pages'] ?? 0} pages) + 2 console streams + ${c['songs'] ?? 0} songs analysed + sync drain (${f.synced} records in the cloud) (load1 ${round(f.loaded.load1, 2)})`,
   };
   for (const phase of ['unloaded', 'loaded'] as const) {

@@ -51,6 +51,8 @@ export interface LoadedFigures {
   loaded: PhaseFigures;
   clients: Record<string, number>;
   synced: number;
+  /** Datagrams the desk (the default address space) received over both phases. */
+  deskDatagrams: number;
 }
 
 class Phase {
@@ -130,10 +132,12 @@ export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
   const dir = tempDir('codance-loaded-');
   const receiver = child([join(import.meta.dirname, 'udp-receiver.ts')], 20);
   const receiverPort = Number(await receiver.next());
+  const desk = child([join(import.meta.dirname, 'udp-receiver.ts'), 'sink']);
+  const deskPort = Number(await desk.next());
   const floor = child([join(import.meta.dirname, 'floor-sender.ts'), String(receiverPort)], 10);
   await floor.next();
   const httpPort = await freePort();
-  const configFile = configYaml(dir, httpPort, receiverPort);
+  const configFile = configYaml(dir, httpPort, receiverPort, deskPort);
   const { boxId, eventId } = await prepareBox(dir, configFile);
   const cloud = child([join(import.meta.dirname, 'load-peer.ts'), 'cloud', join(dir, 'cloud.db'), boxId]);
   const enrolled = JSON.parse(await cloud.next()) as { port: number; token: string };
@@ -199,6 +203,8 @@ export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
   cloud.proc.stdin!.end();
   floor.proc.stdin!.end();
   const floorSent = JSON.parse(await floor.next()) as number[];
+  desk.proc.stdin!.end();
+  const deskDatagrams = (JSON.parse(await desk.next()) as { datagrams: number }).datagrams;
   receiver.proc.stdin!.end();
   const arrivals = JSON.parse(await receiver.next()) as Record<string, number[]>;
   await new Promise((r) => (cloud.proc.exitCode === null ? cloud.proc.once('exit', r) : r(undefined)));
@@ -221,5 +227,5 @@ export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
     PhaseFigures,
     PhaseFigures,
   ];
-  return { unloaded, loaded, clients: clientCounts, synced: synced.n };
+  return { unloaded, loaded, clients: clientCounts, synced: synced.n, deskDatagrams };
 }

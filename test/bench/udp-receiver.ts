@@ -1,7 +1,12 @@
 // A separate process that receives OSC datagrams on loopback and stamps each message's arrival
 // with CLOCK_MONOTONIC (process.hrtime), which is shared by every process on the machine, so
 // the sender's stamps and these compare directly. Prints one JSON object when stdin closes.
+// With `sink`, it stands for a desk that takes the box's whole address space: it only counts
+// datagrams, so its own work (a desk's, on another machine in a venue) costs the box little.
 import { createSocket } from 'node:dgram';
+
+const sink = process.argv[2] === 'sink';
+let datagrams = 0;
 
 const arrivals: Record<string, number[]> = {};
 const sock = createSocket('udp4');
@@ -21,10 +26,13 @@ function walk(buf: Buffer, t: number): void {
   record(buf.subarray(0, end < 0 ? buf.length : end).toString('latin1'), t);
 }
 
-sock.on('message', (buf: Buffer) => walk(buf, Number(process.hrtime.bigint()) / 1e6));
+sock.on('message', (buf: Buffer) => {
+  if (sink) datagrams++;
+  else walk(buf, Number(process.hrtime.bigint()) / 1e6);
+});
 sock.bind(0, '127.0.0.1', () => process.stdout.write(`${sock.address().port}\n`));
 process.stdin.resume();
 process.stdin.on('end', () => {
   // A pipe write is asynchronous: exit only once it is flushed.
-  process.stdout.write(`${JSON.stringify(arrivals)}\n`, () => process.exit(0));
+  process.stdout.write(`${JSON.stringify(sink ? { datagrams } : arrivals)}\n`, () => process.exit(0));
 });
