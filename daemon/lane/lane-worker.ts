@@ -17,7 +17,7 @@ import { realTimebase } from '../clock/music-clock.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { DmxRig } from '../room/dmx-rig.js';
 import { BeatGrid } from './beat-grid.js';
-import { OBSERVATION_SIZE, type FromLane, type LaneInit, type ToLane } from './protocol.js';
+import { OBSERVATION_SIZE, type FromLane, type HealthPatch, type LaneInit, type ToLane } from './protocol.js';
 import { SentCollector } from './sent-mirror.js';
 import { LaneInputs } from './lane-inputs.js';
 import { raisePriority } from './priority.js';
@@ -41,9 +41,28 @@ const init = workerData as LaneInit;
 const post = (m: FromLane): void => port.postMessage(m);
 const time = realTimebase;
 
+/**
+ * Health goes to the main thread merged per component with the report, not a message per
+ * call: every simulated band reports at each notification, and those messages were a share
+ * of the work between a sample's arrival and its datagram.
+ */
+const healthPending = new Map<string, HealthPatch>();
+function flushHealth(): void {
+  if (healthPending.size === 0) return;
+  post({ t: 'health', patches: [...healthPending] });
+  healthPending.clear();
+}
 const health: HealthReporter = {
-  report: (id, patch) => post({ t: 'health', id, patch }),
-  countError: (id, reason) => post({ t: 'error', id, reason }),
+  report: (id, patch) => {
+    const pending = healthPending.get(id);
+    if (pending) Object.assign(pending, patch);
+    else healthPending.set(id, { ...patch });
+  },
+  // Rare: at once, after what is pending, so the main thread sees them in order.
+  countError: (id, reason) => {
+    flushHealth();
+    post({ t: 'error', id, reason });
+  },
 };
 
 /** Observations between two reports, in one preallocated buffer (nothing allocated per output). */
@@ -156,6 +175,7 @@ const inputs = new LaneInputs({
 let forgot: string[] = [];
 
 function report(): void {
+  flushHealth();
   post({
     t: 'report',
     observations: observed.slice(0, nObserved * OBSERVATION_SIZE),
@@ -241,4 +261,5 @@ for (const t of targets.values()) t.start();
 for (const o of dmx.outputs) o.start(new AbortController().signal);
 const reporting = setInterval(report, REPORT_MS);
 await inputs.start(new AbortController().signal);
+flushHealth();
 post({ t: 'ready' });

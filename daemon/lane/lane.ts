@@ -245,7 +245,8 @@ export class Lane {
     const { deps } = this;
     switch (m.t) {
       case 'health':
-        return deps.health.report(m.id, m.patch);
+        for (const [id, patch] of m.patches) deps.health.report(id, patch);
+        return;
       case 'error':
         return deps.health.countError(m.id, m.reason);
       case 'record':

@@ -13,6 +13,8 @@ import type { BeatEvent } from '../clock/music-clock.js';
 import type { MappingStats } from '../mapping/engine.js';
 import type { SentSnapshot } from './sent-mirror.js';
 
+export type HealthPatch = Partial<Omit<ComponentHealth, 'id' | 'updatedAt'>>;
+
 export interface LaneInit {
   targets: Config['osc']['targets'];
   dmx: Config['dmx'];
@@ -62,7 +64,8 @@ export type FromLane =
   /** Samples of the lane's own drivers, for the main thread's bus (store, pipeline, console). */
   | { t: 'samples'; samples: Sample[] }
   | { t: 'device'; device: DeviceInfo }
-  | { t: 'health'; id: string; patch: Partial<Omit<ComponentHealth, 'id' | 'updatedAt'>> }
+  /** Health patches since the last, merged per component (each band reports at every notification). */
+  | { t: 'health'; patches: [id: string, patch: HealthPatch][] }
   | { t: 'error'; id: string; reason: string }
   | { t: 'record'; row: OutputEventRow }
   | { t: 'haptic'; controller: string; pulse: HapticPulse }

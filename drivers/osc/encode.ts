@@ -60,6 +60,27 @@ export function encodeScalar(head: Uint8Array, type: 'f' | 'i' | 'T' | 'F', valu
   return out;
 }
 
+/**
+ * Encodes messages to a bounded set of addresses (a show's trigger addresses: a few per rule
+ * and slot): a one-scalar message by copying its address's head, anything else by `osc`.
+ */
+export class HeadCache {
+  private readonly heads = new Map<string, { type: string; head: Uint8Array }>();
+
+  constructor(private readonly max = 4096) {}
+
+  encode(address: string, args: OutArg[]): Uint8Array {
+    const a = args.length === 1 ? args[0]! : undefined;
+    if (!a || a.type === 's' || a.type === 'b') return encodeMessage({ address, args });
+    let h = this.heads.get(address);
+    if (!h || h.type !== a.type) {
+      if (this.heads.size >= this.max) this.heads.clear();
+      this.heads.set(address, (h = { type: a.type, head: messageHead(address, a.type) }));
+    }
+    return encodeScalar(h.head, a.type, 'value' in a ? a.value : 0);
+  }
+}
+
 /** The OSC time tag for wall-clock ms, or "immediately". */
 export function timeTagBytes(atMs: number | undefined): Uint8Array {
   return atMs === undefined ? IMMEDIATELY : writer.writeTimeTag({ native: atMs });

@@ -5,7 +5,7 @@
  * floods: continuous values wait for the next tick, triggers over budget are dropped and counted.
  */
 import type { HealthReporter } from '../health/registry.js';
-import { encodeMessage, encodeScalar, messageHead, packBundles, type OutArg } from './encode.js';
+import { HeadCache, encodeMessage, encodeScalar, messageHead, packBundles, type OutArg } from './encode.js';
 import type { OscTransport } from './transport.js';
 import { Deadlines, runAt } from '../precise-timer.js';
 
@@ -47,19 +47,19 @@ export interface OscTargetTime {
  * One address's latest continuous value. Entries are kept and refilled, and a value is encoded
  * when a tick sends it, so setting one allocates nothing.
  */
-interface Pending {
-  arg: OutArg;
+class Pending {
+  arg: OutArg = { type: 'F' };
   /** Its encoding, until the value changes. */
   encoded: Uint8Array | undefined;
   /** Address and type tag, for the scalar types (made once). */
   head: Uint8Array | undefined;
-  headType: string;
+  headType = '';
   /** Where the value came from (copied: callers reuse their origin objects); NaN = unknown. */
-  originAt: number;
-  originPath: string;
-  changed: boolean;
+  originAt = NaN;
+  originPath = '';
+  changed = true;
   /** When it was last set. */
-  at: number;
+  at = 0;
 }
 const REFRESH_MS = 1000;
 /** A held value is resent every tick for this long after its last sample; after that only with the refresh. */
@@ -71,6 +71,8 @@ const DMX_CHANNELS = 512;
 
 export class OscTarget {
   private readonly values = new Map<string, Pending>();
+  /** Trigger addresses' heads, so a one-value trigger is encoded by a copy. */
+  private readonly triggerHeads = new HeadCache();
   private readonly dmx = new Map<string, { frame: Uint8Array; origin: Origin | undefined; changed: boolean }>();
   private tokens: number;
   private lastRefill: number;
@@ -117,19 +119,7 @@ export class OscTarget {
   /** A continuous value: the latest one per address goes out on the next tick. */
   set(address: string, arg: OutArg, origin?: Origin): void {
     let p = this.values.get(address);
-    if (!p) {
-      p = {
-        arg: { type: 'F' },
-        encoded: undefined,
-        head: undefined,
-        headType: '',
-        originAt: NaN,
-        originPath: '',
-        changed: true,
-        at: 0,
-      };
-      this.values.set(address, p);
-    }
+    if (!p) this.values.set(address, (p = new Pending()));
     if (arg.type === 'f' || arg.type === 'i') {
       if (p.arg.type === arg.type) (p.arg as { value: number }).value = arg.value;
       else p.arg = { type: arg.type, value: arg.value };
@@ -188,7 +178,7 @@ export class OscTarget {
       this.drop('rate_limited');
       return false;
     }
-    const encoded = encodeMessage({ address, args });
+    const encoded = this.triggerHeads.encode(address, args);
     const delay = atMs === undefined ? 0 : atMs - this.time.now();
     if (delay > 1 && !this.options.timeTags) {
       const from = origin && { at: origin.at, path: origin.path };
