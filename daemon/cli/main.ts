@@ -16,6 +16,7 @@ import { configFor } from './load-config.js';
 import { EXIT_CONFIG, integerOption, withConfig } from './options.js';
 import { addCloudCommands, addSyncCommands } from './sync-commands.js';
 import { addChoreoCommands } from './choreo-commands.js';
+import { addUsersCommands } from './users-commands.js';
 import { addModelCommands } from './model-commands.js';
 import { decodeCommand } from './decode.js';
 import { listDevices, renderDevices } from './devices.js';
@@ -122,50 +123,21 @@ db.command('backup')
     console.log(`backup written: ${result.file} (${result.pages} pages, integrity ${result.integrity})`);
   });
 
-const users = program.command('users').description('accounts of the local API');
-users
-  .command('create')
-  .description('create a user (the first admin: --admin); the password is read from stdin, never from the command line')
-  .requiredOption('--username <name>', 'login name (3-50 letters, digits, ".", "_" or "-")')
-  .requiredOption('--email <address>', 'email address')
-  .option('--admin', 'make an admin (same as --role admin)')
-  .option('--role <role>', 'admin, technician or dancer', 'dancer')
-  .option('--password-stdin', 'read the password from the first line of stdin (required)')
+db.command('restore')
+  .description(
+    'replace the store with a backup (checked first; the current store is kept aside); refused while the daemon runs',
+  )
+  .argument('<file>', 'a backup made by codance db backup')
+  .option('--stop', 'have systemd stop the daemon for the restore and start it again after')
+  .option('--unit <name>', 'the systemd unit --stop uses', 'codance.service')
   .option('-c, --config <file>', 'YAML configuration file')
-  .action(
-    async (opts: {
-      username: string;
-      email: string;
-      admin?: boolean;
-      role?: string;
-      passwordStdin?: boolean;
-      config?: string;
-    }) => {
-      const cfg = withConfig(opts.config);
-      const { createUserCommand, readPasswordFromStdin, roleFrom, UsageError } = await import('./users.js');
-      try {
-        if (!opts.passwordStdin)
-          throw new UsageError(
-            '--password-stdin is required (a password on the command line would end up in shell history and ps)',
-          );
-        const role = roleFrom(opts);
-        const password = await readPasswordFromStdin();
-        const { id, path } = await createUserCommand(cfg.store.path, {
-          username: opts.username,
-          email: opts.email,
-          role,
-          password,
-        });
-        console.log(`created ${role} "${opts.username}" (id ${id}) in ${path}`);
-      } catch (err) {
-        if (err instanceof UsageError) {
-          console.error(`codance users create: ${err.message}`);
-          process.exit(EXIT_CONFIG);
-        }
-        throw err;
-      }
-    },
-  );
+  .action(async (file: string, opts: { stop?: boolean; unit: string; config?: string }) => {
+    const cfg = withConfig(opts.config);
+    const { restoreCommand } = await import('./restore.js');
+    process.exitCode = await restoreCommand(cfg.store.path, file, opts);
+  });
+
+addUsersCommands(program);
 
 program
   .command('decode')
