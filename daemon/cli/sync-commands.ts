@@ -76,22 +76,31 @@ export function addSyncCommands(program: Command): void {
   syncCmd
     .command('verify')
     .description(
-      "compare per-table counts and checksums of this box's records with the cloud's copy (exit 0 when identical)",
+      "compare per-table counts and checksums of this box's records with the cloud's copy, up to the outbox position when verify starts (exit 0 when identical); works while the daemon writes",
     )
+    .option('--wait <seconds>', "how long to wait for the daemon's sync to reach that position", '30')
     .option('-c, --config <file>', 'YAML configuration file')
-    .action(async (opts: { config?: string }) => {
+    .action(async (opts: { wait: string; config?: string }) => {
       const cfg = withConfig(opts.config);
-      const { verify } = await import('./sync.js');
+      const wait = integerOption('sync verify', '--wait', opts.wait, 0, 3600);
+      const { verify } = await import('./sync-verify.js');
       await syncAction('verify', async () => {
-        const r = await verify(cfg);
+        const r = await verify(cfg, wait);
         for (const row of r.rows)
           console.log(
             `${row.same ? 'same' : 'DIFF'}  ${row.table.padEnd(22)} box ${String(row.box).padStart(8)}  cloud ${String(row.cloud).padStart(8)}`,
           );
         console.log(
           r.same
-            ? "the cloud holds exactly this box's records"
-            : 'the cloud differs (run codance sync now, then verify again)',
+            ? `the cloud holds exactly this box's records up to outbox position ${r.watermark}`
+            : r.unsentAtWatermark > 0
+              ? `the cloud differs: ${r.unsentAtWatermark} entries up to position ${r.watermark} were not acknowledged within ${wait} s (is the daemon syncing? codance sync status; or codance sync now)`
+              : `the cloud differs up to outbox position ${r.watermark} (run codance sync now, then verify again)`,
+        );
+        console.log(
+          r.behindNow > 0
+            ? `beyond that: the cloud is ${r.behindNow} entries behind the box now (written since; they sync as usual)`
+            : 'beyond that: nothing, the cloud is up to date',
         );
         process.exitCode = r.same ? 0 : 1;
       });
@@ -137,5 +146,64 @@ export function addCloudCommands(program: Command): void {
       const { withCloudDb } = await import('./cloud.js');
       const r = await withCloudDb(cloudDb(opts.db), (a) => a.createOrg(opts.name, { email: opts.owner, password }));
       console.log(`organisation ${r.orgId} "${opts.name}" created; owner ${opts.owner} (user ${r.userId})`);
+    });
+
+  async function cloudAction(name: string, run: () => Promise<void>): Promise<void> {
+    const { CloudCommandError } = await import('./cloud.js');
+    try {
+      await run();
+    } catch (err) {
+      if (!(err instanceof CloudCommandError)) throw err;
+      console.error(`codance cloud ${name}: ${err.message}`);
+      process.exit(1);
+    }
+  }
+  const venueCmd = cloudCmd.command('venue').description("an organisation's venues (each box belongs to one)");
+  venueCmd
+    .command('create')
+    .description('create a venue in an organisation; prints its id (for codance cloud enrol-code)')
+    .requiredOption('--org <org>', "the organisation's id or exact name")
+    .requiredOption('--name <name>', 'the venue name, unique in the organisation')
+    .option('--db <target>', 'postgres://… or a SQLite file')
+    .action(async (opts: { org: string; name: string; db?: string }) => {
+      const { createVenueCommand } = await import('./cloud.js');
+      await cloudAction('venue create', async () => {
+        const r = await createVenueCommand(cloudDb(opts.db), opts.org, opts.name);
+        console.log(`venue ${r.venueId} "${opts.name}" created in organisation ${r.org.id} "${r.org.name}"`);
+      });
+    });
+  venueCmd
+    .command('list')
+    .description('every venue with its organisation, boxes and when a box last synced')
+    .option('--db <target>', 'postgres://… or a SQLite file')
+    .action(async (opts: { db?: string }) => {
+      const { listVenues } = await import('./cloud.js');
+      for (const v of await listVenues(cloudDb(opts.db)))
+        console.log(
+          `${String(v.id).padStart(4)}  ${v.name}  (${v.org})  ${v.boxes} box${v.boxes === 1 ? '' : 'es'}, last sync ${v.lastSeenAt === null ? 'never' : new Date(v.lastSeenAt).toISOString()}`,
+        );
+    });
+  cloudCmd
+    .command('enrol-code')
+    .description('a one-time code that enrols a box at a venue (codance sync enrol on the box); shown once')
+    .requiredOption('--venue <id>', 'the venue id (codance cloud venue list)')
+    .option('--ttl <duration>', 'how long the code is valid: 30m, 12h, 7d (at most 30d)', '24h')
+    .option('--db <target>', 'postgres://… or a SQLite file')
+    .action(async (opts: { venue: string; ttl: string; db?: string }) => {
+      const venue = integerOption('cloud enrol-code', '--venue', opts.venue, 1, Number.MAX_SAFE_INTEGER);
+      const m = /^(\d+)([mhd])$/.exec(opts.ttl);
+      const ttlMs = m ? Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'] : NaN;
+      if (!(ttlMs >= 60_000 && ttlMs <= 30 * 86_400_000)) {
+        console.error(`codance cloud enrol-code: --ttl "${opts.ttl}" must be like 30m, 12h or 7d, from 1m to 30d`);
+        process.exit(EXIT_CONFIG);
+      }
+      const { enrolCodeCommand } = await import('./cloud.js');
+      await cloudAction('enrol-code', async () => {
+        const r = await enrolCodeCommand(cloudDb(opts.db), venue, ttlMs);
+        console.log(r.code);
+        console.error(
+          `one-time code for venue ${venue} "${r.venue}" (${r.org}), valid until ${new Date(r.expiresAt).toISOString()}: on the box, codance sync enrol --cloud URL --code ${r.code}`,
+        );
+      });
     });
 }

@@ -8,7 +8,6 @@ import { setMeta } from '../store/repositories/box-meta.js';
 import { SingleBar } from 'cli-progress';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/index.js';
-import { entitiesOf, tableChecksums, type TableChecksums } from '../../sync/contract.js';
 import { SyncClient } from '../../sync/sync-client.js';
 import { openDatabase, type OpenedDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
@@ -17,7 +16,9 @@ import { ensureBoxId } from '../store/store.js';
 
 export class SyncCommandError extends Error {}
 
-async function openStore(config: Config): Promise<{ opened: OpenedDatabase; outbox: SqliteOutbox; boxId: string }> {
+export async function openStore(
+  config: Config,
+): Promise<{ opened: OpenedDatabase; outbox: SqliteOutbox; boxId: string }> {
   const opened = openDatabase(config.store.path);
   await migrateToLatest(opened.db as Kysely<unknown>);
   // A box enrolled before its first start gets its id here, as the daemon would make it.
@@ -134,40 +135,6 @@ export async function syncNow(config: Config, timeoutS: number, progress: boolea
   } finally {
     bar?.stop();
     await client.stop();
-    await opened.close();
-  }
-}
-
-/** Compares the box's per-table checksums with the cloud's; lists the tables that differ. */
-export async function verify(
-  config: Config,
-): Promise<{ same: boolean; rows: { table: string; box: number; cloud: number; same: boolean }[] }> {
-  const { opened, outbox, boxId } = await openStore(config);
-  try {
-    const cred = outbox.credential();
-    if (!cred) throw new SyncCommandError('this box is not enrolled: codance sync enrol --cloud URL --code CODE');
-    const local = outbox.checksums(entitiesOf(config.sync.classes));
-    const res = await fetch(new URL(`/api/v1/boxes/${boxId}/checksums`, cred.url), {
-      headers: { authorization: `Bearer ${cred.token}` },
-      signal: AbortSignal.timeout(60_000),
-    }).catch((err: unknown) => {
-      throw new SyncCommandError(`cannot reach ${cred.url}: ${(err as Error).message}`);
-    });
-    if (!res.ok) throw new SyncCommandError(`the cloud answered ${res.status}: ${await res.text()}`);
-    const remote: TableChecksums = tableChecksums.parse(await res.json());
-    const tables = [...new Set([...Object.keys(local), ...Object.keys(remote)])].sort();
-    const rows = tables
-      .map((table) => ({
-        table,
-        box: local[table]?.count ?? 0,
-        cloud: remote[table]?.count ?? 0,
-        same:
-          (local[table]?.sha256 ?? '') === (remote[table]?.sha256 ?? '') ||
-          ((local[table]?.count ?? 0) === 0 && (remote[table]?.count ?? 0) === 0),
-      }))
-      .filter((r) => r.box > 0 || r.cloud > 0);
-    return { same: rows.every((r) => r.same), rows };
-  } finally {
     await opened.close();
   }
 }

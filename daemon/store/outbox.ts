@@ -165,18 +165,30 @@ export class SqliteOutbox implements OutboxSource {
     return out;
   }
 
+  /** The newest outbox position (0 for none): a watermark for `checksums`. */
+  lastSeq(): number {
+    return (this.sqlite.prepare('SELECT coalesce(max(seq), 0) AS s FROM outbox').get() as { s: number }).s;
+  }
+
+  /** Entries up to `upTo` the cloud has not acknowledged yet. */
+  unsentUpTo(entities: readonly SyncEntity[], upTo: number): number {
+    const cursors = this.cursors();
+    const count = this.sqlite.prepare('SELECT count(*) AS n FROM outbox WHERE entity = ? AND seq > ? AND seq <= ?');
+    return entities.reduce((n, e) => n + (count.get(e, cursors.get(e) ?? 0, upTo) as { n: number }).n, 0);
+  }
+
   /**
    * Per table: count and checksum of what the cloud should hold for this box: every id whose
-   * newest entry is an upsert, as it would be sent now (see sync/contract.ts tableChecksum).
+   * newest entry (up to `upTo`) is an upsert, as it would be sent now (see sync/contract.ts tableChecksum).
    */
-  checksums(entities: readonly SyncEntity[]): TableChecksums {
+  checksums(entities: readonly SyncEntity[], upTo = Number.MAX_SAFE_INTEGER): TableChecksums {
     const result: TableChecksums = {};
     for (const entity of entities) {
       const latest = this.sqlite
         .prepare(
-          `SELECT o.entity_id AS id, o.op FROM outbox o JOIN (SELECT entity_id, max(seq) AS m FROM outbox WHERE entity = ? GROUP BY entity_id) l ON o.seq = l.m ORDER BY o.entity_id`,
+          `SELECT o.entity_id AS id, o.op FROM outbox o JOIN (SELECT entity_id, max(seq) AS m FROM outbox WHERE entity = ? AND seq <= ? GROUP BY entity_id) l ON o.seq = l.m ORDER BY o.entity_id`,
         )
-        .all(entity) as { id: number; op: string }[];
+        .all(entity, upTo) as { id: number; op: string }[];
       const ids = latest.filter((l) => l.op === 'upsert').map((l) => l.id);
       const rows = this.rows(entity, ids);
       result[entity] = tableChecksum(

@@ -125,11 +125,15 @@ export class Accounts {
     ).id;
   }
 
-  /** A one-time enrolment code for a venue, valid 24 h; only its hash is kept. */
-  async enrolmentCode(venueId: number, createdBy: number): Promise<{ code: string; expiresAt: number }> {
+  /** A one-time enrolment code for a venue, valid 24 h (or `ttlMs`); only its hash is kept. */
+  async enrolmentCode(
+    venueId: number,
+    createdBy: number,
+    ttlMs = CODE_TTL_MS,
+  ): Promise<{ code: string; expiresAt: number }> {
     const raw = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
     const code = `${raw.slice(0, 5)}-${raw.slice(5)}`;
-    const expiresAt = this.now() + CODE_TTL_MS;
+    const expiresAt = this.now() + ttlMs;
     await this.db
       .insertInto('enrolment_codes')
       .values({

@@ -128,6 +128,12 @@ export const dataPage = z
   })
   .openapi('SessionData');
 
+export const checksumsQuery = z.object({
+  up_to: z.coerce.number().int().min(0).optional().openapi({
+    description:
+      "only records last written by the box's outbox entries up to this position (`codance sync verify`'s watermark)",
+  }),
+});
 export const checksumsOut = z
   .record(z.string(), z.object({ count: z.number().int(), sha256: z.string() }))
   .openapi('TableChecksums');

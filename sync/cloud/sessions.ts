@@ -222,14 +222,22 @@ export async function sessionData(
   };
 }
 
-/** Per table: how many records the cloud holds for a box and their checksum (sync/contract.ts). */
-export async function boxChecksums(db: Kysely<CloudDatabase>, boxId: number): Promise<TableChecksums> {
+/**
+ * Per table: how many records the cloud holds for a box and their checksum (sync/contract.ts);
+ * with `upTo`, only those last written by the box's outbox entries up to that position.
+ */
+export async function boxChecksums(
+  db: Kysely<CloudDatabase>,
+  boxId: number,
+  upTo = Number.MAX_SAFE_INTEGER,
+): Promise<TableChecksums> {
   const entities = await db
     .selectFrom('records')
     .select('entity')
     .distinct()
     .where('box_id', '=', boxId)
     .where('deleted', '=', 0)
+    .where('seq', '<=', upTo)
     .execute();
   const out: TableChecksums = {};
   for (const { entity } of entities) {
@@ -242,6 +250,7 @@ export async function boxChecksums(db: Kysely<CloudDatabase>, boxId: number): Pr
         .where('box_id', '=', boxId)
         .where('entity', '=', entity)
         .where('deleted', '=', 0)
+        .where('seq', '<=', upTo)
         .where('entity_id', '>', after === -Infinity ? Number.MIN_SAFE_INTEGER : after)
         .orderBy('entity_id')
         .limit(5000)

@@ -7,7 +7,7 @@ import type { Principal } from '../accounts.js';
 import * as c from '../contracts.js';
 import { CloudError, forbidden, notFound } from '../errors.js';
 import { ingest, SeqOutOfRange } from '../ingest.js';
-import { body, errors, invalid, json, limit, peer, type CloudRouter } from '../router.js';
+import { body, errors, invalid, json, limit, peer, query, type CloudRouter } from '../router.js';
 import { boxChecksums } from '../sessions.js';
 
 export function boxRoutes(r: CloudRouter, maxIngest: number): void {
@@ -174,7 +174,7 @@ export function boxRoutes(r: CloudRouter, maxIngest: number): void {
       tags: ['boxes'],
       summary:
         'Per table: how many records the cloud holds for this box, and their SHA-256 (compare with `codance sync verify`)',
-      request: { params: c.uidParam },
+      request: { params: c.uidParam, query: c.checksumsQuery },
       responses: { 200: json(c.checksumsOut, 'per table'), ...errors(401, 404, 422) },
     },
     async (ctx) => {
@@ -186,7 +186,8 @@ export function boxRoutes(r: CloudRouter, maxIngest: number): void {
       await r.accounts.venueAccess(p, box.venue_id, 'viewer').catch(() => {
         throw notFound('box', uid);
       });
-      return ctx.json(await boxChecksums(r.db, box.id), 200);
+      const { up_to: upTo } = query(ctx, c.checksumsQuery);
+      return ctx.json(await boxChecksums(r.db, box.id, upTo), 200);
     },
   );
 }
