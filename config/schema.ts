@@ -134,6 +134,14 @@ export const configSchema = z
           .max(1)
           .default(0.5)
           .describe("The simulated crowd's mood, 0 calm .. 1 wild: how hard they dance."),
+        demoEvent: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe(
+            'With simulated dancers: an event of this name runs while the daemon does, so the demo is a session.',
+          ),
       })
       .prefault({}),
     ble: bleSchema,

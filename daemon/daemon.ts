@@ -63,7 +63,7 @@ export class Daemon {
       t.add('systemd-notify', () => this.notifier.close());
       const store = await startStore(config.store, core, signal, t);
       const status = () => healthStatus(store.health() ?? null, health.snapshot(), now());
-      const { currentEvent } = connectStore(bus, store, now, t);
+      const { currentEvent } = connectStore(bus, store, now, t, config.simulation);
       scheduleRetention({ sqlite: store.sqlite, retention: config.retention, now, health, log }, t);
 
       const hardware = await openHardware(config, core, t);

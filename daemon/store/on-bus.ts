@@ -4,10 +4,12 @@
  * consent or an assignment makes the gate ask again at once; the current event is a cached
  * read refreshed when an events record changes. Each subscription is a teardown.
  */
+import type { Config } from '../../config/index.js';
 import type { Bus } from '../bus.js';
 import type { Teardowns } from '../lifecycle.js';
 import { currentEvent } from './repositories/events.js';
 import { CachedRead } from './cached-read.js';
+import { runDemoEvent } from './demo-event.js';
 import type { Store } from './store.js';
 
 /** Read at most this often even when no change is announced (an event starts by the clock too). */
@@ -18,6 +20,7 @@ export function connectStore(
   store: Store,
   now: () => number,
   teardowns: Teardowns,
+  simulation?: Config['simulation'],
 ): { currentEvent: CachedRead<number | null> } {
   const consent = store.consent;
   teardowns.add(
@@ -49,6 +52,7 @@ export function connectStore(
     bus.on('sample', (s) => store.write(s)),
   );
   const sqlite = store.sqlite;
+  if (simulation) runDemoEvent(simulation, bus, store, now, teardowns);
   const event = new CachedRead(() => currentEvent(sqlite, now()), {
     bus,
     tables: ['events'],

@@ -6,6 +6,7 @@
  * the target's steady rate, not in the simulator's 5 Hz bursts.
  */
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, ROOT, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
 import { freeUdpPort, parseOscdump, startOla, startOscdump, type Ola, type Peer } from '../helpers/osc-peers.js';
@@ -15,13 +16,14 @@ let desk: Peer;
 let ola: Ola;
 let daemon: DaemonProcess;
 const SECONDS = 8;
+let dir = '';
 
 beforeAll(async () => {
   const deskPort = await freeUdpPort();
   const olaPort = await freeUdpPort();
   desk = await startOscdump(deskPort);
   ola = await startOla({ osc: olaPort, oscUniverse: 2 });
-  const dir = tempDir();
+  dir = tempDir();
   const port = await freePort();
   daemon = startDaemon({
     port,
@@ -68,5 +70,35 @@ describe('the demo venue against a desk and OLA', () => {
     const values = lines.filter((l) => l.address === '/codance/dancer/1/movement').map((l) => Number(l.args[0]));
     expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...values)).toBeLessThanOrEqual(1);
+  });
+
+  it('runs a live demo event while the daemon does, ended when it stops, with the crowd recorded in it', async () => {
+    const db = new BetterSqlite3(join(dir, 'codance.db'), { readonly: true });
+    const live = db.prepare(`SELECT id, name, starts_at, ends_at FROM events`).all() as {
+      id: number;
+      name: string;
+      starts_at: number;
+      ends_at: number;
+    }[];
+    expect(live.map((e) => e.name)).toEqual(['Demo night']);
+    expect(live[0]!.ends_at).toBeGreaterThan(Date.now());
+    const crowd = db.prepare('SELECT count(*) AS n FROM crowd_states WHERE event_id = ?').get(live[0]!.id) as {
+      n: number;
+    };
+    expect(crowd.n).toBeGreaterThan(0);
+    const queued = db.prepare(`SELECT count(*) AS n FROM outbox WHERE entity = 'events'`).get() as { n: number };
+    expect(queued.n).toBe(1);
+    db.close();
+    daemon.child.kill('SIGTERM');
+    await daemon.exited;
+    const after = new BetterSqlite3(join(dir, 'codance.db'), { readonly: true });
+    const ended = after.prepare('SELECT ends_at FROM events WHERE id = ?').get(live[0]!.id) as { ends_at: number };
+    expect(ended.ends_at).toBeLessThanOrEqual(Date.now());
+    expect(ended.ends_at).toBeGreaterThanOrEqual(live[0]!.starts_at);
+    // The end goes to the cloud too.
+    expect((after.prepare(`SELECT count(*) AS n FROM outbox WHERE entity = 'events'`).get() as { n: number }).n).toBe(
+      2,
+    );
+    after.close();
   });
 });
