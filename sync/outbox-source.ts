@@ -26,6 +26,8 @@ export interface OutboxSource {
   credential(): { url: string; token: string } | undefined;
   /** Acknowledged seq per entity (0 when nothing was acknowledged yet). */
   cursors(): Map<SyncEntity, number>;
+  /** When the cloud last acknowledged anything (kept in the store, so it outlives a restart); null for never. */
+  lastAckedAt(): number | null;
   take(entity: SyncEntity, afterSeq: number, limit: number): Taken;
   /** Moves the cursors, in one transaction, after the cloud acknowledged a batch. */
   ack(cursors: Map<SyncEntity, number>, at: number): void;

@@ -83,6 +83,7 @@ export class SyncClient {
     this.random = hooks.random ?? (() => Math.random());
     this.fetchImpl = hooks.fetch ?? ((input, init) => fetch(input, init));
     this.batchBytesLimit = options.maxBatchBytes;
+    this.lastSuccessAt = source.lastAckedAt();
   }
 
   start(_signal?: AbortSignal): void {

@@ -43,5 +43,6 @@ export function renderGenerated(r: GenerateResult): string {
           `video: ${r.video.file} (${r.video.durationS.toFixed(1)} s; ${r.video.clipsRendered} clips rendered, ${r.video.clipsCached} from the cache)`,
         ]
       : []),
+    ...b.notes.map((n) => `note: ${n}`),
   ].join('\n');
 }

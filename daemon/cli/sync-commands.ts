@@ -57,7 +57,7 @@ export function addSyncCommands(program: Command): void {
           `oldest unsent:  ${s.backlog.oldestUnsentAgeS === null ? '-' : `${Math.round(s.backlog.oldestUnsentAgeS)} s ago`}`,
         );
         console.log(
-          `last success:   ${s.lastSuccessAt === null ? 'never (since start)' : new Date(s.lastSuccessAt).toISOString()}`,
+          `last success:   ${s.lastSuccessAt === null ? 'never' : new Date(s.lastSuccessAt).toISOString()}`,
         );
         if (s.lastError) console.log(`last error:     ${s.lastError} (${s.consecutiveFailures} failures in a row)`);
       });

@@ -162,6 +162,11 @@ export function createApp(deps: AppDeps): App {
   let router: ApiRouter | undefined;
   if (deps.api) {
     router = mountApi(app, deps.api);
+    // What `/` links to: the API's resources (from the route table), and where its description is.
+    const resources = [...new Set(router.rules.map((r) => /^\/api\/v1\/[^/{]+/.exec(r.path)?.[0] ?? ''))]
+      .filter(Boolean)
+      .sort();
+    app.get('/api/v1', (c) => c.json({ version: 'v1', openapi: '/openapi.json', docs: '/docs', resources }));
     mountDocs(app, { version: deps.version, boxName: deps.boxName });
     mountPage(app, {
       path: '/console',

@@ -81,6 +81,10 @@ export class SqliteOutbox implements OutboxSource {
     return new Map(this.cursorRows.all().map((r) => [r.entity, r.acked_seq]));
   }
 
+  lastAckedAt(): number | null {
+    return (this.sqlite.prepare('SELECT max(acked_at) AS at FROM sync_cursors').get() as { at: number | null }).at;
+  }
+
   ack(cursors: Map<SyncEntity, number>, at: number): void {
     if (cursors.size > 0) this.ackAll(cursors, at);
   }

@@ -10,7 +10,7 @@ import type { Driver } from '../driver.js';
 import type { HealthReporter } from '../health/registry.js';
 import { Retry } from '../backoff.js';
 import { BeatTracker } from '../../models/music/beat-tracker.js';
-import { complaint, F32Chunks, pcmArgs } from './ffmpeg.js';
+import { cannotRun, complaint, F32Chunks, pcmArgs } from './ffmpeg.js';
 
 const RATE = 22_050;
 
@@ -97,7 +97,7 @@ export class AudioClockDriver implements Driver {
       this.health.report(this.name, {
         type: 'subsystem',
         state: 'unavailable',
-        detail: `cannot run ffmpeg: ${err.message}; trying again every ${this.options.retryMs} ms`,
+        detail: `${cannotRun('ffmpeg', err)}; trying again every ${this.options.retryMs} ms`,
       });
     });
     child.once('close', (code) => {

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { complaint } from './ffmpeg.js';
+import { cannotRun, complaint } from './ffmpeg.js';
 
 export const VIDEO_FPS = 25;
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -45,9 +45,7 @@ function ffmpeg(args: string[], o: { ffmpegPath?: string; signal?: AbortSignal }
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    child.once('error', (err) =>
-      reject(err.name === 'AbortError' ? err : new Error(`cannot run ffmpeg: ${err.message}`)),
-    );
+    child.once('error', (err) => reject(err.name === 'AbortError' ? err : new Error(cannotRun('ffmpeg', err))));
     child.once('close', (code) =>
       code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${complaint(stderr) || `exit ${code ?? 'signal'}`}`)),
     );
@@ -63,7 +61,7 @@ function clipSeconds(file: string, o: { ffmpegPath?: string }): Promise<number> 
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', (err) => reject(new Error(`cannot run ffprobe: ${err.message}`)));
+    child.once('error', (err) => reject(new Error(cannotRun('ffprobe', err))));
     child.once('close', () => {
       const d = Number(out.trim());
       if (Number.isFinite(d) && d > 0) resolve(d);

@@ -4,7 +4,7 @@
  * Rejects with ffmpeg's own complaint (a missing file, an unknown format).
  */
 import { spawn } from 'node:child_process';
-import { complaint, F32Chunks, pcmArgs } from './ffmpeg.js';
+import { cannotRun, complaint, F32Chunks, pcmArgs } from './ffmpeg.js';
 
 export interface DecodeOptions {
   sampleRate?: number;
@@ -32,7 +32,7 @@ export function decodePcm(
       samples += pcm.length;
       onChunk(pcm);
     });
-    child.once('error', (err) => reject(new Error(`cannot run ffmpeg: ${err.message}`)));
+    child.once('error', (err) => reject(new Error(cannotRun('ffmpeg', err))));
     child.once('close', (code) => {
       if (code === 0) resolve({ samples, sampleRate });
       else reject(new Error(`ffmpeg could not decode ${file}: ${complaint(stderr) || `exit ${code ?? 'signal'}`}`));

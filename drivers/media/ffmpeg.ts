@@ -35,6 +35,16 @@ export class F32Chunks {
   }
 }
 
+/**
+ * Why a tool could not be started, in words a technician acts on: a missing ffmpeg says how to
+ * install it instead of "spawn ffmpeg ENOENT".
+ */
+export function cannotRun(tool: 'ffmpeg' | 'ffprobe', err: Error): string {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+    return `${tool} is not installed or not on PATH (Debian: apt-get install ffmpeg; codance doctor checks it)`;
+  return `cannot run ${tool}: ${err.message}`;
+}
+
 /** ffmpeg's last few lines of complaint, without alsa-lib's configuration chatter. */
 export function complaint(stderr: string): string {
   return stderr

@@ -5,7 +5,7 @@
  * wall time; the earliest-arriving reports carry the least delay, so it keeps their minimum.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { complaint } from './ffmpeg.js';
+import { cannotRun, complaint } from './ffmpeg.js';
 
 export interface SongPlayerOptions {
   /** ffmpeg output arguments, e.g. ['-f', 'alsa', 'default'] or ['-f', 'null', '-']. */
@@ -63,7 +63,7 @@ export class SongPlayback {
       done = true;
       events.ended(how);
     };
-    this.child.once('error', (err) => end({ reason: 'failed', detail: `cannot run ffmpeg: ${err.message}` }));
+    this.child.once('error', (err) => end({ reason: 'failed', detail: cannotRun('ffmpeg', err) }));
     this.child.once('close', (code) => {
       if (this.stopping) end({ reason: 'stopped' });
       else if (code === 0) end({ reason: 'finished' });

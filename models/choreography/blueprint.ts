@@ -50,6 +50,8 @@ export interface Blueprint {
   objective: number;
   steps: BlueprintStep[];
   params: ChoreoParams;
+  /** Where the plan could not be what was asked, in words (a length longer than the song, say). */
+  notes: string[];
 }
 
 export class BlueprintError extends Error {}
@@ -164,6 +166,12 @@ export function planBlueprint(analysis: SongAnalysis, library: Move[], params: C
     totalCounts,
     objective: round(best.steps.reduce((a, s) => a + s.cost, 0)),
     params,
+    notes:
+      params.durationS !== null && params.durationS > songEnd - first
+        ? [
+            `asked for ${params.durationS} s, but the song has ${(songEnd - first).toFixed(1)} s from its first count: the routine covers ${(timeOf(totalCounts) - first).toFixed(1)} s`,
+          ]
+        : [],
     steps: best.steps.map((s) => ({
       moveId: s.move.id,
       name: s.move.name,

@@ -69,6 +69,10 @@ export const blueprintOut = z
     totalCounts: z.number().int(),
     objective: z.number().openapi({ description: 'the minimised cost (its terms: daemon/choreography/README.md)' }),
     params: paramsOut,
+    notes: z
+      .array(z.string())
+      .default([])
+      .openapi({ description: 'where the plan could not be what was asked (a length longer than the song, say)' }),
     steps: z.array(
       z.object({
         moveId: z.string(),

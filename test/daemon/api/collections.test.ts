@@ -38,7 +38,8 @@ describe('collections', () => {
     expect(saved.status, saved.text).toBe(201);
     const c = saved.body as Collection;
     expect(c).toMatchObject({ name: 'Friday routine', moves: 1, duration_s: 3.8, level: 'beginner' });
-    expect(c.blueprint).toEqual(tinyBlueprint);
+    // A blueprint given without notes reads back with an empty list.
+    expect(c.blueprint).toEqual({ ...tinyBlueprint, notes: [] });
     expect((await h.call(`/api/v1/collections/${c.id}`, { token: h.tokens.dancer })).status).toBe(200);
     expect((await h.call(`/api/v1/collections/${c.id}`, { token: h.tokens.other })).status).toBe(404);
     expect((await h.call(`/api/v1/collections/${c.id}`, { token: h.tokens.technician })).status).toBe(200);

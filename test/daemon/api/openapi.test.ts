@@ -40,6 +40,20 @@ describe('OpenAPI and /docs', () => {
     expect(JSON.stringify(doc.components.schemas.User)).not.toContain('password');
   });
 
+  it('answers /api/v1 (which / links to) with every resource of the route table and where the API is described', async () => {
+    const res = await h.call('/api/v1');
+    expect(res.status).toBe(200);
+    const index = res.body as { openapi: string; docs: string; resources: string[] };
+    expect(index).toMatchObject({ openapi: '/openapi.json', docs: '/docs' });
+    for (const rule of h.rules)
+      expect(
+        index.resources.some((r) => rule.path.startsWith(r)),
+        rule.path,
+      ).toBe(true);
+    expect(index.resources).toContain('/api/v1/users');
+    expect(index.resources).toContain('/api/v1/events');
+  });
+
   it('serves an interactive page whose every asset comes from the box itself', async () => {
     const page = await h.call('/docs');
     expect(page.status).toBe(200);

@@ -185,6 +185,16 @@ describe('blueprint', () => {
     expect(seeds.size).toBeGreaterThan(1);
   });
 
+  it('says so when asked for more than the song holds, and says nothing when the length fits', () => {
+    const long = planBlueprint(song, library, parseRequest('an intermediate routine of 10 minutes'), 1);
+    expect(long.notes).toEqual([
+      expect.stringMatching(
+        /^asked for 600 s, but the song has \d+\.\d s from its first count: the routine covers \d+\.\d s$/,
+      ),
+    ]);
+    expect(planBlueprint(song, library, parseRequest('an intermediate routine of 30 seconds'), 1).notes).toEqual([]);
+  });
+
   it('says why it cannot plan: no beat, too short, nothing fits', () => {
     expect(() => planBlueprint({ ...song, tempo: null, beats: [] }, library, parseRequest('x'), 1)).toThrow(
       /no steady beat/,

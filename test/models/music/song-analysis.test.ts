@@ -46,6 +46,14 @@ describe('song analysis', () => {
       /ffmpeg could not decode \/nonexistent\/song\.mp3: .*No such file/,
     );
   });
+
+  it('says how to install ffmpeg when it is missing, not "spawn ffmpeg ENOENT"', async () => {
+    await expect(
+      analyseSong(dataFile('audio', 'bpm-detective', '97bpm.wav'), { ffmpegPath: 'ffmpeg-not-here' }),
+    ).rejects.toThrow(
+      'ffmpeg is not installed or not on PATH (Debian: apt-get install ffmpeg; codance doctor checks it)',
+    );
+  });
 });
 
 describe('the next beat of a playing song', () => {
