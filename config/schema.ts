@@ -16,6 +16,7 @@ import { dmxSchema } from './dmx.js';
 import { slotRanges } from './slots.js';
 import { authSchema, httpSchema } from './http.js';
 import { laneSchema } from './lane.js';
+import { logSchema, logLevels, type LogLevel } from './log.js';
 import { pipelineSchema } from './pipeline.js';
 import { RAW_STREAMS, rawStreams, type RawStream } from './signals.js';
 
@@ -34,8 +35,6 @@ export const replaySourceSchema = z.discriminatedUnion('format', [
     deviceKey: slug.default('e4-replay').describe('The wristband the samples are stored under.'),
   }),
 ]);
-
-export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const retentionDays = (d: number) => z.number().int().min(0).max(3650).default(d);
 const rawRetention = Object.fromEntries(
@@ -228,11 +227,7 @@ export const configSchema = z
     mqtt: mqttSchema,
     sync: syncSchema,
     choreography: choreographySchema,
-    log: z
-      .strictObject({
-        level: z.enum(logLevels).default('info').describe('Log level (pino).'),
-      })
-      .prefault({}),
+    log: logSchema,
     data: z
       .strictObject({
         path: z
@@ -299,4 +294,5 @@ export type OscTarget = z.infer<typeof oscTargetSchema>;
 export type HapticControllerConfig = z.infer<typeof hapticControllerSchema>;
 export type BleAdapterConfig = z.infer<typeof bleAdapterSchema>;
 export type ReplaySource = z.infer<typeof replaySourceSchema>;
-export type LogLevel = (typeof logLevels)[number];
+
+export { logLevels, type LogLevel };

@@ -137,6 +137,40 @@ db.command('restore')
     process.exitCode = await restoreCommand(cfg.store.path, file, opts);
   });
 
+program
+  .command('logs')
+  .description("the daemon's journal, readable (journalctl -u codance through pino-pretty)")
+  .option('-f, --follow', 'keep printing new lines')
+  .option('-n, --lines <n>', 'how many of the last lines', '200')
+  .option('--since <time>', 'from this time on (journalctl --since: "1 hour ago", "2026-11-30 21:00")')
+  .option('-p, --priority <level>', 'this level and worse: err, warning, info, debug')
+  .option('--component <name>', 'only lines of this component (sync, ble, room, store, …)')
+  .option('--json', 'the JSON lines as they are')
+  .option('--unit <name>', 'the systemd unit', 'codance.service')
+  .action(
+    async (opts: {
+      follow?: boolean;
+      lines: string;
+      since?: string;
+      priority?: string;
+      component?: string;
+      json?: boolean;
+      unit: string;
+    }) => {
+      const lines = integerOption('logs', '--lines', opts.lines, 0, 1_000_000);
+      const { showLogs } = await import('./logs.js');
+      process.exitCode = await showLogs({
+        unit: opts.unit,
+        follow: opts.follow ?? false,
+        lines,
+        json: opts.json ?? false,
+        ...(opts.since ? { since: opts.since } : {}),
+        ...(opts.priority ? { priority: opts.priority } : {}),
+        ...(opts.component ? { component: opts.component } : {}),
+      });
+    },
+  );
+
 addUsersCommands(program);
 
 program

@@ -11,7 +11,7 @@ import type { Config } from '../../config/index.js';
 const HARD_STOP_MS = 4500;
 
 export async function runDaemon(config: Config): Promise<void> {
-  const log = createLogger(config.log.level);
+  const log = createLogger(config.log.level, undefined, { components: config.log.components });
   const controller = new AbortController();
   const daemon = new Daemon({ config, log });
   let exiting = false;

@@ -56,9 +56,7 @@ export function addSyncCommands(program: Command): void {
         console.log(
           `oldest unsent:  ${s.backlog.oldestUnsentAgeS === null ? '-' : `${Math.round(s.backlog.oldestUnsentAgeS)} s ago`}`,
         );
-        console.log(
-          `last success:   ${s.lastSuccessAt === null ? 'never' : new Date(s.lastSuccessAt).toISOString()}`,
-        );
+        console.log(`last success:   ${s.lastSuccessAt === null ? 'never' : new Date(s.lastSuccessAt).toISOString()}`);
         if (s.lastError) console.log(`last error:     ${s.lastError} (${s.consecutiveFailures} failures in a row)`);
       });
     });
