@@ -61,7 +61,7 @@ async function route(): Promise<void> {
       document.title = `${document.getElementById('session-title')?.textContent ?? 'Session'} · Codance dashboard`;
       view.mount();
     } else {
-      fill(content, h('main', { id: 'main' }, await homeView(api)));
+      fill(content, h('main', { id: 'main' }, await homeView(api, () => void route())));
       document.title = 'Venues · Codance dashboard';
     }
   } catch (err) {

@@ -2,8 +2,14 @@
 import type { Session } from '../../web/kit/api.js';
 import { ago, h, scroller } from '../../web/kit/dom.js';
 import type { Box, Org, SessionsPage, Venue } from './wire.js';
+import { canAdminister, enrolmentCode, newVenueForm } from './venue-admin.js';
 
 const SESSIONS_SHOWN = 20;
+/** A box that synced within this long is online (it syncs every few seconds while it runs). */
+const ONLINE_MS = 2 * 60_000;
+
+const boxState = (b: Box, now: number): string =>
+  !b.last_seen_at ? 'never synced' : now - Date.parse(b.last_seen_at) < ONLINE_MS ? 'online' : 'offline';
 
 const sessionItem = (s: SessionsPage['items'][number]): HTMLLIElement =>
   h(
@@ -41,7 +47,7 @@ function sessionList(api: Session, venueId: number, first: SessionsPage): HTMLEl
   return h('div', {}, list, more);
 }
 
-export async function homeView(api: Session): Promise<HTMLElement> {
+export async function homeView(api: Session, redraw: () => void): Promise<HTMLElement> {
   const orgs = await api.json<Org[]>('/api/v1/orgs');
   const now = Date.now();
   const sections = await Promise.all(
@@ -69,6 +75,7 @@ export async function homeView(api: Session): Promise<HTMLElement> {
                     'tr',
                     {},
                     h('th', { scope: 'col' }, 'Box'),
+                    h('th', { scope: 'col' }, 'State'),
                     h('th', { scope: 'col' }, 'Last seen'),
                     h('th', { scope: 'col', class: 'num' }, 'Last seq'),
                   ),
@@ -82,6 +89,7 @@ export async function homeView(api: Session): Promise<HTMLElement> {
                           'tr',
                           {},
                           h('th', { scope: 'row' }, b.name, h('div', { class: 'muted mono' }, b.uid)),
+                          h('td', {}, boxState(b, now)),
                           h(
                             'td',
                             { title: b.last_seen_at ?? 'never' },
@@ -90,10 +98,11 @@ export async function homeView(api: Session): Promise<HTMLElement> {
                           h('td', { class: 'num' }, b.last_seq),
                         ),
                       )
-                    : [h('tr', {}, h('td', { colspan: 3, class: 'muted' }, 'no box enrolled yet'))]),
+                    : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'no box enrolled yet'))]),
                 ),
               ),
             ),
+            ...(canAdminister(org) ? [enrolmentCode(api, v)] : []),
             h('h4', {}, 'Sessions'),
             sessionList(api, v.id, sessions),
           );
@@ -104,6 +113,7 @@ export async function homeView(api: Session): Promise<HTMLElement> {
         { class: 'org', 'aria-labelledby': `org-${org.id}` },
         h('h2', { id: `org-${org.id}` }, `${org.name} `, h('span', { class: 'badge' }, org.role)),
         venues.length ? h('div', { class: 'venues' }, ...blocks) : h('p', { class: 'muted' }, 'no venues yet'),
+        ...(canAdminister(org) ? [newVenueForm(api, org, redraw)] : []),
       );
     }),
   );
