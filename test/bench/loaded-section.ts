@@ -47,6 +47,14 @@ export async function loadedSection(seconds = 20): Promise<Record<string, Figure
     });
     out[`osc.${phase}.trigger_latency_p99_ms`] = { ...vsFloor(p.p99, p.floor.p99), unit: 'ms, p99' };
     out[`osc.${phase}.trigger_latency_max_ms`] = { ...vsFloor(p.max, p.floor.max), unit: 'ms, max' };
+    out[`osc.${phase}.floor_thread_latency_p99_ms`] = {
+      ...vsFloor(p.floorThread.p99, p.floor.p99),
+      unit: "ms, p99: the floor sender as a thread of the daemon's process (as the lane is), against it as a process",
+    };
+    out[`osc.${phase}.floor_thread_jitter_p99_ms`] = {
+      ...vsFloor(p.floorThread.jitterP99, p.floor.jitterP99),
+      unit: 'ms, its 60 Hz jitter p99, against the process',
+    };
     out[`osc.${phase}.floor_latency_p50_ms`] = {
       value: round(p.floor.p50, 3),
       unit: 'ms, a bare 60 Hz sender at the lane priority: its stamp before send to the receiver (the kernel and the receiver)',

@@ -10,6 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { PerformanceObserver, monitorEventLoopDelay, constants as perf } from 'node:perf_hooks';
 import { loadConfig } from '../../config/index.js';
 import { Daemon } from '../../daemon/daemon.js';
@@ -42,8 +43,23 @@ export interface PhaseFigures {
   gcMajorCount: number;
   gcMajorMaxMs: number;
   load1: number;
-  /** The machine's floor in the same phase: a bare sender at the lane's priority (floor-sender.ts). */
-  floor: { p50: number; p99: number; max: number; jitterP99: number };
+  /** The machine's floor in the same phase: a bare sender at the lane's priority (floor-sender.ts), as a process. */
+  floor: FloorFigures;
+  /** The same sender as a thread of the daemon's process, as the lane is. */
+  floorThread: FloorFigures;
+}
+
+export interface FloorFigures {
+  p50: number;
+  p99: number;
+  max: number;
+  jitterP99: number;
+}
+
+/** A floor sender's stamps matched to its arrivals (in order: one socket, loopback). */
+function floorHits(sent: number[], got: number[] = [], what: string): [number, number][] {
+  if (got.length !== sent.length) throw new Error(`${sent.length} ${what} datagrams sent, ${got.length} received`);
+  return sent.map((s, i) => [s, got[i]! - s]);
 }
 
 export interface LoadedFigures {
@@ -88,7 +104,7 @@ class Phase {
   figures(
     arrivals: Record<string, number[]>,
     hits: [number, number, number][],
-    floorHits: [number, number][],
+    floors: { process: [number, number][]; thread: [number, number][] },
   ): PhaseFigures {
     const inPhase = (t: number) => t >= this.from && t <= this.to;
     const mine = hits.filter(([sentAt]) => inPhase(sentAt));
@@ -99,7 +115,10 @@ class Phase {
       return at.slice(1).map((t, i) => Math.abs(t - at[i]! - 1000 / STREAM_HZ));
     };
     const dev = jitter('/bench/stream');
-    const floor = floorHits.filter(([sentAt]) => inPhase(sentAt)).map(([, l]) => l);
+    const floor = (hits: [number, number][], address: string): FloorFigures => {
+      const l = hits.filter(([sentAt]) => inPhase(sentAt)).map(([, x]) => x);
+      return { p50: pct(l, 50), p99: pct(l, 99), max: Math.max(...l), jitterP99: pct(jitter(address), 99) };
+    };
     return {
       triggers: latencies.length,
       p50: pct(latencies, 50),
@@ -118,12 +137,8 @@ class Phase {
       gcMajorCount: this.gc.major.length,
       gcMajorMaxMs: Math.max(0, ...this.gc.major),
       load1: 0,
-      floor: {
-        p50: pct(floor, 50),
-        p99: pct(floor, 99),
-        max: Math.max(...floor),
-        jitterP99: pct(jitter('/bench/floor'), 99),
-      },
+      floor: floor(floors.process, '/bench/floor'),
+      floorThread: floor(floors.thread, '/bench/floor-thread'),
     };
   }
 }
@@ -152,6 +167,13 @@ export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
     db.close();
   }
 
+  // The bench runs from source: the thread loads TypeScript through tsx, as the lane does in tests.
+  const floorFile = new URL('./floor-sender.ts', import.meta.url).href;
+  const floorThread = new Worker(
+    `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(floorFile)}); })`,
+    { eval: true, workerData: receiverPort },
+  );
+  await new Promise((r) => floorThread.once('message', r));
   const daemon = new Daemon({
     config: loadConfig({ file: configFile }),
     log: createLogger('warn', pino.destination({ dest: 2, sync: true })),
@@ -198,6 +220,9 @@ export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
 
   clients.proc.stdin!.end();
   const clientCounts = JSON.parse(await clients.next()) as Record<string, number>;
+  floorThread.postMessage('stop');
+  const floorThreadSent = await new Promise<number[]>((r) => floorThread.once('message', r));
+  await floorThread.terminate();
   abort.abort();
   await daemon.stop();
   cloud.proc.stdin!.end();
@@ -219,11 +244,11 @@ export async function loadedFigures(seconds = 20): Promise<LoadedFigures> {
     .sort((a, b) => a - b);
   if (got.length !== sent.length) throw new Error(`${sent.length} hits sent, ${got.length} received`);
   const hits: [number, number, number][] = sent.map((s, i) => [s, got[i]! - origins[i]!, s - origins[i]!]);
-  const floorGot = arrivals['/bench/floor'] ?? [];
-  if (floorGot.length !== floorSent.length)
-    throw new Error(`${floorSent.length} floor datagrams sent, ${floorGot.length} received`);
-  const floorHits: [number, number][] = floorSent.map((s, i) => [s, floorGot[i]! - s]);
-  const [unloaded, loaded] = phases.map((p, i) => ({ ...p.figures(arrivals, hits, floorHits), load1: load1[i]! })) as [
+  const floors = {
+    process: floorHits(floorSent, arrivals['/bench/floor'], 'floor'),
+    thread: floorHits(floorThreadSent, arrivals['/bench/floor-thread'], 'floor thread'),
+  };
+  const [unloaded, loaded] = phases.map((p, i) => ({ ...p.figures(arrivals, hits, floors), load1: load1[i]! })) as [
     PhaseFigures,
     PhaseFigures,
   ];
