@@ -1,11 +1,11 @@
 /**
- * The real-time lane seen from the main thread: a worker thread running the mapping engine and
- * its OSC / DMX sockets (lane-worker.ts), fed by messages. Samples are handed over as the
+ * The real-time lane seen from the main thread: a child process running the mapping engine and
+ * its OSC / DMX sockets (lane-process.ts), fed by messages. Samples are handed over as the
  * driver delivers them, gathered per burst (one message per driver callback); what the lane
  * reports back every 100 ms (latencies, what was sent, counters) is kept here for the API, the
  * console, OSCQuery and `/metrics`. Haptic and MIDI commands the lane makes are carried out here.
  */
-import { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import type { Config } from '../../config/index.js';
 import type { MappingRule } from '../../config/mapping.js';
 import type { DeviceInfo, Sample } from '../../config/signals.js';
@@ -19,9 +19,9 @@ import { dancerSignal, type MappingStats } from '../mapping/engine.js';
 import { SentValues } from '../mapping/sent-values.js';
 import { SentMirror } from './sent-mirror.js';
 import { OBSERVATION_SIZE, type FromLane, type LaneInit, type ToLane } from './protocol.js';
+import { startLaneProcess } from './spawn.js';
 
 const READY_TIMEOUT_MS = 10_000;
-const YOUNG_GENERATION_MB = 4;
 const STOP_TIMEOUT_MS = 1000;
 const OUTPUT_NAMES = ['osc', 'dmx', 'midi', 'haptic'] as const;
 export type LaneOutput = (typeof OUTPUT_NAMES)[number];
@@ -46,19 +46,6 @@ export interface LaneDeps {
   now(): number;
 }
 
-/** The worker's module: the built .js, or the .ts source under tsx (tests, the bench). */
-function startWorker(init: LaneInit): Worker {
-  const here = import.meta.url;
-  // A small young generation: scavenges come more often, but each one is a short pause.
-  const options = { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
-  if (!here.endsWith('.ts')) return new Worker(new URL('./lane-worker.js', here), options);
-  const file = new URL('./lane-worker.ts', here).href;
-  return new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(file)}); })`, {
-    ...options,
-    eval: true,
-  });
-}
-
 export class Lane {
   readonly name = 'lane';
   /** What the rules last sent, as the lane last reported it. */
@@ -71,7 +58,9 @@ export class Lane {
   gc = { minor: 0, minorMaxMs: 0, major: 0, majorMaxMs: 0 };
   /** Bytes in use on the lane's V8 heap (the main thread's is in the default metrics). */
   heapUsed = 0;
-  private worker: Worker | undefined;
+  /** The lane process's resident memory (the box's is the daemon's and this together). */
+  rss = 0;
+  private child: ChildProcess | undefined;
   private rules: MappingRule[];
   private pending: Sample[] = [];
   private readonly slots = new Map<string, number | null>();
@@ -106,31 +95,35 @@ export class Lane {
       nice: config.lane.nice,
       fifoPriority: config.lane.fifoPriority,
     };
-    const worker = startWorker(init);
-    this.worker = worker;
-    worker.on('error', (err) => {
+    const child = startLaneProcess();
+    this.child = child;
+    child.send({ t: 'init', init } satisfies ToLane);
+    child.on('error', (err) => {
       this.deps.health.report('lane', { type: 'subsystem', state: 'error', lastError: err.message });
     });
-    worker.on('exit', (code) => {
-      this.worker = undefined;
+    let exited: (why: string) => void = () => undefined;
+    child.on('exit', (code, signal) => {
+      this.child = undefined;
       this.onStopped?.();
+      const why = `the real-time lane's process exited (${signal ?? `code ${code}`}); outputs stopped`;
+      exited(why);
       // Outputs are down until the daemon restarts: say so where the technician looks.
-      if (!this.stopping)
-        this.deps.health.report('lane', {
-          type: 'subsystem',
-          state: 'error',
-          lastError: `the real-time lane's thread exited (code ${code}); outputs stopped`,
-        });
+      if (!this.stopping) this.deps.health.report('lane', { type: 'subsystem', state: 'error', lastError: why });
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the real-time lane did not start')), READY_TIMEOUT_MS);
-      worker.on('message', (m: FromLane) => {
+      exited = (why) => {
+        clearTimeout(timer);
+        reject(new Error(why));
+      };
+      child.on('message', (m: FromLane) => {
         if (m.t === 'ready') {
           clearTimeout(timer);
+          exited = () => undefined;
           resolve();
         } else this.handle(m);
       });
-      worker.once('error', (err) => {
+      child.once('error', (err) => {
         clearTimeout(timer);
         reject(err);
       });
@@ -140,19 +133,22 @@ export class Lane {
   /** Idempotent; the lane sends its last report, closes its sockets and exits (bounded). */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const worker = this.worker;
-      if (!worker) return;
+      const child = this.child;
+      if (!child) return;
       const stopped = new Promise<void>((r) => (this.onStopped = r));
-      worker.postMessage({ t: 'stop' } satisfies ToLane);
+      this.post({ t: 'stop' });
       await Promise.race([stopped, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
-      await worker.terminate();
+      if (this.child) {
+        child.kill('SIGKILL');
+        await stopped;
+      }
       this.deps.health.report('lane', { type: 'subsystem', state: 'stopped' });
     })();
     return this.stopping;
   }
 
   private post(m: ToLane): void {
-    this.worker?.postMessage(m);
+    if (this.child?.connected) this.child.send(m);
   }
 
   /**
@@ -287,6 +283,7 @@ export class Lane {
         this.lag = { p50: m.lag[0], p99: m.lag[1], max: m.lag[2] };
         this.gc = { minor: m.gc[0], minorMaxMs: m.gc[1], major: m.gc[2], majorMaxMs: m.gc[3] };
         this.heapUsed = m.heapUsed;
+        this.rss = m.rss;
         m.counters.forEach((c, i) => this.counters.set(names[i]!, c));
         return;
       }

@@ -34,6 +34,8 @@ export interface LaneInit {
 
 /** Main → lane. */
 export type ToLane =
+  /** The first message: what the lane runs. */
+  | { t: 'init'; init: LaneInit }
   | { t: 'samples'; samples: Sample[] }
   | { t: 'inference'; row: InferenceRow }
   | { t: 'crowd'; row: CrowdRow }
@@ -91,4 +93,6 @@ export type FromLane =
       gc: [minor: number, minorMaxMs: number, major: number, majorMaxMs: number];
       /** Bytes in use on the lane's own V8 heap. */
       heapUsed: number;
+      /** The lane process's resident memory. */
+      rss: number;
     };

@@ -103,6 +103,14 @@ export class Room {
       },
     });
     new Gauge({
+      name: 'codance_lane_resident_memory_bytes',
+      help: "the real-time lane process's resident memory (the box's is this and the daemon's)",
+      registers: [this.metrics],
+      collect() {
+        this.set(laneOf().rss);
+      },
+    });
+    new Gauge({
       name: 'codance_lane_loop_delay_p99_seconds',
       help: "the real-time lane's event-loop delay, p99 since it started",
       registers: [this.metrics],

@@ -20,7 +20,7 @@ export async function loadedSection(seconds = 20): Promise<Record<string, Figure
       join(import.meta.dirname, 'loaded-run.ts'),
       String(seconds),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
   );
   let printed = '';
   run.stdout.on('data', (d: Buffer) => (printed += d.toString()));

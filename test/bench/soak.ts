@@ -1,14 +1,14 @@
 /**
  * `npm run soak -- --minutes N [--dancers D]`: the built daemon (`npm run build` first) with D
  * simulated dancers (200) for N minutes (30), every default rule sent to a desk on loopback,
- * the pipeline on. Each minute: the process's RSS (and its anonymous, file-backed and shared
- * parts), the main thread's and the lane's V8 heaps (from /metrics) and CPU; at the end the
+ * the pipeline on. Each minute: the RSS of the daemon and its lane process together (and its
+ * anonymous, file-backed and shared parts; the lane's alone), the main thread's and the lane's V8 heaps (from /metrics) and CPU; at the end the
  * slopes in MB/hour (least squares after the first
  * two minutes, the warm-up). Prints one JSON object.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI, ROOT, freePort, tempDir } from '../helpers/daemon-process.js';
@@ -56,26 +56,46 @@ const daemon = spawn(
   ['--max-semi-space-size=2', '--single-threaded-gc', CLI, 'daemon', '--config', config],
   {
     cwd: ROOT,
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
     stdio: ['ignore', 'ignore', 'inherit'],
   },
 );
 const pid = daemon.pid!;
+/** The daemon and its children (the real-time lane's process): the box's memory and CPU are theirs together. */
+function pids(): number[] {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+    readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+  );
+  return [pid, ...children];
+}
+const sum = (f: (p: number) => number): number => pids().reduce((a, p) => a + f(p), 0);
 const ticksPerS = 100; // USER_HZ on Linux
-const cpuTicks = (): number => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(f[11]) + Number(f[12]); // utime, stime
-};
+const cpuTicks = (): number =>
+  sum((p) => {
+    const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(f[11]) + Number(f[12]); // utime, stime
+  });
 /** Where the RSS lives: anonymous memory (malloc, V8), file-backed pages (code, libraries), shared (SQLite's -shm). */
 function rollupMb(): { anonMb: number; fileMb: number; shmemMb: number } {
-  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  const kb = (field: string): number =>
+    sum((p) => {
+      const text = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    });
   return {
     anonMb: round(kb('Pss_Anon') / 1024, 1),
     fileMb: round(kb('Pss_File') / 1024, 1),
     shmemMb: round(kb('Pss_Shmem') / 1024, 1),
   };
 }
-const rssMb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+const vmRssMb = (p: number): number =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1]) / 1024;
+/** Both processes' resident memory; the lane's alone. */
+const rssMb = (): number => sum(vmRssMb);
+const laneRssMb = (): number =>
+  pids()
+    .slice(1)
+    .reduce((a, p) => a + vmRssMb(p), 0);
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
@@ -90,6 +110,7 @@ for (let i = 0; ; i++) {
 const perMinute: {
   minute: number;
   rssMb: number;
+  laneRssMb: number;
   anonMb: number;
   fileMb: number;
   shmemMb: number;
@@ -107,6 +128,7 @@ for (let m = 1; m <= minutes; m++) {
   perMinute.push({
     minute: m,
     rssMb: round(rssMb(), 1),
+    laneRssMb: round(laneRssMb(), 1),
     ...rollupMb(),
     heapMb: round((await metric('codance_nodejs_heap_size_used_bytes')) / 2 ** 20, 1),
     laneHeapMb: round((await metric('codance_lane_heap_used_bytes')) / 2 ** 20, 1),

@@ -1,8 +1,8 @@
 /**
  * The lane is a part of the box like any other: `/health` lists it with the priority it got,
- * and if its thread dies the box says so (outputs are down) instead of reporting ok.
+ * and if its process dies the box says so (outputs are down) instead of reporting ok.
  */
-import type { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ describe('the real-time lane in /health', () => {
     await stop?.();
   });
 
-  it('is connected with its priority named, and an error once its thread is gone', async () => {
+  it('is connected with its priority named, and an error once its process is gone', async () => {
     const dir = tempDir('codance-lane-');
     const file = join(dir, 'codance.yaml');
     const port = await freePort();
@@ -43,10 +43,10 @@ describe('the real-time lane in /health', () => {
     expect(await lane()).toMatch(/"detail":"(nice -10|nice not raised)[^"]*(SCHED_FIFO)[^"]*"/);
     expect(await health()).toBe('ok');
 
-    // Its thread gone (a crash): the lane says error, and so does the box.
-    await (daemon.parts!.room.engine as unknown as { worker: Worker }).worker.terminate();
+    // Its process killed (a crash): the lane says error, naming the signal, and so does the box.
+    (daemon.parts!.room.engine as unknown as { child: ChildProcess }).child.kill('SIGKILL');
     await waitFor(async () => (await lane()).includes('"state":"error"'), 'the lane reports error', 5000, 50);
-    expect(await lane()).toContain('outputs stopped');
+    expect(await lane()).toContain("the real-time lane's process exited (SIGKILL); outputs stopped");
     expect(await health()).not.toBe('ok');
   });
 });

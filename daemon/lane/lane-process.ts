@@ -1,5 +1,5 @@
 /**
- * The real-time lane's thread: the mapping engine and the sockets it sends on (OSC targets,
+ * The real-time lane's process: the mapping engine and the sockets it sends on (OSC targets,
  * sACN / Art-Net). It does nothing else, so a sample it is given turns into a datagram without
  * waiting behind a store flush, an API query or a song analysis on the main thread. What the
  * main thread must know (health, what was sent and how late, output records, haptic and MIDI
@@ -7,7 +7,6 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { PerformanceObserver, monitorEventLoopDelay, constants as perf } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
 import type { HapticOutput } from '../../drivers/haptic.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { MidiOutDriver } from '../../drivers/midi/midi-out-driver.js';
@@ -36,9 +35,17 @@ const gcWatch = new PerformanceObserver((list) => {
 gcWatch.observe({ entryTypes: ['gc'] });
 const OUTPUTS = { osc: 0, dmx: 1, midi: 2, haptic: 3 } as const;
 
-const port = parentPort!;
-const init = workerData as LaneInit;
-const post = (m: FromLane): void => port.postMessage(m);
+// The daemon's child: its first message says what to run; it ends with the daemon (the IPC
+// channel closes when the daemon exits, even when it is killed).
+process.once('disconnect', () => process.exit(0));
+const init = await new Promise<LaneInit>((resolve) =>
+  process.once('message', (m: ToLane) => {
+    if (m.t === 'init') resolve(m.init);
+  }),
+);
+const post = (m: FromLane): void => {
+  if (process.connected) process.send!(m);
+};
 const time = realTimebase;
 
 /**
@@ -189,6 +196,7 @@ function report(): void {
     lag: [lag.percentile(50) / 1e6, lag.percentile(99) / 1e6, lag.max / 1e6],
     gc,
     heapUsed: getHeapStatistics().used_heap_size,
+    rss: process.memoryUsage.rss(),
   });
   nObserved = 0;
   unobserved = 0;
@@ -232,6 +240,9 @@ function handle(m: ToLane): void {
       return;
     case 'stop':
       void stop();
+      return;
+    case 'init':
+      return; // told once, at start
   }
 }
 
@@ -244,13 +255,13 @@ async function stop(): Promise<void> {
   for (const t of targets.values()) await t.stop();
   for (const o of dmx.outputs) await o.stop();
   report();
-  post({ t: 'stopped' });
-  port.close();
+  // Once the last messages are out: closing the channel ends the process ('disconnect' above).
+  process.send!({ t: 'stopped' } satisfies FromLane, () => process.disconnect());
 }
 
 health.report('lane', { type: 'subsystem', state: 'connected', detail: raisePriority(init.nice, init.fifoPriority) });
 
-port.on('message', (m: ToLane) => {
+process.on('message', (m: ToLane) => {
   try {
     handle(m);
   } catch (err) {
