@@ -11,7 +11,7 @@ export const laneSchema = z
       .nullable()
       .default(-10)
       .describe(
-        "Nice value of the real-time lane's thread (mapping and OSC/DMX sending), below the rest of the box; needs systemd's LimitNICE (the unit sets it) or CAP_SYS_NICE, else it stays at the process's. null = leave it.",
+        "Nice value of the real-time lane's process (mapping and OSC/DMX sending), below the rest of the box; needs systemd's LimitNICE (the unit sets it) or CAP_SYS_NICE, else it stays at the process's. null = leave it.",
       ),
     fifoPriority: z
       .number()
@@ -21,7 +21,7 @@ export const laneSchema = z
       .nullable()
       .default(10)
       .describe(
-        "SCHED_FIFO priority of the lane's thread (set with chrt), so a busy box never makes it wait for a CPU; needs systemd's LimitRTPRIO (the unit sets it) or CAP_SYS_NICE, else the lane keeps its nice value. null = do not ask.",
+        "SCHED_FIFO priority of the lane's process (set with chrt), so a busy box never makes it wait for a CPU; needs systemd's LimitRTPRIO (the unit sets it) or CAP_SYS_NICE, else the lane keeps its nice value. null = do not ask.",
       ),
   })
   .prefault({})

@@ -1,5 +1,5 @@
 /**
- * The lane's thread above the rest of the box: a nice value, then SCHED_FIFO (chrt on this
+ * The lane's process above the rest of the box: a nice value, then SCHED_FIFO (chrt on this
  * thread's id), each where the process may (systemd's LimitNICE and LimitRTPRIO, which the
  * unit sets, or CAP_SYS_NICE). On a busy two-core box the scheduler then runs the lane the
  * moment it is ready instead of after the main thread's slice. Returns what was done, in words,

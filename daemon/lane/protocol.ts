@@ -24,11 +24,11 @@ export interface LaneInit {
   haptics: [name: string, channels: number][];
   midi: boolean;
   rules: MappingRule[];
-  /** The simulated venue runs on the lane's thread. */
+  /** The simulated venue runs in the lane's process. */
   simulation: Config['simulation'];
-  /** A nice value for the lane's thread when the process may set it (see DECISIONS.md). */
+  /** A nice value for the lane's process when the process may set it (see DECISIONS.md). */
   nice: number | null;
-  /** SCHED_FIFO priority for the lane's thread, when the process may set it. */
+  /** SCHED_FIFO priority for the lane's process, when the process may set it. */
   fifoPriority: number | null;
 }
 

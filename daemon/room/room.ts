@@ -52,7 +52,7 @@ const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.0
 
 export class Room {
   readonly clock: MusicClock;
-  /** The mapping rules and their OSC / DMX sockets, on the real-time lane's thread. */
+  /** The mapping rules and their OSC / DMX sockets, in the real-time lane's process. */
   readonly engine: Lane;
   readonly mapping: LiveMapping;
   /** The fixture patch (the lane drives its sACN / Art-Net outputs). */

@@ -70,7 +70,7 @@ export async function loadedSection(seconds = 20): Promise<Record<string, Figure
     out[`osc.${phase}.stream60_jitter_max_ms`] = { value: round(p.jitterMax, 3), unit: 'ms, max' };
     out[`loop.${phase}.lag_p99_ms`] = {
       value: round(p.loopLagP99, 3),
-      unit: "ms, event-loop delay p99 of the real-time lane's thread",
+      unit: "ms, event-loop delay p99 of the real-time lane's process",
     };
     out[`loop.${phase}.lag_max_ms`] = { value: round(p.loopLagMax, 3), unit: 'ms, max' };
     out[`loop.${phase}.main_lag_p99_ms`] = {
