@@ -24,3 +24,24 @@ export function integerOption(command: string, flag: string, text: string, min: 
   console.error(`codance ${command}: ${flag} "${text}" must be an integer ${min}..${max}`);
   process.exit(EXIT_CONFIG);
 }
+
+/**
+ * Runs a command's work. A failure the command expects (an instance of the class `expected`
+ * resolves to, loaded lazily like the command's module) prints `codance COMMAND: message` and
+ * exits with `code`; anything else is a bug and is thrown.
+ */
+export async function guarded(
+  command: string,
+  expected: () => Promise<abstract new (...args: never[]) => Error>,
+  code: number,
+  run: () => Promise<void>,
+): Promise<void> {
+  const Expected = await expected();
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof Expected)) throw err;
+    console.error(`codance ${command}: ${err.message}`);
+    process.exit(code);
+  }
+}

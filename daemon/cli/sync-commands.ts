@@ -1,20 +1,12 @@
 /** `codance sync …` (on the box) and `codance cloud …` (on the cloud host). */
 import type { Command } from 'commander';
 import { packageVersion } from '../version.js';
-import { EXIT_CONFIG, integerOption, withConfig } from './options.js';
+import { EXIT_CONFIG, guarded, integerOption, withConfig } from './options.js';
 
 export function addSyncCommands(program: Command): void {
   const syncCmd = program.command('sync').description('cloud sync of the store (works whether or not the daemon runs)');
-  async function syncAction(name: string, run: () => Promise<void>): Promise<void> {
-    const { SyncCommandError } = await import('./sync.js');
-    try {
-      await run();
-    } catch (err) {
-      if (!(err instanceof SyncCommandError)) throw err;
-      console.error(`codance sync ${name}: ${err.message}`);
-      process.exit(1);
-    }
-  }
+  const syncAction = (name: string, run: () => Promise<void>): Promise<void> =>
+    guarded(`sync ${name}`, () => import('./sync.js').then((m) => m.SyncCommandError), 1, run);
   syncCmd
     .command('enrol')
     .description('enrol this box with a cloud, using a one-time code from the organisation admin')
@@ -146,16 +138,8 @@ export function addCloudCommands(program: Command): void {
       console.log(`organisation ${r.orgId} "${opts.name}" created; owner ${opts.owner} (user ${r.userId})`);
     });
 
-  async function cloudAction(name: string, run: () => Promise<void>): Promise<void> {
-    const { CloudCommandError } = await import('./cloud.js');
-    try {
-      await run();
-    } catch (err) {
-      if (!(err instanceof CloudCommandError)) throw err;
-      console.error(`codance cloud ${name}: ${err.message}`);
-      process.exit(1);
-    }
-  }
+  const cloudAction = (name: string, run: () => Promise<void>): Promise<void> =>
+    guarded(`cloud ${name}`, () => import('./cloud.js').then((m) => m.CloudCommandError), 1, run);
   const venueCmd = cloudCmd.command('venue').description("an organisation's venues (each box belongs to one)");
   venueCmd
     .command('create')

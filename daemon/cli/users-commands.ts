@@ -1,18 +1,10 @@
 /** `codance users …`: accounts of the local API, from the shell (works whether or not the daemon runs). */
 import type { Command } from 'commander';
-import { EXIT_CONFIG, withConfig } from './options.js';
+import { EXIT_CONFIG, guarded, withConfig } from './options.js';
 
 /** Runs a users command; a usage problem (no such account, a bad role, the last admin) exits 2 with its message. */
-async function usersAction(name: string, run: () => Promise<void>): Promise<void> {
-  const { UsageError } = await import('./users.js');
-  try {
-    await run();
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`codance users ${name}: ${err.message}`);
-    process.exit(EXIT_CONFIG);
-  }
-}
+const usersAction = (name: string, run: () => Promise<void>): Promise<void> =>
+  guarded(`users ${name}`, () => import('./users.js').then((m) => m.UsageError), EXIT_CONFIG, run);
 
 const PASSWORD_STDIN_REQUIRED =
   '--password-stdin is required (a password on the command line would end up in shell history and ps)';
