@@ -1,10 +1,11 @@
 /**
  * `npm run soak -- --minutes N [--dancers D]`: the built daemon (`npm run build` first) with D
  * simulated dancers (200) for N minutes (30), every default rule sent to a desk on loopback,
- * the pipeline on. Each minute: the RSS of the daemon and its lane process together (and its
- * anonymous, file-backed and shared parts; the lane's alone), the main thread's and the lane's V8 heaps (from /metrics) and CPU; at the end the
- * slopes in MB/hour (least squares after the first
- * two minutes, the warm-up). Prints one JSON object.
+ * the pipeline on, started as the unit starts it. Each minute, for the daemon and its lane
+ * process together: the summed RSS, the proportional set size (PSS: shared pages counted once)
+ * with its anonymous, file-backed and shared parts, the lane's RSS alone, both V8 heaps (from
+ * /metrics) and CPU. At the end the slopes in MB/hour (least squares after the first two
+ * minutes, the warm-up). Prints one JSON object.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -75,14 +76,18 @@ const cpuTicks = (): number =>
     const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return Number(f[11]) + Number(f[12]); // utime, stime
   });
-/** Where the RSS lives: anonymous memory (malloc, V8), file-backed pages (code, libraries), shared (SQLite's -shm). */
-function rollupMb(): { anonMb: number; fileMb: number; shmemMb: number } {
+/**
+ * Both processes' proportional set size, and where it lives: anonymous memory (malloc, V8),
+ * file-backed pages (code, libraries), shared memory (SQLite's -shm).
+ */
+function pss(): { pssMb: number; anonMb: number; fileMb: number; shmemMb: number } {
   const kb = (field: string): number =>
     sum((p) => {
       const text = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
       return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
     });
   return {
+    pssMb: round(kb('Pss') / 1024, 1),
     anonMb: round(kb('Pss_Anon') / 1024, 1),
     fileMb: round(kb('Pss_File') / 1024, 1),
     shmemMb: round(kb('Pss_Shmem') / 1024, 1),
@@ -110,6 +115,7 @@ for (let i = 0; ; i++) {
 const perMinute: {
   minute: number;
   rssMb: number;
+  pssMb: number;
   laneRssMb: number;
   anonMb: number;
   fileMb: number;
@@ -128,8 +134,8 @@ for (let m = 1; m <= minutes; m++) {
   perMinute.push({
     minute: m,
     rssMb: round(rssMb(), 1),
+    ...pss(),
     laneRssMb: round(laneRssMb(), 1),
-    ...rollupMb(),
     heapMb: round((await metric('codance_nodejs_heap_size_used_bytes')) / 2 ** 20, 1),
     laneHeapMb: round((await metric('codance_lane_heap_used_bytes')) / 2 ** 20, 1),
     cpuPct: round(((t - ticks) / ticksPerS / ((now - at) / 1000)) * 100, 1),
@@ -143,7 +149,7 @@ await new Promise((r) => daemon.once('exit', r));
 desk.close();
 
 /** Least-squares slope of one figure over the minutes after the warm-up, in MB per hour. */
-function slopeMbPerHour(key: 'rssMb' | 'anonMb' | 'fileMb'): number {
+function slopeMbPerHour(key: 'rssMb' | 'pssMb' | 'anonMb' | 'fileMb'): number {
   const steady = perMinute.filter((r) => r.minute > 2);
   const rows = steady.length >= 2 ? steady : perMinute;
   const xs = rows.map((r) => r.minute / 60);
@@ -160,6 +166,10 @@ console.log(
       minutes,
       dancers,
       maxRssMb: Math.max(...perMinute.map((r) => r.rssMb)),
+      // What the box takes from the machine: both processes' proportional set size (pages they
+      // share, Node's own code among them, counted once). The summed RSS counts those twice.
+      maxPssMb: Math.max(...perMinute.map((r) => r.pssMb)),
+      pssSlopeMbPerHour: slopeMbPerHour('pssMb'),
       rssSlopeMbPerHour: slopeMbPerHour('rssMb'),
       anonSlopeMbPerHour: slopeMbPerHour('anonMb'),
       fileSlopeMbPerHour: slopeMbPerHour('fileMb'),
