@@ -4,15 +4,15 @@
  * and the page shows it online. A viewer of the organisation gets neither tool. axe-core finds
  * no serious violation; nothing is fetched from outside the cloud.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeViolations, openBrowser, seriousViolations, type Browser } from '../helpers/browser.js';
-import { CLI, ROOT, freePort, sleep, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
+import { freePort, sleep, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
+import { startCloud } from '../helpers/cloud-process.js';
 import { postgres, type Postgres } from '../helpers/postgres.js';
 import { runCliAsync } from '../helpers/run-cli.js';
-import { waitFor } from '../helpers/wait.js';
 
 let pg: Postgres | undefined;
 let cloud: ChildProcess | undefined;
@@ -29,18 +29,9 @@ describe('cloud dashboard: venues and enrolment codes', () => {
     { timeout: 120_000 },
     async () => {
       pg = await postgres();
-      const url = pg.createDb('dashboard_venues');
-      const cloudPort = await freePort();
-      const origin = `http://127.0.0.1:${cloudPort}`;
-      cloud = spawn(process.execPath, [CLI, 'cloud', '--db', url, '--port', String(cloudPort), '--log-level', 'warn'], {
-        cwd: ROOT,
-        stdio: 'ignore',
-      });
-      await waitFor(
-        async () => (await fetch(`${origin}/health`).catch(() => undefined))?.ok === true,
-        'cloud /health',
-        20_000,
-      );
+      const started = await startCloud(pg, 'dashboard_venues');
+      cloud = started.proc;
+      const { db: url, origin } = started;
       const org = await runCliAsync(
         ['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url],
         'a long enough password\n',

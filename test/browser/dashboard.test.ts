@@ -6,24 +6,15 @@
  * and downloads the crowd stream as CSV, with the row count the summary promises. axe-core
  * finds no serious violation on any view; nothing is fetched from outside the cloud.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeViolations, openBrowser, seriousViolations, type Browser } from '../helpers/browser.js';
-import {
-  CLI,
-  ROOT,
-  freePort,
-  sleep,
-  startDaemon,
-  tempDir,
-  waitForHealth,
-  type DaemonProcess,
-} from '../helpers/daemon-process.js';
+import { freePort, sleep, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
+import { startCloud } from '../helpers/cloud-process.js';
 import { postgres, type Postgres } from '../helpers/postgres.js';
-import { waitFor } from '../helpers/wait.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { seedSession } from '../helpers/box-session.js';
 
@@ -44,19 +35,9 @@ describe('cloud dashboard', () => {
     { timeout: 180_000 },
     async () => {
       pg = await postgres();
-      const url = pg.createDb('dashboard_cloud');
-      const cloudPort = await freePort();
-      const origin = `http://127.0.0.1:${cloudPort}`;
-      cloud = spawn(process.execPath, [CLI, 'cloud', '--db', url, '--port', String(cloudPort), '--log-level', 'warn'], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      await waitFor(
-        async () => (await fetch(`${origin}/health`).catch(() => undefined))?.ok === true,
-        'codance cloud /health',
-        20_000,
-        100,
-      );
+      const started = await startCloud(pg, 'dashboard_cloud');
+      cloud = started.proc;
+      const { db: url, origin } = started;
       const org = await runCliAsync(
         ['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url],
         'a long enough password\n',

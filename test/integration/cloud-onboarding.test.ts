@@ -3,17 +3,17 @@
  * the organisation, a venue and a one-time code with the CLI; the box enrols under its own
  * `box.name`; while its daemon dances and syncs, `codance sync verify` gives an exact answer.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, freePort, sleep, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
+import { freePort, sleep, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
+import { startCloud } from '../helpers/cloud-process.js';
 import { postgres, type Postgres } from '../helpers/postgres.js';
 import { runCliAsync } from '../helpers/run-cli.js';
-import { waitFor } from '../helpers/wait.js';
 
 let pg: Postgres | undefined;
-let cloud: ReturnType<typeof spawn> | undefined;
+let cloud: ChildProcess | undefined;
 const stops: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const stop of stops) await stop();
@@ -24,17 +24,9 @@ afterAll(async () => {
 describe('venue onboarding from the shell', () => {
   it('creates a venue and a code by CLI, enrols the box by its name, and verifies while the daemon writes', async () => {
     pg = await postgres();
-    const db = pg.createDb('onboarding_cloud');
-    const cloudPort = await freePort();
-    cloud = spawn(process.execPath, [CLI, 'cloud', '--db', db, '--port', String(cloudPort), '--log-level', 'warn'], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${cloudPort}/health`).catch(() => undefined))?.ok === true,
-      'codance cloud /health',
-      20_000,
-    );
+    const started = await startCloud(pg, 'onboarding_cloud');
+    cloud = started.proc;
+    const { db, port: cloudPort } = started;
     const cli = (args: string[], input = '') => runCliAsync([...args, '--db', db], input);
     expect(
       (await cli(['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example'], 'owner pass 123\n'))

@@ -5,7 +5,7 @@
  * times. Afterwards the cloud must hold exactly the box's records: the same count and content
  * checksum per table, nothing twice, and nothing of a dancer who did not consent to cloud sync.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -14,24 +14,15 @@ import { SqliteOutbox } from '../../daemon/store/outbox.js';
 import { openCloudDb } from '../../sync/cloud/database.js';
 import { boxChecksums } from '../../sync/cloud/sessions.js';
 import { entitiesOf } from '../../sync/contract.js';
-import {
-  CLI,
-  ROOT,
-  freePort,
-  sleep,
-  startDaemon,
-  tempDir,
-  waitForHealth,
-  type DaemonProcess,
-} from '../helpers/daemon-process.js';
+import { freePort, sleep, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
 import { faultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy.js';
+import { startCloud } from '../helpers/cloud-process.js';
 import { postgres, type Postgres } from '../helpers/postgres.js';
-import { waitFor } from '../helpers/wait.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { seedSession } from '../helpers/box-session.js';
 
 let pg: Postgres | undefined;
-let cloud: ReturnType<typeof spawn> | undefined;
+let cloud: ChildProcess | undefined;
 let proxy: FaultProxy | undefined;
 let daemon: DaemonProcess | undefined;
 afterAll(async () => {
@@ -44,21 +35,9 @@ afterAll(async () => {
 describe('cloud sync under faults', () => {
   it('delivers every record exactly once through outages, 500s, dropped connections and SIGKILLs', async () => {
     pg = await postgres();
-    const url = pg.createDb('fault_cloud');
-    const cloudPort = await freePort();
-    cloud = spawn(process.execPath, [CLI, 'cloud', '--db', url, '--port', String(cloudPort), '--log-level', 'warn'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let cloudLog = '';
-    cloud.stderr?.on('data', (d: Buffer) => (cloudLog += d.toString()));
-    cloud.stdout?.on('data', (d: Buffer) => (cloudLog += d.toString()));
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${cloudPort}/health`).catch(() => undefined))?.ok === true,
-      'codance cloud /health',
-      20_000,
-      100,
-    );
+    const started = await startCloud(pg, 'fault_cloud');
+    cloud = started.proc;
+    const { db: url, port: cloudPort } = started;
 
     // The operator makes the organisation (CLI), its admin a venue and a one-time code (API).
     const org = await runCliAsync(
@@ -230,6 +209,6 @@ describe('cloud sync under faults', () => {
     } finally {
       await db.close();
     }
-    expect(cloudLog).not.toMatch(/unhandled error/);
+    expect(started.log()).not.toMatch(/unhandled error/);
   }, 240_000);
 });
