@@ -12,7 +12,7 @@ import { createUserIn } from '../api/schemas/users.js';
 import { openDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { revokeUserTokens } from '../store/repositories/refresh-tokens.js';
-import { activeAdminCount, updateUser } from '../store/repositories/users.js';
+import { activeAdminCount, findAccount, listAccounts, updateUser } from '../store/repositories/users.js';
 import { Sql } from '../store/sql.js';
 import { UsageError } from './users.js';
 
@@ -37,31 +37,21 @@ async function withStore<T>(storePath: string, fn: (sql: Sql) => T | Promise<T>)
 
 /** The account a command names, by username, email or id; a UsageError naming it when there is none. */
 function account(sql: Sql, name: string): { id: number; username: string; role: string; is_active: number } {
-  const byId = /^\d+$/.test(name) ? Number(name) : -1;
-  const row = sql.first(
-    sql.db
-      .selectFrom('users')
-      .select(['id', 'username', 'role', 'is_active'])
-      .where((eb) => eb.or([eb('username', '=', name), eb('email', '=', name), eb('id', '=', byId)])),
-  );
+  const row = findAccount(sql, name);
   if (!row) throw new UsageError(`no account "${name}" (give a username, an email or an id; see codance users list)`);
   return row;
 }
 
 export function listUsers(storePath: string): Promise<UserLine[]> {
   return withStore(storePath, (sql) =>
-    sql
-      .all(
-        sql.db.selectFrom('users').select(['id', 'username', 'email', 'role', 'is_active', 'created_at']).orderBy('id'),
-      )
-      .map((r) => ({
-        id: r.id,
-        username: r.username,
-        email: r.email,
-        role: r.role,
-        active: r.is_active === 1,
-        createdAt: r.created_at,
-      })),
+    listAccounts(sql).map((r) => ({
+      id: r.id,
+      username: r.username,
+      email: r.email,
+      role: r.role,
+      active: r.is_active === 1,
+      createdAt: r.created_at,
+    })),
   );
 }
 

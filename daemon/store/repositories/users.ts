@@ -47,3 +47,21 @@ export function activeUser(sql: Sql, id: number) {
     sql.db.selectFrom('users').select(['id', 'username', 'role']).where('id', '=', id).where('is_active', '=', 1),
   );
 }
+
+/** An account a technician names on the command line: by username, email or id. */
+export function findAccount(sql: Sql, name: string) {
+  const byId = /^\d+$/.test(name) ? Number(name) : -1;
+  return sql.first(
+    sql.db
+      .selectFrom('users')
+      .select(['id', 'username', 'role', 'is_active'])
+      .where((eb) => eb.or([eb('username', '=', name), eb('email', '=', name), eb('id', '=', byId)])),
+  );
+}
+
+/** Every account, oldest first, without its password hash. */
+export function listAccounts(sql: Sql) {
+  return sql.all(
+    sql.db.selectFrom('users').select(['id', 'username', 'email', 'role', 'is_active', 'created_at']).orderBy('id'),
+  );
+}
