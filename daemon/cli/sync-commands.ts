@@ -12,13 +12,13 @@ export function addSyncCommands(program: Command): void {
     .description('enrol this box with a cloud, using a one-time code from the organisation admin')
     .requiredOption('--cloud <url>', 'the cloud, e.g. https://cloud.example.org')
     .requiredOption('--code <code>', 'the one-time enrolment code')
-    .option('--name <name>', 'how the dashboard names this box (default: box.name)')
+    .option('--name <name>', "how the dashboard names this box (default: the running daemon's box.name, else the configuration's)")
     .option('-c, --config <file>', 'YAML configuration file')
     .action(async (opts: { cloud: string; code: string; name?: string; config?: string }) => {
       const cfg = withConfig(opts.config);
-      const { enrol } = await import('./sync.js');
+      const { boxName, enrol } = await import('./sync.js');
       await syncAction('enrol', async () =>
-        console.log(await enrol(cfg, opts.cloud, opts.code, opts.name ?? cfg.box.name)),
+        console.log(await enrol(cfg, opts.cloud, opts.code, opts.name ?? (await boxName(cfg)))),
       );
     });
   syncCmd

@@ -68,18 +68,31 @@ export async function enrol(config: Config, cloud: string, code: string, name: s
   }
 }
 
-/** The daemon's view if it runs (its /health), else the store's backlog. */
-export async function status(config: Config): Promise<{ source: 'daemon' | 'store'; status: unknown }> {
+/** The running daemon's /health on this machine, or undefined when none answers. */
+async function daemonHealth(config: Config): Promise<{ sync?: unknown; box?: { name?: string } } | undefined> {
   try {
     const res = await fetch(
       `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}/health`,
       { signal: AbortSignal.timeout(2000) },
     );
-    const health = (await res.json()) as { sync?: unknown };
-    if (health.sync) return { source: 'daemon', status: health.sync };
+    return (await res.json()) as { sync?: unknown; box?: { name?: string } };
   } catch {
-    // not running: read the store
+    return undefined;
   }
+}
+
+/**
+ * The name a box enrols under: the running daemon's own `box.name` when one answers (a daemon
+ * started with another configuration file than this command found), else the configuration's.
+ */
+export async function boxName(config: Config): Promise<string> {
+  return (await daemonHealth(config))?.box?.name ?? config.box.name;
+}
+
+/** The daemon's view if it runs (its /health), else the store's backlog. */
+export async function status(config: Config): Promise<{ source: 'daemon' | 'store'; status: unknown }> {
+  const health = await daemonHealth(config);
+  if (health?.sync) return { source: 'daemon', status: health.sync };
   const { opened, outbox } = await openStore(config);
   try {
     const client = new SyncClient(config.sync, outbox);

@@ -112,5 +112,22 @@ describe('venue onboarding from the shell', () => {
       })
     ).json()) as { name: string }[];
     expect(boxes.map((b) => b.name)).toEqual(['hall-box']);
+
+    // Enrolled again from a shell whose configuration is only the defaults (box.name
+    // "codance-box") but the same store and port: the running daemon's own name is used.
+    const again = await cli(['cloud', 'enrol-code', '--venue', venueId!]);
+    const code2 = /^([A-Z0-9]{5}-[A-Z0-9]{5})$/m.exec(again.out)?.[1];
+    const reEnrolled = await runCliAsync(
+      ['sync', 'enrol', '--cloud', `http://127.0.0.1:${cloudPort}`, '--code', code2!],
+      '',
+      { CODANCE_STORE__PATH: join(dir, 'box.db'), CODANCE_HTTP__PORT: String(port) },
+    );
+    expect(reEnrolled.code, reEnrolled.out).toBe(0);
+    const renamed = (await (
+      await fetch(`http://127.0.0.1:${cloudPort}/api/v1/venues/${venueId}/boxes`, {
+        headers: { authorization: `Bearer ${login.access_token}` },
+      })
+    ).json()) as { name: string }[];
+    expect(renamed.map((b) => b.name)).toEqual(['hall-box']);
   });
 });
