@@ -12,7 +12,10 @@ export function addSyncCommands(program: Command): void {
     .description('enrol this box with a cloud, using a one-time code from the organisation admin')
     .requiredOption('--cloud <url>', 'the cloud, e.g. https://cloud.example.org')
     .requiredOption('--code <code>', 'the one-time enrolment code')
-    .option('--name <name>', "how the dashboard names this box (default: the running daemon's box.name, else the configuration's)")
+    .option(
+      '--name <name>',
+      "how the dashboard names this box (default: the running daemon's box.name, else the configuration's)",
+    )
     .option('-c, --config <file>', 'YAML configuration file')
     .action(async (opts: { cloud: string; code: string; name?: string; config?: string }) => {
       const cfg = withConfig(opts.config);
