@@ -1,15 +1,12 @@
 /** `codance patterns learn`: teach a movement pattern from example recordings, straight into the store. */
 import { insertPattern } from '../store/repositories/patterns.js';
 import { readFileSync } from 'node:fs';
-import type { Kysely } from 'kysely';
 import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
 import { parseHmpFile } from '../../models/patterns/hmp.js';
 import { GESTURE_MODEL_PATH } from '../../models/patterns/model.js';
 import { OnnxModel } from '../../models/runtime/batch-model.js';
-import { Sql } from '../store/sql.js';
 import { embedWith, learnPattern, type Example } from '../../models/patterns/learn.js';
-import { openDatabase } from '../store/database.js';
-import { migrateToLatest } from '../store/migrate.js';
+import { withStore } from './store-session.js';
 import { UsageError } from './users.js';
 
 /** An example file: HMP's coded "x y z" lines (0..63), or plain "x y z" / "x,y,z" in g. */
@@ -46,10 +43,7 @@ export async function learnPatternCommand(
   } finally {
     await model.close();
   }
-  const opened = openDatabase(dbPath);
-  try {
-    await migrateToLatest(opened.db as Kysely<unknown>);
-    const sql = new Sql(opened.sqlite, opened.db, Date.now);
+  return withStore(dbPath, (sql) => {
     const id = insertPattern(sql, {
       name: opts.name,
       description: opts.description ?? null,
@@ -58,7 +52,5 @@ export async function learnPatternCommand(
     });
     if (id === undefined) throw new UsageError(`a pattern named "${opts.name}" exists already`);
     return { id, durationS: learned.durationS };
-  } finally {
-    await opened.close();
-  }
+  });
 }

@@ -5,15 +5,13 @@
  * syncs like an API change). The rules are the API's: the last active admin cannot be disabled
  * or demoted, and a new password or a disabled account ends every login of that account.
  */
-import type { Kysely } from 'kysely';
-import { roles, type Role } from '../api/access.js';
+import type { Role } from '../api/access.js';
 import { hashPassword } from '../api/auth/passwords.js';
 import { createUserIn } from '../api/schemas/users.js';
-import { openDatabase } from '../store/database.js';
-import { migrateToLatest } from '../store/migrate.js';
 import { revokeUserTokens } from '../store/repositories/refresh-tokens.js';
 import { activeAdminCount, findAccount, listAccounts, updateUser } from '../store/repositories/users.js';
-import { Sql } from '../store/sql.js';
+import type { Sql } from '../store/sql.js';
+import { withStore } from './store-session.js';
 import { UsageError } from './users.js';
 
 export interface UserLine {
@@ -25,15 +23,9 @@ export interface UserLine {
   createdAt: number;
 }
 
-async function withStore<T>(storePath: string, fn: (sql: Sql) => T | Promise<T>): Promise<T> {
-  const opened = openDatabase(storePath, { mustExist: true });
-  try {
-    await migrateToLatest(opened.db as Kysely<unknown>);
-    return await fn(new Sql(opened.sqlite, opened.db, Date.now));
-  } finally {
-    await opened.close();
-  }
-}
+/** The store as the daemon made it: these commands never create one. */
+const onStore = <T>(storePath: string, fn: (sql: Sql) => T): Promise<T> =>
+  withStore(storePath, fn, { mustExist: true });
 
 /** The account a command names, by username, email or id; a UsageError naming it when there is none. */
 function account(sql: Sql, name: string): { id: number; username: string; role: string; is_active: number } {
@@ -43,7 +35,7 @@ function account(sql: Sql, name: string): { id: number; username: string; role: 
 }
 
 export function listUsers(storePath: string): Promise<UserLine[]> {
-  return withStore(storePath, (sql) =>
+  return onStore(storePath, (sql) =>
     listAccounts(sql).map((r) => ({
       id: r.id,
       username: r.username,
@@ -63,7 +55,7 @@ export function checkPassword(password: string): string {
 
 export async function setPassword(storePath: string, name: string, password: string): Promise<string> {
   const hash = await hashPassword(checkPassword(password));
-  return withStore(storePath, (sql) => {
+  return onStore(storePath, (sql) => {
     const user = account(sql, name);
     sql.tx(() => {
       updateUser(sql, user.id, { password_hash: hash, updated_at: sql.now() });
@@ -80,7 +72,7 @@ function keepAnAdmin(sql: Sql, user: { role: string; is_active: number }, what: 
 }
 
 export function setActive(storePath: string, name: string, active: boolean): Promise<string> {
-  return withStore(storePath, (sql) => {
+  return onStore(storePath, (sql) => {
     const user = account(sql, name);
     sql.tx(() => {
       if (!active) keepAnAdmin(sql, user, `cannot disable "${user.username}"`);
@@ -91,13 +83,8 @@ export function setActive(storePath: string, name: string, active: boolean): Pro
   });
 }
 
-export function parseRole(text: string): Role {
-  if (!(roles as readonly string[]).includes(text)) throw new UsageError(`role must be one of ${roles.join(', ')}`);
-  return text as Role;
-}
-
 export function setRole(storePath: string, name: string, role: Role): Promise<{ username: string; from: string }> {
-  return withStore(storePath, (sql) => {
+  return onStore(storePath, (sql) => {
     const user = account(sql, name);
     sql.tx(() => {
       if (role !== 'admin') keepAnAdmin(sql, user, `cannot make "${user.username}" ${role}`);

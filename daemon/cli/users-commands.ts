@@ -123,7 +123,8 @@ export function addUsersCommands(program: Command): void {
     .option('-c, --config <file>', 'YAML configuration file')
     .action(async (user: string, role: string, opts: { config?: string }) => {
       const cfg = withConfig(opts.config);
-      const { parseRole, setRole } = await import('./user-admin.js');
+      const { parseRole } = await import('./users.js');
+      const { setRole } = await import('./user-admin.js');
       await usersAction('set-role', async () => {
         const to = parseRole(role);
         const { username, from } = await setRole(cfg.store.path, user, to);

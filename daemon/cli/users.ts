@@ -1,12 +1,9 @@
 /** `codance users create`: the way the first admin comes to exist (the API has no anonymous admin creation). */
-import type { Kysely } from 'kysely';
 import { roles, type Role } from '../api/access.js';
 import { createUser } from '../api/auth/users.js';
 import { ApiError } from '../api/errors.js';
 import { createUserIn } from '../api/schemas/users.js';
-import { Sql } from '../store/sql.js';
-import { openDatabase } from '../store/database.js';
-import { migrateToLatest } from '../store/migrate.js';
+import { withStore } from './store-session.js';
 
 export interface CreateUserOptions {
   username: string;
@@ -27,11 +24,14 @@ export async function readPasswordFromStdin(stream: NodeJS.ReadableStream = proc
   return text.split(/\r?\n/)[0] ?? '';
 }
 
+/** A role named on the command line (`what`: how the message names it). */
+export function parseRole(text: string, what = 'role'): Role {
+  if (!(roles as readonly string[]).includes(text)) throw new UsageError(`${what} must be one of ${roles.join(', ')}`);
+  return text as Role;
+}
+
 export function roleFrom(opts: { admin?: boolean; role?: string }): Role {
-  if (opts.admin) return 'admin';
-  const role = opts.role ?? 'dancer';
-  if (!(roles as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
-  return role as Role;
+  return opts.admin ? 'admin' : parseRole(opts.role ?? 'dancer', '--role');
 }
 
 export async function createUserCommand(
@@ -54,16 +54,10 @@ export async function createUserCommand(
       parsed.error.issues.map((i) => `${flag[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; '),
     );
   }
-  const opened = openDatabase(storePath);
   try {
-    await migrateToLatest(opened.db as Kysely<unknown>);
-    const sql = new Sql(opened.sqlite, opened.db, Date.now);
-    const id = await createUser(sql, parsed.data);
-    return { id, path: opened.path };
+    return await withStore(storePath, async (sql, path) => ({ id: await createUser(sql, parsed.data), path }));
   } catch (err) {
     if (err instanceof ApiError) throw new Error(err.message);
     throw err;
-  } finally {
-    await opened.close();
   }
 }
