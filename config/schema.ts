@@ -196,6 +196,7 @@ export const configSchema = z
               .default(90)
               .describe('Days model outputs (arousal) are kept.'),
             crowd: z.number().int().min(0).max(3650).default(365).describe('Days crowd states are kept.'),
+            audit: retentionDays(365).describe("Days the access log (who read a dancer's biometrics) is kept."),
           })
           .prefault({})
           .describe('Days each stream is kept on the box; 0 = forever.'),

@@ -3,6 +3,8 @@
  * each registering its teardown with one `Teardowns` (each step bounded). A failed start
  * undoes what it did; `stop()` is idempotent and bounded.
  */
+import { resumeErasures } from './privacy/erase.js';
+import { Sql } from './store/sql.js';
 import { redact, type Config } from '../config/index.js';
 import { Bus } from './bus.js';
 import { startCloudSync } from './cloud-sync.js';
@@ -65,6 +67,12 @@ export class Daemon {
       const status = () => healthStatus(store.health() ?? null, health.snapshot(), now());
       const { currentEvent } = connectStore(bus, store, now, t, config.simulation);
       scheduleRetention({ sqlite: store.sqlite, retention: config.retention, now, health, log }, t);
+      // An erasure the box stopped in the middle of is finished first thing.
+      resumeErasures(new Sql(store.sqlite, store.db, now, changed)).then(
+        (n) => n > 0 && log.info({ erasures: n }, 'unfinished erasures completed'),
+        (err: unknown) =>
+          log.error({ err }, 'completing an unfinished erasure failed; it is tried again at the next start'),
+      );
 
       const hardware = await openHardware(config, core, t);
       const room = new Room({

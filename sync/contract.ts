@@ -23,6 +23,8 @@ export const syncClasses = {
     'sound_presets',
     'visualization_presets',
     'collections',
+    /** A dancer's erasure: the cloud deletes what it holds of them (sync/PROTOCOL.md). */
+    'erasures',
   ],
   /** Features and inferences: low-rate readings, model outputs, crowd states, detections and the room's output events. */
   features: [
@@ -134,6 +136,7 @@ const timeColumn: Partial<Record<SyncEntity, string>> = {
   visualization_events: 'occurred_at',
   events: 'starts_at',
   registrations: 'registered_at',
+  erasures: 'requested_at',
   device_assignments: 'assigned_at',
 };
 
@@ -169,6 +172,7 @@ export function streamOf(e: SyncEntity, d: Record<string, unknown>): string | nu
     case 'sound_presets':
     case 'visualization_presets':
     case 'collections':
+    case 'erasures':
       return null;
   }
 }

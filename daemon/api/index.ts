@@ -21,6 +21,7 @@ import { registerChoreoTaskRoutes } from './routes/choreo-tasks.js';
 import { registerCollectionRoutes } from './routes/collections.js';
 import { registerChoreoLiveRoutes } from './routes/choreo-live.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerDataRightsRoutes } from './routes/data-rights.js';
 import { registerConsoleRoutes } from './routes/console.js';
 
 export type { ApiDeps } from './deps.js';
@@ -59,6 +60,7 @@ export function mountApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps & { maxBodyByte
   });
   const router = new ApiRouter(app, bearerAuthenticator(deps.sql, deps.tokens));
   registerUserRoutes(router, deps);
+  registerDataRightsRoutes(router, deps);
   registerEventRoutes(router, deps);
   registerMovementRoutes(router, deps);
   registerBiometricRoutes(router, deps);

@@ -48,6 +48,8 @@ export interface ResourceSpec {
   defaults?(): Row;
   /** Checks a record as it would be after a create or update (API shape); throws ApiError, or returns fields to set as well. */
   check?(record: Row, user: CurrentUser, before: Row | undefined): Row | undefined | Promise<Row | undefined>;
+  /** Told of the rows a list or get hands out (e.g. to log who read a dancer's biometrics). */
+  read?(user: CurrentUser, rows: readonly Row[], how: 'list' | 'get'): void;
 }
 
 export interface Scope {
@@ -150,7 +152,9 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
       (c: ApiContext, { query }) => {
         const user = userOf(c);
         const own = spec.ownerColumn && isOwnOnly(access, user) ? spec.ownerColumn : undefined;
-        return c.json(listPage(sql, spec.table, spec, query, own ? [[own, '=', user.id]] : []), 200);
+        const result = listPage(sql, spec.table, spec, query, own ? [[own, '=', user.id]] : []);
+        spec.read?.(user, result.items, 'list');
+        return c.json(result, 200);
       },
     );
   }
@@ -200,6 +204,7 @@ export function registerResource(router: ApiRouter, spec: ResourceSpec, scope: S
       (c: ApiContext, { params }) => {
         const row = getRow(sql, spec.table, params.id, spec.noun);
         assertOwner(spec, 'get', userOf(c), row);
+        spec.read?.(userOf(c), [row], 'get');
         return c.json(toApi(spec.columns, row), 200);
       },
     );

@@ -112,16 +112,36 @@ export function addCloudCommands(program: Command): void {
     .option('--host <host>', 'listen address', '127.0.0.1')
     .option('--port <port>', 'listen port', '8090')
     .option('--log-level <level>', 'log level', 'info')
-    .action(async (opts: { db?: string; host: string; port: string; logLevel: string }) => {
-      const port = integerOption('cloud', '--port', opts.port, 0, 65535);
-      const { createLogger } = await import('../logger.js');
-      const { startCloud } = await import('../../sync/cloud/server.js');
-      const log = createLogger(opts.logLevel as 'info');
-      const cloud = await startCloud({ db: cloudDb(opts.db), host: opts.host, port, version: packageVersion(), log });
-      const stop = () => void cloud.close().then(() => process.exit(0));
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-    });
+    .option('--retention-every <minutes>', "how often each organisation's retention policy is applied", '60')
+    .option('--audit-days <days>', 'days the dashboard access log is kept (0 = for ever)', '365')
+    .action(
+      async (opts: {
+        db?: string;
+        host: string;
+        port: string;
+        logLevel: string;
+        retentionEvery: string;
+        auditDays: string;
+      }) => {
+        const port = integerOption('cloud', '--port', opts.port, 0, 65535);
+        const retentionEveryMinutes = integerOption('cloud', '--retention-every', opts.retentionEvery, 1, 10_080);
+        const auditDays = integerOption('cloud', '--audit-days', opts.auditDays, 0, 3650);
+        const { createLogger } = await import('../logger.js');
+        const { startCloud } = await import('../../sync/cloud/server.js');
+        const log = createLogger(opts.logLevel as 'info');
+        const cloud = await startCloud({
+          db: cloudDb(opts.db),
+          host: opts.host,
+          port,
+          version: packageVersion(),
+          log,
+          retention: { everyMs: retentionEveryMinutes * 60_000, auditDays },
+        });
+        const stop = () => void cloud.close().then(() => process.exit(0));
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      },
+    );
   const cloudOrg = cloudCmd.command('org').description('organisations');
   cloudOrg
     .command('create')

@@ -131,4 +131,82 @@ export function addUsersCommands(program: Command): void {
         console.log(from === to ? `"${username}" is already ${to}` : `"${username}" is now ${to} (was ${from})`);
       });
     });
+
+  users
+    .command('export')
+    .description('write everything the box holds of a dancer to one ZIP archive (JSON, CSV, a README inside)')
+    .argument('<user>', 'username, email or id')
+    .requiredOption('-o, --out <file>', 'the archive to write')
+    .option('-c, --config <file>', 'YAML configuration file')
+    .action(async (user: string, opts: { out: string; config?: string }) => {
+      const cfg = withConfig(opts.config);
+      const { exportUser } = await import('./data-rights.js');
+      await usersAction('export', async () => {
+        const r = await exportUser(cfg.store.path, user, opts.out, cfg.box.name);
+        console.log(`exported "${r.username}" to ${opts.out} (${r.bytes} bytes); the export is in the access log`);
+      });
+    });
+
+  users
+    .command('erase')
+    .description('erase a dancer: their account and everything recorded about them, here and (by sync) in the cloud')
+    .argument('<user>', 'username, email or id')
+    .option('--yes', 'really erase (required: this cannot be undone, except from a backup made before)')
+    .option('-c, --config <file>', 'YAML configuration file')
+    .action(async (user: string, opts: { yes?: boolean; config?: string }) => {
+      const cfg = withConfig(opts.config);
+      const { UsageError } = await import('./users.js');
+      const { eraseUser } = await import('./data-rights.js');
+      await usersAction('erase', async () => {
+        if (!opts.yes) throw new UsageError('--yes is required: an erasure cannot be undone');
+        const r = await eraseUser(cfg.store.path, user);
+        const rows = Object.entries(r.erased)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ');
+        console.log(
+          `erased "${r.username}" (id ${r.id}; erasure ${r.erasure}): ${rows || 'no rows besides the account'}`,
+        );
+        console.log('the cloud deletes its copy when the box next syncs (codance sync status shows the backlog)');
+      });
+    });
+
+  users
+    .command('consents')
+    .description("a dancer's consent history: every grant and withdrawal, when, by whom, how")
+    .argument('<user>', 'username, email or id')
+    .option('-c, --config <file>', 'YAML configuration file')
+    .action(async (user: string, opts: { config?: string }) => {
+      const cfg = withConfig(opts.config);
+      const { consentsOf } = await import('./data-rights.js');
+      await usersAction('consents', async () => {
+        for (const c of await consentsOf(cfg.store.path, user))
+          console.log(
+            `${new Date(c.changed_at).toISOString()}  ${c.consent.padEnd(10)}  ${c.granted ? 'granted ' : 'withdrawn'}  by ${c.changed_by ?? '-'} via ${c.via}`,
+          );
+      });
+    });
+
+  program
+    .command('access-log')
+    .description("who read dancers' biometrics on this box (console vitals, API reads, exports), newest first")
+    .option('--user <user>', 'only reads of this dancer (username, email or id)')
+    .option('--limit <n>', 'entries to show', '100')
+    .option('--json', 'one JSON array instead of lines')
+    .option('-c, --config <file>', 'YAML configuration file')
+    .action(async (opts: { user?: string; limit: string; json?: boolean; config?: string }) => {
+      const cfg = withConfig(opts.config);
+      const { accessLog } = await import('./data-rights.js');
+      await usersAction('access-log', async () => {
+        const list = await accessLog(
+          cfg.store.path,
+          opts.user,
+          Math.max(1, Math.min(10_000, Number(opts.limit) || 100)),
+        );
+        if (opts.json) return console.log(JSON.stringify(list, null, 2));
+        for (const e of list)
+          console.log(
+            `${new Date(e.at).toISOString()}  ${e.actor} (${e.actor_role})  ${e.action}  dancer ${e.subject_id ?? '-'}  ${e.detail}`,
+          );
+      });
+    });
 }

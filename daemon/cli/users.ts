@@ -55,7 +55,10 @@ export async function createUserCommand(
     );
   }
   try {
-    return await withStore(storePath, async (sql, path) => ({ id: await createUser(sql, parsed.data), path }));
+    return await withStore(storePath, async (sql, path) => ({
+      id: await createUser(sql, { ...parsed.data, consentGiven: { by: null, via: 'cli' } }),
+      path,
+    }));
   } catch (err) {
     if (err instanceof ApiError) throw new Error(err.message);
     throw err;

@@ -38,9 +38,8 @@ export function connectStore(
   teardowns.add(
     'consent',
     bus.on('record', (c) => {
-      if (c.table === 'users' || c.table === 'device_assignments') consent.refresh();
-      if (c.table === 'device_assignments' || c.table === 'registrations' || c.table === 'events')
-        store.slots.refresh();
+      if (c.table === 'users' || c.table === 'device_assignments' || c.table === 'erasures') consent.refresh();
+      if (['device_assignments', 'registrations', 'events', 'erasures'].includes(c.table)) store.slots.refresh();
     }),
   );
   teardowns.add(

@@ -21,6 +21,7 @@ const targets: { key: keyof RetentionDays; table: string; time: string; where?: 
   { key: 'biometrics', table: 'biometric_data', time: 'recorded_at' },
   { key: 'inferences', table: 'inferences', time: 'at' },
   { key: 'crowd', table: 'crowd_states', time: 'at' },
+  { key: 'audit', table: 'access_log', time: 'at' },
 ];
 
 /** Deletes what has expired; returns how many rows per stream. */

@@ -14,6 +14,8 @@ import type {
   CollectionsTable,
 } from './schema-music.js';
 
+import type { AccessLogTable, ConsentChangesTable, ErasuresTable } from './schema-rights.js';
+
 export type { ChoreoTaskStatus, ChoreoTasksTable, CollectionsTable } from './schema-music.js';
 
 export interface UsersTable {
@@ -175,7 +177,8 @@ export type OutboxEntity =
   | 'visualization_presets'
   | 'inferences'
   | 'crowd_states'
-  | 'collections';
+  | 'collections'
+  | 'erasures';
 
 export interface OutboxTable {
   seq: Generated<number>;
@@ -270,4 +273,7 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   inferences: InferencesTable;
   crowd_states: CrowdStatesTable;
+  consent_changes: ConsentChangesTable;
+  erasures: ErasuresTable;
+  access_log: AccessLogTable;
 }

@@ -12,6 +12,7 @@ import { CloudError } from './errors.js';
 import { cloudRouter, type CloudEnv } from './router.js';
 import { boxRoutes } from './routes/boxes.js';
 import { orgRoutes } from './routes/orgs.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { sessionRoutes } from './routes/sessions.js';
 import type { CloudDatabase } from './schema.js';
 import { mountPage } from '../web/pages.js';
@@ -33,6 +34,7 @@ export function cloudApp(deps: CloudAppDeps): OpenAPIHono<CloudEnv> {
   boxRoutes(r, deps.maxIngestBytes ?? 32 * 1024 * 1024);
   orgRoutes(r);
   sessionRoutes(r);
+  privacyRoutes(r);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

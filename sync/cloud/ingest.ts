@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { canonicalJson, indexOf, type SyncBatch } from '../contract.js';
+import { applyErasure, boxErasures, erasureOf, isErased } from './erasure.js';
 import type { CloudDatabase } from './schema.js';
 
 /** Rows per INSERT: 11 parameters each stays far below PostgreSQL's 65535. */
@@ -49,11 +50,28 @@ export async function ingest(
     const seen = newest.get(key);
     if (!seen || seen.seq < r.seq) newest.set(key, r);
   }
-  const rows = [...newest.values()].map((r) => {
+  // Erasures: those held, and those this batch brings (applied below, after the batch's own records).
+  const incoming = [...newest.values()].flatMap((r) =>
+    r.entity === 'erasures' && r.op === 'upsert' && r.data ? (erasureOf(r.seq, r.data) ?? []) : [],
+  );
+  const erasures = [...(await boxErasures(db, boxId)), ...incoming];
+  const rows = [...newest.values()].flatMap((r) => {
     const ix =
       r.op === 'upsert' && r.data
         ? indexOf(r.entity, r.id, r.data)
         : { eventId: null, at: null, stream: null, userId: null };
+    if (
+      erasures.length > 0 &&
+      isErased(erasures, {
+        entity: r.entity,
+        id: r.id,
+        seq: r.seq,
+        userRef: ix.userId,
+        at: ix.at,
+        deviceId: r.data?.device_id,
+      })
+    )
+      return [];
     return {
       box_id: boxId,
       entity: r.entity,
@@ -94,6 +112,7 @@ export async function ingest(
         .execute();
       accepted += written.length;
     }
+    for (const e of incoming) await applyErasure(tx, boxId, e);
     await tx
       .updateTable('boxes')
       // CASE rather than max()/greatest(): the one spelling both SQLite and PostgreSQL read.

@@ -46,8 +46,38 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Data rights in the cloud: how long each organisation keeps each sync class, and the log of
+ * who read dancers' data on the dashboard (and of the organisation's own privacy actions).
+ */
+function dataRights(dialect: Dialect): Migration {
+  const id = dialect === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY';
+  const statements = [
+    `CREATE TABLE retention_policies (
+      org_id BIGINT NOT NULL REFERENCES orgs(id), class TEXT NOT NULL CHECK (class IN ('records', 'features', 'raw')),
+      days INTEGER NOT NULL CHECK (days >= 0), updated_at BIGINT NOT NULL, updated_by BIGINT, PRIMARY KEY (org_id, class)
+    )`,
+    `CREATE TABLE audit_log (
+      id ${id}, org_id BIGINT NOT NULL REFERENCES orgs(id), at BIGINT NOT NULL, actor_id BIGINT, actor TEXT NOT NULL,
+      action TEXT NOT NULL, detail TEXT NOT NULL
+    )`,
+    `CREATE INDEX audit_log_org_at ON audit_log (org_id, at)`,
+    // Erasures and retention find a dancer's records by (box, dancer).
+    `CREATE INDEX records_user ON records (box_id, user_ref)`,
+  ];
+  return {
+    async up(db: Kysely<unknown>) {
+      for (const s of statements) await sql.raw(s).execute(db);
+    },
+  };
+}
+
 export function cloudMigrations(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: () => Promise.resolve({ '2026-11-22T00-00-00-cloud': initial(dialect) }),
+    getMigrations: () =>
+      Promise.resolve({
+        '2026-11-22T00-00-00-cloud': initial(dialect),
+        '2026-11-30T00-00-00-data-rights': dataRights(dialect),
+      }),
   };
 }

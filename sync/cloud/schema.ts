@@ -29,6 +29,24 @@ export interface CloudDatabase {
   };
   users: { id: Generated<number>; email: string; password_hash: string; created_at: number };
   memberships: { user_id: number; org_id: number; role: OrgRole; created_at: number };
+  retention_policies: {
+    org_id: number;
+    class: 'records' | 'features' | 'raw';
+    /** 0 keeps the class for ever. */
+    days: number;
+    updated_at: number;
+    updated_by: number | null;
+  };
+  audit_log: {
+    id: Generated<number>;
+    org_id: number;
+    at: number;
+    actor_id: number | null;
+    actor: string;
+    action: string;
+    /** JSON. */
+    detail: string;
+  };
   records: {
     id: Generated<number>;
     box_id: number;

@@ -2,6 +2,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { cloudApp } from './app.js';
 import { migrateCloud, openCloudDb, type CloudDb } from './database.js';
+import { scheduleCloudRetention } from './retention.js';
 
 export interface CloudServerOptions {
   db: string;
@@ -9,6 +10,9 @@ export interface CloudServerOptions {
   port: number;
   version: string;
   log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Each organisation's retention applied every `everyMs`; the access log kept `auditDays`. */
+  retention?: { everyMs: number; auditDays: number };
+  now?: () => number;
 }
 
 export interface RunningCloud {
@@ -26,7 +30,10 @@ export async function startCloud(options: CloudServerOptions): Promise<RunningCl
     await db.close();
     throw err;
   }
-  const app = cloudApp({ db: db.db, version: options.version, log: options.log });
+  const now = options.now ?? Date.now;
+  const app = cloudApp({ db: db.db, version: options.version, log: options.log, now });
+  const retention = options.retention ?? { everyMs: 3_600_000, auditDays: 365 };
+  const stopRetention = scheduleCloudRetention(db.db, { now, ...retention }, options.log);
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
     s.once('error', reject);
@@ -40,6 +47,7 @@ export async function startCloud(options: CloudServerOptions): Promise<RunningCl
     db,
     close: () =>
       (closing ??= (async () => {
+        stopRetention();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();

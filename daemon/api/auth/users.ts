@@ -7,6 +7,7 @@ import type { Role } from '../access.js';
 import { conflict } from '../errors.js';
 import type { Sql } from '../../store/sql.js';
 import { hashPassword } from './passwords.js';
+import { recordConsentChange } from '../../store/repositories/consent-history.js';
 import { activeAdminCount, insertUser, nameTaken } from '../../store/repositories/users.js';
 
 export interface NewUser {
@@ -17,6 +18,8 @@ export interface NewUser {
   is_active?: boolean;
   consent_biometrics?: boolean;
   consent_cloud_sync?: boolean;
+  /** Who gave the consents above, and how (for the consent history). */
+  consentGiven?: { by: number | null; via: string };
 }
 
 export const newPseudonym = (): string => `p_${randomBytes(9).toString('base64url')}`;
@@ -28,7 +31,7 @@ export async function createUser(sql: Sql, input: NewUser): Promise<number> {
   return sql.tx(() => {
     // checked again inside the transaction: the hash took ~35 ms in which another request may have won
     assertFree(sql, input.username, input.email);
-    return insertUser(sql, {
+    const id = insertUser(sql, {
       username: input.username,
       email: input.email,
       password_hash: passwordHash,
@@ -41,6 +44,17 @@ export async function createUser(sql: Sql, input: NewUser): Promise<number> {
       created_at: now,
       updated_at: now,
     });
+    for (const consent of ['biometrics', 'cloud_sync'] as const) {
+      const granted = input[`consent_${consent}`];
+      if (granted !== undefined)
+        recordConsentChange(sql, id, {
+          consent,
+          granted,
+          by: input.consentGiven?.by ?? null,
+          via: input.consentGiven?.via ?? 'api',
+        });
+    }
+    return id;
   });
 }
 

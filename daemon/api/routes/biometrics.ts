@@ -1,4 +1,5 @@
 /** /api/v1/biometrics: biometric records (consent-gated, own-only for dancers), devices and assignment, simulation. */
+import { logReads } from '../../privacy/reads.js';
 import { assignDevice, openAssignment, releaseAssignment } from '../../store/repositories/assignments.js';
 import { findColumns } from '../../store/repositories/records.js';
 import { ANY, OWN, STAFF } from '../access.js';
@@ -67,6 +68,7 @@ export function registerBiometricRoutes(router: ApiRouter, deps: ApiDeps): void 
       },
       defaults: () => ({ recorded_at: new Date(sql.now()).toISOString(), source: 'api' }),
       access: { list: OWN, get: OWN, create: OWN, update: OWN, delete: OWN },
+      read: (user, rows, how) => logReads(sql, user, rows, 'api.biometrics', { how }),
       check: (record, _user, before) => {
         // Nothing is recorded against a dancer who has not agreed to it.
         const userId = record.user_id;

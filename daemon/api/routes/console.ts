@@ -4,13 +4,15 @@
  * vitals and a log, as Server-Sent Events read with fetch (so the bearer token goes in the
  * Authorization header, never in a URL); `doctor` runs `codance doctor`'s checks in the daemon.
  */
+import { logReads } from '../../privacy/reads.js';
+import { wearerConsent } from '../../store/repositories/floor.js';
 import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { STAFF } from '../access.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { errors, json } from '../openapi-common.js';
-import type { ApiRouter } from '../router.js';
+import { userOf, type ApiRouter } from '../router.js';
 import { consoleState, doctorOut } from '../../console/contracts.js';
 import { buildConsoleState } from '../../console/console-state.js';
 import { streamConsole } from '../../console/console-stream.js';
@@ -94,6 +96,8 @@ export function registerConsoleRoutes(router: ApiRouter, deps: ApiDeps): void {
             `the dancer wearing ${device} has not consented to biometric recording`,
             'query.device',
           );
+        const wearer = wearerConsent(deps.sql.sqlite, device)?.user_id;
+        if (wearer != null) logReads(deps.sql, userOf(c), [{ user_id: wearer }], 'console.vitals', { device });
       }
       return streamSSE(c, async (stream) => {
         if (query.once) {

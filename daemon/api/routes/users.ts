@@ -1,5 +1,7 @@
 /** /api/v1/users: registration, login and refresh, the current user, and user admin. */
-import { activeUser, deleteUser, loginAccount, updateUser } from '../../store/repositories/users.js';
+import { eraseDancer } from '../../privacy/erase.js';
+import { recordConsentChange } from '../../store/repositories/consent-history.js';
+import { activeUser, loginAccount, updateUser } from '../../store/repositories/users.js';
 import { ADMIN, ANY, roles, type Access, type CurrentUser } from '../access.js';
 import { activeAdminCount, assertFree, createUser } from '../auth/users.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
@@ -47,7 +49,7 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
       if (!deps.openRegistration)
         throw forbidden('self-registration is switched off on this box (auth.openRegistration); ask a technician');
       try {
-        await createUser(sql, { ...input, role: 'dancer' });
+        await createUser(sql, { ...input, role: 'dancer', consentGiven: { by: null, via: 'registration' } });
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 'already_exists')) throw err;
         // As long as a registration that went through (the hash is what takes the time).
@@ -129,7 +131,8 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
       request: { body: body(createUserIn) },
       responses: { 201: json(userOut, 'the new user'), ...errors(401, 403, 409, 422) },
     },
-    async (c, { body: input }) => c.json(userJson(await createUser(sql, input)), 201),
+    async (c, { body: input }) =>
+      c.json(userJson(await createUser(sql, { ...input, consentGiven: { by: userOf(c).id, via: 'api' } })), 201),
   );
 
   router.add(
@@ -229,6 +232,11 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
           }),
           updated_at: now,
         });
+        for (const consent of ['biometrics', 'cloud_sync'] as const) {
+          const granted = input[`consent_${consent}`];
+          if (granted !== undefined && granted !== (before[`consent_${consent}`] === 1))
+            recordConsentChange(sql, params.id, { consent, granted, by: me.id, via: 'api' });
+        }
         // A new password or a disabled account ends every other login of that account.
         if (passwordHash !== undefined || input.is_active === false) tokens.revokeUser(params.id);
       });
@@ -241,18 +249,17 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
       method: 'delete',
       path: `${base}/{id}`,
       tags,
-      summary: 'Delete a user and everything recorded about them',
+      summary: 'Delete a user and everything recorded about them (an erasure, carried to the cloud)',
       access: ADMIN,
       request: { params: idParam },
       responses: { 204: { description: 'deleted' }, ...errors(401, 403, 404, 409, 422) },
     },
-    (c, { params }) => {
+    async (c, { params }) => {
       const before = getRow(sql, 'users', params.id, 'user');
-      sql.tx(() => {
-        if (before.role === 'admin' && before.is_active === 1 && activeAdminCount(sql) <= 1)
-          throw conflict('last_admin', 'this is the last active admin; make another admin first');
-        deleteUser(sql, params.id);
-      });
+      if (before.role === 'admin' && before.is_active === 1 && activeAdminCount(sql) <= 1)
+        throw conflict('last_admin', 'this is the last active admin; make another admin first');
+      // A deletion is an erasure: the cloud is told to delete its copy too.
+      await eraseDancer(sql, params.id, { id: userOf(c).id, role: userOf(c).role, via: 'api' });
       return c.body(null, 204);
     },
   );

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { audit, isDancerStream } from '../audit.js';
 import * as c from '../contracts.js';
 import { CloudError, notFound } from '../errors.js';
 import { errors, json, query, type CloudEnv, type CloudRouter } from '../router.js';
@@ -35,11 +36,25 @@ export function sessionRoutes(r: CloudRouter): void {
     const s = await sessionById(r.db, c.idParam.parse(ctx.req.param()).id).catch((err: unknown) => {
       throw err instanceof CloudError ? err : notFound('session', ctx.req.param('id') ?? '');
     });
-    await r.accounts.venueAccess(r.principal(ctx), s.venue_id, 'viewer').catch(() => {
+    const venue = await r.accounts.venueAccess(r.principal(ctx), s.venue_id, 'viewer').catch(() => {
       throw notFound('session', s.id);
     });
-    return s;
+    return Object.assign(s, { orgId: venue.org_id });
   };
+  /** A read of dancers' data, for the organisation's access log. */
+  const logRead = (
+    ctx: Context<CloudEnv>,
+    s: { id: number; orgId: number; box_uid: string; entity_id: number },
+    action: string,
+    detail: Record<string, unknown> = {},
+  ) =>
+    audit(r.db, {
+      orgId: s.orgId,
+      who: r.principal(ctx),
+      at: r.now(),
+      action,
+      detail: { session: s.id, box: s.box_uid, event: s.entity_id, ...detail },
+    });
 
   r.route(
     'signed-in',
@@ -69,6 +84,7 @@ export function sessionRoutes(r: CloudRouter): void {
     async (ctx) => {
       const s = await session(ctx);
       const q = query(ctx, c.dataQuery);
+      if (isDancerStream(q.stream)) await logRead(ctx, s, 'session.data', { stream: q.stream });
       return ctx.json(
         await sessionData(r.db, s, {
           stream: q.stream,
@@ -93,7 +109,9 @@ export function sessionRoutes(r: CloudRouter): void {
       responses: { 200: json(c.dancerSummaryOut.array(), 'one summary per dancer'), ...errors(401, 404) },
     },
     async (ctx) => {
-      return ctx.json(await sessionDancers(r.db, await session(ctx)), 200);
+      const s = await session(ctx);
+      await logRead(ctx, s, 'session.dancers');
+      return ctx.json(await sessionDancers(r.db, s), 200);
     },
   );
 
@@ -129,6 +147,7 @@ export function sessionRoutes(r: CloudRouter): void {
     async (ctx) => {
       const s = await session(ctx);
       const q = query(ctx, c.csvQuery);
+      if (isDancerStream(q.stream)) await logRead(ctx, s, 'session.csv', { stream: q.stream });
       const name = `${s.box_uid.slice(0, 8)}-event-${s.entity_id}-${q.stream}.csv`.replace(/[^\w.-]/g, '_');
       return new Response(sessionCsv(r.db, s, q.stream), {
         status: 200,

@@ -3,6 +3,7 @@ import type { Session } from '../../web/kit/api.js';
 import { ago, h, scroller } from '../../web/kit/dom.js';
 import type { Box, Org, SessionsPage, Venue } from './wire.js';
 import { canAdminister, enrolmentCode, newVenueForm } from './venue-admin.js';
+import { retentionPanel } from './retention-panel.js';
 
 const SESSIONS_SHOWN = 20;
 /** A box that synced within this long is online (it syncs every few seconds while it runs). */
@@ -108,12 +109,14 @@ export async function homeView(api: Session, redraw: () => void): Promise<HTMLEl
           );
         }),
       );
+      const retention = await retentionPanel(api, org);
       return h(
         'section',
         { class: 'org', 'aria-labelledby': `org-${org.id}` },
         h('h2', { id: `org-${org.id}` }, `${org.name} `, h('span', { class: 'badge' }, org.role)),
         venues.length ? h('div', { class: 'venues' }, ...blocks) : h('p', { class: 'muted' }, 'no venues yet'),
         ...(canAdminister(org) ? [newVenueForm(api, org, redraw)] : []),
+        retention,
       );
     }),
   );

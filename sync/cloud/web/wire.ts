@@ -10,6 +10,7 @@ import type {
   timelineOut,
   venueOut,
 } from '../contracts.js';
+import type { retentionOut } from '../privacy-contracts.js';
 
 export type Org = z.output<typeof orgOut>;
 export type Venue = z.output<typeof venueOut>;
@@ -19,3 +20,4 @@ export type Summary = z.output<typeof summaryOut>;
 export type DataPage = z.output<typeof dataPage>;
 export type DancerSummary = z.output<typeof dancerSummaryOut>;
 export type Timeline = z.output<typeof timelineOut>;
+export type Retention = z.output<typeof retentionOut>;

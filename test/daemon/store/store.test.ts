@@ -364,6 +364,7 @@ describe('store', () => {
       biometrics: 90,
       inferences: 90,
       crowd: 0,
+      audit: 365,
     });
     expect(deleted).toEqual({ acc: 3, biometrics: 2 });
     expect((db.prepare('SELECT COUNT(*) AS n FROM crowd_states').get() as { n: number }).n).toBe(4);
