@@ -120,9 +120,7 @@ export function privacyRoutes(r: CloudRouter): void {
       },
     },
     async (ctx) => {
-      const params = p.pseudonymParam.safeParse(ctx.req.param());
-      if (!params.success) throw notFound('pseudonym', ctx.req.param('pseudonym') ?? '');
-      const { id: orgId, pseudonym } = params.data;
+      const { id: orgId, pseudonym } = p.pseudonymParam.parse(ctx.req.param());
       const who = r.user(ctx);
       r.accounts.orgAccess(who, orgId, 'owner');
       const subjects = await subjectsOf(r.db, orgId, pseudonym);
@@ -140,7 +138,7 @@ export function privacyRoutes(r: CloudRouter): void {
         yield `${JSON.stringify({ pseudonym, exported_at: new Date(at).toISOString(), boxes: subjects.map((s) => s.boxUid) })}\n`;
         yield* pseudonymRecords(db, subjects, () => undefined);
       }
-      return new Response(Readable.toWeb(Readable.from(lines())) as ReadableStream, {
+      return new Response(Readable.toWeb(Readable.from(lines(), { objectMode: false })) as ReadableStream, {
         status: 200,
         headers: {
           'content-type': 'application/x-ndjson; charset=utf-8',

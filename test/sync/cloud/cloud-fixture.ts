@@ -39,13 +39,17 @@ export interface CloudFixture {
 
 let n = 0;
 
-export async function cloudFixture(kind: 'sqlite' | 'postgres', pg?: Postgres): Promise<CloudFixture> {
+export async function cloudFixture(
+  kind: 'sqlite' | 'postgres',
+  pg?: Postgres,
+  now?: () => number,
+): Promise<CloudFixture> {
   const target =
     kind === 'postgres' ? pg!.createDb(`cloud_${process.pid}_${++n}`) : join(tempDir('codance-cloud-'), 'cloud.sqlite');
   const db = openCloudDb(target);
   await migrateCloud(db);
-  const app = cloudApp({ db: db.db, version: 'test' }) as unknown as OpenAPIHono<never>;
-  const accounts = new Accounts(db.db);
+  const app = cloudApp({ db: db.db, version: 'test', ...(now && { now }) }) as unknown as OpenAPIHono<never>;
+  const accounts = new Accounts(db.db, now);
   const call: CloudFixture['call'] = async (method, path, token, body, headers = {}) => {
     const res = await app.request(path, {
       method,
