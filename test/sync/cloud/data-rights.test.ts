@@ -265,7 +265,7 @@ describe("the organisation's access log", () => {
         actor: 'viewer@b.example',
         action: 'session.csv',
         at: new Date(clock).toISOString(),
-        detail: expect.objectContaining({ session: id, stream: 'hr' }),
+        detail: expect.objectContaining({ session: id, stream: 'hr' }) as unknown,
       }),
     ]);
     // The room's own streams are not a dancer's data.
