@@ -346,6 +346,15 @@ const special: Record<string, Special> = {
   'PUT /api/v1/users/{id}': (_m, o) => ({ path: `/api/v1/users/${o}`, method: 'PUT', body: {} }),
   // admin-only: the target is a fresh account (an admin deleting themself is the last-admin case)
   'DELETE /api/v1/users/{id}': (m) => ({ path: `/api/v1/users/${m.user()}`, method: 'DELETE' }),
+  'GET /api/v1/users/{id}/export': (_m, o) => ({ path: `/api/v1/users/${o}/export` }),
+  'GET /api/v1/users/{id}/consents': (_m, o) => ({ path: `/api/v1/users/${o}/consents` }),
+  // Staff erase a dancer of their own making; a dancer themself (the matrix swaps in a throwaway dancer).
+  'POST /api/v1/users/{id}/erasure': (m, o, ctx) => ({
+    path: `/api/v1/users/${ctx.ownerName === 'dancer' ? o : m.user()}/erasure`,
+    method: 'POST',
+  }),
+  'GET /api/v1/erasures': () => ({ path: '/api/v1/erasures' }),
+  'GET /api/v1/access-log': () => ({ path: '/api/v1/access-log' }),
   'GET /api/v1/events/upcoming': () => ({ path: '/api/v1/events/upcoming' }),
   'POST /api/v1/events/register': (m, o) => ({
     path: '/api/v1/events/register',

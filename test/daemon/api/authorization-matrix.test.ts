@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type Role } from '../../../daemon/api/access.js';
 import { apiHarness, PASSWORD, type ApiHarness, type Reply } from '../../helpers/api-app.js';
 import { makers, requestFor, type Built } from '../../helpers/api-fixtures.js';
+import { createUser } from '../../../daemon/api/auth/users.js';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -17,6 +18,7 @@ afterAll(async () => {
   await h.stop();
 });
 
+let leavers = 0;
 const honoPath = (p: string): string => p.replace(/\{(\w+)\}/g, ':$1');
 
 async function send(req: Built, token: string | undefined): Promise<Reply> {
@@ -24,6 +26,22 @@ async function send(req: Built, token: string | undefined): Promise<Reply> {
     // a real refresh token of the caller (or of the dancer, for anonymous)
     const login = await h.login('dancer', PASSWORD, '10.9.9.9');
     req = { ...req, body: { refresh_token: (login.body as { refresh_token: string }).refresh_token } };
+  }
+  const own = /^\/api\/v1\/users\/(\d+)\/erasure$/.exec(req.path);
+  if (own && token === h.tokens.dancer && Number(own[1]) === h.ids.dancer) {
+    // A dancer erasing themself ends their account: a dancer of the same standing does it, so the matrix's dancer lives on.
+    const name = `leaving${++leavers}`;
+    const id = await createUser(h.sql, {
+      username: name,
+      email: `${name}@example.org`,
+      password: PASSWORD,
+      role: 'dancer',
+    });
+    const login = await h.login(name, PASSWORD, `10.8.0.${leavers}`);
+    return h.call(`/api/v1/users/${id}/erasure`, {
+      method: 'POST',
+      token: (login.body as { access_token: string }).access_token,
+    });
   }
   const { path, ...init } = req;
   return h.call(path, { ...init, token });

@@ -138,7 +138,7 @@ describe('store', () => {
     await first.stop();
     const pre = new BetterSqlite3(path);
     // As if the last migration were new, with its first table already in the way.
-    pre.exec(`DELETE FROM kysely_migration WHERE name LIKE '%slots'`);
+    pre.exec(`DELETE FROM kysely_migration WHERE name LIKE '%data-rights'`);
     pre.close();
     const { store } = newStore(path);
     const err = await store.start().then(
@@ -147,10 +147,10 @@ describe('store', () => {
     );
     expect(err).toBeInstanceOf(MigrationError);
     expect((err as Error).message).toMatch(
-      /^store migration 2026-11-30T00-00-00-slots failed: .*dancer_slots already exists/,
+      /^store migration 2026-11-30T01-00-00-data-rights failed: .*consent_changes already exists/,
     );
     const db = new BetterSqlite3(path, { readonly: true });
-    expect(db.prepare(`SELECT count(*) AS n FROM kysely_migration WHERE name LIKE '%slots'`).get()).toEqual({
+    expect(db.prepare(`SELECT count(*) AS n FROM kysely_migration WHERE name LIKE '%data-rights'`).get()).toEqual({
       n: 0,
     }); // rolled back as one transaction
     db.close();
