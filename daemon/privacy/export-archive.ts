@@ -43,7 +43,9 @@ export function dancerArchive(sql: Sql, info: ExportInfo): Readable | undefined 
   const counter = (file: string) => (n: number) => (counts[file] = (counts[file] ?? 0) + n);
   const text = (name: string, body: string): void => zip.addBuffer(Buffer.from(body), name, { mtime: new Date(now) });
   const lines = (name: string, gen: () => Lines): void =>
-    zip.addReadStream(Readable.from(gen()), name, { mtime: new Date(now) });
+    zip.addReadStream(Readable.from(gen(), { objectMode: false, highWaterMark: 64 * 1024 }), name, {
+      mtime: new Date(now),
+    });
 
   const devices = deviceKeys(sql);
   const patterns = patternNames(sql);

@@ -96,7 +96,7 @@ export async function* rawSamples(
   for (const w of worn) {
     let after = 0;
     for (;;) {
-      const chunks = wornChunks(sql, stream, w, after, 200);
+      const chunks = wornChunks(sql, stream, w, after, 50);
       if (chunks.length === 0) break;
       let out = '';
       let samples = 0;

@@ -3,7 +3,7 @@
  * { value, unit } (+ baseline and ratio where measured against one in the same run).
  * Each figure is the median of RUNS runs after a warm-up. Names are listed in test/bench/README.md.
  * `npm run bench -- SECTION...` runs only those sections (store, api, parsers, pipeline,
- * outputs, loaded, dmx, ble, choreo, pages, sync).
+ * outputs, loaded, dmx, ble, choreo, pages, sync, export).
  */
 import { scratchRootForScript } from '../helpers/scratch-root.js';
 import { apiPaging, rawPaging, setupApi } from './api.js';
@@ -18,6 +18,7 @@ import { pageFigures } from './pages.js';
 import { round, type Figure } from './figure.js';
 import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 import { bleRadioFigures } from './ble-radios.js';
+import { exportFigures } from './export.js';
 
 scratchRootForScript('codance-bench-run-');
 
@@ -76,6 +77,8 @@ if (want('store')) {
     unit: 'samples counted lost (queue bound: 20 batches of 5 000)',
   };
 }
+
+if (want('export')) Object.assign(figures, await exportFigures());
 
 if (want('api')) {
   const { h, eventId } = await setupApi();

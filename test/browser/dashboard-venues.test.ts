@@ -65,6 +65,12 @@ describe('cloud dashboard: venues and enrolment codes', () => {
           /^[A-Z0-9]{5}-[A-Z0-9]{5} valid until .*On the box: codance sync enrol --cloud http:\/\/127\.0\.0\.1:\d+ --code /,
         );
       const code = (await shown.locator('strong').textContent())!;
+      // The retention policy: for ever until an admin says otherwise, applied by the cloud.
+      await page.getByLabel('Raw streams (IMU, ECG, PPG)').fill('14');
+      await page.getByRole('button', { name: 'Save retention' }).click();
+      await expect
+        .poll(() => page.locator('.retention [role=status]').textContent())
+        .toMatch(/^Saved: records kept for ever, features kept for ever, raw 14 days$/);
       let violations = await seriousViolations(page);
       expect(violations, describeViolations(violations)).toEqual([]);
       await browser.shot('dashboard-enrolment-code');
@@ -115,6 +121,11 @@ describe('cloud dashboard: venues and enrolment codes', () => {
       await page.getByRole('heading', { name: 'Main hall' }).waitFor();
       expect(await page.getByRole('button', { name: 'Enrolment code' }).count()).toBe(0);
       expect(await page.getByLabel('New venue').count()).toBe(0);
+      // ...and the retention policy, read-only.
+      expect(await page.locator('.retention').textContent()).toMatch(
+        /Records \(people, events, registrations\)kept for ever.*Raw streams \(IMU, ECG, PPG\)14 days/,
+      );
+      expect(await page.getByRole('button', { name: 'Save retention' }).count()).toBe(0);
       expect(browser.external).toEqual([]);
       expect(browser.errors.filter((e) => !/409|already has a venue/.test(e))).toEqual([]);
     },

@@ -52,6 +52,10 @@ const statements = [
   )`,
   `CREATE INDEX access_log_at ON access_log(at)`,
   `CREATE INDEX access_log_subject ON access_log(subject_id, at)`,
+  // An export or erasure finds a dancer's rows by user_id (and deleting an account checks its foreign keys by it).
+  `CREATE INDEX inferences_user ON inferences(user_id)`,
+  `CREATE INDEX movement_data_user ON movement_data(user_id)`,
+  `CREATE INDEX detected_patterns_user ON detected_patterns(user_id)`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -59,5 +63,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const i of ['inferences_user', 'movement_data_user', 'detected_patterns_user'])
+    await sql.raw(`DROP INDEX ${i}`).execute(db);
   for (const t of ['access_log', 'erasures', 'consent_changes']) await sql.raw(`DROP TABLE ${t}`).execute(db);
 }
