@@ -34,7 +34,8 @@ Raw streams:
 
 ${raw}
 
-To have this data erased, ask the venue (or use "Erase my data" in the app): the box deletes it
-and tells the cloud to delete its copy.
+To have this data erased, ask the venue, or do it yourself through the box's API
+(\`POST /api/v1/users/{your id}/erasure\`, signed in): the box deletes it and tells the
+venue's cloud to delete its copy.
 `;
 }

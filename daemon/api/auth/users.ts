@@ -18,8 +18,8 @@ export interface NewUser {
   is_active?: boolean;
   consent_biometrics?: boolean;
   consent_cloud_sync?: boolean;
-  /** Who gave the consents above, and how (for the consent history). */
-  consentGiven?: { by: number | null; via: string };
+  /** Who gave the consents above (`self`: the new account, registering), and how (for the consent history). */
+  consentGiven?: { by: number | null | 'self'; via: string };
 }
 
 export const newPseudonym = (): string => `p_${randomBytes(9).toString('base64url')}`;
@@ -50,7 +50,7 @@ export async function createUser(sql: Sql, input: NewUser): Promise<number> {
         recordConsentChange(sql, id, {
           consent,
           granted,
-          by: input.consentGiven?.by ?? null,
+          by: input.consentGiven?.by === 'self' ? id : (input.consentGiven?.by ?? null),
           via: input.consentGiven?.via ?? 'api',
         });
     }

@@ -49,7 +49,7 @@ export function registerUserRoutes(router: ApiRouter, deps: ApiDeps): void {
       if (!deps.openRegistration)
         throw forbidden('self-registration is switched off on this box (auth.openRegistration); ask a technician');
       try {
-        await createUser(sql, { ...input, role: 'dancer', consentGiven: { by: null, via: 'registration' } });
+        await createUser(sql, { ...input, role: 'dancer', consentGiven: { by: 'self', via: 'registration' } });
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 'already_exists')) throw err;
         // As long as a registration that went through (the hash is what takes the time).
