@@ -21,6 +21,7 @@ export interface ExportInfo {
   userId: number;
 }
 
+const READING_HEAD = ['id', 'time', 'time_ms', 'device', 'event_id'];
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 const parsed = (v: unknown): unknown => {
   try {
@@ -50,6 +51,8 @@ export function dancerArchive(sql: Sql, info: ExportInfo): Readable | undefined 
   const devices = deviceKeys(sql);
   const patterns = patternNames(sql);
   const device = (r: Row) => devices.get(r.device_id as number) ?? null;
+  /** The first columns of every readings CSV: which row, when, from which band, at which event. */
+  const readingCells = (r: Row, time: string): unknown[] => [r.id, ...timeCells(r[time]), device(r), r.event_id];
   text('README.md', exportReadme(info.box.name, now));
   text('account.json', json({ ...account, box: info.box }));
   const history = consentHistory(sql, info.userId);
@@ -69,11 +72,7 @@ export function dancerArchive(sql: Sql, info: ExportInfo): Readable | undefined 
       'biometric_data',
       info.userId,
       [
-        'id',
-        'time',
-        'time_ms',
-        'device',
-        'event_id',
+        ...READING_HEAD,
         'heart_rate_bpm',
         'rr_ms',
         'sensor_contact',
@@ -85,10 +84,7 @@ export function dancerArchive(sql: Sql, info: ExportInfo): Readable | undefined 
         'source',
       ],
       (r) => [
-        r.id,
-        ...timeCells(r.recorded_at),
-        device(r),
-        r.event_id,
+        ...readingCells(r, 'recorded_at'),
         r.heart_rate,
         rrMs(r.rr_1024),
         r.sensor_contact,
@@ -107,25 +103,9 @@ export function dancerArchive(sql: Sql, info: ExportInfo): Readable | undefined 
       sql,
       'movement_data',
       info.userId,
-      [
-        'id',
-        'time',
-        'time_ms',
-        'device',
-        'event_id',
-        'data_type',
-        'coordinates',
-        'velocity',
-        'acceleration',
-        'crowd_density',
-        'intensity',
-        'source',
-      ],
+      [...READING_HEAD, 'data_type', 'coordinates', 'velocity', 'acceleration', 'crowd_density', 'intensity', 'source'],
       (r) => [
-        r.id,
-        ...timeCells(r.recorded_at),
-        device(r),
-        r.event_id,
+        ...readingCells(r, 'recorded_at'),
         r.data_type,
         r.coordinates,
         r.velocity,
@@ -142,8 +122,8 @@ export function dancerArchive(sql: Sql, info: ExportInfo): Readable | undefined 
       sql,
       'inferences',
       info.userId,
-      ['id', 'time', 'time_ms', 'device', 'event_id', 'model', 'value', 'inputs'],
-      (r) => [r.id, ...timeCells(r.at), device(r), r.event_id, r.model, r.value, r.inputs],
+      [...READING_HEAD, 'model', 'value', 'inputs'],
+      (r) => [...readingCells(r, 'at'), r.model, r.value, r.inputs],
       counter('inferences.csv'),
     ),
   );

@@ -10,13 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createUser } from '../../daemon/api/auth/users.js';
 import { eraseDancer, SETTLE_MS } from '../../daemon/privacy/erase.js';
 import { dancerArchive } from '../../daemon/privacy/export-archive.js';
-import { Sql } from '../../daemon/store/sql.js';
-import { Store } from '../../daemon/store/store.js';
-import { seedDancerData } from '../helpers/dancer-data.js';
-import { tempDir } from '../helpers/daemon-process.js';
+import { dancerStore } from './dancer-store.js';
 import { round, type Figure } from './figure.js';
 
 const HOURS = 10;
@@ -39,27 +35,7 @@ async function rssGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; mb: numb
 }
 
 export async function exportFigures(): Promise<Record<string, Figure>> {
-  const store = new Store({
-    path: join(tempDir('codance-bench-export-'), 'c.db'),
-    batchMs: 100,
-    maxBatchRows: 10_000,
-    chunkMs: 1000,
-  });
-  await store.start();
-  const sql = new Sql(store.sqlite, store.db, Date.now);
-  const ids: number[] = [];
-  for (const name of ['maria', 'jon'])
-    ids.push(
-      await createUser(sql, {
-        username: name,
-        email: `${name}@example.org`,
-        password: 'bench-password-1',
-        role: 'dancer',
-      }),
-    );
-  const t0 = Date.now() - (HOURS + 1) * 3_600_000;
-  const seeded = seedDancerData(store.sqlite, { userId: ids[0]!, band: 'band-maria', t0, seconds: HOURS * 3600 });
-  seedDancerData(store.sqlite, { userId: ids[1]!, band: 'band-jon', t0, seconds: 3600 });
+  const { store, sql, userId, seeded } = await dancerStore(HOURS, 1);
   const rows = seeded.biometrics + seeded.inferences + seeded.samples;
 
   let bytes = 0;
@@ -72,7 +48,7 @@ export async function exportFigures(): Promise<Record<string, Figure>> {
     });
   const exported = await rssGrowth(async () => {
     const started = performance.now();
-    await pipeline(dancerArchive(sql, { box: { id: 'bench', name: 'bench' }, userId: ids[0]! })!, sink());
+    await pipeline(dancerArchive(sql, { box: { id: 'bench', name: 'bench' }, userId: userId })!, sink());
     return (performance.now() - started) / 1000;
   });
   const probe = spawnSync(
@@ -95,9 +71,9 @@ export async function exportFigures(): Promise<Record<string, Figure>> {
     const db = store.sqlite;
     let csv = '';
     type Reading = { id: number; recorded_at: number; at: number; heart_rate: number; value: number };
-    for (const r of db.prepare('SELECT * FROM biometric_data WHERE user_id = ?').all(ids[0]) as Reading[])
+    for (const r of db.prepare('SELECT * FROM biometric_data WHERE user_id = ?').all(userId) as Reading[])
       csv += `${r.id},${r.recorded_at},${r.heart_rate}\n`;
-    for (const r of db.prepare('SELECT * FROM inferences WHERE user_id = ?').all(ids[0]) as Reading[])
+    for (const r of db.prepare('SELECT * FROM inferences WHERE user_id = ?').all(userId) as Reading[])
       csv += `${r.id},${r.at},${r.value}\n`;
     for (const c of db.prepare('SELECT * FROM stream_chunks WHERE device_id = ?').all(seeded.deviceId) as {
       data: Buffer;
@@ -119,7 +95,7 @@ export async function exportFigures(): Promise<Record<string, Figure>> {
     last = now;
   }, 5);
   const started = performance.now();
-  const erased = await eraseDancer(sql, ids[0]!, { id: null, role: 'technician', via: 'bench' });
+  const erased = await eraseDancer(sql, userId, { id: null, role: 'technician', via: 'bench' });
   const eraseS = (performance.now() - started - SETTLE_MS) / 1000;
   clearInterval(loopProbe);
   const deleted = Object.values(erased.erased).reduce((s, n) => s + n, 0);
