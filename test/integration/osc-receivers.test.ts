@@ -177,13 +177,16 @@ describe('OSC out to real receivers', () => {
   });
 
   it('OLA shows the mapped DMX channel values (/get_dmx)', async () => {
-    const energies = parseOscdump(dump.output())
-      .filter((l) => l.address === '/codance/crowd/energy')
-      .map((l) => Math.round(Math.min(1, Math.max(0, Number(l.args[0]))) * 255));
+    const energies = () =>
+      parseOscdump(dump.output())
+        .filter((l) => l.address === '/codance/crowd/energy')
+        .map((l) => Math.round(Math.min(1, Math.max(0, Number(l.args[0]))) * 255));
+    // The daemon sends on while this runs: read OLA first, then wait for oscdump to have printed
+    // that value too (its output may lag a datagram behind).
     const dmx = await ola.dmx(1);
     expect(dmx).toHaveLength(512);
     expect(dmx[4]).toBeGreaterThan(0);
-    expect(energies).toContain(dmx[4]);
+    await expect.poll(energies, { timeout: 3000 }).toContain(dmx[4]);
     expect(dmx.filter((v, i) => i !== 4 && v !== 0)).toEqual([]);
   });
 
