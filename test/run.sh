@@ -18,6 +18,8 @@ bash test/peers/install.sh \
   ip:iproute2 \
   mosquitto:mosquitto \
   pg_ctlcluster:postgresql \
+  haproxy:haproxy \
+  pgbouncer:pgbouncer \
   chromium:chromium
 
 # the emulated BLE venue (Bumble): a venv from the vendored wheels, offline

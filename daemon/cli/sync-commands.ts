@@ -114,6 +114,11 @@ export function addCloudCommands(program: Command): void {
     .option('--log-level <level>', 'log level', 'info')
     .option('--retention-every <minutes>', "how often each organisation's retention policy is applied", '60')
     .option('--audit-days <days>', 'days the dashboard access log is kept (0 = for ever)', '365')
+    .option(
+      '--trust-proxy <addresses>',
+      'comma-separated addresses of load balancers whose X-Forwarded-For is believed (rate limits per client)',
+    )
+    .option('--instance <name>', 'name this instance in a Codance-Instance response header (behind a load balancer)')
     .action(
       async (opts: {
         db?: string;
@@ -122,6 +127,8 @@ export function addCloudCommands(program: Command): void {
         logLevel: string;
         retentionEvery: string;
         auditDays: string;
+        trustProxy?: string;
+        instance?: string;
       }) => {
         const port = integerOption('cloud', '--port', opts.port, 0, 65535);
         const retentionEveryMinutes = integerOption('cloud', '--retention-every', opts.retentionEvery, 1, 10_080);
@@ -136,6 +143,11 @@ export function addCloudCommands(program: Command): void {
           version: packageVersion(),
           log,
           retention: { everyMs: retentionEveryMinutes * 60_000, auditDays },
+          trustedProxies: (opts.trustProxy ?? '')
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+          ...(opts.instance && { instance: opts.instance }),
         });
         const stop = () => void cloud.close().then(() => process.exit(0));
         process.on('SIGTERM', stop);

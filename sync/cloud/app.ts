@@ -16,6 +16,7 @@ import { privacyRoutes } from './routes/privacy.js';
 import { sessionRoutes } from './routes/sessions.js';
 import type { CloudDatabase } from './schema.js';
 import { mountPage } from '../web/pages.js';
+import { memoryLimiters, type LimiterFactory } from './rate-limits.js';
 
 export interface CloudAppDeps {
   db: Kysely<CloudDatabase>;
@@ -24,13 +25,42 @@ export interface CloudAppDeps {
   log?: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
   /** Compressed ingest bodies above this are 413 (the box halves its batches). */
   maxIngestBytes?: number;
+  /** Rate limits; in memory unless given (startCloud keeps them in the database). */
+  limiters?: LimiterFactory;
+  /** Load balancers whose X-Forwarded-For is believed (`--trust-proxy`). */
+  trustedProxies?: readonly string[];
+  /** This instance's name in the `Codance-Instance` response header (which instance answered). */
+  instance?: string;
+  /** Whether the database answers now, for `/ready`. */
+  ready?: () => Promise<boolean>;
 }
 
 export function cloudApp(deps: CloudAppDeps): OpenAPIHono<CloudEnv> {
   const now = deps.now ?? Date.now;
-  const r = cloudRouter({ db: deps.db, accounts: new Accounts(deps.db, now), now, log: deps.log });
+  const r = cloudRouter({
+    db: deps.db,
+    accounts: new Accounts(deps.db, now),
+    now,
+    log: deps.log,
+    limiters: deps.limiters ?? memoryLimiters,
+    trustedProxies: deps.trustedProxies ?? [],
+  });
   const app = r.app;
+  if (deps.instance) {
+    const instance = deps.instance;
+    app.use(async (ctx, next) => {
+      await next();
+      ctx.header('codance-instance', instance);
+    });
+  }
+  // Liveness: the process serves. Readiness (for a load balancer): the database answers too.
   app.get('/health', (ctx) => ctx.json({ status: 'ok', version: deps.version }));
+  app.get('/ready', async (ctx) => {
+    const ok = await (deps.ready ?? (() => Promise.resolve(true)))().catch(() => false);
+    return ok
+      ? ctx.json({ status: 'ready', version: deps.version }, 200)
+      : ctx.json({ status: 'unavailable', reason: 'the database does not answer' }, 503);
+  });
   boxRoutes(r, deps.maxIngestBytes ?? 32 * 1024 * 1024);
   orgRoutes(r);
   sessionRoutes(r);

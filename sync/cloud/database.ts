@@ -14,6 +14,8 @@ export interface CloudDb {
   dialect: Dialect;
   /** Where it is, with any password removed. */
   where: string;
+  /** The driver's own handle, for libraries that take one (the rate limits). */
+  raw: { kind: 'postgres'; pool: pg.Pool } | { kind: 'sqlite'; sqlite: BetterSqlite3.Database };
   close(): Promise<void>;
 }
 
@@ -34,7 +36,13 @@ export function openCloudDb(target: string): CloudDb {
     const db = new Kysely<CloudDatabase>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(target);
     url.password = '';
-    return { db, dialect: 'postgres', where: url.toString(), close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      where: url.toString(),
+      raw: { kind: 'postgres', pool },
+      close: () => db.destroy(),
+    };
   }
   const path = resolve(target.replace(/^sqlite:/, ''));
   const sqlite = new BetterSqlite3(path);
@@ -43,7 +51,7 @@ export function openCloudDb(target: string): CloudDb {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<CloudDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', where: path, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', where: path, raw: { kind: 'sqlite', sqlite }, close: () => db.destroy() };
 }
 
 export async function migrateCloud(cloud: CloudDb): Promise<string[]> {

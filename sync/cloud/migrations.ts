@@ -72,12 +72,26 @@ function dataRights(dialect: Dialect): Migration {
   };
 }
 
+/** Rate limits shared by every cloud instance (sync/cloud/rate-limits.ts; the columns are rate-limiter-flexible's). */
+function fleet(dialect: Dialect): Migration {
+  const statement =
+    dialect === 'postgres'
+      ? `CREATE TABLE rate_limits (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`
+      : `CREATE TABLE rate_limits (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER)`;
+  return {
+    async up(db: Kysely<unknown>) {
+      await sql.raw(statement).execute(db);
+    },
+  };
+}
+
 export function cloudMigrations(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
       Promise.resolve({
         '2026-11-22T00-00-00-cloud': initial(dialect),
         '2026-11-30T00-00-00-data-rights': dataRights(dialect),
+        '2026-11-30T01-00-00-fleet': fleet(dialect),
       }),
   };
 }

@@ -6,7 +6,8 @@
 import { OpenAPIHono, createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import type { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimiterFactory } from './rate-limits.js';
 import type { z } from 'zod';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 import type { Accounts, Principal } from './accounts.js';
@@ -35,6 +36,12 @@ export interface CloudRouter {
   accounts: Accounts;
   now: () => number;
   log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void } | undefined;
+  /** Makes a rate limit (in the database when instances share it). */
+  limiters: LimiterFactory;
+  /** Addresses of the load balancers whose X-Forwarded-For is believed. */
+  trustedProxies: readonly string[];
+  /** The client's address: the TCP peer, or behind a trusted proxy the address it forwarded. */
+  peer(ctx: Context<CloudEnv>): string;
   route<R extends RouteConfig>(access: Access, config: R, handler: (ctx: Context<CloudEnv>) => Promise<Response>): void;
   /** The caller; 401 when the request carries no valid token. */
   principal(ctx: Context<CloudEnv>): Principal;
@@ -42,7 +49,7 @@ export interface CloudRouter {
   user(ctx: Context<CloudEnv>): Extract<Principal, { kind: 'user' }>;
 }
 
-export function cloudRouter(deps: Omit<CloudRouter, 'app' | 'route' | 'principal' | 'user'>): CloudRouter {
+export function cloudRouter(deps: Omit<CloudRouter, 'app' | 'route' | 'principal' | 'user' | 'peer'>): CloudRouter {
   const { accounts } = deps;
   const app = new OpenAPIHono<CloudEnv>({
     defaultHook: (result) => {
@@ -99,13 +106,24 @@ export function cloudRouter(deps: Omit<CloudRouter, 'app' | 'route' | 'principal
       );
     return next();
   });
-  return { ...deps, app, route, principal, user };
+  return { ...deps, app, route, principal, user, peer: (ctx) => clientAddress(ctx, deps.trustedProxies) };
 }
 
-/** The TCP peer (X-Forwarded-For is not trusted: anyone can send it). */
-export function peer(ctx: Context<CloudEnv>): string {
+/**
+ * The client's address. X-Forwarded-For is believed only from a trusted proxy (anyone else can
+ * send it), and then its right-most entry that is not itself a trusted proxy: the address the
+ * nearest untrusted hop connected from.
+ */
+export function clientAddress(ctx: Context<CloudEnv>, trusted: readonly string[]): string {
   const env = ctx.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+  const socket = env?.incoming?.socket?.remoteAddress ?? 'unknown';
+  if (!trusted.includes(socket)) return socket;
+  const hops = (ctx.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) if (!trusted.includes(hops[i]!)) return hops[i]!;
+  return socket;
 }
 
 export function query<T extends z.ZodType>(ctx: Context<CloudEnv>, schema: T): z.output<T> {
@@ -124,10 +142,12 @@ export function invalid(
   return new CloudError(422, 'validation_failed', `${path}: ${issue?.message ?? 'invalid'}`, path);
 }
 
-export async function limit(limiter: RateLimiterMemory, key: string): Promise<void> {
+export async function limit(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);
-  } catch {
+  } catch (err) {
+    // rate-limiter-flexible rejects with its result when the limit is reached, with an Error when its store failed.
+    if (err instanceof Error) throw err;
     throw new CloudError(429, 'too_many_attempts', 'too many attempts; wait 15 minutes');
   }
 }

@@ -3,6 +3,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { cloudApp } from './app.js';
 import { migrateCloud, openCloudDb, type CloudDb } from './database.js';
 import { scheduleCloudRetention } from './retention.js';
+import { databaseLimiters } from './rate-limits.js';
+import { sql } from 'kysely';
 
 export interface CloudServerOptions {
   db: string;
@@ -13,6 +15,10 @@ export interface CloudServerOptions {
   /** Each organisation's retention applied every `everyMs`; the access log kept `auditDays`. */
   retention?: { everyMs: number; auditDays: number };
   now?: () => number;
+  /** Load balancers whose X-Forwarded-For is believed. */
+  trustedProxies?: readonly string[];
+  /** Names this instance in a `Codance-Instance` response header (off when absent). */
+  instance?: string;
 }
 
 export interface RunningCloud {
@@ -31,7 +37,19 @@ export async function startCloud(options: CloudServerOptions): Promise<RunningCl
     throw err;
   }
   const now = options.now ?? Date.now;
-  const app = cloudApp({ db: db.db, version: options.version, log: options.log, now });
+  const app = cloudApp({
+    db: db.db,
+    version: options.version,
+    log: options.log,
+    now,
+    limiters: databaseLimiters(db),
+    trustedProxies: options.trustedProxies ?? [],
+    ...(options.instance && { instance: options.instance }),
+    ready: async () => {
+      await sql`SELECT 1`.execute(db.db);
+      return true;
+    },
+  });
   const retention = options.retention ?? { everyMs: 3_600_000, auditDays: 365 };
   const stopRetention = scheduleCloudRetention(db.db, { now, ...retention }, options.log);
   const server = await new Promise<ServerType>((resolve, reject) => {

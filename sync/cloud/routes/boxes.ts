@@ -1,19 +1,18 @@
 /** The routes boxes use (log in, enrol, ingest, checksums) and the ones admins use to manage boxes. */
 import { gunzipSync } from 'node:zlib';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { syncAck, syncBatch } from '../../contract.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../json-depth.js';
 import type { Principal } from '../accounts.js';
 import * as c from '../contracts.js';
 import { CloudError, forbidden, notFound } from '../errors.js';
 import { ingest, SeqOutOfRange } from '../ingest.js';
-import { body, errors, invalid, json, limit, peer, query, type CloudRouter } from '../router.js';
+import { body, errors, invalid, json, limit, query, type CloudRouter } from '../router.js';
 import { boxChecksums } from '../sessions.js';
 
 export function boxRoutes(r: CloudRouter, maxIngest: number): void {
-  const loginLimiter = new RateLimiterMemory({ points: 10, duration: 900 });
+  const loginLimiter = r.limiters({ prefix: 'login', points: 10, duration: 900 });
   // A code has 31^10 ≈ 8·10^14 values: the limit is against floods, not guessing.
-  const enrolLimiter = new RateLimiterMemory({ points: 60, duration: 900 });
+  const enrolLimiter = r.limiters({ prefix: 'enrol', points: 60, duration: 900 });
 
   r.route(
     'public',
@@ -27,7 +26,7 @@ export function boxRoutes(r: CloudRouter, maxIngest: number): void {
     },
     async (ctx) => {
       const input = c.loginIn.parse(await ctx.req.json());
-      await limit(loginLimiter, `${input.email.toLowerCase()}|${peer(ctx)}`);
+      await limit(loginLimiter, `${input.email.toLowerCase()}|${r.peer(ctx)}`);
       const t = await r.accounts.login(input.email, input.password);
       if (!t) throw new CloudError(401, 'invalid_credentials', 'wrong email or password');
       return ctx.json({ access_token: t.token, token_type: 'bearer' as const, expires_in: t.expiresIn }, 200);
@@ -46,7 +45,7 @@ export function boxRoutes(r: CloudRouter, maxIngest: number): void {
     },
     async (ctx) => {
       const input = c.enrolIn.parse(await ctx.req.json());
-      await limit(enrolLimiter, peer(ctx));
+      await limit(enrolLimiter, r.peer(ctx));
       const e = await r.accounts.enrol(input.code, input.box, input.name);
       r.log?.info({ box: input.box, venue: e.venueId }, 'box enrolled');
       return ctx.json({ token: e.token, box: input.box, venue_id: e.venueId, org_id: e.orgId }, 201);
