@@ -3,7 +3,7 @@
  * { value, unit } (+ baseline and ratio where measured against one in the same run).
  * Each figure is the median of RUNS runs after a warm-up. Names are listed in test/bench/README.md.
  * `npm run bench -- SECTION...` runs only those sections (store, api, parsers, pipeline,
- * outputs, loaded, dmx, ble, choreo, pages, sync, export).
+ * outputs, loaded, dmx, ble, choreo, pages, sync, export, fleet).
  */
 import { scratchRootForScript } from '../helpers/scratch-root.js';
 import { apiPaging, rawPaging, setupApi } from './api.js';
@@ -19,6 +19,7 @@ import { round, type Figure } from './figure.js';
 import { hrBaselineRate, hrParseRate, pmdBaselineRate, pmdCompressedRate, pmdParseRate } from './parsers.js';
 import { bleRadioFigures } from './ble-radios.js';
 import { exportFigures } from './export.js';
+import { fleetFigures } from './fleet.js';
 
 scratchRootForScript('codance-bench-run-');
 
@@ -79,6 +80,8 @@ if (want('store')) {
 }
 
 if (want('export')) Object.assign(figures, await exportFigures());
+// Only when asked for: it takes about ten minutes (a 10 M-record PostgreSQL, then two fleet runs).
+if (only.has('fleet')) Object.assign(figures, await fleetFigures());
 
 if (want('api')) {
   const { h, eventId } = await setupApi();

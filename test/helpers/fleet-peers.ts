@@ -96,7 +96,9 @@ export async function startHaproxy(servers: number[]): Promise<Peer & { origin: 
       'backend instances',
       '  balance roundrobin',
       '  option httpchk GET /ready',
-      ...servers.map((p, i) => `  server c${i + 1} 127.0.0.1:${p} check inter 300ms`),
+      // A busy instance answers /ready late, not never: taken out after 5 missed checks of 5 s.
+      '  timeout check 5s',
+      ...servers.map((p, i) => `  server c${i + 1} 127.0.0.1:${p} check inter 500ms fall 5 rise 1`),
     ].join('\n') + '\n',
   );
   const peer = run('haproxy', ['-f', conf, '-db'], dir, port);
