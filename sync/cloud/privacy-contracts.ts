@@ -1,5 +1,6 @@
 /** Wire contracts of the cloud's data-rights routes: retention policies, the access log, a pseudonym's export. */
 import { z } from '@hono/zod-openapi';
+import { idParam } from './contracts.js';
 
 export const retentionClass = z.enum(['records', 'features', 'raw']);
 
@@ -44,11 +45,7 @@ export const auditEntryOut = z
   .openapi('AuditEntry');
 
 export const pseudonymParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+  id: idParam.shape.id,
   pseudonym: z
     .string()
     .regex(/^p_[A-Za-z0-9_-]{1,64}$/, 'a pseudonym as boxes make them (p_ and up to 64 letters, digits, _ or -)')

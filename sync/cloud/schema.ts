@@ -29,6 +29,8 @@ export interface CloudDatabase {
   };
   users: { id: Generated<number>; email: string; password_hash: string; created_at: number };
   memberships: { user_id: number; org_id: number; role: OrgRole; created_at: number };
+  /** rate-limiter-flexible's own columns (sync/cloud/rate-limits.ts): used through it, never queried here. */
+  rate_limits: { key: string; points: number; expire: number | null };
   retention_policies: {
     org_id: number;
     class: 'records' | 'features' | 'raw';

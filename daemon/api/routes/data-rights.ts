@@ -4,6 +4,8 @@
  * and the access log of who read whose biometrics.
  */
 import { Readable } from 'node:stream';
+import type { Selectable } from 'kysely';
+import type { ErasuresTable } from '../../store/schema-rights.js';
 import { z } from '@hono/zod-openapi';
 import { eraseDancer } from '../../privacy/erase.js';
 import { dancerArchive } from '../../privacy/export-archive.js';
@@ -155,16 +157,7 @@ export function registerDataRightsRoutes(router: ApiRouter, deps: ApiDeps): void
   );
 }
 
-function erasureJson(e: {
-  id: number;
-  subject_id: number;
-  requested_by: number | null;
-  requested_role: string;
-  via: string;
-  requested_at: number;
-  finished_at: number | null;
-  erased: string;
-}) {
+function erasureJson(e: Selectable<ErasuresTable>) {
   return {
     id: e.id,
     user_id: e.subject_id,
