@@ -6,7 +6,7 @@
  * erasure record stays: it names no one (an id, the requester's id, times and counts), and it
  * keeps a retried old batch from bringing an erased record back.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { CloudDatabase } from './schema.js';
 
 export interface Erasure {
@@ -14,6 +14,13 @@ export interface Erasure {
   subjectId: number;
   devices: { device_id: number; from: number; to: number }[];
 }
+
+/**
+ * A record whose data names device `id`. Canonical JSON sorts keys, so the device is
+ * `"device_id":N` followed by `,` or `}`: a text match both dialects run on the stored data.
+ */
+export const fromDevice = (eb: ExpressionBuilder<CloudDatabase, 'records'>, id: number) =>
+  eb.or([eb('data', 'like', `%"device_id":${id},%`), eb('data', 'like', `%"device_id":${id}}%`)]);
 
 /** Readings a band makes without a name (raw chunks always; rows when no one was assigned). */
 const unnamed = ['stream_chunks', 'biometric_data', 'inferences', 'movement_data'];
@@ -85,7 +92,6 @@ export async function applyErasure(tx: Transaction<CloudDatabase>, boxId: number
     .executeTakeFirst();
   deleted += Number(named.numDeletedRows);
   for (const w of e.devices) {
-    // Canonical JSON sorts keys, so a record's device is `"device_id":N` followed by `,` or `}`.
     const r = await tx
       .deleteFrom('records')
       .where('box_id', '=', boxId)
@@ -94,12 +100,7 @@ export async function applyErasure(tx: Transaction<CloudDatabase>, boxId: number
       .where('entity', 'in', unnamed)
       .where('at', '>=', w.from)
       .where('at', '<=', w.to)
-      .where((eb) =>
-        eb.or([
-          eb('data', 'like', `%"device_id":${w.device_id},%`),
-          eb('data', 'like', `%"device_id":${w.device_id}}%`),
-        ]),
-      )
+      .where((eb) => fromDevice(eb, w.device_id))
       .executeTakeFirst();
     deleted += Number(r.numDeletedRows);
   }

@@ -5,6 +5,7 @@
  * chunks carry a band, not a person, and are found through the bands they wore.
  */
 import type { Kysely } from 'kysely';
+import { fromDevice } from './erasure.js';
 import type { CloudDatabase } from './schema.js';
 
 const PAGE = 1000;
@@ -80,9 +81,7 @@ export async function* pseudonymRecords(
           .where('deleted', '=', 0)
           .where('at', '>=', w.from)
           .where('at', '<=', w.to)
-          .where((eb) =>
-            eb.or([eb('data', 'like', `%"device_id":${w.device},%`), eb('data', 'like', `%"device_id":${w.device}}%`)]),
-          )
+          .where((eb) => fromDevice(eb, w.device))
           .where('id', '>', afterChunk)
           .orderBy('id')
           .limit(PAGE)

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI, ROOT, freePort } from './daemon-process.js';
 import type { Postgres } from './postgres.js';
+import { runCliAsync } from './run-cli.js';
 import { waitFor } from './wait.js';
 
 export interface CloudProcess {
@@ -34,4 +35,35 @@ export async function startCloud(pg: Postgres, name: string): Promise<CloudProce
     100,
   );
   return { db, origin, port, proc, log: () => log };
+}
+
+/**
+ * What an operator does before a box can enrol: the organisation and its owner (CLI, on the
+ * database), then, as the owner over the API, a venue and a one-time code.
+ */
+export async function venueCode(cloud: CloudProcess): Promise<{ token: string; venueId: number; code: string }> {
+  const org = await runCliAsync(
+    ['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', cloud.db],
+    'a long enough password\n',
+  );
+  if (org.code !== 0) throw new Error(`cloud org create: ${org.out}`);
+  const call = async (path: string, init: RequestInit & { token?: string } = {}) =>
+    (await fetch(`${cloud.origin}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }) },
+    }).then((r) => r.json())) as Record<string, unknown>;
+  const token = (
+    await call('/api/v1/auth/login', {
+      method: 'POST',
+      body: JSON.stringify({ email: 'ops@salsa.example', password: 'a long enough password' }),
+    })
+  ).access_token as string;
+  const venue = await call('/api/v1/orgs/1/venues', {
+    method: 'POST',
+    token,
+    body: JSON.stringify({ name: 'Main hall' }),
+  });
+  const venueId = venue.id as number;
+  const code = (await call(`/api/v1/venues/${venueId}/enrolment-codes`, { method: 'POST', token })).code as string;
+  return { token, venueId, code };
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCloudDb, type CloudDb } from '../../sync/cloud/database.js';
 import { apiHarness, type ApiHarness } from '../helpers/api-app.js';
-import { startCloud } from '../helpers/cloud-process.js';
+import { startCloud, venueCode } from '../helpers/cloud-process.js';
 import { seedDancerData } from '../helpers/dancer-data.js';
 import { tempDir } from '../helpers/daemon-process.js';
 import { postgres, type Postgres } from '../helpers/postgres.js';
@@ -35,29 +35,7 @@ describe('erasure through sync', () => {
     pg = await postgres();
     const started = await startCloud(pg, 'erasure_cloud');
     cloud = started.proc;
-    const org = await runCliAsync(
-      ['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', started.db],
-      'a long enough password\n',
-    );
-    expect(org.code, org.out).toBe(0);
-    const call = async (path: string, init: RequestInit & { token?: string } = {}) =>
-      (await fetch(`${started.origin}${path}`, {
-        ...init,
-        headers: { 'content-type': 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }) },
-      }).then((r) => r.json())) as Record<string, unknown>;
-    const token = (
-      await call('/api/v1/auth/login', {
-        method: 'POST',
-        body: JSON.stringify({ email: 'ops@salsa.example', password: 'a long enough password' }),
-      })
-    ).access_token as string;
-    const venue = await call('/api/v1/orgs/1/venues', {
-      method: 'POST',
-      token,
-      body: JSON.stringify({ name: 'Hall' }),
-    });
-    const code = (await call(`/api/v1/venues/${venue.id as number}/enrolment-codes`, { method: 'POST', token }))
-      .code as string;
+    const { code } = await venueCode(started);
 
     // The box: two dancers who consent to cloud sync, each with a night on a band; a band nobody wore.
     api = await apiHarness();

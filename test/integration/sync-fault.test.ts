@@ -16,7 +16,7 @@ import { boxChecksums } from '../../sync/cloud/sessions.js';
 import { entitiesOf } from '../../sync/contract.js';
 import { freePort, sleep, startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
 import { faultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy.js';
-import { startCloud } from '../helpers/cloud-process.js';
+import { startCloud, venueCode } from '../helpers/cloud-process.js';
 import { postgres, type Postgres } from '../helpers/postgres.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { seedSession } from '../helpers/box-session.js';
@@ -40,29 +40,7 @@ describe('cloud sync under faults', () => {
     const { db: url, port: cloudPort } = started;
 
     // The operator makes the organisation (CLI), its admin a venue and a one-time code (API).
-    const org = await runCliAsync(
-      ['cloud', 'org', 'create', '--name', 'Salsa Co', '--owner', 'ops@salsa.example', '--db', url],
-      'a long enough password\n',
-    );
-    expect(org.code, org.out).toBe(0);
-    const api = (path: string, init: RequestInit & { token?: string } = {}) =>
-      fetch(`http://127.0.0.1:${cloudPort}${path}`, {
-        ...init,
-        headers: { 'content-type': 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }) },
-      }).then((r) => r.json() as Promise<Record<string, unknown>>);
-    const token = (
-      await api('/api/v1/auth/login', {
-        method: 'POST',
-        body: JSON.stringify({ email: 'ops@salsa.example', password: 'a long enough password' }),
-      })
-    ).access_token as string;
-    const venue = await api('/api/v1/orgs/1/venues', {
-      method: 'POST',
-      token,
-      body: JSON.stringify({ name: 'Main hall' }),
-    });
-    const code = (await api(`/api/v1/venues/${venue.id as number}/enrolment-codes`, { method: 'POST', token }))
-      .code as string;
+    const { code } = await venueCode(started);
 
     const proxyPort = await freePort();
     proxy = await faultProxy(proxyPort, cloudPort);
