@@ -119,6 +119,10 @@ export function addCloudCommands(program: Command): void {
       'comma-separated addresses of load balancers whose X-Forwarded-For is believed (rate limits per client)',
     )
     .option('--instance <name>', 'name this instance in a Codance-Instance response header (behind a load balancer)')
+    .option(
+      '--read-replica <url>',
+      "postgres://… of a streaming replica of --db: the dashboard's session pages are read from it",
+    )
     .action(
       async (opts: {
         db?: string;
@@ -129,6 +133,7 @@ export function addCloudCommands(program: Command): void {
         auditDays: string;
         trustProxy?: string;
         instance?: string;
+        readReplica?: string;
       }) => {
         const port = integerOption('cloud', '--port', opts.port, 0, 65535);
         const retentionEveryMinutes = integerOption('cloud', '--retention-every', opts.retentionEvery, 1, 10_080);
@@ -148,6 +153,7 @@ export function addCloudCommands(program: Command): void {
             .map((a) => a.trim())
             .filter(Boolean),
           ...(opts.instance && { instance: opts.instance }),
+          ...(opts.readReplica && { readReplica: opts.readReplica }),
         });
         const stop = () => void cloud.close().then(() => process.exit(0));
         process.on('SIGTERM', stop);

@@ -16,10 +16,13 @@ import { privacyRoutes } from './routes/privacy.js';
 import { sessionRoutes } from './routes/sessions.js';
 import type { CloudDatabase } from './schema.js';
 import { mountPage } from '../web/pages.js';
+import { Partitions } from './partitions.js';
 import { memoryLimiters, type LimiterFactory } from './rate-limits.js';
 
 export interface CloudAppDeps {
   db: Kysely<CloudDatabase>;
+  /** A streaming replica of `db` for the dashboard's reads (`--read-replica`). */
+  reads?: Kysely<CloudDatabase>;
   version: string;
   now?: () => number;
   log?: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
@@ -39,6 +42,8 @@ export function cloudApp(deps: CloudAppDeps): OpenAPIHono<CloudEnv> {
   const now = deps.now ?? Date.now;
   const r = cloudRouter({
     db: deps.db,
+    reads: deps.reads ?? deps.db,
+    partitions: new Partitions(deps.db),
     accounts: new Accounts(deps.db, now),
     now,
     log: deps.log,

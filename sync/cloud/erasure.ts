@@ -7,6 +7,7 @@
  * keeps a retried old batch from bringing an erased record back.
  */
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import { partAt } from './partitions.js';
 import type { CloudDatabase } from './schema.js';
 
 export interface Erasure {
@@ -75,9 +76,9 @@ export function isErased(
   });
 }
 
-/** Deletes what the erasure names; returns how many records. */
-export async function applyErasure(tx: Transaction<CloudDatabase>, boxId: number, e: Erasure): Promise<number> {
-  let deleted = 0;
+/** Deletes what the erasure names; returns the sessions (`box:event`) it took readings from. */
+export async function applyErasure(tx: Transaction<CloudDatabase>, boxId: number, e: Erasure): Promise<string[]> {
+  const touched = new Set<string>();
   const named = await tx
     .deleteFrom('records')
     .where('box_id', '=', boxId)
@@ -89,10 +90,11 @@ export async function applyErasure(tx: Transaction<CloudDatabase>, boxId: number
         eb.and([eb('entity', '=', 'users'), eb('entity_id', '=', e.subjectId)]),
       ]),
     )
-    .executeTakeFirst();
-  deleted += Number(named.numDeletedRows);
+    .returning('event_id')
+    .execute();
+  for (const r of named) if (r.event_id !== null) touched.add(`${boxId}:${r.event_id}`);
   for (const w of e.devices) {
-    const r = await tx
+    const gone = await tx
       .deleteFrom('records')
       .where('box_id', '=', boxId)
       .where('seq', '<', e.seq)
@@ -100,9 +102,13 @@ export async function applyErasure(tx: Transaction<CloudDatabase>, boxId: number
       .where('entity', 'in', unnamed)
       .where('at', '>=', w.from)
       .where('at', '<=', w.to)
+      // The days the band was worn only (readings are stored by day of their time).
+      .where('part_at', '>=', partAt('stream_chunks', w.from))
+      .where('part_at', '<=', partAt('stream_chunks', w.to))
       .where((eb) => fromDevice(eb, w.device_id))
-      .executeTakeFirst();
-    deleted += Number(r.numDeletedRows);
+      .returning('event_id')
+      .execute();
+    for (const r of gone) if (r.event_id !== null) touched.add(`${boxId}:${r.event_id}`);
   }
-  return deleted;
+  return [...touched];
 }

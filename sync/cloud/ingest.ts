@@ -6,11 +6,10 @@
  */
 import type { Kysely } from 'kysely';
 import { canonicalJson, indexOf, type SyncBatch } from '../contract.js';
-import { applyErasure, boxErasures, erasureOf, isErased } from './erasure.js';
+import { boxErasures, erasureOf, isErased } from './erasure.js';
+import { writeRows, type Row } from './ingest-write.js';
+import { dayOf, noPartition, partAt, timedClass, type Partitions, type TimedClass } from './partitions.js';
 import type { CloudDatabase } from './schema.js';
-
-/** Rows per INSERT: 11 parameters each stays far below PostgreSQL's 65535. */
-const CHUNK = 1000;
 
 /**
  * How far a box's seqs may run ahead of the last one the cloud saw: a margin, plus what the
@@ -27,6 +26,7 @@ export async function ingest(
   boxId: number,
   batch: SyncBatch,
   now: number,
+  partitions: Partitions,
 ): Promise<{ accepted: number; duplicates: number; max_seq: number }> {
   const box = await db
     .selectFrom('boxes')
@@ -55,7 +55,7 @@ export async function ingest(
     r.entity === 'erasures' && r.op === 'upsert' && r.data ? (erasureOf(r.seq, r.data) ?? []) : [],
   );
   const erasures = [...(await boxErasures(db, boxId)), ...incoming];
-  const rows = [...newest.values()].flatMap((r) => {
+  const rows = [...newest.values()].flatMap((r): Row[] => {
     const ix =
       r.op === 'upsert' && r.data
         ? indexOf(r.entity, r.id, r.data)
@@ -72,56 +72,42 @@ export async function ingest(
       })
     )
       return [];
-    return {
-      box_id: boxId,
-      entity: r.entity,
-      entity_id: r.id,
-      seq: r.seq,
-      deleted: r.op === 'delete' ? 1 : 0,
-      event_id: ix.eventId,
-      at: ix.at === null ? null : Math.round(ix.at),
-      stream: ix.stream,
-      user_ref: ix.userId,
-      data: r.op === 'delete' || !r.data ? '' : canonicalJson(r.data),
-      received_at: now,
-    };
+    const at = ix.at === null ? null : Math.round(ix.at);
+    return [
+      {
+        box_id: boxId,
+        entity: r.entity,
+        entity_id: r.id,
+        seq: r.seq,
+        deleted: r.op === 'delete' ? 1 : 0,
+        event_id: ix.eventId,
+        at,
+        stream: ix.stream,
+        user_ref: ix.userId,
+        data: r.op === 'delete' || !r.data ? '' : canonicalJson(r.data),
+        received_at: now,
+        part_at: partAt(r.entity, at),
+        parsed: r.data ?? {},
+      },
+    ];
   });
-  const maxSeq = batch.records.reduce((m, r) => Math.max(m, r.seq), 0);
-  let accepted = 0;
-  await db.transaction().execute(async (tx) => {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const written = await tx
-        .insertInto('records')
-        .values(rows.slice(i, i + CHUNK))
-        .onConflict((oc) =>
-          oc
-            .columns(['box_id', 'entity', 'entity_id'])
-            .doUpdateSet((eb) => ({
-              seq: eb.ref('excluded.seq'),
-              deleted: eb.ref('excluded.deleted'),
-              event_id: eb.ref('excluded.event_id'),
-              at: eb.ref('excluded.at'),
-              stream: eb.ref('excluded.stream'),
-              user_ref: eb.ref('excluded.user_ref'),
-              data: eb.ref('excluded.data'),
-              received_at: eb.ref('excluded.received_at'),
-            }))
-            .where('records.seq', '<', (eb) => eb.ref('excluded.seq')),
-        )
-        .returning('id')
-        .execute();
-      accepted += written.length;
-    }
-    for (const e of incoming) await applyErasure(tx, boxId, e);
-    await tx
-      .updateTable('boxes')
-      // CASE rather than max()/greatest(): the one spelling both SQLite and PostgreSQL read.
-      .set((eb) => ({
-        last_seen_at: now,
-        last_seq: eb.case().when('last_seq', '<', maxSeq).then(maxSeq).else(eb.ref('last_seq')).end(),
-      }))
-      .where('id', '=', boxId)
-      .execute();
+  const maxSeq = highest;
+  const days = rows.flatMap((r): [TimedClass, number][] => {
+    const cls = timedClass(r.entity);
+    return cls && !r.deleted ? [[cls, dayOf(r.part_at)]] : [];
   });
+  const write = async () => {
+    await partitions.ensure(days);
+    return db.transaction().execute((tx) => writeRows(tx, boxId, rows, incoming, maxSeq, now));
+  };
+  let accepted: number;
+  try {
+    accepted = await write();
+  } catch (err) {
+    // Another instance's retention dropped a day this process thought was there.
+    if (!noPartition(err)) throw err;
+    partitions.forget();
+    accepted = await write();
+  }
   return { accepted, duplicates: batch.records.length - accepted, max_seq: maxSeq };
 }

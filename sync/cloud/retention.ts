@@ -1,43 +1,122 @@
 /**
- * Retention in the cloud, per organisation and sync class: records older than the class's
- * days go, a few thousand per statement. Features and raw readings age by their own time
- * (`at`); records (people, events, registrations...) by when the box last sent them, so a
- * dancer's account is not dropped while the box still keeps it current. Erasure records are
- * never aged out: they keep a retried old batch from restoring what was erased. The dashboard
- * access log has its own retention (`auditDays`).
+ * Retention in the cloud, per organisation and sync class. Features and raw readings age by
+ * their own time and are stored by day of it (sync/cloud/partitions.ts): on PostgreSQL a day is
+ * dropped whole once every organisation's retention for the class has passed it, and an
+ * organisation that keeps less than the others has its own readings of the days still held
+ * deleted, day by day. Either way a reading is kept its days and at most one day more. Records
+ * (people, events, registrations...) age by when the box last sent them, so a dancer's account
+ * is not dropped while the box still keeps it current; erasure records are never aged out (they
+ * keep a retried old batch from restoring what was erased). Sessions that lost readings have
+ * their summaries rebuilt. The dashboard access log has its own retention (`auditDays`).
  */
 import type { Kysely } from 'kysely';
 import { syncClasses } from '../contract.js';
+import { DAY_MS, dayOf, dropPartitionsBefore, isPostgres, listPartitions, type TimedClass } from './partitions.js';
 import type { CloudDatabase } from './schema.js';
+import { rebuildSessions } from './summary-rebuild.js';
 
-const DAY_MS = 86_400_000;
 const SLICE = 5000;
 
 export interface RetentionRun {
-  /** Records deleted per organisation and class, e.g. `{ "1:raw": 1200 }`. */
+  /** Records deleted row by row per organisation and class, e.g. `{ "1:raw": 1200 }`. */
   deleted: Record<string, number>;
+  /** Day partitions dropped whole (PostgreSQL). */
+  dropped: string[];
+  /** Sessions whose summaries were rebuilt. */
+  rebuilt: number;
   audit: number;
 }
 
-export async function applyCloudRetention(
-  db: Kysely<CloudDatabase>,
-  now: number,
-  auditDays: number,
-): Promise<RetentionRun> {
+type Db = Kysely<CloudDatabase>;
+
+/** The boxes of each organisation that has any. */
+async function boxesByOrg(db: Db): Promise<Map<number, number[]>> {
+  const rows = await db
+    .selectFrom('boxes')
+    .innerJoin('venues', 'venues.id', 'boxes.venue_id')
+    .select(['venues.org_id', 'boxes.id'])
+    .execute();
+  const out = new Map<number, number[]>();
+  for (const r of rows) out.set(r.org_id, [...(out.get(r.org_id) ?? []), r.id]);
+  return out;
+}
+
+/** The days (since 1970) a class may hold readings on before `limit` (exclusive). */
+async function daysBefore(db: Db, cls: TimedClass, boxes: number[], limit: number): Promise<number[]> {
+  if (isPostgres(db)) return (await listPartitions(db, cls)).map((p) => p.day).filter((d) => d < limit);
+  const r = await db
+    .selectFrom('records')
+    .select((eb) => eb.fn.min('part_at').as('oldest'))
+    .where('box_id', 'in', boxes)
+    .where('entity', 'in', syncClasses[cls])
+    .executeTakeFirst();
+  if (r?.oldest === null || r?.oldest === undefined) return [];
+  const days: number[] = [];
+  for (let d = dayOf(Number(r.oldest)); d < limit; d++) days.push(d);
+  return days;
+}
+
+export async function applyCloudRetention(db: Db, now: number, auditDays: number): Promise<RetentionRun> {
   const deleted: Record<string, number> = {};
+  const dropped: string[] = [];
+  const stale = new Set<string>();
+  const orgs = await boxesByOrg(db);
   const policies = await db.selectFrom('retention_policies').selectAll().where('days', '>', 0).execute();
-  for (const p of policies) {
-    const boxes = (
-      await db
-        .selectFrom('boxes')
-        .innerJoin('venues', 'venues.id', 'boxes.venue_id')
-        .select('boxes.id')
-        .where('venues.org_id', '=', p.org_id)
-        .execute()
-    ).map((b) => b.id);
-    if (boxes.length === 0) continue;
-    const entities = (syncClasses[p.class] as readonly string[]).filter((e) => e !== 'erasures');
-    const cutoff = now - p.days * DAY_MS;
+  const days = (org: number, cls: string): number | undefined =>
+    policies.find((p) => p.org_id === org && p.class === cls)?.days;
+  for (const cls of ['features', 'raw'] as const) {
+    const entities = syncClasses[cls];
+    // Whole days every organisation with boxes is done with (an organisation without a policy keeps all).
+    const cutoffs = [...orgs.keys()].map((org) => {
+      const d = days(org, cls);
+      return d === undefined ? -Infinity : now - d * DAY_MS;
+    });
+    const floor = cutoffs.length > 0 ? Math.min(...cutoffs) : -Infinity;
+    if (isPostgres(db) && Number.isFinite(floor)) {
+      const gone = await dropPartitionsBefore(db, cls, floor);
+      dropped.push(...gone);
+      if (gone.length > 0) {
+        const before = dayOf(floor) * DAY_MS;
+        const hit = await db
+          .selectFrom('session_streams')
+          .select(['box_id', 'event_id'])
+          .where('entity', 'in', entities)
+          .where('first_at', '<', before)
+          .execute();
+        for (const h of hit) stale.add(`${h.box_id}:${h.event_id}`);
+      }
+    }
+    for (const [org, boxes] of orgs) {
+      const d = days(org, cls);
+      if (d === undefined) continue;
+      const limit = dayOf(now - d * DAY_MS);
+      let total = 0;
+      for (const day of await daysBefore(db, cls, boxes, limit)) {
+        const r = await db
+          .deleteFrom('records')
+          .where('box_id', 'in', boxes)
+          .where('entity', 'in', entities)
+          .where('part_at', '>=', day * DAY_MS)
+          .where('part_at', '<', (day + 1) * DAY_MS)
+          .executeTakeFirst();
+        total += Number(r.numDeletedRows);
+      }
+      if (total === 0) continue;
+      deleted[`${org}:${cls}`] = total;
+      const hit = await db
+        .selectFrom('session_streams')
+        .select(['box_id', 'event_id'])
+        .where('box_id', 'in', boxes)
+        .where('entity', 'in', entities)
+        .where('first_at', '<', limit * DAY_MS)
+        .execute();
+      for (const h of hit) stale.add(`${h.box_id}:${h.event_id}`);
+    }
+  }
+  for (const [org, boxes] of orgs) {
+    const d = days(org, 'records');
+    if (d === undefined) continue;
+    const entities = syncClasses.records.filter((e) => e !== 'erasures');
     let total = 0;
     for (;;) {
       const victims = db
@@ -45,17 +124,20 @@ export async function applyCloudRetention(
         .select('id')
         .where('box_id', 'in', boxes)
         .where('entity', 'in', entities)
-        .where((eb) =>
-          p.class === 'records' ? eb('received_at', '<', cutoff) : eb(eb.fn.coalesce('at', 'received_at'), '<', cutoff),
-        )
+        .where('received_at', '<', now - d * DAY_MS)
         .limit(SLICE);
-      const r = await db.deleteFrom('records').where('id', 'in', victims).executeTakeFirst();
+      const r = await db
+        .deleteFrom('records')
+        .where('entity', 'in', entities)
+        .where('id', 'in', victims)
+        .executeTakeFirst();
       const n = Number(r.numDeletedRows);
       total += n;
       if (n < SLICE) break;
     }
-    if (total > 0) deleted[`${p.org_id}:${p.class}`] = total;
+    if (total > 0) deleted[`${org}:records`] = total;
   }
+  const rebuilt = await rebuildSessions(db, stale);
   const audit =
     auditDays > 0
       ? Number(
@@ -67,7 +149,7 @@ export async function applyCloudRetention(
           ).numDeletedRows,
         )
       : 0;
-  return { deleted, audit };
+  return { deleted, dropped, rebuilt, audit };
 }
 
 /** Runs retention now and every `everyMs`; several cloud processes may each run it (deletes are idempotent). */
@@ -82,7 +164,8 @@ export function scheduleCloudRetention(
     running = true;
     try {
       const r = await applyCloudRetention(db, options.now(), options.auditDays);
-      if (Object.keys(r.deleted).length > 0 || r.audit > 0) log.info(r, 'cloud retention deleted expired records');
+      if (Object.keys(r.deleted).length > 0 || r.dropped.length > 0 || r.audit > 0)
+        log.info(r, 'cloud retention deleted expired records');
     } catch (err) {
       log.error({ err: (err as Error).message }, 'cloud retention failed; tried again at the next run');
     } finally {

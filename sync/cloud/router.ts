@@ -13,6 +13,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 import type { Accounts, Principal } from './accounts.js';
 import * as c from './contracts.js';
 import { CloudError, forbidden } from './errors.js';
+import type { Partitions } from './partitions.js';
 import type { CloudDatabase } from './schema.js';
 
 export type CloudEnv = { Variables: { principal: Principal | undefined } };
@@ -33,6 +34,10 @@ export const errors = (...codes: number[]) =>
 export interface CloudRouter {
   app: OpenAPIHono<CloudEnv>;
   db: Kysely<CloudDatabase>;
+  /** Where the dashboard's reads go: a streaming replica when given, else the primary (`db`). */
+  reads: Kysely<CloudDatabase>;
+  /** The day partitions this process has made or seen (PostgreSQL). */
+  partitions: Partitions;
   accounts: Accounts;
   now: () => number;
   log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void } | undefined;

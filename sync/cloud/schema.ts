@@ -63,5 +63,43 @@ export interface CloudDatabase {
     /** The record's canonical JSON (sync/contract.ts), exactly as hashed; '' once deleted. */
     data: string;
     received_at: number;
+    /** Where a reading is stored in time (sync/cloud/partitions.ts): its own time, bounded; 0 for keyed records. */
+    part_at: Generated<number>;
+  };
+  /** Per session, stream and entity: how many readings and their time span (sync/cloud/summaries.ts). */
+  session_streams: {
+    box_id: number;
+    event_id: number;
+    entity: string;
+    stream: string;
+    n: number;
+    first_at: number | null;
+    last_at: number | null;
+  };
+  session_crowd: {
+    box_id: number;
+    event_id: number;
+    samples: number;
+    energy_sum: number;
+    energy_n: number;
+    arousal_sum: number;
+    arousal_n: number;
+    peak_active: number;
+  };
+  session_dancer_stats: {
+    box_id: number;
+    event_id: number;
+    user_ref: number;
+    first_at: number | null;
+    last_at: number | null;
+    hr_n: number;
+    hr_sum: number;
+    hr_max: number | null;
+    eda_n: number;
+    eda_sum: number;
+    ar_n: number;
+    ar_sum: number;
+    ar_high: number;
+    patterns: number;
   };
 }

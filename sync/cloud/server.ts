@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { cloudApp } from './app.js';
 import { migrateCloud, openCloudDb, type CloudDb } from './database.js';
 import { scheduleCloudRetention } from './retention.js';
+import { ensureSummaries } from './summary-rebuild.js';
 import { databaseLimiters } from './rate-limits.js';
 import { sql } from 'kysely';
 
@@ -19,6 +20,8 @@ export interface CloudServerOptions {
   trustedProxies?: readonly string[];
   /** Names this instance in a `Codance-Instance` response header (off when absent). */
   instance?: string;
+  /** A PostgreSQL streaming replica of `db` that the dashboard's session pages read from. */
+  readReplica?: string;
 }
 
 export interface RunningCloud {
@@ -31,14 +34,31 @@ export async function startCloud(options: CloudServerOptions): Promise<RunningCl
   const db = openCloudDb(options.db);
   try {
     const applied = await migrateCloud(db);
-    options.log.info({ db: db.where, dialect: db.dialect, applied }, 'cloud database ready');
+    const rebuilt = await ensureSummaries(db.db);
+    options.log.info({ db: db.where, dialect: db.dialect, applied, rebuilt }, 'cloud database ready');
   } catch (err) {
     await db.close();
     throw err;
   }
+  let replica: CloudDb | undefined;
+  if (options.readReplica) {
+    if (db.dialect !== 'postgres' || !/^postgres(ql)?:\/\//.test(options.readReplica)) {
+      await db.close();
+      throw new Error(`--read-replica ${options.readReplica}: a replica must be PostgreSQL, of a PostgreSQL --db`);
+    }
+    replica = openCloudDb(options.readReplica);
+    try {
+      await sql`SELECT 1`.execute(replica.db);
+    } catch (err) {
+      await Promise.all([db.close(), replica.close()]);
+      throw new Error(`--read-replica ${replica.where} does not answer: ${(err as Error).message}`);
+    }
+    options.log.info({ replica: replica.where }, "the dashboard's session pages are read from the replica");
+  }
   const now = options.now ?? Date.now;
   const app = cloudApp({
     db: db.db,
+    ...(replica && { reads: replica.db }),
     version: options.version,
     log: options.log,
     now,
@@ -47,6 +67,7 @@ export async function startCloud(options: CloudServerOptions): Promise<RunningCl
     ...(options.instance && { instance: options.instance }),
     ready: async () => {
       await sql`SELECT 1`.execute(db.db);
+      if (replica) await sql`SELECT 1`.execute(replica.db);
       return true;
     },
   });
@@ -70,7 +91,7 @@ export async function startCloud(options: CloudServerOptions): Promise<RunningCl
           server.close(() => resolve());
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
-        await db.close();
+        await Promise.all([db.close(), replica?.close()]);
       })()),
   };
 }

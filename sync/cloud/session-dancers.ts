@@ -1,17 +1,12 @@
 /**
  * Per-dancer summaries of one session, for the dashboard: heart rate, skin conductance,
- * arousal and detected patterns of each dancer the session's records name. A dancer is shown
- * by pseudonym when the box pseudonymises (the default); the cloud never holds more.
- * Records are read in keyset pages and folded as they come, so a long session costs memory
- * per dancer, not per record.
+ * arousal and detected patterns of each dancer the session's readings name, from the figures
+ * ingest keeps per dancer (sync/cloud/summaries.ts). A dancer is shown by pseudonym when the
+ * box pseudonymises (the default); the cloud never holds more.
  */
 import type { Kysely } from 'kysely';
 import type { CloudDatabase } from './schema.js';
 import type { SessionRow } from './sessions.js';
-
-const PAGE = 5000;
-/** Arousal above this counts as "high" (the model's output is a probability). */
-const HIGH_AROUSAL = 0.5;
 
 export interface DancerSummary {
   user: number;
@@ -24,92 +19,28 @@ export interface DancerSummary {
   patterns: number;
 }
 
-class Acc {
-  first = Infinity;
-  last = -Infinity;
-  hrN = 0;
-  hrSum = 0;
-  hrMax = -Infinity;
-  edaN = 0;
-  edaSum = 0;
-  arN = 0;
-  arSum = 0;
-  arHigh = 0;
-  patterns = 0;
-}
-
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const iso = (ms: number): string | null => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
 const r = (v: number, d = 2): number => Math.round(v * 10 ** d) / 10 ** d;
 
 export async function sessionDancers(db: Kysely<CloudDatabase>, s: SessionRow): Promise<DancerSummary[]> {
-  const acc = new Map<number, Acc>();
-  let after = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('records')
-      .select(['id', 'user_ref', 'stream', 'at', 'data'])
-      .where('box_id', '=', s.box_id)
-      .where('event_id', '=', s.entity_id)
-      .where('deleted', '=', 0)
-      .where('user_ref', 'is not', null)
-      .where('stream', 'in', ['hr', 'eda', 'arousal', 'patterns'])
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(PAGE)
-      .execute();
-    for (const row of rows) {
-      const user = row.user_ref!;
-      let a = acc.get(user);
-      if (!a) acc.set(user, (a = new Acc()));
-      if (row.at !== null) {
-        a.first = Math.min(a.first, row.at);
-        a.last = Math.max(a.last, row.at);
-      }
-      const d = JSON.parse(row.data) as Record<string, unknown>;
-      switch (row.stream ?? '') {
-        case 'hr': {
-          const v = num(d.heart_rate);
-          if (v !== undefined) {
-            a.hrN++;
-            a.hrSum += v;
-            a.hrMax = Math.max(a.hrMax, v);
-          }
-          break;
-        }
-        case 'eda': {
-          const v = num(d.gsr_us);
-          if (v !== undefined) {
-            a.edaN++;
-            a.edaSum += v;
-          }
-          break;
-        }
-        case 'arousal': {
-          const v = num(d.value);
-          if (v !== undefined) {
-            a.arN++;
-            a.arSum += v;
-            if (v > HIGH_AROUSAL) a.arHigh++;
-          }
-          break;
-        }
-        case 'patterns':
-          a.patterns++;
-          break;
-      }
-    }
-    if (rows.length < PAGE) break;
-    after = rows[rows.length - 1]!.id;
-  }
-  if (acc.size === 0) return [];
+  const stats = await db
+    .selectFrom('session_dancer_stats')
+    .selectAll()
+    .where('box_id', '=', s.box_id)
+    .where('event_id', '=', s.entity_id)
+    .execute();
+  if (stats.length === 0) return [];
   const users = await db
     .selectFrom('records')
     .select(['entity_id', 'data'])
     .where('box_id', '=', s.box_id)
     .where('entity', '=', 'users')
     .where('deleted', '=', 0)
-    .where('entity_id', 'in', [...acc.keys()])
+    .where(
+      'entity_id',
+      'in',
+      stats.map((a) => a.user_ref),
+    )
     .execute();
   const labels = new Map(
     users.map((u) => {
@@ -123,20 +54,23 @@ export async function sessionDancers(db: Kysely<CloudDatabase>, s: SessionRow): 
       return [u.entity_id, label];
     }),
   );
-  return [...acc.entries()]
-    .map(([user, a]) => ({
-      user,
-      label: labels.get(user) ?? `dancer ${user}`,
-      first: iso(a.first),
-      last: iso(a.last),
-      hr: { n: a.hrN, mean: a.hrN ? r(a.hrSum / a.hrN, 1) : null, max: a.hrN ? r(a.hrMax, 1) : null },
-      eda_mean_us: a.edaN ? r(a.edaSum / a.edaN, 3) : null,
-      arousal: {
-        n: a.arN,
-        mean: a.arN ? r(a.arSum / a.arN, 3) : null,
-        high_share: a.arN ? r(a.arHigh / a.arN, 3) : null,
-      },
-      patterns: a.patterns,
-    }))
+  return stats
+    .map((a) => {
+      const [hrN, edaN, arN] = [Number(a.hr_n), Number(a.eda_n), Number(a.ar_n)];
+      return {
+        user: Number(a.user_ref),
+        label: labels.get(Number(a.user_ref)) ?? `dancer ${a.user_ref}`,
+        first: iso(a.first_at),
+        last: iso(a.last_at),
+        hr: { n: hrN, mean: hrN ? r(a.hr_sum / hrN, 1) : null, max: hrN && a.hr_max !== null ? r(a.hr_max, 1) : null },
+        eda_mean_us: edaN ? r(a.eda_sum / edaN, 3) : null,
+        arousal: {
+          n: arN,
+          mean: arN ? r(a.ar_sum / arN, 3) : null,
+          high_share: arN ? r(Number(a.ar_high) / arN, 3) : null,
+        },
+        patterns: Number(a.patterns),
+      };
+    })
     .sort((x, y) => x.label.localeCompare(y.label));
 }

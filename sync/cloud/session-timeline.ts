@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { CloudDatabase } from './schema.js';
-import type { SessionRow } from './sessions.js';
+import { streamSpan, type SessionRow } from './sessions.js';
 
 export interface TimelineItem {
   at: string | null;
@@ -20,13 +20,19 @@ export async function sessionTimeline(
   s: SessionRow,
   limit: number,
 ): Promise<{ items: TimelineItem[]; truncated: boolean }> {
+  const streams = ['patterns', 'sound', 'visualization'];
+  const span = await streamSpan(db, s, streams);
+  if (!span) return { items: [], truncated: false };
   const rows = await db
     .selectFrom('records')
     .select(['stream', 'at', 'user_ref', 'data'])
     .where('box_id', '=', s.box_id)
     .where('event_id', '=', s.entity_id)
     .where('deleted', '=', 0)
-    .where('stream', 'in', ['patterns', 'sound', 'visualization'])
+    .where('stream', 'in', streams)
+    // Only the days these streams have readings on.
+    .where('part_at', '>=', span.from)
+    .where('part_at', '<=', span.to)
     .orderBy('at')
     .orderBy('id')
     .limit(limit + 1)

@@ -6,7 +6,9 @@
 import { sql, type Kysely } from 'kysely';
 import { tableChecksum, type TableChecksums } from '../contract.js';
 import { CloudError, notFound } from './errors.js';
+import { partAt } from './partitions.js';
 import type { CloudDatabase } from './schema.js';
+import { timedEntities } from './summary-rebuild.js';
 
 export interface Cursor {
   at: number;
@@ -111,80 +113,92 @@ export async function listSessions(
   };
 }
 
-export async function sessionSummary(db: Kysely<CloudDatabase>, s: SessionRow) {
-  const streams = await db
-    .selectFrom('records')
-    .select((eb) => [
-      'stream',
-      eb.fn.countAll<number>().as('count'),
-      eb.fn.min('at').as('first'),
-      eb.fn.max('at').as('last'),
-    ])
+/** The time span of some of a session's streams, from its summary (undefined: none stored). */
+export async function streamSpan(
+  db: Kysely<CloudDatabase>,
+  s: SessionRow,
+  streams: readonly string[],
+): Promise<{ from: number; to: number } | undefined> {
+  const r = await db
+    .selectFrom('session_streams')
+    .select((eb) => [eb.fn.min('first_at').as('first'), eb.fn.max('last_at').as('last')])
     .where('box_id', '=', s.box_id)
     .where('event_id', '=', s.entity_id)
-    .where('deleted', '=', 0)
-    .where('stream', 'is not', null)
-    .groupBy('stream')
-    .orderBy('stream')
+    .where('stream', 'in', streams)
+    .executeTakeFirst();
+  return r && r.first !== null && r.last !== null
+    ? { from: partAt('stream_chunks', Number(r.first)), to: partAt('stream_chunks', Number(r.last)) }
+    : undefined;
+}
+
+/** A session's figures, from the summaries ingest keeps (sync/cloud/summaries.ts) and its few keyed records. */
+export async function sessionSummary(db: Kysely<CloudDatabase>, s: SessionRow) {
+  const stored = await db
+    .selectFrom('session_streams')
+    .select(['entity', 'stream', 'n', 'first_at', 'last_at'])
+    .where('box_id', '=', s.box_id)
+    .where('event_id', '=', s.entity_id)
     .execute();
-  const counts = await db
+  const keyed = await db
     .selectFrom('records')
     .select((eb) => ['entity', eb.fn.countAll<number>().as('count')])
     .where('box_id', '=', s.box_id)
     .where('event_id', '=', s.entity_id)
     .where('deleted', '=', 0)
     .where('entity', '!=', 'events')
+    .where('entity', 'not in', timedEntities)
     .groupBy('entity')
-    .orderBy('entity')
     .execute();
-  const dancers = await db
-    .selectFrom('records')
-    .select(sql<number>`count(DISTINCT user_ref)`.as('n'))
+  const named = db
+    .selectFrom('session_dancer_stats')
+    .select('user_ref')
     .where('box_id', '=', s.box_id)
     .where('event_id', '=', s.entity_id)
-    .where('deleted', '=', 0)
-    .where('entity', 'in', ['registrations', 'biometric_data', 'inferences', 'device_assignments'])
+    .union(
+      db
+        .selectFrom('records')
+        .select(sql<number>`user_ref`.as('user_ref'))
+        .where('box_id', '=', s.box_id)
+        .where('event_id', '=', s.entity_id)
+        .where('deleted', '=', 0)
+        .where('entity', 'in', ['registrations', 'device_assignments'])
+        .where('user_ref', 'is not', null),
+    );
+  const dancers = await db
+    .selectFrom(named.as('u'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const crowd = await db
-    .selectFrom('records')
-    .select('data')
+    .selectFrom('session_crowd')
+    .selectAll()
     .where('box_id', '=', s.box_id)
     .where('event_id', '=', s.entity_id)
-    .where('stream', '=', 'crowd')
-    .where('deleted', '=', 0)
-    .execute();
-  let energy = 0;
-  let energyN = 0;
-  let arousal = 0;
-  let arousalN = 0;
-  let peakDancers = 0;
-  for (const c of crowd) {
-    const d = parse(c.data);
-    if (typeof d.energy === 'number') {
-      energy += d.energy;
-      energyN++;
-    }
-    if (typeof d.arousal_mean === 'number') {
-      arousal += d.arousal_mean;
-      arousalN++;
-    }
-    if (typeof d.active_dancers === 'number') peakDancers = Math.max(peakDancers, d.active_dancers);
+    .executeTakeFirst();
+  const counts = new Map<string, number>(keyed.map((k) => [k.entity, Number(k.count)]));
+  const streams = new Map<string, { count: number; first: number | null; last: number | null }>();
+  for (const r of stored) {
+    counts.set(r.entity, (counts.get(r.entity) ?? 0) + Number(r.n));
+    if (r.stream === '') continue;
+    const t = streams.get(r.stream) ?? { count: 0, first: null, last: null };
+    t.count += Number(r.n);
+    const first = r.first_at === null ? null : Number(r.first_at);
+    const last = r.last_at === null ? null : Number(r.last_at);
+    if (first !== null) t.first = t.first === null ? first : Math.min(t.first, first);
+    if (last !== null) t.last = t.last === null ? last : Math.max(t.last, last);
+    streams.set(r.stream, t);
   }
+  const byName = <T>(m: Map<string, T>): [string, T][] =>
+    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
     ...sessionJson(s),
     dancers: Number(dancers.n),
-    records: Object.fromEntries(counts.map((c) => [c.entity, Number(c.count)])),
-    streams: streams.map((r) => ({
-      stream: r.stream ?? '',
-      count: Number(r.count),
-      first: iso(r.first),
-      last: iso(r.last),
-    })),
+    records: Object.fromEntries(byName(counts)),
+    streams: byName(streams).map(([stream, t]) => ({ stream, count: t.count, first: iso(t.first), last: iso(t.last) })),
     crowd: {
-      samples: crowd.length,
-      energy_mean: energyN ? energy / energyN : null,
-      arousal_mean: arousalN ? arousal / arousalN : null,
-      peak_active_dancers: peakDancers,
+      samples: Number(crowd?.samples ?? 0),
+      energy_mean: crowd && Number(crowd.energy_n) > 0 ? Number(crowd.energy_sum) / Number(crowd.energy_n) : null,
+      arousal_mean: crowd && Number(crowd.arousal_n) > 0 ? Number(crowd.arousal_sum) / Number(crowd.arousal_n) : null,
+      peak_active_dancers: Number(crowd?.peak_active ?? 0),
     },
   };
 }
@@ -201,6 +215,9 @@ export async function sessionData(
     .where('event_id', '=', s.entity_id)
     .where('stream', '=', q.stream)
     .where('deleted', '=', 0);
+  // Only the days the stream has readings on (readings are stored by day of their time).
+  const span = await streamSpan(db, s, [q.stream]);
+  if (span) query = query.where('part_at', '>=', span.from).where('part_at', '<=', span.to);
   if (q.from !== undefined) query = query.where('at', '>=', q.from);
   if (q.to !== undefined) query = query.where('at', '<', q.to);
   const after = q.after;

@@ -14,6 +14,15 @@ export interface Postgres {
   port: number;
   /** A new, empty database; its URL. */
   createDb(name: string): string;
+  /** A hot standby of this server by streaming replication (pg_basebackup), started on its own port. */
+  standby(): Promise<Standby>;
+  stop(): void;
+}
+
+export interface Standby {
+  port: number;
+  /** The URL of database `name` on the standby. */
+  url(name: string): string;
   stop(): void;
 }
 
@@ -33,29 +42,45 @@ export async function postgres(): Promise<Postgres> {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: dir,
     });
+  const start = (data: string, log: string, p: number) =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-w',
+      '-l',
+      log,
+      '-o',
+      `-p ${p} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      'start',
+    ]);
+  const stop = (data: string) => {
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // already gone
+    }
+  };
   run('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '--no-locale', '--no-sync', '-E', 'UTF8']);
-  run('pg_ctl', [
-    '-D',
-    join(dir, 'data'),
-    '-w',
-    '-l',
-    join(dir, 'log'),
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
-    'start',
-  ]);
+  start(join(dir, 'data'), join(dir, 'log'), port);
+  let standbys = 0;
   return {
     port,
     createDb(name) {
       run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
-    stop() {
-      try {
-        run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
-      } catch {
-        // already gone
-      }
+    async standby() {
+      const data = join(dir, `standby${++standbys}`);
+      const p = await freePort();
+      // -R writes primary_conninfo and standby.signal: the copy starts as a streaming hot standby.
+      run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream']);
+      start(data, `${data}.log`, p);
+      return {
+        port: p,
+        url: (name) => `postgres://postgres@127.0.0.1:${p}/${name}`,
+        stop: () => stop(data),
+      };
     },
+    stop: () => stop(join(dir, 'data')),
   };
 }

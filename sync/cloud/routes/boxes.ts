@@ -6,6 +6,7 @@ import type { Principal } from '../accounts.js';
 import * as c from '../contracts.js';
 import { CloudError, forbidden, notFound } from '../errors.js';
 import { ingest, SeqOutOfRange } from '../ingest.js';
+import { TooManyDays } from '../partitions.js';
 import { body, errors, invalid, json, limit, query, type CloudRouter } from '../router.js';
 import { boxChecksums } from '../sessions.js';
 
@@ -110,9 +111,10 @@ export function boxRoutes(r: CloudRouter, maxIngest: number): void {
       if (batch.data.box !== box.uid)
         throw forbidden(`this credential belongs to box ${box.uid}, not ${batch.data.box}`);
       try {
-        return ctx.json(await ingest(r.db, box.id, batch.data, r.now()), 200);
+        return ctx.json(await ingest(r.db, box.id, batch.data, r.now(), r.partitions), 200);
       } catch (err) {
         if (err instanceof SeqOutOfRange) throw new CloudError(422, 'seq_out_of_range', err.message, 'body.records');
+        if (err instanceof TooManyDays) throw new CloudError(422, 'too_many_days', err.message, 'body.records');
         throw err;
       }
     },

@@ -28,12 +28,12 @@ export function sessionRoutes(r: CloudRouter): void {
     async (ctx) => {
       const venue = await r.accounts.venueAccess(r.principal(ctx), c.idParam.parse(ctx.req.param()).id, 'viewer');
       const q = query(ctx, c.pageQuery);
-      return ctx.json(await listSessions(r.db, venue.id, decodeCursor(q.after), q.limit), 200);
+      return ctx.json(await listSessions(r.reads, venue.id, decodeCursor(q.after), q.limit), 200);
     },
   );
 
   const session = async (ctx: Context<CloudEnv>) => {
-    const s = await sessionById(r.db, c.idParam.parse(ctx.req.param()).id).catch((err: unknown) => {
+    const s = await sessionById(r.reads, c.idParam.parse(ctx.req.param()).id).catch((err: unknown) => {
       throw err instanceof CloudError ? err : notFound('session', ctx.req.param('id') ?? '');
     });
     const venue = await r.accounts.venueAccess(r.principal(ctx), s.venue_id, 'viewer').catch(() => {
@@ -67,7 +67,7 @@ export function sessionRoutes(r: CloudRouter): void {
       responses: { 200: json(c.summaryOut, 'the summary'), ...errors(401, 404) },
     },
     async (ctx) => {
-      return ctx.json(await sessionSummary(r.db, await session(ctx)), 200);
+      return ctx.json(await sessionSummary(r.reads, await session(ctx)), 200);
     },
   );
 
@@ -86,7 +86,7 @@ export function sessionRoutes(r: CloudRouter): void {
       const q = query(ctx, c.dataQuery);
       if (isDancerStream(q.stream)) await logRead(ctx, s, 'session.data', { stream: q.stream });
       return ctx.json(
-        await sessionData(r.db, s, {
+        await sessionData(r.reads, s, {
           stream: q.stream,
           from: q.from,
           to: q.to,
@@ -111,7 +111,7 @@ export function sessionRoutes(r: CloudRouter): void {
     async (ctx) => {
       const s = await session(ctx);
       await logRead(ctx, s, 'session.dancers');
-      return ctx.json(await sessionDancers(r.db, s), 200);
+      return ctx.json(await sessionDancers(r.reads, s), 200);
     },
   );
 
@@ -127,7 +127,7 @@ export function sessionRoutes(r: CloudRouter): void {
     },
     async (ctx) => {
       const s = await session(ctx);
-      return ctx.json(await sessionTimeline(r.db, s, query(ctx, c.timelineQuery).limit), 200);
+      return ctx.json(await sessionTimeline(r.reads, s, query(ctx, c.timelineQuery).limit), 200);
     },
   );
 
@@ -149,7 +149,7 @@ export function sessionRoutes(r: CloudRouter): void {
       const q = query(ctx, c.csvQuery);
       if (isDancerStream(q.stream)) await logRead(ctx, s, 'session.csv', { stream: q.stream });
       const name = `${s.box_uid.slice(0, 8)}-event-${s.entity_id}-${q.stream}.csv`.replace(/[^\w.-]/g, '_');
-      return new Response(sessionCsv(r.db, s, q.stream), {
+      return new Response(sessionCsv(r.reads, s, q.stream), {
         status: 200,
         headers: {
           'content-type': 'text/csv; charset=utf-8',
