@@ -43,12 +43,20 @@ export async function cloudFixture(
   kind: 'sqlite' | 'postgres',
   pg?: Postgres,
   now?: () => number,
+  /** Opens where the dashboard reads from (a replica of `primary`, the database made here). */
+  reads?: (primary: string) => CloudDb,
 ): Promise<CloudFixture> {
   const target =
     kind === 'postgres' ? pg!.createDb(`cloud_${process.pid}_${++n}`) : join(tempDir('codance-cloud-'), 'cloud.sqlite');
   const db = openCloudDb(target);
   await migrateCloud(db);
-  const app = cloudApp({ db: db.db, version: 'test', ...(now && { now }) }) as unknown as OpenAPIHono<never>;
+  const replica = reads?.(target);
+  const app = cloudApp({
+    db: db.db,
+    version: 'test',
+    ...(now && { now }),
+    ...(replica && { reads: replica.db }),
+  }) as unknown as OpenAPIHono<never>;
   const accounts = new Accounts(db.db, now);
   const call: CloudFixture['call'] = async (method, path, token, body, headers = {}) => {
     const res = await app.request(path, {
@@ -102,7 +110,9 @@ export async function cloudFixture(
       if (enrolled.status !== 201) throw new Error(`enrol: ${JSON.stringify(enrolled.json)}`);
       return { orgId, venueId, owner, viewer, boxUid, boxToken: enrolled.json.token as unknown as string };
     },
-    close: () => db.close(),
+    close: async () => {
+      await Promise.all([db.close(), replica?.close()]);
+    },
   };
 }
 
