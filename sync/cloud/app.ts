@@ -16,6 +16,7 @@ import { privacyRoutes } from './routes/privacy.js';
 import { sessionRoutes } from './routes/sessions.js';
 import type { CloudDatabase } from './schema.js';
 import { mountPage } from '../web/pages.js';
+import pLimit from 'p-limit';
 import { Partitions } from './partitions.js';
 import { memoryLimiters, type LimiterFactory } from './rate-limits.js';
 
@@ -38,12 +39,20 @@ export interface CloudAppDeps {
   ready?: () => Promise<boolean>;
 }
 
+/**
+ * Batches written at once by one instance. Each holds a pooled connection for its transaction;
+ * with 10 per instance (sync/cloud/database.ts), the rest stay free for the dashboard's reads,
+ * which would otherwise queue behind every batch in flight.
+ */
+export const INGEST_SLOTS = 6;
+
 export function cloudApp(deps: CloudAppDeps): OpenAPIHono<CloudEnv> {
   const now = deps.now ?? Date.now;
   const r = cloudRouter({
     db: deps.db,
     reads: deps.reads ?? deps.db,
     partitions: new Partitions(deps.db),
+    ingestSlots: pLimit(INGEST_SLOTS),
     accounts: new Accounts(deps.db, now),
     now,
     log: deps.log,

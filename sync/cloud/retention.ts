@@ -3,7 +3,7 @@
  * their own time and are stored by day of it (sync/cloud/partitions.ts): on PostgreSQL a day is
  * dropped whole once every organisation's retention for the class has passed it, and an
  * organisation that keeps less than the others has its own readings of the days still held
- * deleted, day by day. Either way a reading is kept its days and at most one day more. Records
+ * deleted. Either way a reading is kept its days and at most one day more. Records
  * (people, events, registrations...) age by when the box last sent them, so a dancer's account
  * is not dropped while the box still keeps it current; erasure records are never aged out (they
  * keep a retried old batch from restoring what was erased). Sessions that lost readings have
@@ -11,7 +11,7 @@
  */
 import type { Kysely } from 'kysely';
 import { syncClasses } from '../contract.js';
-import { DAY_MS, dayOf, dropPartitionsBefore, isPostgres, listPartitions, type TimedClass } from './partitions.js';
+import { DAY_MS, dayOf, dropPartitionsBefore, isPostgres } from './partitions.js';
 import type { CloudDatabase } from './schema.js';
 import { rebuildSessions } from './summary-rebuild.js';
 
@@ -39,21 +39,6 @@ async function boxesByOrg(db: Db): Promise<Map<number, number[]>> {
   const out = new Map<number, number[]>();
   for (const r of rows) out.set(r.org_id, [...(out.get(r.org_id) ?? []), r.id]);
   return out;
-}
-
-/** The days (since 1970) a class may hold readings on before `limit` (exclusive). */
-async function daysBefore(db: Db, cls: TimedClass, boxes: number[], limit: number): Promise<number[]> {
-  if (isPostgres(db)) return (await listPartitions(db, cls)).map((p) => p.day).filter((d) => d < limit);
-  const r = await db
-    .selectFrom('records')
-    .select((eb) => eb.fn.min('part_at').as('oldest'))
-    .where('box_id', 'in', boxes)
-    .where('entity', 'in', syncClasses[cls])
-    .executeTakeFirst();
-  if (r?.oldest === null || r?.oldest === undefined) return [];
-  const days: number[] = [];
-  for (let d = dayOf(Number(r.oldest)); d < limit; d++) days.push(d);
-  return days;
 }
 
 export async function applyCloudRetention(db: Db, now: number, auditDays: number): Promise<RetentionRun> {
@@ -90,17 +75,14 @@ export async function applyCloudRetention(db: Db, now: number, auditDays: number
       const d = days(org, cls);
       if (d === undefined) continue;
       const limit = dayOf(now - d * DAY_MS);
-      let total = 0;
-      for (const day of await daysBefore(db, cls, boxes, limit)) {
-        const r = await db
-          .deleteFrom('records')
-          .where('box_id', 'in', boxes)
-          .where('entity', 'in', entities)
-          .where('part_at', '>=', day * DAY_MS)
-          .where('part_at', '<', (day + 1) * DAY_MS)
-          .executeTakeFirst();
-        total += Number(r.numDeletedRows);
-      }
+      // One statement: PostgreSQL opens only the days before the limit (those still held).
+      const r = await db
+        .deleteFrom('records')
+        .where('box_id', 'in', boxes)
+        .where('entity', 'in', entities)
+        .where('part_at', '<', limit * DAY_MS)
+        .executeTakeFirst();
+      const total = Number(r.numDeletedRows);
       if (total === 0) continue;
       deleted[`${org}:${cls}`] = total;
       const hit = await db

@@ -13,6 +13,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 import type { Accounts, Principal } from './accounts.js';
 import * as c from './contracts.js';
 import { CloudError, forbidden } from './errors.js';
+import type { LimitFunction } from 'p-limit';
 import type { Partitions } from './partitions.js';
 import type { CloudDatabase } from './schema.js';
 
@@ -38,6 +39,8 @@ export interface CloudRouter {
   reads: Kysely<CloudDatabase>;
   /** The day partitions this process has made or seen (PostgreSQL). */
   partitions: Partitions;
+  /** Runs a batch's write when one of the few ingest slots is free (p-limit). */
+  ingestSlots: LimitFunction;
   accounts: Accounts;
   now: () => number;
   log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void } | undefined;

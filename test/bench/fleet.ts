@@ -15,6 +15,9 @@ import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { Accounts } from '../../sync/cloud/accounts.js';
 import { migrateCloud, openCloudDb } from '../../sync/cloud/database.js';
+import { DAY_MS, partitionName, Partitions, type TimedClass } from '../../sync/cloud/partitions.js';
+import { applyCloudRetention } from '../../sync/cloud/retention.js';
+import { ensureSummaries } from '../../sync/cloud/summary-rebuild.js';
 import type { SyncBatch } from '../../sync/contract.js';
 import { CLI, ROOT, freePort } from '../helpers/daemon-process.js';
 import { startHaproxy, startPgbouncer, type Peer } from '../helpers/fleet-peers.js';
@@ -132,16 +135,28 @@ export async function fleetFigures(): Promise<Record<string, Figure>> {
     await accounts.enrol(code, randomUUID(), 'history');
     const historyBox = (await cloud.db.selectFrom('boxes').select('id').executeTakeFirstOrThrow()).id;
     const now = Date.now();
+    const day0 = Math.floor(now / DAY_MS) - SESSIONS;
+    // The readings' days exist before the rows come (a batch's ingest makes them the same way).
+    const days = Array.from({ length: SESSIONS + 2 }, (_, i): [TimedClass, number] => ['features', day0 + i]);
+    const partitions = new Partitions(cloud.db);
+    for (let i = 0; i < days.length; i += 50) await partitions.ensure(days.slice(i, i + 50));
     await sql`INSERT INTO records (box_id, entity, entity_id, seq, event_id, at, stream, user_ref, data, received_at)
-      SELECT ${historyBox}, 'events', s, s, s, ${now}::bigint - (${SESSIONS} - s + 1) * 86400000::bigint, NULL, NULL,
+      SELECT ${historyBox}, 'events', s, s, s, ${(day0 + 1) * DAY_MS}::bigint + (s - 1) * 86400000::bigint, NULL, NULL,
              '{"id":' || s || ',"name":"night ' || s || '"}', ${now}::bigint
       FROM generate_series(1, ${SESSIONS}) s`.execute(cloud.db);
     const per = HISTORY / SESSIONS;
-    await sql`INSERT INTO records (box_id, entity, entity_id, seq, event_id, at, stream, user_ref, data, received_at)
-      SELECT ${historyBox}, 'biometric_data', g, ${SESSIONS} + g, (g - 1) / ${per} + 1,
-             ${now}::bigint - (${SESSIONS} - (g - 1) / ${per}) * 86400000::bigint + ((g - 1) % ${per})::bigint * 100, 'hr', (g % 200) + 1,
-             '{"heart_rate":' || (60 + g % 100) || ',"id":' || g || ',"user_id":' || (g % 200 + 1) || '}', ${now}::bigint
-      FROM generate_series(1, ${HISTORY}) g`.execute(cloud.db);
+    // Session s is on day day0 + s, from 18:00, one reading every 100 ms (about 2.8 hours).
+    await sql`INSERT INTO records (box_id, entity, entity_id, seq, event_id, at, stream, user_ref, data, received_at, part_at)
+      SELECT ${historyBox}, 'biometric_data', g, ${SESSIONS} + g, h.s, h.at, 'hr', (g % 200) + 1,
+             '{"heart_rate":' || (60 + g % 100) || ',"id":' || g || ',"user_id":' || (g % 200 + 1) || '}', ${now}::bigint, h.at
+      FROM generate_series(1, ${HISTORY}) g,
+           LATERAL (SELECT (g - 1) / ${per} + 1 AS s,
+                           (${day0}::bigint + (g - 1) / ${per} + 1) * 86400000 + 64800000 + ((g - 1) % ${per})::bigint * 100 AS at) h`.execute(
+      cloud.db,
+    );
+    const built = performance.now();
+    await ensureSummaries(cloud.db);
+    const buildS = (performance.now() - built) / 1000;
     await sql`ANALYZE records`.execute(cloud.db);
     const session = (
       await cloud.db
@@ -181,15 +196,31 @@ export async function fleetFigures(): Promise<Record<string, Figure>> {
       ports.push(port);
     }
     const figures: Record<string, Figure> = {
+      'cloud.summary_rebuild_readings_per_s': {
+        value: round(HISTORY / buildS),
+        unit: `readings/s folded into session summaries when they are built from scratch (${HISTORY / 1e6} M readings, ${SESSIONS} sessions: ${round(buildS, 1)} s; what a cloud moving to this version does once at start)`,
+      },
       'cloud.session_page_seq_scans': {
         value: plans.seqScans,
-        unit: `sequential scans of records in the ${plans.statements} statements of a session page on the ${HISTORY / 1e6} M-record store (EXPLAIN); indexes used: ${plans.indexes.join(', ')}`,
+        unit: `sequential scans of records partitions holding over 10 000 rows in the ${plans.statements} statements of a session page on the ${HISTORY / 1e6} M-record store (EXPLAIN); indexes used: ${plans.indexes.join(', ')}; small tables scanned: ${plans.seqScanned.join(', ') || 'none'}`,
+      },
+      'cloud.session_page_db_ms': {
+        value: round(plans.executionMs, 2),
+        unit: `ms, PostgreSQL's execution time of those ${plans.statements} statements together (EXPLAIN ANALYZE, idle store)`,
       },
     };
     let round_ = 0;
     for (const instances of [1, 2]) {
       const lb = await startHaproxy(ports.slice(0, instances));
       peers.push(lb);
+      const loadPage = async (): Promise<number> => {
+        const t = performance.now();
+        for (const path of [`/api/v1/sessions/${session}`, `/api/v1/sessions/${session}/data?stream=hr&limit=500`])
+          await fetch(`${lb.origin}${path}`, { headers: { authorization: `Bearer ${owner}` } }).then((r) =>
+            r.arrayBuffer(),
+          );
+        return performance.now() - t;
+      };
       const wal = async (): Promise<number> => {
         const db = openCloudDb(url);
         try {
@@ -201,20 +232,16 @@ export async function fleetFigures(): Promise<Record<string, Figure>> {
           await db.close();
         }
       };
+      // The page on an idle cloud first: what the dashboard costs without ingest queued before it.
+      const idle: number[] = [];
+      for (let i = 0; i < 10; i++) idle.push(await loadPage());
       const walBefore = await wal();
       const cpuBefore = postgresCpuS();
       const latencies: number[] = [];
       const pages: number[] = [];
       let ingesting = true;
       const dashboard = (async () => {
-        while (ingesting) {
-          const t = performance.now();
-          for (const path of [`/api/v1/sessions/${session}`, `/api/v1/sessions/${session}/data?stream=hr&limit=500`])
-            await fetch(`${lb.origin}${path}`, { headers: { authorization: `Bearer ${owner}` } }).then((r) =>
-              r.arrayBuffer(),
-            );
-          pages.push(performance.now() - t);
-        }
+        while (ingesting) pages.push(await loadPage());
       })();
       const started = performance.now();
       await Promise.all(
@@ -264,13 +291,84 @@ export async function fleetFigures(): Promise<Record<string, Figure>> {
       };
       figures[`${k}.session_page_p95_ms`] = {
         value: round(pct(pages, 95), 1),
-        unit: `ms, p95 of a 100 000-record session's summary and first data page while ingest runs (${pages.length} loads)`,
+        unit: `ms, p95 of a 100 000-record session's summary and first data page while ingest runs (${pages.length} loads; the requests queue behind the batches in the instances' event loops)`,
+      };
+      figures[`${k}.session_page_idle_p95_ms`] = {
+        value: round(pct(idle, 95), 1),
+        unit: `ms, p95 of the same page with no ingest running (${idle.length} loads)`,
       };
     }
+    Object.assign(figures, await retentionFigures(url, orgId, day0));
     return figures;
   } finally {
     for (const c of clouds) c.kill('SIGTERM');
     for (const p of peers) p.stop();
     pg.stop();
+  }
+}
+
+/**
+ * Retention over the history: four days of readings dropped whole by `applyCloudRetention`
+ * against the baseline, four other days deleted row by row (what retention did before days
+ * were partitions): time and WAL per 100 000 readings.
+ */
+async function retentionFigures(url: string, orgId: number, day0: number): Promise<Record<string, Figure>> {
+  const db = openCloudDb(url);
+  try {
+    const wal = async () =>
+      Number(
+        (await sql<{ b: string }>`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS b`.execute(db.db))
+          .rows[0]!.b,
+      );
+    let w = await wal();
+    let t = performance.now();
+    const deleted = await db.db
+      .deleteFrom('records')
+      .where('entity', '=', 'biometric_data')
+      .where('part_at', '>=', (day0 + 6) * DAY_MS)
+      .where('part_at', '<', (day0 + 10) * DAY_MS)
+      .executeTakeFirst();
+    const rows = Number(deleted.numDeletedRows);
+    // Deleted rows are only gone once vacuumed: the baseline pays for that too.
+    for (let d = day0 + 6; d < day0 + 10; d++) await sql.raw(`VACUUM ${partitionName('features', d)}`).execute(db.db);
+    const deleteMs = performance.now() - t;
+    const deleteWal = (await wal()) - w;
+    // Every organisation keeps readings 95 days: the days before day0 + 5 (sessions 1-4) are past.
+    const now = Date.now();
+    await db.db
+      .insertInto('retention_policies')
+      .values({
+        org_id: orgId,
+        class: 'features',
+        days: Math.floor(now / DAY_MS) - day0 - 5,
+        updated_at: now,
+        updated_by: null,
+      })
+      .execute();
+    const held = await db.db
+      .selectFrom('records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('entity', '=', 'biometric_data')
+      .where('part_at', '<', (day0 + 5) * DAY_MS)
+      .executeTakeFirstOrThrow();
+    w = await wal();
+    t = performance.now();
+    const run = await applyCloudRetention(db.db, now, 0);
+    const dropMs = performance.now() - t;
+    const dropWal = (await wal()) - w;
+    const dropped = Number(held.n);
+    const per100k = (v: number, n: number) => (v * 100_000) / n;
+    return {
+      'cloud.retention_drop_ms_per_100k': {
+        value: round(per100k(dropMs, dropped), 1),
+        unit: `ms per 100 000 readings of retention dropping ${run.dropped.length} day partitions (${dropped} readings, ${run.rebuilt} session summaries rebuilt); baseline, deleting ${rows} readings of 4 other days row by row and vacuuming them: ${round(per100k(deleteMs, rows), 1)} ms (ratio ${round(dropMs / dropped / (deleteMs / rows), 4)})`,
+      },
+      'cloud.retention_drop_wal_bytes_per_100k': {
+        value: round(per100k(dropWal, dropped)),
+        unit: `bytes of WAL per 100 000 readings dropped; baseline, row by row: ${round(per100k(deleteWal, rows))}`,
+      },
+    };
+  } finally {
+    await db.close();
   }
 }

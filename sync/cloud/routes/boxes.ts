@@ -1,5 +1,6 @@
 /** The routes boxes use (log in, enrol, ingest, checksums) and the ones admins use to manage boxes. */
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb } from 'node:zlib';
 import { syncAck, syncBatch } from '../../contract.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../json-depth.js';
 import type { Principal } from '../accounts.js';
@@ -9,6 +10,9 @@ import { ingest, SeqOutOfRange } from '../ingest.js';
 import { TooManyDays } from '../partitions.js';
 import { body, errors, invalid, json, limit, query, type CloudRouter } from '../router.js';
 import { boxChecksums } from '../sessions.js';
+
+/** Inflates off the event loop (libuv's thread pool), so other requests are not held up. */
+const gunzip = promisify(gunzipCb);
 
 export function boxRoutes(r: CloudRouter, maxIngest: number): void {
   const loginLimiter = r.limiters({ prefix: 'login', points: 10, duration: 900 });
@@ -78,7 +82,7 @@ export function boxRoutes(r: CloudRouter, maxIngest: number): void {
       try {
         text =
           encoding === 'gzip'
-            ? gunzipSync(raw, { maxOutputLength: maxIngest * 8 }).toString('utf8')
+            ? (await gunzip(raw, { maxOutputLength: maxIngest * 8 })).toString('utf8')
             : encoding === 'identity'
               ? raw.toString('utf8')
               : '';
@@ -111,7 +115,8 @@ export function boxRoutes(r: CloudRouter, maxIngest: number): void {
       if (batch.data.box !== box.uid)
         throw forbidden(`this credential belongs to box ${box.uid}, not ${batch.data.box}`);
       try {
-        return ctx.json(await ingest(r.db, box.id, batch.data, r.now(), r.partitions), 200);
+        // At most a few batches hold database connections at once: the rest of the pool serves the dashboard.
+        return ctx.json(await r.ingestSlots(() => ingest(r.db, box.id, batch.data, r.now(), r.partitions)), 200);
       } catch (err) {
         if (err instanceof SeqOutOfRange) throw new CloudError(422, 'seq_out_of_range', err.message, 'body.records');
         if (err instanceof TooManyDays) throw new CloudError(422, 'too_many_days', err.message, 'body.records');
