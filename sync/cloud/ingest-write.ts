@@ -13,22 +13,11 @@ import { rebuildSession } from './summary-rebuild.js';
 /** Rows per INSERT: 12 parameters each stays far below PostgreSQL's 65535. */
 const CHUNK = 1000;
 
-export interface Row {
-  box_id: number;
-  entity: string;
-  entity_id: number;
-  seq: number;
-  deleted: number;
-  event_id: number | null;
-  at: number | null;
-  stream: string | null;
-  user_ref: number | null;
-  data: string;
-  received_at: number;
+/** A record as stored, with its data as the box sent it (for the summaries). */
+export type Row = Omit<CloudDatabase['records'], 'id' | 'part_at'> & {
   part_at: number;
-  /** The record's data as the box sent it (for the summaries). */
   parsed: Record<string, unknown>;
-}
+};
 
 const keyOf = (r: { entity: string; entity_id: number }): string => `${r.entity}:${r.entity_id}`;
 const stored = ({ parsed: _, ...row }: Row) => row;

@@ -1,5 +1,5 @@
 /**
- * The cloud under a fleet (`npm run bench -- fleet`, about 10 minutes): PostgreSQL holding a
+ * The cloud under a fleet (`npm run bench -- fleet`, about 12 minutes): PostgreSQL holding a
  * 10-million-record history (100 sessions of one box), pgbouncer in transaction mode, and the
  * built `codance cloud` behind HAProxy, first one instance, then two. Fifty lightweight boxes
  * (concurrent HTTP clients, not daemons) each push gzip batches of 500 realistic records
@@ -291,7 +291,7 @@ export async function fleetFigures(): Promise<Record<string, Figure>> {
       };
       figures[`${k}.session_page_p95_ms`] = {
         value: round(pct(pages, 95), 1),
-        unit: `ms, p95 of a 100 000-record session's summary and first data page while ingest runs (${pages.length} loads; the requests queue behind the batches in the instances' event loops)`,
+        unit: `ms, p95 of a 100 000-record session's summary and first data page while ingest runs (${pages.length} loads)`,
       };
       figures[`${k}.session_page_idle_p95_ms`] = {
         value: round(pct(idle, 95), 1),

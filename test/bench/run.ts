@@ -80,7 +80,7 @@ if (want('store')) {
 }
 
 if (want('export')) Object.assign(figures, await exportFigures());
-// Only when asked for: it takes about ten minutes (a 10 M-record PostgreSQL, then two fleet runs).
+// Only when asked for: it takes about twelve minutes (a 10 M-record PostgreSQL, then two fleet runs).
 if (only.has('fleet')) Object.assign(figures, await fleetFigures());
 
 if (want('api')) {
