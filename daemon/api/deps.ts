@@ -48,7 +48,8 @@ export interface SongDeps {
   /** Where song files are written for ffmpeg. */
   cacheDir: string;
   maxBytes: number;
-  analyse(file: string, style?: SongStyle): Promise<SongAnalysis>;
+  /** `octave`: count an octave faster (1) or slower (-1) than heard. */
+  analyse(file: string, style?: SongStyle, octave?: -1 | 0 | 1): Promise<SongAnalysis>;
 }
 
 export interface ApiDeps {

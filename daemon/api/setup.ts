@@ -40,7 +40,7 @@ export function apiDeps(
     songs: {
       cacheDir: resolve(dirname(config.store.path), config.playback.cacheDir),
       maxBytes: config.http.maxSongBytes,
-      analyse: (file, style) => analyseSong(file, style ? { style } : {}),
+      analyse: (file, style, octave) => analyseSong(file, { ...(style && { style }), ...(octave && { octave }) }),
     },
     maxBodyBytes: config.http.maxBodyBytes,
     hardware,

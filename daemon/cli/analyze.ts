@@ -41,7 +41,11 @@ export async function analyzeCommand(file: string, style: SongStyle): Promise<So
 /** The human summary when --json is not given. */
 export function renderAnalysis(file: string, a: SongAnalysis): string {
   const lines = [
-    `${file}: ${a.durationS.toFixed(1)} s, ${a.tempo === null ? 'no steady beat' : `${a.tempo} bpm`} (${a.style ?? 'any'} prior)`,
+    `${file}: ${a.durationS.toFixed(1)} s, ${a.tempo === null ? 'no steady beat' : `${a.tempo} bpm`} (${a.style ?? 'any'} prior)${
+      a.alternativeTempo
+        ? `; or ${a.alternativeTempo.relation} time, ${a.alternativeTempo.bpm} bpm (confidence in ${a.tempo} bpm: ${Math.round((a.tempoConfidence ?? 1) * 100)} %)`
+        : ''
+    }`,
     `beats ${a.beats.length}, bars ${a.downbeats?.length ?? 0}, 8-count phrases ${a.phrases?.length ?? 0}`,
     ...(a.sections ?? []).map(
       (s) =>

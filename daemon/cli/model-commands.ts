@@ -7,25 +7,57 @@ export function addModelCommands(program: Command): void {
   model
     .command('eval')
     .description(
-      'score a committed model on a data folder and print JSON (arousal: a folder laid out like Stress-Predict)',
+      'score a model and print JSON (arousal: on a folder laid out like Stress-Predict; tempo: on the generated validation songs, and on a folder of clips named like 117bpm.wav)',
     )
-    .argument('<name>', 'arousal')
-    .requiredOption('--data <dir>', 'folder with labels.csv and Raw_data/Sxx/*.csv')
-    .option('--model <file>', 'an ONNX file other than the committed one')
-    .action(async (name: string, opts: { data: string; model?: string }) => {
-      if (name !== 'arousal') {
-        console.error(`codance model eval: unknown model "${name}" (arousal)`);
-        process.exit(EXIT_CONFIG);
-      }
-      const { evaluateArousal, EvalDataError } = await import('../../models/arousal/eval.js');
-      try {
-        console.log(JSON.stringify(await evaluateArousal(opts.data, opts.model)));
-      } catch (err) {
-        if (!(err instanceof EvalDataError)) throw err;
-        console.error(`codance model eval arousal: ${err.message}`);
-        process.exit(EXIT_CONFIG);
-      }
-    });
+    .argument('<name>', 'arousal or tempo')
+    .option('--data <dir>', 'arousal: folder with labels.csv and Raw_data/Sxx/*.csv; tempo: folder of NNNbpm.wav clips')
+    .option('--model <file>', 'arousal: an ONNX file other than the committed one')
+    .option('--songs <n>', 'tempo: generated songs per genre', '6')
+    .option('--seed <n>', 'tempo: the first song seed (2000 on: held out from the fitting seeds 1000-1099)', '2000')
+    .option('--seconds <s>', 'tempo: length of each generated song', '30')
+    .option('--style <style>', 'tempo: any or bachata (the tempo prior)', 'any')
+    .action(
+      async (
+        name: string,
+        opts: { data?: string; model?: string; songs: string; seed: string; seconds: string; style: string },
+      ) => {
+        if (name === 'tempo') {
+          if (opts.style !== 'any' && opts.style !== 'bachata') {
+            console.error(`codance model eval tempo: --style "${opts.style}" must be any or bachata`);
+            process.exit(EXIT_CONFIG);
+          }
+          const { evaluateTempo } = await import('./tempo-eval.js');
+          console.log(
+            JSON.stringify(
+              await evaluateTempo({
+                perGenre: integerOption('model eval tempo', '--songs', opts.songs, 1, 100),
+                seed: integerOption('model eval tempo', '--seed', opts.seed, 0, 2 ** 31),
+                seconds: integerOption('model eval tempo', '--seconds', opts.seconds, 10, 600),
+                style: opts.style,
+                ...(opts.data && { data: opts.data }),
+              }),
+            ),
+          );
+          return;
+        }
+        if (name !== 'arousal') {
+          console.error(`codance model eval: unknown model "${name}" (arousal, tempo)`);
+          process.exit(EXIT_CONFIG);
+        }
+        if (!opts.data) {
+          console.error('codance model eval arousal: --data <dir> is required (a folder laid out like Stress-Predict)');
+          process.exit(EXIT_CONFIG);
+        }
+        const { evaluateArousal, EvalDataError } = await import('../../models/arousal/eval.js');
+        try {
+          console.log(JSON.stringify(await evaluateArousal(opts.data, opts.model)));
+        } catch (err) {
+          if (!(err instanceof EvalDataError)) throw err;
+          console.error(`codance model eval arousal: ${err.message}`);
+          process.exit(EXIT_CONFIG);
+        }
+      },
+    );
 
   const patterns = program.command('patterns').description('movement patterns learned from examples');
   patterns

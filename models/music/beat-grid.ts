@@ -30,48 +30,100 @@ export const defaultBeatGrid: BeatGridOptions = {
 
 export interface BeatGrid {
   bpm: number;
+  /** The levels it could be counted at, the chosen one first (tempoCandidates). */
+  candidates: TempoCandidate[];
   /** Beat times in seconds from the start of the audio. */
   beats: number[];
 }
 
-/** The tempo (in frames per beat, fractional) the envelope repeats at most, under the prior. */
-export function tempoLag(env: ArrayLike<number>, o: BeatGridOptions): number | undefined {
+/** A metrical level the envelope could be counted at. */
+export interface TempoCandidate {
+  /** Frames per beat (fractional). */
+  lag: number;
+  bpm: number;
+  /** How it relates to the best-repeating level under the prior: 1, 2 (double time), 0.5, 1.5, 2/3. */
+  ratio: number;
+  /** The envelope's repetition at this level under the prior (comparable between candidates). */
+  score: number;
+}
+
+/**
+ * The levels the envelope could be counted at: first the one it repeats at most under the
+ * tempo prior (the tempo reported), then its double, half, 3:2 and 2:3 within range, by how
+ * much the envelope repeats at each under the same prior. The runners-up are what a listener
+ * may count instead: the analysis offers the best octave of them, with a confidence.
+ */
+export function tempoCandidates(env: ArrayLike<number>, o: BeatGridOptions): TempoCandidate[] {
   const n = env.length;
   const fr = o.sampleRate / HOP;
   const minLag = Math.max(1, Math.floor((60 / o.maxBpm) * fr));
   const maxLag = Math.ceil((60 / o.minBpm) * fr);
-  if (n < maxLag * 2) return undefined;
+  if (n < maxLag * 2) return [];
   // Smoothed first: a beat period is rarely a whole number of frames, and sharp onsets that
   // alternate between neighbouring frames would otherwise favour twice the period.
   const x = smooth(env, 1.5);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += x[i]!;
   mean /= n;
-  const ac = new Float64Array(maxLag + 2);
-  for (let lag = 0; lag <= maxLag + 1; lag++) {
+  const top = Math.min(n - 1, maxLag * 2 + 2);
+  const ac = new Float64Array(top + 1);
+  for (let lag = 0; lag <= top; lag++) {
     let acc = 0;
     for (let i = lag; i < n; i++) acc += (x[i]! - mean) * (x[i - lag]! - mean);
     ac[lag] = acc / (n - lag);
   }
+  const prior = (bpm: number) => Math.exp(-0.5 * (Math.log2(bpm / o.priorBpm) / o.priorOctaves) ** 2);
   let best = -1;
   let bestScore = -Infinity;
   for (let lag = minLag; lag <= maxLag; lag++) {
-    const bpm = (60 * fr) / lag;
-    const s = ac[lag]! * Math.exp(-0.5 * (Math.log2(bpm / o.priorBpm) / o.priorOctaves) ** 2);
+    const s = ac[lag]! * prior((60 * fr) / lag);
     if (s > bestScore) {
       bestScore = s;
       best = lag;
     }
   }
-  if (best <= 0 || !(bestScore > 0)) return undefined;
-  const [a, b, c] = [ac[best - 1]!, ac[best]!, ac[best + 1]!];
-  const denom = a - 2 * b + c;
-  return denom < 0 ? best + (0.5 * (a - c)) / denom : best;
+  if (best <= 0 || !(bestScore > 0)) return [];
+  const peak = (l: number): number => {
+    const [a, b, c] = [ac[l - 1] ?? 0, ac[l]!, ac[l + 1] ?? 0];
+    const denom = a - 2 * b + c;
+    return denom < 0 ? l + (0.5 * (a - c)) / denom : l;
+  };
+  // The repetition at a lag: the autocorrelation's best within a frame of it.
+  const at = (lag: number): number => {
+    let m = -Infinity;
+    for (let l = Math.floor(lag) - 1; l <= Math.ceil(lag) + 1; l++) if (l > 0 && l <= top) m = Math.max(m, ac[l]!);
+    return m;
+  };
+  const out: TempoCandidate[] = [];
+  for (const ratio of [1, 2, 0.5, 1.5, 2 / 3]) {
+    const lag = ratio === 1 ? peak(best) : best / ratio;
+    const bpm = (60 * fr) / lag;
+    if (lag < minLag - 0.5 || lag > maxLag + 0.5) continue;
+    out.push({ lag, bpm, ratio, score: Math.max(0, at(lag)) * prior(bpm) });
+  }
+  // The chosen level first; the others by their evidence.
+  return [out[0]!, ...out.slice(1).sort((a, b) => b.score - a.score)];
 }
 
-export function beatGrid(envelope: ArrayLike<number>, o: BeatGridOptions = defaultBeatGrid): BeatGrid | undefined {
-  const lag = tempoLag(envelope, o);
-  if (lag === undefined) return undefined;
+/** The tempo (in frames per beat, fractional) the envelope is best counted at. */
+export function tempoLag(env: ArrayLike<number>, o: BeatGridOptions): number | undefined {
+  return tempoCandidates(env, o)[0]?.lag;
+}
+
+/**
+ * Beats at the level heard (`ratio` 1), or at its double (2) or half (0.5) when a listener
+ * counts it so; undefined when there is no steady beat, or that octave is out of range.
+ */
+export function beatGrid(
+  envelope: ArrayLike<number>,
+  o: BeatGridOptions = defaultBeatGrid,
+  ratio = 1,
+): BeatGrid | undefined {
+  const heard = tempoCandidates(envelope, o);
+  const chosen = heard.find((c) => c.ratio === ratio);
+  if (!chosen) return undefined;
+  const candidates = [chosen, ...heard.filter((c) => c !== chosen)];
+  const lag = chosen.lag;
   const n = envelope.length;
   // Normalise so the tightness penalty means the same for loud and quiet songs.
   let sq = 0;
@@ -114,7 +166,7 @@ export function beatGrid(envelope: ArrayLike<number>, o: BeatGridOptions = defau
     const shift = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom)) : 0;
     return frameTimeS(f + shift, o.sampleRate);
   });
-  return { bpm: (60 * fr) / lag, beats: refined };
+  return { bpm: (60 * fr) / lag, candidates, beats: refined };
 }
 
 /** Gaussian smoothing with standard deviation `sigma` frames. */

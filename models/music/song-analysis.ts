@@ -7,7 +7,7 @@
  * danced at ~110-150), which removes the half- and double-tempo errors a generic tracker makes
  * on its syncopated guitar; `any` keeps the generic prior (log-normal around 120 bpm).
  */
-import { beatGrid, defaultBeatGrid, type BeatGridOptions } from './beat-grid.js';
+import { beatGrid, defaultBeatGrid, type BeatGrid, type BeatGridOptions } from './beat-grid.js';
 import { HOP, OnsetStrength } from './onset-strength.js';
 import { energyCurve, songStructure, type EnergyCurve, type Section } from './song-structure.js';
 
@@ -29,6 +29,15 @@ export interface SongAnalysis {
   beats: number[];
   /** Index into `beats` of a beat that counts "1" (the first phrase's first beat). */
   firstCountBeat: number;
+  /**
+   * How sure the count is of its metrical level, 0.5-1: the chosen level's evidence over it
+   * and the best octave's together (0.5: either is as likely). Absent before this was measured.
+   */
+  tempoConfidence?: number;
+  /** The octave a listener may count instead ("half time" or "double time"), when one is in range. */
+  alternativeTempo?: { bpm: number; relation: 'half' | 'double' } | null;
+  /** Counted an octave faster (1) or slower (-1) than heard, at someone's choice; absent: as heard. */
+  octave?: -1 | 1;
   /** Analysis version 2 and later: */
   style?: SongStyle;
   /** Downbeat times (s): the "1" of each 4/4 bar. */
@@ -41,12 +50,15 @@ export interface SongAnalysis {
 
 export interface AnalyserOptions extends Partial<BeatGridOptions> {
   style?: SongStyle;
+  /** Count at the level heard (0), or an octave faster (1, double time) or slower (-1, half time). */
+  octave?: -1 | 0 | 1;
 }
 
 /** Analyses a song from its PCM, pushed in chunks at `options.sampleRate` (22 050 Hz by default). */
 export class SongAnalyser {
   readonly options: BeatGridOptions;
   private readonly style: SongStyle;
+  private readonly octave: -1 | 0 | 1;
   private readonly onset = new OnsetStrength();
   private readonly envelope: number[] = [];
   private readonly rms: number[] = [];
@@ -54,6 +66,7 @@ export class SongAnalyser {
 
   constructor(options: AnalyserOptions = {}) {
     this.style = options.style ?? 'any';
+    this.octave = options.octave ?? 0;
     this.options = { ...defaultBeatGrid, ...stylePriors[this.style], ...definedGridOptions(options) };
   }
 
@@ -76,7 +89,7 @@ export class SongAnalyser {
   finish(samples: number, sampleRate: number): SongAnalysis {
     const { rms, style } = this;
     const durationS = Math.round((samples / sampleRate) * 1000) / 1000;
-    const grid = beatGrid(this.envelope, this.options);
+    const grid = beatGrid(this.envelope, this.options, 2 ** this.octave);
     const beats = grid && grid.beats.length >= 2 ? grid.beats.map((b) => Math.round(b * 10_000) / 10_000) : [];
     const fr = sampleRate / HOP;
     // How hard a beat is played: the loudest hop within 100 ms of it. Loudness, not onset
@@ -88,10 +101,14 @@ export class SongAnalyser {
       return m;
     };
     const structure = songStructure({ beats, durationS, energy: energyCurve(rms, HOP / sampleRate), accent });
+    const tempo = beats.length >= 2 && grid ? Math.round(grid.bpm * 100) / 100 : null;
+    const level = grid && tempo !== null ? octave(grid, tempo) : undefined;
     return {
       version: ANALYSIS_VERSION,
       durationS,
-      tempo: beats.length >= 2 && grid ? Math.round(grid.bpm * 100) / 100 : null,
+      tempo,
+      ...(level ?? {}),
+      ...(this.octave !== 0 && { octave: this.octave }),
       beats,
       firstCountBeat: structure.firstCountBeat,
       style,
@@ -101,6 +118,25 @@ export class SongAnalyser {
       energy: structure.energy,
     };
   }
+}
+
+/** The confidence in the chosen level and its best octave (sync with SongAnalysis's fields). */
+function octave(grid: BeatGrid, tempo: number): Pick<SongAnalysis, 'tempoConfidence' | 'alternativeTempo'> {
+  const chosen = grid.candidates[0]!;
+  // The octaves of the level counted (after a switch to half time, the level heard is its double).
+  const alt = grid.candidates
+    .filter((c) => c.ratio === chosen.ratio * 2 || c.ratio === chosen.ratio / 2)
+    .sort((a, b) => b.score - a.score)[0];
+  const total = chosen.score + (alt?.score ?? 0);
+  return {
+    tempoConfidence: total > 0 ? Math.round((chosen.score / total) * 1000) / 1000 : 1,
+    alternativeTempo: alt
+      ? {
+          bpm: Math.round(((tempo * alt.ratio) / chosen.ratio) * 100) / 100,
+          relation: alt.ratio > chosen.ratio ? 'double' : 'half',
+        }
+      : null,
+  };
 }
 
 function definedGridOptions(o: Partial<BeatGridOptions>): Partial<BeatGridOptions> {

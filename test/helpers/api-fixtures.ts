@@ -57,6 +57,15 @@ export function clickWav(
   return bytes;
 }
 
+/** 16-bit mono WAV of float samples (-1..1). */
+export function pcmWav(pcm: Float32Array, rate: number): Uint8Array {
+  const bytes = wavBytes(pcm.length / rate, rate);
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  for (let i = 0; i < pcm.length; i++)
+    view.setInt16(44 + i * 2, Math.round(Math.max(-1, Math.min(1, pcm[i]!)) * 32_767), true);
+  return bytes;
+}
+
 export function songForm(title = 'Click track', bytes: Uint8Array = clickWav()): FormData {
   const form = new FormData();
   form.set('file', new File([bytes], 'song.wav', { type: 'audio/wav' }));
@@ -423,6 +432,11 @@ const special: Record<string, Special> = {
   'GET /api/v1/songs/{id}': (m) => ({ path: `/api/v1/songs/${m.librarySong()}` }),
   'GET /api/v1/songs/{id}/audio': (m) => ({ path: `/api/v1/songs/${m.librarySong()}/audio` }),
   'DELETE /api/v1/songs/{id}': (m) => ({ path: `/api/v1/songs/${m.librarySong()}`, method: 'DELETE' }),
+  'POST /api/v1/songs/{id}/count': (m) => ({
+    path: `/api/v1/songs/${m.librarySong(8)}/count`,
+    method: 'POST',
+    body: { count: 'half' },
+  }),
   'GET /api/v1/playback': () => ({ path: '/api/v1/playback' }),
   'PUT /api/v1/playback': (m) => ({ path: '/api/v1/playback', method: 'PUT', body: { song_id: m.librarySong() } }),
   'DELETE /api/v1/playback': () => ({ path: '/api/v1/playback', method: 'DELETE' }),

@@ -14,6 +14,7 @@ import { body, errors, idParam, json, audioFile } from '../openapi-common.js';
 import { listQuery, pageSchema } from '../paging.js';
 import { listPage } from '../resource.js';
 import type { ApiRouter } from '../router.js';
+import { registerSongCountRoute } from './song-count.js';
 import {
   analysisOut,
   playbackOut,
@@ -42,6 +43,7 @@ export function registerSongRoutes(router: ApiRouter, deps: ApiDeps): void {
     if (!row) throw notFound('song', id);
     return { ...toApi(songColumns, row), analysis: analysisOut.parse(JSON.parse(row.analysis)) };
   };
+  registerSongCountRoute(router, deps, detail);
 
   router.add(
     {

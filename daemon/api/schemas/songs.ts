@@ -39,6 +39,19 @@ export const analysisOut = z
     version: z.number().int(),
     durationS: z.number(),
     tempo: z.number().nullable(),
+    tempoConfidence: z.number().min(0).max(1).optional().openapi({
+      description:
+        "how sure the count is of its metrical level: the chosen level's evidence over it and the best octave's together (0.5: either as likely)",
+    }),
+    alternativeTempo: z
+      .object({ bpm: z.number(), relation: z.enum(['half', 'double']) })
+      .nullable()
+      .optional()
+      .openapi({ description: 'the octave a listener may count instead (half or double time), when in range' }),
+    octave: z
+      .union([z.literal(-1), z.literal(1)])
+      .optional()
+      .openapi({ description: 'counted an octave slower (-1) or faster (1) than heard, by choice; absent: as heard' }),
     beats: z.array(z.number()).openapi({ description: 'beat times, seconds from the start' }),
     firstCountBeat: z.number().int().openapi({ description: 'index in beats of a beat that counts 1 of the 8-count' }),
     style: z
@@ -107,3 +120,9 @@ export const playbackOut = z
     detail: z.string().nullable().openapi({ description: "why playback failed (ffmpeg's words)" }),
   })
   .openapi('Playback');
+
+export const songCountIn = z
+  .strictObject({
+    count: z.enum(['half', 'double']).openapi({ description: 'count the song half or double as fast as now' }),
+  })
+  .openapi('SongCount');

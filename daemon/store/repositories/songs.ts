@@ -2,7 +2,7 @@
 import type { Insertable } from 'kysely';
 import type { SongsTable } from '../schema-music.js';
 import type { Sql } from '../sql.js';
-import { deleteRecord, insertRecord } from './records.js';
+import { deleteRecord, insertRecord, updateRecord } from './records.js';
 
 type SongColumn = keyof SongsTable;
 
@@ -28,3 +28,7 @@ export const insertSong = (sql: Sql, values: Insertable<SongsTable>): number => 
 
 /** False when there was no such song. */
 export const deleteSong = (sql: Sql, id: number): boolean => deleteRecord(sql, 'songs', id);
+
+/** A new analysis of the same audio (another count), queued for the cloud like any change. */
+export const updateSongAnalysis = (sql: Sql, id: number, tempo: number | null, analysis: string): void =>
+  updateRecord(sql, 'songs', id, { tempo, analysis, updated_at: sql.now() });
