@@ -16,6 +16,7 @@ import type { PanelContext } from './context.js';
 import { devicesPanel } from './devices-panel.js';
 import { oscPanel } from './osc-panel.js';
 import { clockPanel, playingPanel, presetsPanel } from './room-panels.js';
+import { songsPanel } from './songs-panel.js';
 import { dancersPanel, healthPanel, logPanel, syncPanel } from './system-panels.js';
 
 const REFRESH_KEY = 'codance.console.refresh';
@@ -98,6 +99,7 @@ function showConsole(): void {
   const devices = devicesPanel(ctx);
   const clock = clockPanel();
   const presets = presetsPanel(ctx);
+  const songs = songsPanel(ctx);
   const playing = playingPanel();
   const osc = oscPanel();
   const sync = syncPanel(ctx);
@@ -113,6 +115,7 @@ function showConsole(): void {
       ['devices', 'Devices'],
       ['osc', 'OSC'],
       ['presets', 'Presets'],
+      ['songs', 'Songs'],
       ['sync', 'Sync'],
       ['health', 'Health'],
     ].map(([id, label]) => h('a', { href: `#${id}` }, label)),
@@ -132,6 +135,7 @@ function showConsole(): void {
       presets.el,
       dancers.el,
       playing.el,
+      songs.el,
       devices.el,
       osc.el,
       sync.el,
@@ -141,6 +145,7 @@ function showConsole(): void {
   );
   charts.mount();
   void presets.load().catch((err: unknown) => ctx.say(`Presets: ${(err as Error).message}`, true));
+  void songs.load().catch((err: unknown) => ctx.say(`Songs: ${(err as Error).message}`, true));
 
   function render(s: ConsoleState): void {
     document.title = `${s.box.name} · Codance console`;
