@@ -7,6 +7,8 @@
  * labelled tempo is the beat a dancer counts (quarter notes; the waltz's three).
  */
 
+import { seededRandom } from '../random.js';
+
 export interface SynthSong {
   genre: Genre;
   bpm: number;
@@ -107,18 +109,6 @@ export const genres: Record<Genre, Pattern> = {
 
 export const genreNames = Object.keys(genres) as Genre[];
 
-/** Mulberry32: small, seeded, the same numbers on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** I-V-vi-IV in A: the root of each bar's chord (Hz) and its triad as ratios. */
 const ROOTS = [110, 164.81, 185, 146.83];
 const TRIADS = [
@@ -168,7 +158,7 @@ function voice(v: Voice, bar: number, rate: number, random: () => number): Float
 
 /** A song of `genre` at `bpm` (drawn from the genre's range when absent), `seconds` long. */
 export function synthSong(genre: Genre, seed: number, seconds = 30, sampleRate = 22_050, bpm?: number): SynthSong {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const p = genres[genre];
   const tempo = bpm ?? Math.round((p.range[0] + random() * (p.range[1] - p.range[0])) * 10) / 10;
   const beat = 60 / tempo;
