@@ -15,15 +15,15 @@ import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { Accounts } from '../../sync/cloud/accounts.js';
 import { migrateCloud, openCloudDb } from '../../sync/cloud/database.js';
-import { DAY_MS, partitionName, Partitions, type TimedClass } from '../../sync/cloud/partitions.js';
-import { applyCloudRetention } from '../../sync/cloud/retention.js';
+import { DAY_MS, Partitions, type TimedClass } from '../../sync/cloud/partitions.js';
 import { ensureSummaries } from '../../sync/cloud/summary-rebuild.js';
-import type { SyncBatch } from '../../sync/contract.js';
 import { CLI, ROOT, freePort } from '../helpers/daemon-process.js';
 import { startHaproxy, startPgbouncer, type Peer } from '../helpers/fleet-peers.js';
 import { postgres } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
 import { pct, round, type Figure } from './figure.js';
+import { batch } from './fleet-batch.js';
+import { retentionFigures } from './fleet-retention.js';
 import { sessionPagePlans } from './query-plans.js';
 
 const HISTORY = 10_000_000;
@@ -31,7 +31,6 @@ const SESSIONS = 100;
 const BOXES = 50;
 const BATCHES = 20;
 const PER_BATCH = 500;
-const CHUNK_B64 = Buffer.alloc(600, 7).toString('base64');
 
 /** CPU seconds used so far by every PostgreSQL process (the postmaster and its backends). */
 function postgresCpuS(): number {
@@ -48,72 +47,6 @@ function postgresCpuS(): number {
     }
   }
   return total;
-}
-
-function batch(box: string, b: number, n: number): SyncBatch {
-  const t0 = Date.now() - 3_600_000 + b * PER_BATCH * 10;
-  const records: SyncBatch['records'] = [];
-  for (let i = 0; i < n; i++) {
-    const id = b * n + i + 1;
-    const at = t0 + i * 10;
-    const kind = i % 5;
-    records.push(
-      kind === 4
-        ? {
-            seq: id,
-            entity: 'stream_chunks',
-            id,
-            op: 'upsert',
-            data: {
-              id,
-              device_id: 1 + (i % 8),
-              event_id: 1,
-              stream: 'acc',
-              started_at: at,
-              first_index: id * 50,
-              rate_hz: 50,
-              channels: 3,
-              sample_count: 50,
-              encoding: 'f32le',
-              data: CHUNK_B64,
-            },
-          }
-        : kind === 3
-          ? {
-              seq: id,
-              entity: 'inferences',
-              id,
-              op: 'upsert',
-              data: {
-                id,
-                device_id: 1 + (i % 8),
-                user_id: 1 + (i % 8),
-                event_id: 1,
-                at,
-                model: 'arousal',
-                value: 0.42,
-                inputs: '[0.1,0.2,0.3,0.4]',
-              },
-            }
-          : {
-              seq: id,
-              entity: 'biometric_data',
-              id,
-              op: 'upsert',
-              data: {
-                id,
-                user_id: 1 + (i % 8),
-                event_id: 1,
-                device_id: 1 + (i % 8),
-                recorded_at: at,
-                stream_index: id,
-                [kind === 0 ? 'heart_rate' : 'gsr_us']: 91.5,
-                source: 'sensor',
-              },
-            },
-    );
-  }
-  return { box, sent_at: Date.now(), records };
 }
 
 export async function fleetFigures(): Promise<Record<string, Figure>> {
@@ -304,71 +237,5 @@ export async function fleetFigures(): Promise<Record<string, Figure>> {
     for (const c of clouds) c.kill('SIGTERM');
     for (const p of peers) p.stop();
     pg.stop();
-  }
-}
-
-/**
- * Retention over the history: four days of readings dropped whole by `applyCloudRetention`
- * against the baseline, four other days deleted row by row (what retention did before days
- * were partitions): time and WAL per 100 000 readings.
- */
-async function retentionFigures(url: string, orgId: number, day0: number): Promise<Record<string, Figure>> {
-  const db = openCloudDb(url);
-  try {
-    const wal = async () =>
-      Number(
-        (await sql<{ b: string }>`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS b`.execute(db.db))
-          .rows[0]!.b,
-      );
-    let w = await wal();
-    let t = performance.now();
-    const deleted = await db.db
-      .deleteFrom('records')
-      .where('entity', '=', 'biometric_data')
-      .where('part_at', '>=', (day0 + 6) * DAY_MS)
-      .where('part_at', '<', (day0 + 10) * DAY_MS)
-      .executeTakeFirst();
-    const rows = Number(deleted.numDeletedRows);
-    // Deleted rows are only gone once vacuumed: the baseline pays for that too.
-    for (let d = day0 + 6; d < day0 + 10; d++) await sql.raw(`VACUUM ${partitionName('features', d)}`).execute(db.db);
-    const deleteMs = performance.now() - t;
-    const deleteWal = (await wal()) - w;
-    // Every organisation keeps readings 95 days: the days before day0 + 5 (sessions 1-4) are past.
-    const now = Date.now();
-    await db.db
-      .insertInto('retention_policies')
-      .values({
-        org_id: orgId,
-        class: 'features',
-        days: Math.floor(now / DAY_MS) - day0 - 5,
-        updated_at: now,
-        updated_by: null,
-      })
-      .execute();
-    const held = await db.db
-      .selectFrom('records')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('entity', '=', 'biometric_data')
-      .where('part_at', '<', (day0 + 5) * DAY_MS)
-      .executeTakeFirstOrThrow();
-    w = await wal();
-    t = performance.now();
-    const run = await applyCloudRetention(db.db, now, 0);
-    const dropMs = performance.now() - t;
-    const dropWal = (await wal()) - w;
-    const dropped = Number(held.n);
-    const per100k = (v: number, n: number) => (v * 100_000) / n;
-    return {
-      'cloud.retention_drop_ms_per_100k': {
-        value: round(per100k(dropMs, dropped), 1),
-        unit: `ms per 100 000 readings of retention dropping ${run.dropped.length} day partitions (${dropped} readings, ${run.rebuilt} session summaries rebuilt); baseline, deleting ${rows} readings of 4 other days row by row and vacuuming them: ${round(per100k(deleteMs, rows), 1)} ms (ratio ${round(dropMs / dropped / (deleteMs / rows), 4)})`,
-      },
-      'cloud.retention_drop_wal_bytes_per_100k': {
-        value: round(per100k(dropWal, dropped)),
-        unit: `bytes of WAL per 100 000 readings dropped; baseline, row by row: ${round(per100k(deleteWal, rows))}`,
-      },
-    };
-  } finally {
-    await db.close();
   }
 }
