@@ -7,7 +7,7 @@
  * keeps a retried old batch from bringing an erased record back.
  */
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
-import { partAt } from './partitions.js';
+import { readingPartAt } from './partitions.js';
 import type { CloudDatabase } from './schema.js';
 
 export interface Erasure {
@@ -103,8 +103,8 @@ export async function applyErasure(tx: Transaction<CloudDatabase>, boxId: number
       .where('at', '>=', w.from)
       .where('at', '<=', w.to)
       // The days the band was worn only (readings are stored by day of their time).
-      .where('part_at', '>=', partAt('stream_chunks', w.from))
-      .where('part_at', '<=', partAt('stream_chunks', w.to))
+      .where('part_at', '>=', readingPartAt(w.from))
+      .where('part_at', '<=', readingPartAt(w.to))
       .where((eb) => fromDevice(eb, w.device_id))
       .returning('event_id')
       .execute();

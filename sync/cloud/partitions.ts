@@ -31,7 +31,11 @@ export const timedClass = (entity: string): TimedClass | undefined => timed[enti
  * the record decides it, so a batch sent again lands on the same row.
  */
 export function partAt(entity: string, at: number | null): number {
-  if (!timedClass(entity)) return 0;
+  return timedClass(entity) ? readingPartAt(at) : 0;
+}
+
+/** Where a reading of time `at` is stored (bounded; no time: the lower bound). */
+export function readingPartAt(at: number | null): number {
   if (at === null || !Number.isFinite(at)) return PART_MIN;
   return Math.min(PART_MAX, Math.max(PART_MIN, Math.round(at)));
 }

@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { tableChecksum, type TableChecksums } from '../contract.js';
 import { CloudError, notFound } from './errors.js';
-import { partAt } from './partitions.js';
+import { readingPartAt } from './partitions.js';
 import type { CloudDatabase } from './schema.js';
 import { timedEntities } from './summary-rebuild.js';
 
@@ -127,7 +127,7 @@ export async function streamSpan(
     .where('stream', 'in', streams)
     .executeTakeFirst();
   return r && r.first !== null && r.last !== null
-    ? { from: partAt('stream_chunks', Number(r.first)), to: partAt('stream_chunks', Number(r.last)) }
+    ? { from: readingPartAt(Number(r.first)), to: readingPartAt(Number(r.last)) }
     : undefined;
 }
 

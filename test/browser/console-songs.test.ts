@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthSong } from '../../models/music/synth-songs.js';
-import { pcmWav, songForm } from '../helpers/api-fixtures.js';
+import { pcmWav, songForm } from '../helpers/audio-files.js';
 import { describeViolations, openBrowser, seriousViolations, type Browser } from '../helpers/browser.js';
 import { tempDir, type DaemonProcess } from '../helpers/daemon-process.js';
 import { technicianDaemon } from '../helpers/technician-daemon.js';

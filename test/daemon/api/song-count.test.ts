@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthSong } from '../../../models/music/synth-songs.js';
 import { apiHarness, type ApiHarness, errorOf } from '../../helpers/api-app.js';
-import { pcmWav, songForm } from '../../helpers/api-fixtures.js';
+import { pcmWav, songForm } from '../../helpers/audio-files.js';
 
 let h: ApiHarness;
 beforeAll(async () => {

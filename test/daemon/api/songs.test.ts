@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, type ApiHarness, errorOf } from '../../helpers/api-app.js';
-import { clickWav, songForm } from '../../helpers/api-fixtures.js';
+import { clickWav, songForm } from '../../helpers/audio-files.js';
 import { waitFor } from '../../helpers/wait.js';
 
 let h: ApiHarness;

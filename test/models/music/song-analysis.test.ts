@@ -9,7 +9,7 @@ import { MusicClock } from '../../../daemon/clock/music-clock.js';
 import { nextBeat, Playback } from '../../../daemon/playback/playback.js';
 import { HealthRegistry } from '../../../drivers/health/registry.js';
 import { analyseSong } from '../../../drivers/media/analyse-song.js';
-import { clickWav } from '../../helpers/api-fixtures.js';
+import { clickWav } from '../../helpers/audio-files.js';
 import { dataFile } from '../../helpers/data.js';
 import { tempDir } from '../../helpers/daemon-process.js';
 import { waitFor } from '../../helpers/wait.js';
