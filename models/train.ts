@@ -6,7 +6,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AROUSAL_FEATURES } from './arousal/model.js';
 import { arousalTfjs } from './arousal/tfjs-export.js';
 import { trainArousal } from './arousal/train.js';
 import { trainGesture } from './patterns/train.js';
@@ -29,12 +28,12 @@ function writeModel(
 const started = performance.now();
 const arousal = trainArousal(resolve(dataRoot, 'physio/stress-predict'));
 writeModel('arousal', 'arousal.onnx', arousal);
-const tfjs = await arousalTfjs(arousal.model, AROUSAL_FEATURES.length);
+const tfjs = await arousalTfjs(arousal.network);
 mkdirSync(resolve(here, 'arousal/tfjs'), { recursive: true });
 writeFileSync(resolve(here, 'arousal/tfjs/model.json'), `${JSON.stringify(tfjs.manifest)}\n`);
 writeFileSync(resolve(here, 'arousal/tfjs/weights.bin'), tfjs.weights);
 process.stdout.write(
-  `arousal: test AUROC ${arousal.metrics.test.auroc}, balanced accuracy ${arousal.metrics.test.balancedAccuracy} (${arousal.metrics.test.subjects} held-out subjects); cross-validation AUROC ${arousal.metrics.crossValidation.auroc} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+  `arousal (${arousal.metrics.model}): test AUROC ${arousal.metrics.test.auroc}, balanced accuracy ${arousal.metrics.test.balancedAccuracy} (${arousal.metrics.test.subjects} held-out subjects); cross-validation AUROC ${arousal.metrics.crossValidation.auroc} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
 );
 
 const gestureStarted = performance.now();

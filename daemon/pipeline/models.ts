@@ -4,7 +4,8 @@
  * keeps storing everything and computing the crowd state without it.
  */
 import { readFileSync } from 'node:fs';
-import { AROUSAL_FEATURES, AROUSAL_MODEL_PATH, AROUSAL_TFJS_DIR } from '../../models/arousal/model.js';
+import { AROUSAL_INPUTS } from '../../models/arousal/inputs.js';
+import { AROUSAL_MODEL_PATH, AROUSAL_TFJS_DIR } from '../../models/arousal/model.js';
 import { TfjsModel } from '../../models/runtime/tfjs-model.js';
 import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
 import { readMetadata } from '../../models/onnx/build.js';
@@ -23,8 +24,8 @@ export async function loadPipelineModels(
   try {
     models.arousal =
       runtime === 'tfjs'
-        ? await TfjsModel.load('arousal', arousalPath, AROUSAL_FEATURES.length, 1)
-        : await OnnxModel.load('arousal', arousalPath, AROUSAL_FEATURES.length, 1);
+        ? await TfjsModel.load('arousal', arousalPath, AROUSAL_INPUTS.length, 1)
+        : await OnnxModel.load('arousal', arousalPath, AROUSAL_INPUTS.length, 1);
     health.report('model:arousal', { type: 'subsystem', state: 'connected', detail: `${runtime}: ${arousalPath}` });
   } catch (err) {
     health.report('model:arousal', {

@@ -12,7 +12,7 @@
  * A stage whose previous run is still busy skips its turn and counts it (back-pressure),
  * rather than queueing work without bound.
  */
-import { STEP_S, WINDOW_S } from '../../models/arousal/dataset.js';
+import { STEP_S, WINDOW_S } from '../../models/arousal/inputs.js';
 import { GESTURE_FEATURE_COUNT, gestureFeatures } from '../../models/features/gesture.js';
 import { movementFeatures } from '../../models/features/movement.js';
 import { physioFeatures } from '../../models/features/physio.js';

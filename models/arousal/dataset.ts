@@ -2,7 +2,8 @@
  * Windows of physiological features from a folder laid out like Stress-Predict
  * (`Raw_data/Sxx/{EDA,TEMP,HR,IBI}.csv` from an Empatica E4, `labels.csv` with
  * `subject,time,label` at 1 Hz: 0 baseline/relax, 1 stress task). Each subject's windows are
- * normalised causally against that subject's own history, as the live pipeline does.
+ * normalised causally against that subject's own history, as the live pipeline does
+ * (inputs.ts).
  *
  * Training reads the recordings with the replay driver's pure E4 CSV parser (the one
  * exception to models/ importing only config: nothing the box loads at run time does this).
@@ -11,17 +12,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseE4Ibi, parseE4Signal, type E4Signal } from '../data/e4-csv.js';
 import { physioFeatures } from '../features/physio.js';
-import { PHYSIO_FLOORS, RunningNorm } from '../features/running-norm.js';
-
-/** Window length and hop, seconds; the live pipeline uses the same. */
-export const WINDOW_S = 60;
-export const STEP_S = 10;
-/** Half-life of the per-person normalisation: 15 minutes of windows. */
-export const NORM_HALF_LIFE = (15 * 60) / STEP_S;
+import { ArousalNorm, AROUSAL_INPUTS, STEP_S, WINDOW_S } from './inputs.js';
 
 export interface SubjectWindows {
   subject: string;
-  /** z-scored features, row-major [windows × features] */
+  /** model inputs, row-major [windows × AROUSAL_INPUTS] */
   x: Float32Array;
   y: Uint8Array;
   count: number;
@@ -72,7 +67,7 @@ export function subjectWindows(root: string, subject: string, labels: Map<number
     ? ibi.value.beats.map((b) => ({ t: ibi.value.startMs / 1000 + b.offsetMs / 1000, rrMs: b.ibiS * 1000 }))
     : [];
   const times = [...labels.keys()].sort((a, b) => a - b);
-  const norm = new RunningNorm(PHYSIO_FLOORS, NORM_HALF_LIFE);
+  const norm = new ArousalNorm();
   const xs: Float32Array[] = [];
   const ys: number[] = [];
   for (let end = times[0]! + WINDOW_S; end <= times[times.length - 1]!; end += STEP_S) {
@@ -98,7 +93,7 @@ export function subjectWindows(root: string, subject: string, labels: Map<number
     xs.push(z);
     ys.push(sum / n >= 0.5 ? 1 : 0);
   }
-  const width = xs[0]?.length ?? 0;
+  const width = AROUSAL_INPUTS.length;
   const x = new Float32Array(xs.length * width);
   xs.forEach((row, i) => x.set(row, i * width));
   return { subject, x, y: Uint8Array.from(ys), count: xs.length };
@@ -116,7 +111,7 @@ export function loadStressPredict(root: string): SubjectWindows[] {
 /** All windows of these subjects as one matrix [windows × features] and their labels. */
 export function stack(
   sets: readonly SubjectWindows[],
-  features = PHYSIO_FLOORS.length,
+  features = AROUSAL_INPUTS.length,
 ): { x: Float32Array; y: Uint8Array } {
   const n = sets.reduce((a, s) => a + s.count, 0);
   const x = new Float32Array(n * features);

@@ -1,17 +1,15 @@
 /** `codance model eval arousal --data DIR`: the committed model scored on the subjects found in DIR. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { auroc, balancedAccuracy } from '../metrics.js';
 import { OnnxModel } from '../runtime/batch-model.js';
 import { loadStressPredict, stack } from './dataset.js';
-import { AROUSAL_FEATURES, AROUSAL_MODEL_PATH } from './model.js';
+import { AROUSAL_INPUTS } from './inputs.js';
+import { AROUSAL_MODEL_PATH } from './model.js';
+import { scores, type Scores } from './train.js';
 
 export class EvalDataError extends Error {}
 
-export async function evaluateArousal(
-  dataDir: string,
-  modelPath = AROUSAL_MODEL_PATH,
-): Promise<{ auroc: number; balancedAccuracy: number; subjects: number; windows: number }> {
+export async function evaluateArousal(dataDir: string, modelPath = AROUSAL_MODEL_PATH): Promise<Scores> {
   if (!existsSync(join(dataDir, 'labels.csv')) || !existsSync(join(dataDir, 'Raw_data'))) {
     throw new EvalDataError(
       `${dataDir} is not laid out like Stress-Predict: it needs labels.csv and Raw_data/Sxx/{EDA,TEMP,HR,IBI}.csv`,
@@ -19,14 +17,13 @@ export async function evaluateArousal(
   }
   const sets = loadStressPredict(dataDir);
   if (sets.length === 0) throw new EvalDataError(`${dataDir}: no subject folder in Raw_data/ has labels in labels.csv`);
-  const f = AROUSAL_FEATURES.length;
+  const f = AROUSAL_INPUTS.length;
   const { x, y } = stack(sets, f);
   const n = y.length;
   const model = await OnnxModel.load('arousal', modelPath, f, 1);
   try {
     const p = await model.run(x, n);
-    const r = (v: number): number => Math.round(v * 1000) / 1000;
-    return { auroc: r(auroc(p, y)), balancedAccuracy: r(balancedAccuracy(p, y)), subjects: sets.length, windows: n };
+    return scores(p, y, sets.length);
   } finally {
     await model.close();
   }

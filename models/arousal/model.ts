@@ -1,28 +1,37 @@
 /**
- * The arousal model: logistic regression over the person-normalised physio features,
- * written as an ONNX graph (Gemm + Sigmoid) and trained by `npm run train` (arousal/train.ts).
+ * The arousal model file: the network (network.ts) written as an ONNX graph of Gemm layers
+ * with ReLU between them and a Sigmoid at the end, trained by `npm run train` (arousal/train.ts).
  */
 import { fileURLToPath } from 'node:url';
-import { PHYSIO_FEATURES } from '../features/physio.js';
 import { encodeModel, node, tensor, value } from '../onnx/build.js';
-import type { Logistic } from './logistic.js';
+import { AROUSAL_INPUTS } from './inputs.js';
+import type { ArousalNetwork } from './network.js';
 
 export const AROUSAL_MODEL_PATH = fileURLToPath(new URL('./arousal.onnx', import.meta.url)).replace(
   /\/dist\/models\//,
   '/models/',
 );
-export const AROUSAL_FEATURES = PHYSIO_FEATURES;
 export const AROUSAL_TFJS_DIR = AROUSAL_MODEL_PATH.replace(/arousal\.onnx$/, 'tfjs');
 
-export function arousalOnnx(m: Logistic, metadata: Record<string, string>): Uint8Array {
-  const f = AROUSAL_FEATURES.length;
+export function arousalOnnx(n: ArousalNetwork, metadata: Record<string, string>): Uint8Array {
+  const initializers = n.layers.flatMap((l, i) => [
+    tensor(`W${i}`, [l.inputs, l.units], l.w),
+    tensor(`B${i}`, [l.units], l.b),
+  ]);
+  const nodes = n.layers.flatMap((_, i) => {
+    const input = i === 0 ? 'features' : `hidden${i - 1}`;
+    const last = i === n.layers.length - 1;
+    return last
+      ? [node('Gemm', [input, `W${i}`, `B${i}`], ['logit']), node('Sigmoid', ['logit'], ['arousal'])]
+      : [node('Gemm', [input, `W${i}`, `B${i}`], [`dense${i}`]), node('Relu', [`dense${i}`], [`hidden${i}`])];
+  });
   return encodeModel({
     name: 'codance_arousal',
     doc: 'P(stress/high arousal) from person-normalised EDA, HR, HRV and skin-temperature window features',
-    inputs: [value('features', [null, f])],
+    inputs: [value('features', [null, AROUSAL_INPUTS.length])],
     outputs: [value('arousal', [null, 1])],
-    initializers: [tensor('W', [f, 1], m.w), tensor('B', [1], [m.b])],
-    nodes: [node('Gemm', ['features', 'W', 'B'], ['logit']), node('Sigmoid', ['logit'], ['arousal'])],
-    metadata: { features: AROUSAL_FEATURES.join(','), ...metadata },
+    initializers,
+    nodes,
+    metadata: { features: AROUSAL_INPUTS.join(','), ...metadata },
   });
 }

@@ -1,28 +1,33 @@
 /**
- * The arousal model in TensorFlow.js layers format (one Dense unit with a sigmoid), written by
- * `npm run train` next to the ONNX file, so the pipeline can run it on either runtime. Layer
- * names are fixed, and nothing time-dependent is written, so the files are reproducible.
+ * The arousal model in TensorFlow.js layers format (the same dense layers, ReLU between, a
+ * sigmoid at the end), written by `npm run train` next to the ONNX file, so the pipeline can
+ * run it on either runtime. Layer names are fixed, and nothing time-dependent is written, so
+ * the files are reproducible.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayersArtifacts } from '../runtime/tfjs-model.js';
-import type { Logistic } from './logistic.js';
+import type { ArousalNetwork } from './network.js';
 
-export async function arousalTfjs(
-  m: Logistic,
-  features: number,
-): Promise<{ manifest: LayersArtifacts; weights: Buffer }> {
+export async function arousalTfjs(n: ArousalNetwork): Promise<{ manifest: LayersArtifacts; weights: Buffer }> {
   await tf.setBackend('cpu');
+  const last = n.layers.length - 1;
   const model = tf.sequential({
     name: 'codance_arousal',
-    layers: [tf.layers.dense({ name: 'arousal', units: 1, inputShape: [features], activation: 'sigmoid' })],
-  });
-  model.setWeights([
-    tf.tensor2d(
-      Array.from(m.w, (v) => [v]),
-      [features, 1],
+    layers: n.layers.map((l, i) =>
+      tf.layers.dense({
+        name: i === last ? 'arousal' : `hidden${i}`,
+        units: l.units,
+        inputShape: [l.inputs],
+        activation: i === last ? 'sigmoid' : 'relu',
+      }),
     ),
-    tf.tensor1d([m.b]),
-  ]);
+  });
+  model.setWeights(
+    n.layers.flatMap((l) => [
+      tf.tensor2d(Float32Array.from(l.w), [l.inputs, l.units]),
+      tf.tensor1d(Float32Array.from(l.b)),
+    ]),
+  );
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler((a) => {

@@ -3,49 +3,114 @@
  *
  * - the subjects S22-S27 are held out entirely: the committed model never saw them, and the
  *   model card's test metrics are on them alone;
- * - on the training subjects, 5-fold cross-validation by subject gives a second estimate;
- * - the committed model is then fit on all training subjects.
+ * - on the training subjects, 5-fold cross-validation by subject scores every candidate
+ *   (logistic regression and perceptrons of 4, 8 and 16 hidden units); the best by
+ *   cross-validated AUROC is chosen (the simpler one on a tie);
+ * - its out-of-fold scores fit the calibration (Platt scaling), folded into the output layer;
+ * - the chosen candidate is then fit on all training subjects.
  *
- * Everything is deterministic (sorted subjects, zero init, full-batch descent), so the ONNX
- * bytes and the card depend only on the data.
+ * Everything is deterministic (sorted subjects, fixed seeds, full-batch optimisers), so the
+ * ONNX bytes and the card depend only on the data.
  */
 import { auroc, balancedAccuracy } from '../metrics.js';
-import { AROUSAL_FEATURES, arousalOnnx } from './model.js';
-import { loadStressPredict, NORM_HALF_LIFE, stack, STEP_S, WINDOW_S, type SubjectWindows } from './dataset.js';
-import { predictLogistic, trainLogistic, type Logistic } from './logistic.js';
+import { brier, calibrationError, fitPlatt } from './calibration.js';
+import { arousalCard } from './card.js';
+import { loadStressPredict, stack, type SubjectWindows } from './dataset.js';
+import { AROUSAL_INPUTS, STEP_S, WINDOW_S } from './inputs.js';
+import { trainLogistic } from './logistic.js';
+import { MLP_DEFAULTS, trainMlp } from './mlp.js';
+import { arousalOnnx } from './model.js';
+import {
+  calibrated,
+  fromLogistic,
+  fromMlp,
+  networkLogits,
+  predictNetwork,
+  type ArousalNetwork,
+  type Platt,
+} from './network.js';
 
 export const TEST_SUBJECTS = ['S22', 'S23', 'S24', 'S25', 'S26', 'S27'];
 const FOLDS = 5;
 
+export interface Candidate {
+  name: string;
+  fit(x: Float32Array, y: Uint8Array): ArousalNetwork;
+}
+
+const f = AROUSAL_INPUTS.length;
+const mlp = (hidden: number): Candidate => ({
+  name: `perceptron, ${hidden} hidden units`,
+  fit: (x, y) => fromMlp(trainMlp(x, y, f, { ...MLP_DEFAULTS, hidden })),
+});
+export const CANDIDATES: Candidate[] = [
+  { name: 'logistic regression', fit: (x, y) => fromLogistic(trainLogistic(x, y, f), f) },
+  mlp(4),
+  mlp(8),
+  mlp(16),
+];
+
 export interface Scores {
   auroc: number;
   balancedAccuracy: number;
+  brier: number;
+  calibrationError: number;
   subjects: number;
   windows: number;
 }
 
-export function score(m: Logistic, sets: SubjectWindows[]): Scores {
-  const { x, y } = stack(sets);
-  const p = predictLogistic(m, x, AROUSAL_FEATURES.length);
-  return { auroc: auroc(p, y), balancedAccuracy: balancedAccuracy(p, y), subjects: sets.length, windows: y.length };
-}
-
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
+export function scores(p: ArrayLike<number>, y: ArrayLike<number>, subjects: number): Scores {
+  return {
+    auroc: round(auroc(p, y)),
+    balancedAccuracy: round(balancedAccuracy(p, y)),
+    brier: round(brier(p, y)),
+    calibrationError: round(calibrationError(p, y)),
+    subjects,
+    windows: y.length,
+  };
+}
+
+export interface CandidateScore {
+  name: string;
+  auroc: number;
+  foldAuroc: number[];
+}
+
+export interface ArousalMetrics {
+  model: string;
+  calibration: Platt;
+  candidates: CandidateScore[];
+  test: Scores;
+  crossValidation: Scores & { foldAuroc: number[] };
+  train: Scores;
+}
+
 export interface TrainedArousal {
-  /** The fitted weights (also exported for the TensorFlow.js runtime). */
-  model: Logistic;
+  /** The fitted, calibrated network (also exported for the TensorFlow.js runtime). */
+  network: ArousalNetwork;
   onnx: Uint8Array;
   card: string;
   /** Fixed inputs and what the trained model answers, for the regression test of the ONNX file. */
   regression: { inputs: number[][]; outputs: number[] };
-  metrics: {
-    test: Scores;
-    crossValidation: Scores & { foldAuroc: number[] };
-    train: Scores;
-    weights: Record<string, number>;
-    bias: number;
-  };
+  metrics: ArousalMetrics;
+}
+
+/** Out-of-fold logits of one candidate: fold k holds out every FOLDS-th training subject. */
+function crossValidate(c: Candidate, train: SubjectWindows[]) {
+  const logits: number[] = [];
+  const labels: number[] = [];
+  const foldAuroc: number[] = [];
+  for (let k = 0; k < FOLDS; k++) {
+    const fit = stack(train.filter((_, i) => i % FOLDS !== k));
+    const held = stack(train.filter((_, i) => i % FOLDS === k));
+    const z = networkLogits(c.fit(fit.x, fit.y), held.x);
+    foldAuroc.push(round(auroc(z, held.y)));
+    logits.push(...z);
+    labels.push(...held.y);
+  }
+  return { logits, labels, foldAuroc, auroc: round(auroc(logits, labels)) };
 }
 
 export function trainArousal(dataRoot: string): TrainedArousal {
@@ -56,124 +121,38 @@ export function trainArousal(dataRoot: string): TrainedArousal {
     throw new Error(
       `${dataRoot}: expected Stress-Predict subjects S02-S27, found ${all.map((s) => s.subject).join(', ')}`,
     );
-  const f = AROUSAL_FEATURES.length;
+  const cv = CANDIDATES.map((c) => ({ c, ...crossValidate(c, train) }));
+  const best = cv.reduce((a, b) => (b.auroc > a.auroc ? b : a));
+  const platt = fitPlatt(best.logits, best.labels);
+  const cvProbabilities = best.logits.map((z) => 1 / (1 + Math.exp(-(platt.a * z + platt.c))));
 
-  // Cross-validation by subject: fold k holds out every FOLDS-th training subject.
-  const foldAuroc: number[] = [];
-  const cvScores: number[] = [];
-  const cvLabels: number[] = [];
-  for (let k = 0; k < FOLDS; k++) {
-    const held = train.filter((_, i) => i % FOLDS === k);
-    const fit = train.filter((_, i) => i % FOLDS !== k);
-    const d = stack(fit);
-    const m = trainLogistic(d.x, d.y, f);
-    const h = stack(held);
-    const p = predictLogistic(m, h.x, f);
-    foldAuroc.push(round(auroc(p, h.y)));
-    cvScores.push(...p);
-    cvLabels.push(...h.y);
-  }
   const d = stack(train);
-  const model = trainLogistic(d.x, d.y, f);
-  const testScores = score(model, test);
-  const trainScores = score(model, train);
-  const cv = {
-    auroc: auroc(cvScores, cvLabels),
-    balancedAccuracy: balancedAccuracy(cvScores, cvLabels),
-    subjects: train.length,
-    windows: cvLabels.length,
-    foldAuroc,
+  const network = calibrated(best.c.fit(d.x, d.y), platt);
+  const t = stack(test);
+  const metrics: ArousalMetrics = {
+    model: best.c.name,
+    calibration: { a: round(platt.a), c: round(platt.c) },
+    candidates: cv.map((r) => ({ name: r.c.name, auroc: r.auroc, foldAuroc: r.foldAuroc })),
+    test: scores(predictNetwork(network, t.x), t.y, test.length),
+    crossValidation: { ...scores(cvProbabilities, best.labels, train.length), foldAuroc: best.foldAuroc },
+    train: scores(predictNetwork(network, d.x), d.y, train.length),
   };
-  const weights = Object.fromEntries(AROUSAL_FEATURES.map((name, i) => [name, round(model.w[i]!)]));
-  const fix = (s: Scores): Scores => ({ ...s, auroc: round(s.auroc), balancedAccuracy: round(s.balancedAccuracy) });
-  const metrics = {
-    test: fix(testScores),
-    crossValidation: { ...fix(cv), foldAuroc },
-    train: fix(trainScores),
-    weights,
-    bias: round(model.b),
-  };
-  const onnx = arousalOnnx(model, {
+  const onnx = arousalOnnx(network, {
     training_data: 'Stress-Predict (Iqbal et al., Sensors 2022), Empatica E4, subjects S02-S21',
     held_out_subjects: TEST_SUBJECTS.join(','),
+    model: best.c.name,
     window_s: String(WINDOW_S),
     step_s: String(STEP_S),
     test_auroc: String(metrics.test.auroc),
   });
-  // Fixed probe inputs: all-usual, each feature alone at +2 and -2 standard deviations.
+  // Fixed probe inputs: all-usual, each input alone at +2 and -2 standard deviations.
   const inputs = [
     new Array<number>(f).fill(0),
-    ...AROUSAL_FEATURES.flatMap((_, i) => [2, -2].map((v) => Array.from({ length: f }, (_, j) => (j === i ? v : 0)))),
+    ...AROUSAL_INPUTS.flatMap((_, i) => [2, -2].map((v) => Array.from({ length: f }, (_, j) => (j === i ? v : 0)))),
   ];
   const outputs = Array.from(
-    predictLogistic(model, Float32Array.from(inputs.flat()), f),
+    predictNetwork(network, Float32Array.from(inputs.flat())),
     (v) => Math.round(v * 1e6) / 1e6,
   );
-  return { model, onnx, metrics, card: modelCard(metrics, train, test), regression: { inputs, outputs } };
+  return { network, onnx, metrics, card: arousalCard(metrics, train, test), regression: { inputs, outputs } };
 }
-
-function modelCard(m: TrainedArousal['metrics'], train: SubjectWindows[], test: SubjectWindows[]): string {
-  const row = (name: string, s: Scores) =>
-    `| ${name} | ${s.subjects} | ${s.windows} | ${s.auroc.toFixed(3)} | ${s.balancedAccuracy.toFixed(3)} |`;
-  return `# Model card: arousal (\`models/arousal/arousal.onnx\`)
-
-Generated by \`npm run train\` (models/arousal/train.ts); do not edit by hand.
-
-## What it does
-Estimates, every ${STEP_S} s for each dancer, the probability that they are in a high-arousal
-(stress-like) state, from the last ${WINDOW_S} s of their wristband: skin conductance, heart
-rate, heart-rate variability and skin temperature. The crowd state aggregates it across the floor.
-
-## Inputs
-Eight window features (models/features/physio.ts), each z-scored against the same person's own
-exponentially weighted history (half-life ${(NORM_HALF_LIFE * STEP_S) / 60} min, causal:
-past and present only; models/features/running-norm.ts), so the model reads changes relative
-to the dancer rather than levels that differ between people and devices:
-
-| feature | meaning | weight |
-|---|---|---|
-${AROUSAL_FEATURES.map((n) => `| \`${n}\` | ${FEATURE_TEXT[n]} | ${m.weights[n]!.toFixed(3)} |`).join('\n')}
-
-Bias ${m.bias.toFixed(3)}. Graph: \`features [N, 8] → Gemm → Sigmoid → arousal [N, 1]\` (opset 13).
-
-## Data
-Stress-Predict (Iqbal et al., Sensors 2022; MIT license): Empatica E4 recordings of volunteers
-through a one-hour protocol (baseline, Stroop test, relax, interview, relax, hyperventilation,
-relax), labelled at 1 Hz (1 during a stress task). Windows of ${WINDOW_S} s every ${STEP_S} s, labelled by
-the majority of their seconds; windows less than half inside the labelled protocol are
-dropped. S01 has no labels and is not used.
-
-- training: ${train.map((s) => s.subject).join(', ')}
-- held out (never seen in training): ${test.map((s) => s.subject).join(', ')}
-
-## Metrics (subject-wise, held out)
-| set | subjects | windows | AUROC | balanced accuracy (p ≥ 0.5) |
-|---|---|---|---|---|
-${row('held-out test subjects', m.test)}
-${row('5-fold cross-validation by subject (training subjects)', m.crossValidation)}
-${row('training subjects (in-sample, for reference)', m.train)}
-
-Per-fold AUROC: ${m.crossValidation.foldAuroc.join(', ')}.
-
-## Limits
-- Trained on seated volunteers under cognitive and breathing stressors, not on dancers: on a
-  dance floor, exercise raises heart rate and sweating too, so the output reads as arousal
-  (stress or excitement), not as stress alone. Use it for the mood of the room, never to make
-  decisions about a person.
-- The first minutes of a session carry little information: the normalisation has no history yet.
-- The E4 reports heart rate as a 10 s average, and its inter-beat intervals are sparse
-  during movement, so RMSSD is often missing (it is then treated as the person's usual).
-- ${train.length + test.length} subjects are a small sample; the AUROC spread across folds shows how much it varies between people.
-`;
-}
-
-const FEATURE_TEXT: Record<string, string> = {
-  eda_tonic: 'median skin conductance',
-  eda_slope: 'skin conductance trend (µS/min)',
-  scr_rate: 'skin-conductance responses per minute',
-  hr_mean: 'mean heart rate',
-  hr_std: 'heart-rate variation',
-  rmssd: 'RMSSD of inter-beat intervals',
-  temp_mean: 'mean skin temperature',
-  temp_slope: 'skin temperature trend (°C/min)',
-};

@@ -1,7 +1,6 @@
 /** Everything the pipeline keeps about one wristband: bounded per-stream buffers and its latest outputs. */
-import { NORM_HALF_LIFE } from '../arousal/dataset.js';
+import { ArousalNorm } from '../arousal/inputs.js';
 import type { MovementFeatures } from '../features/movement.js';
-import { PHYSIO_FLOORS, RunningNorm } from '../features/running-norm.js';
 import { SCALAR_SIGNALS, type Sample, type ScalarSignal } from '../../config/signals.js';
 import { TimeRing, XyzRing } from './rings.js';
 
@@ -19,7 +18,8 @@ export class Dancer {
   readonly temp = ringFor('skin_temp', PHYSIO_S);
   /** 12 s of accelerometer at up to ~340 Hz. */
   readonly acc = new XyzRing(4096);
-  readonly norm = new RunningNorm(PHYSIO_FLOORS, NORM_HALF_LIFE);
+  /** The dancer's own baselines: their physio features become the arousal model's inputs. */
+  readonly norm = new ArousalNorm();
   arousal: { value: number; at: number } | undefined;
   movement: (MovementFeatures & { at: number }) | undefined;
   /** pattern id → time (ms) before which it is not reported again for this dancer */

@@ -3,6 +3,8 @@
  * live pipeline (daemon/), so the model sees the same numbers in both. NaN means "not
  * computable in this window" (too few samples), never 0.
  */
+import { edaComponents } from './eda-components.js';
+
 export const PHYSIO_FEATURES = [
   'eda_tonic',
   'eda_slope',
@@ -12,6 +14,10 @@ export const PHYSIO_FEATURES = [
   'rmssd',
   'temp_mean',
   'temp_slope',
+  'eda_phasic',
+  'scr_amplitude',
+  'hr_slope',
+  'sdnn',
 ] as const;
 export type PhysioFeature = (typeof PHYSIO_FEATURES)[number];
 
@@ -89,50 +95,26 @@ export function rmssd(rrMs: ArrayLike<number>): number {
   return n >= 3 ? Math.sqrt(sum / n) : NaN;
 }
 
-/**
- * Skin-conductance responses: rises of at least `minRise` µS from a trough to the next peak
- * within 5 s, on the signal smoothed over 1 s. Returns responses per minute.
- */
-export function scrRate(eda: Series, seconds: number, minRise = 0.03): number {
-  const n = eda.v.length;
-  if (n < 8) return NaN;
-  const dt = (eda.t[n - 1]! - eda.t[0]!) / (n - 1) || 0.25;
-  const k = Math.max(1, Math.round(1 / dt));
-  const smooth = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    let c = 0;
-    for (let j = Math.max(0, i - k + 1); j <= i; j++, c++) s += eda.v[j]!;
-    smooth[i] = s / c;
-  }
-  let count = 0;
-  let trough = smooth[0]!;
-  let troughAt = eda.t[0]!;
-  for (let i = 1; i < n - 1; i++) {
-    const v = smooth[i]!;
-    if (v < trough || eda.t[i]! - troughAt > 5) {
-      trough = v;
-      troughAt = eda.t[i]!;
-    }
-    const isPeak = v >= smooth[i - 1]! && v > smooth[i + 1]!;
-    if (isPeak && v - trough >= minRise) {
-      count++;
-      trough = v;
-      troughAt = eda.t[i]!;
-    }
-  }
-  return (count * 60) / seconds;
+/** Standard deviation of the plausible RR intervals (SDNN, ms): slower HRV than RMSSD, less sensitive to a missed beat. */
+export function sdnn(rrMs: ArrayLike<number>): number {
+  const ok = Array.from(rrMs).filter((rr) => rr >= 300 && rr <= 2000);
+  return ok.length >= 4 ? std(ok) : NaN;
 }
 
 export function physioFeatures(w: PhysioWindow): Float64Array {
   const f = new Float64Array(PHYSIO_FEATURES.length);
   f[0] = median(w.eda.v);
   f[1] = slopePerMin(w.eda);
-  f[2] = scrRate(w.eda, w.seconds);
   f[3] = w.hr.v.length >= 3 ? mean(w.hr.v) : NaN;
   f[4] = w.hr.v.length >= 3 ? std(w.hr.v) : NaN;
   f[5] = rmssd(w.rrMs);
   f[6] = w.temp.v.length >= 3 ? mean(w.temp.v) : NaN;
   f[7] = slopePerMin(w.temp);
+  const eda = edaComponents(w.eda);
+  f[2] = Number.isNaN(eda.phasicMean) ? NaN : (eda.responses.length * 60) / w.seconds;
+  f[8] = eda.phasicMean;
+  f[9] = eda.scrAmplitude;
+  f[10] = w.hr.v.length >= 4 ? slopePerMin(w.hr) : NaN;
+  f[11] = sdnn(w.rrMs);
   return f;
 }

@@ -40,4 +40,4 @@ export class RunningNorm {
 }
 
 /** Floors for the physio features' standard deviations (below these, a change is noise). */
-export const PHYSIO_FLOORS = [0.05, 0.02, 0.5, 2, 0.5, 5, 0.05, 0.02];
+export const PHYSIO_FLOORS = [0.05, 0.02, 0.5, 2, 0.5, 5, 0.05, 0.02, 0.01, 0.01, 0.5, 5];

@@ -13,6 +13,7 @@ import type { CrowdRow } from '../../../daemon/bus-events.js';
 import type { WriteOp } from '../../../daemon/store/row-writer.js';
 import { Store } from '../../../daemon/store/store.js';
 import { configSchema } from '../../../config/index.js';
+import { AROUSAL_INPUTS } from '../../../models/arousal/inputs.js';
 import { movementFeatures } from '../../../models/features/movement.js';
 import { HealthRegistry } from '../../../drivers/health/registry.js';
 import { loadE4Folder } from '../../../drivers/replay/e4-replay-driver.js';
@@ -108,7 +109,7 @@ describe('pipeline', () => {
     for (const i of inferences) {
       expect(i.value).toBeGreaterThanOrEqual(0);
       expect(i.value).toBeLessThanOrEqual(1);
-      expect(i.inputs).toHaveLength(8);
+      expect(i.inputs).toHaveLength(AROUSAL_INPUTS.length);
     }
     expect(calm).toMatchObject({ activeDancers: 24, bpm: 128 });
     expect(calm.arousal).not.toBeNull();
@@ -166,7 +167,7 @@ describe('pipeline', () => {
     const slow: PipelineModels = {
       arousal: {
         name: 'slow',
-        inputWidth: 8,
+        inputWidth: AROUSAL_INPUTS.length,
         outputWidth: 1,
         run: (_x, n) => new Promise((res) => setTimeout(() => res(new Float32Array(n).fill(0.7)), 50)),
         close: () => Promise.resolve(),
@@ -220,7 +221,7 @@ describe('pipeline', () => {
     expect(inf).toHaveLength(1);
     expect(inf[0]).toMatchObject({ model: 'arousal' });
     expect(inf[0]!.value).toBeCloseTo(0.7, 5);
-    expect(JSON.parse(inf[0]!.inputs)).toHaveLength(8);
+    expect(JSON.parse(inf[0]!.inputs)).toHaveLength(AROUSAL_INPUTS.length);
     expect((db.prepare('SELECT COUNT(*) AS n FROM crowd_states').get() as { n: number }).n).toBe(1);
     expect(
       (
