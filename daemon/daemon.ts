@@ -129,7 +129,7 @@ export class Daemon {
           status,
           changed,
           haptics: hardware.haptics,
-          gestures: pipeline?.gestureEmbed,
+          gestures: pipeline?.gestureTeacher,
         },
         signal,
         t,

@@ -5,7 +5,7 @@ import type { Tokens } from './auth/tokens.js';
 import type { LoginLimiter } from './auth/login-limiter.js';
 import type { ComponentHealth } from '../../drivers/health/registry.js';
 import type { HapticOutput } from '../../drivers/haptic.js';
-import type { Embed } from '../../models/patterns/learn.js';
+import type { GestureTeacher } from '../../models/patterns/learn.js';
 import type { LiveMapping } from '../mapping/live-mapping.js';
 import type { MusicClock } from '../clock/music-clock.js';
 import type { Playback } from '../playback/playback.js';
@@ -69,5 +69,5 @@ export interface ApiDeps {
   /** The choreography task runner; absent where none runs. */
   choreoTasks?: { poke(): void; cancel(id: number): boolean };
   /** Embeds gesture features for learning patterns by example; absent when the gesture model is not loaded. */
-  gestures: Embed | undefined;
+  gestures: GestureTeacher | undefined;
 }

@@ -8,7 +8,7 @@ import { LoginLimiter } from './auth/login-limiter.js';
 import { jwtSecret } from './auth/secret.js';
 import { Tokens } from './auth/tokens.js';
 import type { ApiDeps, HardwareView } from './deps.js';
-import type { Embed } from '../../models/patterns/learn.js';
+import type { GestureTeacher } from '../../models/patterns/learn.js';
 import type { ApiContext } from './router.js';
 import { Sql } from '../store/sql.js';
 import { analyseSong } from '../../drivers/media/analyse-song.js';
@@ -23,7 +23,7 @@ export function apiDeps(
   now: () => number,
   hardware: HardwareView = { health: () => [], haptics: new Map() },
   clientAddress: (c: ApiContext) => string = (c) => peerAddress(c as never),
-  gestures?: Embed,
+  gestures?: GestureTeacher,
 ): ApiDeps & { maxBodyBytes: number } {
   const sql = new Sql(store.sqlite, store.db, now, hardware.changed);
   const secret = jwtSecret(config.auth.jwtSecret, store.sqlite);

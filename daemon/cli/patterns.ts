@@ -1,11 +1,9 @@
 /** `codance patterns learn`: teach a movement pattern from example recordings, straight into the store. */
 import { insertPattern } from '../store/repositories/patterns.js';
 import { readFileSync } from 'node:fs';
-import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
 import { parseHmpFile } from '../../models/patterns/hmp.js';
-import { GESTURE_MODEL_PATH } from '../../models/patterns/model.js';
-import { OnnxModel } from '../../models/runtime/batch-model.js';
-import { embedWith, learnPattern, type Example } from '../../models/patterns/learn.js';
+import { learnPattern, teacherFor, type Example } from '../../models/patterns/learn.js';
+import { loadGestureModel } from '../../models/patterns/gesture-model.js';
 import { withStore } from './store-session.js';
 import { UsageError } from './users.js';
 
@@ -36,10 +34,10 @@ export async function learnPatternCommand(
     if (seconds < 0.5 || seconds > 30)
       throw new UsageError(`an example must last 0.5 to 30 s (one lasts ${seconds.toFixed(1)} s)`);
   }
-  const model = await OnnxModel.load('gesture', GESTURE_MODEL_PATH, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
+  const model = await loadGestureModel();
   let learned;
   try {
-    learned = await learnPattern(opts.examples, embedWith(model));
+    learned = await learnPattern(opts.examples, teacherFor(model));
   } finally {
     await model.close();
   }

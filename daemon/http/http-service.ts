@@ -14,7 +14,7 @@ import { machineDoctorChecks } from '../doctor/checks.js';
 import { runChecks } from '../doctor/report.js';
 import type { Teardowns } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
-import type { Embed } from '../../models/patterns/learn.js';
+import type { GestureTeacher } from '../../models/patterns/learn.js';
 import type { Room } from '../room/room.js';
 import type { Store } from '../store/store.js';
 import { createApp } from './app.js';
@@ -33,7 +33,7 @@ export interface HttpServiceDeps {
   room: Room;
   haptics: ReadonlyMap<string, HapticOutput>;
   sync: CloudSync | undefined;
-  gestures: Embed | undefined;
+  gestures: GestureTeacher | undefined;
   /** The box's one-word status (the console shows it). */
   status: () => 'ok' | 'degraded' | 'down';
   /** Announces a record written by the API on the bus. */

@@ -3,13 +3,11 @@
  * this machine, a missing file) is reported unavailable in health and left out: the box
  * keeps storing everything and computing the crowd state without it.
  */
-import { readFileSync } from 'node:fs';
 import { AROUSAL_INPUTS } from '../../models/arousal/inputs.js';
 import { AROUSAL_MODEL_PATH, AROUSAL_TFJS_DIR } from '../../models/arousal/model.js';
 import { TfjsModel } from '../../models/runtime/tfjs-model.js';
-import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
-import { readMetadata } from '../../models/onnx/build.js';
-import { GESTURE_MODEL_PATH, radius2Of } from '../../models/patterns/model.js';
+import { loadGestureModel } from '../../models/patterns/gesture-model.js';
+import { GESTURE_MODEL_PATH } from '../../models/patterns/model.js';
 import { OnnxModel } from '../../models/runtime/batch-model.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { PipelineModels } from './pipeline.js';
@@ -35,10 +33,7 @@ export async function loadPipelineModels(
     });
   }
   try {
-    const bytes = readFileSync(paths.gesture);
-    const radius2 = radius2Of(readMetadata(bytes));
-    const gesture = await OnnxModel.load('gesture', bytes, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
-    models.gesture = Object.assign(gesture, { radius2 });
+    models.gesture = await loadGestureModel(paths.gesture);
     health.report('model:gesture', { type: 'subsystem', state: 'connected', detail: paths.gesture });
   } catch (err) {
     health.report('model:gesture', {

@@ -10,7 +10,7 @@ import type { Teardowns } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import { CachedRead } from '../store/cached-read.js';
 import type { Store } from '../store/store.js';
-import { embedWith, type Embed } from '../../models/patterns/learn.js';
+import { teacherFor, type GestureTeacher } from '../../models/patterns/learn.js';
 import { loadPipelineModels } from './models.js';
 import { loadPatterns, type DetectablePattern } from './pattern-store.js';
 import { Pipeline } from './pipeline.js';
@@ -30,11 +30,11 @@ export async function startPipeline(
   deps: PipelineServiceDeps,
   signal: AbortSignal,
   teardowns: Teardowns,
-): Promise<{ pipeline: Pipeline; gestureEmbed: Embed | undefined }> {
+): Promise<{ pipeline: Pipeline; gestureTeacher: GestureTeacher | undefined }> {
   const { config, bus, store, health, log, now } = deps;
   const models = await loadPipelineModels(health, config.arousalRuntime);
   const sqlite = store.sqlite;
-  const patterns = new CachedRead<DetectablePattern[]>(() => loadPatterns(sqlite), {
+  const patterns = new CachedRead<DetectablePattern[]>(() => loadPatterns(sqlite, models.gesture?.projection), {
     bus,
     tables: ['movement_patterns'],
     ttlMs: 10_000,
@@ -60,5 +60,5 @@ export async function startPipeline(
   });
   await teardowns.start(pipeline, signal);
   log.info({ arousal: models.arousal !== undefined, gesture: models.gesture !== undefined }, 'pipeline started');
-  return { pipeline, gestureEmbed: models.gesture ? embedWith(models.gesture) : undefined };
+  return { pipeline, gestureTeacher: models.gesture ? teacherFor(models.gesture) : undefined };
 }

@@ -16,8 +16,9 @@ import { STEP_S, WINDOW_S } from '../../models/arousal/inputs.js';
 import { GESTURE_FEATURE_COUNT, gestureFeatures } from '../../models/features/gesture.js';
 import { movementFeatures } from '../../models/features/movement.js';
 import { physioFeatures } from '../../models/features/physio.js';
-import { classify } from '../../models/patterns/prototypes.js';
+import { classify, NONE_AT } from '../../models/patterns/prototypes.js';
 import type { BatchModel } from '../../models/runtime/batch-model.js';
+import type { GestureModel } from '../../models/patterns/gesture-model.js';
 import type { HealthReporter } from '../../drivers/health/registry.js';
 import type { Sample } from '../../config/signals.js';
 import type { Bus } from '../bus.js';
@@ -30,12 +31,9 @@ import type { DetectablePattern } from './pattern-store.js';
 /** A dancer with no sample for this long is forgotten (its normalisation history with it). */
 const FORGET_AFTER_MS = 10 * 60_000;
 
-/** Where "no pattern" sits, in units of the typical within-pattern squared distance (see classify). */
-const NONE_AT = 3;
-
 export interface PipelineModels {
   arousal?: BatchModel;
-  gesture?: BatchModel & { radius2: number };
+  gesture?: GestureModel;
 }
 
 export interface PipelineOptions extends CrowdOptions {
@@ -230,7 +228,7 @@ export class Pipeline {
     this.stats.lastModelMs.gesture = performance.now() - started;
     cands.forEach((d, i) => {
       // Pattern names are unique (a column constraint), so the match names its pattern.
-      const match = classify(emb, patterns, model.radius2, { noneAt: NONE_AT, offset: i * GESTURE_FEATURE_COUNT });
+      const match = classify(emb, patterns, model.radius2, { noneAt: NONE_AT, offset: i * model.outputWidth });
       if (!match || match.confidence < this.deps.options.patternConfidence) return;
       const pattern = patterns.find((p) => p.name === match.name)!;
       if ((d.cooldowns.get(pattern.id) ?? 0) > now) return;

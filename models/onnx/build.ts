@@ -75,3 +75,11 @@ export function readMetadata(bytes: Uint8Array): Record<string, string> {
   const entries: [string, string][] = model.metadataProps.map((p) => [String(p.key), String(p.value)]);
   return Object.fromEntries(entries);
 }
+
+/** The values of one initializer (a trained weight tensor) of a model, by name. */
+export function readInitializer(bytes: Uint8Array, name: string): Float32Array {
+  const model = onnx.ModelProto.decode(bytes);
+  const t = model.graph?.initializer?.find((i) => i.name === name);
+  if (!t) throw new Error(`the model has no initializer ${name}`);
+  return Float32Array.from(t.floatData ?? []);
+}

@@ -1,24 +1,19 @@
 /** `codance patterns eval --data DIR --shots K`: the few-shot protocol with the committed embedding. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { GESTURE_FEATURE_COUNT, gestureFeatures } from '../features/gesture.js';
-import { readMetadata } from '../onnx/build.js';
-import { OnnxModel } from '../runtime/batch-model.js';
 import { fewShot, type FewShotResult } from './few-shot.js';
 import { HMP_RATE_HZ, loadHmp } from './hmp.js';
-import { GESTURE_MODEL_PATH, radius2Of } from './model.js';
+import { loadGestureModel, type GestureModel } from './gesture-model.js';
+import { GESTURE_MODEL_PATH } from './model.js';
 
 export class PatternDataError extends Error {}
 
-export async function embed(xs: Float32Array[], modelPath = GESTURE_MODEL_PATH): Promise<Float32Array[]> {
-  const model = await OnnxModel.load('gesture', modelPath, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
-  try {
-    const flat = new Float32Array(xs.length * GESTURE_FEATURE_COUNT);
-    xs.forEach((x, i) => flat.set(x, i * GESTURE_FEATURE_COUNT));
-    const out = await model.run(flat, xs.length);
-    return xs.map((_, i) => out.slice(i * GESTURE_FEATURE_COUNT, (i + 1) * GESTURE_FEATURE_COUNT));
-  } finally {
-    await model.close();
-  }
+async function embedAll(xs: Float32Array[], model: GestureModel): Promise<Float32Array[]> {
+  const flat = new Float32Array(xs.length * GESTURE_FEATURE_COUNT);
+  xs.forEach((x, i) => flat.set(x, i * GESTURE_FEATURE_COUNT));
+  const out = await model.run(flat, xs.length);
+  const w = model.outputWidth;
+  return xs.map((_, i) => out.slice(i * w, (i + 1) * w));
 }
 
 export async function evaluatePatterns(
@@ -38,9 +33,14 @@ export async function evaluatePatterns(
     throw new PatternDataError(
       `${dataDir} has no gesture folders of recordings named …-<volunteer>.txt (the layout of shared/data/imu/hmp)`,
     );
-  const embeddings = await embed(
-    recordings.map((r) => gestureFeatures(r.xyz, HMP_RATE_HZ)),
-    modelPath,
-  );
-  return fewShot(recordings, embeddings, shots, radius2Of(readMetadata(readFileSync(modelPath))));
+  const model = await loadGestureModel(modelPath);
+  try {
+    const embeddings = await embedAll(
+      recordings.map((r) => gestureFeatures(r.xyz, HMP_RATE_HZ)),
+      model,
+    );
+    return fewShot(recordings, embeddings, shots, model.radius2);
+  } finally {
+    await model.close();
+  }
 }

@@ -4,7 +4,7 @@
  * volunteer who gave none of the examples.
  */
 import { macroF1 } from '../metrics.js';
-import { classify, prototypeOf } from './prototypes.js';
+import { classify, prototypeOf, spreadOf } from './prototypes.js';
 import { volunteerOrder, type Recording } from './hmp.js';
 
 export interface FewShotResult {
@@ -38,10 +38,8 @@ export function fewShot(
   const prototypes = [...byClass.entries()].map(([gesture, idx]) => {
     const chosen = [...idx].sort(order).slice(0, shots);
     for (const i of chosen) shotVolunteers.add(recordings[i]!.volunteer);
-    return prototypeOf(
-      gesture,
-      chosen.map((i) => embeddings[i]!),
-    );
+    const e = chosen.map((i) => embeddings[i]!);
+    return prototypeOf(gesture, e, spreadOf(e, radius2));
   });
   const test = recordings.map((_, i) => i).filter((i) => !shotVolunteers.has(recordings[i]!.volunteer));
   const predicted = test.map((i) => classify(embeddings[i]!, prototypes, radius2)?.name ?? '');

@@ -1,44 +1,66 @@
 /**
- * Trains the gesture embedding on HMP: the feature scales come from the first volunteer (f1)
- * only, so every other volunteer stays unseen; radius2 is the median squared distance of an
- * f1 recording to the mean of the other f1 recordings of its class. The model card reports
- * the few-shot protocol (K = 1, 3, 5 examples per class from f1) on all other volunteers.
+ * Trains the gesture embedding on HMP:
+ *
+ * - the feature scales come from the first volunteer (f1), as they always have, so patterns
+ *   stored as standardised-feature prototypes project exactly into the new space;
+ * - the LDA projection is learned from every volunteer's recordings;
+ * - radius2 (the typical spread) is the median squared distance of a recording to its class
+ *   prototype made by other people.
+ *
+ * The card's figures come from volunteer-wise cross-validation (cross-validation.ts), where
+ * the embedding never saw the volunteers it is scored on.
  */
-import { GESTURE_FEATURE_COUNT, gestureFeatures } from '../features/gesture.js';
+import { pipelineSchema } from '../../config/pipeline.js';
+import { gestureFeatures } from '../features/gesture.js';
+import { gestureCard } from './card.js';
+import { crossPersonRadius2, crossValidate, volunteerFolds, type CvResult } from './cross-validation.js';
+import { embed, fitEmbedding, fitStandardiser, LDA_SHRINK } from './embedding.js';
 import { fewShot, type FewShotResult } from './few-shot.js';
-import { HMP_RATE_HZ, loadHmp, type Recording } from './hmp.js';
+import { HMP_RATE_HZ, loadHmp } from './hmp.js';
 import { gestureOnnx } from './model.js';
-import { squaredDistance } from './prototypes.js';
 
 export const FIT_VOLUNTEER = 'f1';
 export const SHOTS = [1, 3, 5];
 
+export interface GestureMetrics {
+  radius2: number;
+  fitRecordings: number;
+  recordings: number;
+  folds: string[][];
+  crossValidation: CvResult[];
+  /** `codance patterns eval` on the training data itself (in-sample, for reference) */
+  inSample: FewShotResult[];
+}
+
 export interface TrainedGesture {
   onnx: Uint8Array;
   card: string;
-  metrics: { radius2: number; fitRecordings: number; fewShot: FewShotResult[] };
+  metrics: GestureMetrics;
   regression: { inputs: number[][]; outputs: number[][] };
-}
-
-export function standardise(features: Float32Array[], mu: Float32Array, sd: Float32Array): Float32Array[] {
-  return features.map((f) => Float32Array.from(f, (v, i) => (v - mu[i]!) / sd[i]!));
 }
 
 export function trainGesture(hmpRoot: string): TrainedGesture {
   const recordings = loadHmp(hmpRoot);
   const features = recordings.map((r) => gestureFeatures(r.xyz, HMP_RATE_HZ));
-  const fit = recordings.map((r, i) => ({ r, f: features[i]! })).filter((x) => x.r.volunteer === FIT_VOLUNTEER);
+  const fit = features.filter((_, i) => recordings[i]!.volunteer === FIT_VOLUNTEER);
   if (fit.length === 0) throw new Error(`${hmpRoot}: no recordings of volunteer ${FIT_VOLUNTEER}`);
-  const f = GESTURE_FEATURE_COUNT;
-  const mu = new Float32Array(f);
-  const sd = new Float32Array(f);
-  for (const { f: v } of fit) for (let i = 0; i < f; i++) mu[i] = mu[i]! + v[i]! / fit.length;
-  for (const { f: v } of fit) for (let i = 0; i < f; i++) sd[i] = sd[i]! + (v[i]! - mu[i]!) ** 2 / fit.length;
-  for (let i = 0; i < f; i++) sd[i] = Math.max(1e-3, Math.sqrt(sd[i]!));
-  const embeddings = standardise(features, mu, sd);
-  const radius2 = withinClassRadius2(recordings, embeddings);
-  const results = SHOTS.map((k) => fewShot(recordings, embeddings, k, radius2));
-  const metrics = { radius2, fitRecordings: fit.length, fewShot: results };
+  const model = fitEmbedding(
+    fitStandardiser(fit),
+    features,
+    recordings.map((r) => r.gesture),
+  );
+  const embeddings = features.map((f) => embed(f, model));
+  const radius2 = crossPersonRadius2(recordings, embeddings);
+  const defaults = pipelineSchema.parse({});
+  const live = { everyS: defaults.patternEveryMs / 1000, minConfidence: defaults.patternConfidence };
+  const metrics: GestureMetrics = {
+    radius2,
+    fitRecordings: fit.length,
+    recordings: recordings.length,
+    folds: volunteerFolds(recordings),
+    crossValidation: crossValidate(recordings, features, SHOTS, live),
+    inSample: SHOTS.map((k) => fewShot(recordings, embeddings, k, radius2)),
+  };
   const probes = ['Walk', 'Sitdown_chair', 'Drink_glass']
     .map((g) => recordings.findIndex((r) => r.gesture === g && r.volunteer === FIT_VOLUNTEER))
     .filter((i) => i >= 0);
@@ -46,70 +68,10 @@ export function trainGesture(hmpRoot: string): TrainedGesture {
     inputs: probes.map((i) => Array.from(features[i]!)),
     outputs: probes.map((i) => Array.from(embeddings[i]!, (v) => Math.round(v * 1e5) / 1e5)),
   };
-  const onnx = gestureOnnx(mu, sd, {
-    training_data: `HMP wrist accelerometer (Bruno et al. 2013), volunteer ${FIT_VOLUNTEER}`,
+  const onnx = gestureOnnx(model.mu, model.sd, model.projection, {
+    training_data: `HMP wrist accelerometer (Bruno et al. 2013): scales from volunteer ${FIT_VOLUNTEER}, LDA from all ${recordings.length} recordings`,
     radius2: String(radius2),
-    features: String(f),
+    lda_shrink: String(LDA_SHRINK),
   });
-  return { onnx, metrics, regression, card: card(metrics, recordings) };
-}
-
-function withinClassRadius2(recordings: readonly Recording[], embeddings: readonly Float32Array[]): number {
-  const d2: number[] = [];
-  const fitIdx = recordings.map((_, i) => i).filter((i) => recordings[i]!.volunteer === FIT_VOLUNTEER);
-  for (const i of fitIdx) {
-    const same = fitIdx.filter((j) => j !== i && recordings[j]!.gesture === recordings[i]!.gesture);
-    if (same.length === 0) continue;
-    const mean = new Float32Array(embeddings[i]!.length);
-    for (const j of same) for (let k = 0; k < mean.length; k++) mean[k] = mean[k]! + embeddings[j]![k]! / same.length;
-    d2.push(squaredDistance(embeddings[i]!, mean));
-  }
-  d2.sort((a, b) => a - b);
-  return Math.round(d2[d2.length >> 1]! * 1000) / 1000;
-}
-
-function card(m: TrainedGesture['metrics'], recordings: readonly Recording[]): string {
-  const classes = [...new Set(recordings.map((r) => r.gesture))];
-  return `# Model card: gesture embedding (\`models/patterns/gesture.onnx\`)
-
-Generated by \`npm run train\` (models/patterns/train.ts); do not edit by hand.
-
-## What it does
-Movement patterns are taught by example: a technician records a few executions of a gesture
-(\`POST /api/v1/movement/patterns\` with \`examples\`, or \`codance patterns learn\`), the box keeps
-their mean embedding as the pattern's prototype, and live windows of a dancer's wrist
-acceleration are matched to the nearest prototype. This model is the embedding: ${GESTURE_FEATURE_COUNT} gesture
-features (models/features/gesture.ts: per axis and magnitude the mean, spread, 10/50/90 %
-quantiles, jerk and dominant rhythm; the mean of each axis over eight time segments; the
-duration), standardised with scales learned from data. Graph: \`features [N, ${GESTURE_FEATURE_COUNT}] → Sub → Div → embedding\`.
-Confidence is a softmax over squared distances to the prototypes at temperature
-\`radius2\` = ${m.radius2} (metadata), the median squared distance of a recording to its class.
-
-## Data
-HMP (Bruno et al. 2013; wrist accelerometer, 32 Hz; listed by UCI under CC BY 4.0; research
-use): ${recordings.length} recordings of ${classes.length} daily-activity gestures by ${new Set(recordings.map((r) => r.volunteer)).size} volunteers. The scales and
-\`radius2\` are fit on volunteer ${FIT_VOLUNTEER} only (${m.fitRecordings} recordings); no other volunteer is seen.
-
-## Metrics: few-shot, held-out volunteers
-Each of the ${classes.length} classes is learned from its first K recordings (all from ${FIT_VOLUNTEER}); scored on
-every recording of the other volunteers (classes without such recordings are learned but not scored).
-
-| examples per class (K) | macro F1 | accuracy | classes scored | test recordings | test volunteers |
-|---|---|---|---|---|---|
-${m.fewShot.map((r) => `| ${r.shots} | ${r.macroF1.toFixed(3)} | ${r.accuracy.toFixed(3)} | ${r.classes} | ${r.testRecordings} | ${r.testVolunteers.join(', ')} |`).join('\n')}
-
-## Limits
-- Daily activities, not dance: the embedding is generic (scaled statistics and shape), so a
-  dance move is learned from its own examples, but how well two moves separate depends on
-  how different they are at the wrist.
-- Examples from one person generalise imperfectly to others (see the table); teach a pattern
-  with examples from several dancers where possible.
-- Live detection slides a window of the pattern's typical length over the stream: gestures
-  much shorter or longer than their examples score lower.
-- Live detection is open-set: a "no pattern" candidate sits at 3 × radius2 and a pattern is
-  reported at confidence ≥ \`pipeline.patternConfidence\` (0.6). Other movements of a person
-  whose examples taught the pattern can still come close: in HMP, volunteer f2's walking scores
-  0.85 against "drink glass" taught from f1, f2 and m4. Treat detections as cues for lights and
-  sound, not as facts about a person.
-`;
+  return { onnx, metrics, regression, card: gestureCard(metrics, recordings, live) };
 }

@@ -26,10 +26,8 @@ import { Store } from '../../daemon/store/store.js';
 import { HealthRegistry } from '../../drivers/health/registry.js';
 import { SerialHapticDriver, serialHapticDefaults } from '../../drivers/serial/serial-haptic-driver.js';
 import { SimulatedHapticController, simulatedSerial } from '../../drivers/serial/simulated-controller.js';
-import { embedWith } from '../../models/patterns/learn.js';
-import { GESTURE_FEATURE_COUNT } from '../../models/features/gesture.js';
-import { GESTURE_MODEL_PATH } from '../../models/patterns/model.js';
-import { OnnxModel } from '../../models/runtime/batch-model.js';
+import { teacherFor } from '../../models/patterns/learn.js';
+import { loadGestureModel } from '../../models/patterns/gesture-model.js';
 import { tempDir } from './daemon-process.js';
 
 export type Who = 'anonymous' | Role | 'other';
@@ -90,7 +88,7 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     simulatedSerial(controller).open,
   );
   await haptic.start(new AbortController().signal);
-  const gesture = await OnnxModel.load('gesture', GESTURE_MODEL_PATH, GESTURE_FEATURE_COUNT, GESTURE_FEATURE_COUNT);
+  const gesture = await loadGestureModel();
   // The room's API side without its sockets: the live rules and the music clock.
   const clock = new MusicClock({ ...config.clock, mode: config.clock.source }, () => undefined);
   // Songs play silently (ffmpeg's null output): there is no sound card here.
@@ -124,7 +122,7 @@ export async function apiHarness(overrides: ConfigInput = {}): Promise<ApiHarnes
     Date.now,
     { health: () => health.snapshot(), haptics: new Map([['floor', haptic]]), room, sync, console: consoleFeed },
     (c) => c.req.header('x-test-client') ?? '10.0.0.1',
-    embedWith(gesture),
+    teacherFor(gesture),
   );
   // The choreography task runner over the same store, as the daemon runs it.
   const runner = new TaskRunner({

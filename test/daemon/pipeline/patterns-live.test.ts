@@ -2,6 +2,7 @@
  * A technician teaches a gesture by example over the API; the pipeline then detects it live
  * on another person's wrist, with a confidence, and not on a dancer standing still.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bus } from '../../../daemon/bus.js';
 import { loadPipelineModels } from '../../../daemon/pipeline/models.js';
@@ -11,6 +12,9 @@ import type { DetectionRow } from '../../../daemon/bus-events.js';
 import { configSchema } from '../../../config/index.js';
 import { HealthRegistry } from '../../../drivers/health/registry.js';
 import { loadHmp, type Recording } from '../../../models/patterns/hmp.js';
+import { GESTURE_FEATURE_COUNT, gestureFeatures } from '../../../models/features/gesture.js';
+import { GESTURE_EMBEDDING_DIMS, GESTURE_MODEL_PATH } from '../../../models/patterns/model.js';
+import { readInitializer } from '../../../models/onnx/build.js';
 import { apiHarness, type ApiHarness } from '../../helpers/api-app.js';
 import { dataFile, hasData, noDataReason } from '../../helpers/data.js';
 
@@ -43,10 +47,13 @@ describe.skipIf(!hasData)(`movement patterns by example${hasData ? '' : ` (skipp
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const data = (
-      res.body as { pattern_data: { model: string; prototype: number[]; durationS: number; examples: number } }
+      res.body as {
+        pattern_data: { model: string; prototype: number[]; radius2: number; durationS: number; examples: number };
+      }
     ).pattern_data;
-    expect(data).toMatchObject({ model: 'gesture-v1', examples: 3 });
-    expect(data.prototype).toHaveLength(53);
+    expect(data).toMatchObject({ model: 'gesture-v2', examples: 3 });
+    expect(data.prototype).toHaveLength(GESTURE_EMBEDDING_DIMS);
+    expect(data.radius2).toBeGreaterThan(0);
     expect(data.durationS).toBeGreaterThan(1);
 
     const bad = await h.call('/api/v1/movement/patterns', {
@@ -55,7 +62,7 @@ describe.skipIf(!hasData)(`movement patterns by example${hasData ? '' : ` (skipp
     });
     expect(bad.status).toBe(422);
 
-    const patterns = loadPatterns(h.sql.sqlite);
+    const patterns = loadPatterns(h.sql.sqlite, models.gesture!.projection);
     expect(patterns.map((p) => p.name)).toEqual(['drink']);
     const bus = new Bus(() => undefined);
     const detections: (DetectionRow & { name: string })[] = [];
@@ -97,5 +104,32 @@ describe.skipIf(!hasData)(`movement patterns by example${hasData ? '' : ` (skipp
     now += 200;
     await pipeline.patternTick();
     expect(detections).toHaveLength(1);
+  });
+
+  it('keeps a pattern stored by the earlier embedding (a standardised-feature prototype): projected, it is the same pattern', async () => {
+    const hmp = loadHmp(dataFile('imu', 'hmp'));
+    const teach = ['f1', 'f2', 'm4'].map((v) => hmp.find((r) => r.gesture === 'Pour_water' && r.volunteer === v)!);
+    const res = await h.call('/api/v1/movement/patterns', {
+      token: h.tokens.technician,
+      body: { name: 'pour', examples: teach.map(asExample) },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const bytes = readFileSync(GESTURE_MODEL_PATH);
+    const [mu, sd] = [readInitializer(bytes, 'MU'), readInitializer(bytes, 'SD')];
+    const legacy = new Array<number>(GESTURE_FEATURE_COUNT).fill(0);
+    for (const r of teach) {
+      const f = gestureFeatures(r.xyz, 32);
+      for (let i = 0; i < legacy.length; i++) legacy[i]! += (f[i]! - mu[i]!) / sd[i]! / teach.length;
+    }
+    h.sql.sqlite
+      .prepare('INSERT INTO movement_patterns (name, pattern_data, created_at, updated_at) VALUES (?, ?, 0, 0)')
+      .run('pour-v1', JSON.stringify({ model: 'gesture-v1', prototype: legacy, durationS: 5, examples: 3 }));
+    const patterns = loadPatterns(h.sql.sqlite, models.gesture!.projection);
+    const v2 = patterns.find((p) => p.name === 'pour')!;
+    const v1 = patterns.find((p) => p.name === 'pour-v1')!;
+    expect(v1.radius2).toBeUndefined();
+    v1.vector.forEach((v, i) => expect(v, `dimension ${i}`).toBeCloseTo(v2.vector[i]!, 3));
+    // Without the model's projection an earlier pattern cannot be placed, and is left out.
+    expect(loadPatterns(h.sql.sqlite).map((p) => p.name)).not.toContain('pour-v1');
   });
 });
