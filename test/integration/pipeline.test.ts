@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { AROUSAL_INPUTS } from '../../models/arousal/inputs.js';
 import { freePort, startDaemon, tempDir, waitForHealth } from '../helpers/daemon-process.js';
 import { dataFile, hasData, noDataReason } from '../helpers/data.js';
 import { sleep } from '../helpers/wait.js';
@@ -40,7 +41,7 @@ describe.skipIf(!hasData)(`pipeline in the daemon${hasData ? '' : ` (skipped: ${
     expect(inf[0]!.model).toBe('arousal');
     expect(inf[0]!.value).toBeGreaterThanOrEqual(0);
     expect(inf[0]!.value).toBeLessThanOrEqual(1);
-    expect(JSON.parse(inf[0]!.inputs)).toHaveLength(8);
+    expect(JSON.parse(inf[0]!.inputs)).toHaveLength(AROUSAL_INPUTS.length);
     expect(crowd).toBeGreaterThanOrEqual(10);
     expect(outbox).toBe(inf.length + crowd);
   }, 40_000);
