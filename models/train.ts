@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { arousalTfjs } from './arousal/tfjs-export.js';
 import { trainArousal } from './arousal/train.js';
 import { trainGesture } from './patterns/train.js';
+import { trainTempoLevel } from './music/train-tempo-level.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dataRoot = resolve(process.env.CODANCE_DATA__PATH ?? '../shared/data');
@@ -41,4 +42,13 @@ const gesture = trainGesture(resolve(dataRoot, 'imu/hmp'));
 writeModel('patterns', 'gesture.onnx', gesture);
 process.stdout.write(
   `gesture: ${gesture.metrics.crossValidation.map((r) => `K=${r.shots} macro F1 ${r.macroF1}, live recall ${r.liveRecall}, open-set ${r.openSetFalsePerHour}/h`).join('; ')} (volunteer-wise cross-validation) (${((performance.now() - gestureStarted) / 1000).toFixed(1)} s)\n`,
+);
+
+const tempoStarted = performance.now();
+const tempo = trainTempoLevel();
+writeFileSync(resolve(here, 'music/tempo-level-weights.ts'), tempo.source);
+writeFileSync(resolve(here, 'music/MODEL_CARD.md'), tempo.card);
+writeFileSync(resolve(here, 'music/metrics.json'), `${JSON.stringify(tempo.metrics, null, 2)}\n`);
+process.stdout.write(
+  `tempo level: held-out Acc1 ${tempo.metrics.heldOut.acc1} (prior alone ${tempo.metrics.heldOutPrior.acc1}), Acc2 ${tempo.metrics.heldOut.acc2}, one tap ${tempo.metrics.heldOut.oneTap} (${((performance.now() - tempoStarted) / 1000).toFixed(1)} s)\n`,
 );

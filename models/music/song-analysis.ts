@@ -3,12 +3,14 @@
  * phrases, sections and loudness, from mono PCM pushed chunk by chunk (ffmpeg decodes it in
  * drivers/media/analyse-song.ts): onset strength, loudness, beat grid and structure.
  *
- * Style priors: `bachata` looks for the tempo between 95 and 165 bpm around 128 (Bachata is
- * danced at ~110-150), which removes the half- and double-tempo errors a generic tracker makes
- * on its syncopated guitar; `any` keeps the generic prior (log-normal around 120 bpm).
+ * Which metrical level is counted: under `any`, the level model (tempo-level.ts) decides from
+ * evidence about each candidate level; under `bachata`, the style's prior alone decides: the
+ * tempo between 95 and 165 bpm around 128 (Bachata is danced at ~110-150), which removes the
+ * half- and double-tempo errors a generic tracker makes on its syncopated guitar.
  */
 import { beatGrid, defaultBeatGrid, type BeatGrid, type BeatGridOptions } from './beat-grid.js';
 import { HOP, OnsetStrength } from './onset-strength.js';
+import { levelModel } from './tempo-level.js';
 import { energyCurve, songStructure, type EnergyCurve, type Section } from './song-structure.js';
 
 export const ANALYSIS_VERSION = 2;
@@ -30,8 +32,9 @@ export interface SongAnalysis {
   /** Index into `beats` of a beat that counts "1" (the first phrase's first beat). */
   firstCountBeat: number;
   /**
-   * How sure the count is of its metrical level, 0.5-1: the chosen level's evidence over it
-   * and the best octave's together (0.5: either is as likely). Absent before this was measured.
+   * How sure the analysis is of the level counted against its best octave, 0-1: the softmax of
+   * their evidence (0.5: either is as likely; below 0.5 once someone chose the other octave).
+   * Absent before this was measured.
    */
   tempoConfidence?: number;
   /** The octave a listener may count instead ("half time" or "double time"), when one is in range. */
@@ -52,6 +55,8 @@ export interface AnalyserOptions extends Partial<BeatGridOptions> {
   style?: SongStyle;
   /** Count at the level heard (0), or an octave faster (1, double time) or slower (-1, half time). */
   octave?: -1 | 0 | 1;
+  /** The level model's weights (training tries its own; the committed ones otherwise). */
+  levelWeights?: readonly number[];
 }
 
 /** Analyses a song from its PCM, pushed in chunks at `options.sampleRate` (22 050 Hz by default). */
@@ -59,6 +64,7 @@ export class SongAnalyser {
   readonly options: BeatGridOptions;
   private readonly style: SongStyle;
   private readonly octave: -1 | 0 | 1;
+  private readonly levelWeights: readonly number[] | undefined;
   private readonly onset = new OnsetStrength();
   private readonly envelope: number[] = [];
   private readonly rms: number[] = [];
@@ -67,6 +73,7 @@ export class SongAnalyser {
   constructor(options: AnalyserOptions = {}) {
     this.style = options.style ?? 'any';
     this.octave = options.octave ?? 0;
+    this.levelWeights = options.levelWeights;
     this.options = { ...defaultBeatGrid, ...stylePriors[this.style], ...definedGridOptions(options) };
   }
 
@@ -89,7 +96,12 @@ export class SongAnalyser {
   finish(samples: number, sampleRate: number): SongAnalysis {
     const { rms, style } = this;
     const durationS = Math.round((samples / sampleRate) * 1000) / 1000;
-    const grid = beatGrid(this.envelope, this.options, 2 ** this.octave);
+    const grid = beatGrid(
+      this.envelope,
+      this.options,
+      this.octave,
+      this.style === 'any' ? levelModel(this.levelWeights) : undefined,
+    );
     const beats = grid && grid.beats.length >= 2 ? grid.beats.map((b) => Math.round(b * 10_000) / 10_000) : [];
     const fr = sampleRate / HOP;
     // How hard a beat is played: the loudest hop within 100 ms of it. Loudness, not onset
@@ -126,10 +138,9 @@ function octave(grid: BeatGrid, tempo: number): Pick<SongAnalysis, 'tempoConfide
   // The octaves of the level counted (after a switch to half time, the level heard is its double).
   const alt = grid.candidates
     .filter((c) => c.ratio === chosen.ratio * 2 || c.ratio === chosen.ratio / 2)
-    .sort((a, b) => b.score - a.score)[0];
-  const total = chosen.score + (alt?.score ?? 0);
+    .sort((a, b) => b.evidence - a.evidence)[0];
   return {
-    tempoConfidence: total > 0 ? Math.round((chosen.score / total) * 1000) / 1000 : 1,
+    tempoConfidence: alt ? Math.round(1000 / (1 + Math.exp(alt.evidence - chosen.evidence))) / 1000 : 1,
     alternativeTempo: alt
       ? {
           bpm: Math.round(((tempo * alt.ratio) / chosen.ratio) * 100) / 100,

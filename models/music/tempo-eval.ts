@@ -76,12 +76,13 @@ export function evaluateSynthetic(
   seconds = 30,
   style: SongStyle = 'any',
   only?: Genre[],
+  levelWeights?: readonly number[],
 ): TempoFigures {
   const cases: TempoCase[] = [];
   for (const genre of only ?? genreNames)
     for (let k = 0; k < perGenre; k++) {
       const song = synthSong(genre, seed0 + k, seconds);
-      const a = new SongAnalyser({ style, sampleRate: song.sampleRate });
+      const a = new SongAnalyser({ style, sampleRate: song.sampleRate, ...(levelWeights && { levelWeights }) });
       for (let i = 0; i < song.pcm.length; i += 8192) a.push(song.pcm.subarray(i, i + 8192));
       const r = a.finish(song.pcm.length, song.sampleRate);
       cases.push({

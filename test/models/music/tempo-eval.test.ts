@@ -1,5 +1,6 @@
 /**
- * Tempo on the generated validation set (held-out seeds 2000-2002 of every genre, 20 s each)
+ * Tempo on the generated validation set (held-out seeds 2000-2002 of every genre, 20 s each;
+ * the level model was fitted on seeds 1000-1007)
  * and on the real bpm-detective clips: floors under today's figures, so a regression fails;
  * and the octave offered where the count is at the wrong level (a ballad counted at double time).
  */
@@ -18,8 +19,8 @@ describe('tempo figures', () => {
       style: 'any',
       data: dataFile('audio', 'bpm-detective'),
     });
-    // Measured: Acc1 0.519, Acc2 0.926, one tap 0.926 (27 songs).
-    expect(r.synthetic.acc1).toBeGreaterThanOrEqual(0.5);
+    // Measured: Acc1 0.741 (the prior alone: 0.519), Acc2 0.963, one tap 0.963 (27 songs).
+    expect(r.synthetic.acc1).toBeGreaterThanOrEqual(0.7);
     expect(r.synthetic.acc2).toBeGreaterThanOrEqual(0.9);
     expect(r.synthetic.oneTap).toBeGreaterThanOrEqual(0.9);
     expect(r.synthetic.byGenre.pop).toMatchObject({ n: 3, acc1: 3 });
