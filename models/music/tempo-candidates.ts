@@ -22,9 +22,9 @@ export interface TempoCandidate {
 
 /**
  * The levels the envelope could be counted at: first the one it repeats at most under the
- * tempo prior (the tempo reported), then its double, half, 3:2 and 2:3 within range, by how
- * much the envelope repeats at each under the same prior. The runners-up are what a listener
- * may count instead: the analysis offers the best octave of them, with a confidence.
+ * tempo prior, then its double, half, 3:2 and 2:3 within range, by how much the envelope
+ * repeats at each under the same prior. Which is counted is the chooser's call (beatGrid); the
+ * analysis offers the best octave of the others, with a confidence.
  */
 export function tempoCandidates(env: ArrayLike<number>, o: BeatGridOptions): TempoCandidate[] {
   const n = env.length;
@@ -77,11 +77,6 @@ export function tempoCandidates(env: ArrayLike<number>, o: BeatGridOptions): Tem
   }
   // The chosen level first; the others by their evidence.
   return [out[0]!, ...out.slice(1).sort((a, b) => b.score - a.score)];
-}
-
-/** The tempo (in frames per beat, fractional) the envelope is best counted at. */
-export function tempoLag(env: ArrayLike<number>, o: BeatGridOptions): number | undefined {
-  return tempoCandidates(env, o)[0]?.lag;
 }
 
 /** Gaussian smoothing with standard deviation `sigma` frames. */

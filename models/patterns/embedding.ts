@@ -17,7 +17,10 @@ export interface Embedding extends Standardiser {
   projection: Float32Array;
 }
 
-/** LDA's shrinkage of the within-class scatter, chosen by the volunteer-wise cross-validation. */
+/**
+ * LDA's shrinkage of the within-class scatter: of 0.05, 0.1, 0.2 and 0.3, the best mean macro-F1
+ * over K = 1, 3, 5 in the volunteer-wise cross-validation (cross-validation.ts).
+ */
 export const LDA_SHRINK = 0.1;
 
 export function fitStandardiser(features: readonly Float32Array[]): Standardiser {
@@ -36,8 +39,9 @@ export function standardise(x: ArrayLike<number>, s: Standardiser): Float32Array
 
 /**
  * Weight of the standardised features kept beside the discriminant directions. LDA keeps only
- * what separates the classes it was shown, so a movement unlike any of them (a still wrist)
- * can land near a pattern; the features themselves, weighted down, keep it apart.
+ * what separates the classes it was shown, so a movement unlike any of them can land near a
+ * pattern; the features themselves, weighted down, keep some of it apart. Between 0.2 and 0.5
+ * the cross-validated mean macro-F1 moved by about 0.01 (0.684 to 0.673).
  */
 export const RESIDUAL_WEIGHT = 0.3;
 
