@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, type ApiHarness } from '../../helpers/api-app.js';
-import { tinyBlueprint } from '../../helpers/api-fixtures.js';
+import { tinyBlueprint } from '../../helpers/api-makers.js';
 
 let h: ApiHarness;
 beforeAll(async () => {

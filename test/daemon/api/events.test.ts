@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, type ApiHarness, errorOf } from '../../helpers/api-app.js';
-import { makers } from '../../helpers/api-fixtures.js';
+import { makers } from '../../helpers/api-makers.js';
 
 let h: ApiHarness;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { sign } from 'hono/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, PASSWORD, type ApiHarness, errorOf } from '../../helpers/api-app.js';
-import { makers } from '../../helpers/api-fixtures.js';
+import { makers } from '../../helpers/api-makers.js';
 
 let h: ApiHarness;
 beforeAll(async () => {

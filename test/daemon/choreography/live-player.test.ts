@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Bus } from '../../../daemon/bus.js';
 import { LivePlayer } from '../../../daemon/choreography/live-player.js';
 import type { BeatEvent } from '../../../daemon/clock/music-clock.js';
-import { tinyBlueprint } from '../../helpers/api-fixtures.js';
+import { tinyBlueprint } from '../../helpers/api-makers.js';
 
 const routine = {
   totalCounts: 16,
