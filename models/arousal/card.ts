@@ -3,7 +3,8 @@ import { PHYSIO_FEATURES } from '../features/physio.js';
 import { SCR_MIN_RISE } from '../features/eda-components.js';
 import type { SubjectWindows } from './dataset.js';
 import { AROUSAL_INPUTS, AROUSAL_SCALES, STEP_S, WINDOW_S } from './inputs.js';
-import type { ArousalMetrics, Scores } from './train.js';
+import type { Scores } from './scores.js';
+import type { ArousalMetrics } from './train.js';
 
 const FEATURE_TEXT: Record<(typeof PHYSIO_FEATURES)[number], string> = {
   eda_tonic: 'median skin conductance (µS)',

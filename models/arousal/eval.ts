@@ -5,7 +5,7 @@ import { OnnxModel } from '../runtime/batch-model.js';
 import { loadStressPredict, stack } from './dataset.js';
 import { AROUSAL_INPUTS } from './inputs.js';
 import { AROUSAL_MODEL_PATH } from './model.js';
-import { scores, type Scores } from './train.js';
+import { scores, type Scores } from './scores.js';
 
 export class EvalDataError extends Error {}
 

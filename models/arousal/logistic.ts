@@ -37,14 +37,3 @@ export function trainLogistic(
   }
   return { w, b };
 }
-
-export function predictLogistic(m: Logistic, x: Float32Array, features: number): Float64Array {
-  const n = x.length / features;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let z = m.b;
-    for (let j = 0; j < features; j++) z += m.w[j]! * x[i * features + j]!;
-    out[i] = 1 / (1 + Math.exp(-z));
-  }
-  return out;
-}

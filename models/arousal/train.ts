@@ -12,8 +12,9 @@
  * Everything is deterministic (sorted subjects, fixed seeds, full-batch optimisers), so the
  * ONNX bytes and the card depend only on the data.
  */
-import { auroc, balancedAccuracy } from '../metrics.js';
-import { brier, calibrationError, fitPlatt } from './calibration.js';
+import { auroc } from '../metrics.js';
+import { fitPlatt } from './calibration.js';
+import { scores, type Scores } from './scores.js';
 import { arousalCard } from './card.js';
 import { loadStressPredict, stack, type SubjectWindows } from './dataset.js';
 import { AROUSAL_INPUTS, STEP_S, WINDOW_S } from './inputs.js';
@@ -50,27 +51,7 @@ export const CANDIDATES: Candidate[] = [
   mlp(16),
 ];
 
-export interface Scores {
-  auroc: number;
-  balancedAccuracy: number;
-  brier: number;
-  calibrationError: number;
-  subjects: number;
-  windows: number;
-}
-
 const round = (v: number): number => Math.round(v * 1000) / 1000;
-
-export function scores(p: ArrayLike<number>, y: ArrayLike<number>, subjects: number): Scores {
-  return {
-    auroc: round(auroc(p, y)),
-    balancedAccuracy: round(balancedAccuracy(p, y)),
-    brier: round(brier(p, y)),
-    calibrationError: round(calibrationError(p, y)),
-    subjects,
-    windows: y.length,
-  };
-}
 
 export interface CandidateScore {
   name: string;

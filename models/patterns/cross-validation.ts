@@ -15,6 +15,7 @@
 import { GESTURE_RATE_HZ } from '../features/gesture.js';
 import { macroF1 } from '../metrics.js';
 import { embed, fitEmbedding, fitStandardiser, type Embedding } from './embedding.js';
+import { firstShots } from './few-shot.js';
 import { volunteerOrder, type Recording } from './hmp.js';
 import { replayStream, type ReplayOptions, type TimedPrototype } from './live-detector.js';
 import { classify, prototypeOf, spreadOf, squaredDistance } from './prototypes.js';
@@ -73,15 +74,7 @@ export function teach(
   shots: number,
   radius2: number,
 ): TimedPrototype[] {
-  const order = (a: number, b: number): number =>
-    volunteerOrder(recordings[a]!.volunteer, recordings[b]!.volunteer) ||
-    recordings[a]!.file.localeCompare(recordings[b]!.file);
-  const classes = [...new Set(pool.map((i) => recordings[i]!.gesture))].sort();
-  return classes.map((c) => {
-    const chosen = pool
-      .filter((i) => recordings[i]!.gesture === c)
-      .sort(order)
-      .slice(0, shots);
+  return firstShots(recordings, pool, shots).map(([c, chosen]) => {
     const e = chosen.map((i) => embeddings[i]!);
     return {
       ...prototypeOf(c, e, spreadOf(e, radius2)),

@@ -19,24 +19,34 @@ export interface FewShotResult {
   testVolunteers: string[];
 }
 
+/** Each class of `pool` with its first `shots` recordings in volunteer order (then file name), classes in name order. */
+export function firstShots(
+  recordings: readonly Recording[],
+  pool: readonly number[],
+  shots: number,
+): [string, number[]][] {
+  const order = (a: number, b: number): number =>
+    volunteerOrder(recordings[a]!.volunteer, recordings[b]!.volunteer) ||
+    recordings[a]!.file.localeCompare(recordings[b]!.file);
+  const classes = [...new Set(pool.map((i) => recordings[i]!.gesture))].sort();
+  return classes.map((c) => [
+    c,
+    pool
+      .filter((i) => recordings[i]!.gesture === c)
+      .sort(order)
+      .slice(0, shots),
+  ]);
+}
+
 export function fewShot(
   recordings: readonly Recording[],
   embeddings: readonly Float32Array[],
   shots: number,
   radius2: number,
 ): FewShotResult {
-  const order = (a: number, b: number): number =>
-    volunteerOrder(recordings[a]!.volunteer, recordings[b]!.volunteer) ||
-    recordings[a]!.file.localeCompare(recordings[b]!.file);
-  const byClass = new Map<string, number[]>();
-  recordings.forEach((r, i) => {
-    let list = byClass.get(r.gesture);
-    if (!list) byClass.set(r.gesture, (list = []));
-    list.push(i);
-  });
   const shotVolunteers = new Set<string>();
-  const prototypes = [...byClass.entries()].map(([gesture, idx]) => {
-    const chosen = [...idx].sort(order).slice(0, shots);
+  const all = recordings.map((_, i) => i);
+  const prototypes = firstShots(recordings, all, shots).map(([gesture, chosen]) => {
     for (const i of chosen) shotVolunteers.add(recordings[i]!.volunteer);
     const e = chosen.map((i) => embeddings[i]!);
     return prototypeOf(gesture, e, spreadOf(e, radius2));

@@ -69,29 +69,16 @@ export function classify(
   radius2: number,
   options: ClassifyOptions = {},
 ): Match | undefined {
-  const offset = options.offset ?? 0;
-  return match(
-    prototypes.map((p) => squaredDistance(embedding, p.vector, offset)),
-    prototypes,
-    radius2,
-    options.noneAt,
-  );
-}
-
-/** The best prototype given each one's squared distance (each may be to a window of its own length). */
-export function match(
-  d2: readonly number[],
-  prototypes: readonly Prototype[],
-  radius2: number,
-  noneAt?: number,
-): Match | undefined {
   if (prototypes.length === 0) return undefined;
+  const offset = options.offset ?? 0;
+  const d2 = prototypes.map((p) => squaredDistance(embedding, p.vector, offset));
   let best = 0;
   for (let i = 1; i < d2.length; i++) if (d2[i]! < d2[best]!) best = i;
   const base = d2[best]! / radius2;
   let sum = 0;
   for (const d of d2) sum += Math.exp(-(d / radius2 - base));
   // The best pattern's own threshold: "no pattern" sits at noneAt of its spread.
+  const { noneAt } = options;
   if (noneAt !== undefined) sum += Math.exp(-((noneAt * (prototypes[best]!.radius2 ?? radius2)) / radius2 - base));
   return { name: prototypes[best]!.name, confidence: 1 / sum, distance2: d2[best]! };
 }

@@ -12,6 +12,7 @@ import { describeViolations, openBrowser, seriousViolations, type Browser } from
 import { startDaemon, tempDir, waitForHealth, type DaemonProcess } from '../helpers/daemon-process.js';
 import { freeUdpPort, startOscdump, type Peer } from '../helpers/osc-peers.js';
 import { technicianDaemon } from '../helpers/technician-daemon.js';
+import { tinyBlueprint } from '../helpers/api-makers.js';
 import { waitFor } from '../helpers/wait.js';
 
 let daemon: DaemonProcess | undefined;
@@ -182,17 +183,7 @@ mapping:
         endS: 15.5,
         totalCounts: 32,
         objective: 1,
-        params: {
-          level: 'beginner',
-          maxDifficulty: 2,
-          targetDifficulty: 1.5,
-          style: null,
-          energy: 0.5,
-          durationS: null,
-          focus: [],
-          exclude: [],
-          matched: {},
-        },
+        params: tinyBlueprint.params,
         steps: [0, 1, 2, 3].map(step),
       };
       const saved = await api('/api/v1/collections', { body: { name: 'Warm-up', blueprint } });
